@@ -1,0 +1,34 @@
+//! A minimal connection pool: readers check a connection out, use it, and give it back.
+//! Both drivers' connections are `!Sync`, so every reader thread needs one of its own.
+
+use std::sync::Mutex;
+
+pub(crate) struct Pool<C> {
+    idle: Mutex<Vec<C>>,
+    connect: Box<dyn Fn() -> crate::Result<C> + Send + Sync>,
+    max_idle: usize,
+}
+
+impl<C> Pool<C> {
+    pub fn new(max_idle: usize, connect: impl Fn() -> crate::Result<C> + Send + Sync + 'static) -> Self {
+        Pool { idle: Mutex::new(Vec::new()), connect: Box::new(connect), max_idle }
+    }
+
+    /// Runs `f` with a pooled connection. A connection whose use failed is dropped rather
+    /// than returned, so a broken socket never poisons later requests.
+    pub fn with<T>(&self, f: impl FnOnce(&mut C) -> crate::Result<T>) -> crate::Result<T> {
+        let pooled = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => (self.connect)()?,
+        };
+        let result = f(&mut conn);
+        if result.is_ok() {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            if idle.len() < self.max_idle {
+                idle.push(conn);
+            }
+        }
+        result
+    }
+}

@@ -1,0 +1,250 @@
+//! The embedded backend: one SQLite file in WAL mode. The writer commits with
+//! `synchronous=FULL`, so an acknowledged batch survives power loss; readers use their own
+//! connections and never block it.
+
+use std::fs::File;
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::pool::Pool;
+use crate::{
+    to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError,
+    StoredCheckpoint, Writer,
+};
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    sql: include_str!("../migrations/sqlite/0001_log.sql"),
+}];
+
+pub struct SqliteWriter {
+    conn: Connection,
+    size: u64,
+    // Held for the writer's lifetime: the OS releases the lock if the process dies.
+    _lock: File,
+}
+
+pub struct SqliteReader {
+    pool: Pool<Connection>,
+}
+
+/// Opens (creating if needed) a SQLite log, runs migrations and takes the writer lock.
+pub fn open_sqlite(path: &Path) -> Result<(SqliteWriter, SqliteReader)> {
+    let lock_path = path.with_extension("writer.lock");
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| StoreError::Io { path: lock_path.display().to_string(), source })?;
+    if lock.try_lock().is_err() {
+        return Err(StoreError::WriterLocked(path.display().to_string()));
+    }
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    migrate(&mut conn)?;
+    let writer = SqliteWriter { conn, size: 0, _lock: lock };
+    let reader = SqliteReader::open(path)?;
+    Ok((writer, reader))
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")?;
+    for m in MIGRATIONS {
+        let tx = conn.transaction()?;
+        let done: Option<i64> = tx
+            .query_row("SELECT version FROM schema_migrations WHERE version = ?1", [m.version], |r| r.get(0))
+            .optional()?;
+        if done.is_none() {
+            tracing::info!(version = m.version, "applying SQLite migration");
+            tx.execute_batch(m.sql)?;
+            tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [m.version])?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn read_size(conn: &Connection) -> Result<u64> {
+    let max: Option<i64> = conn.query_row("SELECT MAX(idx) FROM entries", [], |r| r.get(0))?;
+    match max {
+        None => Ok(0),
+        Some(m) => Ok(to_u64(m, "entry index")? + 1),
+    }
+}
+
+fn checkpoint_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, i64)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+}
+
+fn stored_checkpoint((size, note, at): (i64, String, i64)) -> Result<StoredCheckpoint> {
+    Ok(StoredCheckpoint { size: to_u64(size, "checkpoint size")?, note, signed_at_ms: to_u64(at, "checkpoint time")? })
+}
+
+fn latest_checkpoint(conn: &Connection) -> Result<Option<StoredCheckpoint>> {
+    conn.query_row(
+        "SELECT size, note, signed_at_ms FROM checkpoints ORDER BY size DESC LIMIT 1",
+        [],
+        checkpoint_from_row,
+    )
+    .optional()?
+    .map(stored_checkpoint)
+    .transpose()
+}
+
+fn projection_rows(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM projection ORDER BY key")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Writer for SqliteWriter {
+    fn head(&mut self) -> Result<Head> {
+        let size = read_size(&self.conn)?;
+        self.size = size;
+        Ok(Head { size, rows: projection_rows(&self.conn)?, latest_checkpoint: latest_checkpoint(&self.conn)? })
+    }
+
+    fn tiles(&mut self, ids: &[(u8, u64)]) -> Result<Vec<Option<Vec<u8>>>> {
+        let mut stmt = self.conn.prepare_cached("SELECT data FROM tiles WHERE level = ?1 AND idx = ?2")?;
+        ids.iter()
+            .map(|&(level, index)| {
+                Ok(stmt.query_row(params![level, to_i64(index)], |r| r.get(0)).optional()?)
+            })
+            .collect()
+    }
+
+    fn commit(&mut self, batch: &Batch) -> Result<()> {
+        if let Some(first) = batch.entries.first() {
+            if first.index != self.size {
+                return Err(StoreError::OutOfOrder { expected: self.size, got: first.index });
+            }
+        }
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached("INSERT INTO entries (idx, leaf_hash, body) VALUES (?1, ?2, ?3)")?;
+            for e in &batch.entries {
+                insert.execute(params![to_i64(e.index), &e.leaf_hash[..], &e.body])?;
+            }
+            let mut tile = tx.prepare_cached(
+                "INSERT INTO tiles (level, idx, data) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data",
+            )?;
+            for (level, index, data) in &batch.tiles {
+                tile.execute(params![level, to_i64(*index), data])?;
+            }
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO projection (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?;
+            let mut delete = tx.prepare_cached("DELETE FROM projection WHERE key = ?1")?;
+            for (key, value) in &batch.rows {
+                match value {
+                    Some(v) => upsert.execute(params![key, v])?,
+                    None => delete.execute(params![key])?,
+                };
+            }
+            if let Some(c) = &batch.checkpoint {
+                tx.execute(
+                    "INSERT INTO checkpoints (size, note, signed_at_ms) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (size) DO NOTHING",
+                    params![to_i64(c.size), c.note, to_i64(c.signed_at_ms)],
+                )?;
+            }
+        }
+        tx.commit()?;
+        self.size += batch.entries.len() as u64;
+        Ok(())
+    }
+
+    fn replace_projection(&mut self, rows: &[(String, String)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM projection", [])?;
+        {
+            let mut insert = tx.prepare_cached("INSERT INTO projection (key, value) VALUES (?1, ?2)")?;
+            for (k, v) in rows {
+                insert.execute(params![k, v])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl SqliteReader {
+    pub fn open(path: &Path) -> Result<SqliteReader> {
+        if !path.exists() {
+            return Err(StoreError::Io {
+                path: path.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database file"),
+            });
+        }
+        let path = path.to_path_buf();
+        let pool = Pool::new(16, move || {
+            let conn = Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            Ok(conn)
+        });
+        Ok(SqliteReader { pool })
+    }
+}
+
+impl Reader for SqliteReader {
+    fn size(&self) -> Result<u64> {
+        self.pool.with(|c| read_size(c))
+    }
+
+    fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
+        self.pool.with(|c| latest_checkpoint(c))
+    }
+
+    fn checkpoints(&self, from: u64, to: u64, limit: u32) -> Result<Vec<StoredCheckpoint>> {
+        self.pool.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT size, note, signed_at_ms FROM checkpoints WHERE size >= ?1 AND size <= ?2 ORDER BY size LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![to_i64(from), to_i64(to), limit], checkpoint_from_row)?;
+            rows.map(|r| stored_checkpoint(r?)).collect()
+        })
+    }
+
+    fn tile(&self, level: u8, index: u64) -> Result<Option<Vec<u8>>> {
+        self.pool.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT data FROM tiles WHERE level = ?1 AND idx = ?2")?;
+            Ok(stmt.query_row(params![level, to_i64(index)], |r| r.get(0)).optional()?)
+        })
+    }
+
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {
+        self.pool.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT body FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")?;
+            let rows = stmt.query_map(params![to_i64(start), to_i64(end)], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    fn indexes_of_leaf(&self, leaf_hash: &[u8; 32]) -> Result<Vec<u64>> {
+        self.pool.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT idx FROM entries WHERE leaf_hash = ?1 ORDER BY idx LIMIT 100")?;
+            let rows = stmt.query_map(params![&leaf_hash[..]], |r| r.get::<_, i64>(0))?;
+            rows.map(|r| to_u64(r?, "entry index")).collect()
+        })
+    }
+
+    fn projection_row(&self, key: &str) -> Result<Option<String>> {
+        self.pool.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT value FROM projection WHERE key = ?1")?;
+            Ok(stmt.query_row(params![key], |r| r.get(0)).optional()?)
+        })
+    }
+
+    fn projection_rows(&self) -> Result<Vec<(String, String)>> {
+        self.pool.with(|c| projection_rows(c))
+    }
+}
+
