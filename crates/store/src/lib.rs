@@ -145,6 +145,14 @@ pub fn open_reader(location: &str) -> Result<Arc<dyn Reader>> {
     }
 }
 
+/// Hides a password in a database URL before it reaches a log line or an error message.
+pub fn redact(location: &str) -> String {
+    match (location.find("://"), location.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &location[..scheme], &location[at..]),
+        _ => location.to_string(),
+    }
+}
+
 pub fn is_postgres_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }

@@ -28,18 +28,10 @@ pub fn open_postgres(url: &str) -> Result<(PgWriter, PgReader)> {
     let mut client = Client::connect(url, NoTls)?;
     let locked: bool = client.query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK_KEY])?.get(0);
     if !locked {
-        return Err(StoreError::WriterLocked(redact(url)));
+        return Err(StoreError::WriterLocked(crate::redact(url)));
     }
     migrate(&mut client)?;
     Ok((PgWriter { client, size: 0 }, PgReader::connect(url)?))
-}
-
-/// Hides a password in a URL before it reaches a log line or an error message.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
-        _ => url.to_string(),
-    }
 }
 
 fn migrate(client: &mut Client) -> Result<()> {

@@ -3,65 +3,22 @@
 //! default `postgres://postgres@127.0.0.1:5432/test`; `.ci/run` starts the server).
 
 use dauys_store::{open, Batch, NewEntry, StoreError, StoredCheckpoint};
+use dauys_testkit::{Backend, TestDatabase};
 
-/// A log location that lives as long as the value.
-enum Location {
-    Sqlite(tempfile::TempDir),
-    Postgres { admin: String, db: String, url: String },
-}
-
-impl Location {
-    fn url(&self) -> String {
-        match self {
-            Location::Sqlite(dir) => dir.path().join("log.sqlite3").display().to_string(),
-            Location::Postgres { url, .. } => url.clone(),
-        }
+fn both(test: impl Fn(TestDatabase)) {
+    for backend in Backend::ALL {
+        test(TestDatabase::new(backend));
     }
-}
-
-impl Drop for Location {
-    fn drop(&mut self) {
-        if let Location::Postgres { admin, db, .. } = self {
-            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
-            }
-        }
-    }
-}
-
-fn sqlite() -> Location {
-    Location::Sqlite(tempfile::tempdir().expect("temporary directory"))
-}
-
-fn postgres() -> Location {
-    let admin = std::env::var("DAUYS_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    let db = format!(
-        "dauys_store_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-    );
-    let mut c = postgres::Client::connect(&admin, postgres::NoTls)
-        .expect("PostgreSQL must be running for the PostgreSQL backend's tests (.ci/run starts it)");
-    c.batch_execute(&format!("CREATE DATABASE {db}")).expect("create test database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    let url = format!("{base}/{db}");
-    Location::Postgres { admin, db, url }
 }
 
 fn entry(index: u64) -> NewEntry {
     NewEntry { index, leaf_hash: [index as u8; 32], body: format!("entry {index}").into_bytes() }
 }
 
-fn both(test: impl Fn(Location)) {
-    test(sqlite());
-    test(postgres());
-}
-
 #[test]
 fn batches_commit_and_read_back() {
     both(|loc| {
-        let (mut w, r) = open(&loc.url()).unwrap();
+        let (mut w, r) = open(&loc.location()).unwrap();
         assert_eq!(w.head().unwrap().size, 0);
         w.commit(&Batch {
             entries: (0..3).map(entry).collect(),
@@ -95,7 +52,7 @@ fn batches_commit_and_read_back() {
 #[test]
 fn a_gap_or_a_reused_index_is_refused() {
     both(|loc| {
-        let (mut w, r) = open(&loc.url()).unwrap();
+        let (mut w, r) = open(&loc.location()).unwrap();
         w.head().unwrap();
         w.commit(&Batch { entries: vec![entry(0)], ..Batch::default() }).unwrap();
         let gap = w.commit(&Batch { entries: vec![entry(2)], ..Batch::default() });
@@ -109,7 +66,7 @@ fn a_gap_or_a_reused_index_is_refused() {
 #[test]
 fn a_failed_batch_leaves_nothing_behind() {
     both(|loc| {
-        let (mut w, r) = open(&loc.url()).unwrap();
+        let (mut w, r) = open(&loc.location()).unwrap();
         w.head().unwrap();
         w.commit(&Batch { entries: vec![entry(0)], ..Batch::default() }).unwrap();
         // Two entries with one index: the second insert fails inside the transaction.
@@ -130,8 +87,8 @@ fn a_failed_batch_leaves_nothing_behind() {
 #[test]
 fn only_one_writer_at_a_time() {
     both(|loc| {
-        let (_w, _r) = open(&loc.url()).unwrap();
-        match open(&loc.url()) {
+        let (_w, _r) = open(&loc.location()).unwrap();
+        match open(&loc.location()) {
             Err(StoreError::WriterLocked(_)) => {}
             Err(other) => panic!("expected WriterLocked, got {other}"),
             Ok(_) => panic!("a second writer was allowed"),
@@ -142,7 +99,7 @@ fn only_one_writer_at_a_time() {
 #[test]
 fn projection_can_be_replaced_whole() {
     both(|loc| {
-        let (mut w, r) = open(&loc.url()).unwrap();
+        let (mut w, r) = open(&loc.location()).unwrap();
         w.head().unwrap();
         w.commit(&Batch { rows: vec![("old".into(), Some("1".into()))], ..Batch::default() }).unwrap();
         w.replace_projection(&[("a".into(), "1".into()), ("b".into(), "2".into())]).unwrap();
@@ -154,11 +111,11 @@ fn projection_can_be_replaced_whole() {
 fn data_survives_reopening() {
     both(|loc| {
         {
-            let (mut w, _r) = open(&loc.url()).unwrap();
+            let (mut w, _r) = open(&loc.location()).unwrap();
             w.head().unwrap();
             w.commit(&Batch { entries: (0..4).map(entry).collect(), ..Batch::default() }).unwrap();
         }
-        let (mut w, _r) = open(&loc.url()).unwrap();
+        let (mut w, _r) = open(&loc.location()).unwrap();
         assert_eq!(w.head().unwrap().size, 4);
     });
 }

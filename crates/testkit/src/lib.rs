@@ -1,0 +1,85 @@
+//! Test fixtures: every test gets its own log location on each backend, so suites run in
+//! parallel and against the real databases — SQLite in a temporary directory, PostgreSQL
+//! as a fresh database on the server at `DAUYS_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`; `scripts/setup` starts it).
+//!
+//! ```no_run
+//! for backend in dauys_testkit::Backend::ALL {
+//!     let db = dauys_testkit::TestDatabase::new(backend);
+//!     println!("{}", db.location());
+//! }
+//! ```
+//!
+//! Not a mock of anything: it only creates and removes real databases.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+}
+
+/// A log location that is removed when dropped. Also owns a data directory.
+pub struct TestDatabase {
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+    postgres: Option<(String, String, String)>,
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("DAUYS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+impl TestDatabase {
+    pub fn new(backend: Backend) -> TestDatabase {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let postgres = (backend == Backend::Postgres).then(|| {
+            let admin = postgres_admin_url();
+            let db = format!(
+                "dauys_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.subsec_nanos())
+            );
+            let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap_or_else(|e| {
+                panic!("PostgreSQL must be running at {admin} for the PostgreSQL backend's tests (run scripts/setup): {e}")
+            });
+            client.batch_execute(&format!("CREATE DATABASE {db}")).expect("create a test database");
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            let url = format!("{base}/{db}");
+            (admin, db, url)
+        });
+        TestDatabase { backend, dir, postgres }
+    }
+
+    /// The SQLite file path or the PostgreSQL URL.
+    pub fn location(&self) -> String {
+        match &self.postgres {
+            Some((_, _, url)) => url.clone(),
+            None => self.dir.path().join("dauys.sqlite3").display().to_string(),
+        }
+    }
+
+    /// The PostgreSQL URL, or empty for SQLite (the server's `database_url` convention).
+    pub fn database_url(&self) -> String {
+        self.postgres.as_ref().map(|(_, _, url)| url.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, db, _)) = &self.postgres {
+            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+            }
+        }
+    }
+}
