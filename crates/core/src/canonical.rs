@@ -1,0 +1,119 @@
+//! Canonical JSON (the RFC 8785 subset described in SPEC.md).
+//!
+//! Written by hand rather than relying on `serde_json::to_vec`, because the bytes are hashed into
+//! the log forever: key order must not depend on serde_json's `preserve_order` feature (which any
+//! crate in the build may switch on), and the escaping rules must be ours, not a library's.
+
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// A number that is not an integer was found; the canonical form has no floats.
+#[derive(Debug)]
+pub(crate) struct FloatFound {
+    pub(crate) path: String,
+}
+
+pub(crate) fn to_canonical(v: &Value) -> Result<String, FloatFound> {
+    let mut out = String::new();
+    write_value(&mut out, v, &mut String::new())?;
+    Ok(out)
+}
+
+fn write_value(out: &mut String, v: &Value, path: &mut String) -> Result<(), FloatFound> {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                let _ = write!(out, "{u}");
+            } else if let Some(i) = n.as_i64() {
+                let _ = write!(out, "{i}");
+            } else {
+                return Err(FloatFound { path: path.clone() });
+            }
+        }
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                write_value(out, item, path)?;
+                path.truncate(len);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            // Sorting by UTF-8 bytes equals JCS's UTF-16 order for the ASCII keys we use.
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (i, (k, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, k);
+                out.push(':');
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                write_value(out, item, path)?;
+                path.truncate(len);
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+/// JCS string escaping: the two mandatory escapes, the five short control escapes, `\u00xx`
+/// (lowercase hex) for the remaining C0 controls, and every other character as literal UTF-8.
+pub(crate) fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn escapes_and_order() {
+        let v = json!({"b": "x\"\\\u{8}\u{c}\n\r\t\u{1}\u{1f}\u{7f}ә/<", "a": [1, -2, true, null], "A": {}});
+        assert_eq!(
+            to_canonical(&v).unwrap_or_default(),
+            "{\"A\":{},\"a\":[1,-2,true,null],\"b\":\"x\\\"\\\\\\b\\f\\n\\r\\t\\u0001\\u001f\u{7f}ә/<\"}"
+        );
+    }
+
+    #[test]
+    fn floats_refused() {
+        let v = json!({"a": {"b": [1.5]}});
+        assert_eq!(
+            to_canonical(&v).map_err(|e| e.path).err().as_deref(),
+            Some("a.b[0]")
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! Log entries and their canonical bytes.
+
+use crate::canonical::to_canonical;
+use crate::event::LAYOUTS;
+use crate::{DecodeError, Event, Timestamp};
+use serde_json::{Map, Value};
+
+/// Version of the entry format, the `v` field of every entry.
+pub const ENTRY_VERSION: u8 = 1;
+/// Largest encoded entry. The C2SP `tlog-tiles` entry bundle prefixes each entry with a
+/// two-byte length.
+pub const MAX_ENTRY_BYTES: usize = 65_535;
+
+/// An event with the timestamp the sequencer gave it: exactly one leaf of the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub timestamp: Timestamp,
+    pub event: Event,
+}
+
+pub(crate) fn encode_parts(ts: Timestamp, event: &Event) -> Vec<u8> {
+    let event = match serde_json::to_value(event) {
+        Ok(v) => v,
+        // Event's Serialize impl only produces strings, integers, arrays and string-keyed
+        // objects, for which serde_json cannot fail.
+        Err(e) => unreachable!("event serialization cannot fail: {e}"),
+    };
+    let mut envelope = Map::new();
+    envelope.insert("event".into(), event);
+    envelope.insert("ts".into(), Value::from(ts.0));
+    envelope.insert("v".into(), Value::from(ENTRY_VERSION));
+    match to_canonical(&Value::Object(envelope)) {
+        Ok(s) => s.into_bytes(),
+        Err(e) => unreachable!("events contain no floats (found one at {})", e.path),
+    }
+}
+
+impl Entry {
+    pub fn new(timestamp: Timestamp, event: Event) -> Self {
+        Entry { timestamp, event }
+    }
+
+    /// The canonical bytes, `{"event":{...,"type":"..."},"ts":<ms>,"v":1}`: the Merkle leaf
+    /// data. See SPEC.md.
+    pub fn encode(&self) -> Vec<u8> {
+        encode_parts(self.timestamp, &self.event)
+    }
+
+    /// Parses and fully checks an entry read from the log. Accepts exactly the byte strings
+    /// that [`Entry::encode`] produces for valid events, so two implementations can never
+    /// disagree about which leaves are valid or what they mean.
+    pub fn decode(bytes: &[u8]) -> Result<Entry, DecodeError> {
+        if bytes.len() > MAX_ENTRY_BYTES {
+            return Err(DecodeError::TooLong {
+                len: bytes.len(),
+                max: MAX_ENTRY_BYTES,
+            });
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
+            valid_up_to: e.valid_up_to(),
+        })?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| DecodeError::InvalidJson(e.to_string()))?;
+        if let Err(e) = to_canonical(&value) {
+            return Err(DecodeError::NonIntegerNumber { field: e.path });
+        }
+        let Value::Object(mut top) = value else {
+            return Err(DecodeError::NotAnObject { context: "entry" });
+        };
+        check_fields(&top, &["event", "ts", "v"], &[], "the entry")?;
+
+        let version = take(&mut top, "v")?;
+        if version.as_u64() != Some(u64::from(ENTRY_VERSION)) {
+            return Err(DecodeError::UnsupportedVersion(version.to_string()));
+        }
+        let ts = take(&mut top, "ts")?;
+        let ts = ts.as_u64().ok_or_else(|| DecodeError::InvalidValue {
+            context: "field `ts`".into(),
+            reason: format!("expected milliseconds as a non-negative integer, got {ts}"),
+        })?;
+        if ts > Timestamp::MAX.0 {
+            return Err(DecodeError::TimestampOutOfRange(ts));
+        }
+
+        let event = take(&mut top, "event")?;
+        let Value::Object(ev) = &event else {
+            return Err(DecodeError::NotAnObject { context: "event" });
+        };
+        let kind = match ev.get("type") {
+            None => {
+                return Err(DecodeError::MissingField {
+                    field: "type",
+                    context: "the event".into(),
+                })
+            }
+            Some(Value::String(s)) => s.as_str(),
+            Some(other) => {
+                return Err(DecodeError::InvalidValue {
+                    context: "field `type`".into(),
+                    reason: format!("expected a string, got {other}"),
+                })
+            }
+        };
+        let Some(layout) = LAYOUTS.iter().find(|l| l.kind == kind) else {
+            return Err(DecodeError::UnknownEventType(
+                kind.chars().take(80).collect(),
+            ));
+        };
+        let context = format!("event `{kind}`");
+        let mut allowed = layout.optional.to_vec();
+        allowed.push("type");
+        check_fields(ev, layout.required, &allowed, &context)?;
+        for &field in layout.texts {
+            let Some(Value::Object(t)) = ev.get(field) else {
+                return Err(DecodeError::InvalidValue {
+                    context: format!("field `{field}` of {context}"),
+                    reason: "expected an object {\"en\":...,\"kk\":...,\"ru\":...}".into(),
+                });
+            };
+            check_fields(
+                t,
+                &["en", "kk", "ru"],
+                &[],
+                &format!("field `{field}` of {context}"),
+            )?;
+        }
+        let event: Event =
+            serde_json::from_value(event.clone()).map_err(|e| DecodeError::InvalidValue {
+                context,
+                reason: e.to_string(),
+            })?;
+        event.validate()?;
+        let entry = Entry {
+            timestamp: Timestamp(ts),
+            event,
+        };
+        if entry.encode() != bytes {
+            return Err(DecodeError::NonCanonical);
+        }
+        Ok(entry)
+    }
+}
+
+fn take(map: &mut Map<String, Value>, key: &'static str) -> Result<Value, DecodeError> {
+    map.remove(key).ok_or(DecodeError::MissingField {
+        field: key,
+        context: "the entry".into(),
+    })
+}
+
+fn check_fields(
+    map: &Map<String, Value>,
+    required: &[&'static str],
+    optional: &[&str],
+    context: &str,
+) -> Result<(), DecodeError> {
+    // Sorted so the error names the same field whatever order the bytes had.
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    if let Some(k) = keys
+        .into_iter()
+        .find(|k| !required.contains(&k.as_str()) && !optional.contains(&k.as_str()))
+    {
+        return Err(DecodeError::UnknownField {
+            field: k.chars().take(80).collect(),
+            context: context.to_owned(),
+        });
+    }
+    if let Some(&f) = required.iter().find(|f| !map.contains_key(**f)) {
+        return Err(DecodeError::MissingField {
+            field: f,
+            context: context.to_owned(),
+        });
+    }
+    Ok(())
+}

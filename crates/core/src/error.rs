@@ -1,0 +1,169 @@
+//! Errors. Each has a stable machine `code()` (used in HTTP problem details and by clients to
+//! pick a translated message) and an English `Display` that says what to change.
+
+use crate::{Lang, LogIndex, Timestamp};
+use thiserror::Error;
+
+/// An event whose fields are invalid on their own, whatever the state.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum EventError {
+    #[error("the {lang} translation of `{field}` is empty; all three translations (kk, ru, en) are required")]
+    EmptyText { field: &'static str, lang: Lang },
+    #[error(
+        "the {lang} translation of `{field}` has {actual} characters; at most {max} are allowed"
+    )]
+    TextTooLong {
+        field: &'static str,
+        lang: Lang,
+        max: usize,
+        actual: usize,
+    },
+    #[error("the {lang} translation of `{field}` contains a control character (U+{code:04X}); {allowed}")]
+    ControlCharacter {
+        field: &'static str,
+        lang: Lang,
+        code: u32,
+        allowed: &'static str,
+    },
+    #[error("`{value}` is not a valid identifier: use 1 to 64 characters a-z, 0-9 and '-', starting with a letter or digit")]
+    InvalidId { value: String },
+    #[error("unknown language `{0}`; expected one of kk, ru, en")]
+    UnknownLang(String),
+    #[error("utc_offset_minutes {0} is out of range; expected -720..=840")]
+    UtcOffsetOutOfRange(i16),
+    #[error("calendar year {0} is out of range; expected 2000..=2100")]
+    YearOutOfRange(u16),
+    #[error("`{0}` is not a valid date; expected YYYY-MM-DD")]
+    InvalidDate(String),
+    #[error("{date} in `{field}` is not in the calendar year {year}")]
+    DateOutsideYear {
+        field: &'static str,
+        date: String,
+        year: u16,
+    },
+    #[error(
+        "`{field}` must be sorted ascending without repeats; {date} is out of order or repeated"
+    )]
+    DatesNotSortedUnique { field: &'static str, date: String },
+    #[error("{0} is listed as a transferred working day but is not a Saturday or Sunday")]
+    TransferredNotWeekend(String),
+    #[error("{0} is listed both as a holiday and as a transferred working day")]
+    CalendarConflict(String),
+    #[error("the event would encode to {bytes} bytes; an entry may have at most {max} bytes — shorten the texts")]
+    TooLarge { bytes: usize, max: usize },
+}
+
+impl EventError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EventError::EmptyText { .. } => "empty_text",
+            EventError::TextTooLong { .. } => "text_too_long",
+            EventError::ControlCharacter { .. } => "control_character",
+            EventError::InvalidId { .. } => "invalid_id",
+            EventError::UnknownLang(_) => "unknown_lang",
+            EventError::UtcOffsetOutOfRange(_) => "utc_offset_out_of_range",
+            EventError::YearOutOfRange(_) => "year_out_of_range",
+            EventError::InvalidDate(_) => "invalid_date",
+            EventError::DateOutsideYear { .. } => "date_outside_year",
+            EventError::DatesNotSortedUnique { .. } => "dates_not_sorted_unique",
+            EventError::TransferredNotWeekend(_) => "transferred_not_weekend",
+            EventError::CalendarConflict(_) => "calendar_conflict",
+            EventError::TooLarge { .. } => "event_too_large",
+        }
+    }
+}
+
+/// Bytes that are not a valid, canonical log entry.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    #[error("entry is {len} bytes; at most {max} are allowed")]
+    TooLong { len: usize, max: usize },
+    #[error("entry is not valid UTF-8 (at byte {valid_up_to})")]
+    InvalidUtf8 { valid_up_to: usize },
+    #[error("entry is not valid JSON: {0}")]
+    InvalidJson(String),
+    #[error("{context} must be a JSON object")]
+    NotAnObject { context: &'static str },
+    #[error("`{field}` is a non-integer number; only integers are allowed in entries")]
+    NonIntegerNumber { field: String },
+    #[error("unsupported entry version `{0}`; this software reads version 1")]
+    UnsupportedVersion(String),
+    #[error("unknown event type `{0}`")]
+    UnknownEventType(String),
+    #[error("unknown field `{field}` in {context}")]
+    UnknownField { field: String, context: String },
+    #[error("missing field `{field}` in {context}")]
+    MissingField {
+        field: &'static str,
+        context: String,
+    },
+    #[error("invalid value in {context}: {reason}")]
+    InvalidValue { context: String, reason: String },
+    #[error("invalid event: {0}")]
+    InvalidEvent(#[from] EventError),
+    #[error("timestamp {0} is beyond 9999-12-31T23:59:59.999Z")]
+    TimestampOutOfRange(u64),
+    #[error("entry is not in canonical form (check whitespace, key order, duplicate keys, string escapes and number format; see SPEC.md)")]
+    NonCanonical,
+}
+
+impl DecodeError {
+    /// Stable machine-readable code. Invalid events report the [`EventError`] code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DecodeError::TooLong { .. } => "entry_too_long",
+            DecodeError::InvalidUtf8 { .. } => "invalid_utf8",
+            DecodeError::InvalidJson(_) => "invalid_json",
+            DecodeError::NotAnObject { .. } => "not_an_object",
+            DecodeError::NonIntegerNumber { .. } => "non_integer_number",
+            DecodeError::UnsupportedVersion(_) => "unsupported_version",
+            DecodeError::UnknownEventType(_) => "unknown_event_type",
+            DecodeError::UnknownField { .. } => "unknown_field",
+            DecodeError::MissingField { .. } => "missing_field",
+            DecodeError::InvalidValue { .. } => "invalid_field_value",
+            DecodeError::InvalidEvent(e) => e.code(),
+            DecodeError::TimestampOutOfRange(_) => "timestamp_out_of_range",
+            DecodeError::NonCanonical => "non_canonical",
+        }
+    }
+}
+
+/// An event or entry refused by the rules, or projection rows that do not form a state.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum RuleError {
+    #[error(transparent)]
+    InvalidEvent(#[from] EventError),
+    #[error("entry index {got} is not the next one; expected {expected}")]
+    WrongIndex { expected: LogIndex, got: LogIndex },
+    #[error(
+        "timestamp {got} is earlier than the last entry's {last}; timestamps must not go backwards"
+    )]
+    TimestampRegression { last: Timestamp, got: Timestamp },
+    #[error("timestamp {0:?} is beyond 9999-12-31T23:59:59.999Z")]
+    TimestampOutOfRange(Timestamp),
+    #[error("body `{0}` is already registered; choose another id")]
+    BodyExists(String),
+    #[error("parent body `{0}` is not registered; register it first")]
+    UnknownParent(String),
+    #[error("notice `{0}` is already published; choose another id")]
+    NoticeExists(String),
+    #[error("projection row `{key}` is invalid: {reason}")]
+    InvalidRow { key: String, reason: String },
+}
+
+impl RuleError {
+    /// Stable machine-readable code. Invalid events report the [`EventError`] code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleError::InvalidEvent(e) => e.code(),
+            RuleError::WrongIndex { .. } => "wrong_index",
+            RuleError::TimestampRegression { .. } => "timestamp_regression",
+            RuleError::TimestampOutOfRange(_) => "timestamp_out_of_range",
+            RuleError::BodyExists(_) => "body_exists",
+            RuleError::UnknownParent(_) => "unknown_parent",
+            RuleError::NoticeExists(_) => "notice_exists",
+            RuleError::InvalidRow { .. } => "invalid_row",
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! Events: the facts appended to the log.
+
+use crate::text::TextUse;
+use crate::{BodyId, BodyKind, EventError, LocalizedText, NoticeId, Timestamp};
+use serde::{Deserialize, Serialize};
+use time::{Date, Weekday};
+
+/// An event as submitted by a client. It has no timestamp: the sequencer assigns one when it
+/// appends the event to the log, producing an [`crate::Entry`].
+///
+/// The JSON form is an object with a `type` tag; unknown types and unknown fields are refused
+/// so that a typo never silently becomes a different, valid event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", deny_unknown_fields)]
+pub enum Event {
+    /// Names the deployment and fixes the time zone in which calendar days are counted.
+    /// May be re-issued; the latest one is in force.
+    #[serde(rename = "deployment.configured")]
+    DeploymentConfigured {
+        name: LocalizedText,
+        /// Minutes east of UTC, -720..=840 (Kazakhstan: 300).
+        utc_offset_minutes: i16,
+    },
+    /// The official working-day calendar of one year. Republishing a year replaces it.
+    #[serde(rename = "calendar.published")]
+    CalendarPublished {
+        /// 2000..=2100.
+        year: u16,
+        /// Days off other than ordinary Saturdays and Sundays (public holidays and weekdays
+        /// made days off by decree), all in `year`, ascending, unique.
+        #[serde(with = "dates")]
+        holidays: Vec<Date>,
+        /// Saturdays and Sundays that are working days by decree, all in `year`, ascending,
+        /// unique.
+        #[serde(with = "dates")]
+        transferred_working_days: Vec<Date>,
+    },
+    /// Registers a state body that can receive appeals and petitions.
+    #[serde(rename = "body.registered")]
+    BodyRegistered {
+        body: BodyId,
+        name: LocalizedText,
+        kind: BodyKind,
+        /// The superior body, which must already be registered. Omitted (not `null`) when none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent: Option<BodyId>,
+    },
+    /// A public notice from the operator (terms, maintenance, results).
+    #[serde(rename = "notice.published")]
+    NoticePublished {
+        notice: NoticeId,
+        title: LocalizedText,
+        text: LocalizedText,
+    },
+}
+
+/// Field layout of one event type. Decoding checks entries against it before deserializing,
+/// to report unknown or missing fields precisely.
+pub(crate) struct Layout {
+    pub(crate) kind: &'static str,
+    pub(crate) required: &'static [&'static str],
+    pub(crate) optional: &'static [&'static str],
+    /// Fields holding a [`LocalizedText`].
+    pub(crate) texts: &'static [&'static str],
+}
+
+pub(crate) const LAYOUTS: &[Layout] = &[
+    Layout {
+        kind: "deployment.configured",
+        required: &["name", "utc_offset_minutes"],
+        optional: &[],
+        texts: &["name"],
+    },
+    Layout {
+        kind: "calendar.published",
+        required: &["holidays", "transferred_working_days", "year"],
+        optional: &[],
+        texts: &[],
+    },
+    Layout {
+        kind: "body.registered",
+        required: &["body", "kind", "name"],
+        optional: &["parent"],
+        texts: &["name"],
+    },
+    Layout {
+        kind: "notice.published",
+        required: &["notice", "text", "title"],
+        optional: &[],
+        texts: &["text", "title"],
+    },
+];
+
+impl Event {
+    /// All type tags.
+    pub const KINDS: [&'static str; 4] = [
+        "deployment.configured",
+        "calendar.published",
+        "body.registered",
+        "notice.published",
+    ];
+    pub const MIN_UTC_OFFSET_MINUTES: i16 = -720;
+    pub const MAX_UTC_OFFSET_MINUTES: i16 = 840;
+    pub const MIN_CALENDAR_YEAR: u16 = 2000;
+    pub const MAX_CALENDAR_YEAR: u16 = 2100;
+
+    /// The `type` tag, e.g. `"body.registered"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::DeploymentConfigured { .. } => "deployment.configured",
+            Event::CalendarPublished { .. } => "calendar.published",
+            Event::BodyRegistered { .. } => "body.registered",
+            Event::NoticePublished { .. } => "notice.published",
+        }
+    }
+
+    /// Checks the fields on their own (not against the state; see [`crate::State::check`]),
+    /// including that any entry carrying this event fits in [`crate::MAX_ENTRY_BYTES`].
+    pub fn validate(&self) -> Result<(), EventError> {
+        match self {
+            Event::DeploymentConfigured {
+                name,
+                utc_offset_minutes,
+            } => {
+                name.validate(TextUse::Name)?;
+                if !(Self::MIN_UTC_OFFSET_MINUTES..=Self::MAX_UTC_OFFSET_MINUTES)
+                    .contains(utc_offset_minutes)
+                {
+                    return Err(EventError::UtcOffsetOutOfRange(*utc_offset_minutes));
+                }
+            }
+            Event::CalendarPublished {
+                year,
+                holidays,
+                transferred_working_days,
+            } => validate_calendar(*year, holidays, transferred_working_days)?,
+            Event::BodyRegistered { name, .. } => name.validate(TextUse::Name)?,
+            Event::NoticePublished { title, text, .. } => {
+                title.validate(TextUse::Title)?;
+                text.validate(TextUse::Text)?;
+            }
+        }
+        // The largest timestamp gives the longest envelope, so this bound holds for any entry.
+        let bytes = crate::entry::encode_parts(Timestamp::MAX, self).len();
+        if bytes > crate::MAX_ENTRY_BYTES {
+            return Err(EventError::TooLarge {
+                bytes,
+                max: crate::MAX_ENTRY_BYTES,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn validate_calendar(year: u16, holidays: &[Date], transferred: &[Date]) -> Result<(), EventError> {
+    if !(Event::MIN_CALENDAR_YEAR..=Event::MAX_CALENDAR_YEAR).contains(&year) {
+        return Err(EventError::YearOutOfRange(year));
+    }
+    for (field, list) in [
+        ("holidays", holidays),
+        ("transferred_working_days", transferred),
+    ] {
+        let mut prev: Option<Date> = None;
+        for &d in list {
+            if d.year() != i32::from(year) {
+                return Err(EventError::DateOutsideYear {
+                    field,
+                    date: format_date(d),
+                    year,
+                });
+            }
+            if prev.is_some_and(|p| p >= d) {
+                return Err(EventError::DatesNotSortedUnique {
+                    field,
+                    date: format_date(d),
+                });
+            }
+            prev = Some(d);
+        }
+    }
+    for &d in transferred {
+        if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            return Err(EventError::TransferredNotWeekend(format_date(d)));
+        }
+        if holidays.binary_search(&d).is_ok() {
+            return Err(EventError::CalendarConflict(format_date(d)));
+        }
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD`. Dates in events are limited to years 2000..=2100, so four digits suffice.
+pub fn format_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Parses exactly `YYYY-MM-DD` (four-digit year, no sign, no other forms).
+pub fn parse_date(s: &str) -> Result<Date, EventError> {
+    let err = || EventError::InvalidDate(s.chars().take(40).collect());
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(err());
+    }
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return Err(err());
+    };
+    let month = u8::try_from(m)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .ok_or_else(err)?;
+    let day = u8::try_from(d).map_err(|_| err())?;
+    // y < 10_000, so the cast is lossless.
+    Date::from_calendar_date(y as i32, month, day).map_err(|_| err())
+}
+
+/// Serde for `Vec<Date>` as `["YYYY-MM-DD", ...]`. time's own serde impl would produce a
+/// (year, ordinal) tuple without its `serde-human-readable` feature.
+pub(crate) mod dates {
+    use super::{format_date, parse_date};
+    use serde::de::Error as _;
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(v: &[Date], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for d in v {
+            seq.serialize_element(&format_date(*d))?;
+        }
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Date>, D::Error> {
+        let raw = Vec::<String>::deserialize(d)?;
+        raw.iter()
+            .map(|s| parse_date(s).map_err(D::Error::custom))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn lt(s: &str) -> LocalizedText {
+        LocalizedText::new(format!("{s} kk"), format!("{s} ru"), format!("{s} en"))
+    }
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(parse_date("2026-03-21").ok(), Some(date!(2026 - 03 - 21)));
+        for bad in [
+            "2026-3-21",
+            "2026-02-30",
+            "+026-03-21",
+            "2026-03-21T00",
+            "२०२६-03-21",
+            "",
+        ] {
+            assert_eq!(parse_date(bad).unwrap_err().code(), "invalid_date", "{bad}");
+        }
+    }
+
+    #[test]
+    fn client_json_is_strict() {
+        let ok = r#"{"type":"body.registered","body":"mon","name":{"kk":"a","ru":"b","en":"c"},"kind":"ministry"}"#;
+        let e: Event = serde_json::from_str(ok).expect("valid");
+        assert_eq!(e.kind(), "body.registered");
+        let unknown_field = r#"{"type":"body.registered","body":"mon","nmae":{"kk":"a","ru":"b","en":"c"},"kind":"ministry"}"#;
+        let msg = serde_json::from_str::<Event>(unknown_field)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("unknown field `nmae`"), "{msg}");
+        let unknown_type = r#"{"type":"body.deleted","body":"mon"}"#;
+        let msg = serde_json::from_str::<Event>(unknown_type)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("unknown variant `body.deleted`"), "{msg}");
+    }
+
+    #[test]
+    fn validation() {
+        let cal = |year, h: Vec<Date>, t: Vec<Date>| Event::CalendarPublished {
+            year,
+            holidays: h,
+            transferred_working_days: t,
+        };
+        assert!(cal(
+            2026,
+            vec![date!(2026 - 01 - 01)],
+            vec![date!(2026 - 01 - 03)]
+        )
+        .validate()
+        .is_ok());
+        let code = |e: Event| e.validate().unwrap_err().code();
+        assert_eq!(code(cal(1999, vec![], vec![])), "year_out_of_range");
+        assert_eq!(
+            code(cal(2026, vec![date!(2025 - 12 - 31)], vec![])),
+            "date_outside_year"
+        );
+        assert_eq!(
+            code(cal(
+                2026,
+                vec![date!(2026 - 01 - 02), date!(2026 - 01 - 01)],
+                vec![]
+            )),
+            "dates_not_sorted_unique"
+        );
+        assert_eq!(
+            code(cal(
+                2026,
+                vec![date!(2026 - 01 - 01), date!(2026 - 01 - 01)],
+                vec![]
+            )),
+            "dates_not_sorted_unique"
+        );
+        assert_eq!(
+            code(cal(2026, vec![], vec![date!(2026 - 01 - 05)])),
+            "transferred_not_weekend"
+        );
+        assert_eq!(
+            code(cal(
+                2026,
+                vec![date!(2026 - 01 - 03)],
+                vec![date!(2026 - 01 - 03)]
+            )),
+            "calendar_conflict"
+        );
+        let dep = |m| Event::DeploymentConfigured {
+            name: lt("x"),
+            utc_offset_minutes: m,
+        };
+        assert!(dep(300).validate().is_ok());
+        assert!(dep(-720).validate().is_ok());
+        assert_eq!(code(dep(841)), "utc_offset_out_of_range");
+        // 10 000 three-byte characters per language pass the per-field limit but not the
+        // entry size limit.
+        let big = "€".repeat(10_000);
+        let notice = Event::NoticePublished {
+            notice: "n".parse().expect("slug"),
+            title: lt("t"),
+            text: LocalizedText::new(big.clone(), big.clone(), big),
+        };
+        assert_eq!(code(notice), "event_too_large");
+    }
+}

@@ -1,0 +1,66 @@
+//! The pure core of Dauys, an e-participation server whose public state is a function of an
+//! append-only, Merkle-tree log of events.
+//!
+//! This crate defines
+//! - the [`Event`]s that can be appended, and their validation ([`Event::validate`]);
+//! - the [`Entry`] (an event plus the sequencer's [`Timestamp`]) and its canonical bytes,
+//!   which are the Merkle leaves ([`Entry::encode`], [`Entry::decode`]; see `SPEC.md`);
+//! - the deterministic [`State`] machine that folds entries into public state and the
+//!   projection rows a database caches ([`State::apply`], [`State::take_changes`]);
+//! - the working-day [`calendar`] that deadlines are counted in.
+//!
+//! ```
+//! use dauys_core::{BodyKind, Entry, Event, LocalizedText, LogIndex, State, Timestamp};
+//!
+//! let event = Event::BodyRegistered {
+//!     body: "akimat-astana".parse()?,
+//!     name: LocalizedText::new("Астана қаласының әкімдігі", "Акимат города Астаны", "Akimat of Astana"),
+//!     kind: BodyKind::Akimat,
+//!     parent: None,
+//! };
+//! let mut state = State::default();
+//! state.check(&event, Timestamp(1_772_443_800_000))?;
+//!
+//! // The sequencer stamps the event; the bytes become a leaf of the log.
+//! let entry = Entry::new(Timestamp(1_772_443_800_000), event);
+//! let bytes = entry.encode();
+//! assert!(bytes.starts_with(br#"{"event":{"body":"akimat-astana","#));
+//!
+//! // Anyone replaying the log decodes the same bytes and reaches the same state.
+//! state.apply(LogIndex(0), &Entry::decode(&bytes)?)?;
+//! assert_eq!(state.size(), 1);
+//! let rows = state.take_changes();
+//! assert_eq!(rows[0].0, "body/akimat-astana");
+//! assert_eq!(rows[1].0, "meta");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! What it is not: there is no I/O, no clock and no randomness here. Storage, the Merkle tree
+//! and checkpoints, the sequencer that assigns timestamps, and the HTTP server live in other
+//! crates; time enters only through the timestamps in entries, so a replay on any machine, at
+//! any later date, reaches the same state. Events never carry personal data.
+
+mod canonical;
+mod entry;
+mod error;
+mod event;
+mod stamp;
+mod state;
+mod text;
+
+pub mod calendar;
+
+pub use calendar::{Calendar, WorkingDays};
+pub use entry::{Entry, ENTRY_VERSION, MAX_ENTRY_BYTES};
+pub use error::{DecodeError, EventError, RuleError};
+pub use event::{format_date, parse_date, Event};
+pub use stamp::{LogIndex, Timestamp};
+pub use state::{
+    Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES,
+};
+pub use text::{BodyId, BodyKind, Lang, LocalizedText, NoticeId};
+
+#[cfg(test)]
+mod entry_tests;
+#[cfg(test)]
+mod state_tests;

@@ -1,0 +1,369 @@
+//! State machine tests: rules, projection rows, and replay equivalence.
+
+use crate::*;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use time::macros::date;
+use time::Date;
+
+fn lt(s: &str) -> LocalizedText {
+    LocalizedText::new(format!("{s} kk"), format!("{s} ru"), format!("{s} en"))
+}
+
+fn id<T: std::str::FromStr>(s: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    s.parse().expect("valid id in test")
+}
+
+fn body(b: &str, parent: Option<&str>) -> Event {
+    Event::BodyRegistered {
+        body: id(b),
+        name: lt(b),
+        kind: BodyKind::Agency,
+        parent: parent.map(id),
+    }
+}
+
+fn notice(n: &str) -> Event {
+    Event::NoticePublished {
+        notice: id(n),
+        title: lt("title"),
+        text: lt("line\nline"),
+    }
+}
+
+/// Applies events at increasing timestamps; panics if any is refused.
+fn fold(events: &[Event]) -> State {
+    let mut s = State::default();
+    for (i, e) in events.iter().enumerate() {
+        let entry = Entry::new(Timestamp(1000 + i as u64), e.clone());
+        if let Err(err) = s.apply(LogIndex(i as u64), &entry) {
+            panic!("event {i} refused: {err}");
+        }
+    }
+    s
+}
+
+#[track_caller]
+fn refused(s: &mut State, e: Event, at: u64, code: &str) {
+    let before = s.clone();
+    let rows = s.rows();
+    assert_eq!(s.check(&e, Timestamp(at)).map_err(|e| e.code()), Err(code));
+    let got = s.apply(LogIndex(s.size()), &Entry::new(Timestamp(at), e));
+    assert_eq!(got.map_err(|e| e.code()), Err(code));
+    assert_eq!(*s, before);
+    assert_eq!(s.rows(), rows);
+}
+
+#[test]
+fn body_rules() {
+    let mut s = fold(&[body("gov", None), body("mon", Some("gov"))]);
+    refused(&mut s, body("gov", None), 5000, "body_exists");
+    refused(&mut s, body("x", Some("nope")), 5000, "unknown_parent");
+    refused(&mut s, body("self", Some("self")), 5000, "unknown_parent");
+    refused(&mut s, body("late", None), 999, "timestamp_regression");
+    refused(
+        &mut s,
+        body("far", None),
+        Timestamp::MAX.0 + 1,
+        "timestamp_out_of_range",
+    );
+    let mut bad_name = body("ok", None);
+    if let Event::BodyRegistered { name, .. } = &mut bad_name {
+        name.ru.clear();
+    }
+    refused(&mut s, bad_name, 5000, "empty_text");
+    assert_eq!(
+        s.body(&id("mon")).and_then(|b| b.parent.clone()),
+        Some(id("gov"))
+    );
+    assert_eq!(s.bodies().count(), 2);
+    // Equal timestamps are fine: the sequencer may stamp two entries in one millisecond.
+    let last = s.last_timestamp().map_or(0, |t| t.0);
+    assert!(s.check(&body("same-ms", None), Timestamp(last)).is_ok());
+}
+
+#[test]
+fn wrong_index_changes_nothing() {
+    let mut s = fold(&[body("gov", None)]);
+    let before = s.clone();
+    let e = Entry::new(Timestamp(5000), body("x", None));
+    for idx in [0, 2, u64::MAX] {
+        let r = s.apply(LogIndex(idx), &e);
+        assert_eq!(r.map_err(|e| e.code()), Err("wrong_index"));
+        assert_eq!(s, before);
+    }
+}
+
+#[test]
+fn notices_and_reissues() {
+    let cal = |holidays: Vec<Date>| Event::CalendarPublished {
+        year: 2026,
+        holidays,
+        transferred_working_days: vec![],
+    };
+    let dep = |m| Event::DeploymentConfigured {
+        name: lt("dauys"),
+        utc_offset_minutes: m,
+    };
+    let mut s = fold(&[
+        dep(0),
+        cal(vec![date!(2026 - 03 - 23)]),
+        notice("n1"),
+        notice("n2"),
+        dep(300),
+        cal(vec![date!(2026 - 03 - 24)]),
+    ]);
+    refused(&mut s, notice("n1"), 9999, "notice_exists");
+    assert_eq!(s.utc_offset_minutes(), 300);
+    assert!(s.calendar().is_working_day(date!(2026 - 03 - 23)));
+    assert!(!s.calendar().is_working_day(date!(2026 - 03 - 24)));
+    assert_eq!(s.counts().get("calendar.published"), Some(&2));
+    let latest: Vec<&str> = s.latest_notices(5).iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(latest, ["n2", "n1"]);
+    assert!(s.notice(&id("n1")).is_some());
+
+    let p = s.public_state();
+    assert_eq!(p.size, 6);
+    assert_eq!(p.calendar_years, [2026]);
+    let json = serde_json::to_string(&p).expect("serializes");
+    assert_eq!(
+        serde_json::from_str::<PublicState>(&json).ok(),
+        Some(p.clone())
+    );
+    let text = p.to_string();
+    assert!(
+        text.contains("Ledger: 6 entries, last at 1970-01-01T00:00:01.005Z"),
+        "{text}"
+    );
+    assert!(text.contains("UTC+05:00"), "{text}");
+    assert!(text.contains("Calendars: 2026"), "{text}");
+    assert!(
+        text.contains("Bodies: 0; notices: 2 (latest: title kk)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn changes_and_rows() {
+    let mut s = State::default();
+    assert!(s.rows().is_empty());
+    assert!(s.take_changes().is_empty());
+    assert_eq!(State::from_rows(Vec::new()), Ok(State::default()));
+    s.apply(LogIndex(0), &Entry::new(Timestamp(7), body("gov", None)))
+        .expect("accepted");
+    let changes = s.take_changes();
+    assert_eq!(
+        changes,
+        vec![
+            (
+                "body/gov".to_owned(),
+                Some(r#"{"id":"gov","index":0,"kind":"agency","name":{"en":"gov en","kk":"gov kk","ru":"gov ru"},"registered_at":7}"#.to_owned())
+            ),
+            (
+                "meta".to_owned(),
+                Some(r#"{"counts":{"body.registered":1},"last_ts":7,"size":1}"#.to_owned())
+            ),
+        ]
+    );
+    assert!(s.take_changes().is_empty());
+    let rebuilt = State::from_rows(s.rows()).expect("rows are valid");
+    assert_eq!(rebuilt, s);
+}
+
+#[test]
+fn from_rows_refuses_damaged_rows() {
+    let s = fold(&[body("gov", None), body("mon", Some("gov")), notice("n1")]);
+    let rows = s.rows();
+    let with = |key: &str, value: Option<&str>| -> Vec<(String, String)> {
+        let mut r: Vec<(String, String)> = rows.iter().filter(|(k, _)| k != key).cloned().collect();
+        if let Some(v) = value {
+            r.push((key.to_owned(), v.to_owned()));
+        }
+        r
+    };
+    let code = |r: Vec<(String, String)>| State::from_rows(r).map(|_| ()).map_err(|e| e.code());
+    assert_eq!(code(rows.clone()), Ok(()));
+    assert_eq!(code(with("body/gov", None)), Err("invalid_row")); // parent of mon missing
+    assert_eq!(code(with("meta", None)), Err("invalid_row"));
+    assert_eq!(code(with("notice/n1", None)), Err("invalid_row")); // count mismatch
+    assert_eq!(code(with("junk", Some("{}"))), Err("invalid_row"));
+    let meta = &rows.iter().find(|(k, _)| k == "meta").expect("meta row").1;
+    assert_eq!(
+        code(with(
+            "meta",
+            Some(&meta.replace("\"size\":3", "\"size\":4"))
+        )),
+        Err("invalid_row")
+    );
+    assert_eq!(
+        code(with("meta", Some(&meta.replace(":", ": ")))),
+        Err("invalid_row")
+    );
+    let gov = &rows
+        .iter()
+        .find(|(k, _)| k == "body/gov")
+        .expect("gov row")
+        .1;
+    assert_eq!(
+        code(with(
+            "body/gov",
+            Some(&gov.replace("\"agency\"", "\"nope\""))
+        )),
+        Err("invalid_row")
+    );
+    assert_eq!(
+        code(with("body/gov", Some(&gov.replace("gov kk", "")))),
+        Err("invalid_row")
+    );
+    let mut renamed = with("body/gov", None);
+    renamed.push(("body/gov2".to_owned(), gov.clone()));
+    assert_eq!(code(renamed), Err("invalid_row"));
+    let mut dup = rows.clone();
+    dup.push(("body/gov".to_owned(), gov.clone()));
+    assert_eq!(code(dup), Err("invalid_row"));
+}
+
+// ---- property tests -------------------------------------------------------------------
+
+const BODIES: [&str; 5] = ["gov", "mon", "akimat", "a-1", "0"];
+const NOTICES: [&str; 3] = ["n1", "n2", "welcome"];
+
+fn text() -> impl Strategy<Value = LocalizedText> {
+    prop_oneof![
+        8 => "[a-zA-Zәіңғүұқөһ ]{1,12}".prop_map(|s| LocalizedText::new(format!("{s}!"), s.clone() + "?", s + ".")),
+        1 => Just(LocalizedText::new("", "ru", "en")),
+        1 => Just(LocalizedText::new("kk", "ru\u{7}", "en")),
+        1 => Just(LocalizedText::new("kk \"q\" \\ ", "ru\nline", "en")),
+    ]
+}
+
+fn dates(year: u16) -> impl Strategy<Value = Vec<Date>> {
+    (prop::collection::vec(1u16..=365, 0..6), any::<bool>()).prop_map(move |(mut days, tidy)| {
+        if tidy {
+            days.sort_unstable();
+            days.dedup();
+        }
+        days.into_iter()
+            .filter_map(|d| Date::from_ordinal_date(i32::from(year), d).ok())
+            .collect()
+    })
+}
+
+fn calendar_event() -> impl Strategy<Value = Event> {
+    prop_oneof![Just(2025u16), Just(2026), Just(2027), Just(1999)].prop_flat_map(|year| {
+        (dates(year), dates(year), any::<bool>()).prop_map(move |(holidays, t, weekends_only)| {
+            let transferred_working_days = if weekends_only {
+                t.into_iter()
+                    .filter(|d| d.weekday().number_from_monday() >= 6 && !holidays.contains(d))
+                    .collect()
+            } else {
+                t
+            };
+            Event::CalendarPublished {
+                year,
+                holidays,
+                transferred_working_days,
+            }
+        })
+    })
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    let body_id = prop::sample::select(BODIES.to_vec()).prop_map(id::<BodyId>);
+    let notice_id = prop::sample::select(NOTICES.to_vec()).prop_map(id::<NoticeId>);
+    let kind = prop::sample::select(BodyKind::ALL.to_vec());
+    prop_oneof![
+        1 => (text(), -800i16..900).prop_map(|(name, utc_offset_minutes)| Event::DeploymentConfigured { name, utc_offset_minutes }),
+        2 => calendar_event(),
+        4 => (body_id.clone(), text(), kind, prop::option::of(body_id))
+            .prop_map(|(body, name, kind, parent)| Event::BodyRegistered { body, name, kind, parent }),
+        2 => (notice_id, text(), text()).prop_map(|(notice, title, text)| Event::NoticePublished { notice, title, text }),
+    ]
+}
+
+/// An event, a timestamp step (sometimes backwards), and whether to take changes afterwards.
+fn steps() -> impl Strategy<Value = Vec<(Event, i64, bool)>> {
+    prop::collection::vec(
+        (
+            event(),
+            prop_oneof![8 => 0i64..100_000, 1 => -1000i64..0],
+            any::<bool>(),
+        ),
+        0..40,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn replay_equals_live((start, steps) in (0u64..2_000_000_000_000, steps())) {
+        let mut live = State::default();
+        let mut log: Vec<Vec<u8>> = Vec::new();
+        let mut persisted: BTreeMap<String, String> = BTreeMap::new();
+        let mut ts = start;
+        for (event, step, take) in steps {
+            ts = ts.saturating_add_signed(step);
+            let entry = Entry::new(Timestamp(ts), event);
+            let bytes = entry.encode();
+            // decode accepts exactly the valid events, and round-trips them.
+            match entry.event.validate() {
+                Ok(()) => prop_assert_eq!(Entry::decode(&bytes), Ok(entry.clone())),
+                Err(e) => prop_assert_eq!(Entry::decode(&bytes), Err(DecodeError::InvalidEvent(e))),
+            }
+            let before = live.clone();
+            let rows_before = live.rows();
+            let checked = live.check(&entry.event, entry.timestamp);
+            let applied = live.apply(LogIndex(live.size()), &entry);
+            prop_assert_eq!(&checked, &applied);
+            match applied {
+                Ok(()) => log.push(bytes),
+                Err(_) => {
+                    prop_assert_eq!(&live, &before);
+                    prop_assert_eq!(live.rows(), rows_before);
+                }
+            }
+            if take {
+                for (k, v) in live.take_changes() {
+                    match v {
+                        Some(v) => persisted.insert(k, v),
+                        None => persisted.remove(&k),
+                    };
+                }
+            }
+        }
+        for (k, v) in live.take_changes() {
+            match v {
+                Some(v) => persisted.insert(k, v),
+                None => persisted.remove(&k),
+            };
+        }
+        let rows = live.rows();
+        prop_assert_eq!(persisted.into_iter().collect::<Vec<_>>(), rows.clone());
+
+        let mut replay = State::default();
+        for (i, bytes) in log.iter().enumerate() {
+            let entry = Entry::decode(bytes);
+            prop_assert!(entry.is_ok(), "entry {} does not decode: {:?}", i, entry);
+            if let Ok(entry) = entry {
+                prop_assert_eq!(replay.apply(LogIndex(i as u64), &entry), Ok(()));
+            }
+        }
+        prop_assert_eq!(replay.rows(), rows.clone());
+        prop_assert_eq!(&replay, &live);
+        prop_assert_eq!(replay.public_state(), live.public_state());
+        prop_assert_eq!(replay.calendar(), live.calendar());
+
+        let rebuilt = State::from_rows(rows.clone());
+        prop_assert_eq!(rebuilt.as_ref(), Ok(&live));
+        if let Ok(mut rebuilt) = rebuilt {
+            prop_assert!(rebuilt.take_changes().is_empty());
+            prop_assert_eq!(rebuilt.rows(), rows);
+            prop_assert_eq!(rebuilt.size(), live.size());
+            prop_assert_eq!(rebuilt.last_timestamp(), live.last_timestamp());
+        }
+    }
+}
