@@ -3,13 +3,13 @@
 
 use std::sync::Mutex;
 
-pub(crate) struct Pool<C> {
+pub(crate) struct Pool<C: Send> {
     idle: Mutex<Vec<C>>,
     connect: Box<dyn Fn() -> crate::Result<C> + Send + Sync>,
     max_idle: usize,
 }
 
-impl<C> Pool<C> {
+impl<C: Send> Pool<C> {
     pub fn new(max_idle: usize, connect: impl Fn() -> crate::Result<C> + Send + Sync + 'static) -> Self {
         Pool { idle: Mutex::new(Vec::new()), connect: Box::new(connect), max_idle }
     }
@@ -30,5 +30,19 @@ impl<C> Pool<C> {
             }
         }
         result
+    }
+}
+
+impl<C: Send> Drop for Pool<C> {
+    /// Closes idle connections on a plain thread: the PostgreSQL driver's synchronous
+    /// client cannot close inside an async runtime, and the last owner of a pool is often
+    /// an async task.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|e| e.into_inner()));
+        if !idle.is_empty() {
+            std::thread::scope(|scope| {
+                scope.spawn(move || drop(idle));
+            });
+        }
     }
 }

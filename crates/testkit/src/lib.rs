@@ -49,10 +49,12 @@ impl TestDatabase {
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| d.subsec_nanos())
             );
-            let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap_or_else(|e| {
-                panic!("PostgreSQL must be running at {admin} for the PostgreSQL backend's tests (run scripts/setup): {e}")
+            off_runtime(|| {
+                let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap_or_else(|e| {
+                    panic!("PostgreSQL must be running at {admin} for the PostgreSQL backend's tests (run scripts/setup): {e}")
+                });
+                client.batch_execute(&format!("CREATE DATABASE {db}")).expect("create a test database");
             });
-            client.batch_execute(&format!("CREATE DATABASE {db}")).expect("create a test database");
             let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
             let url = format!("{base}/{db}");
             (admin, db, url)
@@ -77,9 +79,20 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((admin, db, _)) = &self.postgres {
-            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
-            }
+            off_runtime(|| {
+                if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
+                    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+                }
+            });
         }
     }
+}
+
+/// Runs blocking PostgreSQL calls on a plain thread: the synchronous driver cannot run
+/// inside an async test's runtime.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| match scope.spawn(f).join() {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
 }

@@ -1,0 +1,480 @@
+//! The machine interface: the C2SP tlog-tiles paths (`/checkpoint`, `/tile/...`) that any
+//! tlog client can mirror, and the JSON API (`/api/v1/...`) for proofs, entries, state and
+//! submission. Handlers only translate HTTP to calls; the log's logic is in `dauys-ledger`,
+//! the rules in `dauys-core`.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use dauys_core::{Entry, Event, Lang, PublicState};
+use dauys_ledger::{
+    consistency_proof, decode_bundle, encode_bundle, inclusion_proof, parse_tile_path, Hash, LedgerError,
+    TileHashSource, TilePath, TILE_WIDTH,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::UiLang;
+use crate::problem::Problem;
+use crate::sequencer::{Receipt, SubmitError};
+use crate::AppState;
+
+/// Runs a blocking storage call off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(f).await.map_err(Problem::internal)?
+}
+
+/// `Json` whose rejections are problem details.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let (mut parts, body) = req.into_parts();
+        let lang = UiLang::from_request_parts(&mut parts, state).await.map_or(Lang::Kk, |l| l.lang);
+        let req = Request::from_parts(parts, body);
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_problem(rejection).in_lang(lang)),
+        }
+    }
+}
+
+fn json_problem(rejection: JsonRejection) -> Problem {
+    let detail = rejection.body_text();
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "send Content-Type: application/json")
+        }
+        JsonRejection::BytesRejection(_) if detail.contains("length limit") => {
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", detail)
+        }
+        JsonRejection::JsonDataError(_) => Problem::bad_request("invalid-event", detail),
+        _ => Problem::bad_request("invalid-json", detail),
+    }
+}
+
+/// `Query` whose rejections are problem details.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Problem> {
+        let lang = UiLang::from_request_parts(parts, state).await.map_or(Lang::Kk, |l| l.lang);
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| Problem::bad_request("invalid-parameter", e.body_text()).in_lang(lang))
+    }
+}
+
+fn bytes_response(bytes: Vec<u8>, content_type: &'static str, cache: &'static str) -> Response {
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    r
+}
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+// A partial tile's bytes never change either, but servers may drop it once the tile is full.
+const PARTIAL: &str = "public, max-age=60";
+
+/// GET /checkpoint — the latest signed checkpoint, from memory.
+pub async fn checkpoint(State(app): State<AppState>, UiLang { lang, .. }: UiLang) -> Result<Response, Problem> {
+    let latest = app.shared.latest_checkpoint().ok_or_else(|| no_checkpoint().in_lang(lang))?;
+    Ok(bytes_response(latest.note.clone().into_bytes(), "text/plain; charset=utf-8", "no-cache"))
+}
+
+fn no_checkpoint() -> Problem {
+    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "no-checkpoint", "the log has not signed a checkpoint yet").retry_after(1)
+}
+
+/// GET /tile/... — hash tiles and entry bundles, byte for byte as c2sp.org/tlog-tiles.
+pub async fn tile(
+    State(app): State<AppState>,
+    UiLang { lang, .. }: UiLang,
+    Path(rest): Path<String>,
+) -> Result<Response, Problem> {
+    let path = format!("tile/{rest}");
+    let parsed = parse_tile_path(&path)
+        .map_err(|e| Problem::bad_request("invalid-tile-path", format!("{path}: {e}")).in_lang(lang))?;
+    let reader = app.reader.clone();
+    let found = blocking(move || match parsed {
+        TilePath::Hash(id) => {
+            let stored = reader.tile(id.level, id.index)?;
+            let want = usize::from(id.width) * 32;
+            Ok(stored.filter(|s| s.len() >= want).map(|mut s| {
+                s.truncate(want);
+                (s, id.is_full())
+            }))
+        }
+        TilePath::Entries { index, width } => {
+            let start = index.saturating_mul(TILE_WIDTH);
+            let bodies = reader.entries(start, start + u64::from(width))?;
+            if bodies.len() < usize::from(width) {
+                return Ok(None);
+            }
+            let bundle = encode_bundle(bodies.iter().map(Vec::as_slice)).map_err(Problem::internal)?;
+            Ok(Some((bundle, u64::from(width) == TILE_WIDTH)))
+        }
+    })
+    .await
+    .map_err(|p| p.in_lang(lang))?;
+    match found {
+        Some((bytes, full)) => Ok(bytes_response(bytes, "application/octet-stream", if full { IMMUTABLE } else { PARTIAL })),
+        None => Err(Problem::not_found(format!("{path} is not (yet) in the log")).in_lang(lang)),
+    }
+}
+
+/// The log's identity for auditors: origin, verifier key and the latest checkpoint.
+#[derive(Serialize)]
+pub struct LogInfo {
+    pub origin: String,
+    pub vkey: String,
+    pub checkpoint: Option<CheckpointJson>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct CheckpointJson {
+    pub size: u64,
+    pub root: Hash,
+    pub signed_at: String,
+    pub note: String,
+}
+
+fn checkpoint_json(app: &AppState) -> Option<CheckpointJson> {
+    app.shared.latest_checkpoint().map(|c| CheckpointJson {
+        size: c.checkpoint.size,
+        root: c.checkpoint.root,
+        signed_at: dauys_core::Timestamp(c.signed_at_ms).to_rfc3339(),
+        note: c.note.clone(),
+    })
+}
+
+/// GET /api/v1/log
+pub async fn log_info(State(app): State<AppState>) -> Json<LogInfo> {
+    Json(LogInfo { origin: app.config.origin.clone(), vkey: app.vkey.clone(), checkpoint: checkpoint_json(&app) })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InclusionQuery {
+    pub index: Option<u64>,
+    pub hash: Option<String>,
+    /// Tree size to prove against; the latest checkpoint by default.
+    pub size: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct InclusionProof {
+    pub index: u64,
+    pub tree_size: u64,
+    pub leaf_hash: Hash,
+    pub proof: Vec<Hash>,
+    /// The signed checkpoint the proof leads to, when the proof is against the latest one.
+    pub checkpoint: Option<String>,
+}
+
+fn ledger_problem(e: LedgerError) -> Problem {
+    match e {
+        LedgerError::MissingTile { .. } | LedgerError::TileUnavailable { .. } => Problem::internal(e),
+        other => Problem::bad_request("invalid-proof-request", other.to_string()),
+    }
+}
+
+fn tile_source(app: &AppState) -> TileHashSource<impl Fn(u8, u64) -> Result<Vec<u8>, LedgerError>> {
+    let reader = app.reader.clone();
+    TileHashSource::new(move |level, index| {
+        reader
+            .tile(level, index)
+            .map_err(|e| LedgerError::TileUnavailable { level, index, reason: e.to_string() })?
+            .ok_or(LedgerError::TileUnavailable { level, index, reason: "not stored".into() })
+    })
+}
+
+/// GET /api/v1/proof/inclusion?index=N or ?hash=HEX (a receipt has both; both are checked).
+pub async fn inclusion(
+    State(app): State<AppState>,
+    UiLang { lang, .. }: UiLang,
+    ApiQuery(q): ApiQuery<InclusionQuery>,
+) -> Result<Json<InclusionProof>, Problem> {
+    let latest = app.shared.latest_checkpoint().ok_or_else(|| no_checkpoint().in_lang(lang))?;
+    let tree_size = q.size.unwrap_or(latest.checkpoint.size);
+    if tree_size > latest.checkpoint.size {
+        return Err(Problem::bad_request(
+            "invalid-parameter",
+            format!("size {tree_size} is beyond the latest checkpoint ({})", latest.checkpoint.size),
+        )
+        .in_lang(lang));
+    }
+    let wanted_hash = q
+        .hash
+        .as_deref()
+        .map(|h| Hash::from_hex(h).map_err(|e| Problem::bad_request("invalid-parameter", format!("hash: {e}"))))
+        .transpose()
+        .map_err(|p| p.in_lang(lang))?;
+    if q.index.is_none() && wanted_hash.is_none() {
+        return Err(Problem::bad_request("invalid-parameter", "give index=N or hash=HEX (or both, from a receipt)").in_lang(lang));
+    }
+    let app2 = app.clone();
+    let result = blocking(move || {
+        let index = match (q.index, wanted_hash) {
+            (Some(i), _) => i,
+            (None, Some(h)) => *app2
+                .reader
+                .indexes_of_leaf(&h.0)?
+                .first()
+                .ok_or_else(|| Problem::not_found(format!("no entry has leaf hash {h}")))?,
+            (None, None) => unreachable!("checked above"),
+        };
+        if index >= tree_size {
+            let covered = app2.reader.size()? > index;
+            return Err(if covered {
+                Problem::new(
+                    StatusCode::CONFLICT,
+                    "not-yet-checkpointed",
+                    format!("entry {index} is logged but not yet covered by a checkpoint; retry in a second"),
+                )
+                .retry_after(1)
+            } else {
+                Problem::not_found(format!("the log has no entry {index}"))
+            });
+        }
+        let body = app2.reader.entries(index, index + 1)?;
+        let leaf = dauys_ledger::leaf_hash(body.first().ok_or_else(|| Problem::not_found(format!("entry {index}")))?);
+        if let Some(h) = wanted_hash {
+            if h != leaf {
+                return Err(Problem::bad_request(
+                    "receipt-mismatch",
+                    format!("entry {index} has leaf hash {leaf}, not {h}: this receipt does not match the log"),
+                ));
+            }
+        }
+        let proof = inclusion_proof(&tile_source(&app2), index, tree_size).map_err(ledger_problem)?;
+        Ok((index, leaf, proof))
+    })
+    .await
+    .map_err(|p| p.in_lang(lang))?;
+    let (index, leaf_hash, proof) = result;
+    Ok(Json(InclusionProof {
+        index,
+        tree_size,
+        leaf_hash,
+        proof,
+        checkpoint: (tree_size == latest.checkpoint.size).then(|| latest.note.clone()),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyQuery {
+    pub from: u64,
+    pub to: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct ConsistencyProof {
+    pub from: u64,
+    pub to: u64,
+    pub proof: Vec<Hash>,
+    pub checkpoint: Option<String>,
+}
+
+/// GET /api/v1/proof/consistency?from=M[&to=N]
+pub async fn consistency(
+    State(app): State<AppState>,
+    UiLang { lang, .. }: UiLang,
+    ApiQuery(q): ApiQuery<ConsistencyQuery>,
+) -> Result<Json<ConsistencyProof>, Problem> {
+    let latest = app.shared.latest_checkpoint().ok_or_else(|| no_checkpoint().in_lang(lang))?;
+    let to = q.to.unwrap_or(latest.checkpoint.size);
+    if q.from > to || to > latest.checkpoint.size {
+        return Err(Problem::bad_request(
+            "invalid-parameter",
+            format!("need from <= to <= {} (the latest checkpoint), got from={} to={to}", latest.checkpoint.size, q.from),
+        )
+        .in_lang(lang));
+    }
+    let from = q.from;
+    let app2 = app.clone();
+    let proof = blocking(move || consistency_proof(&tile_source(&app2), from, to).map_err(ledger_problem))
+        .await
+        .map_err(|p| p.in_lang(lang))?;
+    Ok(Json(ConsistencyProof {
+        from,
+        to,
+        proof,
+        checkpoint: (to == latest.checkpoint.size).then(|| latest.note.clone()),
+    }))
+}
+
+/// One entry as the JSON API and the web pages show it.
+#[derive(Serialize, Debug, Clone)]
+pub struct EntryView {
+    pub index: u64,
+    pub leaf_hash: Hash,
+    pub timestamp: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub event: serde_json::Value,
+    #[serde(skip)]
+    pub entry: Entry,
+}
+
+pub fn entry_view(index: u64, body: &[u8]) -> Result<EntryView, Problem> {
+    let entry = Entry::decode(body).map_err(|e| Problem::internal(format!("stored entry {index} does not decode: {e}")))?;
+    Ok(EntryView {
+        index,
+        leaf_hash: dauys_ledger::leaf_hash(body),
+        timestamp: entry.timestamp.to_rfc3339(),
+        kind: entry.event.kind(),
+        event: serde_json::to_value(&entry.event).map_err(Problem::internal)?,
+        entry,
+    })
+}
+
+/// Most entries one listing returns.
+pub const MAX_PAGE: u64 = 100;
+
+/// Entries `[start, start+limit)` clipped to the log, newest first.
+pub async fn load_entries(app: &AppState, start: u64, limit: u64) -> Result<Vec<EntryView>, Problem> {
+    let reader = app.reader.clone();
+    blocking(move || {
+        let bodies = reader.entries(start, start.saturating_add(limit.min(MAX_PAGE)))?;
+        let mut views = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| entry_view(start + i as u64, b))
+            .collect::<Result<Vec<_>, _>>()?;
+        views.reverse();
+        Ok(views)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntriesQuery {
+    /// Show entries before this index (exclusive); the newest by default.
+    pub before: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+#[derive(Serialize)]
+pub struct EntriesPage {
+    pub size: u64,
+    pub entries: Vec<EntryView>,
+}
+
+/// GET /api/v1/entries?before=N&limit=K — newest first.
+pub async fn entries(
+    State(app): State<AppState>,
+    UiLang { lang, .. }: UiLang,
+    ApiQuery(q): ApiQuery<EntriesQuery>,
+) -> Result<Json<EntriesPage>, Problem> {
+    let limit = q.limit.unwrap_or(20);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(Problem::bad_request("invalid-parameter", format!("limit must be 1..={MAX_PAGE}")).in_lang(lang));
+    }
+    let reader = app.reader.clone();
+    let size = blocking(move || Ok(reader.size()?)).await.map_err(|p| p.in_lang(lang))?;
+    let end = q.before.unwrap_or(size).min(size);
+    let start = end.saturating_sub(limit);
+    let entries = load_entries(&app, start, end - start).await.map_err(|p| p.in_lang(lang))?;
+    Ok(Json(EntriesPage { size, entries }))
+}
+
+/// GET /api/v1/entries/{index}
+pub async fn entry(
+    State(app): State<AppState>,
+    UiLang { lang, .. }: UiLang,
+    Path(index): Path<String>,
+) -> Result<Json<EntryView>, Problem> {
+    let index: u64 = index
+        .parse()
+        .map_err(|_| Problem::bad_request("invalid-parameter", format!("{index:?} is not an entry index")).in_lang(lang))?;
+    load_entries(&app, index, 1)
+        .await
+        .map_err(|p| p.in_lang(lang))?
+        .pop()
+        .map(Json)
+        .ok_or_else(|| Problem::not_found(format!("the log has no entry {index}")).in_lang(lang))
+}
+
+/// Reads the public state from the projection.
+pub async fn load_public_state(app: &AppState) -> Result<PublicState, Problem> {
+    let reader = app.reader.clone();
+    blocking(move || {
+        let state = dauys_core::State::from_rows(reader.projection_rows()?).map_err(Problem::internal)?;
+        Ok(state.public_state())
+    })
+    .await
+}
+
+/// GET /api/v1/state — the public state folded from the log.
+pub async fn state(State(app): State<AppState>, UiLang { lang, .. }: UiLang) -> Result<Json<PublicState>, Problem> {
+    load_public_state(&app).await.map(Json).map_err(|p| p.in_lang(lang))
+}
+
+fn authorised(app: &AppState, headers: &HeaderMap) -> bool {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Constant-time comparison: the token must not leak through timing.
+    given.len() == app.api_token.len()
+        && given.bytes().zip(app.api_token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// POST /api/v1/events — submit an event (operator token required until accounts exist).
+pub async fn submit(
+    State(app): State<AppState>,
+    UiLang { lang, .. }: UiLang,
+    headers: HeaderMap,
+    ApiJson(event): ApiJson<Event>,
+) -> Result<(StatusCode, Json<Receipt>), Problem> {
+    if !authorised(&app, &headers) {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send Authorization: Bearer <token> with the token from the data directory's api.token",
+        )
+        .in_lang(lang));
+    }
+    event
+        .validate()
+        .map_err(|e| Problem::bad_request("invalid-event", format!("{}: {e}", e.code())).in_lang(lang))?;
+    match app.sequencer.submit(event).await {
+        Ok(receipt) => Ok((StatusCode::CREATED, Json(receipt))),
+        Err(e) => Err(submit_problem(e).in_lang(lang)),
+    }
+}
+
+fn submit_problem(e: SubmitError) -> Problem {
+    let detail = e.to_string();
+    match e {
+        SubmitError::Rejected(rule) => Problem::new(StatusCode::CONFLICT, "rejected", format!("{}: {detail}", rule.code())),
+        SubmitError::TooLarge(_) => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", detail),
+        SubmitError::Busy => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail).retry_after(1),
+        SubmitError::Unavailable(_) => {
+            Problem::new(StatusCode::SERVICE_UNAVAILABLE, "storage-unavailable", detail).retry_after(5)
+        }
+        SubmitError::ShuttingDown => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", detail).retry_after(5),
+    }
+}
+
+/// Decodes an entry bundle fetched from a mirror (used by tests and the auditor).
+pub fn bundle_entries(bytes: &[u8]) -> Result<Vec<Vec<u8>>, LedgerError> {
+    Ok(decode_bundle(bytes)?.into_iter().map(<[u8]>::to_vec).collect())
+}
+
+/// Arc alias kept for handler signatures.
+pub type SharedReader = Arc<dyn dauys_store::Reader>;

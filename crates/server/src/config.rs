@@ -1,0 +1,189 @@
+//! The server's configuration: one typed struct, read from an optional TOML file and then
+//! from `DAUYS_*` environment variables (which win). Every field has a default that works
+//! for a first run on a laptop.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address and port to listen on. Env: `DAUYS_LISTEN`.
+    pub listen: SocketAddr,
+    /// Directory for the signing key, the API token and (by default) the SQLite database.
+    /// Created on first run. Env: `DAUYS_DATA_DIR`.
+    pub data_dir: PathBuf,
+    /// `postgres://user@host/db` to use PostgreSQL; empty means SQLite at
+    /// `<data_dir>/dauys.sqlite3`. Env: `DAUYS_DATABASE_URL`.
+    pub database_url: String,
+    /// The log's origin: the first line of every checkpoint and the name of its signing key.
+    /// It must be unique to this log and never change (C2SP tlog-checkpoint). Env: `DAUYS_ORIGIN`.
+    pub origin: String,
+    /// The deployment's public name in Kazakh, Russian and English, logged on first start.
+    pub deployment_name: Names,
+    /// UTC offset of the deployment's civil time in minutes (Kazakhstan: +300), used for
+    /// calendar dates and working days.
+    pub utc_offset_minutes: i16,
+    /// The longest a new entry waits before a checkpoint covers it, in milliseconds. The
+    /// sequencer signs sooner when it is idle. Env: `DAUYS_CHECKPOINT_INTERVAL_MS`.
+    pub checkpoint_interval_ms: u64,
+    /// Most events committed in one database transaction.
+    pub max_batch: usize,
+    /// Submissions waiting for the sequencer before new ones get 503 (back-pressure).
+    pub queue_capacity: usize,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered 408/503, in seconds.
+    pub request_timeout_secs: u64,
+    /// Log output: "text" for people, "json" for log collectors.
+    pub log_format: LogFormat,
+    /// Public URL the server is reached at, used in the "how to verify" instructions.
+    /// Empty means `http://<listen>`.
+    pub public_url: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    pub kk: String,
+    pub ru: String,
+    pub en: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            origin: "dauys.localhost/log".to_string(),
+            deployment_name: Names {
+                kk: "Дауыс — ашық тізілім".to_string(),
+                ru: "Дауыс — открытый реестр".to_string(),
+                en: "Dauys — open ledger".to_string(),
+            },
+            utc_offset_minutes: 300,
+            checkpoint_interval_ms: 250,
+            max_batch: 8192,
+            queue_capacity: 65_536,
+            max_body_bytes: 256 * 1024,
+            request_timeout_secs: 30,
+            log_format: LogFormat::Text,
+            public_url: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Invalid(String),
+    #[error("configuration file or environment: {0}")]
+    Read(#[from] Box<figment::Error>),
+}
+
+impl Config {
+    /// Defaults, then the TOML file (if given), then `DAUYS_*` variables.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError::Invalid(format!("no configuration file at {}", path.display())));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let config: Config = figment.merge(Env::prefixed("DAUYS_")).extract().map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: &str| Err(ConfigError::Invalid(m.to_string()));
+        if self.origin.is_empty() || self.origin.contains(char::is_whitespace) || self.origin.contains('+') {
+            return bad("origin must be non-empty, without spaces or '+', e.g. \"petitions.example.kz/log\"");
+        }
+        if self.checkpoint_interval_ms == 0 || self.checkpoint_interval_ms > 1000 {
+            return bad("checkpoint_interval_ms must be between 1 and 1000 (a checkpoint at least once a second)");
+        }
+        if self.max_batch == 0 || self.queue_capacity == 0 {
+            return bad("max_batch and queue_capacity must be at least 1");
+        }
+        if self.max_body_bytes < 1024 {
+            return bad("max_body_bytes must be at least 1024");
+        }
+        if !(-720..=840).contains(&self.utc_offset_minutes) {
+            return bad("utc_offset_minutes must be between -720 and 840");
+        }
+        Ok(())
+    }
+
+    /// Where the log lives: the PostgreSQL URL, or the SQLite file in the data directory.
+    pub fn database_location(&self) -> String {
+        if self.database_url.is_empty() {
+            self.data_dir.join("dauys.sqlite3").display().to_string()
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    pub fn public_url(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.listen)
+        } else {
+            self.public_url.trim_end_matches('/').to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn the_example_file_documents_the_defaults() {
+        let example = include_str!("../../../dauys.example.toml");
+        let parsed: Config = Figment::from(Toml::string(example)).extract().unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("dauys.toml", "listen = \"127.0.0.1:9000\"\nmax_batch = 10\n")?;
+            jail.set_env("DAUYS_MAX_BATCH", "20");
+            let c = Config::load(Some(std::path::Path::new("dauys.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.listen.port(), 9000);
+            assert_eq!(c.max_batch, 20);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_explained() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("a.toml", "lisen = \"127.0.0.1:9000\"\n")?;
+            let err = Config::load(Some(std::path::Path::new("a.toml"))).unwrap_err().to_string();
+            assert!(err.contains("lisen"), "{err}");
+            jail.create_file("b.toml", "checkpoint_interval_ms = 5000\n")?;
+            let err = Config::load(Some(std::path::Path::new("b.toml"))).unwrap_err().to_string();
+            assert!(err.contains("at least once a second"), "{err}");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,92 @@
+//! Demo activity: a registry of real Kazakh state bodies, the 2026 holiday calendar, and a
+//! public notice every few seconds, so a first visitor sees a living log. Everything goes
+//! through the sequencer like any other submission; nothing is written behind its back.
+
+use std::time::Duration;
+
+use dauys_core::{BodyId, BodyKind, Event, LocalizedText, NoticeId};
+use time::macros::date;
+
+use crate::sequencer::{SequencerHandle, SubmitError};
+
+fn text(kk: &str, ru: &str, en: &str) -> LocalizedText {
+    LocalizedText { kk: kk.into(), ru: ru.into(), en: en.into() }
+}
+
+fn id<T: std::str::FromStr>(s: &str) -> Option<T> {
+    s.parse().ok()
+}
+
+/// The bodies the demo registers: (id, kind, parent, kk, ru, en).
+const BODIES: &[(&str, BodyKind, Option<&str>, &str, &str, &str)] = &[
+    ("government", BodyKind::Government, None, "Қазақстан Республикасының Үкіметі", "Правительство Республики Казахстан", "Government of the Republic of Kazakhstan"),
+    ("mdai", BodyKind::Ministry, Some("government"), "Цифрлық даму, инновациялар және аэроғарыш өнеркәсібі министрлігі", "Министерство цифрового развития, инноваций и аэрокосмической промышленности", "Ministry of Digital Development, Innovations and Aerospace Industry"),
+    ("mon", BodyKind::Ministry, Some("government"), "Оқу-ағарту министрлігі", "Министерство просвещения", "Ministry of Education"),
+    ("mnvo", BodyKind::Ministry, Some("government"), "Ғылым және жоғары білім министрлігі", "Министерство науки и высшего образования", "Ministry of Science and Higher Education"),
+    ("akimat-shymkent", BodyKind::Akimat, Some("government"), "Шымкент қаласының әкімдігі", "Акимат города Шымкент", "Akimat of Shymkent"),
+    ("maslikhat-shymkent", BodyKind::Maslikhat, None, "Шымкент қалалық мәслихаты", "Шымкентский городской маслихат", "Shymkent City Maslikhat"),
+    ("akimat-almaty", BodyKind::Akimat, Some("government"), "Алматы қаласының әкімдігі", "Акимат города Алматы", "Akimat of Almaty"),
+    ("akimat-astana", BodyKind::Akimat, Some("government"), "Астана қаласының әкімдігі", "Акимат города Астаны", "Akimat of Astana"),
+];
+
+const NOTICES: &[(&str, &str, &str, &str, &str, &str)] = &[
+    ("Жол жөндеу кестесі", "График ремонта дорог", "Road repair schedule",
+     "Тұрғын аудандардағы жол жөндеу кестесі жарияланды.", "Опубликован график ремонта дорог в жилых массивах.", "The schedule of road repairs in residential districts is published."),
+    ("Қатысымдық бюджет", "Бюджет участия", "Participatory budget",
+     "Аудандардың жобаларын ұсыну басталды.", "Начат приём проектов районов.", "Submission of district projects has opened."),
+    ("Қоғамдық тыңдау", "Общественные слушания", "Public hearing",
+     "Қала құрылысы жоспары бойынша тыңдау өтеді.", "Пройдут слушания по градостроительному плану.", "A hearing on the city development plan will be held."),
+    ("Ашық деректер", "Открытые данные", "Open data",
+     "Тізілімнің толық көшірмесін кез келген адам тексере алады.", "Полную копию реестра может проверить любой.", "Anyone can verify a full copy of the ledger."),
+];
+
+/// Runs until aborted. Rejections (e.g. a body registered on an earlier run) are expected
+/// and skipped; a full queue or shutdown ends the loop.
+pub async fn run(sequencer: SequencerHandle) {
+    let mut setup: Vec<Event> = Vec::new();
+    for (body, kind, parent, kk, ru, en) in BODIES {
+        if let Some(body) = id::<BodyId>(body) {
+            setup.push(Event::BodyRegistered {
+                body,
+                name: text(kk, ru, en),
+                kind: *kind,
+                parent: parent.and_then(id::<BodyId>),
+            });
+        }
+    }
+    setup.push(Event::CalendarPublished {
+        year: 2026,
+        holidays: vec![
+            date!(2026 - 01 - 01), date!(2026 - 01 - 02), date!(2026 - 01 - 07), date!(2026 - 03 - 09),
+            date!(2026 - 03 - 23), date!(2026 - 03 - 24), date!(2026 - 03 - 25), date!(2026 - 05 - 01),
+            date!(2026 - 05 - 07), date!(2026 - 05 - 11), date!(2026 - 05 - 27), date!(2026 - 07 - 06), date!(2026 - 08 - 31),
+            date!(2026 - 10 - 26), date!(2026 - 12 - 16),
+        ],
+        transferred_working_days: vec![],
+    });
+    for event in setup {
+        if !submit(&sequencer, event).await {
+            return;
+        }
+    }
+    let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    for n in 0u64.. {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (tk, tr, te, bk, br, be) = NOTICES[(n % NOTICES.len() as u64) as usize];
+        let Some(notice) = id::<NoticeId>(&format!("demo-{run_id}-{n}")) else { return };
+        let event = Event::NoticePublished { notice, title: text(tk, tr, te), text: text(bk, br, be) };
+        if !submit(&sequencer, event).await {
+            return;
+        }
+    }
+}
+
+async fn submit(sequencer: &SequencerHandle, event: Event) -> bool {
+    match sequencer.submit(event).await {
+        Ok(_) | Err(SubmitError::Rejected(_)) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "demo activity stops");
+            false
+        }
+    }
+}

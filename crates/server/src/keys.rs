@@ -1,0 +1,133 @@
+//! The log's signing key and the API token: created on first run in the data directory,
+//! readable only by the server's user (0600), never stored in the database.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use dauys_ledger::NoteSigner;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a valid signing key: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+    #[error("{path} is readable by other users (mode {mode:o}); run `chmod 600 {path}`")]
+    Exposed { path: PathBuf, mode: u32 },
+    #[error("the signing key in {path} is named {key_name:?} but the configured origin is {origin:?}; the origin of a log never changes — restore the old origin or start a new log in a new data directory")]
+    OriginMismatch { path: PathBuf, key_name: String, origin: String },
+    #[error("no random numbers from the operating system: {0}")]
+    Random(String),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
+    move |source| KeyError::Io { path: path.to_path_buf(), source }
+}
+
+pub fn signing_key_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("log-signing.key")
+}
+
+pub fn api_token_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("api.token")
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], KeyError> {
+    let mut bytes = [0u8; N];
+    getrandom::getrandom(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// Writes a secret file that did not exist, with mode 0600 from the start (no window in
+/// which another user could read it).
+fn create_secret(path: &Path, contents: &str) -> Result<(), KeyError> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(io(path))?;
+    f.write_all(contents.as_bytes()).map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
+fn read_secret(path: &Path) -> Result<String, KeyError> {
+    let mode = fs::metadata(path).map_err(io(path))?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyError::Exposed { path: path.to_path_buf(), mode });
+    }
+    Ok(fs::read_to_string(path).map_err(io(path))?.trim().to_string())
+}
+
+/// Loads the log's signing key, creating it on first run with `origin` as its name.
+pub fn load_or_create_signer(data_dir: &Path, origin: &str) -> Result<NoteSigner, KeyError> {
+    let path = signing_key_path(data_dir);
+    if !path.exists() {
+        let signer = NoteSigner::from_seed(origin, random_bytes::<32>()?)
+            .map_err(|e| KeyError::Invalid { path: path.clone(), reason: e.to_string() })?;
+        create_secret(&path, &format!("{}\n", signer.to_skey()))?;
+        tracing::info!(path = %path.display(), vkey = %signer.vkey(), "created the log's signing key");
+    }
+    let signer = load_signer(data_dir)?;
+    if signer.name() != origin {
+        return Err(KeyError::OriginMismatch { path, key_name: signer.name().to_string(), origin: origin.to_string() });
+    }
+    Ok(signer)
+}
+
+/// Loads an existing signing key (for `dauys key`).
+pub fn load_signer(data_dir: &Path) -> Result<NoteSigner, KeyError> {
+    let path = signing_key_path(data_dir);
+    let skey = read_secret(&path)?;
+    NoteSigner::from_skey(&skey).map_err(|e| KeyError::Invalid { path, reason: e.to_string() })
+}
+
+/// Loads the bearer token that authorises event submission, creating it on first run.
+pub fn load_or_create_api_token(data_dir: &Path) -> Result<String, KeyError> {
+    let path = api_token_path(data_dir);
+    if !path.exists() {
+        let token: String = random_bytes::<32>()?.iter().map(|b| format!("{b:02x}")).collect();
+        create_secret(&path, &format!("{token}\n"))?;
+    }
+    read_secret(&path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_is_created_once_private_and_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = load_or_create_signer(dir.path(), "test.example/log").unwrap();
+        let mode = fs::metadata(signing_key_path(dir.path())).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let b = load_or_create_signer(dir.path(), "test.example/log").unwrap();
+        assert_eq!(a.vkey(), b.vkey());
+        assert!(matches!(
+            load_or_create_signer(dir.path(), "other.example/log"),
+            Err(KeyError::OriginMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn an_exposed_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        load_or_create_signer(dir.path(), "test.example/log").unwrap();
+        let path = signing_key_path(dir.path());
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(load_signer(dir.path()), Err(KeyError::Exposed { .. })));
+    }
+
+    #[test]
+    fn token_is_random_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = load_or_create_api_token(dir.path()).unwrap();
+        assert_eq!(t.len(), 64);
+        assert_eq!(t, load_or_create_api_token(dir.path()).unwrap());
+    }
+}

@@ -1,0 +1,300 @@
+//! The Dauys server: it owns the log's single writer (the [`sequencer`]), serves the log
+//! in the C2SP tlog-tiles layout, a JSON API and server-rendered pages in Kazakh, Russian
+//! and English.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), dauys_server::ServeError> {
+//! let config = dauys_server::config::Config::default();
+//! dauys_server::serve(config, dauys_server::ServeOptions { demo: true }).await
+//! # }
+//! ```
+//!
+//! What it is not: a place for rules (they are in `dauys-core`) or for Merkle-tree code
+//! (that is `dauys-ledger`); handlers translate HTTP into calls on those.
+//!
+//! **Architecture invariant:** only the sequencer thread writes to the log. Handlers read
+//! through [`dauys_store::Reader`] and submit through [`sequencer::SequencerHandle`].
+
+pub mod api;
+pub mod config;
+pub mod demo;
+pub mod i18n;
+pub mod keys;
+pub mod metrics;
+pub mod openapi;
+pub mod problem;
+pub mod sequencer;
+pub mod web;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use dauys_core::{Event, LocalizedText};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::problem::Problem;
+use crate::sequencer::{Sequencer, SequencerConfig, SequencerHandle, Shared};
+
+/// Everything a handler may use. Cloned per request (all fields are shared handles).
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub reader: Arc<dyn dauys_store::Reader>,
+    pub sequencer: SequencerHandle,
+    pub shared: Arc<Shared>,
+    pub metrics: Arc<Metrics>,
+    pub vkey: String,
+    pub api_token: Arc<str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Key(#[from] keys::KeyError),
+    #[error("opening the log at {location}: {source}")]
+    Store {
+        location: String,
+        #[source]
+        source: dauys_store::StoreError,
+    },
+    #[error("starting the sequencer: {0}")]
+    Sequencer(#[from] sequencer::StartError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("recording the deployment's configuration: {0}")]
+    Genesis(sequencer::SubmitError),
+    #[error("internal: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ServeOptions {
+    /// Keep appending realistic public events so a first look at the log shows activity.
+    pub demo: bool,
+}
+
+/// All routes, with limits and error handling. Used by `serve` and by the tests.
+pub fn router(state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .route("/checkpoint", get(api::checkpoint))
+        .route("/tile/{*rest}", get(api::tile))
+        .route("/api/v1/log", get(api::log_info))
+        .route("/api/v1/state", get(api::state))
+        .route("/api/v1/entries", get(api::entries))
+        .route("/api/v1/entries/{index}", get(api::entry))
+        .route("/api/v1/proof/inclusion", get(api::inclusion))
+        .route("/api/v1/proof/consistency", get(api::consistency))
+        .route("/api/v1/events", post(api::submit))
+        .route("/openapi.json", get(openapi::document))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .route("/", get(web::home))
+        .route("/log", get(web::log_page))
+        .route("/log/{index}", get(web::entry_page))
+        .route("/static/style.css", get(web::stylesheet))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(timeout, time_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found(lang: i18n::UiLang, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    if path.starts_with("/api/") || path.starts_with("/tile/") {
+        Problem::not_found(format!("no such resource: {path}")).in_lang(lang.lang).into_response()
+    } else {
+        web::not_found_page(lang, &path).into_response()
+    }
+}
+
+async fn method_not_allowed(lang: i18n::UiLang, request: Request) -> Response {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        format!("{} is not allowed on {}", request.method(), request.uri().path()),
+    )
+    .in_lang(lang.lang)
+    .into_response()
+}
+
+async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took too long; try again")
+            .retry_after(1)
+            .into_response(),
+    }
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Ready when storage answers and the log has a signed checkpoint.
+async fn readyz(State(app): State<AppState>) -> Response {
+    let reader = app.reader.clone();
+    let storage = api::blocking(move || Ok(reader.size()?)).await;
+    match (storage, app.shared.latest_checkpoint()) {
+        (Ok(_), Some(_)) => "ready\n".into_response(),
+        (Err(p), _) => p.into_response(),
+        (Ok(_), None) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "no-checkpoint", "no checkpoint signed yet")
+            .retry_after(1)
+            .into_response(),
+    }
+}
+
+async fn metrics_text(State(app): State<AppState>) -> Response {
+    let age = app.shared.latest_checkpoint().map_or(0.0, |c| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        now.saturating_sub(c.signed_at_ms) as f64 / 1000.0
+    });
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        app.metrics.render(age),
+    )
+        .into_response()
+}
+
+/// A started instance: storage open, sequencer running, first entry logged. Not yet
+/// listening — [`serve`] adds the socket; tests drive [`router`] directly.
+pub struct Instance {
+    pub state: AppState,
+    sequencer: Sequencer,
+}
+
+impl Instance {
+    pub async fn start(config: Config) -> Result<Instance, ServeError> {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|source| ServeError::DataDir { path: config.data_dir.display().to_string(), source })?;
+        let signer = keys::load_or_create_signer(&config.data_dir, &config.origin)?;
+        let api_token = keys::load_or_create_api_token(&config.data_dir)?;
+        let location = config.database_location();
+        let opened = {
+            let location = location.clone();
+            // The PostgreSQL driver blocks; keep it off the async workers.
+            tokio::task::spawn_blocking(move || dauys_store::open(&location)).await?
+        };
+        let (writer, reader) =
+            opened.map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
+        let metrics = Arc::new(Metrics::default());
+        let shared = Arc::new(Shared::default());
+        let vkey = signer.vkey();
+        let sequencer_config = SequencerConfig {
+            origin: config.origin.clone(),
+            checkpoint_interval: Duration::from_millis(config.checkpoint_interval_ms),
+            max_batch: config.max_batch,
+            queue_capacity: config.queue_capacity,
+        };
+        // Resuming reads storage through blocking drivers.
+        let (sequencer, handle) = {
+            let (metrics, shared) = (metrics.clone(), shared.clone());
+            tokio::task::spawn_blocking(move || Sequencer::start(writer, signer, sequencer_config, metrics, shared))
+                .await??
+        };
+        let state = AppState {
+            config: Arc::new(config),
+            reader,
+            sequencer: handle,
+            shared,
+            metrics,
+            vkey,
+            api_token: api_token.into(),
+        };
+        record_deployment(&state).await?;
+        Ok(Instance { state, sequencer })
+    }
+
+    /// Waits until every submission made so far is committed and covered by a signed
+    /// checkpoint. Every clone of the state (and so of the sequencer handle) must be gone.
+    pub async fn shutdown(self) -> Result<(), ServeError> {
+        let Instance { state, sequencer } = self;
+        drop(state);
+        tokio::task::spawn_blocking(move || sequencer.join()).await?;
+        Ok(())
+    }
+}
+
+/// Starts everything, serves until SIGINT/SIGTERM, then drains: in-flight requests finish,
+/// the sequencer commits what was queued and signs a last checkpoint.
+pub async fn serve(config: Config, options: ServeOptions) -> Result<(), ServeError> {
+    let listen = config.listen;
+    let instance = Instance::start(config).await?;
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.map_err(|source| ServeError::Listen { addr: listen, source })?;
+    let state = instance.state.clone();
+    let demo = options.demo.then(|| tokio::spawn(demo::run(state.sequencer.clone())));
+    tracing::info!(
+        url = %state.config.public_url(),
+        database = %dauys_store::redact(&state.config.database_location()),
+        origin = %state.config.origin,
+        vkey = %state.vkey,
+        "Dauys is serving"
+    );
+    let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    if let Some(demo) = demo {
+        demo.abort();
+        let _ = demo.await;
+    }
+    tracing::info!("draining the sequencer");
+    instance.shutdown().await?;
+    served.map_err(|source| ServeError::Listen { addr: listen, source })
+}
+
+/// The first entry of a new log says what deployment it belongs to.
+async fn record_deployment(state: &AppState) -> Result<(), ServeError> {
+    let reader = state.reader.clone();
+    let size = tokio::task::spawn_blocking(move || reader.size()).await?.map_err(|source| ServeError::Store {
+        location: dauys_store::redact(&state.config.database_location()),
+        source,
+    })?;
+    if size > 0 {
+        return Ok(());
+    }
+    let names = &state.config.deployment_name;
+    let event = Event::DeploymentConfigured {
+        name: LocalizedText { kk: names.kk.clone(), ru: names.ru.clone(), en: names.en.clone() },
+        utc_offset_minutes: state.config.utc_offset_minutes,
+    };
+    state.sequencer.submit(event).await.map(|_| ()).map_err(ServeError::Genesis)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,64 @@
+//! Prometheus metrics: what an operator needs to see that acknowledged is also published.
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+pub struct Metrics {
+    registry: Registry,
+    pub appends: Counter,
+    pub rejections: Counter,
+    pub batch_size: Histogram,
+    pub append_latency_seconds: Histogram,
+    pub commit_failures: Counter,
+    pub tree_size: Gauge,
+    pub checkpoint_size: Gauge,
+    checkpoint_age_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("dauys");
+        let m = Metrics {
+            appends: Counter::default(),
+            rejections: Counter::default(),
+            batch_size: Histogram::new(exponential_buckets(1.0, 4.0, 8)),
+            append_latency_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
+            commit_failures: Counter::default(),
+            tree_size: Gauge::default(),
+            checkpoint_size: Gauge::default(),
+            checkpoint_age_seconds: Gauge::default(),
+            registry: Registry::default(),
+        };
+        registry.register("appends", "Entries appended durably to the log", m.appends.clone());
+        registry.register("rejections", "Submitted events rejected by the rules", m.rejections.clone());
+        registry.register("batch_size", "Entries per committed batch", m.batch_size.clone());
+        registry.register(
+            "append_latency_seconds",
+            "Time from submission to durable acknowledgement",
+            m.append_latency_seconds.clone(),
+        );
+        registry.register("commit_failures", "Batch commits that failed and were retried", m.commit_failures.clone());
+        registry.register("tree_size", "Entries in the log", m.tree_size.clone());
+        registry.register("checkpoint_size", "Tree size of the latest signed checkpoint", m.checkpoint_size.clone());
+        registry.register(
+            "checkpoint_age_seconds",
+            "Seconds since the latest checkpoint was signed",
+            m.checkpoint_age_seconds.clone(),
+        );
+        Metrics { registry, ..m }
+    }
+}
+
+impl Metrics {
+    /// The text exposition, with the checkpoint age computed now.
+    pub fn render(&self, checkpoint_age_seconds: f64) -> String {
+        self.checkpoint_age_seconds.set(checkpoint_age_seconds);
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
+        out
+    }
+}

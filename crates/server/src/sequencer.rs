@@ -1,0 +1,394 @@
+//! The sequencer: the single writer of the log.
+//!
+//! One thread owns the store's [`Writer`], the public [`State`] and the tree's right edge
+//! ([`TreeBuilder`]). Submitters queue events; each cycle takes everything waiting (up to
+//! `max_batch`) — it never waits to fill a batch, so an idle server answers at once — checks
+//! every event against the rules, assigns consecutive indexes and one timestamp, and
+//! commits entries, tiles, projection rows and (when due) a signed checkpoint in one
+//! transaction. Only after the commit are receipts sent: acknowledged means durable.
+//!
+//! A failed commit is retried; if storage stays down the batch's submitters get an error
+//! (nothing was acknowledged) and the in-memory state is reloaded from the database, so
+//! memory and storage never disagree.
+
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, RwLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use dauys_core::{Entry, Event, LogIndex, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
+use dauys_ledger::{leaf_hash, Checkpoint, Hash, Note, NoteSigner, TreeBuilder};
+use dauys_store::{Batch, NewEntry, StoreError, StoredCheckpoint, Writer};
+use tokio::sync::oneshot;
+
+use crate::metrics::Metrics;
+
+/// What a submitter keeps: where its entry is and what it hashes to.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Receipt {
+    pub index: u64,
+    pub leaf_hash: Hash,
+    pub timestamp: Timestamp,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error(transparent)]
+    Rejected(#[from] RuleError),
+    #[error("the entry would be {0} bytes; an entry holds at most {MAX_ENTRY_BYTES}")]
+    TooLarge(usize),
+    #[error("the sequencer's queue is full; retry shortly")]
+    Busy,
+    #[error("storage is unavailable, nothing was recorded: {0}")]
+    Unavailable(String),
+    #[error("the server is shutting down; nothing was recorded")]
+    ShuttingDown,
+}
+
+/// The newest signed checkpoint, shared with readers without touching the database.
+#[derive(Clone, Debug)]
+pub struct PublishedCheckpoint {
+    pub checkpoint: Checkpoint,
+    pub note: String,
+    pub signed_at_ms: u64,
+}
+
+#[derive(Default)]
+pub struct Shared {
+    latest: RwLock<Option<Arc<PublishedCheckpoint>>>,
+}
+
+impl Shared {
+    pub fn latest_checkpoint(&self) -> Option<Arc<PublishedCheckpoint>> {
+        self.latest.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn publish(&self, c: PublishedCheckpoint) {
+        *self.latest.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(c));
+    }
+}
+
+struct Job {
+    event: Event,
+    queued_at: Instant,
+    reply: oneshot::Sender<Result<Receipt, SubmitError>>,
+}
+
+/// A cheap handle to submit events; dropping every handle lets the sequencer finish.
+#[derive(Clone)]
+pub struct SequencerHandle {
+    queue: SyncSender<Job>,
+}
+
+impl SequencerHandle {
+    /// Queues an event and waits until it is durable (or refused).
+    pub async fn submit(&self, event: Event) -> Result<Receipt, SubmitError> {
+        let (reply, answer) = oneshot::channel();
+        match self.queue.try_send(Job { event, queued_at: Instant::now(), reply }) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => return Err(SubmitError::Busy),
+            Err(TrySendError::Disconnected(_)) => return Err(SubmitError::ShuttingDown),
+        }
+        answer.await.unwrap_or(Err(SubmitError::ShuttingDown))
+    }
+}
+
+pub struct SequencerConfig {
+    pub origin: String,
+    pub checkpoint_interval: Duration,
+    pub max_batch: usize,
+    pub queue_capacity: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the stored projection does not match the log ({0}); run `dauys replay` to rebuild it from the log")]
+    Projection(String),
+    #[error("the stored tiles do not match the log: {0}")]
+    Tiles(String),
+}
+
+/// Running sequencer: join it after dropping all handles to flush the last batch.
+pub struct Sequencer {
+    thread: JoinHandle<()>,
+}
+
+impl Sequencer {
+    /// Resumes from storage and starts the writer thread.
+    pub fn start(
+        mut writer: Box<dyn Writer>,
+        signer: NoteSigner,
+        config: SequencerConfig,
+        metrics: Arc<Metrics>,
+        shared: Arc<Shared>,
+    ) -> Result<(Sequencer, SequencerHandle), StartError> {
+        let (state, builder, last) = resume(writer.as_mut())?;
+        let (queue, jobs) = mpsc::sync_channel(config.queue_capacity);
+        metrics.tree_size.set(builder.size() as i64);
+        let mut worker = Worker {
+            writer,
+            signer,
+            state,
+            builder,
+            signed_size: last.as_ref().map_or(u64::MAX, |c| c.checkpoint.size),
+            signed_at: Instant::now(),
+            last_timestamp: Timestamp(0),
+            config,
+            metrics,
+            shared,
+        };
+        worker.last_timestamp = worker.state_last_timestamp();
+        if let Some(last) = last {
+            worker.metrics.checkpoint_size.set(last.checkpoint.size as i64);
+            worker.shared.publish(last);
+        }
+        let thread = std::thread::Builder::new()
+            .name("sequencer".into())
+            .spawn(move || worker.run(jobs))
+            .map_err(|e| StoreError::Io { path: "sequencer thread".into(), source: e })?;
+        Ok((Sequencer { thread }, SequencerHandle { queue }))
+    }
+
+    /// Waits for the writer to flush what was queued and sign a final checkpoint.
+    pub fn join(self) {
+        if self.thread.join().is_err() {
+            tracing::error!("the sequencer thread panicked");
+        }
+    }
+}
+
+type Resumed = (State, TreeBuilder, Option<PublishedCheckpoint>);
+
+fn resume(writer: &mut dyn Writer) -> Result<Resumed, StartError> {
+    let head = writer.head()?;
+    let state = State::from_rows(head.rows).map_err(|e| StartError::Projection(e.to_string()))?;
+    if state.size() != head.size {
+        return Err(StartError::Projection(format!(
+            "the log holds {} entries but the projection covers {}",
+            head.size,
+            state.size()
+        )));
+    }
+    let edge = TreeBuilder::right_edge_tiles(head.size);
+    let ids: Vec<(u8, u64)> = edge.iter().map(|t| (t.level, t.index)).collect();
+    let tiles = writer
+        .tiles(&ids)?
+        .into_iter()
+        .zip(&edge)
+        .map(|(bytes, id)| {
+            let bytes = bytes.ok_or_else(|| StartError::Tiles(format!("tile {} is missing", id.path())))?;
+            // A stored tile may have grown past the size we resume at only if the log did too.
+            bytes
+                .get(..usize::from(id.width) * 32)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| StartError::Tiles(format!("tile {} is shorter than the log", id.path())))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let builder = TreeBuilder::resume(head.size, &tiles).map_err(|e| StartError::Tiles(e.to_string()))?;
+    let last = match head.latest_checkpoint {
+        None => None,
+        Some(stored) => {
+            let checkpoint = Note::parse(&stored.note)
+                .and_then(|note| Checkpoint::parse_text(&note.text))
+                .map_err(|e| StartError::Tiles(format!("stored checkpoint: {e}")))?;
+            if checkpoint.size == builder.size() && checkpoint.root != builder.root() {
+                return Err(StartError::Tiles(format!(
+                    "root {} does not match the signed checkpoint's root {} at size {}",
+                    builder.root(),
+                    checkpoint.root,
+                    checkpoint.size
+                )));
+            }
+            Some(PublishedCheckpoint { checkpoint, note: stored.note, signed_at_ms: stored.signed_at_ms })
+        }
+    };
+    Ok((state, builder, last))
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+struct Worker {
+    writer: Box<dyn Writer>,
+    signer: NoteSigner,
+    state: State,
+    builder: TreeBuilder,
+    /// Size covered by the latest signed checkpoint (`u64::MAX` before the first one).
+    signed_size: u64,
+    signed_at: Instant,
+    last_timestamp: Timestamp,
+    config: SequencerConfig,
+    metrics: Arc<Metrics>,
+    shared: Arc<Shared>,
+}
+
+const COMMIT_ATTEMPTS: u32 = 5;
+
+impl Worker {
+    fn state_last_timestamp(&self) -> Timestamp {
+        self.state.last_timestamp().unwrap_or(Timestamp(0))
+    }
+
+    fn checkpoint_pending(&self) -> bool {
+        self.signed_size != self.builder.size()
+    }
+
+    fn run(mut self, jobs: mpsc::Receiver<Job>) {
+        // An unsigned tail (a crash between commit and checkpoint) is signed at once.
+        if self.checkpoint_pending() {
+            self.cycle(Vec::new(), true);
+        }
+        loop {
+            let first = if self.checkpoint_pending() {
+                let due = self.config.checkpoint_interval.saturating_sub(self.signed_at.elapsed());
+                match jobs.recv_timeout(due) {
+                    Ok(job) => Some(job),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match jobs.recv() {
+                    Ok(job) => Some(job),
+                    Err(_) => break,
+                }
+            };
+            let mut batch: Vec<Job> = first.into_iter().collect();
+            while batch.len() < self.config.max_batch {
+                match jobs.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.cycle(batch, false);
+        }
+        if self.checkpoint_pending() {
+            self.cycle(Vec::new(), true);
+        }
+        tracing::info!(size = self.builder.size(), "sequencer stopped");
+    }
+
+    fn cycle(&mut self, jobs: Vec<Job>, force_checkpoint: bool) {
+        let now = now_ms();
+        let timestamp = Timestamp(now.max(self.last_timestamp.0));
+        let mut entries = Vec::with_capacity(jobs.len());
+        let mut waiting = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let entry = Entry { timestamp, event: job.event };
+            let body = entry.encode();
+            if body.len() > MAX_ENTRY_BYTES {
+                self.metrics.rejections.inc();
+                let _ = job.reply.send(Err(SubmitError::TooLarge(body.len())));
+                continue;
+            }
+            let index = self.builder.size();
+            if let Err(e) = self.state.apply(LogIndex(index), &entry) {
+                self.metrics.rejections.inc();
+                let _ = job.reply.send(Err(SubmitError::Rejected(e)));
+                continue;
+            }
+            let leaf = leaf_hash(&body);
+            self.builder.append(leaf);
+            entries.push(NewEntry { index, leaf_hash: leaf.0, body });
+            waiting.push((job.reply, job.queued_at, Receipt { index, leaf_hash: leaf, timestamp }));
+        }
+        let pending = self.signed_size != self.builder.size();
+        let due = self.signed_at.elapsed() >= self.config.checkpoint_interval;
+        let checkpoint = if pending && (due || force_checkpoint) { self.sign(now) } else { None };
+        if entries.is_empty() && checkpoint.is_none() {
+            return;
+        }
+        let batch = Batch {
+            tiles: self.builder.take_changed_tiles().into_iter().map(|(id, bytes)| (id.level, id.index, bytes)).collect(),
+            rows: self.state.take_changes(),
+            checkpoint: checkpoint.as_ref().map(|c| StoredCheckpoint {
+                size: c.checkpoint.size,
+                note: c.note.clone(),
+                signed_at_ms: c.signed_at_ms,
+            }),
+            entries,
+        };
+        let count = batch.entries.len();
+        match self.commit(&batch) {
+            Ok(()) => {
+                self.last_timestamp = timestamp;
+                self.metrics.appends.inc_by(count as u64);
+                if count > 0 {
+                    self.metrics.batch_size.observe(count as f64);
+                }
+                self.metrics.tree_size.set(self.builder.size() as i64);
+                if let Some(c) = checkpoint {
+                    self.signed_size = c.checkpoint.size;
+                    self.signed_at = Instant::now();
+                    self.metrics.checkpoint_size.set(c.checkpoint.size as i64);
+                    self.shared.publish(c);
+                }
+                for (reply, queued_at, receipt) in waiting {
+                    self.metrics.append_latency_seconds.observe(queued_at.elapsed().as_secs_f64());
+                    let _ = reply.send(Ok(receipt));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, entries = count, "batch could not be committed; nothing of it was acknowledged");
+                for (reply, _, _) in waiting {
+                    let _ = reply.send(Err(SubmitError::Unavailable(e.to_string())));
+                }
+                self.reload();
+            }
+        }
+    }
+
+    fn sign(&self, now: u64) -> Option<PublishedCheckpoint> {
+        let checkpoint = Checkpoint {
+            origin: self.config.origin.clone(),
+            size: self.builder.size(),
+            root: self.builder.root(),
+            extensions: Vec::new(),
+        };
+        match checkpoint.sign(&self.signer) {
+            Ok(note) => Some(PublishedCheckpoint { checkpoint, note, signed_at_ms: now }),
+            Err(e) => {
+                tracing::error!(error = %e, "could not sign a checkpoint");
+                None
+            }
+        }
+    }
+
+    /// Commits, retrying transient failures with a growing pause; never drops a batch silently.
+    fn commit(&mut self, batch: &Batch) -> Result<(), StoreError> {
+        let mut pause = Duration::from_millis(20);
+        let mut attempt = 1;
+        loop {
+            match self.writer.commit(batch) {
+                Ok(()) => return Ok(()),
+                Err(e @ StoreError::OutOfOrder { .. }) => return Err(e),
+                Err(e) if attempt >= COMMIT_ATTEMPTS => return Err(e),
+                Err(e) => {
+                    self.metrics.commit_failures.inc();
+                    tracing::warn!(error = %e, attempt, "commit failed; retrying");
+                    std::thread::sleep(pause);
+                    pause *= 4;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// After a failed commit, memory is ahead of storage: reload both from storage.
+    fn reload(&mut self) {
+        match resume(self.writer.as_mut()) {
+            Ok((state, builder, last)) => {
+                self.state = state;
+                self.builder = builder;
+                self.signed_size = last.as_ref().map_or(u64::MAX, |c| c.checkpoint.size);
+            }
+            Err(e) => {
+                // Without a consistent view of storage, appending could fork the log: stop.
+                tracing::error!(error = %e, "cannot reload the log after a failed commit; the sequencer stops");
+                std::process::abort();
+            }
+        }
+    }
+}

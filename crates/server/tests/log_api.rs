@@ -1,0 +1,328 @@
+//! The server against real storage, on both backends: submissions, receipts, checkpoints,
+//! tiles and proofs, checked with `dauys-ledger`'s verifier as an auditor would; and every
+//! endpoint's answer to malformed input.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use dauys_core::{Event, LocalizedText};
+use dauys_ledger::{
+    leaf_hash, tile_hashes, verify_consistency, verify_inclusion, Checkpoint, Hash, NoteVerifier, TreeBuilder,
+};
+use dauys_server::config::Config;
+use dauys_server::{router, Instance};
+use dauys_testkit::{Backend, TestDatabase};
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct TestApp {
+    instance: Instance,
+    _db: TestDatabase,
+}
+
+async fn start(backend: Backend) -> TestApp {
+    let db = TestDatabase::new(backend);
+    let config = Config {
+        data_dir: db.dir.path().to_path_buf(),
+        database_url: db.database_url(),
+        origin: "test.dauys.example/log".into(),
+        checkpoint_interval_ms: 20,
+        ..Config::default()
+    };
+    let instance = Instance::start(config).await.expect("instance starts");
+    TestApp { instance, _db: db }
+}
+
+impl TestApp {
+    async fn call(&self, method: Method, uri: &str, body: Option<Value>, token: bool) -> (StatusCode, Vec<u8>, header::HeaderMap) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.instance.state.api_token));
+        }
+        let req = match body {
+            Some(v) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let resp = router(self.instance.state.clone()).oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.unwrap().to_vec();
+        (status, bytes, headers)
+    }
+
+    async fn get_json(&self, uri: &str) -> Value {
+        let (status, body, _) = self.call(Method::GET, uri, None, false).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    async fn submit(&self, event: Value) -> Value {
+        let (status, body, _) = self.call(Method::POST, "/api/v1/events", Some(event), true).await;
+        assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// Waits for a checkpoint covering `size` entries and returns it, verified.
+    async fn checkpoint_at_least(&self, size: u64) -> Checkpoint {
+        let verifier = NoteVerifier::from_vkey(&self.instance.state.vkey).unwrap();
+        for _ in 0..200 {
+            let (status, body, _) = self.call(Method::GET, "/checkpoint", None, false).await;
+            if status == StatusCode::OK {
+                let c = Checkpoint::open(std::str::from_utf8(&body).unwrap(), &verifier).expect("checkpoint verifies");
+                if c.size >= size {
+                    return c;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("no checkpoint reached size {size}");
+    }
+}
+
+fn notice(n: usize) -> Value {
+    serde_json::json!({
+        "type": "notice.published",
+        "notice": format!("n-{n}"),
+        "title": {"kk": format!("Хабарландыру {n}"), "ru": format!("Объявление {n}"), "en": format!("Notice {n}")},
+        "text": {"kk": "Мәтін", "ru": "Текст", "en": "Text"},
+    })
+}
+
+fn hash(v: &Value) -> Hash {
+    Hash::from_hex(v.as_str().unwrap()).unwrap()
+}
+
+fn hashes(v: &Value) -> Vec<Hash> {
+    v.as_array().unwrap().iter().map(hash).collect()
+}
+
+async fn for_each_backend<F, Fut>(test: F)
+where
+    F: Fn(Backend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in Backend::ALL {
+        test(backend).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_submitters_get_consecutive_indexes_and_proofs_verify() {
+    for_each_backend(|backend| async move {
+        let app = std::sync::Arc::new(start(backend).await);
+        // Entry 0 is the deployment's configuration, logged on first start.
+        let tasks: Vec<_> = (0..300)
+            .map(|n| {
+                let app = app.clone();
+                tokio::spawn(async move { app.submit(notice(n)).await })
+            })
+            .collect();
+        let mut indexes = Vec::new();
+        for t in tasks {
+            let receipt = t.await.unwrap();
+            indexes.push(receipt["index"].as_u64().unwrap());
+        }
+        indexes.sort_unstable();
+        assert_eq!(indexes, (1..=300).collect::<Vec<u64>>(), "{backend:?}: an index was reused or skipped");
+
+        let checkpoint = app.checkpoint_at_least(301).await;
+        assert_eq!(checkpoint.size, 301);
+        assert_eq!(checkpoint.origin, "test.dauys.example/log");
+
+        // Rebuild the tree from the entry bundles, as a mirror would.
+        let mut tree = TreeBuilder::new();
+        for (bundle, width) in [(0u64, 256u16), (1, 45)] {
+            let path = if width == 256 { format!("/tile/entries/{bundle:03}") } else { format!("/tile/entries/{bundle:03}.p/{width}") };
+            let (status, body, headers) = app.call(Method::GET, &path, None, false).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            if width == 256 {
+                assert!(headers[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+            }
+            for entry in dauys_ledger::decode_bundle(&body).unwrap() {
+                dauys_core::Entry::decode(entry).expect("every logged entry is canonical");
+                tree.append(leaf_hash(entry));
+            }
+        }
+        assert_eq!(tree.root(), checkpoint.root, "{backend:?}: the entries do not hash to the checkpoint's root");
+        // Hash tiles served equal the ones recomputed from the entries.
+        let mut recomputed = std::collections::BTreeMap::new();
+        for (id, bytes) in tree.take_changed_tiles() {
+            recomputed.insert((id.level, id.index), (id, bytes));
+        }
+        for (id, bytes) in recomputed.values() {
+            let (status, body, _) = app.call(Method::GET, &format!("/{}", id.path()), None, false).await;
+            assert_eq!(status, StatusCode::OK, "{}", id.path());
+            assert_eq!(&body, bytes, "{backend:?}: tile {} differs", id.path());
+            tile_hashes(&body).unwrap();
+        }
+
+        for index in [0u64, 1, 150, 255, 256, 300] {
+            let proof = app.get_json(&format!("/api/v1/proof/inclusion?index={index}")).await;
+            assert_eq!(proof["tree_size"], 301);
+            let leaf = hash(&proof["leaf_hash"]);
+            verify_inclusion(&leaf, index, 301, &hashes(&proof["proof"]), &checkpoint.root).expect("inclusion verifies");
+            // The same proof by leaf hash (the other half of a receipt).
+            let by_hash = app.get_json(&format!("/api/v1/proof/inclusion?hash={leaf}&index={index}")).await;
+            assert_eq!(by_hash["proof"], proof["proof"]);
+        }
+
+        // A later checkpoint is consistent with this one.
+        app.submit(notice(1000)).await;
+        let later = app.checkpoint_at_least(302).await;
+        let proof = app.get_json(&format!("/api/v1/proof/consistency?from=301&to={}", later.size)).await;
+        verify_consistency(301, later.size, &checkpoint.root, &later.root, &hashes(&proof["proof"])).expect("consistent");
+        let app = std::sync::Arc::into_inner(app).expect("no other owner");
+        app.instance.shutdown().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rule_violations_are_refused_and_nothing_is_logged() {
+    for_each_backend(|backend| async move {
+        let app = start(backend).await;
+        app.submit(notice(1)).await;
+        let (status, body, headers) = app.call(Method::POST, "/api/v1/events", Some(notice(1)), true).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        let problem: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["code"], "rejected");
+        let page = app.get_json("/api/v1/entries").await;
+        assert_eq!(page["size"], 2, "{backend:?}: a refused event reached the log");
+        app.instance.shutdown().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn shutdown_flushes_and_a_restart_resumes_the_same_tree() {
+    for_each_backend(|backend| async move {
+        let db = TestDatabase::new(backend);
+        let config = Config {
+            data_dir: db.dir.path().to_path_buf(),
+            database_url: db.database_url(),
+            checkpoint_interval_ms: 1000,
+            ..Config::default()
+        };
+        let first = Instance::start(config.clone()).await.unwrap();
+        for n in 0..40 {
+            first.state.sequencer.submit(event(n)).await.unwrap();
+        }
+        let vkey = first.state.vkey.clone();
+        first.shutdown().await.unwrap();
+        let second = Instance::start(config).await.unwrap();
+        let latest = second.state.shared.latest_checkpoint().expect("a checkpoint after shutdown");
+        assert_eq!(latest.checkpoint.size, 41, "{backend:?}: shutdown did not sign the tail");
+        assert_eq!(second.state.vkey, vkey);
+        second.state.sequencer.submit(event(99)).await.unwrap();
+        second.shutdown().await.unwrap();
+    })
+    .await;
+}
+
+fn event(n: usize) -> Event {
+    Event::NoticePublished {
+        notice: format!("e-{n}").parse().unwrap(),
+        title: LocalizedText { kk: "Т".into(), ru: "Т".into(), en: "T".into() },
+        text: LocalizedText { kk: "М".into(), ru: "Т".into(), en: "T".into() },
+    }
+}
+
+/// Malformed input to every endpoint: a 4xx problem document, never a 500, never a hang.
+#[tokio::test]
+async fn malformed_requests_get_problem_details() {
+    let app = start(Backend::Sqlite).await;
+    let too_big = serde_json::json!({"type": "notice.published", "notice": "x", "title": {"kk": "a".repeat(300_000), "ru": "a", "en": "a"}, "text": {"kk": "a", "ru": "a", "en": "a"}});
+    let cases: Vec<(Method, &str, Option<Value>, bool, u16)> = vec![
+        (Method::GET, "/tile/0/999", None, false, 404),
+        (Method::GET, "/tile/0/x", None, false, 400),
+        (Method::GET, "/tile/0/001.p/0", None, false, 400),
+        (Method::GET, "/tile/0/001.p/256", None, false, 400),
+        (Method::GET, "/tile/99/000", None, false, 400),
+        (Method::GET, "/tile/entries/../../etc/passwd", None, false, 400),
+        (Method::GET, "/tile/entries/x999/999", None, false, 404),
+        (Method::GET, "/api/v1/proof/inclusion", None, false, 400),
+        (Method::GET, "/api/v1/proof/inclusion?index=abc", None, false, 400),
+        (Method::GET, "/api/v1/proof/inclusion?index=999999", None, false, 404),
+        (Method::GET, "/api/v1/proof/inclusion?hash=zz", None, false, 400),
+        (Method::GET, "/api/v1/proof/inclusion?index=0&size=99999", None, false, 400),
+        (Method::GET, "/api/v1/proof/inclusion?index=0&bogus=1", None, false, 400),
+        (Method::GET, "/api/v1/proof/consistency", None, false, 400),
+        (Method::GET, "/api/v1/proof/consistency?from=5&to=2", None, false, 400),
+        (Method::GET, "/api/v1/proof/consistency?from=18446744073709551615", None, false, 400),
+        (Method::GET, "/api/v1/entries?limit=0", None, false, 400),
+        (Method::GET, "/api/v1/entries?limit=100000", None, false, 400),
+        (Method::GET, "/api/v1/entries?before=-1", None, false, 400),
+        (Method::GET, "/api/v1/entries/abc", None, false, 400),
+        (Method::GET, "/api/v1/entries/99999", None, false, 404),
+        (Method::GET, "/api/v1/nothing", None, false, 404),
+        (Method::DELETE, "/api/v1/events", None, false, 405),
+        (Method::POST, "/api/v1/events", Some(notice(1)), false, 401),
+        (Method::POST, "/api/v1/events", Some(serde_json::json!({"type": "nope"})), true, 400),
+        (Method::POST, "/api/v1/events", Some(serde_json::json!({"type": "notice.published"})), true, 400),
+        (Method::POST, "/api/v1/events", Some(serde_json::json!([1, 2])), true, 400),
+        (Method::POST, "/api/v1/events", Some(serde_json::json!({"type": "notice.published", "notice": "BAD ID", "title": {"kk": "a", "ru": "a", "en": "a"}, "text": {"kk": "a", "ru": "a", "en": "a"}})), true, 400),
+        (Method::POST, "/api/v1/events", Some(serde_json::json!({"type": "notice.published", "notice": "n", "title": {"kk": "", "ru": "a", "en": "a"}, "text": {"kk": "a", "ru": "a", "en": "a"}})), true, 400),
+        (Method::POST, "/api/v1/events", Some(too_big), true, 413),
+    ];
+    for (method, uri, body, token, expected) in cases {
+        let (status, bytes, headers) = app.call(method.clone(), uri, body, token).await;
+        assert_eq!(status.as_u16(), expected, "{method} {uri}: {}", String::from_utf8_lossy(&bytes));
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json", "{method} {uri}");
+        let problem: Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(problem["code"].as_str().is_some_and(|c| !c.is_empty()), "{uri}: {problem}");
+        assert!(problem["title"].as_str().is_some_and(|t| !t.starts_with("problem-")), "{uri}: untranslated {problem}");
+    }
+    // Raw bytes that are not JSON, and a wrong content type.
+    let req = Request::post("/api/v1/events")
+        .header(header::AUTHORIZATION, format!("Bearer {}", app.instance.state.api_token))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(vec![0xff, 0xfe, b'{']))
+        .unwrap();
+    let resp = router(app.instance.state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let req = Request::post("/api/v1/events")
+        .header(header::AUTHORIZATION, format!("Bearer {}", app.instance.state.api_token))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(notice(5).to_string()))
+        .unwrap();
+    let resp = router(app.instance.state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Problem titles follow the caller's language.
+    let req = Request::get("/api/v1/entries/abc").header(header::ACCEPT_LANGUAGE, "ru").body(Body::empty()).unwrap();
+    let resp = router(app.instance.state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.headers()[header::CONTENT_LANGUAGE], "ru");
+    app.instance.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn health_metrics_and_openapi() {
+    let app = start(Backend::Sqlite).await;
+    app.checkpoint_at_least(1).await;
+    let (status, _, _) = app.call(Method::GET, "/healthz", None, false).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = app.call(Method::GET, "/readyz", None, false).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, metrics, _) = app.call(Method::GET, "/metrics", None, false).await;
+    let metrics = String::from_utf8(metrics).unwrap();
+    for name in ["dauys_appends_total 1", "dauys_batch_size", "dauys_append_latency_seconds", "dauys_checkpoint_age_seconds", "dauys_tree_size 1"] {
+        assert!(metrics.contains(name), "metrics lack {name}:\n{metrics}");
+    }
+    let spec = app.get_json("/openapi.json").await;
+    for path in [
+        "/checkpoint",
+        "/tile/{path}",
+        "/api/v1/log",
+        "/api/v1/state",
+        "/api/v1/entries",
+        "/api/v1/entries/{index}",
+        "/api/v1/proof/inclusion",
+        "/api/v1/proof/consistency",
+        "/api/v1/events",
+    ] {
+        assert!(spec["paths"].get(path).is_some(), "OpenAPI lacks {path}");
+    }
+    let info = app.get_json("/api/v1/log").await;
+    assert_eq!(info["vkey"], app.instance.state.vkey.as_str());
+    app.instance.shutdown().await.unwrap();
+}
