@@ -28,7 +28,7 @@ struct Args {
 }
 
 fn parse_args() -> Args {
-    let mut args = Args { backend: Backend::Sqlite, bytes: 200, count: 100_000, submitters: 512, kind: "notice".into() };
+    let mut args = Args { backend: Backend::Sqlite, bytes: 200, count: 100_000, submitters: 4096, kind: "notice".into() };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -51,26 +51,25 @@ fn parse_args() -> Args {
     args
 }
 
-/// An event whose canonical entry is about `bytes` long.
+/// An event whose canonical entry is `bytes` long (or as close as the event allows).
 fn event(kind: &str, n: u64, bytes: usize) -> Event {
-    let filler = |len: usize| "x".repeat(len.max(1));
-    match kind {
-        "deployment" => {
-            let each = bytes.saturating_sub(120) / 3;
-            Event::DeploymentConfigured {
-                name: LocalizedText { kk: filler(each.min(300)), ru: filler(each.min(300)), en: filler(each.min(300)) },
+    let with_filler = |len: usize| {
+        let filler = "x".repeat(len);
+        match kind {
+            "deployment" => Event::DeploymentConfigured {
+                name: LocalizedText { kk: format!("k{filler}"), ru: format!("r{filler}"), en: format!("e{filler}") },
                 utc_offset_minutes: (n % 600) as i16,
-            }
-        }
-        _ => {
-            let each = bytes.saturating_sub(200) / 3;
-            Event::NoticePublished {
+            },
+            _ => Event::NoticePublished {
                 notice: format!("bench-{n}").parse().expect("valid id"),
                 title: LocalizedText { kk: "Т".into(), ru: "Т".into(), en: "T".into() },
-                text: LocalizedText { kk: filler(each), ru: filler(each), en: filler(each) },
-            }
+                text: LocalizedText { kk: format!("k{filler}"), ru: format!("r{filler}"), en: format!("e{filler}") },
+            },
         }
-    }
+    };
+    let base = dauys_core::Entry { timestamp: dauys_core::Timestamp(1_780_000_000_000), event: with_filler(0) }.encode().len();
+    let cap = if kind == "deployment" { 299 } else { 9_999 };
+    with_filler((bytes.saturating_sub(base) / 3).min(cap))
 }
 
 fn rss_mib() -> f64 {
