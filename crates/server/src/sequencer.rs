@@ -7,9 +7,14 @@
 //! commits entries, tiles, projection rows and (when due) a signed checkpoint in one
 //! transaction. Only after the commit are receipts sent: acknowledged means durable.
 //!
+//! Two threads form a pipeline so the rules and hashing of one batch overlap the database
+//! commit of the previous one: the *sequencer* thread prepares batches (rules, encoding,
+//! tree, checkpoint signature) and the *committer* thread commits them in order and only
+//! then answers. At most one prepared batch waits between them.
+//!
 //! A failed commit is retried; if storage stays down the batch's submitters get an error
-//! (nothing was acknowledged) and the in-memory state is reloaded from the database, so
-//! memory and storage never disagree.
+//! (nothing was acknowledged), every batch prepared on top of it is refused too, and the
+//! sequencer resumes from what storage holds, so memory and storage never disagree.
 
 use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, RwLock};
@@ -112,11 +117,12 @@ pub enum StartError {
 
 /// Running sequencer: join it after dropping all handles to flush the last batch.
 pub struct Sequencer {
-    thread: JoinHandle<()>,
+    sequencer: JoinHandle<()>,
+    committer: JoinHandle<()>,
 }
 
 impl Sequencer {
-    /// Resumes from storage and starts the writer thread.
+    /// Resumes from storage and starts the two threads.
     pub fn start(
         mut writer: Box<dyn Writer>,
         signer: NoteSigner,
@@ -124,37 +130,47 @@ impl Sequencer {
         metrics: Arc<Metrics>,
         shared: Arc<Shared>,
     ) -> Result<(Sequencer, SequencerHandle), StartError> {
-        let (state, builder, last) = resume(writer.as_mut())?;
+        let resumed = resume(writer.as_mut())?;
         let (queue, jobs) = mpsc::sync_channel(config.queue_capacity);
-        metrics.tree_size.set(builder.size() as i64);
+        let (prepared_tx, prepared_rx) = mpsc::sync_channel(1);
+        let (resets_tx, resets_rx) = mpsc::channel();
+        metrics.tree_size.set(resumed.1.size() as i64);
+        if let Some(last) = &resumed.2 {
+            metrics.checkpoint_size.set(last.checkpoint.size as i64);
+            shared.publish(last.clone());
+        }
         let mut worker = Worker {
-            writer,
             signer,
-            state,
-            builder,
-            signed_size: last.as_ref().map_or(u64::MAX, |c| c.checkpoint.size),
+            state: State::default(),
+            builder: TreeBuilder::new(),
+            signed_size: 0,
             signed_at: Instant::now(),
             last_timestamp: Timestamp(0),
+            generation: 0,
             config,
-            metrics,
-            shared,
+            metrics: metrics.clone(),
+            prepared: prepared_tx,
+            resets: resets_rx,
         };
-        worker.last_timestamp = worker.state_last_timestamp();
-        if let Some(last) = last {
-            worker.metrics.checkpoint_size.set(last.checkpoint.size as i64);
-            worker.shared.publish(last);
-        }
-        let thread = std::thread::Builder::new()
-            .name("sequencer".into())
-            .spawn(move || worker.run(jobs))
-            .map_err(|e| StoreError::Io { path: "sequencer thread".into(), source: e })?;
-        Ok((Sequencer { thread }, SequencerHandle { queue }))
+        worker.adopt(resumed);
+        let committer = Committer { writer, generation: 0, metrics, shared, resets: resets_tx };
+        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(f)
+                .map_err(|e| StoreError::Io { path: format!("{name} thread"), source: e })
+        };
+        let committer = spawn("committer", Box::new(move || committer.run(prepared_rx)))?;
+        let sequencer = spawn("sequencer", Box::new(move || worker.run(jobs)))?;
+        Ok((Sequencer { sequencer, committer }, SequencerHandle { queue }))
     }
 
     /// Waits for the writer to flush what was queued and sign a final checkpoint.
     pub fn join(self) {
-        if self.thread.join().is_err() {
-            tracing::error!("the sequencer thread panicked");
+        for (name, thread) in [("sequencer", self.sequencer), ("committer", self.committer)] {
+            if thread.join().is_err() {
+                tracing::error!("the {name} thread panicked");
+            }
         }
     }
 }
@@ -211,8 +227,24 @@ fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// A submitter waiting for its entry to become durable.
+struct Waiting {
+    reply: oneshot::Sender<Result<Receipt, SubmitError>>,
+    queued_at: Instant,
+    receipt: Receipt,
+}
+
+/// A batch ready to commit, built on the state of `generation`.
+struct Prepared {
+    generation: u64,
+    batch: Batch,
+    waiting: Vec<Waiting>,
+    checkpoint: Option<PublishedCheckpoint>,
+    tree_size: u64,
+}
+
+/// The sequencer stage: rules, encoding, the tree, checkpoint signatures. No I/O.
 struct Worker {
-    writer: Box<dyn Writer>,
     signer: NoteSigner,
     state: State,
     builder: TreeBuilder,
@@ -220,16 +252,22 @@ struct Worker {
     signed_size: u64,
     signed_at: Instant,
     last_timestamp: Timestamp,
+    /// Bumped by the committer each time a commit fails and storage is reloaded.
+    generation: u64,
     config: SequencerConfig,
     metrics: Arc<Metrics>,
-    shared: Arc<Shared>,
+    prepared: SyncSender<Prepared>,
+    resets: mpsc::Receiver<(u64, Resumed)>,
 }
 
 const COMMIT_ATTEMPTS: u32 = 5;
 
 impl Worker {
-    fn state_last_timestamp(&self) -> Timestamp {
-        self.state.last_timestamp().unwrap_or(Timestamp(0))
+    fn adopt(&mut self, (state, builder, last): Resumed) {
+        self.last_timestamp = state.last_timestamp().unwrap_or(Timestamp(0));
+        self.state = state;
+        self.builder = builder;
+        self.signed_size = last.as_ref().map_or(u64::MAX, |c| c.checkpoint.size);
     }
 
     fn checkpoint_pending(&self) -> bool {
@@ -271,6 +309,10 @@ impl Worker {
     }
 
     fn cycle(&mut self, jobs: Vec<Job>, force_checkpoint: bool) {
+        while let Ok((generation, resumed)) = self.resets.try_recv() {
+            self.generation = generation;
+            self.adopt(resumed);
+        }
         let now = now_ms();
         let timestamp = Timestamp(now.max(self.last_timestamp.0));
         let mut entries = Vec::with_capacity(jobs.len());
@@ -292,13 +334,17 @@ impl Worker {
             let leaf = leaf_hash(&body);
             self.builder.append(leaf);
             entries.push(NewEntry { index, leaf_hash: leaf.0, body });
-            waiting.push((job.reply, job.queued_at, Receipt { index, leaf_hash: leaf, timestamp }));
+            waiting.push(Waiting { reply: job.reply, queued_at: job.queued_at, receipt: Receipt { index, leaf_hash: leaf, timestamp } });
         }
-        let pending = self.signed_size != self.builder.size();
         let due = self.signed_at.elapsed() >= self.config.checkpoint_interval;
-        let checkpoint = if pending && (due || force_checkpoint) { self.sign(now) } else { None };
+        let checkpoint = if self.checkpoint_pending() && (due || force_checkpoint) { self.sign(now) } else { None };
         if entries.is_empty() && checkpoint.is_none() {
             return;
+        }
+        self.last_timestamp = timestamp;
+        if let Some(c) = &checkpoint {
+            self.signed_size = c.checkpoint.size;
+            self.signed_at = Instant::now();
         }
         let batch = Batch {
             tiles: self.builder.take_changed_tiles().into_iter().map(|(id, bytes)| (id.level, id.index, bytes)).collect(),
@@ -310,32 +356,11 @@ impl Worker {
             }),
             entries,
         };
-        let count = batch.entries.len();
-        match self.commit(&batch) {
-            Ok(()) => {
-                self.last_timestamp = timestamp;
-                self.metrics.appends.inc_by(count as u64);
-                if count > 0 {
-                    self.metrics.batch_size.observe(count as f64);
-                }
-                self.metrics.tree_size.set(self.builder.size() as i64);
-                if let Some(c) = checkpoint {
-                    self.signed_size = c.checkpoint.size;
-                    self.signed_at = Instant::now();
-                    self.metrics.checkpoint_size.set(c.checkpoint.size as i64);
-                    self.shared.publish(c);
-                }
-                for (reply, queued_at, receipt) in waiting {
-                    self.metrics.append_latency_seconds.observe(queued_at.elapsed().as_secs_f64());
-                    let _ = reply.send(Ok(receipt));
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, entries = count, "batch could not be committed; nothing of it was acknowledged");
-                for (reply, _, _) in waiting {
-                    let _ = reply.send(Err(SubmitError::Unavailable(e.to_string())));
-                }
-                self.reload();
+        let prepared =
+            Prepared { generation: self.generation, batch, waiting, checkpoint, tree_size: self.builder.size() };
+        if let Err(mpsc::SendError(lost)) = self.prepared.send(prepared) {
+            for w in lost.waiting {
+                let _ = w.reply.send(Err(SubmitError::ShuttingDown));
             }
         }
     }
@@ -352,6 +377,54 @@ impl Worker {
             Err(e) => {
                 tracing::error!(error = %e, "could not sign a checkpoint");
                 None
+            }
+        }
+    }
+}
+
+/// The committer stage: owns the store's writer; answers submitters only after commit.
+struct Committer {
+    writer: Box<dyn Writer>,
+    generation: u64,
+    metrics: Arc<Metrics>,
+    shared: Arc<Shared>,
+    resets: mpsc::Sender<(u64, Resumed)>,
+}
+
+impl Committer {
+    fn run(mut self, prepared: mpsc::Receiver<Prepared>) {
+        for p in prepared {
+            if p.generation != self.generation {
+                // Built on a batch that failed: its indexes and state are void.
+                for w in p.waiting {
+                    let _ = w.reply.send(Err(SubmitError::Unavailable("an earlier batch could not be stored".into())));
+                }
+                continue;
+            }
+            let count = p.batch.entries.len();
+            match self.commit(&p.batch) {
+                Ok(()) => {
+                    self.metrics.appends.inc_by(count as u64);
+                    if count > 0 {
+                        self.metrics.batch_size.observe(count as f64);
+                    }
+                    self.metrics.tree_size.set(p.tree_size as i64);
+                    if let Some(c) = p.checkpoint {
+                        self.metrics.checkpoint_size.set(c.checkpoint.size as i64);
+                        self.shared.publish(c);
+                    }
+                    for w in p.waiting {
+                        self.metrics.append_latency_seconds.observe(w.queued_at.elapsed().as_secs_f64());
+                        let _ = w.reply.send(Ok(w.receipt));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, entries = count, "batch could not be committed; nothing of it was acknowledged");
+                    for w in p.waiting {
+                        let _ = w.reply.send(Err(SubmitError::Unavailable(e.to_string())));
+                    }
+                    self.reload();
+                }
             }
         }
     }
@@ -376,13 +449,12 @@ impl Worker {
         }
     }
 
-    /// After a failed commit, memory is ahead of storage: reload both from storage.
+    /// After a failed commit the sequencer is ahead of storage: it restarts from storage.
     fn reload(&mut self) {
         match resume(self.writer.as_mut()) {
-            Ok((state, builder, last)) => {
-                self.state = state;
-                self.builder = builder;
-                self.signed_size = last.as_ref().map_or(u64::MAX, |c| c.checkpoint.size);
+            Ok(resumed) => {
+                self.generation += 1;
+                let _ = self.resets.send((self.generation, resumed));
             }
             Err(e) => {
                 // Without a consistent view of storage, appending could fork the log: stop.

@@ -1,0 +1,117 @@
+//! The sequencer when storage fails: a real SQLite writer wrapped so that chosen commits
+//! fail. Nothing is acknowledged that was not stored, and the log continues without a gap
+//! or a reused index once storage answers again.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use dauys_core::{Event, LocalizedText};
+use dauys_ledger::NoteSigner;
+use dauys_server::metrics::Metrics;
+use dauys_server::sequencer::{Sequencer, SequencerConfig, Shared, SubmitError};
+use dauys_store::{Batch, Head, StoreError, Writer};
+use dauys_testkit::{Backend, TestDatabase};
+
+/// Fails the next `failures` commits, then behaves.
+struct FlakyWriter {
+    inner: Box<dyn Writer>,
+    failures: Arc<AtomicU32>,
+}
+
+impl Writer for FlakyWriter {
+    fn head(&mut self) -> dauys_store::Result<Head> {
+        self.inner.head()
+    }
+    fn tiles(&mut self, ids: &[(u8, u64)]) -> dauys_store::Result<Vec<Option<Vec<u8>>>> {
+        self.inner.tiles(ids)
+    }
+    fn commit(&mut self, batch: &Batch) -> dauys_store::Result<()> {
+        let left = self.failures.load(Ordering::SeqCst);
+        if left > 0 {
+            self.failures.store(left - 1, Ordering::SeqCst);
+            return Err(StoreError::Corrupt("injected failure".into()));
+        }
+        self.inner.commit(batch)
+    }
+    fn replace_projection(&mut self, rows: &[(String, String)]) -> dauys_store::Result<()> {
+        self.inner.replace_projection(rows)
+    }
+}
+
+fn notice(n: u32) -> Event {
+    Event::NoticePublished {
+        notice: format!("n-{n}").parse().unwrap(),
+        title: LocalizedText { kk: "Т".into(), ru: "Т".into(), en: "T".into() },
+        text: LocalizedText { kk: "М".into(), ru: "Т".into(), en: "T".into() },
+    }
+}
+
+fn start(writer: Box<dyn Writer>) -> (Sequencer, dauys_server::sequencer::SequencerHandle, Arc<Shared>) {
+    let shared = Arc::new(Shared::default());
+    let (sequencer, handle) = Sequencer::start(
+        writer,
+        NoteSigner::from_seed("faults.example/log", [7; 32]).unwrap(),
+        SequencerConfig {
+            origin: "faults.example/log".into(),
+            checkpoint_interval: Duration::from_millis(10),
+            max_batch: 64,
+            queue_capacity: 1024,
+        },
+        Arc::new(Metrics::default()),
+        shared.clone(),
+    )
+    .unwrap();
+    (sequencer, handle, shared)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_batch_is_not_acknowledged_and_the_log_continues_without_a_gap() {
+    let db = TestDatabase::new(Backend::Sqlite);
+    let (writer, reader) = dauys_store::open(&db.location()).unwrap();
+    let failures = Arc::new(AtomicU32::new(0));
+    let (sequencer, handle, shared) = start(Box::new(FlakyWriter { inner: writer, failures: failures.clone() }));
+
+    for n in 0..10 {
+        handle.submit(notice(n)).await.unwrap();
+    }
+    // Every retry of the next batches fails: their submitters are told, nothing is stored.
+    failures.store(1000, Ordering::SeqCst);
+    let failed: Vec<_> = (10..30)
+        .map(|n| {
+            let h = handle.clone();
+            tokio::spawn(async move { h.submit(notice(n)).await })
+        })
+        .collect();
+    let mut refused = 0;
+    for f in failed {
+        match f.await.unwrap() {
+            Err(SubmitError::Unavailable(_)) => refused += 1,
+            other => panic!("expected Unavailable, got {other:?}"),
+        }
+    }
+    assert_eq!(refused, 20);
+    let stored = reader.size().unwrap();
+    assert_eq!(stored, 10, "an unacknowledged entry reached storage");
+
+    // Storage answers again: the same events are accepted (they were never logged) and
+    // indexes continue right after what is stored.
+    failures.store(0, Ordering::SeqCst);
+    let mut indexes = Vec::new();
+    for n in 10..30 {
+        let receipt = loop {
+            match handle.submit(notice(n)).await {
+                Ok(r) => break r,
+                // Batches prepared before the sequencer adopted the reload are refused too.
+                Err(SubmitError::Unavailable(_)) => tokio::time::sleep(Duration::from_millis(5)).await,
+                Err(e) => panic!("{e}"),
+            }
+        };
+        indexes.push(receipt.index);
+    }
+    assert_eq!(indexes, (10..30).collect::<Vec<u64>>());
+    drop(handle);
+    tokio::task::spawn_blocking(move || sequencer.join()).await.unwrap();
+    assert_eq!(reader.size().unwrap(), 30);
+    assert_eq!(shared.latest_checkpoint().unwrap().checkpoint.size, 30);
+}
