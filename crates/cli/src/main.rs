@@ -1,0 +1,232 @@
+//! `dauys`: the one binary. It wires the libraries together and holds no domain logic.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use dauys_core::{Entry, LogIndex, State};
+use dauys_ledger::{leaf_hash, Checkpoint, Note, TreeBuilder};
+use dauys_server::config::{Config, LogFormat};
+
+#[derive(Parser)]
+#[command(name = "dauys", version, about = "Dauys: e-participation on a verifiable public ledger")]
+struct Cli {
+    /// TOML configuration file (every field is optional; see dauys.example.toml).
+    #[arg(long, global = true, env = "DAUYS_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (signing key, API token, SQLite database).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// postgres:// URL; without it the SQLite database in the data directory is used.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Keep appending demo activity (state bodies, a calendar, public notices).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print the log's verifier key in the signed-note vkey format.
+    Key,
+    /// Print the token that authorises POST /api/v1/events.
+    Token,
+    /// Rebuild the projection from the log alone (the server must be stopped), or with
+    /// --check compare it without writing (works beside a running server).
+    Replay {
+        #[arg(long)]
+        check: bool,
+    },
+    /// Mirror a remote Dauys log over the C2SP paths, verify it and replay it.
+    Audit {
+        /// Base URL of the instance, e.g. http://127.0.0.1:8080
+        base_url: String,
+        /// The log's verifier key; without it, a key pinned by an earlier audit, else
+        /// the server's own (trusted on first use, said loudly).
+        #[arg(long)]
+        vkey: Option<String>,
+        /// Where the auditor keeps what it verified (for incremental re-audits).
+        #[arg(long)]
+        state_dir: Option<PathBuf>,
+        /// Also write the verified tiles and bundles here as static files.
+        #[arg(long)]
+        mirror_dir: Option<PathBuf>,
+        /// Print the public state as JSON instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(d) = &cli.data_dir {
+        config.data_dir = d.clone();
+    }
+    if let Some(u) = &cli.database_url {
+        config.database_url = u.clone();
+    }
+    if let Command::Serve { listen: Some(l), .. } = &cli.command {
+        config.listen = *l;
+    }
+    config.validate()?;
+    Ok(config)
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DAUYS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("dauys: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Serve { demo, .. } => {
+            let config = load_config(&cli)?;
+            init_logging(config.log_format);
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(dauys_server::serve(config, dauys_server::ServeOptions { demo: *demo }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Key => {
+            let config = load_config(&cli)?;
+            let signer = dauys_server::keys::load_signer(&config.data_dir)
+                .context("no signing key yet: `dauys serve` creates one on its first run")?;
+            println!("{}", signer.vkey());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token => {
+            let config = load_config(&cli)?;
+            println!("{}", dauys_server::keys::load_or_create_api_token(&config.data_dir)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Replay { check } => replay(&load_config(&cli)?, *check),
+        Command::Audit { base_url, vkey, state_dir, mirror_dir, json } => {
+            init_logging(LogFormat::Text);
+            let state_dir = match state_dir {
+                Some(d) => d.clone(),
+                None => default_audit_dir(base_url)?,
+            };
+            let options = dauys_audit::AuditOptions {
+                base_url: base_url.clone(),
+                state_dir,
+                vkey: vkey.clone(),
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                mirror_dir: mirror_dir.clone(),
+            };
+            let report = dauys_audit::audit(&options)?;
+            if report.key_pinned_now {
+                eprintln!(
+                    "WARNING: no --vkey given; trusted the server's own key on first use and pinned it in {}. \
+                     Compare it with a key published elsewhere.",
+                    options.state_dir.display()
+                );
+            }
+            eprintln!(
+                "verified {} at size {} (root {}): {} entries checked, {} tiles compared, resumed from {}",
+                report.origin,
+                report.checkpoint.size,
+                report.checkpoint.root,
+                report.entries_checked,
+                report.tiles_checked,
+                report.resumed_from
+            );
+            if let Some(prev) = &report.previous {
+                eprintln!("consistent with the checkpoint saved last time (size {})", prev.size);
+            }
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report.public_state)?);
+            } else {
+                println!("{}", report.public_state);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn default_audit_dir(base_url: &str) -> anyhow::Result<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let name: String = base_url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
+    if name.is_empty() {
+        bail!("{base_url:?} is not a URL");
+    }
+    Ok(home.join(".local/share/dauys/audit").join(name))
+}
+
+/// Folds the whole log into a fresh state and checks the tree against the latest checkpoint.
+fn replay(config: &Config, check_only: bool) -> anyhow::Result<ExitCode> {
+    const CHUNK: u64 = 4096;
+    let location = config.database_location();
+    let reader = dauys_store::open_reader(&location)
+        .with_context(|| format!("opening {}", dauys_store::redact(&location)))?;
+    let size = reader.size()?;
+    let mut state = State::default();
+    let mut tree = TreeBuilder::new();
+    let mut start = 0;
+    while start < size {
+        for (i, body) in reader.entries(start, (start + CHUNK).min(size))?.iter().enumerate() {
+            let index = start + i as u64;
+            let entry = Entry::decode(body).with_context(|| format!("entry {index} does not decode"))?;
+            state.apply(LogIndex(index), &entry).with_context(|| format!("entry {index} breaks the rules"))?;
+            tree.append(leaf_hash(body));
+        }
+        // Replay needs only the root; dropping the changed tiles keeps memory flat.
+        drop(tree.take_changed_tiles());
+        start += CHUNK;
+    }
+    if let Some(latest) = reader.latest_checkpoint()? {
+        let checkpoint = Checkpoint::parse_text(&Note::parse(&latest.note)?.text)?;
+        if checkpoint.size == tree.size() && checkpoint.root != tree.root() {
+            bail!("the tree rebuilt from the entries has root {} but the checkpoint says {}", tree.root(), checkpoint.root);
+        }
+    }
+    let replayed = state.rows();
+    let stored = reader.projection_rows()?;
+    let differences = count_differences(&replayed, &stored);
+    eprintln!("replayed {size} entries; {differences} projection rows differ from the stored ones");
+    println!("{}", state.public_state());
+    if check_only {
+        return Ok(if differences == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+    }
+    if differences > 0 {
+        let (mut writer, _) = dauys_store::open(&location).context("stop the server before `dauys replay` rewrites the projection (or use --check)")?;
+        writer.replace_projection(&replayed)?;
+        eprintln!("projection rewritten from the log");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Rows present on one side only or with different values; both lists are sorted by key.
+fn count_differences(a: &[(String, String)], b: &[(String, String)]) -> usize {
+    let a: std::collections::BTreeMap<_, _> = a.iter().map(|(k, v)| (k, v)).collect();
+    let b: std::collections::BTreeMap<_, _> = b.iter().map(|(k, v)| (k, v)).collect();
+    a.iter().filter(|(k, v)| b.get(*k) != Some(*v)).count() + b.keys().filter(|k| !a.contains_key(*k)).count()
+}
