@@ -28,7 +28,8 @@ struct Args {
 }
 
 fn parse_args() -> Args {
-    let mut args = Args { backend: Backend::Sqlite, bytes: 200, count: 100_000, submitters: 4096, kind: "notice".into() };
+    let mut args =
+        Args { backend: Backend::Sqlite, bytes: 200, count: 100_000, submitters: 4096, kind: "notice".into() };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -67,7 +68,8 @@ fn event(kind: &str, n: u64, bytes: usize) -> Event {
             },
         }
     };
-    let base = dauys_core::Entry { timestamp: dauys_core::Timestamp(1_780_000_000_000), event: with_filler(0) }.encode().len();
+    let base =
+        dauys_core::Entry { timestamp: dauys_core::Timestamp(1_780_000_000_000), event: with_filler(0) }.encode().len();
     let cap = if kind == "deployment" { 299 } else { 9_999 };
     with_filler((bytes.saturating_sub(base) / 3).min(cap))
 }
@@ -88,13 +90,12 @@ fn main() {
 
 async fn run(args: Args) {
     let db = TestDatabase::new(args.backend);
-    let config = Config {
-        data_dir: db.dir.path().to_path_buf(),
-        database_url: db.database_url(),
-        ..Config::default()
-    };
+    let config = Config { data_dir: db.dir.path().to_path_buf(), database_url: db.database_url(), ..Config::default() };
     let instance = Instance::start(config).await.expect("instance");
-    let sample = dauys_core::Entry { timestamp: dauys_core::Timestamp(1_780_000_000_000), event: event(&args.kind, 0, args.bytes) };
+    let sample = dauys_core::Entry {
+        timestamp: dauys_core::Timestamp(1_780_000_000_000),
+        event: event(&args.kind, 0, args.bytes),
+    };
     let entry_bytes = sample.encode().len();
     assert!(entry_bytes <= MAX_ENTRY_BYTES);
     println!(
@@ -119,7 +120,12 @@ async fn run(args: Args) {
                     sequencer.submit(event(&kind, n, bytes)).await.expect("append");
                     if (n + 1) % report_every == 0 {
                         let secs = started.elapsed().as_secs_f64();
-                        println!("  {:>10} appended  {:>8.0}/s  rss={:.1} MiB", n + 1, (n + 1) as f64 / secs, rss_mib());
+                        println!(
+                            "  {:>10} appended  {:>8.0}/s  rss={:.1} MiB",
+                            n + 1,
+                            (n + 1) as f64 / secs,
+                            rss_mib()
+                        );
                     }
                 }
             })

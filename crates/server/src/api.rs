@@ -49,9 +49,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
 fn json_problem(rejection: JsonRejection) -> Problem {
     let detail = rejection.body_text();
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "send Content-Type: application/json")
-        }
+        JsonRejection::MissingJsonContentType(_) => Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "send Content-Type: application/json",
+        ),
         JsonRejection::BytesRejection(_) if detail.contains("length limit") => {
             Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", detail)
         }
@@ -93,7 +95,8 @@ pub async fn checkpoint(State(app): State<AppState>, UiLang { lang, .. }: UiLang
 }
 
 fn no_checkpoint() -> Problem {
-    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "no-checkpoint", "the log has not signed a checkpoint yet").retry_after(1)
+    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "no-checkpoint", "the log has not signed a checkpoint yet")
+        .retry_after(1)
 }
 
 /// GET /tile/... — hash tiles and entry bundles, byte for byte as c2sp.org/tlog-tiles.
@@ -128,7 +131,9 @@ pub async fn tile(
     .await
     .map_err(|p| p.in_lang(lang))?;
     match found {
-        Some((bytes, full)) => Ok(bytes_response(bytes, "application/octet-stream", if full { IMMUTABLE } else { PARTIAL })),
+        Some((bytes, full)) => {
+            Ok(bytes_response(bytes, "application/octet-stream", if full { IMMUTABLE } else { PARTIAL }))
+        }
         None => Err(Problem::not_found(format!("{path} is not (yet) in the log")).in_lang(lang)),
     }
 }
@@ -205,27 +210,38 @@ pub async fn inclusion(
     UiLang { lang, .. }: UiLang,
     ApiQuery(q): ApiQuery<InclusionQuery>,
 ) -> Result<Json<InclusionProof>, Problem> {
-    let latest = app.shared.latest_checkpoint().ok_or_else(|| no_checkpoint().in_lang(lang))?;
-    let tree_size = q.size.unwrap_or(latest.checkpoint.size);
-    if tree_size > latest.checkpoint.size {
-        return Err(Problem::bad_request(
-            "invalid-parameter",
-            format!("size {tree_size} is beyond the latest checkpoint ({})", latest.checkpoint.size),
-        )
-        .in_lang(lang));
-    }
     let wanted_hash = q
         .hash
         .as_deref()
         .map(|h| Hash::from_hex(h).map_err(|e| Problem::bad_request("invalid-parameter", format!("hash: {e}"))))
         .transpose()
         .map_err(|p| p.in_lang(lang))?;
-    if q.index.is_none() && wanted_hash.is_none() {
-        return Err(Problem::bad_request("invalid-parameter", "give index=N or hash=HEX (or both, from a receipt)").in_lang(lang));
+    prove_inclusion(&app, q.index, wanted_hash, q.size).await.map(Json).map_err(|p| p.in_lang(lang))
+}
+
+/// The inclusion proof of one entry (by index, by leaf hash, or both, which must agree)
+/// against the latest checkpoint or an earlier tree size. Shared by the JSON API and the
+/// entry page; the caller sets the problem's language.
+pub async fn prove_inclusion(
+    app: &AppState,
+    index: Option<u64>,
+    wanted_hash: Option<Hash>,
+    size: Option<u64>,
+) -> Result<InclusionProof, Problem> {
+    let latest = app.shared.latest_checkpoint().ok_or_else(no_checkpoint)?;
+    let tree_size = size.unwrap_or(latest.checkpoint.size);
+    if tree_size > latest.checkpoint.size {
+        return Err(Problem::bad_request(
+            "invalid-parameter",
+            format!("size {tree_size} is beyond the latest checkpoint ({})", latest.checkpoint.size),
+        ));
+    }
+    if index.is_none() && wanted_hash.is_none() {
+        return Err(Problem::bad_request("invalid-parameter", "give index=N or hash=HEX (or both, from a receipt)"));
     }
     let app2 = app.clone();
-    let result = blocking(move || {
-        let index = match (q.index, wanted_hash) {
+    let (index, leaf_hash, proof) = blocking(move || {
+        let index = match (index, wanted_hash) {
             (Some(i), _) => i,
             (None, Some(h)) => *app2
                 .reader
@@ -260,16 +276,14 @@ pub async fn inclusion(
         let proof = inclusion_proof(&tile_source(&app2), index, tree_size).map_err(ledger_problem)?;
         Ok((index, leaf, proof))
     })
-    .await
-    .map_err(|p| p.in_lang(lang))?;
-    let (index, leaf_hash, proof) = result;
-    Ok(Json(InclusionProof {
+    .await?;
+    Ok(InclusionProof {
         index,
         tree_size,
         leaf_hash,
         proof,
         checkpoint: (tree_size == latest.checkpoint.size).then(|| latest.note.clone()),
-    }))
+    })
 }
 
 #[derive(Deserialize)]
@@ -298,7 +312,10 @@ pub async fn consistency(
     if q.from > to || to > latest.checkpoint.size {
         return Err(Problem::bad_request(
             "invalid-parameter",
-            format!("need from <= to <= {} (the latest checkpoint), got from={} to={to}", latest.checkpoint.size, q.from),
+            format!(
+                "need from <= to <= {} (the latest checkpoint), got from={} to={to}",
+                latest.checkpoint.size, q.from
+            ),
         )
         .in_lang(lang));
     }
@@ -329,7 +346,8 @@ pub struct EntryView {
 }
 
 pub fn entry_view(index: u64, body: &[u8]) -> Result<EntryView, Problem> {
-    let entry = Entry::decode(body).map_err(|e| Problem::internal(format!("stored entry {index} does not decode: {e}")))?;
+    let entry =
+        Entry::decode(body).map_err(|e| Problem::internal(format!("stored entry {index} does not decode: {e}")))?;
     Ok(EntryView {
         index,
         leaf_hash: dauys_ledger::leaf_hash(body),
@@ -348,11 +366,8 @@ pub async fn load_entries(app: &AppState, start: u64, limit: u64) -> Result<Vec<
     let reader = app.reader.clone();
     blocking(move || {
         let bodies = reader.entries(start, start.saturating_add(limit.min(MAX_PAGE)))?;
-        let mut views = bodies
-            .iter()
-            .enumerate()
-            .map(|(i, b)| entry_view(start + i as u64, b))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut views =
+            bodies.iter().enumerate().map(|(i, b)| entry_view(start + i as u64, b)).collect::<Result<Vec<_>, _>>()?;
         views.reverse();
         Ok(views)
     })
@@ -397,9 +412,9 @@ pub async fn entry(
     UiLang { lang, .. }: UiLang,
     Path(index): Path<String>,
 ) -> Result<Json<EntryView>, Problem> {
-    let index: u64 = index
-        .parse()
-        .map_err(|_| Problem::bad_request("invalid-parameter", format!("{index:?} is not an entry index")).in_lang(lang))?;
+    let index: u64 = index.parse().map_err(|_| {
+        Problem::bad_request("invalid-parameter", format!("{index:?} is not an entry index")).in_lang(lang)
+    })?;
     load_entries(&app, index, 1)
         .await
         .map_err(|p| p.in_lang(lang))?
@@ -449,9 +464,7 @@ pub async fn submit(
         )
         .in_lang(lang));
     }
-    event
-        .validate()
-        .map_err(|e| Problem::bad_request("invalid-event", format!("{}: {e}", e.code())).in_lang(lang))?;
+    event.validate().map_err(|e| Problem::bad_request("invalid-event", format!("{}: {e}", e.code())).in_lang(lang))?;
     match app.sequencer.submit(event).await {
         Ok(receipt) => Ok((StatusCode::CREATED, Json(receipt))),
         Err(e) => Err(submit_problem(e).in_lang(lang)),
@@ -461,13 +474,17 @@ pub async fn submit(
 fn submit_problem(e: SubmitError) -> Problem {
     let detail = e.to_string();
     match e {
-        SubmitError::Rejected(rule) => Problem::new(StatusCode::CONFLICT, "rejected", format!("{}: {detail}", rule.code())),
+        SubmitError::Rejected(rule) => {
+            Problem::new(StatusCode::CONFLICT, "rejected", format!("{}: {detail}", rule.code()))
+        }
         SubmitError::TooLarge(_) => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", detail),
         SubmitError::Busy => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail).retry_after(1),
         SubmitError::Unavailable(_) => {
             Problem::new(StatusCode::SERVICE_UNAVAILABLE, "storage-unavailable", detail).retry_after(5)
         }
-        SubmitError::ShuttingDown => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", detail).retry_after(5),
+        SubmitError::ShuttingDown => {
+            Problem::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", detail).retry_after(5)
+        }
     }
 }
 

@@ -75,9 +75,12 @@ impl<S: Send + Sync> FromRequestParts<S> for UiLang {
         if let Some(lang) = query.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(parse_lang) {
             return Ok(UiLang { lang, chosen: true });
         }
-        let cookie = parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-            c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=")).and_then(parse_lang)
-        });
+        let cookie = parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=")).and_then(parse_lang));
         if let Some(lang) = cookie {
             return Ok(UiLang { lang, chosen: false });
         }
@@ -103,6 +106,65 @@ mod tests {
         for lang in Lang::ALL {
             for id in ["site-title", "problem-not-found", "nav-log"] {
                 assert_ne!(t(lang, id), id, "{id} missing in {}", lang.as_str());
+            }
+        }
+    }
+
+    /// The message ids a Fluent file defines (messages and terms), after checking that it
+    /// parses without errors.
+    fn message_ids(lang: &str, source: &str) -> std::collections::BTreeSet<String> {
+        use fluent_templates::fluent_bundle::FluentResource;
+        if let Err((_, errors)) = FluentResource::try_new(source.to_string()) {
+            panic!("locales/{lang}/main.ftl does not parse: {errors:?}");
+        }
+        source
+            .lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic() || c == '-'))
+            .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn all_languages_define_the_same_messages() {
+        let kk = message_ids("kk", include_str!("../locales/kk/main.ftl"));
+        let ru = message_ids("ru", include_str!("../locales/ru/main.ftl"));
+        let en = message_ids("en", include_str!("../locales/en/main.ftl"));
+        assert!(kk.len() > 100, "only {} messages in kk", kk.len());
+        assert_eq!(kk.symmetric_difference(&ru).collect::<Vec<_>>(), Vec::<&String>::new(), "kk vs ru");
+        assert_eq!(kk.symmetric_difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "kk vs en");
+    }
+
+    #[test]
+    fn every_problem_code_has_a_title() {
+        let codes = [
+            "not-found",
+            "invalid-parameter",
+            "invalid-json",
+            "invalid-event",
+            "unsupported-media-type",
+            "payload-too-large",
+            "unauthorized",
+            "rejected",
+            "busy",
+            "storage-unavailable",
+            "shutting-down",
+            "timeout",
+            "no-checkpoint",
+            "not-yet-checkpointed",
+            "receipt-mismatch",
+            "invalid-tile-path",
+            "invalid-proof-request",
+            "method-not-allowed",
+            "internal",
+        ];
+        for lang in Lang::ALL {
+            for code in codes {
+                let id = format!("problem-{code}");
+                assert_ne!(t(lang, &id), id, "{id} missing in {}", lang.as_str());
+            }
+            for status in [400, 401, 404, 405, 409, 413, 415, 500, 503] {
+                let id = format!("problem-status-{status}");
+                assert_ne!(t(lang, &id), id, "{id} missing in {}", lang.as_str());
             }
         }
     }

@@ -108,10 +108,7 @@ mod tests {
         assert_eq!(mode, 0o600);
         let b = load_or_create_signer(dir.path(), "test.example/log").unwrap();
         assert_eq!(a.vkey(), b.vkey());
-        assert!(matches!(
-            load_or_create_signer(dir.path(), "other.example/log"),
-            Err(KeyError::OriginMismatch { .. })
-        ));
+        assert!(matches!(load_or_create_signer(dir.path(), "other.example/log"), Err(KeyError::OriginMismatch { .. })));
     }
 
     #[test]

@@ -168,9 +168,8 @@ async fn readyz(State(app): State<AppState>) -> Response {
 
 async fn metrics_text(State(app): State<AppState>) -> Response {
     let age = app.shared.latest_checkpoint().map_or(0.0, |c| {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
         now.saturating_sub(c.signed_at_ms) as f64 / 1000.0
     });
     (

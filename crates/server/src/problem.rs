@@ -92,7 +92,11 @@ impl IntoResponse for Problem {
 impl From<dauys_store::StoreError> for Problem {
     fn from(e: dauys_store::StoreError) -> Problem {
         tracing::error!(error = %e, "storage error");
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "storage-unavailable", "storage is unavailable; try again shortly")
-            .retry_after(5)
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage-unavailable",
+            "storage is unavailable; try again shortly",
+        )
+        .retry_after(5)
     }
 }

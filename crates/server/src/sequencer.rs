@@ -334,7 +334,11 @@ impl Worker {
             let leaf = leaf_hash(&body);
             self.builder.append(leaf);
             entries.push(NewEntry { index, leaf_hash: leaf.0, body });
-            waiting.push(Waiting { reply: job.reply, queued_at: job.queued_at, receipt: Receipt { index, leaf_hash: leaf, timestamp } });
+            waiting.push(Waiting {
+                reply: job.reply,
+                queued_at: job.queued_at,
+                receipt: Receipt { index, leaf_hash: leaf, timestamp },
+            });
         }
         let due = self.signed_at.elapsed() >= self.config.checkpoint_interval;
         let checkpoint = if self.checkpoint_pending() && (due || force_checkpoint) { self.sign(now) } else { None };
@@ -347,7 +351,12 @@ impl Worker {
             self.signed_at = Instant::now();
         }
         let batch = Batch {
-            tiles: self.builder.take_changed_tiles().into_iter().map(|(id, bytes)| (id.level, id.index, bytes)).collect(),
+            tiles: self
+                .builder
+                .take_changed_tiles()
+                .into_iter()
+                .map(|(id, bytes)| (id.level, id.index, bytes))
+                .collect(),
             rows: self.state.take_changes(),
             checkpoint: checkpoint.as_ref().map(|c| StoredCheckpoint {
                 size: c.checkpoint.size,

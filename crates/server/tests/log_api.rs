@@ -33,7 +33,13 @@ async fn start(backend: Backend) -> TestApp {
 }
 
 impl TestApp {
-    async fn call(&self, method: Method, uri: &str, body: Option<Value>, token: bool) -> (StatusCode, Vec<u8>, header::HeaderMap) {
+    async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+        token: bool,
+    ) -> (StatusCode, Vec<u8>, header::HeaderMap) {
         let mut req = Request::builder().method(method).uri(uri);
         if token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.instance.state.api_token));
@@ -132,7 +138,11 @@ async fn concurrent_submitters_get_consecutive_indexes_and_proofs_verify() {
         // Rebuild the tree from the entry bundles, as a mirror would.
         let mut tree = TreeBuilder::new();
         for (bundle, width) in [(0u64, 256u16), (1, 45)] {
-            let path = if width == 256 { format!("/tile/entries/{bundle:03}") } else { format!("/tile/entries/{bundle:03}.p/{width}") };
+            let path = if width == 256 {
+                format!("/tile/entries/{bundle:03}")
+            } else {
+                format!("/tile/entries/{bundle:03}.p/{width}")
+            };
             let (status, body, headers) = app.call(Method::GET, &path, None, false).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             if width == 256 {
@@ -160,7 +170,8 @@ async fn concurrent_submitters_get_consecutive_indexes_and_proofs_verify() {
             let proof = app.get_json(&format!("/api/v1/proof/inclusion?index={index}")).await;
             assert_eq!(proof["tree_size"], 301);
             let leaf = hash(&proof["leaf_hash"]);
-            verify_inclusion(&leaf, index, 301, &hashes(&proof["proof"]), &checkpoint.root).expect("inclusion verifies");
+            verify_inclusion(&leaf, index, 301, &hashes(&proof["proof"]), &checkpoint.root)
+                .expect("inclusion verifies");
             // The same proof by leaf hash (the other half of a receipt).
             let by_hash = app.get_json(&format!("/api/v1/proof/inclusion?hash={leaf}&index={index}")).await;
             assert_eq!(by_hash["proof"], proof["proof"]);
@@ -170,7 +181,8 @@ async fn concurrent_submitters_get_consecutive_indexes_and_proofs_verify() {
         app.submit(notice(1000)).await;
         let later = app.checkpoint_at_least(302).await;
         let proof = app.get_json(&format!("/api/v1/proof/consistency?from=301&to={}", later.size)).await;
-        verify_consistency(301, later.size, &checkpoint.root, &later.root, &hashes(&proof["proof"])).expect("consistent");
+        verify_consistency(301, later.size, &checkpoint.root, &later.root, &hashes(&proof["proof"]))
+            .expect("consistent");
         let app = std::sync::Arc::into_inner(app).expect("no other owner");
         app.instance.shutdown().await.unwrap();
     })
@@ -261,8 +273,24 @@ async fn malformed_requests_get_problem_details() {
         (Method::POST, "/api/v1/events", Some(serde_json::json!({"type": "nope"})), true, 400),
         (Method::POST, "/api/v1/events", Some(serde_json::json!({"type": "notice.published"})), true, 400),
         (Method::POST, "/api/v1/events", Some(serde_json::json!([1, 2])), true, 400),
-        (Method::POST, "/api/v1/events", Some(serde_json::json!({"type": "notice.published", "notice": "BAD ID", "title": {"kk": "a", "ru": "a", "en": "a"}, "text": {"kk": "a", "ru": "a", "en": "a"}})), true, 400),
-        (Method::POST, "/api/v1/events", Some(serde_json::json!({"type": "notice.published", "notice": "n", "title": {"kk": "", "ru": "a", "en": "a"}, "text": {"kk": "a", "ru": "a", "en": "a"}})), true, 400),
+        (
+            Method::POST,
+            "/api/v1/events",
+            Some(
+                serde_json::json!({"type": "notice.published", "notice": "BAD ID", "title": {"kk": "a", "ru": "a", "en": "a"}, "text": {"kk": "a", "ru": "a", "en": "a"}}),
+            ),
+            true,
+            400,
+        ),
+        (
+            Method::POST,
+            "/api/v1/events",
+            Some(
+                serde_json::json!({"type": "notice.published", "notice": "n", "title": {"kk": "", "ru": "a", "en": "a"}, "text": {"kk": "a", "ru": "a", "en": "a"}}),
+            ),
+            true,
+            400,
+        ),
         (Method::POST, "/api/v1/events", Some(too_big), true, 413),
     ];
     for (method, uri, body, token, expected) in cases {
@@ -305,7 +333,13 @@ async fn health_metrics_and_openapi() {
     assert_eq!(status, StatusCode::OK);
     let (_, metrics, _) = app.call(Method::GET, "/metrics", None, false).await;
     let metrics = String::from_utf8(metrics).unwrap();
-    for name in ["dauys_appends_total 1", "dauys_batch_size", "dauys_append_latency_seconds", "dauys_checkpoint_age_seconds", "dauys_tree_size 1"] {
+    for name in [
+        "dauys_appends_total 1",
+        "dauys_batch_size",
+        "dauys_append_latency_seconds",
+        "dauys_checkpoint_age_seconds",
+        "dauys_tree_size 1",
+    ] {
         assert!(metrics.contains(name), "metrics lack {name}:\n{metrics}");
     }
     let spec = app.get_json("/openapi.json").await;
