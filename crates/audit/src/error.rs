@@ -29,12 +29,10 @@ pub enum AuditError {
     #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl { url: String, reason: String },
 
-    #[error("cannot fetch {url}: {reason} (gave up after {attempts} attempts; check the URL and the network, then retry)")]
-    Http {
-        url: String,
-        reason: String,
-        attempts: u32,
-    },
+    #[error(
+        "cannot fetch {url}: {reason} (gave up after {attempts} attempts; check the URL and the network, then retry)"
+    )]
+    Http { url: String, reason: String, attempts: u32 },
 
     #[error("{url} answered HTTP {status}; expected 200")]
     HttpStatus { url: String, status: u16 },
@@ -52,11 +50,7 @@ pub enum AuditError {
         "the key given ({given}) differs from the one pinned in {pinned_at} ({pinned}); \
          if the log really changed its key, audit into a fresh --state-dir"
     )]
-    KeyMismatch {
-        given: String,
-        pinned: String,
-        pinned_at: PathBuf,
-    },
+    KeyMismatch { given: String, pinned: String, pinned_at: PathBuf },
 
     #[error("{url} is not the expected log description: {reason}")]
     BadLogInfo { url: String, reason: String },
@@ -68,38 +62,22 @@ pub enum AuditError {
     MalformedBundle { path: String, source: LedgerError },
 
     #[error("entry bundle {path} holds {got} entries; its path says {expected}")]
-    BundleWidth {
-        path: String,
-        expected: u16,
-        got: usize,
-    },
+    BundleWidth { path: String, expected: u16, got: usize },
 
     #[error("log entry {index} is not a valid Dauys entry: {source}")]
     InvalidEntry { index: u64, source: DecodeError },
 
-    #[error(
-        "log entry {index} breaks the rules (the operator logged something the rules forbid): {source}"
-    )]
+    #[error("log entry {index} breaks the rules (the operator logged something the rules forbid): {source}")]
     RuleViolation { index: u64, source: RuleError },
 
     #[error("hash tile {path} from the server differs from the one computed from the entries")]
     TileMismatch { path: String },
 
-    #[error(
-        "the entries hash to root {computed} at size {size}, but the checkpoint says {expected}"
-    )]
-    RootMismatch {
-        size: u64,
-        expected: String,
-        computed: String,
-    },
+    #[error("the entries hash to root {computed} at size {size}, but the checkpoint says {expected}")]
+    RootMismatch { size: u64, expected: String, computed: String },
 
     #[error("cannot build the consistency proof from size {old_size} to {new_size} from the server's tiles: {source}")]
-    Proof {
-        old_size: u64,
-        new_size: u64,
-        source: LedgerError,
-    },
+    Proof { old_size: u64, new_size: u64, source: LedgerError },
 
     #[error(
         "the audit state in {path} is unusable: {reason}; \
@@ -108,10 +86,7 @@ pub enum AuditError {
     SavedState { path: PathBuf, reason: String },
 
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 
     /// A disagreement between this crate and `dauys-ledger` about the tree's shape; never
     /// caused by the log's contents.

@@ -59,12 +59,7 @@ impl HttpFetch {
             .timeout_write(Duration::from_secs(30))
             .user_agent(concat!("dauys-audit/", env!("CARGO_PKG_VERSION")))
             .build();
-        Ok(HttpFetch {
-            base: trimmed.to_owned(),
-            agent,
-            attempts: 4,
-            first_backoff: Duration::from_millis(250),
-        })
+        Ok(HttpFetch { base: trimmed.to_owned(), agent, attempts: 4, first_backoff: Duration::from_millis(250) })
     }
 
     /// Sets how many times a request is tried before giving up (at least 1), and the first
@@ -83,31 +78,20 @@ impl HttpFetch {
                 return Attempt::Retry(format!("HTTP {status}"))
             }
             Err(ureq::Error::Status(status, _)) => {
-                return Attempt::Done(Err(AuditError::HttpStatus {
-                    url: url.to_owned(),
-                    status,
-                }))
+                return Attempt::Done(Err(AuditError::HttpStatus { url: url.to_owned(), status }))
             }
             Err(ureq::Error::Transport(t)) => return Attempt::Retry(t.to_string()),
         };
         if response.status() != 200 {
-            return Attempt::Done(Err(AuditError::HttpStatus {
-                url: url.to_owned(),
-                status: response.status(),
-            }));
+            return Attempt::Done(Err(AuditError::HttpStatus { url: url.to_owned(), status: response.status() }));
         }
         // Reading one byte past the limit tells "exactly at the limit" from "too large"
         // without trusting Content-Length.
         let mut body = Vec::new();
-        match response
-            .into_reader()
-            .take(limit + 1)
-            .read_to_end(&mut body)
-        {
-            Ok(_) if body.len() as u64 > limit => Attempt::Done(Err(AuditError::TooLarge {
-                url: url.to_owned(),
-                limit,
-            })),
+        match response.into_reader().take(limit + 1).read_to_end(&mut body) {
+            Ok(_) if body.len() as u64 > limit => {
+                Attempt::Done(Err(AuditError::TooLarge { url: url.to_owned(), limit }))
+            }
             Ok(_) => Attempt::Done(Ok(Some(body))),
             Err(e) => Attempt::Retry(format!("reading the body: {e}")),
         }
@@ -135,11 +119,7 @@ impl Fetch for HttpFetch {
                 backoff = backoff.saturating_mul(2);
             }
         }
-        Err(AuditError::Http {
-            url,
-            reason: last_reason,
-            attempts: self.attempts,
-        })
+        Err(AuditError::Http { url, reason: last_reason, attempts: self.attempts })
     }
 }
 
@@ -166,11 +146,8 @@ mod tests {
     #[test]
     fn unreachable_servers_fail_after_bounded_retries() {
         // Port 9 (discard) on localhost is closed on any sane test machine.
-        let fetch = HttpFetch::new("http://127.0.0.1:9")
-            .map(|f| f.with_retries(2, Duration::from_millis(1)));
-        let Ok(fetch) = fetch else {
-            panic!("valid URL refused")
-        };
+        let fetch = HttpFetch::new("http://127.0.0.1:9").map(|f| f.with_retries(2, Duration::from_millis(1)));
+        let Ok(fetch) = fetch else { panic!("valid URL refused") };
         match fetch.get("checkpoint") {
             Err(AuditError::Http { attempts: 2, .. }) => {}
             other => panic!("expected a transport error after 2 attempts, got {other:?}"),

@@ -46,8 +46,8 @@ pub use fetch::{size_limit, Fetch, HttpFetch};
 
 use dauys_core::{Entry, LogIndex, PublicState, State};
 use dauys_ledger::{
-    consistency_proof, decode_bundle, entries_path, leaf_hash, verify_consistency, Checkpoint,
-    Hash, LedgerError, NoteVerifier, TileHashSource, TileId, TreeBuilder, TILE_WIDTH,
+    consistency_proof, decode_bundle, entries_path, leaf_hash, verify_consistency, Checkpoint, Hash, LedgerError,
+    NoteVerifier, TileHashSource, TileId, TreeBuilder, TILE_WIDTH,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use local::{write_atomically, StateDir};
@@ -113,26 +113,16 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
     let note = fetch_required(fetch, CHECKPOINT_PATH)?;
     let note = String::from_utf8(note).map_err(|_| AuditError::BadCheckpoint {
         url: CHECKPOINT_PATH.into(),
-        source: LedgerError::MalformedNote {
-            reason: "not UTF-8".into(),
-        },
+        source: LedgerError::MalformedNote { reason: "not UTF-8".into() },
     })?;
-    let checkpoint =
-        Checkpoint::open(&note, &key.verifier).map_err(|source| AuditError::BadCheckpoint {
-            url: CHECKPOINT_PATH.into(),
-            source,
-        })?;
+    let checkpoint = Checkpoint::open(&note, &key.verifier)
+        .map_err(|source| AuditError::BadCheckpoint { url: CHECKPOINT_PATH.into(), source })?;
 
     let saved = state_dir.load(&key.verifier)?;
     let mut replay = match saved {
         None => Replay::fresh(),
         Some(saved) => {
-            check_extends(
-                fetch,
-                &saved.checkpoint,
-                &checkpoint,
-                &state_dir.audited_path(),
-            )?;
+            check_extends(fetch, &saved.checkpoint, &checkpoint, &state_dir.audited_path())?;
             Replay::resume(saved, state_dir.audited_path())
         }
     };
@@ -178,76 +168,43 @@ struct LogInfo {
     vkey: String,
 }
 
-fn choose_key(
-    fetch: &impl Fetch,
-    state_dir: &StateDir,
-    given: Option<&str>,
-) -> Result<ChosenKey, AuditError> {
+fn choose_key(fetch: &impl Fetch, state_dir: &StateDir, given: Option<&str>) -> Result<ChosenKey, AuditError> {
     let pinned = state_dir.pinned_key()?;
-    let parse = |vkey: &str| {
-        NoteVerifier::from_vkey(vkey).map_err(|source| AuditError::InvalidKey { source })
-    };
+    let parse = |vkey: &str| NoteVerifier::from_vkey(vkey).map_err(|source| AuditError::InvalidKey { source });
     match (given.map(str::trim), pinned) {
-        (Some(given), Some(pinned)) if given != pinned => Err(AuditError::KeyMismatch {
-            given: given.to_owned(),
-            pinned,
-            pinned_at: state_dir.pinned_key_path(),
-        }),
+        (Some(given), Some(pinned)) if given != pinned => {
+            Err(AuditError::KeyMismatch { given: given.to_owned(), pinned, pinned_at: state_dir.pinned_key_path() })
+        }
         (Some(vkey), pinned) => Ok(ChosenKey {
             verifier: parse(vkey)?,
             vkey: vkey.to_owned(),
             pin_now: pinned.is_none(),
             trusted_on_first_use: false,
         }),
-        (None, Some(pinned)) => Ok(ChosenKey {
-            verifier: parse(&pinned)?,
-            vkey: pinned,
-            pin_now: false,
-            trusted_on_first_use: false,
-        }),
+        (None, Some(pinned)) => {
+            Ok(ChosenKey { verifier: parse(&pinned)?, vkey: pinned, pin_now: false, trusted_on_first_use: false })
+        }
         (None, None) => {
             let bytes = fetch_required(fetch, LOG_INFO_PATH)?;
-            let bad = |reason: String| AuditError::BadLogInfo {
-                url: LOG_INFO_PATH.into(),
-                reason,
-            };
+            let bad = |reason: String| AuditError::BadLogInfo { url: LOG_INFO_PATH.into(), reason };
             let info: LogInfo = serde_json::from_slice(&bytes)
                 .map_err(|e| bad(format!("expected JSON {{\"origin\":..,\"vkey\":..}}: {e}")))?;
             let verifier = parse(&info.vkey)?;
             if verifier.name() != info.origin {
-                return Err(bad(format!(
-                    "its key is named {:?} but its origin is {:?}",
-                    verifier.name(),
-                    info.origin
-                )));
+                return Err(bad(format!("its key is named {:?} but its origin is {:?}", verifier.name(), info.origin)));
             }
-            Ok(ChosenKey {
-                verifier,
-                vkey: info.vkey,
-                pin_now: true,
-                trusted_on_first_use: true,
-            })
+            Ok(ChosenKey { verifier, vkey: info.vkey, pin_now: true, trusted_on_first_use: true })
         }
     }
 }
 
 fn fetch_required(fetch: &impl Fetch, path: &str) -> Result<Vec<u8>, AuditError> {
-    fetch.get(path)?.ok_or_else(|| AuditError::Missing {
-        path: path.to_owned(),
-    })
+    fetch.get(path)?.ok_or_else(|| AuditError::Missing { path: path.to_owned() })
 }
 
 /// Proves that `new` extends `old`, the checkpoint verified by the previous run.
-fn check_extends(
-    fetch: &impl Fetch,
-    old: &Checkpoint,
-    new: &Checkpoint,
-    evidence: &Path,
-) -> Result<(), AuditError> {
-    let inconsistent = |reason: String| AuditError::Inconsistent {
-        reason,
-        saved: evidence.to_owned(),
-    };
+fn check_extends(fetch: &impl Fetch, old: &Checkpoint, new: &Checkpoint, evidence: &Path) -> Result<(), AuditError> {
+    let inconsistent = |reason: String| AuditError::Inconsistent { reason, saved: evidence.to_owned() };
     if new.size < old.size {
         return Err(inconsistent(format!(
             "the log shrank from {} entries (root {}) to {} (root {})",
@@ -273,12 +230,7 @@ fn check_extends(
     let fetch_failure: RefCell<Option<AuditError>> = RefCell::new(None);
     let source = TileHashSource::new(|level: u8, index: u64| {
         let tile = tile_at_size(new.size, level, index);
-        let missing = LedgerError::MissingTile {
-            level,
-            index,
-            needed: u64::from(tile.width),
-            have: 0,
-        };
+        let missing = LedgerError::MissingTile { level, index, needed: u64::from(tile.width), have: 0 };
         match fetch.get(&tile.path()) {
             Ok(Some(bytes)) => Ok(bytes),
             Ok(None) => {
@@ -313,21 +265,13 @@ fn check_extends(
 /// filled it, else partial with as many hashes as the tree has there.
 fn tile_at_size(size: u64, level: u8, index: u64) -> TileId {
     let hashes = hashes_at_level(size, level);
-    let width = if index < hashes / TILE_WIDTH {
-        TILE_WIDTH
-    } else {
-        hashes % TILE_WIDTH
-    };
+    let width = if index < hashes / TILE_WIDTH { TILE_WIDTH } else { hashes % TILE_WIDTH };
     TileId {
         level,
         index,
         // A partial width is below 256, and a width of 0 (a tile beyond the tree) is asked
         // for as a full one so the server answers 404 rather than an invalid path.
-        width: if width == 0 {
-            TILE_WIDTH as u16
-        } else {
-            width as u16
-        },
+        width: if width == 0 { TILE_WIDTH as u16 } else { width as u16 },
     }
 }
 
@@ -343,11 +287,7 @@ fn partial_tiles_at_size(size: u64) -> Vec<TileId> {
         .map(|level| (level, hashes_at_level(size, level)))
         .take_while(|&(_, hashes)| hashes > 0)
         .filter(|&(_, hashes)| hashes % TILE_WIDTH != 0)
-        .map(|(level, hashes)| TileId {
-            level,
-            index: hashes / TILE_WIDTH,
-            width: (hashes % TILE_WIDTH) as u16,
-        })
+        .map(|(level, hashes)| TileId { level, index: hashes / TILE_WIDTH, width: (hashes % TILE_WIDTH) as u16 })
         .collect()
 }
 
@@ -394,7 +334,7 @@ impl Replay {
             replay.remember(tile, bytes);
         }
         let old_size = replay.builder.size();
-        if old_size % TILE_WIDTH != 0 {
+        if !old_size.is_multiple_of(TILE_WIDTH) {
             let bundle_index = old_size / TILE_WIDTH;
             if let Some((tile, bytes)) = replay.partial.get(&0) {
                 if tile.index == bundle_index {
@@ -489,16 +429,10 @@ impl Replay {
         bundle: &[u8],
         progress: &ProgressBar,
     ) -> Result<(), AuditError> {
-        let entries = decode_bundle(bundle).map_err(|source| AuditError::MalformedBundle {
-            path: path.to_owned(),
-            source,
-        })?;
+        let entries =
+            decode_bundle(bundle).map_err(|source| AuditError::MalformedBundle { path: path.to_owned(), source })?;
         if entries.len() != usize::from(width) {
-            return Err(AuditError::BundleWidth {
-                path: path.to_owned(),
-                expected: width,
-                got: entries.len(),
-            });
+            return Err(AuditError::BundleWidth { path: path.to_owned(), expected: width, got: entries.len() });
         }
         for (index, data) in (start..).zip(entries) {
             let leaf = leaf_hash(data);
@@ -516,11 +450,8 @@ impl Replay {
                     }
                 }
             }
-            let entry =
-                Entry::decode(data).map_err(|source| AuditError::InvalidEntry { index, source })?;
-            self.state
-                .apply(LogIndex(index), &entry)
-                .map_err(|source| AuditError::RuleViolation { index, source })?;
+            let entry = Entry::decode(data).map_err(|source| AuditError::InvalidEntry { index, source })?;
+            self.state.apply(LogIndex(index), &entry).map_err(|source| AuditError::RuleViolation { index, source })?;
             self.builder.append(leaf);
             self.entries_checked += 1;
             progress.inc(1);
@@ -529,11 +460,7 @@ impl Replay {
     }
 
     /// Compares every tile the last bundle completed with the server's copy.
-    fn check_completed_tiles(
-        &mut self,
-        fetch: &impl Fetch,
-        mirror: Option<&Mirror>,
-    ) -> Result<(), AuditError> {
+    fn check_completed_tiles(&mut self, fetch: &impl Fetch, mirror: Option<&Mirror>) -> Result<(), AuditError> {
         for (tile, bytes) in self.builder.take_changed_tiles() {
             if tile.is_full() {
                 compare_with_server(fetch, &tile, &bytes)?;
@@ -567,11 +494,7 @@ impl Replay {
     }
 }
 
-fn compare_with_server(
-    fetch: &impl Fetch,
-    tile: &TileId,
-    computed: &[u8],
-) -> Result<(), AuditError> {
+fn compare_with_server(fetch: &impl Fetch, tile: &TileId, computed: &[u8]) -> Result<(), AuditError> {
     let path = tile.path();
     let served = fetch_required(fetch, &path)?;
     if served != computed {
@@ -585,9 +508,9 @@ fn progress_bar(enabled: bool, entries: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(entries), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "verifying {bar:40} {human_pos}/{human_len} entries ({per_sec}, {eta} left)",
-    ) {
+    if let Ok(style) =
+        ProgressStyle::with_template("verifying {bar:40} {human_pos}/{human_len} entries ({per_sec}, {eta} left)")
+    {
         bar.set_style(style);
     }
     bar
@@ -600,9 +523,7 @@ struct Mirror {
 
 impl Mirror {
     fn new(root: &Path) -> Mirror {
-        Mirror {
-            root: root.to_owned(),
-        }
+        Mirror { root: root.to_owned() }
     }
 
     /// Writes a verified file. Full tiles and bundles never change, so an existing copy is

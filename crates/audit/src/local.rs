@@ -53,9 +53,7 @@ pub(crate) struct StateDir {
 
 impl StateDir {
     pub fn new(dir: &Path) -> StateDir {
-        StateDir {
-            dir: dir.to_owned(),
-        }
+        StateDir { dir: dir.to_owned() }
     }
 
     pub fn pinned_key_path(&self) -> PathBuf {
@@ -89,25 +87,15 @@ impl StateDir {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(AuditError::io(path)(e)),
         };
-        let bad = |reason: String| AuditError::SavedState {
-            path: path.clone(),
-            reason,
-        };
-        let file: AuditedFile = serde_json::from_slice(&bytes)
-            .map_err(|e| bad(format!("not the expected JSON: {e}")))?;
+        let bad = |reason: String| AuditError::SavedState { path: path.clone(), reason };
+        let file: AuditedFile =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("not the expected JSON: {e}")))?;
         if file.format != AUDITED_FORMAT {
-            return Err(bad(format!(
-                "format {} is not the supported {AUDITED_FORMAT}",
-                file.format
-            )));
+            return Err(bad(format!("format {} is not the supported {AUDITED_FORMAT}", file.format)));
         }
-        let checkpoint = Checkpoint::open(&file.checkpoint, verifier).map_err(|e| {
-            bad(format!(
-                "the saved checkpoint does not verify with this key: {e}"
-            ))
-        })?;
-        let state = State::from_rows(file.rows)
-            .map_err(|e| bad(format!("the saved public state is invalid: {e}")))?;
+        let checkpoint = Checkpoint::open(&file.checkpoint, verifier)
+            .map_err(|e| bad(format!("the saved checkpoint does not verify with this key: {e}")))?;
+        let state = State::from_rows(file.rows).map_err(|e| bad(format!("the saved public state is invalid: {e}")))?;
         if state.size() != checkpoint.size {
             return Err(bad(format!(
                 "the saved state has {} entries but the saved checkpoint {}",
@@ -135,8 +123,7 @@ impl StateDir {
                     id.path()
                 )));
             }
-            let bytes = hex::decode(&saved.hashes)
-                .map_err(|e| bad(format!("tile {} is not hex: {e}", id.path())))?;
+            let bytes = hex::decode(&saved.hashes).map_err(|e| bad(format!("tile {} is not hex: {e}", id.path())))?;
             edge_tiles.push((id, bytes));
         }
         let tiles: Vec<Vec<u8>> = edge_tiles.iter().map(|(_, b)| b.clone()).collect();
@@ -149,20 +136,10 @@ impl StateDir {
                 checkpoint.root
             )));
         }
-        Ok(Some(Audited {
-            checkpoint,
-            state,
-            builder,
-            edge_tiles,
-        }))
+        Ok(Some(Audited { checkpoint, state, builder, edge_tiles }))
     }
 
-    pub fn save(
-        &self,
-        note: &str,
-        state: &State,
-        edge_tiles: &[(TileId, Vec<u8>)],
-    ) -> Result<(), AuditError> {
+    pub fn save(&self, note: &str, state: &State, edge_tiles: &[(TileId, Vec<u8>)]) -> Result<(), AuditError> {
         let file = AuditedFile {
             format: AUDITED_FORMAT,
             checkpoint: note.to_owned(),
@@ -177,17 +154,15 @@ impl StateDir {
                 })
                 .collect(),
         };
-        let json = serde_json::to_vec(&file)
-            .map_err(|e| AuditError::Internal(format!("serializing the audit state: {e}")))?;
+        let json =
+            serde_json::to_vec(&file).map_err(|e| AuditError::Internal(format!("serializing the audit state: {e}")))?;
         write_atomically(&self.audited_path(), &json)
     }
 }
 
 /// Replaces `path` with `bytes` so that readers see the old or the new file, never a part.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AuditError> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| AuditError::Internal(format!("{} has no parent", path.display())))?;
+    let dir = path.parent().ok_or_else(|| AuditError::Internal(format!("{} has no parent", path.display())))?;
     std::fs::create_dir_all(dir).map_err(AuditError::io(dir))?;
     let mut tmp_name = path.as_os_str().to_owned();
     tmp_name.push(".tmp");

@@ -15,24 +15,16 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 /// The canonical bytes of the `i`th entry of a log; `salt` makes a different log with the
 /// same shape (for rewritten histories and tampering).
 fn entry_bytes(i: u64, salt: &str) -> Vec<u8> {
-    let event = if i % 64 == 0 {
+    let event = if i.is_multiple_of(64) {
         Event::NoticePublished {
             notice: format!("n-{salt}-{i}").parse().expect("valid notice id"),
-            title: LocalizedText::new(
-                format!("Хабарландыру {i}"),
-                format!("Объявление {i}"),
-                format!("Notice {i}"),
-            ),
+            title: LocalizedText::new(format!("Хабарландыру {i}"), format!("Объявление {i}"), format!("Notice {i}")),
             text: LocalizedText::new("Мәтін", "Текст", "Text"),
         }
     } else {
         // Re-configuring replaces the previous one, so long logs keep a small state.
         Event::DeploymentConfigured {
-            name: LocalizedText::new(
-                format!("Сынақ {salt} {i}"),
-                format!("Тест {i}"),
-                format!("Test {i}"),
-            ),
+            name: LocalizedText::new(format!("Сынақ {salt} {i}"), format!("Тест {i}"), format!("Test {i}")),
             utc_offset_minutes: 300,
         }
     };
@@ -55,10 +47,7 @@ impl FakeLog {
 
     fn with_key(salt: &str, seed: [u8; 32]) -> FakeLog {
         let signer = NoteSigner::from_seed(ORIGIN, seed).expect("valid key name");
-        let info = format!(
-            r#"{{"origin":"{ORIGIN}","vkey":"{}","checkpoint":null}}"#,
-            signer.vkey()
-        );
+        let info = format!(r#"{{"origin":"{ORIGIN}","vkey":"{}","checkpoint":null}}"#, signer.vkey());
         let mut log = FakeLog {
             signer,
             salt: salt.to_owned(),
@@ -103,21 +92,13 @@ impl FakeLog {
         for (tile, bytes) in self.builder.take_changed_tiles() {
             self.files.insert(tile.path(), bytes);
         }
-        let checkpoint = Checkpoint {
-            origin: ORIGIN.into(),
-            size,
-            root: self.builder.root(),
-            extensions: vec![],
-        };
+        let checkpoint = Checkpoint { origin: ORIGIN.into(), size, root: self.builder.root(), extensions: vec![] };
         let note = checkpoint.sign(&self.signer).expect("sign");
         self.files.insert(CHECKPOINT_PATH.into(), note.into_bytes());
     }
 
     fn server(&self) -> FakeServer {
-        FakeServer {
-            files: self.files.clone(),
-            fetched: Mutex::new(Vec::new()),
-        }
+        FakeServer { files: self.files.clone(), fetched: Mutex::new(Vec::new()) }
     }
 }
 
@@ -128,13 +109,7 @@ struct FakeServer {
 
 impl FakeServer {
     fn bundles_fetched(&self) -> Vec<String> {
-        self.fetched
-            .lock()
-            .expect("lock")
-            .iter()
-            .filter(|p| p.starts_with("tile/entries/"))
-            .cloned()
-            .collect()
+        self.fetched.lock().expect("lock").iter().filter(|p| p.starts_with("tile/entries/")).cloned().collect()
     }
 
     /// Replaces entry `index` in every published version of its bundle.
@@ -147,11 +122,8 @@ impl FakeServer {
             if *path != full && !path.starts_with(&partial_prefix) {
                 continue;
             }
-            let mut entries: Vec<Vec<u8>> = decode_bundle(bundle)
-                .expect("valid bundle")
-                .into_iter()
-                .map(<[u8]>::to_vec)
-                .collect();
+            let mut entries: Vec<Vec<u8>> =
+                decode_bundle(bundle).expect("valid bundle").into_iter().map(<[u8]>::to_vec).collect();
             if let Some(entry) = entries.get_mut(offset) {
                 *entry = bytes.clone();
                 *bundle = encode_bundle(entries.iter().map(Vec::as_slice)).expect("bundle");
@@ -238,12 +210,7 @@ fn without_a_key_the_servers_key_is_trusted_once_and_pinned() -> TestResult {
     let server = log.server();
     let second = audit_with(&server, &options(dir.path(), None))?;
     assert!(!second.key_pinned_now);
-    assert!(!server
-        .fetched
-        .lock()
-        .expect("lock")
-        .iter()
-        .any(|p| p == LOG_INFO_PATH));
+    assert!(!server.fetched.lock().expect("lock").iter().any(|p| p == LOG_INFO_PATH));
 
     // A key given now must agree with the pinned one.
     let other = FakeLog::with_key("a", [9; 32]);
@@ -275,25 +242,16 @@ fn audit_growing(sizes: &[u64]) -> TestResult {
         let server = log.server();
         let report = audit_with(&server, &options(dir.path(), Some(log.vkey())))?;
         assert_eq!(report.checkpoint.size, size);
-        assert_eq!(
-            report.resumed_from, before,
-            "resumed at the last audited size"
-        );
+        assert_eq!(report.resumed_from, before, "resumed at the last audited size");
         assert_eq!(report.entries_checked, size - before);
-        assert_eq!(
-            report.previous.as_ref().map(|c| c.size),
-            (before > 0).then_some(before)
-        );
+        assert_eq!(report.previous.as_ref().map(|c| c.size), (before > 0).then_some(before));
         // Only bundles not verified in full before are fetched again.
         let first_new = before / TILE_WIDTH;
         for path in server.bundles_fetched() {
             let Ok(TilePath::Entries { index, .. }) = parse_tile_path(&path) else {
                 panic!("{path} is not a bundle path");
             };
-            assert!(
-                index >= first_new,
-                "{path} was verified before size {before}"
-            );
+            assert!(index >= first_new, "{path} was verified before size {before}");
         }
         let expected_fetches = size.div_ceil(TILE_WIDTH) - first_new;
         assert_eq!(server.bundles_fetched().len() as u64, expected_fetches);
@@ -333,10 +291,7 @@ fn an_undecodable_entry_is_named_by_its_index() -> TestResult {
     let mut log = FakeLog::new("a");
     log.grow_to(300);
     let mut server = log.server();
-    server.replace_entry(
-        10,
-        br#"{"event":{"type":"nonsense"},"ts":1,"v":1}"#.to_vec(),
-    );
+    server.replace_entry(10, br#"{"event":{"type":"nonsense"},"ts":1,"v":1}"#.to_vec());
     match audit_with(&server, &options(dir.path(), Some(log.vkey()))) {
         Err(AuditError::InvalidEntry { index: 10, .. }) => Ok(()),
         other => panic!("expected InvalidEntry at 10, got {other:?}"),
@@ -389,9 +344,7 @@ fn a_consistently_altered_log_is_caught_by_the_root() -> TestResult {
     let mut evil = FakeLog::new("evil");
     evil.grow_to(20);
     let mut server = evil.server();
-    server
-        .files
-        .insert(CHECKPOINT_PATH.into(), log.files[CHECKPOINT_PATH].clone());
+    server.files.insert(CHECKPOINT_PATH.into(), log.files[CHECKPOINT_PATH].clone());
     let dir = tempfile::tempdir()?;
     match audit_with(&server, &options(dir.path(), Some(log.vkey()))) {
         Err(AuditError::RootMismatch { size: 20, .. }) => Ok(()),
@@ -425,9 +378,7 @@ fn a_bad_signature_is_detected() -> TestResult {
     let note = String::from_utf8(server.files[CHECKPOINT_PATH].clone())?;
     let forged = note.replacen("\n300\n", "\n299\n", 1);
     assert_ne!(note, forged);
-    server
-        .files
-        .insert(CHECKPOINT_PATH.into(), forged.into_bytes());
+    server.files.insert(CHECKPOINT_PATH.into(), forged.into_bytes());
     match audit_with(&server, &options(dir.path(), Some(log.vkey()))) {
         Err(AuditError::BadCheckpoint { .. }) => Ok(()),
         other => panic!("expected BadCheckpoint, got {other:?}"),
@@ -450,10 +401,7 @@ fn a_checkpoint_signed_by_another_key_is_refused() -> TestResult {
 fn an_invalid_key_is_refused_with_the_expected_format() -> TestResult {
     let dir = tempfile::tempdir()?;
     let log = FakeLog::new("a");
-    match audit_with(
-        &log.server(),
-        &options(dir.path(), Some("not a key".into())),
-    ) {
+    match audit_with(&log.server(), &options(dir.path(), Some("not a key".into()))) {
         Err(e @ AuditError::InvalidKey { .. }) => {
             assert!(e.to_string().contains("<name>+<key id hex>+<base64 key>"));
             Ok(())
@@ -471,10 +419,7 @@ fn expect_inconsistent(mut log: FakeLog, size: u64, later: &FakeLog) -> TestResu
     let saved = std::fs::read(dir.path().join("state/audited.json"))?;
     match audit_with(&later.server(), &options(dir.path(), None)) {
         Err(e @ AuditError::Inconsistent { .. }) => {
-            assert!(
-                e.to_string().starts_with("THE LOG'S HISTORY DIFFERS"),
-                "{e}"
-            );
+            assert!(e.to_string().starts_with("THE LOG'S HISTORY DIFFERS"), "{e}");
         }
         other => panic!("expected Inconsistent, got {other:?}"),
     }
@@ -609,13 +554,8 @@ fn the_mirror_holds_exactly_the_verified_files() -> TestResult {
 
 #[test]
 fn the_report_explains_inconsistency_loudly() {
-    let e = AuditError::Inconsistent {
-        reason: "the log shrank".into(),
-        saved: PathBuf::from("/x/audited.json"),
-    };
+    let e = AuditError::Inconsistent { reason: "the log shrank".into(), saved: PathBuf::from("/x/audited.json") };
     let text = e.to_string();
-    assert!(text.starts_with(
-        "THE LOG'S HISTORY DIFFERS FROM WHAT THIS AUDITOR SAW BEFORE: the log shrank"
-    ));
+    assert!(text.starts_with("THE LOG'S HISTORY DIFFERS FROM WHAT THIS AUDITOR SAW BEFORE: the log shrank"));
     assert!(text.contains("/x/audited.json"));
 }

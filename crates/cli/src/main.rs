@@ -185,8 +185,8 @@ fn default_audit_dir(base_url: &str) -> anyhow::Result<PathBuf> {
 fn replay(config: &Config, check_only: bool) -> anyhow::Result<ExitCode> {
     const CHUNK: u64 = 4096;
     let location = config.database_location();
-    let reader = dauys_store::open_reader(&location)
-        .with_context(|| format!("opening {}", dauys_store::redact(&location)))?;
+    let reader =
+        dauys_store::open_reader(&location).with_context(|| format!("opening {}", dauys_store::redact(&location)))?;
     let size = reader.size()?;
     let mut state = State::default();
     let mut tree = TreeBuilder::new();
@@ -205,7 +205,11 @@ fn replay(config: &Config, check_only: bool) -> anyhow::Result<ExitCode> {
     if let Some(latest) = reader.latest_checkpoint()? {
         let checkpoint = Checkpoint::parse_text(&Note::parse(&latest.note)?.text)?;
         if checkpoint.size == tree.size() && checkpoint.root != tree.root() {
-            bail!("the tree rebuilt from the entries has root {} but the checkpoint says {}", tree.root(), checkpoint.root);
+            bail!(
+                "the tree rebuilt from the entries has root {} but the checkpoint says {}",
+                tree.root(),
+                checkpoint.root
+            );
         }
     }
     let replayed = state.rows();
@@ -217,7 +221,8 @@ fn replay(config: &Config, check_only: bool) -> anyhow::Result<ExitCode> {
         return Ok(if differences == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE });
     }
     if differences > 0 {
-        let (mut writer, _) = dauys_store::open(&location).context("stop the server before `dauys replay` rewrites the projection (or use --check)")?;
+        let (mut writer, _) = dauys_store::open(&location)
+            .context("stop the server before `dauys replay` rewrites the projection (or use --check)")?;
         writer.replace_projection(&replayed)?;
         eprintln!("projection rewritten from the log");
     }

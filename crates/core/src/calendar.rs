@@ -149,56 +149,26 @@ mod tests {
         assert_eq!(c.working_days_between(start, date!(2026 - 04 - 10)), 15);
         assert_eq!(c.working_days_between(start, date!(2026 - 04 - 09)), 14);
         // Without the calendar only the weekend would be skipped.
-        assert_eq!(
-            Calendar::default().add_working_days(start, 15),
-            date!(2026 - 04 - 07)
-        );
+        assert_eq!(Calendar::default().add_working_days(start, 15), date!(2026 - 04 - 07));
     }
 
     #[test]
     fn across_weekends_and_holidays() {
         let c = kz_2026();
-        assert_eq!(
-            c.add_working_days(date!(2026 - 03 - 17), 0),
-            date!(2026 - 03 - 17)
-        );
-        assert_eq!(
-            c.add_working_days(date!(2026 - 03 - 21), 0),
-            date!(2026 - 03 - 21)
-        );
+        assert_eq!(c.add_working_days(date!(2026 - 03 - 17), 0), date!(2026 - 03 - 17));
+        assert_eq!(c.add_working_days(date!(2026 - 03 - 21), 0), date!(2026 - 03 - 21));
         // Friday + 1 = Monday.
-        assert_eq!(
-            c.add_working_days(date!(2026 - 02 - 13), 1),
-            date!(2026 - 02 - 16)
-        );
+        assert_eq!(c.add_working_days(date!(2026 - 02 - 13), 1), date!(2026 - 02 - 16));
         // Friday 6 Mar + 1: Sat, Sun, Mon 9 Mar off -> Tuesday 10 Mar.
-        assert_eq!(
-            c.add_working_days(date!(2026 - 03 - 06), 1),
-            date!(2026 - 03 - 10)
-        );
+        assert_eq!(c.add_working_days(date!(2026 - 03 - 06), 1), date!(2026 - 03 - 10));
         // Wednesday 31 Dec 2025 + 1: 1, 2 Jan off, Sat 3 Jan is a working day.
-        assert_eq!(
-            c.add_working_days(date!(2025 - 12 - 31), 1),
-            date!(2026 - 01 - 03)
-        );
+        assert_eq!(c.add_working_days(date!(2025 - 12 - 31), 1), date!(2026 - 01 - 03));
         // Thursday 30 Apr + 3: 1 May off, weekend, Mon 4, Tue 5, Wed 6.
-        assert_eq!(
-            c.add_working_days(date!(2026 - 04 - 30), 3),
-            date!(2026 - 05 - 06)
-        );
+        assert_eq!(c.add_working_days(date!(2026 - 04 - 30), 3), date!(2026 - 05 - 06));
         // Wed 6 May + 1: 7 May off -> Fri 8; + 2: weekend, Mon 11 off -> Tue 12.
-        assert_eq!(
-            c.add_working_days(date!(2026 - 05 - 06), 1),
-            date!(2026 - 05 - 08)
-        );
-        assert_eq!(
-            c.add_working_days(date!(2026 - 05 - 06), 2),
-            date!(2026 - 05 - 12)
-        );
-        assert_eq!(
-            c.working_days_between(date!(2026 - 05 - 12), date!(2026 - 05 - 06)),
-            0
-        );
+        assert_eq!(c.add_working_days(date!(2026 - 05 - 06), 1), date!(2026 - 05 - 08));
+        assert_eq!(c.add_working_days(date!(2026 - 05 - 06), 2), date!(2026 - 05 - 12));
+        assert_eq!(c.working_days_between(date!(2026 - 05 - 12), date!(2026 - 05 - 06)), 0);
         assert_eq!(c.add_working_days(Date::MAX, 1), Date::MAX);
     }
 

@@ -111,9 +111,6 @@ mod tests {
     #[test]
     fn floats_refused() {
         let v = json!({"a": {"b": [1.5]}});
-        assert_eq!(
-            to_canonical(&v).map_err(|e| e.path).err().as_deref(),
-            Some("a.b[0]")
-        );
+        assert_eq!(to_canonical(&v).map_err(|e| e.path).err().as_deref(), Some("a.b[0]"));
     }
 }

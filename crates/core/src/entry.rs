@@ -51,16 +51,10 @@ impl Entry {
     /// disagree about which leaves are valid or what they mean.
     pub fn decode(bytes: &[u8]) -> Result<Entry, DecodeError> {
         if bytes.len() > MAX_ENTRY_BYTES {
-            return Err(DecodeError::TooLong {
-                len: bytes.len(),
-                max: MAX_ENTRY_BYTES,
-            });
+            return Err(DecodeError::TooLong { len: bytes.len(), max: MAX_ENTRY_BYTES });
         }
-        let text = std::str::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
-            valid_up_to: e.valid_up_to(),
-        })?;
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| DecodeError::InvalidJson(e.to_string()))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 { valid_up_to: e.valid_up_to() })?;
+        let value: Value = serde_json::from_str(text).map_err(|e| DecodeError::InvalidJson(e.to_string()))?;
         if let Err(e) = to_canonical(&value) {
             return Err(DecodeError::NonIntegerNumber { field: e.path });
         }
@@ -87,12 +81,7 @@ impl Entry {
             return Err(DecodeError::NotAnObject { context: "event" });
         };
         let kind = match ev.get("type") {
-            None => {
-                return Err(DecodeError::MissingField {
-                    field: "type",
-                    context: "the event".into(),
-                })
-            }
+            None => return Err(DecodeError::MissingField { field: "type", context: "the event".into() }),
             Some(Value::String(s)) => s.as_str(),
             Some(other) => {
                 return Err(DecodeError::InvalidValue {
@@ -102,9 +91,7 @@ impl Entry {
             }
         };
         let Some(layout) = LAYOUTS.iter().find(|l| l.kind == kind) else {
-            return Err(DecodeError::UnknownEventType(
-                kind.chars().take(80).collect(),
-            ));
+            return Err(DecodeError::UnknownEventType(kind.chars().take(80).collect()));
         };
         let context = format!("event `{kind}`");
         let mut allowed = layout.optional.to_vec();
@@ -117,23 +104,12 @@ impl Entry {
                     reason: "expected an object {\"en\":...,\"kk\":...,\"ru\":...}".into(),
                 });
             };
-            check_fields(
-                t,
-                &["en", "kk", "ru"],
-                &[],
-                &format!("field `{field}` of {context}"),
-            )?;
+            check_fields(t, &["en", "kk", "ru"], &[], &format!("field `{field}` of {context}"))?;
         }
-        let event: Event =
-            serde_json::from_value(event.clone()).map_err(|e| DecodeError::InvalidValue {
-                context,
-                reason: e.to_string(),
-            })?;
+        let event: Event = serde_json::from_value(event.clone())
+            .map_err(|e| DecodeError::InvalidValue { context, reason: e.to_string() })?;
         event.validate()?;
-        let entry = Entry {
-            timestamp: Timestamp(ts),
-            event,
-        };
+        let entry = Entry { timestamp: Timestamp(ts), event };
         if entry.encode() != bytes {
             return Err(DecodeError::NonCanonical);
         }
@@ -142,10 +118,7 @@ impl Entry {
 }
 
 fn take(map: &mut Map<String, Value>, key: &'static str) -> Result<Value, DecodeError> {
-    map.remove(key).ok_or(DecodeError::MissingField {
-        field: key,
-        context: "the entry".into(),
-    })
+    map.remove(key).ok_or(DecodeError::MissingField { field: key, context: "the entry".into() })
 }
 
 fn check_fields(
@@ -157,20 +130,11 @@ fn check_fields(
     // Sorted so the error names the same field whatever order the bytes had.
     let mut keys: Vec<&String> = map.keys().collect();
     keys.sort();
-    if let Some(k) = keys
-        .into_iter()
-        .find(|k| !required.contains(&k.as_str()) && !optional.contains(&k.as_str()))
-    {
-        return Err(DecodeError::UnknownField {
-            field: k.chars().take(80).collect(),
-            context: context.to_owned(),
-        });
+    if let Some(k) = keys.into_iter().find(|k| !required.contains(&k.as_str()) && !optional.contains(&k.as_str())) {
+        return Err(DecodeError::UnknownField { field: k.chars().take(80).collect(), context: context.to_owned() });
     }
     if let Some(&f) = required.iter().find(|f| !map.contains_key(**f)) {
-        return Err(DecodeError::MissingField {
-            field: f,
-            context: context.to_owned(),
-        });
+        return Err(DecodeError::MissingField { field: f, context: context.to_owned() });
     }
     Ok(())
 }

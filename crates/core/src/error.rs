@@ -9,23 +9,13 @@ use thiserror::Error;
 pub enum EventError {
     #[error("the {lang} translation of `{field}` is empty; all three translations (kk, ru, en) are required")]
     EmptyText { field: &'static str, lang: Lang },
-    #[error(
-        "the {lang} translation of `{field}` has {actual} characters; at most {max} are allowed"
-    )]
-    TextTooLong {
-        field: &'static str,
-        lang: Lang,
-        max: usize,
-        actual: usize,
-    },
+    #[error("the {lang} translation of `{field}` has {actual} characters; at most {max} are allowed")]
+    TextTooLong { field: &'static str, lang: Lang, max: usize, actual: usize },
     #[error("the {lang} translation of `{field}` contains a control character (U+{code:04X}); {allowed}")]
-    ControlCharacter {
-        field: &'static str,
-        lang: Lang,
-        code: u32,
-        allowed: &'static str,
-    },
-    #[error("`{value}` is not a valid identifier: use 1 to 64 characters a-z, 0-9 and '-', starting with a letter or digit")]
+    ControlCharacter { field: &'static str, lang: Lang, code: u32, allowed: &'static str },
+    #[error(
+        "`{value}` is not a valid identifier: use 1 to 64 characters a-z, 0-9 and '-', starting with a letter or digit"
+    )]
     InvalidId { value: String },
     #[error("unknown language `{0}`; expected one of kk, ru, en")]
     UnknownLang(String),
@@ -36,14 +26,8 @@ pub enum EventError {
     #[error("`{0}` is not a valid date; expected YYYY-MM-DD")]
     InvalidDate(String),
     #[error("{date} in `{field}` is not in the calendar year {year}")]
-    DateOutsideYear {
-        field: &'static str,
-        date: String,
-        year: u16,
-    },
-    #[error(
-        "`{field}` must be sorted ascending without repeats; {date} is out of order or repeated"
-    )]
+    DateOutsideYear { field: &'static str, date: String, year: u16 },
+    #[error("`{field}` must be sorted ascending without repeats; {date} is out of order or repeated")]
     DatesNotSortedUnique { field: &'static str, date: String },
     #[error("{0} is listed as a transferred working day but is not a Saturday or Sunday")]
     TransferredNotWeekend(String),
@@ -94,10 +78,7 @@ pub enum DecodeError {
     #[error("unknown field `{field}` in {context}")]
     UnknownField { field: String, context: String },
     #[error("missing field `{field}` in {context}")]
-    MissingField {
-        field: &'static str,
-        context: String,
-    },
+    MissingField { field: &'static str, context: String },
     #[error("invalid value in {context}: {reason}")]
     InvalidValue { context: String, reason: String },
     #[error("invalid event: {0}")]
@@ -136,9 +117,7 @@ pub enum RuleError {
     InvalidEvent(#[from] EventError),
     #[error("entry index {got} is not the next one; expected {expected}")]
     WrongIndex { expected: LogIndex, got: LogIndex },
-    #[error(
-        "timestamp {got} is earlier than the last entry's {last}; timestamps must not go backwards"
-    )]
+    #[error("timestamp {got} is earlier than the last entry's {last}; timestamps must not go backwards")]
     TimestampRegression { last: Timestamp, got: Timestamp },
     #[error("timestamp {0:?} is beyond 9999-12-31T23:59:59.999Z")]
     TimestampOutOfRange(Timestamp),

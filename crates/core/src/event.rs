@@ -47,11 +47,7 @@ pub enum Event {
     },
     /// A public notice from the operator (terms, maintenance, results).
     #[serde(rename = "notice.published")]
-    NoticePublished {
-        notice: NoticeId,
-        title: LocalizedText,
-        text: LocalizedText,
-    },
+    NoticePublished { notice: NoticeId, title: LocalizedText, text: LocalizedText },
 }
 
 /// Field layout of one event type. Decoding checks entries against it before deserializing,
@@ -77,12 +73,7 @@ pub(crate) const LAYOUTS: &[Layout] = &[
         optional: &[],
         texts: &[],
     },
-    Layout {
-        kind: "body.registered",
-        required: &["body", "kind", "name"],
-        optional: &["parent"],
-        texts: &["name"],
-    },
+    Layout { kind: "body.registered", required: &["body", "kind", "name"], optional: &["parent"], texts: &["name"] },
     Layout {
         kind: "notice.published",
         required: &["notice", "text", "title"],
@@ -93,12 +84,8 @@ pub(crate) const LAYOUTS: &[Layout] = &[
 
 impl Event {
     /// All type tags.
-    pub const KINDS: [&'static str; 4] = [
-        "deployment.configured",
-        "calendar.published",
-        "body.registered",
-        "notice.published",
-    ];
+    pub const KINDS: [&'static str; 4] =
+        ["deployment.configured", "calendar.published", "body.registered", "notice.published"];
     pub const MIN_UTC_OFFSET_MINUTES: i16 = -720;
     pub const MAX_UTC_OFFSET_MINUTES: i16 = 840;
     pub const MIN_CALENDAR_YEAR: u16 = 2000;
@@ -118,22 +105,15 @@ impl Event {
     /// including that any entry carrying this event fits in [`crate::MAX_ENTRY_BYTES`].
     pub fn validate(&self) -> Result<(), EventError> {
         match self {
-            Event::DeploymentConfigured {
-                name,
-                utc_offset_minutes,
-            } => {
+            Event::DeploymentConfigured { name, utc_offset_minutes } => {
                 name.validate(TextUse::Name)?;
-                if !(Self::MIN_UTC_OFFSET_MINUTES..=Self::MAX_UTC_OFFSET_MINUTES)
-                    .contains(utc_offset_minutes)
-                {
+                if !(Self::MIN_UTC_OFFSET_MINUTES..=Self::MAX_UTC_OFFSET_MINUTES).contains(utc_offset_minutes) {
                     return Err(EventError::UtcOffsetOutOfRange(*utc_offset_minutes));
                 }
             }
-            Event::CalendarPublished {
-                year,
-                holidays,
-                transferred_working_days,
-            } => validate_calendar(*year, holidays, transferred_working_days)?,
+            Event::CalendarPublished { year, holidays, transferred_working_days } => {
+                validate_calendar(*year, holidays, transferred_working_days)?
+            }
             Event::BodyRegistered { name, .. } => name.validate(TextUse::Name)?,
             Event::NoticePublished { title, text, .. } => {
                 title.validate(TextUse::Title)?;
@@ -143,10 +123,7 @@ impl Event {
         // The largest timestamp gives the longest envelope, so this bound holds for any entry.
         let bytes = crate::entry::encode_parts(Timestamp::MAX, self).len();
         if bytes > crate::MAX_ENTRY_BYTES {
-            return Err(EventError::TooLarge {
-                bytes,
-                max: crate::MAX_ENTRY_BYTES,
-            });
+            return Err(EventError::TooLarge { bytes, max: crate::MAX_ENTRY_BYTES });
         }
         Ok(())
     }
@@ -156,24 +133,14 @@ fn validate_calendar(year: u16, holidays: &[Date], transferred: &[Date]) -> Resu
     if !(Event::MIN_CALENDAR_YEAR..=Event::MAX_CALENDAR_YEAR).contains(&year) {
         return Err(EventError::YearOutOfRange(year));
     }
-    for (field, list) in [
-        ("holidays", holidays),
-        ("transferred_working_days", transferred),
-    ] {
+    for (field, list) in [("holidays", holidays), ("transferred_working_days", transferred)] {
         let mut prev: Option<Date> = None;
         for &d in list {
             if d.year() != i32::from(year) {
-                return Err(EventError::DateOutsideYear {
-                    field,
-                    date: format_date(d),
-                    year,
-                });
+                return Err(EventError::DateOutsideYear { field, date: format_date(d), year });
             }
             if prev.is_some_and(|p| p >= d) {
-                return Err(EventError::DatesNotSortedUnique {
-                    field,
-                    date: format_date(d),
-                });
+                return Err(EventError::DatesNotSortedUnique { field, date: format_date(d) });
             }
             prev = Some(d);
         }
@@ -199,9 +166,7 @@ pub fn parse_date(s: &str) -> Result<Date, EventError> {
     let err = || EventError::InvalidDate(s.chars().take(40).collect());
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
+        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
     };
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(err());
@@ -209,10 +174,7 @@ pub fn parse_date(s: &str) -> Result<Date, EventError> {
     let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
         return Err(err());
     };
-    let month = u8::try_from(m)
-        .ok()
-        .and_then(|m| time::Month::try_from(m).ok())
-        .ok_or_else(err)?;
+    let month = u8::try_from(m).ok().and_then(|m| time::Month::try_from(m).ok()).ok_or_else(err)?;
     let day = u8::try_from(d).map_err(|_| err())?;
     // y < 10_000, so the cast is lossless.
     Date::from_calendar_date(y as i32, month, day).map_err(|_| err())
@@ -237,9 +199,7 @@ pub(crate) mod dates {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Date>, D::Error> {
         let raw = Vec::<String>::deserialize(d)?;
-        raw.iter()
-            .map(|s| parse_date(s).map_err(D::Error::custom))
-            .collect()
+        raw.iter().map(|s| parse_date(s).map_err(D::Error::custom)).collect()
     }
 }
 
@@ -255,14 +215,7 @@ mod tests {
     #[test]
     fn dates_parse_strictly() {
         assert_eq!(parse_date("2026-03-21").ok(), Some(date!(2026 - 03 - 21)));
-        for bad in [
-            "2026-3-21",
-            "2026-02-30",
-            "+026-03-21",
-            "2026-03-21T00",
-            "२०२६-03-21",
-            "",
-        ] {
+        for bad in ["2026-3-21", "2026-02-30", "+026-03-21", "2026-03-21T00", "२०२६-03-21", ""] {
             assert_eq!(parse_date(bad).unwrap_err().code(), "invalid_date", "{bad}");
         }
     }
@@ -272,15 +225,12 @@ mod tests {
         let ok = r#"{"type":"body.registered","body":"mon","name":{"kk":"a","ru":"b","en":"c"},"kind":"ministry"}"#;
         let e: Event = serde_json::from_str(ok).expect("valid");
         assert_eq!(e.kind(), "body.registered");
-        let unknown_field = r#"{"type":"body.registered","body":"mon","nmae":{"kk":"a","ru":"b","en":"c"},"kind":"ministry"}"#;
-        let msg = serde_json::from_str::<Event>(unknown_field)
-            .unwrap_err()
-            .to_string();
+        let unknown_field =
+            r#"{"type":"body.registered","body":"mon","nmae":{"kk":"a","ru":"b","en":"c"},"kind":"ministry"}"#;
+        let msg = serde_json::from_str::<Event>(unknown_field).unwrap_err().to_string();
         assert!(msg.contains("unknown field `nmae`"), "{msg}");
         let unknown_type = r#"{"type":"body.deleted","body":"mon"}"#;
-        let msg = serde_json::from_str::<Event>(unknown_type)
-            .unwrap_err()
-            .to_string();
+        let msg = serde_json::from_str::<Event>(unknown_type).unwrap_err().to_string();
         assert!(msg.contains("unknown variant `body.deleted`"), "{msg}");
     }
 
@@ -291,51 +241,21 @@ mod tests {
             holidays: h,
             transferred_working_days: t,
         };
-        assert!(cal(
-            2026,
-            vec![date!(2026 - 01 - 01)],
-            vec![date!(2026 - 01 - 03)]
-        )
-        .validate()
-        .is_ok());
+        assert!(cal(2026, vec![date!(2026 - 01 - 01)], vec![date!(2026 - 01 - 03)]).validate().is_ok());
         let code = |e: Event| e.validate().unwrap_err().code();
         assert_eq!(code(cal(1999, vec![], vec![])), "year_out_of_range");
+        assert_eq!(code(cal(2026, vec![date!(2025 - 12 - 31)], vec![])), "date_outside_year");
         assert_eq!(
-            code(cal(2026, vec![date!(2025 - 12 - 31)], vec![])),
-            "date_outside_year"
-        );
-        assert_eq!(
-            code(cal(
-                2026,
-                vec![date!(2026 - 01 - 02), date!(2026 - 01 - 01)],
-                vec![]
-            )),
+            code(cal(2026, vec![date!(2026 - 01 - 02), date!(2026 - 01 - 01)], vec![])),
             "dates_not_sorted_unique"
         );
         assert_eq!(
-            code(cal(
-                2026,
-                vec![date!(2026 - 01 - 01), date!(2026 - 01 - 01)],
-                vec![]
-            )),
+            code(cal(2026, vec![date!(2026 - 01 - 01), date!(2026 - 01 - 01)], vec![])),
             "dates_not_sorted_unique"
         );
-        assert_eq!(
-            code(cal(2026, vec![], vec![date!(2026 - 01 - 05)])),
-            "transferred_not_weekend"
-        );
-        assert_eq!(
-            code(cal(
-                2026,
-                vec![date!(2026 - 01 - 03)],
-                vec![date!(2026 - 01 - 03)]
-            )),
-            "calendar_conflict"
-        );
-        let dep = |m| Event::DeploymentConfigured {
-            name: lt("x"),
-            utc_offset_minutes: m,
-        };
+        assert_eq!(code(cal(2026, vec![], vec![date!(2026 - 01 - 05)])), "transferred_not_weekend");
+        assert_eq!(code(cal(2026, vec![date!(2026 - 01 - 03)], vec![date!(2026 - 01 - 03)])), "calendar_conflict");
+        let dep = |m| Event::DeploymentConfigured { name: lt("x"), utc_offset_minutes: m };
         assert!(dep(300).validate().is_ok());
         assert!(dep(-720).validate().is_ok());
         assert_eq!(code(dep(841)), "utc_offset_out_of_range");

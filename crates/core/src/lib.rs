@@ -55,9 +55,7 @@ pub use entry::{Entry, ENTRY_VERSION, MAX_ENTRY_BYTES};
 pub use error::{DecodeError, EventError, RuleError};
 pub use event::{format_date, parse_date, Event};
 pub use stamp::{LogIndex, Timestamp};
-pub use state::{
-    Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES,
-};
+pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};
 pub use text::{BodyId, BodyKind, Lang, LocalizedText, NoticeId};
 
 #[cfg(test)]

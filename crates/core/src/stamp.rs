@@ -50,10 +50,7 @@ impl Timestamp {
         let local_ms = i128::from(self.0) + i128::from(utc_offset_minutes) * 60_000;
         let days = local_ms.div_euclid(i128::from(MS_PER_DAY));
         let jd = i128::from(UNIX_EPOCH_JULIAN_DAY) + days;
-        let jd = jd.clamp(
-            i128::from(Date::MIN.to_julian_day()),
-            i128::from(Date::MAX.to_julian_day()),
-        );
+        let jd = jd.clamp(i128::from(Date::MIN.to_julian_day()), i128::from(Date::MAX.to_julian_day()));
         // The clamp keeps jd inside Date's range, which fits in i32.
         Date::from_julian_day(jd as i32).unwrap_or(Date::MAX)
     }
@@ -83,10 +80,7 @@ mod tests {
     #[test]
     fn rfc3339() {
         assert_eq!(Timestamp(0).to_rfc3339(), "1970-01-01T00:00:00.000Z");
-        assert_eq!(
-            Timestamp(1_772_443_800_123).to_rfc3339(),
-            "2026-03-02T09:30:00.123Z"
-        );
+        assert_eq!(Timestamp(1_772_443_800_123).to_rfc3339(), "2026-03-02T09:30:00.123Z");
         assert_eq!(Timestamp::MAX.to_rfc3339(), "9999-12-31T23:59:59.999Z");
         assert_eq!(Timestamp(u64::MAX).to_rfc3339(), "9999-12-31T23:59:59.999Z");
     }

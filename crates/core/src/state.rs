@@ -2,9 +2,7 @@
 
 use crate::calendar::Calendar;
 use crate::canonical::to_canonical;
-use crate::{
-    BodyId, BodyKind, Entry, Event, LocalizedText, LogIndex, NoticeId, RuleError, Timestamp,
-};
+use crate::{BodyId, BodyKind, Entry, Event, LocalizedText, LogIndex, NoticeId, RuleError, Timestamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -140,9 +138,7 @@ impl State {
                     return Err(RuleError::BodyExists(body.to_string()));
                 }
                 match parent {
-                    Some(p) if !self.bodies.contains_key(p) => {
-                        Err(RuleError::UnknownParent(p.to_string()))
-                    }
+                    Some(p) if !self.bodies.contains_key(p) => Err(RuleError::UnknownParent(p.to_string())),
                     _ => Ok(()),
                 }
             }
@@ -159,19 +155,13 @@ impl State {
     /// On error the state is unchanged: every check happens before the first mutation.
     pub fn apply(&mut self, index: LogIndex, entry: &Entry) -> Result<(), RuleError> {
         if index.0 != self.meta.size {
-            return Err(RuleError::WrongIndex {
-                expected: LogIndex(self.meta.size),
-                got: index,
-            });
+            return Err(RuleError::WrongIndex { expected: LogIndex(self.meta.size), got: index });
         }
         let at = entry.timestamp;
         self.check(&entry.event, at)?;
 
         let key = match &entry.event {
-            Event::DeploymentConfigured {
-                name,
-                utc_offset_minutes,
-            } => {
+            Event::DeploymentConfigured { name, utc_offset_minutes } => {
                 self.deployment = Some(Deployment {
                     name: name.clone(),
                     utc_offset_minutes: *utc_offset_minutes,
@@ -180,11 +170,7 @@ impl State {
                 });
                 DEPLOYMENT_KEY.to_owned()
             }
-            Event::CalendarPublished {
-                year,
-                holidays,
-                transferred_working_days,
-            } => {
+            Event::CalendarPublished { year, holidays, transferred_working_days } => {
                 self.calendars.insert(
                     *year,
                     CalendarYear {
@@ -197,12 +183,7 @@ impl State {
                 );
                 format!("{CALENDAR_PREFIX}{year}")
             }
-            Event::BodyRegistered {
-                body,
-                name,
-                kind,
-                parent,
-            } => {
+            Event::BodyRegistered { body, name, kind, parent } => {
                 self.bodies.insert(
                     body.clone(),
                     Body {
@@ -216,31 +197,17 @@ impl State {
                 );
                 format!("{BODY_PREFIX}{body}")
             }
-            Event::NoticePublished {
-                notice,
-                title,
-                text,
-            } => {
+            Event::NoticePublished { notice, title, text } => {
                 self.notices.insert(
                     notice.clone(),
-                    Notice {
-                        id: notice.clone(),
-                        title: title.clone(),
-                        text: text.clone(),
-                        published_at: at,
-                        index,
-                    },
+                    Notice { id: notice.clone(), title: title.clone(), text: text.clone(), published_at: at, index },
                 );
                 format!("{NOTICE_PREFIX}{notice}")
             }
         };
         self.meta.size += 1;
         self.meta.last_ts = Some(at);
-        *self
-            .meta
-            .counts
-            .entry(entry.event.kind().to_owned())
-            .or_insert(0) += 1;
+        *self.meta.counts.entry(entry.event.kind().to_owned()).or_insert(0) += 1;
         self.dirty.insert(key);
         self.dirty.insert(META_KEY.to_owned());
         Ok(())
@@ -305,21 +272,9 @@ impl State {
         if let Some(d) = &self.deployment {
             rows.push((DEPLOYMENT_KEY.to_owned(), row_json(d)));
         }
-        rows.extend(
-            self.calendars
-                .iter()
-                .map(|(y, c)| (format!("{CALENDAR_PREFIX}{y}"), row_json(c))),
-        );
-        rows.extend(
-            self.bodies
-                .iter()
-                .map(|(id, b)| (format!("{BODY_PREFIX}{id}"), row_json(b))),
-        );
-        rows.extend(
-            self.notices
-                .iter()
-                .map(|(id, n)| (format!("{NOTICE_PREFIX}{id}"), row_json(n))),
-        );
+        rows.extend(self.calendars.iter().map(|(y, c)| (format!("{CALENDAR_PREFIX}{y}"), row_json(c))));
+        rows.extend(self.bodies.iter().map(|(id, b)| (format!("{BODY_PREFIX}{id}"), row_json(b))));
+        rows.extend(self.notices.iter().map(|(id, n)| (format!("{NOTICE_PREFIX}{id}"), row_json(n))));
         rows.sort();
         rows
     }
@@ -333,20 +288,14 @@ impl State {
         let mut any = false;
         for (key, value) in rows {
             any = true;
-            let bad = |reason: String| RuleError::InvalidRow {
-                key: key.clone(),
-                reason,
-            };
+            let bad = |reason: String| RuleError::InvalidRow { key: key.clone(), reason };
             if key == META_KEY {
                 if meta.replace(parse_row(&key, &value)?).is_some() {
                     return Err(bad("duplicate row".into()));
                 }
             } else if key == DEPLOYMENT_KEY {
                 let d: Deployment = parse_row(&key, &value)?;
-                let ev = Event::DeploymentConfigured {
-                    name: d.name.clone(),
-                    utc_offset_minutes: d.utc_offset_minutes,
-                };
+                let ev = Event::DeploymentConfigured { name: d.name.clone(), utc_offset_minutes: d.utc_offset_minutes };
                 ev.validate().map_err(|e| bad(e.to_string()))?;
                 if state.deployment.replace(d).is_some() {
                     return Err(bad("duplicate row".into()));
@@ -385,11 +334,7 @@ impl State {
                 if id != n.id.as_str() {
                     return Err(bad(format!("key does not match id `{}`", n.id)));
                 }
-                let ev = Event::NoticePublished {
-                    notice: n.id.clone(),
-                    title: n.title.clone(),
-                    text: n.text.clone(),
-                };
+                let ev = Event::NoticePublished { notice: n.id.clone(), title: n.title.clone(), text: n.text.clone() };
                 ev.validate().map_err(|e| bad(e.to_string()))?;
                 if state.notices.insert(n.id.clone(), n).is_some() {
                     return Err(bad("duplicate row".into()));
@@ -402,10 +347,7 @@ impl State {
             return Ok(state);
         }
         let Some(meta) = meta else {
-            return Err(RuleError::InvalidRow {
-                key: META_KEY.into(),
-                reason: "missing".into(),
-            });
+            return Err(RuleError::InvalidRow { key: META_KEY.into(), reason: "missing".into() });
         };
         state.meta = meta;
         state.check_consistency()?;
@@ -418,20 +360,10 @@ impl State {
         let meta = &self.meta;
         let total: u64 = meta.counts.values().sum();
         if total != meta.size {
-            return bad(
-                META_KEY.into(),
-                format!("counts sum to {total}, size is {}", meta.size),
-            );
+            return bad(META_KEY.into(), format!("counts sum to {total}, size is {}", meta.size));
         }
-        if let Some(k) = meta
-            .counts
-            .keys()
-            .find(|k| !Event::KINDS.contains(&k.as_str()))
-        {
-            return bad(
-                META_KEY.into(),
-                format!("unknown event type `{k}` in counts"),
-            );
+        if let Some(k) = meta.counts.keys().find(|k| !Event::KINDS.contains(&k.as_str())) {
+            return bad(META_KEY.into(), format!("unknown event type `{k}` in counts"));
         }
         if meta.counts.values().any(|&c| c == 0) || (meta.size > 0) != meta.last_ts.is_some() {
             return bad(META_KEY.into(), "not a state any log produces".into());
@@ -449,20 +381,13 @@ impl State {
             placed(DEPLOYMENT_KEY.into(), d.index, d.configured_at)?;
         }
         for c in self.calendars.values() {
-            placed(
-                format!("{CALENDAR_PREFIX}{}", c.year),
-                c.index,
-                c.published_at,
-            )?;
+            placed(format!("{CALENDAR_PREFIX}{}", c.year), c.index, c.published_at)?;
         }
         for b in self.bodies.values() {
             let key = format!("{BODY_PREFIX}{}", b.id);
             placed(key.clone(), b.index, b.registered_at)?;
             // Parents are registered before their children, so their index is lower.
-            let parent_ok = b
-                .parent
-                .as_ref()
-                .is_none_or(|p| self.bodies.get(p).is_some_and(|pb| pb.index < b.index));
+            let parent_ok = b.parent.as_ref().is_none_or(|p| self.bodies.get(p).is_some_and(|pb| pb.index < b.index));
             if !parent_ok {
                 return bad(key, "parent body missing or registered later".into());
             }
@@ -499,12 +424,8 @@ impl State {
     /// The working-day calendar merged from all published years.
     pub fn calendar(&self) -> Calendar {
         Calendar::new(
-            self.calendars
-                .values()
-                .flat_map(|c| c.holidays.iter().copied()),
-            self.calendars
-                .values()
-                .flat_map(|c| c.transferred_working_days.iter().copied()),
+            self.calendars.values().flat_map(|c| c.holidays.iter().copied()),
+            self.calendars.values().flat_map(|c| c.transferred_working_days.iter().copied()),
         )
     }
 
@@ -557,16 +478,11 @@ impl State {
 }
 
 fn parse_row<T: DeserializeOwned + Serialize>(key: &str, value: &str) -> Result<T, RuleError> {
-    let parsed: T = serde_json::from_str(value).map_err(|e| RuleError::InvalidRow {
-        key: key.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let parsed: T = serde_json::from_str(value)
+        .map_err(|e| RuleError::InvalidRow { key: key.to_owned(), reason: e.to_string() })?;
     // Only canonical rows are accepted, so a rebuilt state re-emits byte-identical rows.
     if row_json(&parsed) != value {
-        return Err(RuleError::InvalidRow {
-            key: key.to_owned(),
-            reason: "not in canonical form".into(),
-        });
+        return Err(RuleError::InvalidRow { key: key.to_owned(), reason: "not in canonical form".into() });
     }
     Ok(parsed)
 }
@@ -607,41 +523,18 @@ impl fmt::Display for PublicState {
                 let m = d.utc_offset_minutes;
                 let sign = if m < 0 { '-' } else { '+' };
                 let m = m.unsigned_abs();
-                writeln!(
-                    f,
-                    "Deployment: {} (UTC{sign}{:02}:{:02})",
-                    d.name.kk,
-                    m / 60,
-                    m % 60
-                )?
+                writeln!(f, "Deployment: {} (UTC{sign}{:02}:{:02})", d.name.kk, m / 60, m % 60)?
             }
             None => writeln!(f, "Deployment: not configured")?,
         }
         let years: Vec<String> = self.calendar_years.iter().map(u16::to_string).collect();
-        writeln!(
-            f,
-            "Calendars: {}",
-            if years.is_empty() {
-                "none".to_owned()
-            } else {
-                years.join(", ")
-            }
-        )?;
-        write!(
-            f,
-            "Bodies: {}; notices: {}",
-            self.bodies.len(),
-            self.notices
-        )?;
+        writeln!(f, "Calendars: {}", if years.is_empty() { "none".to_owned() } else { years.join(", ") })?;
+        write!(f, "Bodies: {}; notices: {}", self.bodies.len(), self.notices)?;
         if let Some(n) = self.latest_notices.first() {
             write!(f, " (latest: {})", n.title.kk)?;
         }
         writeln!(f)?;
-        let counts: Vec<String> = self
-            .counts
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect();
+        let counts: Vec<String> = self.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         write!(f, "Events: {}", counts.join(", "))
     }
 }

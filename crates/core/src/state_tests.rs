@@ -18,20 +18,11 @@ where
 }
 
 fn body(b: &str, parent: Option<&str>) -> Event {
-    Event::BodyRegistered {
-        body: id(b),
-        name: lt(b),
-        kind: BodyKind::Agency,
-        parent: parent.map(id),
-    }
+    Event::BodyRegistered { body: id(b), name: lt(b), kind: BodyKind::Agency, parent: parent.map(id) }
 }
 
 fn notice(n: &str) -> Event {
-    Event::NoticePublished {
-        notice: id(n),
-        title: lt("title"),
-        text: lt("line\nline"),
-    }
+    Event::NoticePublished { notice: id(n), title: lt("title"), text: lt("line\nline") }
 }
 
 /// Applies events at increasing timestamps; panics if any is refused.
@@ -64,21 +55,13 @@ fn body_rules() {
     refused(&mut s, body("x", Some("nope")), 5000, "unknown_parent");
     refused(&mut s, body("self", Some("self")), 5000, "unknown_parent");
     refused(&mut s, body("late", None), 999, "timestamp_regression");
-    refused(
-        &mut s,
-        body("far", None),
-        Timestamp::MAX.0 + 1,
-        "timestamp_out_of_range",
-    );
+    refused(&mut s, body("far", None), Timestamp::MAX.0 + 1, "timestamp_out_of_range");
     let mut bad_name = body("ok", None);
     if let Event::BodyRegistered { name, .. } = &mut bad_name {
         name.ru.clear();
     }
     refused(&mut s, bad_name, 5000, "empty_text");
-    assert_eq!(
-        s.body(&id("mon")).and_then(|b| b.parent.clone()),
-        Some(id("gov"))
-    );
+    assert_eq!(s.body(&id("mon")).and_then(|b| b.parent.clone()), Some(id("gov")));
     assert_eq!(s.bodies().count(), 2);
     // Equal timestamps are fine: the sequencer may stamp two entries in one millisecond.
     let last = s.last_timestamp().map_or(0, |t| t.0);
@@ -99,15 +82,8 @@ fn wrong_index_changes_nothing() {
 
 #[test]
 fn notices_and_reissues() {
-    let cal = |holidays: Vec<Date>| Event::CalendarPublished {
-        year: 2026,
-        holidays,
-        transferred_working_days: vec![],
-    };
-    let dep = |m| Event::DeploymentConfigured {
-        name: lt("dauys"),
-        utc_offset_minutes: m,
-    };
+    let cal = |holidays: Vec<Date>| Event::CalendarPublished { year: 2026, holidays, transferred_working_days: vec![] };
+    let dep = |m| Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: m };
     let mut s = fold(&[
         dep(0),
         cal(vec![date!(2026 - 03 - 23)]),
@@ -129,21 +105,12 @@ fn notices_and_reissues() {
     assert_eq!(p.size, 6);
     assert_eq!(p.calendar_years, [2026]);
     let json = serde_json::to_string(&p).expect("serializes");
-    assert_eq!(
-        serde_json::from_str::<PublicState>(&json).ok(),
-        Some(p.clone())
-    );
+    assert_eq!(serde_json::from_str::<PublicState>(&json).ok(), Some(p.clone()));
     let text = p.to_string();
-    assert!(
-        text.contains("Ledger: 6 entries, last at 1970-01-01T00:00:01.005Z"),
-        "{text}"
-    );
+    assert!(text.contains("Ledger: 6 entries, last at 1970-01-01T00:00:01.005Z"), "{text}");
     assert!(text.contains("UTC+05:00"), "{text}");
     assert!(text.contains("Calendars: 2026"), "{text}");
-    assert!(
-        text.contains("Bodies: 0; notices: 2 (latest: title kk)"),
-        "{text}"
-    );
+    assert!(text.contains("Bodies: 0; notices: 2 (latest: title kk)"), "{text}");
 }
 
 #[test]
@@ -152,8 +119,7 @@ fn changes_and_rows() {
     assert!(s.rows().is_empty());
     assert!(s.take_changes().is_empty());
     assert_eq!(State::from_rows(Vec::new()), Ok(State::default()));
-    s.apply(LogIndex(0), &Entry::new(Timestamp(7), body("gov", None)))
-        .expect("accepted");
+    s.apply(LogIndex(0), &Entry::new(Timestamp(7), body("gov", None))).expect("accepted");
     let changes = s.take_changes();
     assert_eq!(
         changes,
@@ -191,33 +157,11 @@ fn from_rows_refuses_damaged_rows() {
     assert_eq!(code(with("notice/n1", None)), Err("invalid_row")); // count mismatch
     assert_eq!(code(with("junk", Some("{}"))), Err("invalid_row"));
     let meta = &rows.iter().find(|(k, _)| k == "meta").expect("meta row").1;
-    assert_eq!(
-        code(with(
-            "meta",
-            Some(&meta.replace("\"size\":3", "\"size\":4"))
-        )),
-        Err("invalid_row")
-    );
-    assert_eq!(
-        code(with("meta", Some(&meta.replace(":", ": ")))),
-        Err("invalid_row")
-    );
-    let gov = &rows
-        .iter()
-        .find(|(k, _)| k == "body/gov")
-        .expect("gov row")
-        .1;
-    assert_eq!(
-        code(with(
-            "body/gov",
-            Some(&gov.replace("\"agency\"", "\"nope\""))
-        )),
-        Err("invalid_row")
-    );
-    assert_eq!(
-        code(with("body/gov", Some(&gov.replace("gov kk", "")))),
-        Err("invalid_row")
-    );
+    assert_eq!(code(with("meta", Some(&meta.replace("\"size\":3", "\"size\":4")))), Err("invalid_row"));
+    assert_eq!(code(with("meta", Some(&meta.replace(":", ": ")))), Err("invalid_row"));
+    let gov = &rows.iter().find(|(k, _)| k == "body/gov").expect("gov row").1;
+    assert_eq!(code(with("body/gov", Some(&gov.replace("\"agency\"", "\"nope\"")))), Err("invalid_row"));
+    assert_eq!(code(with("body/gov", Some(&gov.replace("gov kk", "")))), Err("invalid_row"));
     let mut renamed = with("body/gov", None);
     renamed.push(("body/gov2".to_owned(), gov.clone()));
     assert_eq!(code(renamed), Err("invalid_row"));
@@ -246,9 +190,7 @@ fn dates(year: u16) -> impl Strategy<Value = Vec<Date>> {
             days.sort_unstable();
             days.dedup();
         }
-        days.into_iter()
-            .filter_map(|d| Date::from_ordinal_date(i32::from(year), d).ok())
-            .collect()
+        days.into_iter().filter_map(|d| Date::from_ordinal_date(i32::from(year), d).ok()).collect()
     })
 }
 
@@ -256,17 +198,11 @@ fn calendar_event() -> impl Strategy<Value = Event> {
     prop_oneof![Just(2025u16), Just(2026), Just(2027), Just(1999)].prop_flat_map(|year| {
         (dates(year), dates(year), any::<bool>()).prop_map(move |(holidays, t, weekends_only)| {
             let transferred_working_days = if weekends_only {
-                t.into_iter()
-                    .filter(|d| d.weekday().number_from_monday() >= 6 && !holidays.contains(d))
-                    .collect()
+                t.into_iter().filter(|d| d.weekday().number_from_monday() >= 6 && !holidays.contains(d)).collect()
             } else {
                 t
             };
-            Event::CalendarPublished {
-                year,
-                holidays,
-                transferred_working_days,
-            }
+            Event::CalendarPublished { year, holidays, transferred_working_days }
         })
     })
 }
@@ -286,14 +222,7 @@ fn event() -> impl Strategy<Value = Event> {
 
 /// An event, a timestamp step (sometimes backwards), and whether to take changes afterwards.
 fn steps() -> impl Strategy<Value = Vec<(Event, i64, bool)>> {
-    prop::collection::vec(
-        (
-            event(),
-            prop_oneof![8 => 0i64..100_000, 1 => -1000i64..0],
-            any::<bool>(),
-        ),
-        0..40,
-    )
+    prop::collection::vec((event(), prop_oneof![8 => 0i64..100_000, 1 => -1000i64..0], any::<bool>()), 0..40)
 }
 
 proptest! {

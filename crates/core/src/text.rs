@@ -91,11 +91,7 @@ impl LocalizedText {
     pub const MAX_TEXT_CHARS: usize = 10_000;
 
     pub fn new(kk: impl Into<String>, ru: impl Into<String>, en: impl Into<String>) -> Self {
-        LocalizedText {
-            kk: kk.into(),
-            ru: ru.into(),
-            en: en.into(),
-        }
+        LocalizedText { kk: kk.into(), ru: ru.into(), en: en.into() }
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -115,20 +111,12 @@ impl LocalizedText {
             }
             let actual = s.chars().count();
             if actual > usage.max_chars() {
-                return Err(EventError::TextTooLong {
-                    field,
-                    lang,
-                    max: usage.max_chars(),
-                    actual,
-                });
+                return Err(EventError::TextTooLong { field, lang, max: usage.max_chars(), actual });
             }
             // Control characters render invisibly or break layouts and terminals of people
             // reading the public log; only line breaks in long text have a legitimate use.
             let newline_ok = usage == TextUse::Text;
-            if let Some(c) = s
-                .chars()
-                .find(|&c| c.is_control() && !(newline_ok && c == '\n'))
-            {
+            if let Some(c) = s.chars().find(|&c| c.is_control() && !(newline_ok && c == '\n')) {
                 return Err(EventError::ControlCharacter {
                     field,
                     lang,
@@ -151,14 +139,11 @@ fn check_slug(s: &str) -> Result<(), EventError> {
     let ok = !b.is_empty()
         && b.len() <= 64
         && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
     if ok {
         Ok(())
     } else {
-        Err(EventError::InvalidId {
-            value: s.chars().take(80).collect(),
-        })
+        Err(EventError::InvalidId { value: s.chars().take(80).collect() })
     }
 }
 
@@ -279,10 +264,7 @@ mod tests {
             assert_eq!(e.code(), "invalid_id", "{bad}");
         }
         assert!(serde_json::from_str::<BodyId>("\"Bad\"").is_err());
-        assert_eq!(
-            serde_json::from_str::<BodyId>("\"ok-1\"").ok(),
-            "ok-1".parse().ok()
-        );
+        assert_eq!(serde_json::from_str::<BodyId>("\"ok-1\"").ok(), "ok-1".parse().ok());
     }
 
     #[test]
@@ -299,28 +281,16 @@ mod tests {
         assert_eq!(t.get(Lang::Kk), "Әкімдік");
         assert!(t.validate(TextUse::Name).is_ok());
         let e = LocalizedText::new(" ", "a", "b").validate(TextUse::Name);
-        assert!(matches!(
-            e,
-            Err(EventError::EmptyText { lang: Lang::Kk, .. })
-        ));
+        assert!(matches!(e, Err(EventError::EmptyText { lang: Lang::Kk, .. })));
         let nl = LocalizedText::new("a\nb", "a", "b");
         assert!(nl.validate(TextUse::Text).is_ok());
-        assert_eq!(
-            nl.validate(TextUse::Title).unwrap_err().code(),
-            "control_character"
-        );
+        assert_eq!(nl.validate(TextUse::Title).unwrap_err().code(), "control_character");
         let tab = LocalizedText::new("a", "a\tb", "b");
-        assert_eq!(
-            tab.validate(TextUse::Text).unwrap_err().code(),
-            "control_character"
-        );
+        assert_eq!(tab.validate(TextUse::Text).unwrap_err().code(), "control_character");
         // Limits count characters, not bytes: 300 Cyrillic letters are fine.
         let long = LocalizedText::new("ә".repeat(300), "a", "b");
         assert!(long.validate(TextUse::Name).is_ok());
         let too_long = LocalizedText::new("ә".repeat(301), "a", "b");
-        assert_eq!(
-            too_long.validate(TextUse::Name).unwrap_err().code(),
-            "text_too_long"
-        );
+        assert_eq!(too_long.validate(TextUse::Name).unwrap_err().code(), "text_too_long");
     }
 }

@@ -118,7 +118,7 @@ async fn run(args: Args) {
                         break;
                     }
                     sequencer.submit(event(&kind, n, bytes)).await.expect("append");
-                    if (n + 1) % report_every == 0 {
+                    if (n + 1).is_multiple_of(report_every) {
                         let secs = started.elapsed().as_secs_f64();
                         println!(
                             "  {:>10} appended  {:>8.0}/s  rss={:.1} MiB",

@@ -17,71 +17,69 @@ fn id<T: std::str::FromStr>(s: &str) -> Option<T> {
     s.parse().ok()
 }
 
-/// The bodies the demo registers: (id, kind, parent, kk, ru, en).
-const BODIES: &[(&str, BodyKind, Option<&str>, &str, &str, &str)] = &[
-    (
+/// A body the demo registers: id, kind, parent, and its name in kk, ru, en.
+struct DemoBody(&'static str, BodyKind, Option<&'static str>, [&'static str; 3]);
+
+const BODIES: &[DemoBody] = &[
+    DemoBody(
         "government",
         BodyKind::Government,
         None,
-        "Қазақстан Республикасының Үкіметі",
-        "Правительство Республики Казахстан",
-        "Government of the Republic of Kazakhstan",
+        [
+            "Қазақстан Республикасының Үкіметі",
+            "Правительство Республики Казахстан",
+            "Government of the Republic of Kazakhstan",
+        ],
     ),
-    (
+    DemoBody(
         "mdai",
         BodyKind::Ministry,
         Some("government"),
-        "Цифрлық даму, инновациялар және аэроғарыш өнеркәсібі министрлігі",
-        "Министерство цифрового развития, инноваций и аэрокосмической промышленности",
-        "Ministry of Digital Development, Innovations and Aerospace Industry",
+        [
+            "Цифрлық даму, инновациялар және аэроғарыш өнеркәсібі министрлігі",
+            "Министерство цифрового развития, инноваций и аэрокосмической промышленности",
+            "Ministry of Digital Development, Innovations and Aerospace Industry",
+        ],
     ),
-    (
+    DemoBody(
         "mon",
         BodyKind::Ministry,
         Some("government"),
-        "Оқу-ағарту министрлігі",
-        "Министерство просвещения",
-        "Ministry of Education",
+        ["Оқу-ағарту министрлігі", "Министерство просвещения", "Ministry of Education"],
     ),
-    (
+    DemoBody(
         "mnvo",
         BodyKind::Ministry,
         Some("government"),
-        "Ғылым және жоғары білім министрлігі",
-        "Министерство науки и высшего образования",
-        "Ministry of Science and Higher Education",
+        [
+            "Ғылым және жоғары білім министрлігі",
+            "Министерство науки и высшего образования",
+            "Ministry of Science and Higher Education",
+        ],
     ),
-    (
+    DemoBody(
         "akimat-shymkent",
         BodyKind::Akimat,
         Some("government"),
-        "Шымкент қаласының әкімдігі",
-        "Акимат города Шымкент",
-        "Akimat of Shymkent",
+        ["Шымкент қаласының әкімдігі", "Акимат города Шымкент", "Akimat of Shymkent"],
     ),
-    (
+    DemoBody(
         "maslikhat-shymkent",
         BodyKind::Maslikhat,
         None,
-        "Шымкент қалалық мәслихаты",
-        "Шымкентский городской маслихат",
-        "Shymkent City Maslikhat",
+        ["Шымкент қалалық мәслихаты", "Шымкентский городской маслихат", "Shymkent City Maslikhat"],
     ),
-    (
+    DemoBody(
         "akimat-almaty",
         BodyKind::Akimat,
         Some("government"),
-        "Алматы қаласының әкімдігі",
-        "Акимат города Алматы",
-        "Akimat of Almaty",
+        ["Алматы қаласының әкімдігі", "Акимат города Алматы", "Akimat of Almaty"],
     ),
-    (
+    DemoBody(
         "akimat-astana",
         BodyKind::Akimat,
         Some("government"),
-        "Астана қаласының әкімдігі",
-        "Акимат города Астаны",
-        "Akimat of Astana",
+        ["Астана қаласының әкімдігі", "Акимат города Астаны", "Akimat of Astana"],
     ),
 ];
 
@@ -124,7 +122,7 @@ const NOTICES: &[(&str, &str, &str, &str, &str, &str)] = &[
 /// and skipped; a full queue or shutdown ends the loop.
 pub async fn run(sequencer: SequencerHandle) {
     let mut setup: Vec<Event> = Vec::new();
-    for (body, kind, parent, kk, ru, en) in BODIES {
+    for DemoBody(body, kind, parent, [kk, ru, en]) in BODIES {
         if let Some(body) = id::<BodyId>(body) {
             setup.push(Event::BodyRegistered {
                 body,

@@ -50,7 +50,9 @@ pub enum StoreError {
     },
     #[error("another Dauys writer already holds this log ({0}); only one sequencer may append, or the log would fork")]
     WriterLocked(String),
-    #[error("batch starts at index {got} but the log holds {expected} entries; refusing to leave a gap or reuse an index")]
+    #[error(
+        "batch starts at index {got} but the log holds {expected} entries; refusing to leave a gap or reuse an index"
+    )]
     OutOfOrder { expected: u64, got: u64 },
     #[error("the stored log is inconsistent: {0}")]
     Corrupt(String),
@@ -139,9 +141,7 @@ pub fn open_reader(location: &str) -> Result<Arc<dyn Reader>> {
     if is_postgres_url(location) {
         Ok(Arc::new(postgres_store::PgReader::connect(location)?))
     } else {
-        Ok(Arc::new(sqlite_store::SqliteReader::open(
-            std::path::Path::new(location),
-        )?))
+        Ok(Arc::new(sqlite_store::SqliteReader::open(std::path::Path::new(location))?))
     }
 }
 

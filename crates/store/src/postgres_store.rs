@@ -7,13 +7,10 @@ use postgres::{Client, NoTls};
 use crate::pool::Pool;
 use crate::{to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError, StoredCheckpoint, Writer};
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../migrations/postgres/0001_log.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[Migration { version: 1, sql: include_str!("../migrations/postgres/0001_log.sql") }];
 
 /// Advisory lock key of the single writer ("dauys" in ASCII).
-const WRITER_LOCK_KEY: i64 = 0x6461_7579_73;
+const WRITER_LOCK_KEY: i64 = 0x0064_6175_7973;
 
 pub struct PgWriter {
     client: Client,
@@ -220,10 +217,8 @@ impl Reader for PgReader {
 
     fn indexes_of_leaf(&self, leaf_hash: &[u8; 32]) -> Result<Vec<u64>> {
         self.pool.with(|c| {
-            let rows = c.query(
-                "SELECT idx FROM entries WHERE leaf_hash = $1 ORDER BY idx LIMIT 100",
-                &[&&leaf_hash[..]],
-            )?;
+            let rows =
+                c.query("SELECT idx FROM entries WHERE leaf_hash = $1 ORDER BY idx LIMIT 100", &[&&leaf_hash[..]])?;
             rows.iter().map(|r| to_u64(r.get(0), "entry index")).collect()
         })
     }

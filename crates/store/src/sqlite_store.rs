@@ -8,15 +8,9 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::pool::Pool;
-use crate::{
-    to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError,
-    StoredCheckpoint, Writer,
-};
+use crate::{to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError, StoredCheckpoint, Writer};
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../migrations/sqlite/0001_log.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_log.sql") }];
 
 pub struct SqliteWriter {
     conn: Connection,
@@ -155,9 +149,7 @@ impl Writer for SqliteWriter {
     fn tiles(&mut self, ids: &[(u8, u64)]) -> Result<Vec<Option<Vec<u8>>>> {
         let mut stmt = self.conn.prepare_cached("SELECT data FROM tiles WHERE level = ?1 AND idx = ?2")?;
         ids.iter()
-            .map(|&(level, index)| {
-                Ok(stmt.query_row(params![level, to_i64(index)], |r| r.get(0)).optional()?)
-            })
+            .map(|&(level, index)| Ok(stmt.query_row(params![level, to_i64(index)], |r| r.get(0)).optional()?))
             .collect()
     }
 
@@ -292,4 +284,3 @@ impl Reader for SqliteReader {
         self.pool.with(|c| projection_rows(c))
     }
 }
-

@@ -70,11 +70,8 @@ fn a_failed_batch_leaves_nothing_behind() {
         w.head().unwrap();
         w.commit(&Batch { entries: vec![entry(0)], ..Batch::default() }).unwrap();
         // Two entries with one index: the second insert fails inside the transaction.
-        let bad = Batch {
-            entries: vec![entry(1), entry(1)],
-            rows: vec![("k".into(), Some("v".into()))],
-            ..Batch::default()
-        };
+        let bad =
+            Batch { entries: vec![entry(1), entry(1)], rows: vec![("k".into(), Some("v".into()))], ..Batch::default() };
         assert!(w.commit(&bad).is_err());
         assert_eq!(r.size().unwrap(), 1);
         assert_eq!(r.projection_rows().unwrap(), vec![]);
