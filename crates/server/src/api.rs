@@ -3,8 +3,6 @@
 //! submission. Handlers only translate HTTP to calls; the log's logic is in `dauys-ledger`,
 //! the rules in `dauys-core`.
 
-use std::sync::Arc;
-
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -12,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dauys_core::{Entry, Event, Lang, PublicState};
 use dauys_ledger::{
-    consistency_proof, decode_bundle, encode_bundle, inclusion_proof, parse_tile_path, Hash, LedgerError,
-    TileHashSource, TilePath, TILE_WIDTH,
+    consistency_proof, encode_bundle, inclusion_proof, parse_tile_path, Hash, LedgerError, TileHashSource, TilePath,
+    TILE_WIDTH,
 };
 use serde::{Deserialize, Serialize};
 
@@ -487,11 +485,3 @@ fn submit_problem(e: SubmitError) -> Problem {
         }
     }
 }
-
-/// Decodes an entry bundle fetched from a mirror (used by tests and the auditor).
-pub fn bundle_entries(bytes: &[u8]) -> Result<Vec<Vec<u8>>, LedgerError> {
-    Ok(decode_bundle(bytes)?.into_iter().map(<[u8]>::to_vec).collect())
-}
-
-/// Arc alias kept for handler signatures.
-pub type SharedReader = Arc<dyn dauys_store::Reader>;
