@@ -1,7 +1,7 @@
 //! Errors. Each has a stable machine `code()` (used in HTTP problem details and by clients to
 //! pick a translated message) and an English `Display` that says what to change.
 
-use crate::{Lang, LogIndex, Timestamp};
+use crate::{Lang, LogIndex, Role, Timestamp};
 use thiserror::Error;
 
 /// An event whose fields are invalid on their own, whatever the state.
@@ -35,6 +35,34 @@ pub enum EventError {
     CalendarConflict(String),
     #[error("the event would encode to {bytes} bytes; an entry may have at most {max} bytes — shorten the texts")]
     TooLarge { bytes: usize, max: usize },
+    #[error("`{field}` is empty")]
+    EmptyField { field: &'static str },
+    #[error("`{field}` has {actual} characters; at most {max} are allowed")]
+    FieldTooLong { field: &'static str, max: usize, actual: usize },
+    #[error("`{field}` contains a control character (U+{code:04X}); write it on one line")]
+    ControlCharacterIn { field: &'static str, code: u32 },
+    #[error("`{value}` is not a pseudonym; expected ps<key version>-<64 lowercase hex digits>")]
+    InvalidPseudonym { value: String },
+    #[error("`{value}` is not a SHA-256 digest; expected 64 lowercase hex digits")]
+    InvalidDigest { value: String },
+    #[error("`{value}` is not a region code; expected one of abai, akmola, aktobe, almaty-region, atyrau, east-kazakhstan, jambyl, jetisu, karaganda, kostanay, kyzylorda, mangystau, north-kazakhstan, pavlodar, turkistan, ulytau, west-kazakhstan, astana, almaty-city, shymkent")]
+    UnknownRegion { value: String },
+    #[error("`{value}` is not a role; expected citizen, moderator, official, head, auditor or administrator")]
+    UnknownRole { value: String },
+    #[error("the role `{role}` acts for a body: give `body`")]
+    BodyRequired { role: Role },
+    #[error("the role `{role}` does not belong to a body: omit `body`")]
+    BodyNotAllowed { role: Role },
+    #[error("verification by `{method}` is an administrator's act: give `by`")]
+    AdministratorRequired { method: &'static str },
+    #[error("verification by an identity provider names no administrator: omit `by`")]
+    AdministratorNotAllowed,
+    #[error("a disclosure delay of {days} days is too long; at most {max}")]
+    DisclosureDelayTooLong { days: u16, max: u16 },
+    #[error("the legal basis `{code}` is listed twice")]
+    DuplicateBasis { code: String },
+    #[error("key versions start at 1")]
+    KeyVersionZero,
 }
 
 impl EventError {
@@ -54,6 +82,20 @@ impl EventError {
             EventError::TransferredNotWeekend(_) => "transferred_not_weekend",
             EventError::CalendarConflict(_) => "calendar_conflict",
             EventError::TooLarge { .. } => "event_too_large",
+            EventError::EmptyField { .. } => "empty_field",
+            EventError::FieldTooLong { .. } => "field_too_long",
+            EventError::ControlCharacterIn { .. } => "control_character",
+            EventError::InvalidPseudonym { .. } => "invalid_pseudonym",
+            EventError::InvalidDigest { .. } => "invalid_digest",
+            EventError::UnknownRegion { .. } => "unknown_region",
+            EventError::UnknownRole { .. } => "unknown_role",
+            EventError::BodyRequired { .. } => "body_required",
+            EventError::BodyNotAllowed { .. } => "body_not_allowed",
+            EventError::AdministratorRequired { .. } => "administrator_required",
+            EventError::AdministratorNotAllowed => "administrator_not_allowed",
+            EventError::DisclosureDelayTooLong { .. } => "disclosure_delay_too_long",
+            EventError::DuplicateBasis { .. } => "duplicate_basis",
+            EventError::KeyVersionZero => "key_version_zero",
         }
     }
 }
@@ -129,6 +171,34 @@ pub enum RuleError {
     NoticeExists(String),
     #[error("projection row `{key}` is invalid: {reason}")]
     InvalidRow { key: String, reason: String },
+    #[error("body `{0}` is not registered")]
+    UnknownBody(String),
+    #[error("person `{0}` is already verified: one national identifier, one verified person")]
+    PersonAlreadyVerified(String),
+    #[error("person `{0}` is not verified")]
+    PersonNotVerified(String),
+    #[error("account `{0}` is not an administrator, so it cannot do this")]
+    NotAdministrator(String),
+    #[error("an administrator exists, so this act must name the administrator in `by`")]
+    AdministratorExists,
+    #[error("account `{account}` already holds the role `{role}`{}", body_suffix(.body))]
+    GrantExists { account: String, role: Role, body: Option<String> },
+    #[error("account `{account}` does not hold the role `{role}`{}", body_suffix(.body))]
+    GrantMissing { account: String, role: Role, body: Option<String> },
+    #[error("account `{0}` is the last administrator; grant the role to another account first")]
+    LastAdministrator(String),
+    #[error("account `{official}` is not an official or head of body `{body}`")]
+    NotOfficialOfBody { official: String, body: String },
+    #[error("no legal bases are published yet; publish them with access_bases.published")]
+    NoAccessBases,
+    #[error("`{0}` is not a published legal basis")]
+    UnknownBasis(String),
+    #[error("version {got} of the {key} key is not newer than the current version {current}")]
+    KeyVersionNotNewer { key: &'static str, current: u16, got: u16 },
+}
+
+fn body_suffix(body: &Option<String>) -> String {
+    body.as_ref().map(|b| format!(" in body `{b}`")).unwrap_or_default()
 }
 
 impl RuleError {
@@ -143,6 +213,18 @@ impl RuleError {
             RuleError::UnknownParent(_) => "unknown_parent",
             RuleError::NoticeExists(_) => "notice_exists",
             RuleError::InvalidRow { .. } => "invalid_row",
+            RuleError::UnknownBody(_) => "unknown_body",
+            RuleError::PersonAlreadyVerified(_) => "person_already_verified",
+            RuleError::PersonNotVerified(_) => "person_not_verified",
+            RuleError::NotAdministrator(_) => "not_administrator",
+            RuleError::AdministratorExists => "administrator_exists",
+            RuleError::GrantExists { .. } => "grant_exists",
+            RuleError::GrantMissing { .. } => "grant_missing",
+            RuleError::LastAdministrator(_) => "last_administrator",
+            RuleError::NotOfficialOfBody { .. } => "not_official_of_body",
+            RuleError::NoAccessBases => "no_access_bases",
+            RuleError::UnknownBasis(_) => "unknown_basis",
+            RuleError::KeyVersionNotNewer { .. } => "key_version_not_newer",
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Events: the facts appended to the log.
 
 use crate::text::TextUse;
-use crate::{BodyId, BodyKind, EventError, LocalizedText, NoticeId, Timestamp};
+use crate::people::{self, AccessBasis, Commitment, KeyKind, Locality, Pseudonym, Role, VerificationMethod};
+use crate::{AccountId, BasisCode, BodyId, BodyKind, EventError, LocalizedText, NoticeId, Timestamp};
 use serde::{Deserialize, Serialize};
 use time::{Date, Weekday};
 
@@ -48,6 +49,63 @@ pub enum Event {
     /// A public notice from the operator (terms, maintenance, results).
     #[serde(rename = "notice.published")]
     NoticePublished { notice: NoticeId, title: LocalizedText, text: LocalizedText },
+    /// A person's identity was verified. Only their pseudonym and locality are recorded; the
+    /// same pseudonym cannot be verified twice (one national identifier, one person).
+    #[serde(rename = "person.verified")]
+    PersonVerified {
+        person: Pseudonym,
+        locality: Locality,
+        method: VerificationMethod,
+        /// The administrator who verified a registry or manual verification; omitted for an
+        /// identity provider.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<AccountId>,
+    },
+    /// A person's personal data was erased at their request (their data key destroyed). They
+    /// are no longer verified; the log keeps what it recorded, which identifies no one.
+    #[serde(rename = "person.erased")]
+    PersonErased { person: Pseudonym },
+    /// An administrator granted a role. `by` is omitted only for the first administrator,
+    /// granted from the operator's console while no administrator exists.
+    #[serde(rename = "role.granted")]
+    RoleGranted {
+        account: AccountId,
+        role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<BodyId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<AccountId>,
+    },
+    /// An administrator revoked a role.
+    #[serde(rename = "role.revoked")]
+    RoleRevoked {
+        account: AccountId,
+        role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<BodyId>,
+        by: AccountId,
+    },
+    /// The legal bases on which officials may open personal data. Replaces the previous list
+    /// for openings after it.
+    #[serde(rename = "access_bases.published")]
+    AccessBasesPublished { bases: Vec<AccessBasis> },
+    /// An official opened a person's personal data, stating why. The subject is named only by
+    /// a commitment that the subject can open on their "who looked at my data" page.
+    #[serde(rename = "personal_data.opened")]
+    PersonalDataOpened {
+        subject: Commitment,
+        body: BodyId,
+        official: AccountId,
+        basis: BasisCode,
+        purpose: String,
+        case: String,
+    },
+    /// An administrator imported a census or registry file; `digest` is the file's SHA-256.
+    #[serde(rename = "registry.imported")]
+    RegistryImported { records: u32, digest: Commitment, by: AccountId },
+    /// An administrator put a new version of a secret key in use.
+    #[serde(rename = "key.rotated")]
+    KeyRotated { key: KeyKind, version: u16, by: AccountId },
 }
 
 /// Field layout of one event type. Decoding checks entries against it before deserializing,
@@ -80,12 +138,42 @@ pub(crate) const LAYOUTS: &[Layout] = &[
         optional: &[],
         texts: &["text", "title"],
     },
+    Layout {
+        kind: "person.verified",
+        required: &["locality", "method", "person"],
+        optional: &["by"],
+        texts: &[],
+    },
+    Layout { kind: "person.erased", required: &["person"], optional: &[], texts: &[] },
+    Layout { kind: "role.granted", required: &["account", "role"], optional: &["body", "by"], texts: &[] },
+    Layout { kind: "role.revoked", required: &["account", "by", "role"], optional: &["body"], texts: &[] },
+    Layout { kind: "access_bases.published", required: &["bases"], optional: &[], texts: &[] },
+    Layout {
+        kind: "personal_data.opened",
+        required: &["basis", "body", "case", "official", "purpose", "subject"],
+        optional: &[],
+        texts: &[],
+    },
+    Layout { kind: "registry.imported", required: &["by", "digest", "records"], optional: &[], texts: &[] },
+    Layout { kind: "key.rotated", required: &["by", "key", "version"], optional: &[], texts: &[] },
 ];
 
 impl Event {
     /// All type tags.
-    pub const KINDS: [&'static str; 4] =
-        ["deployment.configured", "calendar.published", "body.registered", "notice.published"];
+    pub const KINDS: [&'static str; 12] = [
+        "deployment.configured",
+        "calendar.published",
+        "body.registered",
+        "notice.published",
+        "person.verified",
+        "person.erased",
+        "role.granted",
+        "role.revoked",
+        "access_bases.published",
+        "personal_data.opened",
+        "registry.imported",
+        "key.rotated",
+    ];
     pub const MIN_UTC_OFFSET_MINUTES: i16 = -720;
     pub const MAX_UTC_OFFSET_MINUTES: i16 = 840;
     pub const MIN_CALENDAR_YEAR: u16 = 2000;
@@ -98,6 +186,14 @@ impl Event {
             Event::CalendarPublished { .. } => "calendar.published",
             Event::BodyRegistered { .. } => "body.registered",
             Event::NoticePublished { .. } => "notice.published",
+            Event::PersonVerified { .. } => "person.verified",
+            Event::PersonErased { .. } => "person.erased",
+            Event::RoleGranted { .. } => "role.granted",
+            Event::RoleRevoked { .. } => "role.revoked",
+            Event::AccessBasesPublished { .. } => "access_bases.published",
+            Event::PersonalDataOpened { .. } => "personal_data.opened",
+            Event::RegistryImported { .. } => "registry.imported",
+            Event::KeyRotated { .. } => "key.rotated",
         }
     }
 
@@ -119,6 +215,25 @@ impl Event {
                 title.validate(TextUse::Title)?;
                 text.validate(TextUse::Text)?;
             }
+            Event::PersonVerified { method, by, .. } => match (method.needs_administrator(), by) {
+                (true, None) => {
+                    return Err(EventError::AdministratorRequired {
+                        method: if *method == VerificationMethod::Manual { "manual" } else { "registry" },
+                    })
+                }
+                (false, Some(_)) => return Err(EventError::AdministratorNotAllowed),
+                _ => {}
+            },
+            Event::RoleGranted { role, body, .. } | Event::RoleRevoked { role, body, .. } => {
+                people::validate_grant_shape(*role, body.as_ref())?
+            }
+            Event::AccessBasesPublished { bases } => people::validate_bases(bases)?,
+            Event::PersonalDataOpened { purpose, case, .. } => {
+                people::validate_line("purpose", purpose, people::MAX_PURPOSE_CHARS)?;
+                people::validate_line("case", case, people::MAX_CASE_CHARS)?;
+            }
+            Event::KeyRotated { version: 0, .. } => return Err(EventError::KeyVersionZero),
+            Event::PersonErased { .. } | Event::RegistryImported { .. } | Event::KeyRotated { .. } => {}
         }
         // The largest timestamp gives the longest envelope, so this bound holds for any entry.
         let bytes = crate::entry::encode_parts(Timestamp::MAX, self).len();

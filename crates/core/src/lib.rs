@@ -44,6 +44,7 @@ mod canonical;
 mod entry;
 mod error;
 mod event;
+mod people;
 mod stamp;
 mod state;
 mod text;
@@ -56,7 +57,11 @@ pub use error::{DecodeError, EventError, RuleError};
 pub use event::{format_date, parse_date, Event};
 pub use stamp::{LogIndex, Timestamp};
 pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};
-pub use text::{BodyId, BodyKind, Lang, LocalizedText, NoticeId};
+pub use people::{
+    AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,
+    Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS,
+};
+pub use text::{AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId};
 
 #[cfg(test)]
 mod entry_tests;

@@ -2,7 +2,11 @@
 
 use crate::calendar::Calendar;
 use crate::canonical::to_canonical;
-use crate::{BodyId, BodyKind, Entry, Event, LocalizedText, LogIndex, NoticeId, RuleError, Timestamp};
+use crate::people::{AccessBases, DataOpening, Grant, KeyVersion, Staff, VerifiedPerson};
+use crate::{
+    AccountId, BodyId, BodyKind, Entry, Event, KeyKind, LocalizedText, LogIndex, NoticeId, Pseudonym, Role, RuleError,
+    Timestamp,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,6 +81,11 @@ pub struct State {
     calendars: BTreeMap<u16, CalendarYear>,
     bodies: BTreeMap<BodyId, Body>,
     notices: BTreeMap<NoticeId, Notice>,
+    persons: BTreeMap<Pseudonym, VerifiedPerson>,
+    staff: BTreeMap<AccountId, Staff>,
+    access_bases: Option<AccessBases>,
+    openings: BTreeMap<LogIndex, DataOpening>,
+    keys: BTreeMap<KeyKind, KeyVersion>,
     /// Keys of rows changed since the last `take_changes`.
     dirty: BTreeSet<String>,
 }
@@ -88,6 +97,11 @@ impl PartialEq for State {
             && self.calendars == other.calendars
             && self.bodies == other.bodies
             && self.notices == other.notices
+            && self.persons == other.persons
+            && self.staff == other.staff
+            && self.access_bases == other.access_bases
+            && self.openings == other.openings
+            && self.keys == other.keys
     }
 }
 
@@ -96,6 +110,18 @@ const DEPLOYMENT_KEY: &str = "deployment";
 const CALENDAR_PREFIX: &str = "calendar/";
 const BODY_PREFIX: &str = "body/";
 const NOTICE_PREFIX: &str = "notice/";
+const PERSON_PREFIX: &str = "person/";
+const STAFF_PREFIX: &str = "staff/";
+const ACCESS_BASES_KEY: &str = "access-bases";
+const OPENING_PREFIX: &str = "opening/";
+const KEY_PREFIX: &str = "key/";
+
+/// Projection key of an opening: the log index, zero-padded so keys sort by index.
+fn opening_key(index: LogIndex) -> String {
+    format!("{OPENING_PREFIX}{:020}", index.0)
+}
+
+const MS_PER_DAY: u64 = 86_400_000;
 
 /// How many of the most recent notices [`PublicState`] lists.
 pub const LATEST_NOTICES: usize = 5;
@@ -148,7 +174,99 @@ impl State {
                 }
                 Ok(())
             }
+            Event::PersonVerified { person, by, .. } => {
+                if self.persons.contains_key(person) {
+                    return Err(RuleError::PersonAlreadyVerified(person.to_string()));
+                }
+                by.as_ref().map_or(Ok(()), |by| self.check_administrator(by))
+            }
+            Event::PersonErased { person } => {
+                if !self.persons.contains_key(person) {
+                    return Err(RuleError::PersonNotVerified(person.to_string()));
+                }
+                Ok(())
+            }
+            Event::RoleGranted { account, role, body, by } => {
+                match by {
+                    Some(by) => self.check_administrator(by)?,
+                    None if self.administrators() > 0 => return Err(RuleError::AdministratorExists),
+                    None => {}
+                }
+                self.check_body(body.as_ref())?;
+                if self.holds(account, *role, body.as_ref()) {
+                    return Err(RuleError::GrantExists {
+                        account: account.to_string(),
+                        role: *role,
+                        body: body.as_ref().map(BodyId::to_string),
+                    });
+                }
+                Ok(())
+            }
+            Event::RoleRevoked { account, role, body, by } => {
+                self.check_administrator(by)?;
+                if !self.holds(account, *role, body.as_ref()) {
+                    return Err(RuleError::GrantMissing {
+                        account: account.to_string(),
+                        role: *role,
+                        body: body.as_ref().map(BodyId::to_string),
+                    });
+                }
+                if *role == Role::Administrator && self.administrators() == 1 {
+                    return Err(RuleError::LastAdministrator(account.to_string()));
+                }
+                Ok(())
+            }
+            Event::AccessBasesPublished { .. } => Ok(()),
+            Event::PersonalDataOpened { body, official, basis, .. } => {
+                self.check_body(Some(body))?;
+                if !self.holds(official, Role::Official, Some(body)) && !self.holds(official, Role::Head, Some(body)) {
+                    return Err(RuleError::NotOfficialOfBody { official: official.to_string(), body: body.to_string() });
+                }
+                let bases = self.access_bases.as_ref().ok_or(RuleError::NoAccessBases)?;
+                if !bases.bases.iter().any(|b| &b.code == basis) {
+                    return Err(RuleError::UnknownBasis(basis.to_string()));
+                }
+                Ok(())
+            }
+            Event::RegistryImported { by, .. } => self.check_administrator(by),
+            Event::KeyRotated { key, version, by } => {
+                self.check_administrator(by)?;
+                let current = self.key_version(*key);
+                if *version <= current {
+                    return Err(RuleError::KeyVersionNotNewer { key: key.as_str(), current, got: *version });
+                }
+                Ok(())
+            }
         }
+    }
+
+    fn check_administrator(&self, account: &AccountId) -> Result<(), RuleError> {
+        if self.holds(account, Role::Administrator, None) {
+            Ok(())
+        } else {
+            Err(RuleError::NotAdministrator(account.to_string()))
+        }
+    }
+
+    fn check_body(&self, body: Option<&BodyId>) -> Result<(), RuleError> {
+        match body {
+            Some(b) if !self.bodies.contains_key(b) => Err(RuleError::UnknownBody(b.to_string())),
+            _ => Ok(()),
+        }
+    }
+
+    /// Does `account` hold `role` (for `body`, or deployment-wide when `None`)?
+    pub fn holds(&self, account: &AccountId, role: Role, body: Option<&BodyId>) -> bool {
+        self.staff.get(account).is_some_and(|s| s.holds(role, body))
+    }
+
+    fn administrators(&self) -> usize {
+        self.staff.values().filter(|s| s.holds(Role::Administrator, None)).count()
+    }
+
+    /// The version of `key` in use: 1 until a rotation is logged.
+    pub fn key_version(&self, key: KeyKind) -> u16 {
+        self.keys.get(&key).map_or(1, |k| k.version)
     }
 
     /// Applies the entry at `index`, which must be the next one (`index == self.size()`).
@@ -203,6 +321,72 @@ impl State {
                     Notice { id: notice.clone(), title: title.clone(), text: text.clone(), published_at: at, index },
                 );
                 format!("{NOTICE_PREFIX}{notice}")
+            }
+            Event::PersonVerified { person, locality, method, by } => {
+                self.persons.insert(
+                    person.clone(),
+                    VerifiedPerson {
+                        person: person.clone(),
+                        locality: locality.clone(),
+                        method: *method,
+                        by: by.clone(),
+                        verified_at: at,
+                        index,
+                    },
+                );
+                format!("{PERSON_PREFIX}{person}")
+            }
+            Event::PersonErased { person } => {
+                self.persons.remove(person);
+                format!("{PERSON_PREFIX}{person}")
+            }
+            Event::RoleGranted { account, role, body, by } => {
+                let staff =
+                    self.staff.entry(account.clone()).or_insert_with(|| Staff { account: account.clone(), grants: vec![] });
+                staff.grants.push(Grant { role: *role, body: body.clone(), by: by.clone(), granted_at: at, index });
+                format!("{STAFF_PREFIX}{account}")
+            }
+            Event::RoleRevoked { account, role, body, .. } => {
+                if let Some(staff) = self.staff.get_mut(account) {
+                    staff.grants.retain(|g| !(g.role == *role && g.body == *body));
+                    if staff.grants.is_empty() {
+                        self.staff.remove(account);
+                    }
+                }
+                format!("{STAFF_PREFIX}{account}")
+            }
+            Event::AccessBasesPublished { bases } => {
+                self.access_bases = Some(AccessBases { bases: bases.clone(), published_at: at, index });
+                ACCESS_BASES_KEY.to_owned()
+            }
+            Event::PersonalDataOpened { subject, body, official, basis, purpose, case } => {
+                let delay_days = self
+                    .access_bases
+                    .as_ref()
+                    .and_then(|b| b.bases.iter().find(|b| &b.code == basis))
+                    .map_or(0, |b| u64::from(b.disclosure_delay_days));
+                self.openings.insert(
+                    index,
+                    DataOpening {
+                        subject: subject.clone(),
+                        body: body.clone(),
+                        official: official.clone(),
+                        basis: basis.clone(),
+                        purpose: purpose.clone(),
+                        case: case.clone(),
+                        opened_at: at,
+                        disclosed_from: Timestamp(at.0 + delay_days * MS_PER_DAY),
+                        index,
+                    },
+                );
+                opening_key(index)
+            }
+            // Counted in `meta`; nothing else to keep.
+            Event::RegistryImported { .. } => META_KEY.to_owned(),
+            Event::KeyRotated { key, version, by } => {
+                self.keys
+                    .insert(*key, KeyVersion { key: *key, version: *version, by: by.clone(), rotated_at: at, index });
+                format!("{KEY_PREFIX}{}", key.as_str())
             }
         };
         self.meta.size += 1;
@@ -260,6 +444,24 @@ impl State {
             let id: NoticeId = id.parse().ok()?;
             return self.notices.get(&id).map(row_json);
         }
+        if let Some(id) = key.strip_prefix(PERSON_PREFIX) {
+            let id: Pseudonym = id.parse().ok()?;
+            return self.persons.get(&id).map(row_json);
+        }
+        if let Some(id) = key.strip_prefix(STAFF_PREFIX) {
+            let id: AccountId = id.parse().ok()?;
+            return self.staff.get(&id).map(row_json);
+        }
+        if key == ACCESS_BASES_KEY {
+            return self.access_bases.as_ref().map(row_json);
+        }
+        if let Some(index) = key.strip_prefix(OPENING_PREFIX) {
+            let index = LogIndex(index.parse().ok()?);
+            return self.openings.get(&index).map(row_json);
+        }
+        if let Some(kind) = key.strip_prefix(KEY_PREFIX) {
+            return self.keys.values().find(|k| k.key.as_str() == kind).map(row_json);
+        }
         None
     }
 
@@ -275,6 +477,13 @@ impl State {
         rows.extend(self.calendars.iter().map(|(y, c)| (format!("{CALENDAR_PREFIX}{y}"), row_json(c))));
         rows.extend(self.bodies.iter().map(|(id, b)| (format!("{BODY_PREFIX}{id}"), row_json(b))));
         rows.extend(self.notices.iter().map(|(id, n)| (format!("{NOTICE_PREFIX}{id}"), row_json(n))));
+        rows.extend(self.persons.iter().map(|(id, p)| (format!("{PERSON_PREFIX}{id}"), row_json(p))));
+        rows.extend(self.staff.iter().map(|(id, s)| (format!("{STAFF_PREFIX}{id}"), row_json(s))));
+        if let Some(b) = &self.access_bases {
+            rows.push((ACCESS_BASES_KEY.to_owned(), row_json(b)));
+        }
+        rows.extend(self.openings.iter().map(|(index, o)| (opening_key(*index), row_json(o))));
+        rows.extend(self.keys.values().map(|k| (format!("{KEY_PREFIX}{}", k.key.as_str()), row_json(k))));
         rows.sort();
         rows
     }
@@ -339,7 +548,7 @@ impl State {
                 if state.notices.insert(n.id.clone(), n).is_some() {
                     return Err(bad("duplicate row".into()));
                 }
-            } else {
+            } else if !state.load_people_row(&key, &value)? {
                 return Err(bad("unknown row key".into()));
             }
         }
@@ -352,6 +561,73 @@ impl State {
         state.meta = meta;
         state.check_consistency()?;
         Ok(state)
+    }
+
+    /// Loads one row of the people part of the state; `false` if the key is not one of its.
+    fn load_people_row(&mut self, key: &str, value: &str) -> Result<bool, RuleError> {
+        let bad = |reason: String| RuleError::InvalidRow { key: key.to_owned(), reason };
+        let duplicate = || bad("duplicate row".into());
+        if let Some(id) = key.strip_prefix(PERSON_PREFIX) {
+            let p: VerifiedPerson = parse_row(key, value)?;
+            if id != p.person.as_str() {
+                return Err(bad(format!("key does not match pseudonym `{}`", p.person)));
+            }
+            let ev = Event::PersonVerified {
+                person: p.person.clone(),
+                locality: p.locality.clone(),
+                method: p.method,
+                by: p.by.clone(),
+            };
+            ev.validate().map_err(|e| bad(e.to_string()))?;
+            if self.persons.insert(p.person.clone(), p).is_some() {
+                return Err(duplicate());
+            }
+        } else if let Some(id) = key.strip_prefix(STAFF_PREFIX) {
+            let staff: Staff = parse_row(key, value)?;
+            if id != staff.account.as_str() || staff.grants.is_empty() {
+                return Err(bad("key does not match the account, or no grants".into()));
+            }
+            for g in &staff.grants {
+                crate::people::validate_grant_shape(g.role, g.body.as_ref()).map_err(|e| bad(e.to_string()))?;
+            }
+            if self.staff.insert(staff.account.clone(), staff).is_some() {
+                return Err(duplicate());
+            }
+        } else if key == ACCESS_BASES_KEY {
+            let b: AccessBases = parse_row(key, value)?;
+            crate::people::validate_bases(&b.bases).map_err(|e| bad(e.to_string()))?;
+            if self.access_bases.replace(b).is_some() {
+                return Err(duplicate());
+            }
+        } else if key.starts_with(OPENING_PREFIX) {
+            let o: DataOpening = parse_row(key, value)?;
+            if key != opening_key(o.index) || o.disclosed_from < o.opened_at {
+                return Err(bad("key does not match the index, or disclosed before opened".into()));
+            }
+            let ev = Event::PersonalDataOpened {
+                subject: o.subject.clone(),
+                body: o.body.clone(),
+                official: o.official.clone(),
+                basis: o.basis.clone(),
+                purpose: o.purpose.clone(),
+                case: o.case.clone(),
+            };
+            ev.validate().map_err(|e| bad(e.to_string()))?;
+            if self.openings.insert(o.index, o).is_some() {
+                return Err(duplicate());
+            }
+        } else if let Some(kind) = key.strip_prefix(KEY_PREFIX) {
+            let k: KeyVersion = parse_row(key, value)?;
+            if kind != k.key.as_str() || k.version < 2 {
+                return Err(bad("key does not match the key kind, or version below 2".into()));
+            }
+            if self.keys.insert(k.key, k).is_some() {
+                return Err(duplicate());
+            }
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     /// Invariants that every folded state satisfies; used to vet rows loaded from a cache.
@@ -394,6 +670,33 @@ impl State {
         }
         for n in self.notices.values() {
             placed(format!("{NOTICE_PREFIX}{}", n.id), n.index, n.published_at)?;
+        }
+        for p in self.persons.values() {
+            placed(format!("{PERSON_PREFIX}{}", p.person), p.index, p.verified_at)?;
+        }
+        for s in self.staff.values() {
+            for g in &s.grants {
+                placed(format!("{STAFF_PREFIX}{}", s.account), g.index, g.granted_at)?;
+            }
+        }
+        if let Some(b) = &self.access_bases {
+            placed(ACCESS_BASES_KEY.into(), b.index, b.published_at)?;
+        }
+        for o in self.openings.values() {
+            placed(opening_key(o.index), o.index, o.opened_at)?;
+        }
+        for k in self.keys.values() {
+            placed(format!("{KEY_PREFIX}{}", k.key.as_str()), k.index, k.rotated_at)?;
+        }
+        let grants: usize = self.staff.values().map(|s| s.grants.len()).sum();
+        if self.openings.len() as u64 != count("personal_data.opened")
+            || self.persons.len() as u64 > count("person.verified")
+            || grants as u64 > count("role.granted")
+            || self.access_bases.is_some() != (count("access_bases.published") > 0)
+            || self.keys.len() as u64 > count("key.rotated")
+            || self.keys.is_empty() != (count("key.rotated") == 0)
+        {
+            return bad(META_KEY.into(), "counts do not match the people rows".into());
         }
         let (bodies, notices) = (self.bodies.len() as u64, self.notices.len() as u64);
         if bodies != count("body.registered")
@@ -454,6 +757,38 @@ impl State {
         all
     }
 
+    /// Verified people by pseudonym.
+    pub fn verified_person(&self, person: &Pseudonym) -> Option<&VerifiedPerson> {
+        self.persons.get(person)
+    }
+
+    pub fn verified_people(&self) -> usize {
+        self.persons.len()
+    }
+
+    /// Staff accounts and their roles, by account id.
+    pub fn staff(&self) -> impl Iterator<Item = &Staff> {
+        self.staff.values()
+    }
+
+    pub fn staff_member(&self, account: &AccountId) -> Option<&Staff> {
+        self.staff.get(account)
+    }
+
+    /// The legal bases in force, if published.
+    pub fn access_bases(&self) -> Option<&AccessBases> {
+        self.access_bases.as_ref()
+    }
+
+    /// Every opening of personal data, by log index.
+    pub fn openings(&self) -> impl DoubleEndedIterator<Item = &DataOpening> {
+        self.openings.values()
+    }
+
+    pub fn opening(&self, index: LogIndex) -> Option<&DataOpening> {
+        self.openings.get(&index)
+    }
+
     pub fn public_state(&self) -> PublicState {
         PublicState {
             size: self.meta.size,
@@ -473,6 +808,10 @@ impl State {
                     index: n.index,
                 })
                 .collect(),
+            verified_people: self.persons.len() as u64,
+            staff: self.staff.values().cloned().collect(),
+            access_bases: self.access_bases.as_ref().map(|b| b.bases.clone()).unwrap_or_default(),
+            data_openings: self.openings.len() as u64,
         }
     }
 }
@@ -502,6 +841,14 @@ pub struct PublicState {
     pub notices: u64,
     /// The most recent notices, newest first (at most [`LATEST_NOTICES`]).
     pub latest_notices: Vec<NoticeSummary>,
+    /// Number of people verified now (verifications minus erasures).
+    pub verified_people: u64,
+    /// Every account holding a role other than citizen, with its grants.
+    pub staff: Vec<Staff>,
+    /// The legal bases in force for opening personal data.
+    pub access_bases: Vec<crate::AccessBasis>,
+    /// Number of openings of personal data logged.
+    pub data_openings: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -534,6 +881,13 @@ impl fmt::Display for PublicState {
             write!(f, " (latest: {})", n.title.kk)?;
         }
         writeln!(f)?;
+        writeln!(
+            f,
+            "People: {} verified; {} staff accounts; {} openings of personal data",
+            self.verified_people,
+            self.staff.len(),
+            self.data_openings
+        )?;
         let counts: Vec<String> = self.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         write!(f, "Events: {}", counts.join(", "))
     }

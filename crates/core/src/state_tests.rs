@@ -48,6 +48,131 @@ fn refused(s: &mut State, e: Event, at: u64, code: &str) {
     assert_eq!(s.rows(), rows);
 }
 
+fn grant(account: &str, role: Role, body: Option<&str>, by: Option<&str>) -> Event {
+    Event::RoleGranted { account: id(account), role, body: body.map(id), by: by.map(id) }
+}
+
+fn opening(official: &str, body: &str, basis: &str) -> Event {
+    Event::PersonalDataOpened {
+        subject: Commitment::from_digest(&[7; 32]),
+        body: id(body),
+        official: id(official),
+        basis: id(basis),
+        purpose: "answer appeal A-17".into(),
+        case: "A-17".into(),
+    }
+}
+
+fn bases() -> Event {
+    Event::AccessBasesPublished {
+        bases: vec![
+            AccessBasis { code: id("appeal"), name: lt("appeal"), disclosure_delay_days: 0 },
+            AccessBasis { code: id("crime"), name: lt("crime"), disclosure_delay_days: 90 },
+        ],
+    }
+}
+
+#[test]
+fn roles_start_with_one_administrator_from_the_console() {
+    let mut s = fold(&[body("gov", None), grant("u-admin", Role::Administrator, None, None)]);
+    refused(&mut s, grant("u-other", Role::Administrator, None, None), 5000, "administrator_exists");
+    refused(&mut s, grant("u-x", Role::Official, Some("gov"), Some("u-nobody")), 5000, "not_administrator");
+    refused(&mut s, grant("u-x", Role::Official, Some("nope"), Some("u-admin")), 5000, "unknown_body");
+    refused(&mut s, grant("u-x", Role::Official, None, Some("u-admin")), 5000, "body_required");
+    refused(&mut s, grant("u-x", Role::Auditor, Some("gov"), Some("u-admin")), 5000, "body_not_allowed");
+    refused(&mut s, grant("u-admin", Role::Administrator, None, Some("u-admin")), 5000, "grant_exists");
+    let revoke_last =
+        Event::RoleRevoked { account: id("u-admin"), role: Role::Administrator, body: None, by: id("u-admin") };
+    refused(&mut s, revoke_last, 5000, "last_administrator");
+    assert!(s.holds(&id("u-admin"), Role::Administrator, None));
+}
+
+#[test]
+fn only_an_official_of_the_body_opens_data_on_a_published_basis() {
+    let mut s = fold(&[
+        body("gov", None),
+        body("akimat", None),
+        grant("u-admin", Role::Administrator, None, None),
+        grant("u-off", Role::Official, Some("akimat"), Some("u-admin")),
+    ]);
+    refused(&mut s, opening("u-off", "akimat", "appeal"), 5000, "no_access_bases");
+    let at = 5000;
+    s.apply(LogIndex(s.size()), &Entry::new(Timestamp(at), bases())).expect("bases");
+    refused(&mut s, opening("u-off", "gov", "appeal"), at, "not_official_of_body");
+    refused(&mut s, opening("u-admin", "akimat", "appeal"), at, "not_official_of_body");
+    refused(&mut s, opening("u-off", "akimat", "gossip"), at, "unknown_basis");
+    let mut blank = opening("u-off", "akimat", "appeal");
+    if let Event::PersonalDataOpened { purpose, .. } = &mut blank {
+        *purpose = "  ".into();
+    }
+    refused(&mut s, blank, at, "empty_field");
+
+    let first = LogIndex(s.size());
+    s.apply(first, &Entry::new(Timestamp(at), opening("u-off", "akimat", "appeal"))).expect("opening");
+    let restricted = LogIndex(s.size());
+    s.apply(restricted, &Entry::new(Timestamp(at), opening("u-off", "akimat", "crime"))).expect("opening");
+    assert_eq!(s.opening(first).map(|o| o.disclosed_from), Some(Timestamp(at)));
+    // A restricted basis delays what the subject is shown by its days, never the event.
+    assert_eq!(s.opening(restricted).map(|o| o.disclosed_from), Some(Timestamp(at + 90 * 86_400_000)));
+    assert_eq!(s.public_state().data_openings, 2);
+}
+
+#[test]
+fn one_identifier_one_verified_person() {
+    let p = pseudonym(1);
+    let verified =
+        Event::PersonVerified { person: p.clone(), locality: id("astana"), method: VerificationMethod::Oidc, by: None };
+    let mut s = fold(&[grant("u-admin", Role::Administrator, None, None), verified.clone()]);
+    refused(&mut s, verified.clone(), 5000, "person_already_verified");
+    let manual_without_admin =
+        Event::PersonVerified { person: pseudonym(2), locality: id("astana"), method: VerificationMethod::Manual, by: None };
+    refused(&mut s, manual_without_admin, 5000, "administrator_required");
+    let manual_by_nobody = Event::PersonVerified {
+        person: pseudonym(2),
+        locality: id("astana"),
+        method: VerificationMethod::Manual,
+        by: Some(id("u-x")),
+    };
+    refused(&mut s, manual_by_nobody, 5000, "not_administrator");
+    refused(&mut s, Event::PersonErased { person: pseudonym(3) }, 5000, "person_not_verified");
+    let erased = LogIndex(s.size());
+    s.apply(erased, &Entry::new(Timestamp(5000), Event::PersonErased { person: p.clone() })).expect("erase");
+    assert!(s.verified_person(&p).is_none());
+    // After erasure the person may verify again, as a new record.
+    s.apply(LogIndex(s.size()), &Entry::new(Timestamp(5000), verified)).expect("verify again");
+    assert_eq!(s.verified_people(), 1);
+}
+
+#[test]
+fn key_versions_only_go_up() {
+    let rotate = |version| Event::KeyRotated { key: KeyKind::Pseudonym, version, by: id("u-admin") };
+    let mut s = fold(&[grant("u-admin", Role::Administrator, None, None)]);
+    assert_eq!(s.key_version(KeyKind::Pseudonym), 1);
+    refused(&mut s, rotate(1), 5000, "key_version_not_newer");
+    refused(&mut s, rotate(0), 5000, "key_version_zero");
+    s.apply(LogIndex(s.size()), &Entry::new(Timestamp(5000), rotate(2))).expect("rotate");
+    assert_eq!(s.key_version(KeyKind::Pseudonym), 2);
+    assert_eq!(s.key_version(KeyKind::VaultMaster), 1);
+}
+
+#[test]
+fn people_types_parse_strictly() {
+    assert!("ps1-".parse::<Pseudonym>().is_err());
+    assert!(format!("ps01-{}", "a".repeat(64)).parse::<Pseudonym>().is_err());
+    assert!(format!("ps1-{}", "A".repeat(64)).parse::<Pseudonym>().is_err());
+    let p: Pseudonym = format!("ps12-{}", "0f".repeat(32)).parse().expect("valid");
+    assert_eq!(p.version(), 12);
+    assert_eq!("nowhere".parse::<Locality>().map_err(|e| e.code()), Err("unknown_region"));
+    assert_eq!("akmola/Kokshetau".parse::<Locality>().map_err(|e| e.code()), Err("invalid_id"));
+    let town: Locality = id("akmola/kokshetau");
+    assert!(town.is_within(&id("akmola")));
+    assert!(!id::<Locality>("akmola").is_within(&town));
+    assert_eq!(Region::ALL.len(), 20);
+    for r in Region::ALL {
+        assert_eq!(r.code().parse::<Region>(), Ok(r));
+    }
+}
+
 #[test]
 fn body_rules() {
     let mut s = fold(&[body("gov", None), body("mon", Some("gov"))]);
@@ -217,6 +342,47 @@ fn event() -> impl Strategy<Value = Event> {
         4 => (body_id.clone(), text(), kind, prop::option::of(body_id))
             .prop_map(|(body, name, kind, parent)| Event::BodyRegistered { body, name, kind, parent }),
         2 => (notice_id, text(), text()).prop_map(|(notice, title, text)| Event::NoticePublished { notice, title, text }),
+        6 => people_event(),
+    ]
+}
+
+const ACCOUNTS: [&str; 3] = ["u-a", "u-b", "u-c"];
+const BASES: [&str; 2] = ["law", "crime"];
+
+fn pseudonym(n: u8) -> Pseudonym {
+    Pseudonym::from_digest(1, &[n; 32]).expect("valid version")
+}
+
+fn people_event() -> impl Strategy<Value = Event> {
+    let account = prop::sample::select(ACCOUNTS.to_vec()).prop_map(id::<AccountId>);
+    let person = (0u8..4).prop_map(pseudonym);
+    let role = prop::sample::select(Role::ALL.to_vec());
+    let body_id = prop::option::of(prop::sample::select(BODIES.to_vec()).prop_map(id::<BodyId>));
+    let method = prop::sample::select(vec![VerificationMethod::Oidc, VerificationMethod::Registry, VerificationMethod::Manual]);
+    let locality = prop::sample::select(vec!["astana", "akmola/kokshetau", "almaty-city"]).prop_map(id::<Locality>);
+    let basis = prop::sample::select(BASES.to_vec()).prop_map(id::<BasisCode>);
+    prop_oneof![
+        (person.clone(), locality, method, prop::option::of(account.clone()))
+            .prop_map(|(person, locality, method, by)| Event::PersonVerified { person, locality, method, by }),
+        person.prop_map(|person| Event::PersonErased { person }),
+        (account.clone(), role.clone(), body_id.clone(), prop::option::of(account.clone()))
+            .prop_map(|(account, role, body, by)| Event::RoleGranted { account, role, body, by }),
+        (account.clone(), role, body_id, account.clone())
+            .prop_map(|(account, role, body, by)| Event::RoleRevoked { account, role, body, by }),
+        (0u16..3).prop_map(|delay| Event::AccessBasesPublished {
+            bases: BASES.iter().map(|b| AccessBasis { code: id(b), name: lt(b), disclosure_delay_days: delay * 30 }).collect()
+        }),
+        (any::<u8>(), prop::sample::select(BODIES.to_vec()).prop_map(id::<BodyId>), account.clone(), basis)
+            .prop_map(|(n, body, official, basis)| Event::PersonalDataOpened {
+                subject: Commitment::from_digest(&[n; 32]),
+                body,
+                official,
+                basis,
+                purpose: "check an appeal".into(),
+                case: "A-1".into(),
+            }),
+        (account.clone(), 0u16..4).prop_map(|(by, version)| Event::KeyRotated { key: KeyKind::Pseudonym, version, by }),
+        account.prop_map(|by| Event::RegistryImported { records: 10, digest: Commitment::from_digest(&[1; 32]), by }),
     ]
 }
 

@@ -206,6 +206,20 @@ slug_id!(
     NoticeId
 );
 
+slug_id!(
+    /// Public, opaque identifier of an account, e.g. `u-7f3a9c0e51d24b68`. Staff act under it
+    /// in the public record; it is random, never derived from who the person is.
+    AccountId
+);
+slug_id!(
+    /// Code of a legal basis for opening personal data, e.g. `apc-article-64`.
+    BasisCode
+);
+slug_id!(
+    /// A district or town within a region, e.g. `kokshetau`.
+    DistrictId
+);
+
 /// What kind of state body (or organisation) a body is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
