@@ -1,11 +1,12 @@
-//! End-to-end test helpers: build and start the real `dauys` binary, speak HTTP to it, and
-//! drive Debian's headless Chromium against it.
+//! End-to-end test helpers: build and start the real `dauys` binary, speak HTTP to it,
+//! drive Debian's headless Chromium against it, and run a real OpenID Connect provider that
+//! stands in for eGov ID.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The workspace's root directory.
@@ -237,6 +238,202 @@ impl Drop for Server {
 
 fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).build()
+}
+
+/// The client registered at [`OidcProvider`]: a confidential client (client_secret_basic or
+/// client_secret_post), authorization code flow, PKCE with S256 required.
+pub const OIDC_CLIENT_ID: &str = "dauys-test";
+/// The secret of [`OIDC_CLIENT_ID`].
+pub const OIDC_CLIENT_SECRET: &str = "dauys-test-secret";
+
+/// One of the provider's default test people (`DEFAULT_ACCOUNTS` in
+/// `tests/oidc-provider/server.mjs`): every IIN is valid and agrees with the birthdate.
+#[derive(Debug, Clone, Copy)]
+pub struct OidcPerson {
+    pub login: &'static str,
+    pub password: &'static str,
+    pub sub: &'static str,
+    pub iin: &'static str,
+    pub given_name: &'static str,
+    pub family_name: &'static str,
+    pub birthdate: &'static str,
+    pub locality: &'static str,
+}
+
+/// The provider's default test people, as `server.mjs` defines them.
+pub const OIDC_PEOPLE: [OidcPerson; 3] = [
+    OidcPerson {
+        login: "aigerim",
+        password: "aigerim-pass",
+        sub: "egov-test-aigerim",
+        iin: "900315401233",
+        given_name: "Айгерім",
+        family_name: "Сейітова",
+        birthdate: "1990-03-15",
+        locality: "almaty-city",
+    },
+    OidcPerson {
+        login: "nurlan",
+        password: "nurlan-pass",
+        sub: "egov-test-nurlan",
+        iin: "851102304561",
+        given_name: "Нұрлан",
+        family_name: "Жақсыбеков",
+        birthdate: "1985-11-02",
+        locality: "akmola/kokshetau",
+    },
+    OidcPerson {
+        login: "dana",
+        password: "dana-pass",
+        sub: "egov-test-dana",
+        iin: "040721607896",
+        given_name: "Дана",
+        family_name: "Омарова",
+        birthdate: "2004-07-21",
+        locality: "astana",
+    },
+];
+
+/// A real OpenID Connect provider on a free port of 127.0.0.1 (panva's `oidc-provider`, run
+/// by `scripts/oidc-provider` from `tests/oidc-provider/`), stopped when dropped. It knows one
+/// client ([`OIDC_CLIENT_ID`]) and, unless given others, the people in [`OIDC_PEOPLE`]; its
+/// login page has the fields `login` and `password` and the button `#submit`, and consent is
+/// granted without asking. Scopes `openid profile`; the ID token and userinfo carry `sub`,
+/// `iin`, `given_name`, `family_name`, `birthdate` and `locality`.
+pub struct OidcProvider {
+    child: Child,
+    issuer: String,
+    log: Arc<Mutex<String>>,
+    _accounts: Option<tempfile::TempDir>,
+}
+
+impl OidcProvider {
+    /// Starts a provider whose client may redirect to `redirect_uris` only.
+    pub fn start(redirect_uris: &[&str]) -> OidcProvider {
+        OidcProvider::spawn(redirect_uris, None)
+    }
+
+    /// Starts a provider that knows only `accounts` (a JSON array of
+    /// `{ "login", "password", "claims": { "sub"?, "iin", "given_name", ... } }`; `sub`
+    /// defaults to `egov-test-<login>`), e.g. a minor or a person with an invalid IIN.
+    pub fn start_with_accounts(redirect_uris: &[&str], accounts: &serde_json::Value) -> OidcProvider {
+        let dir = tempfile::tempdir().expect("a temporary directory for the accounts");
+        std::fs::write(dir.path().join("accounts.json"), accounts.to_string()).expect("write accounts.json");
+        OidcProvider::spawn(redirect_uris, Some(dir))
+    }
+
+    fn spawn(redirect_uris: &[&str], accounts: Option<tempfile::TempDir>) -> OidcProvider {
+        let script = workspace_root().join("scripts").join("oidc-provider");
+        // Install the npm packages once per test process, so that the process started below
+        // is node itself (the script execs it): killing it leaves nothing behind.
+        static INSTALLED: OnceLock<()> = OnceLock::new();
+        INSTALLED.get_or_init(|| {
+            let status = Command::new(&script)
+                .arg("--install")
+                .stdin(Stdio::null())
+                .status()
+                .unwrap_or_else(|e| panic!("running {} --install: {e}", script.display()));
+            assert!(status.success(), "{} --install failed ({status}): run `scripts/setup`", script.display());
+        });
+
+        let mut cmd = Command::new(&script);
+        cmd.env("OIDC_PORT", "0")
+            .env("OIDC_REDIRECT_URIS", redirect_uris.join(","))
+            // If this test process dies without dropping us, the pipe closes and node exits.
+            .env("OIDC_EXIT_ON_STDIN_EOF", "1")
+            .env_remove("OIDC_ACCOUNTS");
+        if let Some(dir) = &accounts {
+            cmd.env("OIDC_ACCOUNTS", dir.path().join("accounts.json"));
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", script.display()));
+
+        // Both pipes are drained to the end on threads, so node never blocks on a full pipe;
+        // the first `listening <issuer>` line on stdout says it is ready.
+        let log = Arc::new(Mutex::new(String::new()));
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        let out_log = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                match line.strip_prefix("listening ") {
+                    Some(issuer) => {
+                        let _ = ready_tx.send(issuer.to_string());
+                    }
+                    None => push_line(&out_log, &line),
+                }
+            }
+        });
+        let err_log = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                push_line(&err_log, &line);
+            }
+        });
+
+        let mut provider = OidcProvider { child, issuer: String::new(), log, _accounts: accounts };
+        let limit = Duration::from_secs(30);
+        let deadline = Instant::now() + limit;
+        provider.issuer = loop {
+            match ready_rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(issuer) => break issuer,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = provider.child.wait().expect("waiting for the OIDC provider");
+                    panic!("the OIDC provider exited with {status} before it was ready:\n{}", provider.log());
+                }
+            }
+            if let Ok(Some(status)) = provider.child.try_wait() {
+                panic!("the OIDC provider exited with {status} before it was ready:\n{}", provider.log());
+            }
+            assert!(Instant::now() < deadline, "the OIDC provider was not ready within {limit:?}:\n{}", provider.log());
+        };
+        provider
+    }
+
+    /// The issuer, `http://127.0.0.1:<port>`; discovery is at
+    /// `<issuer>/.well-known/openid-configuration`.
+    pub fn issuer(&self) -> String {
+        self.issuer.clone()
+    }
+
+    /// The process id of the provider (node).
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What the provider has printed so far.
+    pub fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+}
+
+fn push_line(log: &Mutex<String>, line: &str) {
+    if let Ok(mut log) = log.lock() {
+        log.push_str(line);
+        log.push('\n');
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        // Closing stdin asks node to stop (OIDC_EXIT_ON_STDIN_EOF); SIGKILL if it does not.
+        drop(self.child.stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Debian's Chromium, run headless with a throw-away profile.

@@ -1,7 +1,7 @@
 //! Events: the facts appended to the log.
 
-use crate::text::TextUse;
 use crate::people::{self, AccessBasis, Commitment, KeyKind, Locality, Pseudonym, Role, VerificationMethod};
+use crate::text::TextUse;
 use crate::{AccountId, BasisCode, BodyId, BodyKind, EventError, LocalizedText, NoticeId, Timestamp};
 use serde::{Deserialize, Serialize};
 use time::{Date, Weekday};
@@ -138,12 +138,7 @@ pub(crate) const LAYOUTS: &[Layout] = &[
         optional: &[],
         texts: &["text", "title"],
     },
-    Layout {
-        kind: "person.verified",
-        required: &["locality", "method", "person"],
-        optional: &["by"],
-        texts: &[],
-    },
+    Layout { kind: "person.verified", required: &["locality", "method", "person"], optional: &["by"], texts: &[] },
     Layout { kind: "person.erased", required: &["person"], optional: &[], texts: &[] },
     Layout { kind: "role.granted", required: &["account", "role"], optional: &["body", "by"], texts: &[] },
     Layout { kind: "role.revoked", required: &["account", "by", "role"], optional: &["body"], texts: &[] },

@@ -55,12 +55,12 @@ pub use calendar::{Calendar, WorkingDays};
 pub use entry::{Entry, ENTRY_VERSION, MAX_ENTRY_BYTES};
 pub use error::{DecodeError, EventError, RuleError};
 pub use event::{format_date, parse_date, Event};
-pub use stamp::{LogIndex, Timestamp};
-pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};
 pub use people::{
     AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,
     Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS,
 };
+pub use stamp::{LogIndex, Timestamp};
+pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};
 pub use text::{AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId};
 
 #[cfg(test)]

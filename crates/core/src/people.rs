@@ -175,9 +175,12 @@ impl Region {
             Region::Aktobe => ("aktobe", "Ақтөбе облысы", "Актюбинская область", "Aktobe Region"),
             Region::AlmatyRegion => ("almaty-region", "Алматы облысы", "Алматинская область", "Almaty Region"),
             Region::Atyrau => ("atyrau", "Атырау облысы", "Атырауская область", "Atyrau Region"),
-            Region::EastKazakhstan => {
-                ("east-kazakhstan", "Шығыс Қазақстан облысы", "Восточно-Казахстанская область", "East Kazakhstan Region")
-            }
+            Region::EastKazakhstan => (
+                "east-kazakhstan",
+                "Шығыс Қазақстан облысы",
+                "Восточно-Казахстанская область",
+                "East Kazakhstan Region",
+            ),
             Region::Jambyl => ("jambyl", "Жамбыл облысы", "Жамбылская область", "Jambyl Region"),
             Region::Jetisu => ("jetisu", "Жетісу облысы", "Область Жетісу", "Jetisu Region"),
             Region::Karaganda => ("karaganda", "Қарағанды облысы", "Карагандинская область", "Karaganda Region"),
@@ -193,12 +196,9 @@ impl Region {
             Region::Pavlodar => ("pavlodar", "Павлодар облысы", "Павлодарская область", "Pavlodar Region"),
             Region::Turkistan => ("turkistan", "Түркістан облысы", "Туркестанская область", "Turkistan Region"),
             Region::Ulytau => ("ulytau", "Ұлытау облысы", "Область Улытау", "Ulytau Region"),
-            Region::WestKazakhstan => (
-                "west-kazakhstan",
-                "Батыс Қазақстан облысы",
-                "Западно-Казахстанская область",
-                "West Kazakhstan Region",
-            ),
+            Region::WestKazakhstan => {
+                ("west-kazakhstan", "Батыс Қазақстан облысы", "Западно-Казахстанская область", "West Kazakhstan Region")
+            }
             Region::Astana => ("astana", "Астана қаласы", "город Астана", "Astana"),
             Region::AlmatyCity => ("almaty-city", "Алматы қаласы", "город Алматы", "Almaty"),
             Region::Shymkent => ("shymkent", "Шымкент қаласы", "город Шымкент", "Shymkent"),

@@ -220,7 +220,10 @@ impl State {
             Event::PersonalDataOpened { body, official, basis, .. } => {
                 self.check_body(Some(body))?;
                 if !self.holds(official, Role::Official, Some(body)) && !self.holds(official, Role::Head, Some(body)) {
-                    return Err(RuleError::NotOfficialOfBody { official: official.to_string(), body: body.to_string() });
+                    return Err(RuleError::NotOfficialOfBody {
+                        official: official.to_string(),
+                        body: body.to_string(),
+                    });
                 }
                 let bases = self.access_bases.as_ref().ok_or(RuleError::NoAccessBases)?;
                 if !bases.bases.iter().any(|b| &b.code == basis) {
@@ -341,8 +344,10 @@ impl State {
                 format!("{PERSON_PREFIX}{person}")
             }
             Event::RoleGranted { account, role, body, by } => {
-                let staff =
-                    self.staff.entry(account.clone()).or_insert_with(|| Staff { account: account.clone(), grants: vec![] });
+                let staff = self
+                    .staff
+                    .entry(account.clone())
+                    .or_insert_with(|| Staff { account: account.clone(), grants: vec![] });
                 staff.grants.push(Grant { role: *role, body: body.clone(), by: by.clone(), granted_at: at, index });
                 format!("{STAFF_PREFIX}{account}")
             }

@@ -124,8 +124,12 @@ fn one_identifier_one_verified_person() {
         Event::PersonVerified { person: p.clone(), locality: id("astana"), method: VerificationMethod::Oidc, by: None };
     let mut s = fold(&[grant("u-admin", Role::Administrator, None, None), verified.clone()]);
     refused(&mut s, verified.clone(), 5000, "person_already_verified");
-    let manual_without_admin =
-        Event::PersonVerified { person: pseudonym(2), locality: id("astana"), method: VerificationMethod::Manual, by: None };
+    let manual_without_admin = Event::PersonVerified {
+        person: pseudonym(2),
+        locality: id("astana"),
+        method: VerificationMethod::Manual,
+        by: None,
+    };
     refused(&mut s, manual_without_admin, 5000, "administrator_required");
     let manual_by_nobody = Event::PersonVerified {
         person: pseudonym(2),
@@ -358,7 +362,8 @@ fn people_event() -> impl Strategy<Value = Event> {
     let person = (0u8..4).prop_map(pseudonym);
     let role = prop::sample::select(Role::ALL.to_vec());
     let body_id = prop::option::of(prop::sample::select(BODIES.to_vec()).prop_map(id::<BodyId>));
-    let method = prop::sample::select(vec![VerificationMethod::Oidc, VerificationMethod::Registry, VerificationMethod::Manual]);
+    let method =
+        prop::sample::select(vec![VerificationMethod::Oidc, VerificationMethod::Registry, VerificationMethod::Manual]);
     let locality = prop::sample::select(vec!["astana", "akmola/kokshetau", "almaty-city"]).prop_map(id::<Locality>);
     let basis = prop::sample::select(BASES.to_vec()).prop_map(id::<BasisCode>);
     prop_oneof![
@@ -367,20 +372,28 @@ fn people_event() -> impl Strategy<Value = Event> {
         person.prop_map(|person| Event::PersonErased { person }),
         (account.clone(), role.clone(), body_id.clone(), prop::option::of(account.clone()))
             .prop_map(|(account, role, body, by)| Event::RoleGranted { account, role, body, by }),
-        (account.clone(), role, body_id, account.clone())
-            .prop_map(|(account, role, body, by)| Event::RoleRevoked { account, role, body, by }),
-        (0u16..3).prop_map(|delay| Event::AccessBasesPublished {
-            bases: BASES.iter().map(|b| AccessBasis { code: id(b), name: lt(b), disclosure_delay_days: delay * 30 }).collect()
+        (account.clone(), role, body_id, account.clone()).prop_map(|(account, role, body, by)| Event::RoleRevoked {
+            account,
+            role,
+            body,
+            by
         }),
-        (any::<u8>(), prop::sample::select(BODIES.to_vec()).prop_map(id::<BodyId>), account.clone(), basis)
-            .prop_map(|(n, body, official, basis)| Event::PersonalDataOpened {
+        (0u16..3).prop_map(|delay| Event::AccessBasesPublished {
+            bases: BASES
+                .iter()
+                .map(|b| AccessBasis { code: id(b), name: lt(b), disclosure_delay_days: delay * 30 })
+                .collect()
+        }),
+        (any::<u8>(), prop::sample::select(BODIES.to_vec()).prop_map(id::<BodyId>), account.clone(), basis).prop_map(
+            |(n, body, official, basis)| Event::PersonalDataOpened {
                 subject: Commitment::from_digest(&[n; 32]),
                 body,
                 official,
                 basis,
                 purpose: "check an appeal".into(),
                 case: "A-1".into(),
-            }),
+            }
+        ),
         (account.clone(), 0u16..4).prop_map(|(by, version)| Event::KeyRotated { key: KeyKind::Pseudonym, version, by }),
         account.prop_map(|by| Event::RegistryImported { records: 10, digest: Commitment::from_digest(&[1; 32]), by }),
     ]

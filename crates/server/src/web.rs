@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use dauys_core::{Entry, Event, Lang, Timestamp};
+use dauys_core::{Entry, Event, Lang, Role, Timestamp, VerificationMethod};
 use dauys_ledger::{node_hash, Checkpoint, Hash, NoteVerifier};
 use fluent_templates::fluent_bundle::FluentValue;
 use maud::{html, Markup, DOCTYPE};
@@ -296,6 +296,77 @@ fn summary(lang: Lang, entry: &Entry) -> String {
             format!("{} ({})", name.get(lang), body_kind_label(lang, *kind).to_lowercase())
         }
         Event::NoticePublished { title, .. } => title.get(lang).to_string(),
+        Event::PersonVerified { person, locality, method, .. } => {
+            let method = match method {
+                VerificationMethod::Oidc => "method-oidc",
+                VerificationMethod::Registry => "method-registry",
+                VerificationMethod::Manual => "method-manual",
+            };
+            t_args(
+                lang,
+                "summary-person-verified",
+                &[
+                    ("person", FluentValue::from(short_text(person.as_str()))),
+                    ("region", FluentValue::from(locality.region.name().get(lang).to_string())),
+                    ("method", FluentValue::from(t(lang, method))),
+                ],
+            )
+        }
+        Event::PersonErased { person } => {
+            t_args(lang, "summary-person-erased", &[("person", FluentValue::from(short_text(person.as_str())))])
+        }
+        Event::RoleGranted { account, role, body, .. } | Event::RoleRevoked { account, role, body, .. } => {
+            let mut args = vec![
+                ("role", FluentValue::from(role_label(lang, *role))),
+                ("account", FluentValue::from(account.to_string())),
+            ];
+            match body {
+                Some(body) => {
+                    args.push(("body", FluentValue::from(body.to_string())));
+                    t_args(lang, "summary-role-in-body", &args)
+                }
+                None => t_args(lang, "summary-role", &args),
+            }
+        }
+        Event::AccessBasesPublished { bases } => {
+            t_args(lang, "summary-access-bases", &[("count", FluentValue::from(bases.len()))])
+        }
+        Event::PersonalDataOpened { body, official, basis, purpose, .. } => t_args(
+            lang,
+            "summary-opening",
+            &[
+                ("body", FluentValue::from(body.to_string())),
+                ("official", FluentValue::from(official.to_string())),
+                ("purpose", FluentValue::from(purpose.clone())),
+                ("basis", FluentValue::from(basis.to_string())),
+            ],
+        ),
+        Event::RegistryImported { records, digest, .. } => t_args(
+            lang,
+            "summary-registry",
+            &[("records", FluentValue::from(*records)), ("digest", FluentValue::from(short_text(digest.as_str())))],
+        ),
+        Event::KeyRotated { key, version, .. } => t_args(
+            lang,
+            "summary-key-rotated",
+            &[
+                ("key", FluentValue::from(t(lang, &format!("key-{}", key.as_str())))),
+                ("version", FluentValue::from(*version)),
+            ],
+        ),
+    }
+}
+
+/// The translated name of a role.
+pub(crate) fn role_label(lang: Lang, role: Role) -> String {
+    t(lang, &format!("role-{}", role.as_str()))
+}
+
+/// The first characters of a long identifier, for tables.
+fn short_text(s: &str) -> String {
+    match s.char_indices().nth(16) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
     }
 }
 
@@ -707,6 +778,37 @@ fn event_fields(p: &Page, event: &Event) -> Markup {
             dt { (p.t("field-title")) } dd { (lt(title)) }
             dt { (p.t("field-text")) } dd { (lt(text)) }
         },
+        // People events hold identifiers and one-line texts: shown member by member.
+        other => generic_fields(p, other),
+    }
+}
+
+fn generic_fields(p: &Page, event: &Event) -> Markup {
+    let value = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
+    let members: Vec<(String, String)> = value
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| k.as_str() != "type")
+                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                .collect()
+        })
+        .unwrap_or_default();
+    html! {
+        @for (name, shown) in &members {
+            dt { (field_label(p, name)) } dd { code { (shown) } }
+        }
+    }
+}
+
+/// The translated label of an event member, or its name when it has none.
+fn field_label(p: &Page, name: &str) -> String {
+    let id = format!("field-{}", name.replace('_', "-"));
+    let label = p.t(&id);
+    if label == id {
+        name.to_string()
+    } else {
+        label
     }
 }
 
