@@ -18,6 +18,21 @@ pub use dauys_core::Pseudonym;
 
 /// Domain-separation prefix of every pseudonym derivation (see `SPEC.md`).
 const DERIVATION_DOMAIN: &[u8] = b"dauys/pseudonym/v1";
+const LOOKUP_DOMAIN: &[u8] = b"dauys/lookup/v1";
+const OPENING_DOMAIN: &[u8] = b"dauys/data-opening/v1";
+
+/// The public commitment to the subject of an opening of personal data:
+/// `SHA-256("dauys/data-opening/v1" || 0x00 || P || 0x00 || nonce)`, where `P` is the subject's
+/// pseudonym in the [`PseudonymContext::DataAccess`] context (its text form) and `nonce` 32
+/// random bytes kept, sealed, for the subject. See `dauys-core`'s SPEC §3.1.
+pub fn opening_commitment(data_access_pseudonym: &Pseudonym, nonce: &[u8; 32]) -> [u8; 32] {
+    use sha2::Digest;
+    let mut hash = Sha256::new();
+    for part in [OPENING_DOMAIN, &[0], data_access_pseudonym.as_str().as_bytes(), &[0], nonce] {
+        hash.update(part);
+    }
+    hash.finalize().into()
+}
 
 /// What a pseudonym is for. Each context gives an unrelated pseudonym for the same person.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -85,6 +100,15 @@ impl PseudonymKey {
         );
         // Version 0 is refused at construction, the only case `from_digest` rejects.
         Pseudonym::from_digest(self.version, &digest).expect("pseudonym key versions start at 1")
+    }
+}
+
+impl PseudonymKey {
+    /// A keyed hash for finding a record by a secret value (an e-mail address, an IIN in an
+    /// imported registry) without storing the value: `HMAC(key, "dauys/lookup/v1" || 0x00 ||
+    /// label || 0x00 || value)`. Not a pseudonym: never published.
+    pub fn lookup(&self, label: &str, value: &str) -> [u8; 32] {
+        hmac_sha256(&self.secret[..], &[LOOKUP_DOMAIN, &[0], label.as_bytes(), &[0], value.as_bytes()])
     }
 }
 
@@ -172,6 +196,11 @@ impl PseudonymKeyRing {
         self.current().derive(iin, context)
     }
 
+    /// [`PseudonymKey::lookup`] under the current key.
+    pub fn lookup(&self, label: &str, value: &str) -> [u8; 32] {
+        self.current().lookup(label, value)
+    }
+
     /// The pseudonym under every key version, newest first: to find a person's records made
     /// before a rotation.
     pub fn derive_all(&self, iin: &Iin, context: &PseudonymContext) -> Vec<Pseudonym> {
@@ -193,6 +222,21 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Expected values computed independently with Python's `hashlib` and `hmac`.
+    #[test]
+    fn lookup_and_commitment_known_answers() {
+        let key = PseudonymKey::from_bytes(1, core::array::from_fn(|i| i as u8)).unwrap();
+        assert_eq!(
+            hex::encode(key.lookup("email", "aigerim@example.kz")),
+            "f3dae3d6d57cc3b7135c151a313f61a8f6120ad6655426f20c220ea3717b4fce"
+        );
+        let p: Pseudonym = format!("ps1-{}", "ab".repeat(32)).parse().unwrap();
+        assert_eq!(
+            hex::encode(opening_commitment(&p, &[7; 32])),
+            "60aa9e1035b8e96aacc7515ed2b55525a62de708f24f90a2a03fc7e7862acc97"
+        );
+    }
 
     fn unhex(s: &str) -> Vec<u8> {
         hex::decode(s).unwrap()
