@@ -25,13 +25,27 @@
 //! Exactly one [`Writer`] may exist per log, or the log could fork: the SQLite writer holds
 //! an exclusive lock on a file beside the database, the PostgreSQL writer holds a session
 //! advisory lock. Readers never block the writer (SQLite in WAL mode; PostgreSQL MVCC).
+//!
+//! Beside the log, the [`people`] store ([`open_people`]) keeps the private side of
+//! identity: accounts, sessions, each person's record of who opened their data, the mail
+//! outbox and the imported registry. **It is not part of the log** (nothing in it is ever
+//! published or replayed), **it never sees plaintext personal data** (identifiers arrive as
+//! keyed hashes, everything else sealed by the caller) and **it does no cryptography**:
+//! erasing an account forgets its wrapped data key, which leaves the person's sealed records
+//! unreadable. With SQLite it is a file of its own beside the log, written by many request
+//! handlers and untouched by the log's writer lock; with PostgreSQL, the `people_*` tables of
+//! the log's database.
 
+pub mod people;
 mod pool;
 mod postgres_store;
 mod sqlite_store;
 
 use std::sync::Arc;
 
+pub use people::{
+    open_people, people_sqlite_path, AccountRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow,
+};
 pub use postgres_store::open_postgres;
 pub use sqlite_store::open_sqlite;
 
@@ -56,6 +70,14 @@ pub enum StoreError {
     OutOfOrder { expected: u64, got: u64 },
     #[error("the stored log is inconsistent: {0}")]
     Corrupt(String),
+    /// A unique value is already held by another row: `"email"`, `"account id"`, `"person"`,
+    /// `"session"`, `"opening"` or `"registry row"`.
+    #[error("another record already has this {what}; choose another or update the existing one")]
+    Conflict { what: &'static str },
+    /// The row to change, or the account a row refers to, does not exist: `"account"`,
+    /// `"mail"` or `"registry row"`.
+    #[error("no such {what}; check the id (it may never have existed)")]
+    NotFound { what: &'static str },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

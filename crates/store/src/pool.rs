@@ -14,8 +14,9 @@ impl<C: Send> Pool<C> {
         Pool { idle: Mutex::new(Vec::new()), connect: Box::new(connect), max_idle }
     }
 
-    /// Runs `f` with a pooled connection. A connection whose use failed is dropped rather
-    /// than returned, so a broken socket never poisons later requests.
+    /// Runs `f` with a pooled connection. A connection whose use failed in the driver is
+    /// dropped rather than returned, so a broken socket never poisons later requests; one that
+    /// only reported a conflict or a missing row (its transaction rolled back) is kept.
     pub fn with<T>(&self, f: impl FnOnce(&mut C) -> crate::Result<T>) -> crate::Result<T> {
         let pooled = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut conn = match pooled {
@@ -23,7 +24,7 @@ impl<C: Send> Pool<C> {
             None => (self.connect)()?,
         };
         let result = f(&mut conn);
-        if result.is_ok() {
+        if matches!(result, Ok(_) | Err(crate::StoreError::Conflict { .. } | crate::StoreError::NotFound { .. })) {
             let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
             if idle.len() < self.max_idle {
                 idle.push(conn);

@@ -7,10 +7,20 @@ use postgres::{Client, NoTls};
 use crate::pool::Pool;
 use crate::{to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError, StoredCheckpoint, Writer};
 
-const MIGRATIONS: &[Migration] = &[Migration { version: 1, sql: include_str!("../migrations/postgres/0001_log.sql") }];
+/// The log's tables and the people store's (`people_*`) share one database and one
+/// migration sequence; whichever of [`open_postgres`] and [`crate::open_people`] runs first
+/// applies them.
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, sql: include_str!("../migrations/postgres/0001_log.sql") },
+    Migration { version: 2, sql: include_str!("../migrations/postgres/0002_people.sql") },
+];
 
 /// Advisory lock key of the single writer ("dauys" in ASCII).
 const WRITER_LOCK_KEY: i64 = 0x0064_6175_7973;
+
+/// Transaction advisory lock key that serialises migrations ("dauysm" in ASCII), so the log
+/// and the people store (or two servers) opening one database at once never race.
+const MIGRATION_LOCK_KEY: i64 = 0x6461_7579_736d;
 
 pub struct PgWriter {
     client: Client,
@@ -31,18 +41,21 @@ pub fn open_postgres(url: &str) -> Result<(PgWriter, PgReader)> {
     Ok((PgWriter { client, size: 0 }, PgReader::connect(url)?))
 }
 
-fn migrate(client: &mut Client) -> Result<()> {
-    client.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")?;
+/// Applies the embedded migrations not yet recorded in `schema_migrations`, all in one
+/// transaction under [`MIGRATION_LOCK_KEY`].
+pub(crate) fn migrate(client: &mut Client) -> Result<()> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK_KEY])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")?;
     for m in MIGRATIONS {
-        let mut tx = client.transaction()?;
         let done = tx.query_opt("SELECT version FROM schema_migrations WHERE version = $1", &[&m.version])?;
         if done.is_none() {
             tracing::info!(version = m.version, "applying PostgreSQL migration");
             tx.batch_execute(m.sql)?;
             tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&m.version])?;
         }
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }
 

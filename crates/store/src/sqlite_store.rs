@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::pool::Pool;
 use crate::{to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError, StoredCheckpoint, Writer};
@@ -82,17 +82,20 @@ pub fn open_sqlite(path: &Path) -> Result<(SqliteWriter, SqliteReader)> {
     // Copying the WAL back into the database is the checkpointer's job (below), so commits
     // don't pay for it; the writer checkpoints itself only if the WAL grows past ~400 MiB.
     conn.pragma_update(None, "wal_autocheckpoint", 100_000)?;
-    migrate(&mut conn)?;
+    migrate(&mut conn, MIGRATIONS)?;
     let checkpointer = WalCheckpointer::start(path)?;
     let writer = SqliteWriter { conn, size: 0, _lock: lock, _checkpointer: checkpointer };
     let reader = SqliteReader::open(path)?;
     Ok((writer, reader))
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+/// Applies the given embedded migrations not yet recorded in the file's `schema_migrations`.
+/// Each runs in an IMMEDIATE transaction, so two processes opening one file at once wait for
+/// each other instead of both applying it.
+pub(crate) fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")?;
-    for m in MIGRATIONS {
-        let tx = conn.transaction()?;
+    for m in migrations {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let done: Option<i64> = tx
             .query_row("SELECT version FROM schema_migrations WHERE version = ?1", [m.version], |r| r.get(0))
             .optional()?;
