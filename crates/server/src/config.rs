@@ -9,6 +9,10 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 
+/// Environment variables that hold secrets themselves, not configuration fields.
+pub const SECRET_MASTER_KEY_VAR: &str = "VAULT_MASTER_KEY";
+pub const SECRET_PSEUDONYM_KEYS_VAR: &str = "PSEUDONYM_KEYS";
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -42,8 +46,36 @@ pub struct Config {
     /// Log output: "text" for people, "json" for log collectors.
     pub log_format: LogFormat,
     /// Public URL the server is reached at, used in the "how to verify" instructions.
-    /// Empty means `http://<listen>`.
+    /// Empty means `http://<listen>`. Session cookies are marked `Secure` when it is https.
     pub public_url: String,
+    /// File holding the vault's master key, which wraps every person's data key. Keep it
+    /// outside the database (and its backups). Empty means `<data_dir>/vault-master.key`,
+    /// created on first run. Env `DAUYS_VAULT_MASTER_KEY` may hold the key itself instead.
+    pub vault_master_key_file: PathBuf,
+    /// File holding the pseudonym key ring (one `v<N> <base64>` line per version). Empty
+    /// means `<data_dir>/pseudonym.keys`, created on first run. Env `DAUYS_PSEUDONYM_KEYS`
+    /// may hold the ring itself instead.
+    pub pseudonym_keys_file: PathBuf,
+    /// The e-mail address whose sign-up becomes the first administrator (only while no
+    /// administrator exists). Empty: none.
+    pub first_administrator_email: String,
+    /// How long a session lasts, in hours.
+    pub session_hours: u64,
+    /// Sign-in attempts allowed per client address per minute.
+    pub sign_in_per_minute: u32,
+    /// Sign-ups allowed per client address per hour.
+    pub sign_up_per_hour: u32,
+    /// Issuer URL of the OpenID Connect provider that verifies identities (the national eGov
+    /// ID, or any OIDC provider). Empty: that way of verifying is off.
+    pub oidc_issuer_url: String,
+    /// The client id this deployment is registered under at the provider.
+    pub oidc_client_id: String,
+    /// The client secret (better set by `DAUYS_OIDC_CLIENT_SECRET` than in a file).
+    pub oidc_client_secret: String,
+    /// The ID-token claim holding the 12-digit IIN.
+    pub oidc_iin_claim: String,
+    /// The ID-token claim holding the locality (`region` or `region/district`).
+    pub oidc_locality_claim: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -81,6 +113,17 @@ impl Default for Config {
             request_timeout_secs: 30,
             log_format: LogFormat::Text,
             public_url: String::new(),
+            vault_master_key_file: PathBuf::new(),
+            pseudonym_keys_file: PathBuf::new(),
+            first_administrator_email: String::new(),
+            session_hours: 12,
+            sign_in_per_minute: 10,
+            sign_up_per_hour: 20,
+            oidc_issuer_url: String::new(),
+            oidc_client_id: String::new(),
+            oidc_client_secret: String::new(),
+            oidc_iin_claim: "iin".to_string(),
+            oidc_locality_claim: "locality".to_string(),
         }
     }
 }
@@ -103,7 +146,10 @@ impl Config {
             }
             figment = figment.merge(Toml::file(path));
         }
-        let config: Config = figment.merge(Env::prefixed("DAUYS_")).extract().map_err(Box::new)?;
+        let config: Config = figment
+            .merge(Env::prefixed("DAUYS_").ignore(&[SECRET_MASTER_KEY_VAR, SECRET_PSEUDONYM_KEYS_VAR]))
+            .extract()
+            .map_err(Box::new)?;
         config.validate()?;
         Ok(config)
     }
@@ -122,6 +168,12 @@ impl Config {
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes must be at least 1024");
         }
+        if self.session_hours == 0 || self.session_hours > 24 * 30 {
+            return bad("session_hours must be between 1 and 720");
+        }
+        if self.sign_in_per_minute == 0 || self.sign_up_per_hour == 0 {
+            return bad("sign_in_per_minute and sign_up_per_hour must be at least 1");
+        }
         if !(-720..=840).contains(&self.utc_offset_minutes) {
             return bad("utc_offset_minutes must be between -720 and 840");
         }
@@ -134,6 +186,22 @@ impl Config {
             self.data_dir.join("dauys.sqlite3").display().to_string()
         } else {
             self.database_url.clone()
+        }
+    }
+
+    pub fn vault_master_key_path(&self) -> PathBuf {
+        if self.vault_master_key_file.as_os_str().is_empty() {
+            self.data_dir.join("vault-master.key")
+        } else {
+            self.vault_master_key_file.clone()
+        }
+    }
+
+    pub fn pseudonym_keys_path(&self) -> PathBuf {
+        if self.pseudonym_keys_file.as_os_str().is_empty() {
+            self.data_dir.join("pseudonym.keys")
+        } else {
+            self.pseudonym_keys_file.clone()
         }
     }
 

@@ -96,6 +96,38 @@ pub fn load_or_create_api_token(data_dir: &Path) -> Result<String, KeyError> {
     read_secret(&path)
 }
 
+/// The secret from the environment variable `DAUYS_<var>` if set, else from `path`,
+/// created with `generate` on first run.
+fn secret_from_env_or_file(var: &str, path: &Path, generate: impl FnOnce() -> String) -> Result<String, KeyError> {
+    if let Ok(value) = std::env::var(format!("DAUYS_{var}")) {
+        return Ok(value);
+    }
+    if !path.exists() {
+        create_secret(path, &generate())?;
+        tracing::info!(path = %path.display(), "created a secret key; keep it outside the database and its backups");
+    }
+    read_secret(path)
+}
+
+/// The vault's master key and the pseudonym key ring (see `dauys-identity`).
+pub fn load_or_create_people_keys(config: &crate::config::Config) -> Result<crate::people::PeopleKeys, KeyError> {
+    use dauys_identity::pseudonym::PseudonymKeyRing;
+    use dauys_identity::vault::MasterKey;
+    let master_path = config.vault_master_key_path();
+    let text = secret_from_env_or_file(crate::config::SECRET_MASTER_KEY_VAR, &master_path, || {
+        MasterKey::generate_text().to_string()
+    })?;
+    let master =
+        MasterKey::parse(&text).map_err(|e| KeyError::Invalid { path: master_path.clone(), reason: e.to_string() })?;
+    let ring_path = config.pseudonym_keys_path();
+    let text = secret_from_env_or_file(crate::config::SECRET_PSEUDONYM_KEYS_VAR, &ring_path, || {
+        PseudonymKeyRing::generate_text().to_string()
+    })?;
+    let pseudonyms = PseudonymKeyRing::parse(&text)
+        .map_err(|e| KeyError::Invalid { path: ring_path.clone(), reason: e.to_string() })?;
+    Ok(crate::people::PeopleKeys { master, pseudonyms })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
+pub mod people;
 pub mod problem;
 pub mod sequencer;
 pub mod web;
@@ -53,6 +54,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub vkey: String,
     pub api_token: Arc<str>,
+    pub people: Arc<people::People>,
+    pub limits: Arc<people::session::Limits>,
+    /// Verification through an OpenID Connect provider, when configured.
+    pub oidc: Option<Arc<people::oidc::OidcVerifier>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +118,22 @@ pub fn router(state: AppState) -> Router {
         .route("/log", get(web::log_page))
         .route("/log/{index}", get(web::entry_page))
         .route("/static/style.css", get(web::stylesheet))
+        .route("/signup", get(people::pages::signup_form).post(people::pages::signup))
+        .route("/login", get(people::pages::login_form).post(people::pages::login))
+        .route("/logout", post(people::pages::logout))
+        .route("/me", get(people::pages::me))
+        .route("/me/contacts", post(people::pages::update_contacts))
+        .route("/me/erase", post(people::pages::erase))
+        .route("/me/data.json", get(people::pages::my_data))
+        .route("/me/access", get(people::pages::who_looked))
+        .route("/verify", get(people::pages::verify_choices))
+        .route("/verify/oidc", post(people::pages::oidc_start))
+        .route("/verify/oidc/callback", get(people::pages::oidc_callback))
+        .route("/admin/people", get(people::pages::admin_people))
+        .route("/admin/people/{id}/verify", get(people::pages::verify_form).post(people::pages::verify))
+        .route("/admin/roles", post(people::pages::grant_role))
+        .route("/office", get(people::pages::office))
+        .route("/office/person", get(people::pages::open_form).post(people::pages::open))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(timeout, time_limit))
@@ -200,6 +221,12 @@ impl Instance {
         };
         let (writer, reader) =
             opened.map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
+        let people_keys = keys::load_or_create_people_keys(&config)?;
+        let people_store = {
+            let location = location.clone();
+            tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location)).await?
+        }
+        .map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
         let metrics = Arc::new(Metrics::default());
         let shared = Arc::new(Shared::default());
         let vkey = signer.vkey();
@@ -215,6 +242,25 @@ impl Instance {
             tokio::task::spawn_blocking(move || Sequencer::start(writer, signer, sequencer_config, metrics, shared))
                 .await??
         };
+        let people = Arc::new(people::People::new(
+            people_store,
+            reader.clone(),
+            handle.clone(),
+            people_keys,
+            dauys_identity::password::PasswordParams::default(),
+            &config.first_administrator_email,
+        ));
+        let limits = people::session::Limits::new(config.sign_in_per_minute, config.sign_up_per_hour);
+        let oidc = (!config.oidc_issuer_url.is_empty()).then(|| {
+            Arc::new(people::oidc::OidcVerifier::new(people::oidc::OidcSettings {
+                issuer_url: config.oidc_issuer_url.clone(),
+                client_id: config.oidc_client_id.clone(),
+                client_secret: config.oidc_client_secret.clone(),
+                redirect_url: format!("{}/verify/oidc/callback", config.public_url()),
+                iin_claim: config.oidc_iin_claim.clone(),
+                locality_claim: config.oidc_locality_claim.clone(),
+            }))
+        });
         let state = AppState {
             config: Arc::new(config),
             reader,
@@ -223,8 +269,12 @@ impl Instance {
             metrics,
             vkey,
             api_token: api_token.into(),
+            people,
+            limits,
+            oidc,
         };
         record_deployment(&state).await?;
+        publish_access_bases(&state).await?;
         Ok(Instance { state, sequencer })
     }
 
@@ -254,7 +304,9 @@ pub async fn serve(config: Config, options: ServeOptions) -> Result<(), ServeErr
         vkey = %state.vkey,
         "Dauys is serving"
     );
-    let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    // The peer address feeds the per-address limits on sign-in and sign-up.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
     if let Some(demo) = demo {
         demo.abort();
         let _ = demo.await;
@@ -279,6 +331,21 @@ async fn record_deployment(state: &AppState) -> Result<(), ServeError> {
         name: LocalizedText { kk: names.kk.clone(), ru: names.ru.clone(), en: names.en.clone() },
         utc_offset_minutes: state.config.utc_offset_minutes,
     };
+    state.sequencer.submit(event).await.map(|_| ()).map_err(ServeError::Genesis)
+}
+
+/// A new log gets the default legal bases for opening personal data, so officials can work
+/// from the first day; a deployment republishes its own.
+async fn publish_access_bases(state: &AppState) -> Result<(), ServeError> {
+    let reader = state.reader.clone();
+    let published =
+        tokio::task::spawn_blocking(move || reader.projection_row("access-bases")).await?.map_err(|source| {
+            ServeError::Store { location: dauys_store::redact(&state.config.database_location()), source }
+        })?;
+    if published.is_some() {
+        return Ok(());
+    }
+    let event = Event::AccessBasesPublished { bases: people::default_access_bases() };
     state.sequencer.submit(event).await.map(|_| ()).map_err(ServeError::Genesis)
 }
 

@@ -50,15 +50,17 @@ pub async fn stylesheet() -> Response {
 
 /// Which section of the site a page belongs to, for `aria-current` in the navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Section {
+pub(crate) enum Section {
     Home,
     Log,
+    Account,
+    Admin,
     None,
 }
 
 /// What every page needs to know about the request.
-struct Page {
-    lang: Lang,
+pub(crate) struct Page {
+    pub(crate) lang: Lang,
     chosen: bool,
     /// The request's path, made safe to use as a relative link.
     path: String,
@@ -73,7 +75,7 @@ fn safe_path(path: &str) -> String {
 }
 
 impl Page {
-    fn new(ui: UiLang, uri: &Uri) -> Page {
+    pub(crate) fn new(ui: UiLang, uri: &Uri) -> Page {
         let query = uri
             .query()
             .unwrap_or("")
@@ -88,11 +90,11 @@ impl Page {
         Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(path), query: Vec::new() }
     }
 
-    fn t(&self, id: &str) -> String {
+    pub(crate) fn t(&self, id: &str) -> String {
         t(self.lang, id)
     }
 
-    fn t_args(&self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+    pub(crate) fn t_args(&self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
         t_args(self.lang, id, args)
     }
 
@@ -102,7 +104,7 @@ impl Page {
         format!("{}?{}", self.path, parts.join("&"))
     }
 
-    fn render(&self, status: StatusCode, title: &str, section: Section, main: Markup) -> Response {
+    pub(crate) fn render(&self, status: StatusCode, title: &str, section: Section, main: Markup) -> Response {
         let site = self.t("site-title");
         let full_title = if title.contains(site.as_str()) { title.to_string() } else { format!("{title} — {site}") };
         let current = |s: Section| (s == section).then_some("page");
@@ -131,6 +133,7 @@ impl Page {
                                 ul {
                                     li { a href="/" aria-current=[current(Section::Home)] { (self.t("nav-home")) } }
                                     li { a href="/log" aria-current=[current(Section::Log)] { (self.t("nav-log")) } }
+                                    li { a href="/me" aria-current=[current(Section::Account)] { (self.t("nav-account")) } }
                                 }
                             }
                             nav.langs aria-label=(self.t("lang-switcher-label")) {
@@ -181,7 +184,7 @@ impl Page {
     }
 
     /// A page for a failure: a heading, an explanation and the way home.
-    fn error(&self, status: StatusCode, title: &str, text: &str) -> Response {
+    pub(crate) fn error(&self, status: StatusCode, title: &str, text: &str) -> Response {
         let main = html! {
             h1 { (title) }
             p.lead { (text) }
@@ -191,7 +194,7 @@ impl Page {
     }
 
     /// A problem from the shared API code, as a page in this language.
-    fn problem(&self, problem: Problem) -> Response {
+    pub(crate) fn problem(&self, problem: Problem) -> Response {
         let retry = problem.retry_after;
         let status = problem.status;
         let title = problem.in_lang(self.lang).title();
@@ -247,7 +250,7 @@ fn utc_offset_label(minutes: i16) -> String {
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
-fn time_el(app: &AppState, ms: u64) -> Markup {
+pub(crate) fn time_el(app: &AppState, ms: u64) -> Markup {
     let (shown, machine) = local_time(ms, app.config.utc_offset_minutes);
     html! { time datetime=(machine) { (shown) } }
 }

@@ -1,0 +1,671 @@
+//! People: accounts, sessions, identity verification, the vault of personal data and
+//! accountable openings of it. Handlers in [`pages`] call the operations here; every
+//! decision of who may do what is [`dauys_identity::policy::authorize`]'s.
+//!
+//! What the database holds about a person is either sealed with the person's data key
+//! (wrapped by the master key, which lives outside the database) or a keyed hash; what the
+//! log holds is a pseudonym, a random account id or a commitment. A stolen database or a
+//! copied log reveals no identifier, name, e-mail or phone number.
+
+pub mod oidc;
+pub mod pages;
+pub mod session;
+
+use std::sync::Arc;
+
+use dauys_core::{
+    AccountId, BasisCode, BodyId, Commitment, Event, Locality, Pseudonym, RuleError, Staff, VerificationMethod,
+};
+use dauys_identity::iin::Iin;
+use dauys_identity::password::{self, PasswordParams};
+use dauys_identity::policy::{authorize, Action, Actor, Denied, RoleGrant};
+use dauys_identity::pseudonym::{opening_commitment, PseudonymContext, PseudonymKeyRing};
+use dauys_identity::vault::{DataKey, MasterKey, WrappedKey};
+use dauys_store::people::{AccountRow, OpeningRow, PeopleStore};
+use dauys_store::StoreError;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
+
+/// Wrong passwords before an account's sign-in is slowed down.
+pub const FREE_ATTEMPTS: u32 = 5;
+/// The longest an account is ever locked after wrong passwords: an attacker can delay its
+/// owner, never lock them out for good.
+pub const MAX_LOCK_MS: u64 = 15 * 60 * 1000;
+
+/// What a person told us or an identity provider vouched for. Sealed as one record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+}
+
+/// A verified identity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    pub iin: String,
+    pub given_name: String,
+    pub family_name: String,
+    /// `YYYY-MM-DD`, from the IIN.
+    pub birth_date: String,
+    pub locality: Locality,
+    pub method: VerificationMethod,
+    /// Log index of the `person.verified` entry.
+    pub verified_index: u64,
+}
+
+/// Who a person says they are (to an administrator) or a provider says they are.
+#[derive(Clone, Debug)]
+pub struct IdentityClaim {
+    pub iin: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub locality: Locality,
+}
+
+/// Why an operation on people failed. `code()` is stable and picks the translated message.
+#[derive(Debug, thiserror::Error)]
+pub enum PeopleError {
+    #[error("e-mail address or password is wrong")]
+    WrongCredentials,
+    #[error("too many wrong passwords; try again in {minutes} minutes")]
+    Locked { minutes: u64 },
+    #[error("not a valid e-mail address")]
+    InvalidEmail,
+    #[error("{0}")]
+    Password(#[from] dauys_identity::password::PasswordError),
+    #[error("{0}")]
+    Iin(#[from] dauys_identity::iin::IinError),
+    #[error("{0}")]
+    Denied(#[from] Denied),
+    #[error("{field} is empty or too long (at most {max} characters)")]
+    InvalidField { field: &'static str, max: usize },
+    #[error("this identity is already verified for another account")]
+    IdentityTaken,
+    #[error("this account is already verified")]
+    AlreadyVerified,
+    #[error("the person is not verified, so there is no personal data to open")]
+    NotVerified,
+    #[error("no such account")]
+    NoSuchAccount,
+    #[error("this account's personal data was erased")]
+    Erased,
+    #[error("the ledger refused the act: {0}")]
+    Rejected(RuleError),
+    #[error("the ledger could not record the act: {0}")]
+    Ledger(SubmitError),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("the vault could not open a record: {0}")]
+    Vault(#[from] dauys_identity::vault::VaultError),
+    #[error("the identity provider: {0}")]
+    Oidc(String),
+    #[error("this sign-in at the identity provider was not started here, or took too long; start again")]
+    OidcStateUnknown,
+    #[error("verification through an identity provider is not configured on this deployment")]
+    OidcDisabled,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl PeopleError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PeopleError::WrongCredentials => "wrong-credentials",
+            PeopleError::Locked { .. } => "locked",
+            PeopleError::InvalidEmail => "invalid-email",
+            PeopleError::Password(e) => e.code(),
+            PeopleError::Iin(e) => e.code(),
+            PeopleError::Denied(e) => e.code(),
+            PeopleError::InvalidField { .. } => "invalid-field",
+            PeopleError::IdentityTaken => "identity-taken",
+            PeopleError::AlreadyVerified => "already-verified",
+            PeopleError::NotVerified => "not-verified",
+            PeopleError::NoSuchAccount => "no-such-account",
+            PeopleError::Erased => "erased",
+            PeopleError::Rejected(e) => e.code(),
+            PeopleError::Ledger(_) => "ledger-unavailable",
+            PeopleError::Store(_) => "storage-unavailable",
+            PeopleError::Vault(_) => "vault-error",
+            PeopleError::Oidc(_) => "oidc-failed",
+            PeopleError::OidcStateUnknown => "oidc-state-unknown",
+            PeopleError::OidcDisabled => "oidc-disabled",
+            PeopleError::Internal(_) => "internal",
+        }
+    }
+
+    /// Is this the person's to fix (4xx), rather than the server's (5xx)?
+    pub fn is_client_error(&self) -> bool {
+        !matches!(
+            self,
+            PeopleError::Ledger(_)
+                | PeopleError::Store(_)
+                | PeopleError::Vault(_)
+                | PeopleError::Internal(_)
+                | PeopleError::Oidc(_)
+        )
+    }
+}
+
+impl From<SubmitError> for PeopleError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Rejected(rule) => PeopleError::Rejected(rule),
+            other => PeopleError::Ledger(other),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, PeopleError>;
+
+/// A signed-in account, as a request sees it.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub row: AccountRow,
+    pub id: AccountId,
+    pub staff: Option<Staff>,
+}
+
+impl Account {
+    pub fn actor(&self) -> Actor {
+        let grants = self
+            .staff
+            .iter()
+            .flat_map(|s| s.grants.iter())
+            .filter_map(|g| RoleGrant::new(g.role, g.body.clone()).ok())
+            .collect();
+        Actor::signed_in(self.id.clone(), self.row.person.is_some(), grants)
+    }
+
+    pub fn may(&self, action: &Action) -> bool {
+        authorize(&self.actor(), action).is_ok()
+    }
+}
+
+/// One opening of the account holder's data, as their "who looked" page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct SeenOpening {
+    pub opening: dauys_core::DataOpening,
+    /// The subject's data-access pseudonym and the nonce: with them anyone can recompute the
+    /// commitment logged in the event.
+    pub pseudonym: String,
+    pub nonce_hex: String,
+}
+
+/// The legal bases published on a new log, following Kazakhstan's law on personal data;
+/// the deployment replaces them with an `access_bases.published` event.
+pub fn default_access_bases() -> Vec<dauys_core::AccessBasis> {
+    use dauys_core::{AccessBasis, LocalizedText};
+    let basis = |code: &str, kk: &str, ru: &str, en: &str, days: u16| AccessBasis {
+        code: code.parse().expect("valid basis code"),
+        name: LocalizedText::new(kk, ru, en),
+        disclosure_delay_days: days,
+    };
+    vec![
+        basis(
+            "appeal-consideration",
+            "Азаматтың өз өтінішін қарау (ҚР Әкімшілік рәсімдік-процестік кодексі)",
+            "Рассмотрение обращения самого гражданина (Административный процедурно-процессуальный кодекс РК)",
+            "Consideration of the person's own appeal (Administrative Procedural Code)",
+            0,
+        ),
+        basis(
+            "petition-check",
+            "Петиция қолтаңбасын тексеру",
+            "Проверка подписи под петицией",
+            "Checking a petition signature",
+            0,
+        ),
+        basis("court-request", "Соттың сұрауы", "Запрос суда", "A court's request", 0),
+        basis(
+            "criminal-investigation",
+            "Сотқа дейінгі тергеп-тексеру (ҚР Қылмыстық-процестік кодексі); азаматқа 180 күннен кейін көрсетіледі",
+            "Досудебное расследование (Уголовно-процессуальный кодекс РК); гражданину показывается через 180 дней",
+            "Pre-trial investigation (Criminal Procedure Code); shown to the person after 180 days",
+            180,
+        ),
+    ]
+}
+
+/// The people service: keys, store and the log's submission handle.
+pub struct People {
+    store: Arc<dyn PeopleStore>,
+    reader: Arc<dyn dauys_store::Reader>,
+    sequencer: SequencerHandle,
+    master: MasterKey,
+    pseudonyms: PseudonymKeyRing,
+    password_params: PasswordParams,
+    first_administrator_email: String,
+}
+
+pub struct PeopleKeys {
+    pub master: MasterKey,
+    pub pseudonyms: PseudonymKeyRing,
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// `u-` and 16 random hex digits: public, and says nothing about its holder.
+fn new_account_id() -> Result<AccountId> {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).map_err(|e| PeopleError::Internal(e.to_string()))?;
+    format!("u-{}", hex::encode(bytes))
+        .parse()
+        .map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))
+}
+
+fn random_32() -> Result<[u8; 32]> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| PeopleError::Internal(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// Trimmed and lower-cased; a light syntax check (the real check is the mail arriving).
+pub fn normalize_email(email: &str) -> Result<String> {
+    let e = email.trim().to_lowercase();
+    let valid = e.len() <= 254
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        })
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(e)
+    } else {
+        Err(PeopleError::InvalidEmail)
+    }
+}
+
+/// A one-line field a person typed: trimmed, non-empty, at most `max` characters.
+pub fn clean_line(field: &'static str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+        return Err(PeopleError::InvalidField { field, max });
+    }
+    Ok(v.to_string())
+}
+
+fn profile_aad(id: &str) -> Vec<u8> {
+    format!("dauys/profile/v1:{id}").into_bytes()
+}
+
+fn data_key_aad(id: &str) -> Vec<u8> {
+    format!("dauys/data-key/v1:{id}").into_bytes()
+}
+
+fn opening_aad(id: &str, index: u64) -> Vec<u8> {
+    format!("dauys/opening-nonce/v1:{id}:{index}").into_bytes()
+}
+
+impl People {
+    pub fn new(
+        store: Arc<dyn PeopleStore>,
+        reader: Arc<dyn dauys_store::Reader>,
+        sequencer: SequencerHandle,
+        keys: PeopleKeys,
+        password_params: PasswordParams,
+        first_administrator_email: &str,
+    ) -> People {
+        People {
+            store,
+            reader,
+            sequencer,
+            master: keys.master,
+            pseudonyms: keys.pseudonyms,
+            password_params,
+            first_administrator_email: first_administrator_email.trim().to_lowercase(),
+        }
+    }
+
+    fn email_lookup(&self, email: &str) -> Vec<u8> {
+        self.pseudonyms.lookup("email", email).to_vec()
+    }
+
+    fn data_key(&self, row: &AccountRow) -> Result<DataKey> {
+        let wrapped = row.wrapped_key.as_deref().ok_or(PeopleError::Erased)?;
+        let wrapped = WrappedKey::from_bytes(wrapped)?;
+        Ok(self.master.unwrap_data_key(&wrapped, &data_key_aad(&row.id))?)
+    }
+
+    /// The account's decrypted profile.
+    pub fn profile(&self, row: &AccountRow) -> Result<Profile> {
+        let key = self.data_key(row)?;
+        let sealed = row.sealed_profile.as_deref().ok_or(PeopleError::Erased)?;
+        let plain = key.open(&profile_aad(&row.id), sealed)?;
+        serde_json::from_slice(&plain).map_err(|e| PeopleError::Internal(format!("profile record: {e}")))
+    }
+
+    fn seal_profile(&self, row: &mut AccountRow, profile: &Profile) -> Result<()> {
+        let key = self.data_key(row)?;
+        let plain = Zeroizing::new(serde_json::to_vec(profile).map_err(|e| PeopleError::Internal(e.to_string()))?);
+        row.sealed_profile = Some(key.seal(&profile_aad(&row.id), &plain));
+        Ok(())
+    }
+
+    fn staff_of(&self, id: &AccountId) -> Result<Option<Staff>> {
+        let row = self.reader.projection_row(&format!("staff/{id}"))?;
+        row.map(|json| serde_json::from_str(&json).map_err(|e| PeopleError::Internal(format!("staff row: {e}"))))
+            .transpose()
+    }
+
+    pub fn account(&self, id: &str) -> Result<Account> {
+        let row = self.store.account(id)?.ok_or(PeopleError::NoSuchAccount)?;
+        self.account_from_row(row)
+    }
+
+    fn account_from_row(&self, row: AccountRow) -> Result<Account> {
+        let id: AccountId = row.id.parse().map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))?;
+        let staff = self.staff_of(&id)?;
+        Ok(Account { row, id, staff })
+    }
+
+    /// Creates an account. An address already registered gets the same answer, so sign-up
+    /// does not tell strangers who has an account. Returns the new account's id, if any.
+    /// Blocking (Argon2id): call from a blocking thread.
+    pub fn sign_up(&self, email: &str, password: &str) -> Result<Option<AccountId>> {
+        let email = normalize_email(email)?;
+        password::check_password_policy(password)?;
+        let phc = password::hash_password(&self.password_params, password)?;
+        let id = new_account_id()?;
+        let data_key = DataKey::generate();
+        let wrapped = self.master.wrap_data_key(&data_key, &data_key_aad(id.as_str()));
+        let profile = Profile { email: email.clone(), ..Profile::default() };
+        let plain = Zeroizing::new(serde_json::to_vec(&profile).map_err(|e| PeopleError::Internal(e.to_string()))?);
+        let row = AccountRow {
+            id: id.to_string(),
+            email_lookup: self.email_lookup(&email),
+            password_phc: phc,
+            created_at_ms: now_ms(),
+            person: None,
+            wrapped_key: Some(wrapped.to_bytes().to_vec()),
+            sealed_profile: Some(data_key.seal(&profile_aad(id.as_str()), &plain)),
+            email_verified: false,
+            failed_logins: 0,
+            locked_until_ms: 0,
+        };
+        match self.store.create_account(&row) {
+            Ok(()) => Ok(Some(id)),
+            Err(StoreError::Conflict { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Should this new account become the first administrator (from the configuration)?
+    pub fn is_first_administrator(&self, email: &str) -> bool {
+        !self.first_administrator_email.is_empty()
+            && normalize_email(email).is_ok_and(|e| e == self.first_administrator_email)
+    }
+
+    /// Grants the first administrator role from the console (allowed by the rules only while
+    /// no administrator exists).
+    pub async fn grant_first_administrator(&self, id: &AccountId) -> Result<Receipt> {
+        let event =
+            Event::RoleGranted { account: id.clone(), role: dauys_core::Role::Administrator, body: None, by: None };
+        Ok(self.sequencer.submit(event).await?)
+    }
+
+    /// Checks a password; counts failures and locks the account for a while after
+    /// [`FREE_ATTEMPTS`]. Unknown addresses cost the same time as known ones. Blocking.
+    pub fn check_password(&self, email: &str, password: &str) -> Result<Account> {
+        let Ok(email) = normalize_email(email) else {
+            password::verify_against_dummy(&self.password_params, password)?;
+            return Err(PeopleError::WrongCredentials);
+        };
+        let Some(mut row) = self.store.account_by_email(&self.email_lookup(&email))? else {
+            password::verify_against_dummy(&self.password_params, password)?;
+            return Err(PeopleError::WrongCredentials);
+        };
+        let now = now_ms();
+        if row.locked_until_ms > now {
+            return Err(PeopleError::Locked { minutes: (row.locked_until_ms - now).div_ceil(60_000) });
+        }
+        if password::verify_password(&row.password_phc, password)? {
+            if row.failed_logins > 0 {
+                row.failed_logins = 0;
+                row.locked_until_ms = 0;
+                self.store.update_account(&row)?;
+            }
+            return self.account_from_row(row);
+        }
+        row.failed_logins = row.failed_logins.saturating_add(1);
+        if row.failed_logins >= FREE_ATTEMPTS {
+            let doublings = (row.failed_logins - FREE_ATTEMPTS).min(10);
+            row.locked_until_ms = now + (60_000u64 << doublings).min(MAX_LOCK_MS);
+        }
+        self.store.update_account(&row)?;
+        Err(PeopleError::WrongCredentials)
+    }
+
+    /// Runs storage and vault work on a blocking thread: the PostgreSQL driver must never
+    /// run on the async workers.
+    async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&People) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || work(&this)).await.map_err(|e| PeopleError::Internal(e.to_string()))?
+    }
+
+    /// Verifies a person by an administrator's act (documents seen in person) or from an
+    /// identity provider's claims. Logs `person.verified`; one identity, one account.
+    pub async fn verify(
+        self: &Arc<Self>,
+        account_id: &AccountId,
+        claim: &IdentityClaim,
+        method: VerificationMethod,
+        by: Option<&Account>,
+    ) -> Result<Receipt> {
+        if let Some(admin) = by {
+            authorize(&admin.actor(), &Action::VerifyPersonManually)?;
+        }
+        let iin = Iin::parse(&claim.iin)?;
+        let given_name = clean_line("given_name", &claim.given_name, 100)?;
+        let family_name = clean_line("family_name", &claim.family_name, 100)?;
+        let locality = claim.locality.clone();
+        let person = self.pseudonyms.derive(&iin, &PseudonymContext::Person);
+        let (id, p) = (account_id.to_string(), person.to_string());
+        // The database's unique index decides races between two accounts; the log's rule
+        // (one verified pseudonym) backs it for anyone replaying.
+        let row = self
+            .blocking(move |people| {
+                let row = people.store.account(&id)?.ok_or(PeopleError::NoSuchAccount)?;
+                if row.person.is_some() {
+                    return Err(PeopleError::AlreadyVerified);
+                }
+                match people.store.set_person(&id, &p) {
+                    Err(StoreError::Conflict { .. }) => Err(PeopleError::IdentityTaken),
+                    other => Ok(other.map(|()| row)?),
+                }
+            })
+            .await?;
+        let event = Event::PersonVerified {
+            person: person.clone(),
+            locality: locality.clone(),
+            method,
+            by: by.map(|a| a.id.clone()),
+        };
+        let receipt = match self.sequencer.submit(event).await {
+            Ok(r) => r,
+            Err(e) => {
+                let unlinked = row.clone();
+                let _ = self.blocking(move |people| Ok(people.store.update_account(&unlinked)?)).await;
+                return Err(match PeopleError::from(e) {
+                    PeopleError::Rejected(RuleError::PersonAlreadyVerified(_)) => PeopleError::IdentityTaken,
+                    other => other,
+                });
+            }
+        };
+        let identity = Identity {
+            iin: iin.expose_digits().to_string(),
+            given_name,
+            family_name,
+            birth_date: dauys_core::format_date(iin.birth_date()),
+            locality,
+            method,
+            verified_index: receipt.index,
+        };
+        self.blocking(move |people| {
+            let mut row = row;
+            row.person = Some(person.to_string());
+            let mut profile = people.profile(&row)?;
+            profile.identity = Some(identity);
+            people.seal_profile(&mut row, &profile)?;
+            Ok(people.store.update_account(&row)?)
+        })
+        .await?;
+        Ok(receipt)
+    }
+
+    /// Opens a person's personal data for an official who stated why. The opening is
+    /// logged before anything is shown; the subject will see it on their page.
+    pub async fn open_personal_data(
+        self: &Arc<Self>,
+        official: &Account,
+        subject_id: &str,
+        body: &BodyId,
+        basis: &BasisCode,
+        purpose: &str,
+        case: &str,
+    ) -> Result<(Profile, Receipt)> {
+        authorize(&official.actor(), &Action::OpenPersonalData { body: body.clone() })?;
+        let purpose = clean_line("purpose", purpose, dauys_core::MAX_PURPOSE_CHARS)?;
+        let case = clean_line("case", case, dauys_core::MAX_CASE_CHARS)?;
+        let id = subject_id.to_string();
+        let (subject, profile, commitment, nonce) = self
+            .blocking(move |people| {
+                let subject = people.store.account(&id)?.ok_or(PeopleError::NoSuchAccount)?;
+                let profile = people.profile(&subject)?;
+                let identity = profile.identity.as_ref().ok_or(PeopleError::NotVerified)?;
+                let iin = Iin::parse(&identity.iin)?;
+                let data_access = people.pseudonyms.derive(&iin, &PseudonymContext::DataAccess);
+                let nonce = random_32()?;
+                let commitment = Commitment::from_digest(&opening_commitment(&data_access, &nonce));
+                Ok((subject, profile, commitment, nonce))
+            })
+            .await?;
+        let event = Event::PersonalDataOpened {
+            subject: commitment,
+            body: body.clone(),
+            official: official.id.clone(),
+            basis: basis.clone(),
+            purpose,
+            case,
+        };
+        let receipt = self.sequencer.submit(event).await?;
+        let index = receipt.index;
+        self.blocking(move |people| {
+            let key = people.data_key(&subject)?;
+            let sealed_nonce = key.seal(&opening_aad(&subject.id, index), &nonce);
+            Ok(people.store.add_opening(&OpeningRow {
+                account_id: subject.id.clone(),
+                log_index: index,
+                sealed_nonce,
+            })?)
+        })
+        .await?;
+        Ok((profile, receipt))
+    }
+
+    /// The openings of the account holder's data that may be shown now (restricted bases
+    /// show theirs only from `disclosed_from`), newest first.
+    pub fn openings_seen_by(&self, account: &Account, now_ms: u64) -> Result<Vec<SeenOpening>> {
+        let Ok(profile) = self.profile(&account.row) else { return Ok(Vec::new()) };
+        let Some(identity) = profile.identity else { return Ok(Vec::new()) };
+        let iin = Iin::parse(&identity.iin)?;
+        let key = self.data_key(&account.row)?;
+        let mut seen = Vec::new();
+        for row in self.store.openings_of(&account.row.id)?.into_iter().rev() {
+            let Some(json) = self.reader.projection_row(&format!("opening/{:020}", row.log_index))? else {
+                continue;
+            };
+            let opening: dauys_core::DataOpening =
+                serde_json::from_str(&json).map_err(|e| PeopleError::Internal(format!("opening row: {e}")))?;
+            if opening.disclosed_from.0 > now_ms {
+                continue;
+            }
+            let nonce = key.open(&opening_aad(&account.row.id, row.log_index), &row.sealed_nonce)?;
+            // Whichever key version made it; the current one unless rotated since.
+            let pseudonym = self
+                .pseudonyms
+                .derive_all(&iin, &PseudonymContext::DataAccess)
+                .into_iter()
+                .find(|p| {
+                    <[u8; 32]>::try_from(&nonce[..])
+                        .is_ok_and(|n| Commitment::from_digest(&opening_commitment(p, &n)) == opening.subject)
+                })
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            seen.push(SeenOpening { opening, pseudonym, nonce_hex: hex::encode(&nonce[..]) });
+        }
+        Ok(seen)
+    }
+
+    /// Updates contact details other than the sign-in address.
+    pub fn update_phone(&self, account: &Account, phone: &str) -> Result<()> {
+        let phone = phone.trim();
+        let phone = if phone.is_empty() {
+            None
+        } else {
+            let ok = phone.len() <= 20
+                && phone.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || (i == 0 && c == '+') || c == ' ');
+            if !ok {
+                return Err(PeopleError::InvalidField { field: "phone", max: 20 });
+            }
+            Some(phone.to_string())
+        };
+        let mut row = self.store.account(&account.row.id)?.ok_or(PeopleError::NoSuchAccount)?;
+        let mut profile = self.profile(&row)?;
+        profile.phone = phone;
+        self.seal_profile(&mut row, &profile)?;
+        self.store.update_account(&row)?;
+        Ok(())
+    }
+
+    /// Everything held about the account holder, decrypted, as one JSON document.
+    pub fn export(&self, account: &Account) -> Result<serde_json::Value> {
+        let profile = self.profile(&account.row).ok();
+        let openings = self.openings_seen_by(account, now_ms())?;
+        Ok(serde_json::json!({
+            "account": account.row.id,
+            "created_at_ms": account.row.created_at_ms,
+            "profile": profile,
+            "pseudonym": account.row.person,
+            "roles": account.staff.as_ref().map(|s| &s.grants),
+            "openings_of_my_data": openings,
+        }))
+    }
+
+    /// Erases the account holder's personal data: destroys the data key (every sealed record
+    /// becomes unreadable), ends every session and, if verified, logs `person.erased`.
+    pub async fn erase(self: &Arc<Self>, account: &Account) -> Result<()> {
+        if let Some(person) = &account.row.person {
+            let person: Pseudonym =
+                person.parse().map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))?;
+            match self.sequencer.submit(Event::PersonErased { person }).await {
+                Ok(_) | Err(SubmitError::Rejected(RuleError::PersonNotVerified(_))) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let id = account.row.id.clone();
+        self.blocking(move |people| {
+            // Free the address for a new sign-up and leave no password that could start a session.
+            let mut row = people.store.account(&id)?.ok_or(PeopleError::NoSuchAccount)?;
+            row.email_lookup = random_32()?.to_vec();
+            row.password_phc = String::new();
+            people.store.update_account(&row)?;
+            Ok(people.store.erase_account(&id)?)
+        })
+        .await
+    }
+
+    pub fn store(&self) -> &Arc<dyn PeopleStore> {
+        &self.store
+    }
+}

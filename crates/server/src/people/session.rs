@@ -1,0 +1,143 @@
+//! Sessions and form protection.
+//!
+//! A session is a random 256-bit token in an HTTP-only, same-site cookie; the database keeps
+//! only its SHA-256, so a copied database cannot be used to sign in. Each session has its
+//! own CSRF token, which every state-changing form must echo. Forms shown before signing in
+//! (sign-up, sign-in) use a double-submit token in a separate, strict cookie.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::COOKIE;
+use axum::http::request::Parts;
+use dauys_store::people::SessionRow;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::{Account, People, PeopleError};
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "dauys_session";
+pub const FORM_COOKIE: &str = "dauys_form";
+
+/// A signed-in request.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub account: Account,
+    pub csrf: String,
+    pub token_hash: Vec<u8>,
+}
+
+impl Session {
+    /// Does the submitted form token match this session's?
+    pub fn form_is_genuine(&self, submitted: &str) -> bool {
+        bool::from(self.csrf.as_bytes().ct_eq(submitted.as_bytes()))
+    }
+}
+
+fn random_token() -> Result<String, PeopleError> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| PeopleError::Internal(e.to_string()))?;
+    Ok(hex::encode(bytes))
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix(name).and_then(|rest| rest.strip_prefix('='))))
+}
+
+/// `Set-Cookie` for a session or form token. `Secure` when the site is served over HTTPS.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool, same_site: &str) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite={same_site}{secure}")
+}
+
+impl People {
+    /// Starts a session for `account`; returns the cookie token. Blocking.
+    pub fn start_session(&self, account: &Account, ttl_ms: u64) -> Result<String, PeopleError> {
+        let token = random_token()?;
+        let now = super::now_ms();
+        self.store().create_session(&SessionRow {
+            token_hash: token_hash(&token),
+            account_id: account.row.id.clone(),
+            csrf_token: random_token()?,
+            created_at_ms: now,
+            expires_at_ms: now + ttl_ms,
+        })?;
+        Ok(token)
+    }
+
+    /// The live session for a cookie token, if any. Blocking.
+    pub fn session(&self, token: &str) -> Result<Option<Session>, PeopleError> {
+        let hash = token_hash(token);
+        let Some(row) = self.store().session(&hash)? else { return Ok(None) };
+        if row.expires_at_ms <= super::now_ms() {
+            self.store().delete_session(&hash)?;
+            return Ok(None);
+        }
+        match self.account(&row.account_id) {
+            Ok(account) if account.row.wrapped_key.is_some() => {
+                Ok(Some(Session { account, csrf: row.csrf_token, token_hash: hash }))
+            }
+            Ok(_) | Err(PeopleError::NoSuchAccount) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The request's session, if it has a valid one.
+pub struct MaybeSession(pub Option<Session>);
+
+impl FromRequestParts<AppState> for MaybeSession {
+    type Rejection = crate::problem::Problem;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie_value(parts, SESSION_COOKIE).map(str::to_string) else {
+            return Ok(MaybeSession(None));
+        };
+        if token.len() != 64 {
+            return Ok(MaybeSession(None));
+        }
+        let people = app.people.clone();
+        let session =
+            crate::api::blocking(move || people.session(&token).map_err(crate::problem::Problem::internal)).await?;
+        Ok(MaybeSession(session))
+    }
+}
+
+/// The client's address, as the socket saw it (the server sits behind no proxy by default).
+pub fn client_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(addr)| addr.ip())
+}
+
+/// Per-address limits on sign-in, sign-up and verification attempts: bursts are allowed,
+/// floods wait.
+pub struct Limits {
+    pub sign_in: DefaultKeyedRateLimiter<IpAddr>,
+    pub sign_up: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl Limits {
+    pub fn new(sign_in_per_minute: u32, sign_up_per_hour: u32) -> Arc<Limits> {
+        let per_minute = NonZeroU32::new(sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let per_hour = NonZeroU32::new(sign_up_per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
+        Arc::new(Limits {
+            sign_in: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            sign_up: RateLimiter::keyed(Quota::per_hour(per_hour)),
+        })
+    }
+}

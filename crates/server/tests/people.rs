@@ -1,0 +1,322 @@
+//! People on real storage, both backends: a stolen database reveals no personal data, and
+//! every role against every protected page gets exactly the answer the policy promises.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use dauys_core::{AccountId, Locality, Role, VerificationMethod};
+use dauys_server::config::Config;
+use dauys_server::people::{Account, IdentityClaim, People};
+use dauys_server::{router, Instance};
+use dauys_testkit::{Backend, TestDatabase};
+use tower::ServiceExt;
+
+const BODY: &str = "akimat-test";
+
+struct Person {
+    email: &'static str,
+    iin: &'static str,
+    given: &'static str,
+    family: &'static str,
+    phone: &'static str,
+    locality: &'static str,
+}
+
+/// Valid IINs (check digits computed by hand in dauys-identity's tests and the OIDC test
+/// provider); names chosen so that no other text on the ledger contains them.
+const PEOPLE: [Person; 3] = [
+    Person {
+        email: "aigerim.seitova@example.kz",
+        iin: "900315401233",
+        given: "Айгерім",
+        family: "Сейітова",
+        phone: "+77011234567",
+        locality: "almaty-city",
+    },
+    Person {
+        email: "nurlan.zhaksybekov@example.kz",
+        iin: "851102304561",
+        given: "Нұрлан",
+        family: "Жақсыбеков",
+        phone: "+77027654321",
+        locality: "akmola/kokshetau",
+    },
+    Person {
+        email: "dana.omarova@example.kz",
+        iin: "040721607896",
+        given: "Дана",
+        family: "Омарова",
+        phone: "+77719876543",
+        locality: "astana",
+    },
+];
+
+async fn start(backend: Backend) -> (Instance, TestDatabase) {
+    let db = TestDatabase::new(backend);
+    let config = Config {
+        data_dir: db.dir.path().to_path_buf(),
+        database_url: db.database_url(),
+        origin: "test.dauys.example/log".into(),
+        checkpoint_interval_ms: 20,
+        first_administrator_email: "admin@example.kz".into(),
+        ..Config::default()
+    };
+    let instance = Instance::start(config).await.expect("instance starts");
+    let body = dauys_core::Event::BodyRegistered {
+        body: BODY.parse().unwrap(),
+        name: dauys_core::LocalizedText::new("Сынақ әкімдігі", "Тестовый акимат", "Test akimat"),
+        kind: dauys_core::BodyKind::Akimat,
+        parent: None,
+    };
+    instance.state.sequencer.submit(body).await.expect("body registered");
+    (instance, db)
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("blocking task")
+}
+
+async fn sign_up(people: &Arc<People>, email: &'static str) -> AccountId {
+    let p = people.clone();
+    blocking(move || p.sign_up(email, "correct horse battery staple")).await.expect("sign-up").expect("new account")
+}
+
+async fn account(people: &Arc<People>, id: &AccountId) -> Account {
+    let (p, id) = (people.clone(), id.to_string());
+    blocking(move || p.account(&id)).await.expect("account")
+}
+
+async fn grant(instance: &Instance, admin: &AccountId, account: &AccountId, role: Role, body: Option<&str>) {
+    let event = dauys_core::Event::RoleGranted {
+        account: account.clone(),
+        role,
+        body: body.map(|b| b.parse().unwrap()),
+        by: Some(admin.clone()),
+    };
+    instance.state.sequencer.submit(event).await.expect("role granted");
+}
+
+/// Fills an instance with people, verified, with phones, one of them opened by an official.
+async fn populate(instance: &Instance) -> (AccountId, Vec<AccountId>) {
+    let people = instance.state.people.clone();
+    let admin = sign_up(&people, "admin@example.kz").await;
+    people.grant_first_administrator(&admin).await.expect("first administrator");
+    let official = sign_up(&people, "official@example.kz").await;
+    grant(instance, &admin, &official, Role::Official, Some(BODY)).await;
+    let admin_account = account(&people, &admin).await;
+    let mut ids = Vec::new();
+    for person in &PEOPLE {
+        let id = sign_up(&people, person.email).await;
+        let locality: Locality = person.locality.parse().unwrap();
+        let claim = IdentityClaim {
+            iin: person.iin.into(),
+            given_name: person.given.into(),
+            family_name: person.family.into(),
+            locality,
+        };
+        people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
+        let (p, a, phone) = (people.clone(), account(&people, &id).await, person.phone);
+        blocking(move || p.update_phone(&a, phone)).await.expect("phone saved");
+        ids.push(id);
+    }
+    let official_account = account(&people, &official).await;
+    let (profile, _) = people
+        .open_personal_data(
+            &official_account,
+            ids[0].as_str(),
+            &BODY.parse().unwrap(),
+            &"appeal-consideration".parse().unwrap(),
+            "Answer to appeal A-17",
+            "A-17",
+        )
+        .await
+        .expect("opened");
+    assert_eq!(profile.identity.as_ref().map(|i| i.iin.as_str()), Some(PEOPLE[0].iin));
+    (admin, ids)
+}
+
+/// Every encoding in which a value could sit in a file: as text, UTF-16, hex and base64.
+fn encodings(value: &str) -> Vec<Vec<u8>> {
+    use base64::Engine as _;
+    let utf8 = value.as_bytes().to_vec();
+    let utf16: Vec<u8> = value.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut forms = vec![utf8.clone(), utf16, hex::encode(&utf8).into_bytes(), hex::encode_upper(&utf8).into_bytes()];
+    // Base64 of the value at each of the three alignments it could have inside a longer text.
+    for shift in 0..3usize {
+        let mut padded = vec![0u8; shift];
+        padded.extend_from_slice(&utf8);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&padded);
+        let skip = (shift * 4).div_ceil(3);
+        let keep = encoded.len().saturating_sub(skip + 4);
+        if keep > 8 {
+            forms.push(encoded.as_bytes()[skip..skip + keep].to_vec());
+        }
+    }
+    forms
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Everything the database holds, as an attacker who copied it would have it.
+fn database_bytes(backend: Backend, db: &TestDatabase) -> Vec<u8> {
+    match backend {
+        Backend::Sqlite => {
+            let mut all = Vec::new();
+            for entry in std::fs::read_dir(db.dir.path()).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                // The key files are what the operator keeps outside the database.
+                if name.contains("sqlite") {
+                    all.extend(std::fs::read(&path).unwrap());
+                }
+            }
+            all
+        }
+        Backend::Postgres => {
+            let out = std::process::Command::new("pg_dump")
+                .arg("--data-only")
+                .arg(db.database_url())
+                .output()
+                .expect("pg_dump runs (PostgreSQL client tools, installed with the server)");
+            assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+            out.stdout
+        }
+    }
+}
+
+async fn a_stolen_database_reveals_no_personal_data(backend: Backend) {
+    let (instance, db) = start(backend).await;
+    let (_, ids) = populate(&instance).await;
+    instance.shutdown().await.expect("clean shutdown");
+    let dump = database_bytes(backend, &db);
+
+    // The search works: account ids, which are not personal data, are found in it.
+    for id in &ids {
+        assert!(contains(&dump, id.as_str().as_bytes()), "control: account id {id} not found in the copy");
+    }
+    for person in &PEOPLE {
+        let phone_digits = person.phone.trim_start_matches('+');
+        for secret in [person.iin, person.given, person.family, person.email, person.phone, phone_digits] {
+            for (form, bytes) in encodings(secret).iter().enumerate() {
+                assert!(!contains(&dump, bytes), "{secret:?} found in the copied database (encoding #{form})");
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stolen_sqlite_database_reveals_no_personal_data() {
+    a_stolen_database_reveals_no_personal_data(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stolen_postgres_dump_reveals_no_personal_data() {
+    a_stolen_database_reveals_no_personal_data(Backend::Postgres).await;
+}
+
+/// Who is asking, in the role matrix.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anonymous,
+    Citizen,
+    Moderator,
+    Official,
+    Head,
+    Auditor,
+    Administrator,
+}
+
+/// What a page answered, reduced to the authorization decision.
+#[derive(Debug, PartialEq)]
+enum Answer {
+    /// Sent to the sign-in page.
+    SignIn,
+    Forbidden,
+    /// Authorization passed (the page rendered, or the form was refused for its content).
+    Allowed,
+}
+
+use Answer::{Allowed as A, Forbidden as F, SignIn as S};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_against_every_protected_page() {
+    let (instance, _db) = start(Backend::Sqlite).await;
+    let (admin, ids) = populate(&instance).await;
+    let people = instance.state.people.clone();
+    let subject = ids[1].clone();
+    let mut tokens = Vec::new();
+    for who in [Who::Citizen, Who::Moderator, Who::Official, Who::Head, Who::Auditor] {
+        let email: &'static str = Box::leak(format!("{who:?}-matrix@example.kz").to_lowercase().into_boxed_str());
+        let id = sign_up(&people, email).await;
+        match who {
+            Who::Moderator => grant(&instance, &admin, &id, Role::Moderator, None).await,
+            Who::Official => grant(&instance, &admin, &id, Role::Official, Some(BODY)).await,
+            Who::Head => grant(&instance, &admin, &id, Role::Head, Some(BODY)).await,
+            Who::Auditor => grant(&instance, &admin, &id, Role::Auditor, None).await,
+            _ => {}
+        }
+        tokens.push((who, id));
+    }
+    tokens.push((Who::Administrator, admin.clone()));
+    let mut sessions = vec![(Who::Anonymous, None)];
+    for (who, id) in tokens {
+        let a = account(&people, &id).await;
+        let p = people.clone();
+        let session = blocking(move || {
+            let token = p.start_session(&a, 3_600_000).expect("session");
+            let s = p.session(&token).expect("session read").expect("live session");
+            (token, s.csrf)
+        })
+        .await;
+        sessions.push((who, Some(session)));
+    }
+
+    let verify = format!("/admin/people/{subject}/verify");
+    // (method, path, form, expected for: anonymous, citizen, moderator, official, head, auditor, administrator)
+    let matrix: Vec<(Method, String, &str, [Answer; 7])> = vec![
+        (Method::GET, "/me".into(), "", [S, A, A, A, A, A, A]),
+        (Method::GET, "/me/access".into(), "", [S, A, A, A, A, A, A]),
+        (Method::GET, "/me/data.json".into(), "", [S, A, A, A, A, A, A]),
+        (Method::GET, "/admin/people".into(), "", [S, F, F, F, F, F, A]),
+        (Method::GET, verify.clone(), "", [S, F, F, F, F, F, A]),
+        (Method::POST, verify.clone(), "iin=1", [S, F, F, F, F, F, A]),
+        (Method::POST, "/admin/roles".into(), "account=&role=official", [S, F, F, F, F, F, A]),
+        (Method::GET, "/office".into(), "", [S, F, F, A, A, F, F]),
+        (
+            Method::POST,
+            "/office/person".into(),
+            "account=SUBJECT&body=akimat-test&basis=appeal-consideration&purpose=Check&case=C-1",
+            [S, F, F, A, A, F, F],
+        ),
+    ];
+    for (method, path, form, expected) in matrix {
+        for ((who, session), expect) in sessions.iter().zip(expected) {
+            let mut request = Request::builder().method(method.clone()).uri(path.as_str());
+            let mut body = form.replace("SUBJECT", subject.as_str());
+            if let Some((token, csrf)) = session {
+                request = request.header(header::COOKIE, format!("dauys_session={token}"));
+                body = if body.is_empty() { format!("csrf={csrf}") } else { format!("{body}&csrf={csrf}") };
+            }
+            let request = if method == Method::POST {
+                request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body))
+            } else {
+                request.body(Body::empty())
+            }
+            .unwrap();
+            let response = router(instance.state.clone()).oneshot(request).await.unwrap();
+            let status = response.status();
+            let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let got = if status.is_redirection() && location.starts_with("/login") {
+                S
+            } else if status == StatusCode::FORBIDDEN {
+                F
+            } else {
+                A
+            };
+            assert_eq!(got, expect, "{who:?} {method} {path}: status {status}, location {location:?}");
+        }
+    }
+}
