@@ -4,10 +4,12 @@
 
 use std::time::Duration;
 
-use dauys_core::{BodyId, BodyKind, Event, LocalizedText, NoticeId};
+use dauys_core::{BodyId, BodyKind, Event, LocalizedText, NoticeId, VerificationMethod};
 use time::macros::date;
 
+use crate::people::{IdentityClaim, PeopleError};
 use crate::sequencer::{SequencerHandle, SubmitError};
+use crate::AppState;
 
 fn text(kk: &str, ru: &str, en: &str) -> LocalizedText {
     LocalizedText { kk: kk.into(), ru: ru.into(), en: en.into() }
@@ -118,9 +120,88 @@ const NOTICES: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// Demo accounts: (e-mail, password, what it is). Printed at start and in the README.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str); 3] = [
+    ("admin@demo.dauys.kz", "demo admin password", "administrator"),
+    ("official@demo.dauys.kz", "demo official password", "official of akimat-astana"),
+    ("citizen@demo.dauys.kz", "demo citizen password", "verified citizen (fictional IIN 950612401237)"),
+];
+
+/// Creates the demo accounts on a new instance: an administrator, an official of the Astana
+/// akimat, and a verified citizen whose record the official opened once — so "who looked at
+/// my data" has something to show. All through the same calls the pages use.
+async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
+    let people = state.people.clone();
+    let existing = {
+        let people = people.clone();
+        tokio::task::spawn_blocking(move || people.store().count_accounts())
+            .await
+            .map_err(|e| PeopleError::Internal(e.to_string()))??
+    };
+    if existing > 0 {
+        return Ok(());
+    }
+    let mut ids = Vec::new();
+    for (email, password, _) in DEMO_ACCOUNTS {
+        let people = people.clone();
+        let id = tokio::task::spawn_blocking(move || people.sign_up(email, password))
+            .await
+            .map_err(|e| PeopleError::Internal(e.to_string()))??
+            .ok_or(PeopleError::Internal(format!("demo account {email} exists")))?;
+        ids.push(id);
+    }
+    let [admin, official, citizen] = [ids[0].clone(), ids[1].clone(), ids[2].clone()];
+    people.grant_first_administrator(&admin).await?;
+    let astana: BodyId =
+        "akimat-astana".parse().map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))?;
+    state
+        .sequencer
+        .submit(Event::RoleGranted {
+            account: official.clone(),
+            role: dauys_core::Role::Official,
+            body: Some(astana.clone()),
+            by: Some(admin.clone()),
+        })
+        .await?;
+    let admin_account = account(&people, &admin).await?;
+    let claim = IdentityClaim {
+        iin: "950612401237".into(),
+        given_name: "Сәуле".into(),
+        family_name: "Ахметова".into(),
+        locality: "astana".parse().map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))?,
+    };
+    people.verify(&citizen, &claim, VerificationMethod::Manual, Some(&admin_account)).await?;
+    let official_account = account(&people, &official).await?;
+    let basis =
+        "appeal-consideration".parse().map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))?;
+    people
+        .open_personal_data(
+            &official_account,
+            citizen.as_str(),
+            &astana,
+            &basis,
+            "Answer to appeal 2026-117",
+            "2026-117",
+        )
+        .await?;
+    for (email, password, what) in DEMO_ACCOUNTS {
+        tracing::info!(email, password, what, "demo account");
+    }
+    Ok(())
+}
+
+async fn account(
+    people: &std::sync::Arc<crate::people::People>,
+    id: &dauys_core::AccountId,
+) -> Result<crate::people::Account, PeopleError> {
+    let (people, id) = (people.clone(), id.to_string());
+    tokio::task::spawn_blocking(move || people.account(&id)).await.map_err(|e| PeopleError::Internal(e.to_string()))?
+}
+
 /// Runs until aborted. Rejections (e.g. a body registered on an earlier run) are expected
 /// and skipped; a full queue or shutdown ends the loop.
-pub async fn run(sequencer: SequencerHandle) {
+pub async fn run(state: AppState) {
+    let sequencer = state.sequencer.clone();
     let mut setup: Vec<Event> = Vec::new();
     for DemoBody(body, kind, parent, [kk, ru, en]) in BODIES {
         if let Some(body) = id::<BodyId>(body) {
@@ -157,6 +238,9 @@ pub async fn run(sequencer: SequencerHandle) {
         if !submit(&sequencer, event).await {
             return;
         }
+    }
+    if let Err(e) = seed_people(&state).await {
+        tracing::warn!(error = %e, "demo accounts not created");
     }
     let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     for n in 0u64.. {

@@ -296,7 +296,7 @@ pub async fn serve(config: Config, options: ServeOptions) -> Result<(), ServeErr
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|source| ServeError::Listen { addr: listen, source })?;
     let state = instance.state.clone();
-    let demo = options.demo.then(|| tokio::spawn(demo::run(state.sequencer.clone())));
+    let demo = options.demo.then(|| tokio::spawn(demo::run(state.clone())));
     tracing::info!(
         url = %state.config.public_url(),
         database = %dauys_store::redact(&state.config.database_location()),
