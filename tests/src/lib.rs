@@ -553,3 +553,79 @@ pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
     Some((w, h))
 }
+
+/// The npm project of the browser journeys (`tests/browser`): scripts run by Node.js that
+/// drive Debian's Chromium with `playwright-core` and check pages with `axe-core`.
+pub fn browser_journeys_dir() -> PathBuf {
+    workspace_root().join("tests").join("browser")
+}
+
+/// Runs `node tests/browser/<script> <base_url>` with `env` added, killing it after
+/// `limit`, and returns its output. Installs the npm packages first (`npm ci`, once, under a
+/// lock, as `scripts/setup` does) when `node_modules` is missing or older than
+/// `package-lock.json`. The script gets `E2E_CHROMIUM` (see [`Chromium::find`]).
+pub fn run_browser_journey(script: &str, base_url: &str, env: &[(&str, &str)], limit: Duration) -> Output {
+    let chromium = Chromium::find();
+    let dir = browser_journeys_dir();
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        // Tests may run in parallel processes: one installs, the others wait on the lock.
+        let install = r#"
+            command -v node >/dev/null 2>&1 || { echo "node is not installed: run scripts/setup" >&2; exit 1; }
+            stale() { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }
+            if stale; then
+              { flock 9; if stale; then echo "npm ci in $PWD" >&2; npm ci --no-audit --no-fund </dev/null >&2; fi; } 9<package-lock.json
+            fi"#;
+        let status = Command::new("bash")
+            .args(["-c", install])
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("running bash to install {}'s npm packages: {e}", dir.display()));
+        assert!(status.success(), "installing the npm packages of {} failed ({status}): run `scripts/setup`", dir.display());
+    });
+
+    let mut cmd = Command::new("node");
+    cmd.arg(dir.join(script)).arg(base_url).current_dir(&dir).env("E2E_CHROMIUM", &chromium.binary);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting node {script}: {e} (run `scripts/setup` to install Node.js)"));
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let deadline = Instant::now() + limit;
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for node") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().expect("waiting for the killed node");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = err_reader.join().unwrap_or_default();
+    if timed_out {
+        stderr.extend_from_slice(
+            format!("\n(node {script} was killed: it did not finish within {limit:?})\n").as_bytes(),
+        );
+    }
+    Output { status, stdout: out_reader.join().unwrap_or_default(), stderr }
+}

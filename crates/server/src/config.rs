@@ -76,6 +76,9 @@ pub struct Config {
     pub oidc_iin_claim: String,
     /// The ID-token claim holding the locality (`region` or `region/district`).
     pub oidc_locality_claim: String,
+    /// Where the file mail sender writes each outgoing message (`<id>.eml`, mode 0600).
+    /// Empty means `<data_dir>/mail`. (An SMTP sender is not available yet.)
+    pub mail_dir: PathBuf,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -124,6 +127,7 @@ impl Default for Config {
             oidc_client_secret: String::new(),
             oidc_iin_claim: "iin".to_string(),
             oidc_locality_claim: "locality".to_string(),
+            mail_dir: PathBuf::new(),
         }
     }
 }
@@ -202,6 +206,14 @@ impl Config {
             self.data_dir.join("pseudonym.keys")
         } else {
             self.pseudonym_keys_file.clone()
+        }
+    }
+
+    pub fn mail_path(&self) -> PathBuf {
+        if self.mail_dir.as_os_str().is_empty() {
+            self.data_dir.join("mail")
+        } else {
+            self.mail_dir.clone()
         }
     }
 

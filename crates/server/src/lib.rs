@@ -129,6 +129,8 @@ pub fn router(state: AppState) -> Router {
         .route("/verify", get(people::pages::verify_choices))
         .route("/verify/oidc", post(people::pages::oidc_start))
         .route("/verify/oidc/callback", get(people::pages::oidc_callback))
+        .route("/verify/registry", get(people::pages::registry_code_form).post(people::pages::registry_code))
+        .route("/admin/registry", get(people::pages::registry_form).post(people::pages::import_registry))
         .route("/admin/people", get(people::pages::admin_people))
         .route("/admin/people/{id}/verify", get(people::pages::verify_form).post(people::pages::verify))
         .route("/admin/roles", post(people::pages::grant_role))
@@ -205,6 +207,8 @@ async fn metrics_text(State(app): State<AppState>) -> Response {
 pub struct Instance {
     pub state: AppState,
     sequencer: Sequencer,
+    /// Delivers queued mail; holds a sequencer handle, so it is stopped before the drain.
+    outbox: tokio::task::JoinHandle<()>,
 }
 
 impl Instance {
@@ -275,13 +279,17 @@ impl Instance {
         };
         record_deployment(&state).await?;
         publish_access_bases(&state).await?;
-        Ok(Instance { state, sequencer })
+        let sender = Arc::new(people::mail::FileSender { dir: state.config.mail_path() });
+        let outbox = tokio::spawn(people::mail::run_outbox(state.people.clone(), sender));
+        Ok(Instance { state, sequencer, outbox })
     }
 
     /// Waits until every submission made so far is committed and covered by a signed
     /// checkpoint. Every clone of the state (and so of the sequencer handle) must be gone.
     pub async fn shutdown(self) -> Result<(), ServeError> {
-        let Instance { state, sequencer } = self;
+        let Instance { state, sequencer, outbox } = self;
+        outbox.abort();
+        let _ = outbox.await;
         drop(state);
         tokio::task::spawn_blocking(move || sequencer.join()).await?;
         Ok(())

@@ -7,8 +7,10 @@
 //! log holds is a pseudonym, a random account id or a commitment. A stolen database or a
 //! copied log reveals no identifier, name, e-mail or phone number.
 
+pub mod mail;
 pub mod oidc;
 pub mod pages;
+pub mod registry;
 pub mod session;
 
 use std::sync::Arc;
@@ -110,6 +112,8 @@ pub enum PeopleError {
     OidcStateUnknown,
     #[error("verification through an identity provider is not configured on this deployment")]
     OidcDisabled,
+    #[error("the code is wrong, expired or already used; ask for a new one")]
+    WrongCode,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -136,6 +140,7 @@ impl PeopleError {
             PeopleError::Oidc(_) => "oidc-failed",
             PeopleError::OidcStateUnknown => "oidc-state-unknown",
             PeopleError::OidcDisabled => "oidc-disabled",
+            PeopleError::WrongCode => "wrong-code",
             PeopleError::Internal(_) => "internal",
         }
     }
@@ -292,6 +297,20 @@ pub fn clean_line(field: &'static str, value: &str, max: usize) -> Result<String
     Ok(v.to_string())
 }
 
+/// `n` random decimal digits (a one-time code).
+pub(crate) fn random_digits(n: usize) -> Result<String> {
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        let mut byte = [0u8; 1];
+        getrandom::getrandom(&mut byte).map_err(|e| PeopleError::Internal(e.to_string()))?;
+        // 250 = 25 × 10: rejecting 250..=255 keeps the digits uniform.
+        if byte[0] < 250 {
+            out.push(char::from(b'0' + byte[0] % 10));
+        }
+    }
+    Ok(out)
+}
+
 fn profile_aad(id: &str) -> Vec<u8> {
     format!("dauys/profile/v1:{id}").into_bytes()
 }
@@ -322,6 +341,22 @@ impl People {
             password_params,
             first_administrator_email: first_administrator_email.trim().to_lowercase(),
         }
+    }
+
+    /// Seals a record that belongs to no account (a registry row, a mail) under a fresh data
+    /// key wrapped by the master key: `wrapped key || sealed`.
+    pub(crate) fn seal_standalone(&self, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+        let key = DataKey::generate();
+        let mut out = self.master.wrap_data_key(&key, aad).to_bytes().to_vec();
+        out.extend_from_slice(&key.seal(aad, plain));
+        out
+    }
+
+    pub(crate) fn open_standalone(&self, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let split = dauys_identity::vault::WRAPPED_KEY_BYTES.min(sealed.len());
+        let (wrapped, body) = sealed.split_at(split);
+        let key = self.master.unwrap_data_key(&WrappedKey::from_bytes(wrapped)?, aad)?;
+        Ok(key.open(aad, body)?)
     }
 
     fn email_lookup(&self, email: &str) -> Vec<u8> {

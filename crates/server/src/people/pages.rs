@@ -377,6 +377,7 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
                 li { a href="/me/access" { (p.t("access-title")) } }
                 li { a href="/me/data.json" download="my-data.json" { (p.t("me-download")) } }
                 @if account.may(&Action::ListPeople) { li { a href="/admin/people" { (p.t("admin-people-title")) } } }
+                @if account.may(&Action::ImportRegistry) { li { a href="/admin/registry" { (p.t("registry-title")) } } }
                 @if has_body_role(account) { li { a href="/office" { (p.t("office-title")) } } }
             }
         }
@@ -548,7 +549,7 @@ pub async fn who_looked(
                             td data-label=(p.t("col-purpose")) { (s.opening.purpose) " (" (s.opening.case) ")" }
                             td data-label=(p.t("col-basis")) { (basis_name(&bases, p.lang, &s.opening.basis)) }
                             td data-label=(p.t("col-check")) {
-                                a href={ "/log/" (s.opening.index) } { (p.t("see-on-log")) }
+                                a href={ "/log/" (s.opening.index.0) } { (p.t("see-on-log")) }
                                 details {
                                     summary { (p.t("access-verify")) }
                                     p { (p.t("access-verify-how")) }
@@ -1012,6 +1013,8 @@ pub async fn verify_choices(
             } @else {
                 p { (p.t("err-oidc-disabled")) }
             }
+            h2 { (p.t("verify-registry-title")) }
+            p { (p.t("verify-registry-lead")) " " a #verify-registry href="/verify/registry" { (p.t("verify-registry-send")) } }
             h2 { (p.t("verify-in-person-title")) }
             p { (p.t("me-how-to-verify")) }
             p { (p.t("field-account-id")) ": " code { (session.account.id) } }
@@ -1070,6 +1073,160 @@ pub async fn oidc_callback(
     let outcome = app.people.verify(&session.account.id, &claim, VerificationMethod::Oidc, None).await;
     match outcome {
         Ok(_) => Redirect::to("/me").into_response(),
+        Err(e) => failure_page(&p, &e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The registry path
+
+#[derive(Deserialize)]
+pub struct RegistryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    csv: String,
+}
+
+fn registry_page(p: &Page, session: &Session, notice: Option<Markup>, status: StatusCode) -> Response {
+    let main = html! {
+        h1 { (p.t("registry-title")) }
+        p { (p.t("registry-lead")) }
+        @if let Some(n) = notice { (n) }
+        form.stack method="post" action="/admin/registry" {
+            (csrf_field(&session.csrf))
+            label for="csv" { (p.t("registry-csv")) }
+            textarea #csv name="csv" rows="10" required aria-describedby="csv-hint" {}
+            p.hint #csv-hint { code { "iin,given_name,family_name,locality,email" } }
+            button #import type="submit" { (p.t("registry-import-button")) }
+        }
+    };
+    p.render(status, &p.t("registry-title"), Section::Admin, main)
+}
+
+/// GET /admin/registry
+pub async fn registry_form(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let p = Page::new(ui, &uri);
+    match require(&p, &uri, session, &Action::ImportRegistry) {
+        Ok(session) => registry_page(&p, &session, None, StatusCode::OK),
+        Err(r) => *r,
+    }
+}
+
+/// POST /admin/registry
+pub async fn import_registry(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<RegistryForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require(&p, &uri, session, &Action::ImportRegistry) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if !session.form_is_genuine(&form.csrf) {
+        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
+    }
+    let records = match app.people.parse_registry(&form.csv, &session.account) {
+        Ok(r) => r,
+        Err(super::registry::ImportErrors(errors)) => {
+            let n = html! {
+                div.error role="alert" id="form-error" {
+                    p { (p.t("registry-refused")) }
+                    ul { @for (line, e) in &errors { li { (p.t("registry-line")) " " (line) ": " (e) } } }
+                }
+            };
+            return registry_page(&p, &session, Some(n), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let count = records.len();
+    match app.people.import_registry(&session.account, &form.csv, records).await {
+        Ok(receipt) => {
+            let n = html! {
+                div.notice role="status" id="imported" {
+                    p { (p.t("registry-imported")) " " strong { (count) } " · " a href={ "/log/" (receipt.index) } { (p.t("see-on-log")) } }
+                }
+            };
+            registry_page(&p, &session, Some(n), StatusCode::OK)
+        }
+        Err(e) => failure_page(&p, &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    iin: String,
+    #[serde(default)]
+    code: String,
+}
+
+fn code_page(p: &Page, session: &Session, sent: bool, error: Option<&PeopleError>, status: StatusCode) -> Response {
+    let main = html! {
+        h1 { (p.t("verify-registry-title")) }
+        @if let Some(e) = error { (error_box(p, e)) }
+        @if sent { div.notice role="status" id="code-sent" { p { (p.t("verify-registry-sent")) } } }
+        form.stack method="post" action="/verify/registry" {
+            (csrf_field(&session.csrf))
+            label for="iin" { (p.t("field-iin")) }
+            input #iin type="text" name="iin" inputmode="numeric" pattern="[0-9]{12}" required maxlength="12" autocomplete="off";
+            @if sent {
+                label for="code" { (p.t("field-code")) }
+                input #code type="text" name="code" inputmode="numeric" pattern="[0-9]{8}" required maxlength="8" autocomplete="one-time-code";
+                button #redeem type="submit" { (p.t("verify-registry-redeem")) }
+            } @else {
+                button #send-code type="submit" { (p.t("verify-registry-send")) }
+            }
+        }
+    };
+    p.render(status, &p.t("verify-registry-title"), Section::Account, main)
+}
+
+/// GET /verify/registry
+pub async fn registry_code_form(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    code_page(&p, &session, false, None, StatusCode::OK)
+}
+
+/// POST /verify/registry — without `code`, sends one; with it, checks it.
+pub async fn registry_code(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    request_parts: axum::http::request::Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    if !session.form_is_genuine(&form.csrf) {
+        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
+    }
+    if app.limits.sign_in.check_key(&client_ip(&request_parts)).is_err() {
+        return code_page(
+            &p,
+            &session,
+            false,
+            Some(&PeopleError::Locked { minutes: 1 }),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    if form.code.trim().is_empty() {
+        return match app.people.request_registry_code(&session.account, &form.iin).await {
+            // The same answer whether or not the IIN is listed.
+            Ok(()) => code_page(&p, &session, true, None, StatusCode::OK),
+            Err(e) if e.is_client_error() => code_page(&p, &session, false, Some(&e), status_of(&e)),
+            Err(e) => failure_page(&p, &e),
+        };
+    }
+    match app.people.redeem_registry_code(&session.account, &form.iin, &form.code).await {
+        Ok(_) => Redirect::to("/me").into_response(),
+        Err(e) if e.is_client_error() => code_page(&p, &session, true, Some(&e), status_of(&e)),
         Err(e) => failure_page(&p, &e),
     }
 }

@@ -1,0 +1,114 @@
+//! Outgoing mail through an outbox: a message is sealed into the database in the same
+//! request that decides to send it, and a background task delivers it, so a crash between
+//! the two loses nothing and a slow mail server never slows a page.
+//!
+//! The sender is pluggable. This release ships the file sender (one `.eml` file per message
+//! in a directory, mode 0600), which suits a first run and the tests; an SMTP sender is not
+//! written yet (see README, Known gaps).
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dauys_core::Lang;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::{People, PeopleError};
+use crate::i18n::t_args;
+
+/// Messages sent per round of the outbox.
+const BATCH: u32 = 50;
+/// Failed attempts before a message is left for an operator to look at.
+const MAX_ATTEMPTS: u32 = 10;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Mail {
+    /// The one-time registry code, in Kazakh, Russian and English.
+    pub fn registry_code(to: &str, code: &str) -> Mail {
+        let arg = || vec![("code", fluent_templates::fluent_bundle::FluentValue::from(code.to_string()))];
+        let body =
+            Lang::ALL.iter().map(|l| t_args(*l, "mail-registry-code-body", &arg())).collect::<Vec<_>>().join("\n\n");
+        let subject =
+            Lang::ALL.iter().map(|l| crate::i18n::t(*l, "mail-registry-code-subject")).collect::<Vec<_>>().join(" / ");
+        Mail { to: to.to_string(), subject, body }
+    }
+}
+
+fn aad(created_at_ms: u64) -> Vec<u8> {
+    format!("dauys/mail/v1:{created_at_ms}").into_bytes()
+}
+
+impl People {
+    /// Seals `mail` into the outbox. Blocking.
+    pub fn enqueue_mail(&self, mail: &Mail) -> Result<(), PeopleError> {
+        let created = super::now_ms();
+        let plain = Zeroizing::new(serde_json::to_vec(mail).map_err(|e| PeopleError::Internal(e.to_string()))?);
+        self.store.enqueue_mail(&self.seal_standalone(&aad(created), &plain), created)?;
+        Ok(())
+    }
+
+    /// Sends what is waiting; returns how many went out. Blocking.
+    pub fn deliver_mail(&self, sender: &FileSender) -> Result<usize, PeopleError> {
+        let mut sent = 0;
+        for row in self.store.pending_mail(BATCH)? {
+            if row.attempts >= MAX_ATTEMPTS {
+                continue;
+            }
+            let plain = self.open_standalone(&aad(row.created_at_ms), &row.sealed)?;
+            let mail: Mail =
+                serde_json::from_slice(&plain).map_err(|e| PeopleError::Internal(format!("mail record: {e}")))?;
+            match sender.send(row.id, &mail) {
+                Ok(()) => {
+                    self.store.mark_mail_sent(row.id, super::now_ms())?;
+                    sent += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(id = row.id, error = %e, "mail not sent; will retry");
+                    self.store.mark_mail_failed(row.id)?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+}
+
+/// Writes each message as `<dir>/<id>.eml`, readable only by the server's user.
+pub struct FileSender {
+    pub dir: PathBuf,
+}
+
+impl FileSender {
+    fn send(&self, id: u64, mail: &Mail) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let text = format!(
+            "To: {}\r\nSubject: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+            mail.to, mail.subject, mail.body
+        );
+        let path = self.dir.join(format!("{id:08}.eml"));
+        let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    }
+}
+
+/// Delivers the outbox every second until the server stops.
+pub async fn run_outbox(people: Arc<People>, sender: Arc<FileSender>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let (p, s) = (people.clone(), sender.clone());
+        match tokio::task::spawn_blocking(move || p.deliver_mail(&s)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "outbox round failed"),
+            Err(_) => return,
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Verification from a census or registry file: an administrator imports the file (each
+//! record sealed, found only by a keyed hash of the IIN); a person who is listed asks for a
+//! one-time code, which goes to the e-mail address the registry lists for them, and proves
+//! who they are by entering it. The answer to "send me a code" is the same whether or not the
+//! IIN is listed, so the form cannot be used to learn who is in the registry.
+
+use std::sync::Arc;
+
+use dauys_core::{Commitment, Event, Locality, VerificationMethod};
+use dauys_identity::iin::Iin;
+use dauys_identity::policy::{authorize, Action};
+use dauys_store::people::RegistryRow;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use super::{clean_line, normalize_email, now_ms, Account, IdentityClaim, People, PeopleError};
+use crate::sequencer::Receipt;
+
+/// How long a code stays valid.
+pub const CODE_TTL_MS: u64 = 15 * 60 * 1000;
+/// Wrong codes before the person must ask for a new one.
+pub const CODE_ATTEMPTS: u32 = 5;
+/// Rows refused before an import stops listing them.
+const MAX_REPORTED_ERRORS: usize = 10;
+
+/// One person as the registry lists them. Sealed in the store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryRecord {
+    pub iin: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub locality: Locality,
+    pub email: String,
+    /// The administrator who imported it, who vouches for the verification on the ledger.
+    pub imported_by: String,
+}
+
+/// A refused import: the rows that are wrong, by line number.
+#[derive(Debug)]
+pub struct ImportErrors(pub Vec<(usize, String)>);
+
+fn registry_aad(lookup: &[u8]) -> Vec<u8> {
+    let mut aad = b"dauys/registry/v1:".to_vec();
+    aad.extend_from_slice(lookup);
+    aad
+}
+
+impl People {
+    fn iin_lookup(&self, iin: &Iin) -> Vec<u8> {
+        self.pseudonyms.lookup("registry-iin", iin.expose_digits()).to_vec()
+    }
+
+    fn code_hash(&self, account_id: &str, code: &str) -> Vec<u8> {
+        self.pseudonyms.lookup("registry-code", &format!("{account_id}:{code}")).to_vec()
+    }
+
+    /// Parses and checks a registry file (`iin,given_name,family_name,locality,email` with a
+    /// header line). Every row must be valid, or nothing is imported.
+    pub fn parse_registry(&self, csv_text: &str, by: &Account) -> Result<Vec<RegistryRecord>, ImportErrors> {
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(csv_text.as_bytes());
+        let expected = ["iin", "given_name", "family_name", "locality", "email"];
+        match reader.headers() {
+            Ok(h) if h.iter().eq(expected.iter().copied()) => {}
+            _ => return Err(ImportErrors(vec![(1, format!("the first line must be: {}", expected.join(",")))])),
+        }
+        let mut records = Vec::new();
+        let mut errors = Vec::new();
+        for (n, row) in reader.records().enumerate() {
+            let line = n + 2;
+            let parsed = row.map_err(|e| e.to_string()).and_then(|row| {
+                let field = |i: usize| row.get(i).unwrap_or("").to_string();
+                let iin = Iin::parse(&field(0)).map_err(|e| e.to_string())?;
+                let given_name = clean_line("given_name", &field(1), 100).map_err(|e| e.to_string())?;
+                let family_name = clean_line("family_name", &field(2), 100).map_err(|e| e.to_string())?;
+                let locality: Locality = field(3).parse().map_err(|e: dauys_core::EventError| e.to_string())?;
+                let email = normalize_email(&field(4)).map_err(|e| e.to_string())?;
+                Ok(RegistryRecord {
+                    iin: iin.expose_digits().to_string(),
+                    given_name,
+                    family_name,
+                    locality,
+                    email,
+                    imported_by: by.id.to_string(),
+                })
+            });
+            match parsed {
+                Ok(r) => records.push(r),
+                Err(e) if errors.len() < MAX_REPORTED_ERRORS => errors.push((line, e)),
+                Err(_) => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(records)
+        } else {
+            Err(ImportErrors(errors))
+        }
+    }
+
+    /// Imports checked records and logs `registry.imported` with the file's SHA-256.
+    pub async fn import_registry(
+        self: &Arc<Self>,
+        by: &Account,
+        csv_text: &str,
+        records: Vec<RegistryRecord>,
+    ) -> Result<Receipt, PeopleError> {
+        authorize(&by.actor(), &Action::ImportRegistry)?;
+        let digest: [u8; 32] = Sha256::digest(csv_text.as_bytes()).into();
+        let count = u32::try_from(records.len()).map_err(|_| PeopleError::InvalidField { field: "csv", max: 0 })?;
+        self.blocking(move |people| {
+            let mut rows = Vec::with_capacity(records.len());
+            for record in records {
+                let iin = Iin::parse(&record.iin)?;
+                let lookup = people.iin_lookup(&iin);
+                let plain =
+                    Zeroizing::new(serde_json::to_vec(&record).map_err(|e| PeopleError::Internal(e.to_string()))?);
+                rows.push(RegistryRow {
+                    sealed_record: people.seal_standalone(&registry_aad(&lookup), &plain),
+                    iin_lookup: lookup,
+                    code_hash: None,
+                    code_expires_ms: 0,
+                    code_attempts: 0,
+                    claimed_by: None,
+                });
+            }
+            Ok(people.store.upsert_registry(&rows)?)
+        })
+        .await?;
+        let event =
+            Event::RegistryImported { records: count, digest: Commitment::from_digest(&digest), by: by.id.clone() };
+        Ok(self.sequencer.submit(event).await?)
+    }
+
+    /// Sends a one-time code to the registry's address for `iin`, if it is listed and not yet
+    /// claimed. Says nothing about whether it was: the caller shows the same answer.
+    pub async fn request_registry_code(self: &Arc<Self>, account: &Account, iin: &str) -> Result<(), PeopleError> {
+        let iin = Iin::parse(iin)?;
+        let account_id = account.row.id.clone();
+        self.blocking(move |people| {
+            let lookup = people.iin_lookup(&iin);
+            let Some(mut row) = people.store.registry(&lookup)? else { return Ok(()) };
+            if row.claimed_by.is_some() {
+                return Ok(());
+            }
+            let record = people.open_registry_record(&row)?;
+            let code = super::random_digits(8)?;
+            row.code_hash = Some(people.code_hash(&account_id, &code));
+            row.code_expires_ms = now_ms() + CODE_TTL_MS;
+            row.code_attempts = 0;
+            people.store.update_registry(&row)?;
+            people.enqueue_mail(&super::mail::Mail::registry_code(&record.email, &code))
+        })
+        .await
+    }
+
+    fn open_registry_record(&self, row: &RegistryRow) -> Result<RegistryRecord, PeopleError> {
+        let plain = self.open_standalone(&registry_aad(&row.iin_lookup), &row.sealed_record)?;
+        serde_json::from_slice(&plain).map_err(|e| PeopleError::Internal(format!("registry record: {e}")))
+    }
+
+    /// Checks the code and, if right, verifies the account with the registry's record.
+    pub async fn redeem_registry_code(
+        self: &Arc<Self>,
+        account: &Account,
+        iin: &str,
+        code: &str,
+    ) -> Result<Receipt, PeopleError> {
+        let iin = Iin::parse(iin)?;
+        let (account_id, code) = (account.row.id.clone(), code.trim().to_string());
+        let record = self
+            .blocking(move |people| {
+                let lookup = people.iin_lookup(&iin);
+                let wrong = PeopleError::WrongCode;
+                let Some(mut row) = people.store.registry(&lookup)? else { return Err(wrong) };
+                let Some(expected) = row.code_hash.clone() else { return Err(wrong) };
+                if row.claimed_by.is_some() || row.code_expires_ms <= now_ms() || row.code_attempts >= CODE_ATTEMPTS {
+                    return Err(wrong);
+                }
+                if !bool::from(people.code_hash(&account_id, &code).ct_eq(&expected)) {
+                    row.code_attempts += 1;
+                    people.store.update_registry(&row)?;
+                    return Err(wrong);
+                }
+                let record = people.open_registry_record(&row)?;
+                // Single use: spent now, claimed once the verification is on the ledger.
+                row.code_hash = None;
+                people.store.update_registry(&row)?;
+                Ok((record, row))
+            })
+            .await?;
+        let (record, mut row) = record;
+        let admin = self.account_blocking(&record.imported_by).await?;
+        let claim = IdentityClaim {
+            iin: record.iin,
+            given_name: record.given_name,
+            family_name: record.family_name,
+            locality: record.locality,
+        };
+        let receipt = self.verify(&account.id, &claim, VerificationMethod::Registry, Some(&admin)).await?;
+        row.claimed_by = Some(account.row.id.clone());
+        self.blocking(move |people| Ok(people.store.update_registry(&row)?)).await?;
+        Ok(receipt)
+    }
+
+    async fn account_blocking(self: &Arc<Self>, id: &str) -> Result<Account, PeopleError> {
+        let id = id.to_string();
+        self.blocking(move |people| people.account(&id)).await
+    }
+}
