@@ -14,6 +14,10 @@ use dauys_testkit::{Backend, TestDatabase};
 use serde_json::Value;
 use tower::ServiceExt;
 
+/// Entries a new log starts with: the deployment's configuration and the legal bases for
+/// opening personal data.
+const GENESIS: u64 = 2;
+
 struct TestApp {
     instance: Instance,
     _db: TestDatabase,
@@ -116,8 +120,9 @@ where
 async fn concurrent_submitters_get_consecutive_indexes_and_proofs_verify() {
     for_each_backend(|backend| async move {
         let app = std::sync::Arc::new(start(backend).await);
-        // Entry 0 is the deployment's configuration, logged on first start.
-        let tasks: Vec<_> = (0..300)
+        // Entries 0 and 1 are the deployment's configuration and the legal bases for opening
+        // personal data, logged on first start.
+        let tasks: Vec<_> = (0..301 - GENESIS as usize)
             .map(|n| {
                 let app = app.clone();
                 tokio::spawn(async move { app.submit(notice(n)).await })
@@ -129,7 +134,7 @@ async fn concurrent_submitters_get_consecutive_indexes_and_proofs_verify() {
             indexes.push(receipt["index"].as_u64().unwrap());
         }
         indexes.sort_unstable();
-        assert_eq!(indexes, (1..=300).collect::<Vec<u64>>(), "{backend:?}: an index was reused or skipped");
+        assert_eq!(indexes, (GENESIS..=300).collect::<Vec<u64>>(), "{backend:?}: an index was reused or skipped");
 
         let checkpoint = app.checkpoint_at_least(301).await;
         assert_eq!(checkpoint.size, 301);
@@ -200,7 +205,7 @@ async fn rule_violations_are_refused_and_nothing_is_logged() {
         let problem: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(problem["code"], "rejected");
         let page = app.get_json("/api/v1/entries").await;
-        assert_eq!(page["size"], 2, "{backend:?}: a refused event reached the log");
+        assert_eq!(page["size"], GENESIS + 1, "{backend:?}: a refused event reached the log");
         app.instance.shutdown().await.unwrap();
     })
     .await;
@@ -224,7 +229,7 @@ async fn shutdown_flushes_and_a_restart_resumes_the_same_tree() {
         first.shutdown().await.unwrap();
         let second = Instance::start(config).await.unwrap();
         let latest = second.state.shared.latest_checkpoint().expect("a checkpoint after shutdown");
-        assert_eq!(latest.checkpoint.size, 41, "{backend:?}: shutdown did not sign the tail");
+        assert_eq!(latest.checkpoint.size, GENESIS + 40, "{backend:?}: shutdown did not sign the tail");
         assert_eq!(second.state.vkey, vkey);
         second.state.sequencer.submit(event(99)).await.unwrap();
         second.shutdown().await.unwrap();
@@ -326,7 +331,7 @@ async fn malformed_requests_get_problem_details() {
 #[tokio::test]
 async fn health_metrics_and_openapi() {
     let app = start(Backend::Sqlite).await;
-    app.checkpoint_at_least(1).await;
+    app.checkpoint_at_least(GENESIS).await;
     let (status, _, _) = app.call(Method::GET, "/healthz", None, false).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _, _) = app.call(Method::GET, "/readyz", None, false).await;
@@ -334,13 +339,13 @@ async fn health_metrics_and_openapi() {
     let (_, metrics, _) = app.call(Method::GET, "/metrics", None, false).await;
     let metrics = String::from_utf8(metrics).unwrap();
     for name in [
-        "dauys_appends_total 1",
-        "dauys_batch_size",
-        "dauys_append_latency_seconds",
-        "dauys_checkpoint_age_seconds",
-        "dauys_tree_size 1",
+        format!("dauys_appends_total {GENESIS}"),
+        "dauys_batch_size".into(),
+        "dauys_append_latency_seconds".into(),
+        "dauys_checkpoint_age_seconds".into(),
+        format!("dauys_tree_size {GENESIS}"),
     ] {
-        assert!(metrics.contains(name), "metrics lack {name}:\n{metrics}");
+        assert!(metrics.contains(name.as_str()), "metrics lack {name}:\n{metrics}");
     }
     let spec = app.get_json("/openapi.json").await;
     for path in [
