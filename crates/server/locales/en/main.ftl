@@ -332,3 +332,4 @@ field-code = One-time code
 err-wrong-code = The code is wrong, expired or already used. Ask for a new one.
 mail-registry-code-subject = Your Dauys verification code
 mail-registry-code-body = Your one-time code to verify your identity on Dauys is { $code }. It is valid for 15 minutes. If you did not ask for it, ignore this message.
+err-erase-unconfirmed = Tick the box to confirm that you understand erasure cannot be undone.

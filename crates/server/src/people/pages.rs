@@ -445,10 +445,10 @@ pub async fn update_contacts(
     Form(form): Form<ContactsForm>,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
-    if !session.form_is_genuine(&form.csrf) {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
-    }
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
     let people = app.people.clone();
     match tokio::task::spawn_blocking(move || people.update_phone(&session.account, &form.phone)).await {
         Ok(Ok(())) => Redirect::to("/me").into_response(),
@@ -474,9 +474,12 @@ pub async fn erase(
     Form(form): Form<EraseForm>,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
-    if !session.form_is_genuine(&form.csrf) || form.confirm != "yes" {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if form.confirm != "yes" {
+        return p.error(StatusCode::UNPROCESSABLE_ENTITY, &p.t("err-title"), &p.t("err-erase-unconfirmed"));
     }
     match app.people.erase(&session.account).await {
         Ok(()) => {
@@ -610,6 +613,25 @@ fn require(p: &Page, uri: &Uri, session: Option<Session>, action: &Action) -> Re
     }
 }
 
+/// For a form post: the session, if signed in, allowed `action` (when given) and the form's
+/// CSRF token is this session's; else the page to show instead.
+fn require_form(
+    p: &Page,
+    uri: &Uri,
+    session: Option<Session>,
+    action: Option<&Action>,
+    csrf: &str,
+) -> Result<Session, Box<Response>> {
+    let session = match action {
+        Some(action) => require(p, uri, session, action)?,
+        None => session.ok_or_else(|| Box::new(sign_in_first(uri)))?,
+    };
+    if !session.form_is_genuine(csrf) {
+        return Err(Box::new(p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"))));
+    }
+    Ok(session)
+}
+
 /// GET /admin/people
 pub async fn admin_people(
     State(app): State<AppState>,
@@ -716,13 +738,10 @@ pub async fn grant_role(
     Form(form): Form<GrantForm>,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let session = match require(&p, &uri, session, &Action::GrantRole) {
+    let session = match require_form(&p, &uri, session, Some(&Action::GrantRole), &form.csrf) {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if !session.form_is_genuine(&form.csrf) {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
-    }
     let invalid = |field| failure_page(&p, &PeopleError::InvalidField { field, max: 64 });
     let Ok(account) = form.account.trim().parse::<AccountId>() else { return invalid("account") };
     let Ok(role) = form.role.parse::<Role>() else { return invalid("role") };
@@ -806,13 +825,10 @@ pub async fn verify(
     Form(form): Form<VerifyForm>,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let session = match require(&p, &uri, session, &Action::VerifyPersonManually) {
+    let session = match require_form(&p, &uri, session, Some(&Action::VerifyPersonManually), &form.csrf) {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if !session.form_is_genuine(&form.csrf) {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
-    }
     let locality = if form.district.trim().is_empty() {
         form.region.clone()
     } else {
@@ -949,10 +965,10 @@ pub async fn open(
     Form(form): Form<OpenForm>,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
-    if !session.form_is_genuine(&form.csrf) {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
-    }
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
     let subject = form.account.trim().to_string();
     let (Ok(body), Ok(basis)) = (form.body.parse::<BodyId>(), form.basis.parse::<BasisCode>()) else {
         let e = PeopleError::InvalidField { field: "body", max: 64 };
@@ -1032,10 +1048,10 @@ pub async fn oidc_start(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
-    if !session.form_is_genuine(&form.csrf) {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
-    }
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
     let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
     let account_id = session.account.row.id.clone();
     match tokio::task::spawn_blocking(move || oidc.start(&account_id)).await {
@@ -1122,13 +1138,10 @@ pub async fn import_registry(
     Form(form): Form<RegistryForm>,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let session = match require(&p, &uri, session, &Action::ImportRegistry) {
+    let session = match require_form(&p, &uri, session, Some(&Action::ImportRegistry), &form.csrf) {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if !session.form_is_genuine(&form.csrf) {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
-    }
     let records = match app.people.parse_registry(&form.csv, &session.account) {
         Ok(r) => r,
         Err(super::registry::ImportErrors(errors)) => {
@@ -1203,10 +1216,10 @@ pub async fn registry_code(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
-    if !session.form_is_genuine(&form.csrf) {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
-    }
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
     if app.limits.sign_in.check_key(&client_ip(&request_parts)).is_err() {
         return code_page(
             &p,
