@@ -378,6 +378,8 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
                 li { a href="/me/data.json" download="my-data.json" { (p.t("me-download")) } }
                 @if account.may(&Action::ListPeople) { li { a href="/admin/people" { (p.t("admin-people-title")) } } }
                 @if account.may(&Action::ImportRegistry) { li { a href="/admin/registry" { (p.t("registry-title")) } } }
+                @if account.may(&Action::ManageBodies) { li { a href="/admin/bodies" { (p.t("bodies-title")) } } }
+                @if account.may(&Action::ViewAuditView) { li { a href="/audit/openings" { (p.t("audit-title")) } } }
                 @if has_body_role(account) { li { a href="/office" { (p.t("office-title")) } } }
             }
         }
@@ -652,6 +654,7 @@ pub async fn admin_people(
         Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
     };
     let bodies = all_bodies(&app).await;
+    let staff = all_staff(&app).await;
     let main = html! {
         h1 { (p.t("admin-people-title")) }
         table.entries #people {
@@ -678,6 +681,36 @@ pub async fn admin_people(
         @if let Some(last) = rows.last().filter(|_| rows.len() == 50) {
             p { a href={ "/admin/people?after=" (last.id) } { (p.t("next-page")) } }
         }
+        h2 { (p.t("admin-staff-title")) }
+        table.entries #staff {
+            caption { (p.t("admin-staff-caption")) }
+            thead { tr {
+                th scope="col" { (p.t("field-account-id")) }
+                th scope="col" { (p.t("field-role")) }
+                th scope="col" { (p.t("field-body")) }
+                th scope="col" { (p.t("col-actions")) }
+            } }
+            tbody {
+                @for member in &staff {
+                    @for g in &member.grants {
+                        tr {
+                            th scope="row" { code { (member.account) } }
+                            td { (role_label(p.lang, g.role)) }
+                            td { @if let Some(b) = &g.body { code { (b) } } @else { "—" } }
+                            td {
+                                form.inline method="post" action="/admin/roles/revoke" {
+                                    (csrf_field(&session.csrf))
+                                    input type="hidden" name="account" value=(member.account);
+                                    input type="hidden" name="role" value=(g.role.as_str());
+                                    input type="hidden" name="body" value=(g.body.as_ref().map(|b| b.as_str()).unwrap_or(""));
+                                    button.danger type="submit" { (p.t("admin-revoke-button")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         h2 { (p.t("admin-grant-title")) }
         form.stack method="post" action="/admin/roles" {
             (csrf_field(&session.csrf))
@@ -703,7 +736,16 @@ pub async fn admin_people(
     p.render(StatusCode::OK, &p.t("admin-people-title"), Section::Admin, main)
 }
 
-async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> {
+async fn all_staff(app: &AppState) -> Vec<dauys_core::Staff> {
+    projection_rows_with_prefix(app, "staff/").await
+}
+
+/// Every projection row under `prefix`, parsed; rows that do not parse are skipped (the
+/// projection is checked when loaded, so none should be).
+async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned + Send + 'static>(
+    app: &AppState,
+    prefix: &'static str,
+) -> Vec<T> {
     let reader = app.reader.clone();
     tokio::task::spawn_blocking(move || reader.projection_rows())
         .await
@@ -711,10 +753,13 @@ async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> 
         .and_then(Result::ok)
         .unwrap_or_default()
         .into_iter()
-        .filter(|(k, _)| k.starts_with("body/"))
-        .filter_map(|(_, v)| serde_json::from_str::<dauys_core::Body>(&v).ok())
-        .map(|b| (b.id, b.name))
+        .filter(|(k, _)| k.starts_with(prefix))
+        .filter_map(|(_, v)| serde_json::from_str::<T>(&v).ok())
         .collect()
+}
+
+async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> {
+    projection_rows_with_prefix::<dauys_core::Body>(app, "body/").await.into_iter().map(|b| (b.id, b.name)).collect()
 }
 
 #[derive(Deserialize)]
@@ -737,8 +782,31 @@ pub async fn grant_role(
     MaybeSession(session): MaybeSession,
     Form(form): Form<GrantForm>,
 ) -> Response {
+    change_role(app, ui, uri, session, form, true).await
+}
+
+/// POST /admin/roles/revoke
+pub async fn revoke_role(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<GrantForm>,
+) -> Response {
+    change_role(app, ui, uri, session, form, false).await
+}
+
+async fn change_role(
+    app: AppState,
+    ui: UiLang,
+    uri: Uri,
+    session: Option<Session>,
+    form: GrantForm,
+    grant: bool,
+) -> Response {
     let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, Some(&Action::GrantRole), &form.csrf) {
+    let action = if grant { Action::GrantRole } else { Action::RevokeRole };
+    let session = match require_form(&p, &uri, session, Some(&action), &form.csrf) {
         Ok(s) => s,
         Err(r) => return *r,
     };
@@ -752,7 +820,12 @@ pub async fn grant_role(
             Err(_) => return invalid("body"),
         },
     };
-    let event = dauys_core::Event::RoleGranted { account, role, body, by: Some(session.account.id.clone()) };
+    let by = session.account.id.clone();
+    let event = if grant {
+        dauys_core::Event::RoleGranted { account, role, body, by: Some(by) }
+    } else {
+        dauys_core::Event::RoleRevoked { account, role, body, by }
+    };
     match app.sequencer.submit(event).await {
         Ok(_) => Redirect::to("/admin/people").into_response(),
         Err(e) => failure_page(&p, &PeopleError::from(e)),
@@ -1242,4 +1315,177 @@ pub async fn registry_code(
         Err(e) if e.is_client_error() => code_page(&p, &session, true, Some(&e), status_of(&e)),
         Err(e) => failure_page(&p, &e),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bodies and the auditor's view
+
+#[derive(Deserialize)]
+pub struct BodyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    parent: String,
+    #[serde(default)]
+    name_kk: String,
+    #[serde(default)]
+    name_ru: String,
+    #[serde(default)]
+    name_en: String,
+}
+
+async fn bodies_page(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    error: Option<&PeopleError>,
+    status: StatusCode,
+) -> Response {
+    let bodies: Vec<dauys_core::Body> = projection_rows_with_prefix(app, "body/").await;
+    let main = html! {
+        h1 { (p.t("bodies-title")) }
+        @if let Some(e) = error { (error_box(p, e)) }
+        table.entries #bodies {
+            caption { (p.t("bodies-caption")) }
+            thead { tr {
+                th scope="col" { (p.t("field-body-id")) }
+                th scope="col" { (p.t("field-name")) }
+                th scope="col" { (p.t("field-parent")) }
+            } }
+            tbody {
+                @for b in &bodies {
+                    tr {
+                        th scope="row" { code { (b.id) } }
+                        td { (b.name.get(p.lang)) }
+                        td { @if let Some(parent) = &b.parent { code { (parent) } } @else { "—" } }
+                    }
+                }
+            }
+        }
+        h2 { (p.t("bodies-register-title")) }
+        form.stack method="post" action="/admin/bodies" {
+            (csrf_field(&session.csrf))
+            label for="body" { (p.t("field-body-id")) }
+            input #body type="text" name="body" required maxlength="64" pattern="[a-z0-9][a-z0-9\\-]*" aria-describedby="body-id-hint";
+            p.hint #body-id-hint { (p.t("district-hint")) }
+            label for="kind" { (p.t("field-body-kind")) }
+            select #kind name="kind" {
+                @for k in dauys_core::BodyKind::ALL { option value=(k.as_str()) { (p.t(&format!("body-kind-{}", k.as_str()))) } }
+            }
+            label for="parent" { (p.t("field-parent")) }
+            select #parent name="parent" {
+                option value="" { "—" }
+                @for b in &bodies { option value=(b.id) { (b.name.get(p.lang)) } }
+            }
+            label for="name_kk" { (p.t("field-name")) " (қазақша)" }
+            input #name_kk type="text" name="name_kk" lang="kk" required maxlength="300";
+            label for="name_ru" { (p.t("field-name")) " (по-русски)" }
+            input #name_ru type="text" name="name_ru" lang="ru" required maxlength="300";
+            label for="name_en" { (p.t("field-name")) " (in English)" }
+            input #name_en type="text" name="name_en" lang="en" required maxlength="300";
+            button #register type="submit" { (p.t("bodies-register-button")) }
+        }
+    };
+    p.render(status, &p.t("bodies-title"), Section::Admin, main)
+}
+
+/// GET /admin/bodies
+pub async fn bodies(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    match require(&p, &uri, session, &Action::ManageBodies) {
+        Ok(session) => bodies_page(&app, &p, &session, None, StatusCode::OK).await,
+        Err(r) => *r,
+    }
+}
+
+/// POST /admin/bodies — registers a body on the ledger.
+pub async fn register_body(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<BodyForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, Some(&Action::ManageBodies), &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let invalid = PeopleError::InvalidField { field: "body", max: 64 };
+    let kind = dauys_core::BodyKind::ALL.into_iter().find(|k| k.as_str() == form.kind);
+    let parent = match form.parent.trim() {
+        "" => Ok(None),
+        p => p.parse::<BodyId>().map(Some),
+    };
+    let (Ok(body), Some(kind), Ok(parent)) = (form.body.trim().parse::<BodyId>(), kind, parent) else {
+        return bodies_page(&app, &p, &session, Some(&invalid), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let name = dauys_core::LocalizedText::new(form.name_kk.trim(), form.name_ru.trim(), form.name_en.trim());
+    match app.sequencer.submit(dauys_core::Event::BodyRegistered { body, name, kind, parent }).await {
+        Ok(_) => Redirect::to("/admin/bodies").into_response(),
+        Err(e) => {
+            let e = PeopleError::from(e);
+            if e.is_client_error() {
+                bodies_page(&app, &p, &session, Some(&e), status_of(&e)).await
+            } else {
+                failure_page(&p, &e)
+            }
+        }
+    }
+}
+
+/// GET /audit/openings — every opening of personal data on the ledger, newest first, for
+/// auditors (the same events anyone can read in the log; here gathered in one table).
+pub async fn audit_openings(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    if let Err(r) = require(&p, &uri, session, &Action::ViewAuditView) {
+        return *r;
+    }
+    let mut openings: Vec<dauys_core::DataOpening> = projection_rows_with_prefix(&app, "opening/").await;
+    openings.sort_by_key(|o| std::cmp::Reverse(o.index));
+    let bases = access_bases(&app).await;
+    let main = html! {
+        h1 { (p.t("audit-title")) }
+        p.lead { (p.t("audit-lead")) }
+        table.entries #all-openings {
+            caption { (p.t("audit-caption")) }
+            thead { tr {
+                th scope="col" { (p.t("col-index")) }
+                th scope="col" { (p.t("col-time")) }
+                th scope="col" { (p.t("col-body")) }
+                th scope="col" { (p.t("col-official")) }
+                th scope="col" { (p.t("col-purpose")) }
+                th scope="col" { (p.t("col-basis")) }
+                th scope="col" { (p.t("audit-disclosed-from")) }
+            } }
+            tbody {
+                @for o in &openings {
+                    tr {
+                        th scope="row" { a href={ "/log/" (o.index.0) } { (o.index.0) } }
+                        td { (time_el(&app, o.opened_at.0)) }
+                        td { code { (o.body) } }
+                        td { code { (o.official) } }
+                        td { (o.purpose) " (" (o.case) ")" }
+                        td { (basis_name(&bases, p.lang, &o.basis)) }
+                        td { (time_el(&app, o.disclosed_from.0)) }
+                    }
+                }
+            }
+        }
+    };
+    p.render(StatusCode::OK, &p.t("audit-title"), Section::Admin, main)
 }
