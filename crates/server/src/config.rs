@@ -76,9 +76,15 @@ pub struct Config {
     pub oidc_iin_claim: String,
     /// The ID-token claim holding the locality (`region` or `region/district`).
     pub oidc_locality_claim: String,
-    /// Where the file mail sender writes each outgoing message (`<id>.eml`, mode 0600).
-    /// Empty means `<data_dir>/mail`. (An SMTP sender is not available yet.)
+    /// Where the file mail sender writes each outgoing message (`<id>.eml`, mode 0600), used
+    /// when `smtp_url` is empty. Empty means `<data_dir>/mail`.
     pub mail_dir: PathBuf,
+    /// SMTP relay for outgoing mail, e.g. `smtp://user:pass@mail.example.kz:587?tls=required`
+    /// or `smtps://mail.example.kz:465`. Empty: the file sender. Better set by
+    /// `DAUYS_SMTP_URL` than in a file, as it may hold a password.
+    pub smtp_url: String,
+    /// The sender of outgoing mail.
+    pub mail_from: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -128,6 +134,8 @@ impl Default for Config {
             oidc_iin_claim: "iin".to_string(),
             oidc_locality_claim: "locality".to_string(),
             mail_dir: PathBuf::new(),
+            smtp_url: String::new(),
+            mail_from: "Dauys <noreply@dauys.localhost>".to_string(),
         }
     }
 }

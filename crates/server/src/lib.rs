@@ -86,6 +86,8 @@ pub enum ServeError {
     },
     #[error("recording the deployment's configuration: {0}")]
     Genesis(sequencer::SubmitError),
+    #[error("outgoing mail: {0}")]
+    Mail(String),
     #[error("internal: {0}")]
     Join(#[from] tokio::task::JoinError),
 }
@@ -282,7 +284,7 @@ impl Instance {
         };
         record_deployment(&state).await?;
         publish_access_bases(&state).await?;
-        let sender = Arc::new(people::mail::FileSender { dir: state.config.mail_path() });
+        let sender = Arc::new(people::mail::Sender::from_config(&state.config).map_err(ServeError::Mail)?);
         let outbox = tokio::spawn(people::mail::run_outbox(state.people.clone(), sender));
         Ok(Instance { state, sequencer, outbox })
     }

@@ -2,9 +2,9 @@
 //! request that decides to send it, and a background task delivers it, so a crash between
 //! the two loses nothing and a slow mail server never slows a page.
 //!
-//! The sender is pluggable. This release ships the file sender (one `.eml` file per message
-//! in a directory, mode 0600), which suits a first run and the tests; an SMTP sender is not
-//! written yet (see README, Known gaps).
+//! The sender is pluggable: SMTP (the `lettre` crate, with TLS through rustls) in
+//! production, or the file sender (one `.eml` file per message in a directory, mode 0600)
+//! for a first run.
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -57,7 +57,7 @@ impl People {
     }
 
     /// Sends what is waiting; returns how many went out. Blocking.
-    pub fn deliver_mail(&self, sender: &FileSender) -> Result<usize, PeopleError> {
+    pub fn deliver_mail(&self, sender: &Sender) -> Result<usize, PeopleError> {
         let mut sent = 0;
         for row in self.store.pending_mail(BATCH)? {
             if row.attempts >= MAX_ATTEMPTS {
@@ -81,6 +81,56 @@ impl People {
     }
 }
 
+/// Where outgoing mail goes.
+pub enum Sender {
+    File(FileSender),
+    Smtp(Box<SmtpSender>),
+}
+
+impl Sender {
+    /// SMTP when `smtp_url` is set, else files in `mail_dir`.
+    pub fn from_config(config: &crate::config::Config) -> Result<Sender, String> {
+        if config.smtp_url.is_empty() {
+            return Ok(Sender::File(FileSender { dir: config.mail_path() }));
+        }
+        let transport = lettre::SmtpTransport::from_url(&config.smtp_url)
+            .map_err(|e| format!("smtp_url: {e}"))?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        let from = config.mail_from.parse().map_err(|e| format!("mail_from {:?}: {e}", config.mail_from))?;
+        Ok(Sender::Smtp(Box::new(SmtpSender { transport, from })))
+    }
+
+    pub fn send(&self, id: u64, mail: &Mail) -> Result<(), String> {
+        match self {
+            Sender::File(f) => f.send(id, mail).map_err(|e| e.to_string()),
+            Sender::Smtp(s) => s.send(mail),
+        }
+    }
+}
+
+/// Sends through an SMTP relay (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+/// `smtps://host:465`).
+pub struct SmtpSender {
+    transport: lettre::SmtpTransport,
+    from: lettre::message::Mailbox,
+}
+
+impl SmtpSender {
+    fn send(&self, mail: &Mail) -> Result<(), String> {
+        use lettre::Transport;
+        let to = mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
+        let message = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(mail.body.clone())
+            .map_err(|e| e.to_string())?;
+        self.transport.send(&message).map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
 /// Writes each message as `<dir>/<id>.eml`, readable only by the server's user.
 pub struct FileSender {
     pub dir: PathBuf,
@@ -101,7 +151,7 @@ impl FileSender {
 }
 
 /// Delivers the outbox every second until the server stops.
-pub async fn run_outbox(people: Arc<People>, sender: Arc<FileSender>) {
+pub async fn run_outbox(people: Arc<People>, sender: Arc<Sender>) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let (p, s) = (people.clone(), sender.clone());
