@@ -76,6 +76,9 @@ pub struct ServerOptions {
     /// A signing key file to put in the data directory before the first start (to make
     /// a second log that claims the same identity, as a forger would).
     pub signing_key: Option<PathBuf>,
+    /// The port to listen on (127.0.0.1), when something must know it before the server
+    /// starts (an OpenID Connect provider's allowed redirect URI); otherwise a free one.
+    pub port: Option<u16>,
 }
 
 /// A running `dauys serve`, killed when dropped. Its data directory is a fresh temporary
@@ -103,7 +106,7 @@ impl Server {
                 .expect("key permissions");
         }
         let log_path = data_dir.path().join("server.log");
-        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+        let addr: SocketAddr = ([127, 0, 0, 1], options.port.unwrap_or_else(free_port)).into();
         let child = spawn(&options, data_dir.path(), addr, &log_path);
         let mut server = Server { child, options, addr, base_url: format!("http://{addr}"), data_dir, log_path };
         server.wait_ready(Duration::from_secs(30));

@@ -344,3 +344,5 @@ audit-title = Openings of personal data
 audit-lead = Every opening of a person's personal data recorded on the ledger. The subject is a commitment that only the person can open; the body, the official, the purpose and the basis are public.
 audit-caption = All openings, newest first
 audit-disclosed-from = Shown to the person from
+verify-registry-have-code = I have a code
+err-oidc-refused = The identity provider did not confirm your identity (you may have cancelled, or the sign-in expired). Try again.

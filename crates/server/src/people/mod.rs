@@ -108,6 +108,8 @@ pub enum PeopleError {
     Vault(#[from] dauys_identity::vault::VaultError),
     #[error("the identity provider: {0}")]
     Oidc(String),
+    #[error("the identity provider did not confirm the identity: {0}")]
+    OidcRefused(String),
     #[error("this sign-in at the identity provider was not started here, or took too long; start again")]
     OidcStateUnknown,
     #[error("verification through an identity provider is not configured on this deployment")]
@@ -138,6 +140,7 @@ impl PeopleError {
             PeopleError::Store(_) => "storage-unavailable",
             PeopleError::Vault(_) => "vault-error",
             PeopleError::Oidc(_) => "oidc-failed",
+            PeopleError::OidcRefused(_) => "oidc-refused",
             PeopleError::OidcStateUnknown => "oidc-state-unknown",
             PeopleError::OidcDisabled => "oidc-disabled",
             PeopleError::WrongCode => "wrong-code",

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl,
     Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
@@ -66,6 +66,12 @@ fn oidc_error(stage: &str, e: impl std::fmt::Display) -> PeopleError {
     PeopleError::Oidc(format!("{stage}: {e}"))
 }
 
+/// The provider answered but did not vouch for the person (a refused, replayed or invalid
+/// code or token): the person's to retry, not a server fault.
+fn refused(stage: &str, e: impl std::fmt::Display) -> PeopleError {
+    PeopleError::OidcRefused(format!("{stage}: {e}"))
+}
+
 fn http_client() -> ureq::Agent {
     ureq::AgentBuilder::new().redirects(0).timeout(Duration::from_secs(15)).build()
 }
@@ -99,6 +105,9 @@ impl OidcVerifier {
         let (url, state, nonce) = client
             .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
             .add_scope(Scope::new("profile".into()))
+            // The person at the keyboard must sign in at the provider now: on a shared
+            // computer, a provider session left by someone else must not verify this account.
+            .add_prompt(CoreAuthPrompt::Login)
             .set_pkce_challenge(challenge)
             .url();
         let mut pending = self.pending.lock().map_err(|_| PeopleError::Internal("pending sign-ins lock".into()))?;
@@ -134,10 +143,10 @@ impl OidcVerifier {
             .map_err(|e| oidc_error("token endpoint", e))?
             .set_pkce_verifier(pending.verifier)
             .request(&http)
-            .map_err(|e| oidc_error("code exchange", e))?;
-        let id_token = token.id_token().ok_or_else(|| oidc_error("token response", "no ID token"))?;
+            .map_err(|e| refused("code exchange", e))?;
+        let id_token = token.id_token().ok_or_else(|| refused("token response", "no ID token"))?;
         let claims =
-            id_token.claims(&client.id_token_verifier(), &pending.nonce).map_err(|e| oidc_error("ID token", e))?;
+            id_token.claims(&client.id_token_verifier(), &pending.nonce).map_err(|e| refused("ID token", e))?;
         let given_name = claims.given_name().and_then(|c| c.get(None)).map(|v| v.to_string()).unwrap_or_default();
         let family_name = claims.family_name().and_then(|c| c.get(None)).map(|v| v.to_string()).unwrap_or_default();
         // The signature is verified above, so the payload's other claims are the provider's.
@@ -149,9 +158,8 @@ impl OidcVerifier {
             .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
             .unwrap_or_default();
         let claim = |name: &str| extra.get(name).and_then(|v| v.as_str()).map(str::to_string);
-        let iin = claim(&self.settings.iin_claim).ok_or_else(|| oidc_error("ID token", "no IIN claim"))?;
-        let locality =
-            claim(&self.settings.locality_claim).ok_or_else(|| oidc_error("ID token", "no locality claim"))?;
+        let iin = claim(&self.settings.iin_claim).ok_or_else(|| refused("ID token", "no IIN claim"))?;
+        let locality = claim(&self.settings.locality_claim).ok_or_else(|| refused("ID token", "no locality claim"))?;
         Ok(VerifiedClaims { iin, given_name, family_name, locality })
     }
 }

@@ -1146,7 +1146,8 @@ pub async fn oidc_callback(
     let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
     let (Some(code), Some(state)) = (query_param(&uri, "code"), query_param(&uri, "state")) else {
         // The person cancelled at the provider, or it reported an error.
-        return failure_page(&p, &PeopleError::Oidc(query_param(&uri, "error").unwrap_or_else(|| "no code".into())));
+        let reason = query_param(&uri, "error").unwrap_or_else(|| "no code".into());
+        return failure_page(&p, &PeopleError::OidcRefused(reason));
     };
     let account_id = session.account.row.id.clone();
     let claims = match tokio::task::spawn_blocking(move || oidc.finish(&account_id, &state, &code)).await {
@@ -1177,7 +1178,7 @@ pub struct RegistryForm {
     csv: String,
 }
 
-fn registry_page(p: &Page, session: &Session, notice: Option<Markup>, status: StatusCode) -> Response {
+fn registry_page(p: &Page, session: &Session, csv: &str, notice: Option<Markup>, status: StatusCode) -> Response {
     let main = html! {
         h1 { (p.t("registry-title")) }
         p { (p.t("registry-lead")) }
@@ -1185,7 +1186,7 @@ fn registry_page(p: &Page, session: &Session, notice: Option<Markup>, status: St
         form.stack method="post" action="/admin/registry" {
             (csrf_field(&session.csrf))
             label for="csv" { (p.t("registry-csv")) }
-            textarea #csv name="csv" rows="10" required aria-describedby="csv-hint" {}
+            textarea #csv name="csv" rows="10" required aria-describedby="csv-hint" { (csv) }
             p.hint #csv-hint { code { "iin,given_name,family_name,locality,email" } }
             button #import type="submit" { (p.t("registry-import-button")) }
         }
@@ -1197,7 +1198,7 @@ fn registry_page(p: &Page, session: &Session, notice: Option<Markup>, status: St
 pub async fn registry_form(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
     let p = Page::new(ui, &uri);
     match require(&p, &uri, session, &Action::ImportRegistry) {
-        Ok(session) => registry_page(&p, &session, None, StatusCode::OK),
+        Ok(session) => registry_page(&p, &session, "", None, StatusCode::OK),
         Err(r) => *r,
     }
 }
@@ -1224,7 +1225,7 @@ pub async fn import_registry(
                     ul { @for (line, e) in &errors { li { (p.t("registry-line")) " " (line) ": " (e) } } }
                 }
             };
-            return registry_page(&p, &session, Some(n), StatusCode::UNPROCESSABLE_ENTITY);
+            return registry_page(&p, &session, &form.csv, Some(n), StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     let count = records.len();
@@ -1235,7 +1236,7 @@ pub async fn import_registry(
                     p { (p.t("registry-imported")) " " strong { (count) } " · " a href={ "/log/" (receipt.index) } { (p.t("see-on-log")) } }
                 }
             };
-            registry_page(&p, &session, Some(n), StatusCode::OK)
+            registry_page(&p, &session, "", Some(n), StatusCode::OK)
         }
         Err(e) => failure_page(&p, &e),
     }
@@ -1256,17 +1257,22 @@ fn code_page(p: &Page, session: &Session, sent: bool, error: Option<&PeopleError
         h1 { (p.t("verify-registry-title")) }
         @if let Some(e) = error { (error_box(p, e)) }
         @if sent { div.notice role="status" id="code-sent" { p { (p.t("verify-registry-sent")) } } }
-        form.stack method="post" action="/verify/registry" {
-            (csrf_field(&session.csrf))
-            label for="iin" { (p.t("field-iin")) }
-            input #iin type="text" name="iin" inputmode="numeric" pattern="[0-9]{12}" required maxlength="12" autocomplete="off";
-            @if sent {
-                label for="code" { (p.t("field-code")) }
-                input #code type="text" name="code" inputmode="numeric" pattern="[0-9]{8}" required maxlength="8" autocomplete="one-time-code";
-                button #redeem type="submit" { (p.t("verify-registry-redeem")) }
-            } @else {
+        @if !sent {
+            form.stack method="post" action="/verify/registry" {
+                (csrf_field(&session.csrf))
+                label for="iin" { (p.t("field-iin")) }
+                input #iin type="text" name="iin" inputmode="numeric" pattern="[0-9]{12}" required maxlength="12" autocomplete="off";
                 button #send-code type="submit" { (p.t("verify-registry-send")) }
             }
+        }
+        h2 { (p.t("verify-registry-have-code")) }
+        form.stack method="post" action="/verify/registry" {
+            (csrf_field(&session.csrf))
+            label for=(if sent { "iin" } else { "iin-redeem" }) { (p.t("field-iin")) }
+            input id=(if sent { "iin" } else { "iin-redeem" }) type="text" name="iin" inputmode="numeric" pattern="[0-9]{12}" required maxlength="12" autocomplete="off";
+            label for="code" { (p.t("field-code")) }
+            input #code type="text" name="code" inputmode="numeric" pattern="[0-9]{8}" required maxlength="8" autocomplete="one-time-code";
+            button #redeem type="submit" { (p.t("verify-registry-redeem")) }
         }
     };
     p.render(status, &p.t("verify-registry-title"), Section::Account, main)
@@ -1303,7 +1309,7 @@ pub async fn registry_code(
         );
     }
     if form.code.trim().is_empty() {
-        return match app.people.request_registry_code(&session.account, &form.iin).await {
+        return match app.people.request_registry_code(&session.account, &form.iin) {
             // The same answer whether or not the IIN is listed.
             Ok(()) => code_page(&p, &session, true, None, StatusCode::OK),
             Err(e) if e.is_client_error() => code_page(&p, &session, false, Some(&e), status_of(&e)),

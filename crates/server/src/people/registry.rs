@@ -135,10 +135,21 @@ impl People {
     }
 
     /// Sends a one-time code to the registry's address for `iin`, if it is listed and not yet
-    /// claimed. Says nothing about whether it was: the caller shows the same answer.
-    pub async fn request_registry_code(self: &Arc<Self>, account: &Account, iin: &str) -> Result<(), PeopleError> {
+    /// claimed. Says nothing about whether it was: the caller shows the same answer, and the
+    /// work runs after the answer, so its duration cannot tell either.
+    pub fn request_registry_code(self: &Arc<Self>, account: &Account, iin: &str) -> Result<(), PeopleError> {
         let iin = Iin::parse(iin)?;
+        let this = self.clone();
         let account_id = account.row.id.clone();
+        tokio::spawn(async move {
+            if let Err(e) = this.send_registry_code(account_id, iin).await {
+                tracing::warn!(error = %e, "registry code not sent");
+            }
+        });
+        Ok(())
+    }
+
+    async fn send_registry_code(self: &Arc<Self>, account_id: String, iin: Iin) -> Result<(), PeopleError> {
         self.blocking(move |people| {
             let lookup = people.iin_lookup(&iin);
             let Some(mut row) = people.store.registry(&lookup)? else { return Ok(()) };
