@@ -123,6 +123,8 @@ pub fn router(state: AppState) -> Router {
         .route("/signup", get(people::pages::signup_form).post(people::pages::signup))
         .route("/login", get(people::pages::login_form).post(people::pages::login))
         .route("/logout", post(people::pages::logout))
+        .route("/reset", get(people::pages::reset_request_form).post(people::pages::reset_request))
+        .route("/reset/{token}", get(people::pages::new_password_form).post(people::pages::set_new_password))
         .route("/me", get(people::pages::me))
         .route("/me/contacts", post(people::pages::update_contacts))
         .route("/me/erase", post(people::pages::erase))

@@ -329,3 +329,110 @@ async fn every_role_against_every_protected_page() {
         }
     }
 }
+
+async fn form_post(instance: &Instance, path: &str, body: String) -> (StatusCode, String, String) {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, "dauys_form=tok")
+        .body(Body::from(format!("csrf=tok&{body}")))
+        .unwrap();
+    let response = router(instance.state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, location, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The text of the element with `id`, tags stripped (enough for the notices here).
+fn notice_text(html: &str, id: &str) -> Option<String> {
+    let start = html.find(&format!("id=\"{id}\""))?;
+    let end = html[start..].find("</div>")? + start;
+    let inner = &html[start..end];
+    let mut text = String::new();
+    let mut in_tag = true;
+    for c in inner.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    Some(text.trim().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_reset_link_works_once_and_ends_every_session() {
+    let (instance, db) = start(Backend::Sqlite).await;
+    let people = instance.state.people.clone();
+    let id = sign_up(&people, "reset.me@example.kz").await;
+    let a = account(&people, &id).await;
+    let p = people.clone();
+    let old_session = blocking(move || p.start_session(&a, 3_600_000).expect("session")).await;
+
+    let (status, _, known) = form_post(&instance, "/reset", "email=Reset.Me%40example.kz".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, unknown) = form_post(&instance, "/reset", "email=nobody%40example.kz".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    let said = notice_text(&known, "link-sent").expect("a notice that the link was sent");
+    assert_eq!(Some(said), notice_text(&unknown, "link-sent"), "the answer tells whether an account exists");
+
+    // The file sender writes the link; exactly one message, for the known address.
+    let mail_dir = db.dir.path().join("mail");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let message = loop {
+        let files: Vec<_> =
+            std::fs::read_dir(&mail_dir).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
+        if let Some(f) = files.first() {
+            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+            assert_eq!(std::fs::read_dir(&mail_dir).unwrap().count(), 1, "mail was sent for an unknown address");
+            break std::fs::read_to_string(f.path()).unwrap();
+        }
+        assert!(std::time::Instant::now() < deadline, "no reset mail");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(message.starts_with("To: reset.me@example.kz"), "{message}");
+    let at = message.find("/reset/").expect("a reset link") + "/reset/".len();
+    let token: String =
+        message[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-').collect();
+
+    let get = |path: String| {
+        let state = instance.state.clone();
+        async move {
+            let response = router(state).oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+            response.status()
+        }
+    };
+    assert_eq!(get(format!("/reset/{token}")).await, StatusCode::OK);
+    let (status, _, _) = form_post(&instance, &format!("/reset/{token}"), "password=short".into()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a too-short password is refused");
+    let (status, location, _) =
+        form_post(&instance, &format!("/reset/{token}"), "password=a+brand+new+passphrase".into()).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?reset=1"));
+
+    let p = people.clone();
+    let (old_ok, new_ok, session_left) = blocking(move || {
+        (
+            p.check_password("reset.me@example.kz", "correct horse battery staple").is_ok(),
+            p.check_password("reset.me@example.kz", "a brand new passphrase").is_ok(),
+            p.session(&old_session).expect("session lookup").is_some(),
+        )
+    })
+    .await;
+    assert!(!old_ok && new_ok && !session_left, "old password {old_ok}, new {new_ok}, old session {session_left}");
+
+    // Once used, the link is dead; so is a tampered or expired one.
+    let (status, _, _) =
+        form_post(&instance, &format!("/reset/{token}"), "password=yet+another+passphrase".into()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut tampered = token.clone();
+    tampered.push('0');
+    assert_eq!(get(format!("/reset/{tampered}")).await, StatusCode::UNPROCESSABLE_ENTITY);
+    let (p, i) = (people.clone(), id.to_string());
+    let expired = blocking(move || p.reset_token(&i, 1).expect("token")).await;
+    assert_eq!(get(format!("/reset/{expired}")).await, StatusCode::UNPROCESSABLE_ENTITY);
+    drop(people);
+    instance.shutdown().await.expect("shutdown");
+}

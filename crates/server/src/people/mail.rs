@@ -43,6 +43,17 @@ impl Mail {
     }
 }
 
+impl Mail {
+    /// A password reset link, in Kazakh, Russian and English.
+    pub fn password_reset(to: &str, link: &str) -> Mail {
+        let arg = || vec![("link", fluent_templates::fluent_bundle::FluentValue::from(link.to_string()))];
+        let body = Lang::ALL.iter().map(|l| t_args(*l, "mail-reset-body", &arg())).collect::<Vec<_>>().join("\n\n");
+        let subject =
+            Lang::ALL.iter().map(|l| crate::i18n::t(*l, "mail-reset-subject")).collect::<Vec<_>>().join(" / ");
+        Mail { to: to.to_string(), subject, body }
+    }
+}
+
 fn aad(created_at_ms: u64) -> Vec<u8> {
     format!("dauys/mail/v1:{created_at_ms}").into_bytes()
 }

@@ -11,6 +11,7 @@ pub mod mail;
 pub mod oidc;
 pub mod pages;
 pub mod registry;
+pub mod reset;
 pub mod session;
 
 use std::sync::Arc;
@@ -116,6 +117,8 @@ pub enum PeopleError {
     OidcDisabled,
     #[error("the code is wrong, expired or already used; ask for a new one")]
     WrongCode,
+    #[error("this password reset link is invalid, expired or already used; ask for a new one")]
+    ResetLinkInvalid,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -144,6 +147,7 @@ impl PeopleError {
             PeopleError::OidcStateUnknown => "oidc-state-unknown",
             PeopleError::OidcDisabled => "oidc-disabled",
             PeopleError::WrongCode => "wrong-code",
+            PeopleError::ResetLinkInvalid => "reset-link-invalid",
             PeopleError::Internal(_) => "internal",
         }
     }

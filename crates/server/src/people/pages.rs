@@ -188,6 +188,7 @@ fn credentials_page(
             p { (p.t("signup-have-account")) " " a href="/login" { (p.t("login-title")) } }
         } @else {
             p { (p.t("login-no-account")) " " a href="/signup" { (p.t("signup-title")) } }
+            p { a #forgot href="/reset" { (p.t("reset-forgot")) } }
         }
     };
     with_cookie(p.render(status, &title, Section::Account, main), cookie)
@@ -203,8 +204,13 @@ pub async fn signup_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> R
 pub async fn login_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
     let p = Page::new(ui, &uri);
     let next = safe_next(query_param(&uri, "next").as_deref());
-    let notice = (query_param(&uri, "created").is_some())
-        .then(|| html! { div.notice role="status" { p { (p.t("signup-done")) } } });
+    let notice = if query_param(&uri, "created").is_some() {
+        Some(html! { div.notice role="status" { p { (p.t("signup-done")) } } })
+    } else if query_param(&uri, "reset").is_some() {
+        Some(html! { div.notice role="status" id="password-changed" { p { (p.t("reset-done")) } } })
+    } else {
+        None
+    };
     credentials_page(&app, &p, false, "", &next, notice, StatusCode::OK)
 }
 
@@ -1494,4 +1500,148 @@ pub async fn audit_openings(
         }
     };
     p.render(StatusCode::OK, &p.t("audit-title"), Section::Admin, main)
+}
+
+// ---------------------------------------------------------------------------------------
+// Password reset
+
+#[derive(Deserialize)]
+pub struct ResetRequestForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn reset_request_page(app: &AppState, p: &Page, notice: Option<Markup>, status: StatusCode) -> Response {
+    let (token, cookie) = form_token(app);
+    let main = html! {
+        h1 { (p.t("reset-title")) }
+        @if let Some(n) = notice { (n) }
+        p { (p.t("reset-lead")) }
+        form.stack method="post" action="/reset" {
+            (csrf_field(&token))
+            label for="email" { (p.t("field-email")) }
+            input #email type="email" name="email" autocomplete="email" required maxlength="254";
+            button #send-link type="submit" { (p.t("reset-send-button")) }
+        }
+    };
+    with_cookie(p.render(status, &p.t("reset-title"), Section::Account, main), cookie)
+}
+
+/// GET /reset
+pub async fn reset_request_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
+    let p = Page::new(ui, &uri);
+    reset_request_page(&app, &p, None, StatusCode::OK)
+}
+
+/// POST /reset — sends a link if an account uses the address; the same answer either way.
+pub async fn reset_request(State(app): State<AppState>, ui: UiLang, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let p = Page::new(ui, &parts.uri);
+    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
+    let Ok(Form(form)) = Form::<ResetRequestForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
+    else {
+        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
+    };
+    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
+        let n = html! { div.error role="alert" id="form-error" { p { (p.t("err-form-expired")) } } };
+        return reset_request_page(&app, &p, Some(n), StatusCode::FORBIDDEN);
+    }
+    if app.limits.sign_up.check_key(&client_ip(&parts)).is_err() {
+        let n = error_box(&p, &PeopleError::Locked { minutes: 60 });
+        return reset_request_page(&app, &p, Some(n), StatusCode::TOO_MANY_REQUESTS);
+    }
+    match app.people.request_password_reset(&form.email, &app.config.public_url()) {
+        Ok(()) => {
+            let n = html! { div.notice role="status" id="link-sent" { p { (p.t("reset-sent")) } } };
+            reset_request_page(&app, &p, Some(n), StatusCode::OK)
+        }
+        Err(e) => {
+            let n = error_box(&p, &e);
+            reset_request_page(&app, &p, Some(n), status_of(&e))
+        }
+    }
+}
+
+fn new_password_page(
+    app: &AppState,
+    p: &Page,
+    token: &str,
+    error: Option<&PeopleError>,
+    status: StatusCode,
+) -> Response {
+    let (csrf, cookie) = form_token(app);
+    let main = html! {
+        h1 { (p.t("reset-new-title")) }
+        @if let Some(e) = error { (error_box(p, e)) }
+        form.stack method="post" action={ "/reset/" (token) } {
+            (csrf_field(&csrf))
+            label for="password" { (p.t("field-password")) }
+            input #password type="password" name="password" autocomplete="new-password" required minlength="10" maxlength="1024" aria-describedby="password-hint";
+            p.hint #password-hint { (p.t("password-hint")) }
+            button #set-password type="submit" { (p.t("reset-set-button")) }
+        }
+    };
+    let mut response = with_cookie(p.render(status, &p.t("reset-new-title"), Section::Account, main), cookie);
+    // The token is in the URL: keep it out of other sites' Referer headers.
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// GET /reset/{token}
+pub async fn new_password_form(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    Path(token): Path<String>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let people = app.people.clone();
+    let checked = {
+        let token = token.clone();
+        tokio::task::spawn_blocking(move || people.check_reset_token(&token)).await
+    };
+    match checked {
+        Ok(Ok(_)) => new_password_page(&app, &p, &token, None, StatusCode::OK),
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+/// POST /reset/{token}
+pub async fn set_new_password(
+    State(app): State<AppState>,
+    ui: UiLang,
+    Path(token): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let p = Page::new(ui, &parts.uri);
+    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
+    let Ok(Form(form)) = Form::<NewPasswordForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
+    else {
+        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
+    };
+    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
+        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
+    }
+    let people = app.people.clone();
+    let t = token.clone();
+    match tokio::task::spawn_blocking(move || people.reset_password(&t, &form.password)).await {
+        Ok(Ok(())) => Redirect::to("/login?reset=1").into_response(),
+        Ok(Err(e @ PeopleError::Password(_))) => {
+            new_password_page(&app, &p, &token, Some(&e), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
 }
