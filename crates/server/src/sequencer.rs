@@ -429,10 +429,13 @@ impl Committer {
                 }
                 Err(e) => {
                     tracing::error!(error = %e, entries = count, "batch could not be committed; nothing of it was acknowledged");
+                    // Reload before answering: a submitter who retries at once must meet a
+                    // sequencer that has already dropped the failed batch's state, or its
+                    // retry would be refused as a duplicate of an act that was never stored.
+                    self.reload();
                     for w in p.waiting {
                         let _ = w.reply.send(Err(SubmitError::Unavailable(e.to_string())));
                     }
-                    self.reload();
                 }
             }
         }

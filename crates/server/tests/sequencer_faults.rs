@@ -27,9 +27,8 @@ impl Writer for FlakyWriter {
         self.inner.tiles(ids)
     }
     fn commit(&mut self, batch: &Batch) -> dauys_store::Result<()> {
-        let left = self.failures.load(Ordering::SeqCst);
-        if left > 0 {
-            self.failures.store(left - 1, Ordering::SeqCst);
+        // One atomic step, so the test's reset to 0 is never overwritten by a stale count.
+        if self.failures.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1)).is_ok() {
             return Err(StoreError::Corrupt("injected failure".into()));
         }
         self.inner.commit(batch)
