@@ -127,6 +127,8 @@ pub fn router(state: AppState) -> Router {
         .route("/reset/{token}", get(people::pages::new_password_form).post(people::pages::set_new_password))
         .route("/me", get(people::pages::me))
         .route("/me/contacts", post(people::pages::update_contacts))
+        .route("/me/confirm-email", post(people::pages::resend_confirmation))
+        .route("/confirm/{token}", get(people::pages::confirm_email))
         .route("/me/erase", post(people::pages::erase))
         .route("/me/data.json", get(people::pages::my_data))
         .route("/me/access", get(people::pages::who_looked))

@@ -436,3 +436,44 @@ async fn a_password_reset_link_works_once_and_ends_every_session() {
     drop(people);
     instance.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_mails_a_link_that_confirms_the_address() {
+    let (instance, db) = start(Backend::Sqlite).await;
+    let (status, location, _) =
+        form_post(&instance, "/signup", "email=confirm.me%40example.kz&password=correct+horse+battery+staple".into())
+            .await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?created=1"));
+    let mail_dir = db.dir.path().join("mail");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let message = loop {
+        let files: Vec<_> =
+            std::fs::read_dir(&mail_dir).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
+        if let Some(f) = files.first() {
+            break std::fs::read_to_string(f.path()).unwrap();
+        }
+        assert!(std::time::Instant::now() < deadline, "no confirmation mail");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(message.starts_with("To: confirm.me@example.kz"), "{message}");
+    let at = message.find("/confirm/").expect("a confirmation link") + "/confirm/".len();
+    let token: String =
+        message[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-').collect();
+    let account_id = token.split('.').next().unwrap().to_string();
+    let confirmed = |id: String| {
+        let people = instance.state.people.clone();
+        blocking(move || people.account(&id).expect("account").row.email_verified)
+    };
+    assert!(!confirmed(account_id.clone()).await);
+    let get = |path: String| {
+        let state = instance.state.clone();
+        async move { router(state).oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap().status() }
+    };
+    let mut tampered = token.clone();
+    tampered.push('0');
+    assert_eq!(get(format!("/confirm/{tampered}")).await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!confirmed(account_id.clone()).await, "a tampered link confirmed the address");
+    assert_eq!(get(format!("/confirm/{token}")).await, StatusCode::OK);
+    assert!(confirmed(account_id).await);
+    instance.shutdown().await.expect("shutdown");
+}

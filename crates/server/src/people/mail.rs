@@ -34,22 +34,27 @@ pub struct Mail {
 impl Mail {
     /// The one-time registry code, in Kazakh, Russian and English.
     pub fn registry_code(to: &str, code: &str) -> Mail {
-        let arg = || vec![("code", fluent_templates::fluent_bundle::FluentValue::from(code.to_string()))];
-        let body =
-            Lang::ALL.iter().map(|l| t_args(*l, "mail-registry-code-body", &arg())).collect::<Vec<_>>().join("\n\n");
-        let subject =
-            Lang::ALL.iter().map(|l| crate::i18n::t(*l, "mail-registry-code-subject")).collect::<Vec<_>>().join(" / ");
-        Mail { to: to.to_string(), subject, body }
+        Mail::trilingual(to, "mail-registry-code", "code", code)
     }
-}
 
-impl Mail {
     /// A password reset link, in Kazakh, Russian and English.
     pub fn password_reset(to: &str, link: &str) -> Mail {
-        let arg = || vec![("link", fluent_templates::fluent_bundle::FluentValue::from(link.to_string()))];
-        let body = Lang::ALL.iter().map(|l| t_args(*l, "mail-reset-body", &arg())).collect::<Vec<_>>().join("\n\n");
-        let subject =
-            Lang::ALL.iter().map(|l| crate::i18n::t(*l, "mail-reset-subject")).collect::<Vec<_>>().join(" / ");
+        Mail::trilingual(to, "mail-reset", "link", link)
+    }
+
+    /// A link that confirms the address, in Kazakh, Russian and English.
+    pub fn email_confirmation(to: &str, link: &str) -> Mail {
+        Mail::trilingual(to, "mail-confirm", "link", link)
+    }
+
+    /// The message `<prefix>-subject` / `<prefix>-body` in Kazakh, Russian and English, one
+    /// after the other (the outbox does not know the recipient's language).
+    fn trilingual(to: &str, prefix: &str, name: &'static str, value: &str) -> Mail {
+        let arg = || vec![(name, fluent_templates::fluent_bundle::FluentValue::from(value.to_string()))];
+        let body_id = format!("{prefix}-body");
+        let body = Lang::ALL.iter().map(|l| t_args(*l, &body_id, &arg())).collect::<Vec<_>>().join("\n\n");
+        let subject_id = format!("{prefix}-subject");
+        let subject = Lang::ALL.iter().map(|l| crate::i18n::t(*l, &subject_id)).collect::<Vec<_>>().join(" / ");
         Mail { to: to.to_string(), subject, body }
     }
 }

@@ -119,6 +119,8 @@ pub enum PeopleError {
     WrongCode,
     #[error("this password reset link is invalid, expired or already used; ask for a new one")]
     ResetLinkInvalid,
+    #[error("this confirmation link is invalid or expired; ask for a new one")]
+    ConfirmLinkInvalid,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -148,6 +150,7 @@ impl PeopleError {
             PeopleError::OidcDisabled => "oidc-disabled",
             PeopleError::WrongCode => "wrong-code",
             PeopleError::ResetLinkInvalid => "reset-link-invalid",
+            PeopleError::ConfirmLinkInvalid => "confirm-link-invalid",
             PeopleError::Internal(_) => "internal",
         }
     }

@@ -242,6 +242,12 @@ pub async fn signup(State(app): State<AppState>, ui: UiLang, request: Request) -
     match created {
         Ok(Ok(new_account)) => {
             if let Some(id) = new_account {
+                let (people, account, base) = (app.people.clone(), id.to_string(), app.config.public_url());
+                if let Ok(Err(e)) =
+                    tokio::task::spawn_blocking(move || people.send_email_confirmation(&account, &base)).await
+                {
+                    tracing::warn!(error = %e, "confirmation mail not queued");
+                }
                 if app.people.is_first_administrator(&form.email) {
                     if let Err(e) = app.people.grant_first_administrator(&id).await {
                         tracing::warn!(error = %e, "could not grant the first administrator role");
@@ -350,7 +356,20 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
         h1 { (p.t("me-title")) }
         dl.fields {
             dt { (p.t("field-account-id")) } dd { code #account-id { (account.id) } }
-            dt { (p.t("field-email")) } dd #email { (profile.email) }
+            dt { (p.t("field-email")) }
+            dd {
+                span #email { (profile.email) }
+                " · "
+                @if account.row.email_verified {
+                    span #email-status { (p.t("email-confirmed")) }
+                } @else {
+                    span #email-status { (p.t("email-not-confirmed")) }
+                    form.inline method="post" action="/me/confirm-email" {
+                        (csrf_field(&session.csrf))
+                        button #resend-confirmation type="submit" { (p.t("email-resend-button")) }
+                    }
+                }
+            }
             dt { (p.t("field-phone")) } dd { (profile.phone.as_deref().unwrap_or("—")) }
             dt { (p.t("field-status")) }
             dd #verification-status {
@@ -1641,6 +1660,50 @@ pub async fn set_new_password(
         Ok(Err(e @ PeopleError::Password(_))) => {
             new_password_page(&app, &p, &token, Some(&e), StatusCode::UNPROCESSABLE_ENTITY)
         }
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Confirming the sign-in address
+
+/// GET /confirm/{token}
+pub async fn confirm_email(State(app): State<AppState>, ui: UiLang, uri: Uri, Path(token): Path<String>) -> Response {
+    let p = Page::new(ui, &uri);
+    let people = app.people.clone();
+    match tokio::task::spawn_blocking(move || people.confirm_email(&token)).await {
+        Ok(Ok(())) => {
+            let main = html! {
+                h1 { (p.t("email-confirmed-title")) }
+                p #email-confirmed { (p.t("email-confirmed-text")) }
+                p { a href="/me" { (p.t("me-title")) } }
+            };
+            let mut response = p.render(StatusCode::OK, &p.t("email-confirmed-title"), Section::Account, main);
+            response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+            response
+        }
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+/// POST /me/confirm-email — sends the confirmation link again.
+pub async fn resend_confirmation(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let (people, id, base) = (app.people.clone(), session.account.row.id.clone(), app.config.public_url());
+    match tokio::task::spawn_blocking(move || people.send_email_confirmation(&id, &base)).await {
+        Ok(Ok(())) => Redirect::to("/me").into_response(),
         Ok(Err(e)) => failure_page(&p, &e),
         Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
     }

@@ -1,4 +1,6 @@
-//! Password reset by e-mail, without storing anything: the link carries
+//! Links sent by e-mail, without storing anything: password reset and address confirmation.
+//!
+//! Password reset: the link carries
 //! `<account id>.<expiry ms>.<tag>`, the tag a keyed hash (under the pseudonym key) of the
 //! account id, the expiry and the account's current password hash. Changing the password
 //! changes the hash, so a link works once; it also stops working at its expiry. The answer
@@ -85,6 +87,49 @@ impl People {
         row.locked_until_ms = 0;
         self.store.update_account(&row)?;
         self.store.delete_sessions_of(&id)?;
+        Ok(())
+    }
+}
+
+/// How long an e-mail confirmation link works.
+pub const CONFIRM_TTL_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+
+impl People {
+    fn confirm_tag(&self, account_id: &str, expires_ms: u64, email_lookup: &[u8]) -> String {
+        let input = format!("{account_id}\n{expires_ms}\n{}", hex::encode(email_lookup));
+        hex::encode(self.pseudonyms.lookup("email-confirm", &input))
+    }
+
+    /// Mails a link that confirms the account's address. Blocking.
+    pub fn send_email_confirmation(&self, account_id: &str, base_url: &str) -> Result<(), PeopleError> {
+        let row = self.store.account(account_id)?.ok_or(PeopleError::NoSuchAccount)?;
+        let email = self.profile(&row)?.email;
+        let expires_ms = now_ms() + CONFIRM_TTL_MS;
+        let token =
+            format!("{account_id}.{expires_ms}.{}", self.confirm_tag(account_id, expires_ms, &row.email_lookup));
+        self.enqueue_mail(&Mail::email_confirmation(&email, &format!("{base_url}/confirm/{token}")))
+    }
+
+    /// Marks the address confirmed if the link is genuine and unexpired. Blocking.
+    pub fn confirm_email(&self, token: &str) -> Result<(), PeopleError> {
+        let bad = || PeopleError::ConfirmLinkInvalid;
+        let mut parts = token.splitn(3, '.');
+        let (Some(id), Some(expires), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        let expires_ms: u64 = expires.parse().map_err(|_| bad())?;
+        if expires_ms <= now_ms() || id.len() > 64 {
+            return Err(bad());
+        }
+        let mut row = self.store.account(id)?.ok_or_else(bad)?;
+        let expected = self.confirm_tag(id, expires_ms, &row.email_lookup);
+        if row.wrapped_key.is_none() || !bool::from(expected.as_bytes().ct_eq(tag.as_bytes())) {
+            return Err(bad());
+        }
+        if !row.email_verified {
+            row.email_verified = true;
+            self.store.update_account(&row)?;
+        }
         Ok(())
     }
 }
