@@ -196,9 +196,17 @@ impl PseudonymKeyRing {
         self.current().derive(iin, context)
     }
 
-    /// [`PseudonymKey::lookup`] under the current key.
+    /// [`PseudonymKey::lookup`] under the ring's oldest key. Lookup hashes stay in the private
+    /// database and are never published, so they need no rotation; keeping them on one key
+    /// means a rotation never strands an account or a registry record.
     pub fn lookup(&self, label: &str, value: &str) -> [u8; 32] {
-        self.current().lookup(label, value)
+        self.oldest().lookup(label, value)
+    }
+
+    /// The lowest version, which rotation never removes.
+    pub fn oldest(&self) -> &PseudonymKey {
+        // The ring is never empty (checked at construction).
+        &self.keys[self.keys.len() - 1]
     }
 
     /// The pseudonym under every key version, newest first: to find a person's records made

@@ -109,6 +109,15 @@ fn secret_from_env_or_file(var: &str, path: &Path, generate: impl FnOnce() -> St
     read_secret(path)
 }
 
+/// Replaces a secret file atomically (write a new 0600 file beside it, then rename), so a
+/// crash leaves the old or the new key, never half of one.
+pub fn replace_secret(path: &Path, contents: &str) -> Result<(), KeyError> {
+    let temporary = path.with_extension("new");
+    let _ = fs::remove_file(&temporary);
+    create_secret(&temporary, contents)?;
+    fs::rename(&temporary, path).map_err(io(path))
+}
+
 /// The vault's master key and the pseudonym key ring (see `dauys-identity`).
 pub fn load_or_create_people_keys(config: &crate::config::Config) -> Result<crate::people::PeopleKeys, KeyError> {
     use dauys_identity::pseudonym::PseudonymKeyRing;
@@ -120,12 +129,14 @@ pub fn load_or_create_people_keys(config: &crate::config::Config) -> Result<crat
     let master =
         MasterKey::parse(&text).map_err(|e| KeyError::Invalid { path: master_path.clone(), reason: e.to_string() })?;
     let ring_path = config.pseudonym_keys_path();
+    let from_env = std::env::var(format!("DAUYS_{}", crate::config::SECRET_PSEUDONYM_KEYS_VAR)).is_ok();
     let text = secret_from_env_or_file(crate::config::SECRET_PSEUDONYM_KEYS_VAR, &ring_path, || {
         PseudonymKeyRing::generate_text().to_string()
     })?;
     let pseudonyms = PseudonymKeyRing::parse(&text)
         .map_err(|e| KeyError::Invalid { path: ring_path.clone(), reason: e.to_string() })?;
-    Ok(crate::people::PeopleKeys { master, pseudonyms })
+    let pseudonym_ring_path = (!from_env).then_some(ring_path);
+    Ok(crate::people::PeopleKeys { master, pseudonyms, pseudonym_ring_path })
 }
 
 #[cfg(test)]

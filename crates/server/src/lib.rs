@@ -143,6 +143,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/roles/revoke", post(people::pages::revoke_role))
         .route("/admin/bodies", get(people::pages::bodies).post(people::pages::register_body))
         .route("/audit/openings", get(people::pages::audit_openings))
+        .route("/admin/keys", get(people::pages::keys))
+        .route("/admin/keys/rotate", post(people::pages::rotate_keys))
         .route("/office", get(people::pages::office))
         .route("/office/person", get(people::pages::open_form).post(people::pages::open))
         .fallback(not_found)

@@ -293,6 +293,8 @@ async fn every_role_against_every_protected_page() {
         (Method::GET, "/verify".into(), "", [S, A, A, A, A, A, A]),
         (Method::GET, "/verify/registry".into(), "", [S, A, A, A, A, A, A]),
         (Method::POST, "/verify/registry".into(), "iin=123", [S, A, A, A, A, A, A]),
+        (Method::GET, "/admin/keys".into(), "", [S, F, F, F, F, F, A]),
+        (Method::POST, "/admin/keys/rotate".into(), "", [S, F, F, F, F, F, A]),
         (Method::GET, "/office".into(), "", [S, F, F, A, A, F, F]),
         (
             Method::POST,
@@ -475,5 +477,56 @@ async fn sign_up_mails_a_link_that_confirms_the_address() {
     assert!(!confirmed(account_id.clone()).await, "a tampered link confirmed the address");
     assert_eq!(get(format!("/confirm/{token}")).await, StatusCode::OK);
     assert!(confirmed(account_id).await);
+    instance.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_pseudonym_key_rotation_nobody_is_lost_and_nobody_verifies_twice() {
+    let (instance, db) = start(Backend::Sqlite).await;
+    let (admin, ids) = populate(&instance).await;
+    let people = instance.state.people.clone();
+    let admin_account = account(&people, &admin).await;
+    let citizen = account(&people, &ids[0]).await;
+    assert!(matches!(people.rotate_pseudonym_key(&citizen).await, Err(dauys_server::people::PeopleError::Denied(_))));
+    people.rotate_pseudonym_key(&admin_account).await.expect("rotated");
+    assert_eq!(people.pseudonym_key_version(), 2);
+    let ring = std::fs::read_to_string(db.dir.path().join("pseudonym.keys")).expect("ring file");
+    assert_eq!(ring.lines().filter(|l| l.starts_with('v')).count(), 2, "both versions are kept");
+    let reader = instance.state.reader.clone();
+    let logged =
+        blocking(move || reader.projection_row("key/pseudonym").expect("row")).await.expect("key.rotated logged");
+    assert!(logged.contains("\"version\":2"), "{logged}");
+
+    // Accounts made before the rotation still sign in; their openings still open.
+    let p = people.clone();
+    let signed_in = blocking(move || p.check_password(PEOPLE[0].email, "correct horse battery staple").is_ok()).await;
+    assert!(signed_in, "an account made before the rotation cannot sign in");
+    let (p, c) = (people.clone(), citizen.clone());
+    let seen = blocking(move || p.openings_seen_by(&c, u64::MAX).expect("openings")).await;
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].pseudonym.starts_with("ps1-"), "{}", seen[0].pseudonym);
+
+    // The same person cannot be verified again under the new key version.
+    let twin = sign_up(&people, "twin@example.kz").await;
+    let claim = IdentityClaim {
+        iin: PEOPLE[0].iin.into(),
+        given_name: PEOPLE[0].given.into(),
+        family_name: PEOPLE[0].family.into(),
+        locality: PEOPLE[0].locality.parse().unwrap(),
+    };
+    let twice = people.verify(&twin, &claim, VerificationMethod::Manual, Some(&admin_account)).await;
+    assert!(matches!(twice, Err(dauys_server::people::PeopleError::IdentityTaken)), "{twice:?}");
+    // A new person gets a pseudonym of the new version.
+    let newcomer = sign_up(&people, "newcomer@example.kz").await;
+    let claim = IdentityClaim {
+        iin: "950612401237".into(),
+        given_name: "Сәуле".into(),
+        family_name: "Ахметова".into(),
+        locality: "astana".parse().unwrap(),
+    };
+    people.verify(&newcomer, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
+    let person = account(&people, &newcomer).await.row.person.expect("pseudonym");
+    assert!(person.starts_with("ps2-"), "{person}");
+    drop(people);
     instance.shutdown().await.expect("shutdown");
 }

@@ -117,6 +117,8 @@ pub enum PeopleError {
     OidcDisabled,
     #[error("the code is wrong, expired or already used; ask for a new one")]
     WrongCode,
+    #[error("the pseudonym keys come from the environment; rotate them by changing DAUYS_PSEUDONYM_KEYS")]
+    KeysFromEnvironment,
     #[error("this password reset link is invalid, expired or already used; ask for a new one")]
     ResetLinkInvalid,
     #[error("this confirmation link is invalid or expired; ask for a new one")]
@@ -149,6 +151,7 @@ impl PeopleError {
             PeopleError::OidcStateUnknown => "oidc-state-unknown",
             PeopleError::OidcDisabled => "oidc-disabled",
             PeopleError::WrongCode => "wrong-code",
+            PeopleError::KeysFromEnvironment => "keys-from-environment",
             PeopleError::ResetLinkInvalid => "reset-link-invalid",
             PeopleError::ConfirmLinkInvalid => "confirm-link-invalid",
             PeopleError::Internal(_) => "internal",
@@ -254,7 +257,11 @@ pub struct People {
     reader: Arc<dyn dauys_store::Reader>,
     sequencer: SequencerHandle,
     master: MasterKey,
-    pseudonyms: PseudonymKeyRing,
+    /// Replaced whole by a rotation; readers take a snapshot reference for one operation.
+    pseudonyms: std::sync::RwLock<Arc<PseudonymKeyRing>>,
+    /// Where the ring is kept, so a rotation can save it; `None` when it came from the
+    /// environment (then the operator rotates by changing the variable).
+    pseudonym_ring_path: Option<std::path::PathBuf>,
     password_params: PasswordParams,
     first_administrator_email: String,
 }
@@ -262,6 +269,7 @@ pub struct People {
 pub struct PeopleKeys {
     pub master: MasterKey,
     pub pseudonyms: PseudonymKeyRing,
+    pub pseudonym_ring_path: Option<std::path::PathBuf>,
 }
 
 fn now_ms() -> u64 {
@@ -347,7 +355,8 @@ impl People {
             reader,
             sequencer,
             master: keys.master,
-            pseudonyms: keys.pseudonyms,
+            pseudonyms: std::sync::RwLock::new(Arc::new(keys.pseudonyms)),
+            pseudonym_ring_path: keys.pseudonym_ring_path,
             password_params,
             first_administrator_email: first_administrator_email.trim().to_lowercase(),
         }
@@ -369,8 +378,15 @@ impl People {
         Ok(key.open(aad, body)?)
     }
 
+    /// The key ring in use now.
+    pub(crate) fn ring(&self) -> Arc<PseudonymKeyRing> {
+        // A poisoned lock only means a panic while swapping in a whole new ring: the value
+        // inside is either the old or the new ring, both usable.
+        self.pseudonyms.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
     fn email_lookup(&self, email: &str) -> Vec<u8> {
-        self.pseudonyms.lookup("email", email).to_vec()
+        self.ring().lookup("email", email).to_vec()
     }
 
     fn data_key(&self, row: &AccountRow) -> Result<DataKey> {
@@ -514,7 +530,11 @@ impl People {
         let given_name = clean_line("given_name", &claim.given_name, 100)?;
         let family_name = clean_line("family_name", &claim.family_name, 100)?;
         let locality = claim.locality.clone();
-        let person = self.pseudonyms.derive(&iin, &PseudonymContext::Person);
+        let ring = self.ring();
+        let person = ring.derive(&iin, &PseudonymContext::Person);
+        // Verified before a rotation, the same person holds a pseudonym of an older version.
+        let earlier: Vec<String> =
+            ring.derive_all(&iin, &PseudonymContext::Person).iter().skip(1).map(ToString::to_string).collect();
         let (id, p) = (account_id.to_string(), person.to_string());
         // The database's unique index decides races between two accounts; the log's rule
         // (one verified pseudonym) backs it for anyone replaying.
@@ -523,6 +543,11 @@ impl People {
                 let row = people.store.account(&id)?.ok_or(PeopleError::NoSuchAccount)?;
                 if row.person.is_some() {
                     return Err(PeopleError::AlreadyVerified);
+                }
+                for old in &earlier {
+                    if people.store.account_by_person(old)?.is_some() {
+                        return Err(PeopleError::IdentityTaken);
+                    }
                 }
                 match people.store.set_person(&id, &p) {
                     Err(StoreError::Conflict { .. }) => Err(PeopleError::IdentityTaken),
@@ -589,7 +614,7 @@ impl People {
                 let profile = people.profile(&subject)?;
                 let identity = profile.identity.as_ref().ok_or(PeopleError::NotVerified)?;
                 let iin = Iin::parse(&identity.iin)?;
-                let data_access = people.pseudonyms.derive(&iin, &PseudonymContext::DataAccess);
+                let data_access = people.ring().derive(&iin, &PseudonymContext::DataAccess);
                 let nonce = random_32()?;
                 let commitment = Commitment::from_digest(&opening_commitment(&data_access, &nonce));
                 Ok((subject, profile, commitment, nonce))
@@ -638,7 +663,7 @@ impl People {
             let nonce = key.open(&opening_aad(&account.row.id, row.log_index), &row.sealed_nonce)?;
             // Whichever key version made it; the current one unless rotated since.
             let pseudonym = self
-                .pseudonyms
+                .ring()
                 .derive_all(&iin, &PseudonymContext::DataAccess)
                 .into_iter()
                 .find(|p| {
@@ -708,6 +733,35 @@ impl People {
             Ok(people.store.erase_account(&id)?)
         })
         .await
+    }
+
+    /// Puts a new pseudonym key version in use: saves the ring, then logs `key.rotated` by
+    /// the administrator. If the ledger refuses, the old ring is restored.
+    pub async fn rotate_pseudonym_key(self: &Arc<Self>, admin: &Account) -> Result<Receipt> {
+        authorize(&admin.actor(), &Action::RotateKeys)?;
+        let path = self.pseudonym_ring_path.clone().ok_or(PeopleError::KeysFromEnvironment)?;
+        let old = self.ring();
+        let new = Arc::new(old.rotated().map_err(|e| PeopleError::Internal(e.to_string()))?);
+        let version = new.current().version();
+        let save = |ring: &PseudonymKeyRing| {
+            crate::keys::replace_secret(&path, &ring.to_text()).map_err(|e| PeopleError::Internal(e.to_string()))
+        };
+        save(&new)?;
+        *self.pseudonyms.write().unwrap_or_else(std::sync::PoisonError::into_inner) = new;
+        let event = Event::KeyRotated { key: dauys_core::KeyKind::Pseudonym, version, by: admin.id.clone() };
+        match self.sequencer.submit(event).await {
+            Ok(receipt) => Ok(receipt),
+            Err(e) => {
+                save(&old)?;
+                *self.pseudonyms.write().unwrap_or_else(std::sync::PoisonError::into_inner) = old;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// The pseudonym key version new pseudonyms are made with.
+    pub fn pseudonym_key_version(&self) -> u16 {
+        self.ring().current().version()
     }
 
     pub fn store(&self) -> &Arc<dyn PeopleStore> {

@@ -404,6 +404,7 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
                 @if account.may(&Action::ListPeople) { li { a href="/admin/people" { (p.t("admin-people-title")) } } }
                 @if account.may(&Action::ImportRegistry) { li { a href="/admin/registry" { (p.t("registry-title")) } } }
                 @if account.may(&Action::ManageBodies) { li { a href="/admin/bodies" { (p.t("bodies-title")) } } }
+                @if account.may(&Action::RotateKeys) { li { a href="/admin/keys" { (p.t("keys-title")) } } }
                 @if account.may(&Action::ViewAuditView) { li { a href="/audit/openings" { (p.t("audit-title")) } } }
                 @if has_body_role(account) { li { a href="/office" { (p.t("office-title")) } } }
             }
@@ -1706,5 +1707,49 @@ pub async fn resend_confirmation(
         Ok(Ok(())) => Redirect::to("/me").into_response(),
         Ok(Err(e)) => failure_page(&p, &e),
         Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys
+
+/// GET /admin/keys
+pub async fn keys(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require(&p, &uri, session, &Action::RotateKeys) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let main = html! {
+        h1 { (p.t("keys-title")) }
+        p { (p.t("keys-lead")) }
+        dl.fields {
+            dt { (p.t("keys-pseudonym-version")) } dd #pseudonym-version { (app.people.pseudonym_key_version()) }
+        }
+        form.stack method="post" action="/admin/keys/rotate" {
+            (csrf_field(&session.csrf))
+            p.hint { (p.t("keys-rotate-hint")) }
+            button.danger #rotate type="submit" { (p.t("keys-rotate-button")) }
+        }
+    };
+    p.render(StatusCode::OK, &p.t("keys-title"), Section::Admin, main)
+}
+
+/// POST /admin/keys/rotate
+pub async fn rotate_keys(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, Some(&Action::RotateKeys), &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    match app.people.rotate_pseudonym_key(&session.account).await {
+        Ok(_) => Redirect::to("/admin/keys").into_response(),
+        Err(e) => failure_page(&p, &e),
     }
 }

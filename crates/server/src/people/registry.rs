@@ -50,11 +50,11 @@ fn registry_aad(lookup: &[u8]) -> Vec<u8> {
 
 impl People {
     fn iin_lookup(&self, iin: &Iin) -> Vec<u8> {
-        self.pseudonyms.lookup("registry-iin", iin.expose_digits()).to_vec()
+        self.ring().lookup("registry-iin", iin.expose_digits()).to_vec()
     }
 
     fn code_hash(&self, account_id: &str, code: &str) -> Vec<u8> {
-        self.pseudonyms.lookup("registry-code", &format!("{account_id}:{code}")).to_vec()
+        self.ring().lookup("registry-code", &format!("{account_id}:{code}")).to_vec()
     }
 
     /// Parses and checks a registry file (`iin,given_name,family_name,locality,email` with a

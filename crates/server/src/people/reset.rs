@@ -20,7 +20,7 @@ pub const RESET_TTL_MS: u64 = 60 * 60 * 1000;
 
 impl People {
     fn reset_tag(&self, account_id: &str, expires_ms: u64, password_phc: &str) -> String {
-        hex::encode(self.pseudonyms.lookup("password-reset", &format!("{account_id}\n{expires_ms}\n{password_phc}")))
+        hex::encode(self.ring().lookup("password-reset", &format!("{account_id}\n{expires_ms}\n{password_phc}")))
     }
 
     /// The token for a reset link for `account_id`, valid until `expires_ms`. Blocking.
@@ -97,7 +97,7 @@ pub const CONFIRM_TTL_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 impl People {
     fn confirm_tag(&self, account_id: &str, expires_ms: u64, email_lookup: &[u8]) -> String {
         let input = format!("{account_id}\n{expires_ms}\n{}", hex::encode(email_lookup));
-        hex::encode(self.pseudonyms.lookup("email-confirm", &input))
+        hex::encode(self.ring().lookup("email-confirm", &input))
     }
 
     /// Mails a link that confirms the account's address. Blocking.
