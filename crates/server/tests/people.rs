@@ -117,7 +117,8 @@ async fn populate(instance: &Instance) -> (AccountId, Vec<AccountId>) {
         };
         people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
         let (p, a, phone) = (people.clone(), account(&people, &id).await, person.phone);
-        blocking(move || p.update_phone(&a, phone)).await.expect("phone saved");
+        let email = person.email;
+        blocking(move || p.update_contacts(&a, email, phone, "http://dauys.test")).await.expect("phone saved");
         ids.push(id);
     }
     let official_account = account(&people, &official).await;
@@ -527,6 +528,40 @@ async fn after_a_pseudonym_key_rotation_nobody_is_lost_and_nobody_verifies_twice
     people.verify(&newcomer, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
     let person = account(&people, &newcomer).await.row.person.expect("pseudonym");
     assert!(person.starts_with("ps2-"), "{person}");
+    drop(people);
+    instance.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_sign_in_address_needs_it_confirmed_again_and_frees_the_old_one() {
+    let (instance, _db) = start(Backend::Sqlite).await;
+    let people = instance.state.people.clone();
+    let id = sign_up(&people, "old.address@example.kz").await;
+    sign_up(&people, "taken@example.kz").await;
+    let a = account(&people, &id).await;
+    let p = people.clone();
+    let taken = blocking(move || p.update_contacts(&a, "Taken@example.kz", "", "http://dauys.test")).await;
+    assert!(matches!(taken, Err(dauys_server::people::PeopleError::EmailUnavailable)), "{taken:?}");
+    let a = account(&people, &id).await;
+    let p = people.clone();
+    blocking(move || p.update_contacts(&a, "new.address@example.kz", "+77011234567", "http://dauys.test"))
+        .await
+        .expect("changed");
+    let p = people.clone();
+    let (old_ok, new_ok, reuse) = blocking(move || {
+        (
+            p.check_password("old.address@example.kz", "correct horse battery staple").is_ok(),
+            p.check_password("new.address@example.kz", "correct horse battery staple").is_ok(),
+            p.sign_up("old.address@example.kz", "correct horse battery staple").expect("sign-up").is_some(),
+        )
+    })
+    .await;
+    assert!(!old_ok && new_ok && reuse, "old address signs in {old_ok}, new {new_ok}, old reusable {reuse}");
+    let a = account(&people, &id).await;
+    assert!(!a.row.email_verified);
+    let p = people.clone();
+    let profile = blocking(move || p.profile(&a.row).expect("profile")).await;
+    assert_eq!((profile.email.as_str(), profile.phone.as_deref()), ("new.address@example.kz", Some("+77011234567")));
     drop(people);
     instance.shutdown().await.expect("shutdown");
 }

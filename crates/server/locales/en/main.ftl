@@ -371,3 +371,5 @@ keys-pseudonym-version = Pseudonym key version in use
 keys-rotate-hint = Rotate when the key may have leaked, or on a schedule. It cannot withdraw pseudonyms already published.
 keys-rotate-button = Rotate the pseudonym key
 err-keys-from-environment = The keys come from the environment: rotate them by changing DAUYS_PSEUDONYM_KEYS and restarting.
+email-change-hint = You sign in with this address. If you change it, we send a link to confirm the new one.
+err-email-unavailable = This address cannot be used for this account.

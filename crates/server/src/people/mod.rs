@@ -81,6 +81,8 @@ pub enum PeopleError {
     Locked { minutes: u64 },
     #[error("not a valid e-mail address")]
     InvalidEmail,
+    #[error("this address cannot be used for this account")]
+    EmailUnavailable,
     #[error("{0}")]
     Password(#[from] dauys_identity::password::PasswordError),
     #[error("{0}")]
@@ -133,6 +135,7 @@ impl PeopleError {
             PeopleError::WrongCredentials => "wrong-credentials",
             PeopleError::Locked { .. } => "locked",
             PeopleError::InvalidEmail => "invalid-email",
+            PeopleError::EmailUnavailable => "email-unavailable",
             PeopleError::Password(e) => e.code(),
             PeopleError::Iin(e) => e.code(),
             PeopleError::Denied(e) => e.code(),
@@ -677,8 +680,10 @@ impl People {
         Ok(seen)
     }
 
-    /// Updates contact details other than the sign-in address.
-    pub fn update_phone(&self, account: &Account, phone: &str) -> Result<()> {
+    /// Updates the contact details: the phone, and the sign-in address (which then needs
+    /// confirming again; a confirmation link is mailed to it). Blocking.
+    pub fn update_contacts(&self, account: &Account, email: &str, phone: &str, base_url: &str) -> Result<()> {
+        let email = normalize_email(email)?;
         let phone = phone.trim();
         let phone = if phone.is_empty() {
             None
@@ -692,9 +697,21 @@ impl People {
         };
         let mut row = self.store.account(&account.row.id)?.ok_or(PeopleError::NoSuchAccount)?;
         let mut profile = self.profile(&row)?;
+        let address_changed = profile.email != email;
+        if address_changed {
+            row.email_lookup = self.email_lookup(&email);
+            row.email_verified = false;
+            profile.email = email;
+        }
         profile.phone = phone;
         self.seal_profile(&mut row, &profile)?;
-        self.store.update_account(&row)?;
+        match self.store.update_account(&row) {
+            Err(StoreError::Conflict { .. }) => return Err(PeopleError::EmailUnavailable),
+            other => other?,
+        }
+        if address_changed {
+            self.send_email_confirmation(&row.id, base_url)?;
+        }
         Ok(())
     }
 

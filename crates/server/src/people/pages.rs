@@ -412,6 +412,9 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
         h2 { (p.t("me-contacts")) }
         form.stack method="post" action="/me/contacts" {
             (csrf_field(&session.csrf))
+            label for="new-email" { (p.t("field-email")) }
+            input #new-email type="email" name="email" value=(profile.email) autocomplete="email" required maxlength="254" aria-describedby="email-hint";
+            p.hint #email-hint { (p.t("email-change-hint")) }
             label for="phone" { (p.t("field-phone")) }
             input #phone type="tel" name="phone" value=(profile.phone.as_deref().unwrap_or("")) autocomplete="tel" maxlength="20";
             button type="submit" { (p.t("save-button")) }
@@ -461,6 +464,8 @@ pub struct ContactsForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
+    email: String,
+    #[serde(default)]
     phone: String,
 }
 
@@ -478,7 +483,10 @@ pub async fn update_contacts(
         Err(r) => return *r,
     };
     let people = app.people.clone();
-    match tokio::task::spawn_blocking(move || people.update_phone(&session.account, &form.phone)).await {
+    let base = app.config.public_url();
+    match tokio::task::spawn_blocking(move || people.update_contacts(&session.account, &form.email, &form.phone, &base))
+        .await
+    {
         Ok(Ok(())) => Redirect::to("/me").into_response(),
         Ok(Err(e)) => failure_page(&p, &e),
         Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
