@@ -333,6 +333,19 @@ async fn every_role_against_every_protected_page() {
     }
 }
 
+/// The first message the file mail sender writes to `dir`, within 20 seconds.
+async fn first_mail(dir: &std::path::Path) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let files: Vec<_> = std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
+        if let Some(f) = files.first() {
+            return std::fs::read_to_string(f.path()).expect("mail file");
+        }
+        assert!(std::time::Instant::now() < deadline, "no mail in {}", dir.display());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 async fn form_post(instance: &Instance, path: &str, body: String) -> (StatusCode, String, String) {
     let request = Request::builder()
         .method(Method::POST)
@@ -384,18 +397,9 @@ async fn a_password_reset_link_works_once_and_ends_every_session() {
 
     // The file sender writes the link; exactly one message, for the known address.
     let mail_dir = db.dir.path().join("mail");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let message = loop {
-        let files: Vec<_> =
-            std::fs::read_dir(&mail_dir).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
-        if let Some(f) = files.first() {
-            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-            assert_eq!(std::fs::read_dir(&mail_dir).unwrap().count(), 1, "mail was sent for an unknown address");
-            break std::fs::read_to_string(f.path()).unwrap();
-        }
-        assert!(std::time::Instant::now() < deadline, "no reset mail");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+    let message = first_mail(&mail_dir).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(std::fs::read_dir(&mail_dir).unwrap().count(), 1, "mail was sent for an unknown address");
     assert!(message.starts_with("To: reset.me@example.kz"), "{message}");
     let at = message.find("/reset/").expect("a reset link") + "/reset/".len();
     let token: String =
@@ -447,17 +451,7 @@ async fn sign_up_mails_a_link_that_confirms_the_address() {
         form_post(&instance, "/signup", "email=confirm.me%40example.kz&password=correct+horse+battery+staple".into())
             .await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?created=1"));
-    let mail_dir = db.dir.path().join("mail");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let message = loop {
-        let files: Vec<_> =
-            std::fs::read_dir(&mail_dir).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
-        if let Some(f) = files.first() {
-            break std::fs::read_to_string(f.path()).unwrap();
-        }
-        assert!(std::time::Instant::now() < deadline, "no confirmation mail");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+    let message = first_mail(&db.dir.path().join("mail")).await;
     assert!(message.starts_with("To: confirm.me@example.kz"), "{message}");
     let at = message.find("/confirm/").expect("a confirmation link") + "/confirm/".len();
     let token: String =

@@ -15,6 +15,14 @@ use subtle::ConstantTimeEq;
 use super::mail::Mail;
 use super::{normalize_email, now_ms, People, PeopleError};
 
+/// Splits a link token `<account id>.<expiry ms>.<tag>`; `None` if malformed or expired.
+fn parse_link(token: &str) -> Option<(&str, u64, &str)> {
+    let mut parts = token.splitn(3, '.');
+    let (id, expires, tag) = (parts.next()?, parts.next()?, parts.next()?);
+    let expires_ms: u64 = expires.parse().ok()?;
+    (expires_ms > now_ms() && id.len() <= 64).then_some((id, expires_ms, tag))
+}
+
 /// How long a reset link works.
 pub const RESET_TTL_MS: u64 = 60 * 60 * 1000;
 
@@ -32,14 +40,7 @@ impl People {
     /// The account a token resets, if the token is genuine, unexpired and unused. Blocking.
     pub fn check_reset_token(&self, token: &str) -> Result<String, PeopleError> {
         let bad = || PeopleError::ResetLinkInvalid;
-        let mut parts = token.splitn(3, '.');
-        let (Some(id), Some(expires), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(bad());
-        };
-        let expires_ms: u64 = expires.parse().map_err(|_| bad())?;
-        if expires_ms <= now_ms() || id.len() > 64 {
-            return Err(bad());
-        }
+        let (id, expires_ms, tag) = parse_link(token).ok_or_else(bad)?;
         let row = self.store.account(id)?.ok_or_else(bad)?;
         if row.wrapped_key.is_none() {
             return Err(bad());
@@ -113,14 +114,7 @@ impl People {
     /// Marks the address confirmed if the link is genuine and unexpired. Blocking.
     pub fn confirm_email(&self, token: &str) -> Result<(), PeopleError> {
         let bad = || PeopleError::ConfirmLinkInvalid;
-        let mut parts = token.splitn(3, '.');
-        let (Some(id), Some(expires), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(bad());
-        };
-        let expires_ms: u64 = expires.parse().map_err(|_| bad())?;
-        if expires_ms <= now_ms() || id.len() > 64 {
-            return Err(bad());
-        }
+        let (id, expires_ms, tag) = parse_link(token).ok_or_else(bad)?;
         let mut row = self.store.account(id)?.ok_or_else(bad)?;
         let expected = self.confirm_tag(id, expires_ms, &row.email_lookup);
         if row.wrapped_key.is_none() || !bool::from(expected.as_bytes().ct_eq(tag.as_bytes())) {
