@@ -1,8 +1,7 @@
-// What the verification journeys (verify_oidc.mjs, verify_registry.mjs) share: steps that
+// What the browser journeys (people.mjs, verify_oidc.mjs, verify_registry.mjs) share: steps that
 // print `ok N - …`, page helpers that fail with what was expected and what the page showed,
 // axe-core checks that fail on serious or critical violations, and a runner that starts
 // Debian's headless Chromium, reports the open pages on the first failure and exits 1.
-// (people.mjs predates this module and keeps its own copy of the same helpers.)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,8 +115,9 @@ export async function checkAccessibility(page, label) {
   );
 }
 
-export async function signUp(page, who) {
-  await visit(page, '/signup');
+/** Signs `who` up on the form at `start` (e.g. '/signup?lang=en') and expects /login?created=1. */
+export async function signUp(page, who, start = '/signup') {
+  await visit(page, start);
   await checkChrome(page);
   await page.fill('#email', who.email);
   await page.fill('#password', who.password);

@@ -18,23 +18,30 @@
 //   E2E_CITIZEN_EMAIL, E2E_CITIZEN_PASSWORD, E2E_OFFICIAL_EMAIL, E2E_OFFICIAL_PASSWORD
 //   E2E_BODY              a registered body the official is granted (default akimat-almaty)
 //   E2E_ARTIFACTS_DIR     where to write a screenshot and the HTML of each open page on failure
+//   E2E_TIMEOUT_MS        how long the whole journey may take (default 240000)
 //
 // Prints one `ok - …` line per step that passed; on the first failure prints what was
 // expected, what the page showed, and exits 1.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import axe from 'axe-core';
-import { chromium } from 'playwright-core';
+import {
+  checkAccessibility,
+  checkChrome,
+  env,
+  expect,
+  fail,
+  logIn,
+  path,
+  pollMe,
+  run,
+  signUp,
+  step,
+  submit,
+  text,
+  url,
+  visit,
+} from './harness.mjs';
 
-const base = (process.argv[2] || process.env.DAUYS_URL || '').replace(/\/+$/, '');
-if (!/^https?:\/\/[^/]+$/.test(base)) {
-  console.error('usage: node people.mjs <base-url>   (e.g. http://127.0.0.1:8080)');
-  process.exit(2);
-}
-const env = (name, fallback) => process.env[name] || fallback;
-const CHROMIUM = env('E2E_CHROMIUM', '/usr/bin/chromium');
 const BODY = env('E2E_BODY', 'akimat-almaty');
 const admin = { email: env('E2E_ADMIN_EMAIL', 'admin@example.kz'), password: env('E2E_ADMIN_PASSWORD', 'correct horse battery') };
 const citizen = {
@@ -51,142 +58,9 @@ const PURPOSE = 'Answer to appeal A-17';
 const CASE = 'A-17';
 const HIDDEN_PURPOSE = 'Check for case 2026-0042';
 const HIDDEN_CASE = '2026-0042';
-const TIMEOUT_MS = Number(env('E2E_TIMEOUT_MS', '240000'));
 
-class Failure extends Error {}
-/** Fails the current step with `message` (and whatever `page` shows). */
-function fail(message) {
-  throw new Failure(message);
-}
-function expect(condition, message) {
-  if (!condition) fail(message);
-}
-
-let currentStep = '(starting)';
-const openPages = new Map(); // name → page, for the failure report
-const violationsSeen = [];
-const axeRuns = [];
-let passed = 0;
-
-async function step(name, fn) {
-  currentStep = name;
-  const started = Date.now();
-  await fn();
-  passed += 1;
-  console.log(`ok ${passed} - ${name} (${Date.now() - started} ms)`);
-}
-
-const url = (path) => `${base}${path}`;
-
-/** GET `path`; fails unless the final status is `status`. Returns the response. */
-async function visit(page, path, status = 200) {
-  const response = await page.goto(url(path), { waitUntil: 'load' });
-  expect(response, `GET ${path}: no response`);
-  expect(response.status() === status, `GET ${path}: status ${response.status()}, expected ${status}`);
-  return response;
-}
-
-/** Clicks a submit button and waits for the page it leads to; returns that response. */
-async function submit(page, selector) {
-  const [response] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.click(selector),
-  ]);
-  expect(response, `submitting ${selector} on ${page.url()}: no response`);
-  return response;
-}
-
-async function text(page, selector) {
-  const el = await page.$(selector);
-  expect(el, `${page.url()}: no element ${selector}`);
-  return (await el.innerText()).trim();
-}
-
-function path(page) {
-  const u = new URL(page.url());
-  return u.pathname + u.search;
-}
-
-/** What every page must have: the language we asked for and the language switch. */
-async function checkChrome(page, lang = 'en') {
-  const htmlLang = await page.getAttribute('html', 'lang');
-  expect(htmlLang === lang, `${path(page)}: <html lang="${htmlLang}">, expected "${lang}"`);
-  for (const l of ['kk', 'ru', 'en']) {
-    const href = await page.getAttribute(`a[hreflang="${l}"][href*="lang=${l}"]`, 'href').catch(() => null);
-    expect(href, `${path(page)}: no language switch link to ?lang=${l}`);
-  }
-}
-
-/** Runs axe-core on the page; fails on violations of impact serious or critical. */
-async function checkAccessibility(page, label) {
-  await page.addScriptTag({ content: axe.source });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return { passes: r.passes.length, violations: r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      helpUrl: v.helpUrl,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
-    })) };
-  });
-  expect(result.passes > 0, `axe-core checked nothing on ${label}`);
-  axeRuns.push(label);
-  const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of result.violations) {
-    violationsSeen.push({ page: label, ...v });
-    const mark = blocking.includes(v) ? 'VIOLATION' : 'note';
-    console.log(`   axe ${mark} on ${label}: [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
-    for (const n of v.nodes.slice(0, 5)) console.log(`      ${n.target}: ${n.html}`);
-  }
-  expect(
-    blocking.length === 0,
-    `axe-core: ${blocking.length} serious/critical violation(s) on ${label}: ` +
-      blocking
-        .map((v) => `${v.id} [${v.impact}] ${v.help}\n` + v.nodes.map((n) => `    ${n.target}: ${n.html}\n      ${n.summary}`).join('\n'))
-        .join('\n'),
-  );
-}
-
-async function signUp(page, who) {
-  await visit(page, '/signup?lang=en');
-  await checkChrome(page);
-  await page.fill('#email', who.email);
-  await page.fill('#password', who.password);
-  const response = await submit(page, '#submit');
-  const u = new URL(page.url());
-  expect(
-    u.pathname === '/login' && u.searchParams.get('created') === '1' && response.status() === 200,
-    `sign-up of ${who.email}: ended at ${path(page)} with status ${response.status()}, expected /login?created=1`,
-  );
-}
-
-async function logIn(page, who) {
-  if (new URL(page.url()).pathname !== '/login') await visit(page, '/login');
-  await checkChrome(page);
-  await page.fill('#email', who.email);
-  await page.fill('#password', who.password);
-  const response = await submit(page, '#submit');
-  expect(
-    new URL(page.url()).pathname === '/me' && response.status() === 200,
-    `sign-in of ${who.email}: ended at ${path(page)} with status ${response.status()}, expected /me`,
-  );
-  await checkChrome(page);
-}
-
-/** Reloads /me until `#selector`'s text satisfies `ok`, for up to `ms`. */
-async function pollMe(page, selector, ok, what, ms = 10000) {
-  const deadline = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    await visit(page, '/me');
-    last = (await page.$(selector)) ? await text(page, selector) : `(no ${selector})`;
-    if (ok(last)) return last;
-    if (Date.now() > deadline) fail(`/me: ${selector} is "${last}" after ${ms} ms, expected ${what}`);
-    await page.waitForTimeout(250);
-  }
-}
+// Everyone signs up in English, although the browsers ask for Kazakh.
+const SIGNUP = '/signup?lang=en';
 
 /** The index of the "see on the log" link in the notice of an opened record. */
 async function logIndexOnPage(page, scope) {
@@ -249,305 +123,239 @@ async function verifyInPerson(a, id, who) {
   expect(!(await a.$(`#people a[href="/admin/people/${id}/verify"]`)), `/admin/people still offers to verify ${id}`);
 }
 
-async function reportFailure(error) {
-  console.error(`\nnot ok - ${currentStep}`);
-  console.error(error instanceof Failure ? error.message : error?.stack || String(error));
-  const dir = process.env.E2E_ARTIFACTS_DIR;
-  if (dir) mkdirSync(dir, { recursive: true });
-  for (const [name, page] of openPages) {
-    try {
-      if (page.isClosed()) continue;
-      const main = await page.$eval('main', (m) => m.outerHTML).catch(() => null);
-      const html = main ?? (await page.content());
-      console.error(`\n--- ${name}: ${page.url()}\n${html.length > 4000 ? html.slice(0, 4000) + '\n[…]' : html}`);
-      if (dir) {
-        writeFileSync(join(dir, `${name}.html`), await page.content());
-        await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-      }
-    } catch (e) {
-      console.error(`(could not read the ${name} page: ${e.message})`);
-    }
-  }
-}
+await run(async (newPage) => {
+  // Three people, three browsers' worth of cookies. The browsers ask for Kazakh first;
+  // `?lang=en` on the first page switches to English and the `lang` cookie keeps it.
+  const a = await newPage('admin');
+  const b = await newPage('citizen');
+  const c = await newPage('official');
 
-async function main() {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  await step('the default language is Kazakh (Accept-Language kk), ?lang=en switches and is remembered', async () => {
+    await visit(b, '/login');
+    await checkChrome(b, 'kk');
+    await visit(b, '/login?lang=en');
+    await checkChrome(b, 'en');
+    await visit(b, '/login');
+    await checkChrome(b, 'en');
   });
-  try {
-    // Three people, three browsers' worth of cookies. The browsers ask for Kazakh first;
-    // `?lang=en` on the first page switches to English and the `lang` cookie keeps it.
-    const newPage = async (name) => {
-      const context = await browser.newContext({ locale: 'kk-KZ', bypassCSP: true });
-      context.setDefaultTimeout(15000);
-      const page = await context.newPage();
-      openPages.set(name, page);
-      return page;
-    };
-    const a = await newPage('admin');
-    const b = await newPage('citizen');
-    const c = await newPage('official');
 
-    await step('the default language is Kazakh (Accept-Language kk), ?lang=en switches and is remembered', async () => {
-      await visit(b, '/login');
-      await checkChrome(b, 'kk');
-      await visit(b, '/login?lang=en');
-      await checkChrome(b, 'en');
-      await visit(b, '/login');
-      await checkChrome(b, 'en');
-    });
+  let adminId;
+  await step(`the first administrator ${admin.email} signs up and signs in`, async () => {
+    await signUp(a, admin, SIGNUP);
+    await checkAccessibility(a, '/login?created=1');
+    // A wrong password first: the form again, with the error.
+    await a.fill('#email', admin.email);
+    await a.fill('#password', 'not the password at all');
+    const wrong = await submit(a, '#submit');
+    expect([401, 422].includes(wrong.status()), `wrong password: status ${wrong.status()}, expected 401 or 422`);
+    expect(await a.isVisible('#form-error'), `wrong password: no visible #form-error on ${path(a)}`);
+    await checkAccessibility(a, '/login (wrong password)');
+    await logIn(a, admin);
+    await pollMe(a, '#roles', (r) => r.includes('Administrator'), 'to include "Administrator"');
+    adminId = await text(a, '#account-id');
+    expect(/^u-[0-9a-f]{16}$/.test(adminId), `#account-id "${adminId}" does not look like u-<16 hex>`);
+    const status = await text(a, '#verification-status');
+    expect(status === 'Not verified yet', `/me of the administrator: #verification-status is "${status}"`);
+    expect(await a.$('a[href="/admin/people"]'), '/me of an administrator has no link to /admin/people');
+    await checkAccessibility(a, '/me (administrator)');
+  });
 
-    let adminId;
-    await step(`the first administrator ${admin.email} signs up and signs in`, async () => {
-      await signUp(a, admin);
-      await checkAccessibility(a, '/login?created=1');
-      // A wrong password first: the form again, with the error.
-      await a.fill('#email', admin.email);
-      await a.fill('#password', 'not the password at all');
-      const wrong = await submit(a, '#submit');
-      expect([401, 422].includes(wrong.status()), `wrong password: status ${wrong.status()}, expected 401 or 422`);
-      expect(await a.isVisible('#form-error'), `wrong password: no visible #form-error on ${path(a)}`);
-      await checkAccessibility(a, '/login (wrong password)');
-      await logIn(a, admin);
-      await pollMe(a, '#roles', (r) => r.includes('Administrator'), 'to include "Administrator"');
-      adminId = await text(a, '#account-id');
-      expect(/^u-[0-9a-f]{16}$/.test(adminId), `#account-id "${adminId}" does not look like u-<16 hex>`);
-      const status = await text(a, '#verification-status');
-      expect(status === 'Not verified yet', `/me of the administrator: #verification-status is "${status}"`);
-      expect(await a.$('a[href="/admin/people"]'), '/me of an administrator has no link to /admin/people');
-      await checkAccessibility(a, '/me (administrator)');
-    });
+  let citizenId;
+  await step(`the citizen ${citizen.email} signs up, is not verified and nobody looked at her data`, async () => {
+    await signUp(b, citizen, SIGNUP);
+    await checkAccessibility(b, '/signup');
+    await logIn(b, citizen);
+    citizenId = await text(b, '#account-id');
+    expect(/^u-[0-9a-f]{16}$/.test(citizenId), `#account-id "${citizenId}" does not look like u-<16 hex>`);
+    expect((await text(b, '#email')) === citizen.email, `/me: #email is not ${citizen.email}`);
+    const status = await text(b, '#verification-status');
+    expect(status === 'Not verified yet', `/me: #verification-status is "${status}", expected "Not verified yet"`);
+    expect(!(await b.$('#full-name')), '/me of an unverified person shows #full-name');
+    const roles = await text(b, '#roles');
+    expect(roles === 'Citizen', `/me: #roles is "${roles}", expected "Citizen"`);
+    for (const href of ['/me/access', '/me/data.json']) {
+      expect(await b.$(`a[href="${href}"]`), `/me has no link to ${href}`);
+    }
+    for (const href of ['/admin/people', '/office']) {
+      expect(!(await b.$(`a[href="${href}"]`)), `/me of a citizen links to ${href}`);
+    }
+    expect(await b.$('form[action="/logout"] button'), '/me has no sign-out form');
+    expect(await b.$('form[action="/logout"] input[name="everywhere"][value="1"]'), '/me has no "sign out everywhere" form');
+    await checkAccessibility(b, '/me (citizen, not verified)');
+    await visit(b, '/verify');
+    await checkChrome(b);
+    await checkAccessibility(b, '/verify');
+    await visit(b, '/me/access');
+    await checkChrome(b);
+    expect(await b.isVisible('#no-openings'), '/me/access: no #no-openings before any opening');
+    expect(!(await b.$('#openings')), '/me/access: #openings before any opening');
+    await checkAccessibility(b, '/me/access (none)');
+  });
 
-    let citizenId;
-    await step(`the citizen ${citizen.email} signs up, is not verified and nobody looked at her data`, async () => {
-      await signUp(b, citizen);
-      await checkAccessibility(b, '/signup');
-      await logIn(b, citizen);
-      citizenId = await text(b, '#account-id');
-      expect(/^u-[0-9a-f]{16}$/.test(citizenId), `#account-id "${citizenId}" does not look like u-<16 hex>`);
-      expect((await text(b, '#email')) === citizen.email, `/me: #email is not ${citizen.email}`);
-      const status = await text(b, '#verification-status');
-      expect(status === 'Not verified yet', `/me: #verification-status is "${status}", expected "Not verified yet"`);
-      expect(!(await b.$('#full-name')), '/me of an unverified person shows #full-name');
-      const roles = await text(b, '#roles');
-      expect(roles === 'Citizen', `/me: #roles is "${roles}", expected "Citizen"`);
-      for (const href of ['/me/access', '/me/data.json']) {
-        expect(await b.$(`a[href="${href}"]`), `/me has no link to ${href}`);
-      }
-      for (const href of ['/admin/people', '/office']) {
-        expect(!(await b.$(`a[href="${href}"]`)), `/me of a citizen links to ${href}`);
-      }
-      expect(await b.$('form[action="/logout"] button'), '/me has no sign-out form');
-      expect(await b.$('form[action="/logout"] input[name="everywhere"][value="1"]'), '/me has no "sign out everywhere" form');
-      await checkAccessibility(b, '/me (citizen, not verified)');
-      await visit(b, '/verify');
-      await checkChrome(b);
-      await checkAccessibility(b, '/verify');
-      await visit(b, '/me/access');
-      await checkChrome(b);
-      expect(await b.isVisible('#no-openings'), '/me/access: no #no-openings before any opening');
-      expect(!(await b.$('#openings')), '/me/access: #openings before any opening');
-      await checkAccessibility(b, '/me/access (none)');
-    });
+  let officialId;
+  await step(`the official-to-be ${official.email} signs up`, async () => {
+    await signUp(c, official, SIGNUP);
+    await logIn(c, official);
+    officialId = await text(c, '#account-id');
+    expect(/^u-[0-9a-f]{16}$/.test(officialId), `#account-id "${officialId}" does not look like u-<16 hex>`);
+    expect(new Set([adminId, citizenId, officialId]).size === 3, 'two accounts share an id');
+  });
 
-    let officialId;
-    await step(`the official-to-be ${official.email} signs up`, async () => {
-      await signUp(c, official);
-      await logIn(c, official);
-      officialId = await text(c, '#account-id');
-      expect(/^u-[0-9a-f]{16}$/.test(officialId), `#account-id "${officialId}" does not look like u-<16 hex>`);
-      expect(new Set([adminId, citizenId, officialId]).size === 3, 'two accounts share an id');
-    });
-
-    await step(`the administrator makes ${officialId} an official of ${BODY}`, async () => {
-      await visit(a, '/admin/people');
-      await checkChrome(a);
-      const ids = await a.$$eval('#people code', (cs) => cs.map((c) => c.textContent.trim()));
-      for (const id of [adminId, citizenId, officialId]) {
-        expect(ids.includes(id), `/admin/people: #people does not list ${id} (it lists ${ids.join(', ')})`);
-      }
-      expect(
-        await a.$(`#people a[href="/admin/people/${citizenId}/verify"]`),
-        `/admin/people: no link to /admin/people/${citizenId}/verify`,
-      );
-      const roles = await a.$$eval('#role option', (os) => os.map((o) => o.value));
-      for (const r of ['moderator', 'official', 'head', 'auditor', 'administrator']) {
-        expect(roles.includes(r), `/admin/people: #role offers [${roles}], expected ${r}`);
-      }
-      // Registered bodies show up once the sequencer has committed them.
-      const deadline = Date.now() + 15000;
-      for (;;) {
-        const bodies = await a.$$eval('#body option', (os) => os.map((o) => o.value));
-        expect(bodies[0] === '', `/admin/people: the first #body option is "${bodies[0]}", expected empty`);
-        if (bodies.includes(BODY)) break;
-        if (Date.now() > deadline) fail(`/admin/people: #body offers [${bodies}], expected ${BODY} (is it registered?)`);
-        await a.waitForTimeout(500);
-        await visit(a, '/admin/people');
-      }
-      await checkAccessibility(a, '/admin/people');
-      await a.fill('#account', officialId);
-      await a.selectOption('#role', 'official');
-      await a.selectOption('#body', BODY);
-      const granted = await submit(a, '#grant');
-      expect(
-        granted.status() === 200 && new URL(a.url()).pathname === '/admin/people',
-        `granting the role: ended at ${path(a)} with status ${granted.status()}, expected /admin/people`,
-      );
-      const roles2 = await pollMe(c, '#roles', (r) => r.includes('Official'), 'to include "Official"');
-      expect(roles2.includes(BODY), `/me of the official: #roles "${roles2}" does not name ${BODY}`);
-      expect(await c.$('a[href="/office"]'), '/me of an official has no link to /office');
-    });
-
-    await step(`the administrator verifies the citizen ${citizenId} in person`, async () => {
-      await verifyInPerson(a, citizenId, citizen);
-    });
-
-    await step('the citizen sees she is verified, with her name', async () => {
-      await pollMe(b, '#verification-status', (s) => s === 'Verified', '"Verified"');
-      const name = await text(b, '#full-name');
-      expect(
-        name.includes(citizen.givenName) && name.includes(citizen.familyName),
-        `/me: #full-name is "${name}", expected "${citizen.givenName} ${citizen.familyName}"`,
-      );
-      await checkAccessibility(b, '/me (citizen, verified)');
-      // The verification is on the public log, without her name or IIN.
-      const href = await b.getAttribute('main a[href^="/log/"]', 'href').catch(() => null);
-      expect(href && /^\/log\/\d+$/.test(href), `/me: the verification's link to the log is ${href}, expected /log/<index>`);
-      await visit(b, href);
-      const entry = await b.content();
-      for (const secret of [citizen.iin, citizen.givenName, citizen.familyName, citizen.email]) {
-        expect(!entry.includes(secret), `${href} (public) shows "${secret}"`);
-      }
-    });
-
-    let shownIndex;
-    let hiddenIndex;
-    await step('the official opens her data for appeal A-17, then for a criminal investigation', async () => {
-      await visit(c, '/office');
-      await checkAccessibility(c, '/office');
-      shownIndex = await openRecord(c, citizenId, 'appeal-consideration', PURPOSE, CASE);
-      await checkAccessibility(c, '/office/person (opened record)');
-      hiddenIndex = await openRecord(c, citizenId, 'criminal-investigation', HIDDEN_PURPOSE, HIDDEN_CASE);
-      expect(hiddenIndex > shownIndex, `the second opening is at /log/${hiddenIndex}, not after /log/${shownIndex}`);
-      // The form itself, for the accessibility check.
-      await visit(c, `/office/person?account=${encodeURIComponent(citizenId)}`);
-      await checkChrome(c);
-      await checkAccessibility(c, '/office/person (form)');
-    });
-
-    await step('"Who looked at my data" lists the appeal opening and not (yet) the criminal investigation', async () => {
-      await visit(b, '/me/access');
-      await checkChrome(b);
-      expect(!(await b.$('#no-openings')), '/me/access: #no-openings after an opening');
-      const rows = await b.$$('#openings tbody tr');
-      expect(rows.length === 1, `/me/access: #openings has ${rows.length} rows, expected exactly 1 (the criminal investigation must be hidden for 180 days)`);
-      const row = await rows[0].innerText();
-      expect(row.includes(PURPOSE) && row.includes(CASE), `/me/access: the row does not show "${PURPOSE}" (${CASE}): "${row}"`);
-      expect(row.includes(officialId), `/me/access: the row does not show the official ${officialId}: "${row}"`);
-      expect(!row.includes(HIDDEN_PURPOSE), `/me/access shows the criminal investigation's purpose: "${row}"`);
-      const href = await rows[0].$eval('a[href^="/log/"]', (l) => l.getAttribute('href'));
-      expect(href === `/log/${shownIndex}`, `/me/access links to ${href}, expected /log/${shownIndex}`);
-      // "How to check it yourself": recompute the commitment from P and the nonce.
-      const codes = await rows[0].$$eval('details dd code', (cs) => cs.map((c) => c.textContent.trim()));
-      expect(codes.length === 3, `/me/access: the details hold ${codes.length} values, expected P, nonce, subject`);
-      const [p, nonce, subject] = codes;
-      const recomputed = createHash('sha256')
-        .update(Buffer.concat([Buffer.from('dauys/data-opening/v1'), Buffer.from([0]), Buffer.from(p), Buffer.from([0]), Buffer.from(nonce, 'hex')]))
-        .digest('hex');
-      expect(recomputed === subject, `/me/access: SHA-256("dauys/data-opening/v1"‖0‖P‖0‖nonce) = ${recomputed}, but subject is ${subject}`);
-      await checkAccessibility(b, '/me/access (one opening)');
-      await b.click(`#openings a[href="/log/${shownIndex}"]`);
-      await b.waitForURL(url(`/log/${shownIndex}`));
-      const entry = await b.content();
-      expect(entry.includes(subject), `/log/${shownIndex} does not show the subject ${subject}`);
-      expect(entry.includes(PURPOSE), `/log/${shownIndex} does not show the purpose`);
-      for (const secret of [citizen.iin, citizenId, citizen.familyName]) {
-        expect(!entry.includes(secret), `/log/${shownIndex} (public) shows "${secret}"`);
-      }
-    });
-
-    await step(`the hidden opening is on the public log at once (/log/${hiddenIndex})`, async () => {
-      await visit(b, `/log/${hiddenIndex}`);
-      await checkChrome(b);
-      const entry = await b.content();
-      expect(entry.includes(officialId), `/log/${hiddenIndex} does not name the official ${officialId}`);
-      for (const secret of [citizen.iin, citizenId, citizen.familyName]) {
-        expect(!entry.includes(secret), `/log/${hiddenIndex} (public) shows "${secret}"`);
-      }
-    });
-
-    await step('a citizen is refused the administrators\' and officials\' pages', async () => {
-      await visit(b, '/admin/people', 403);
-      await checkChrome(b);
-      await checkAccessibility(b, '/admin/people (403)');
-      await visit(b, '/office', 403);
-      // The open form renders for anyone signed in, but opening is refused: post it with a
-      // genuine CSRF token and a real body, as a forged form would.
-      await visit(b, `/office/person?account=${encodeURIComponent(citizenId)}`);
-      const csrf = await b.getAttribute('form[action="/office/person"] input[name="csrf"]', 'value');
-      expect(csrf, '/office/person: no csrf field in the form');
-      const refused = await b.request.post(url('/office/person'), {
-        form: { csrf, account: citizenId, body: BODY, basis: 'appeal-consideration', purpose: PURPOSE, case: CASE },
-        maxRedirects: 0,
-      });
-      const html = await refused.text();
-      expect(!html.includes('opened-record'), `POST /office/person by a citizen showed the record (status ${refused.status()})`);
-      expect(
-        refused.status() === 403 || (refused.status() >= 400 && html.includes('id="form-error"')),
-        `POST /office/person by a citizen: status ${refused.status()}, expected 403 or the form error`,
-      );
-      console.log(`   POST /office/person by a citizen: ${refused.status()}`);
-    });
-
-    await step('a form without its CSRF token is refused (POST /me/contacts → 403)', async () => {
-      const forged = await b.request.post(url('/me/contacts'), { form: { phone: '+77010000000' }, maxRedirects: 0 });
-      expect(forged.status() === 403, `POST /me/contacts without csrf: status ${forged.status()}, expected 403`);
-      await visit(b, '/me');
-      expect(!(await b.content()).includes('+77010000000'), 'the forged POST /me/contacts changed the phone');
-    });
-
-    await step('"Sign out" ends the session', async () => {
-      await visit(b, '/me');
-      const out = await submit(b, 'form[action="/logout"]:not(:has(input[name="everywhere"])) button[type="submit"]');
-      expect(out.status() === 200 && new URL(b.url()).pathname === '/', `signing out ended at ${path(b)} (${out.status()}), expected /`);
-      await visit(b, '/me');
-      const u = new URL(b.url());
-      expect(u.pathname === '/login' && u.searchParams.get('next') === '/me', `/me after signing out led to ${path(b)}, expected /login?next=/me`);
-      await visit(b, '/me/access');
-      expect(new URL(b.url()).pathname === '/login', `/me/access after signing out led to ${path(b)}, expected /login`);
-    });
-
-    const notes = violationsSeen.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
-    console.log(
-      `\nall ${passed} steps passed; axe-core on ${axeRuns.length} pages: no serious or critical violations ` +
-        `(${notes.length} lesser)`,
+  await step(`the administrator makes ${officialId} an official of ${BODY}`, async () => {
+    await visit(a, '/admin/people');
+    await checkChrome(a);
+    const ids = await a.$$eval('#people code', (cs) => cs.map((c) => c.textContent.trim()));
+    for (const id of [adminId, citizenId, officialId]) {
+      expect(ids.includes(id), `/admin/people: #people does not list ${id} (it lists ${ids.join(', ')})`);
+    }
+    expect(
+      await a.$(`#people a[href="/admin/people/${citizenId}/verify"]`),
+      `/admin/people: no link to /admin/people/${citizenId}/verify`,
     );
-    return true;
-  } catch (error) {
-    // Report while the pages are still open.
-    await reportFailure(error);
-    return false;
-  } finally {
-    await browser.close().catch(() => {});
-  }
-}
+    const roles = await a.$$eval('#role option', (os) => os.map((o) => o.value));
+    for (const r of ['moderator', 'official', 'head', 'auditor', 'administrator']) {
+      expect(roles.includes(r), `/admin/people: #role offers [${roles}], expected ${r}`);
+    }
+    // Registered bodies show up once the sequencer has committed them.
+    const deadline = Date.now() + 15000;
+    for (;;) {
+      const bodies = await a.$$eval('#body option', (os) => os.map((o) => o.value));
+      expect(bodies[0] === '', `/admin/people: the first #body option is "${bodies[0]}", expected empty`);
+      if (bodies.includes(BODY)) break;
+      if (Date.now() > deadline) fail(`/admin/people: #body offers [${bodies}], expected ${BODY} (is it registered?)`);
+      await a.waitForTimeout(500);
+      await visit(a, '/admin/people');
+    }
+    await checkAccessibility(a, '/admin/people');
+    await a.fill('#account', officialId);
+    await a.selectOption('#role', 'official');
+    await a.selectOption('#body', BODY);
+    const granted = await submit(a, '#grant');
+    expect(
+      granted.status() === 200 && new URL(a.url()).pathname === '/admin/people',
+      `granting the role: ended at ${path(a)} with status ${granted.status()}, expected /admin/people`,
+    );
+    const roles2 = await pollMe(c, '#roles', (r) => r.includes('Official'), 'to include "Official"');
+    expect(roles2.includes(BODY), `/me of the official: #roles "${roles2}" does not name ${BODY}`);
+    expect(await c.$('a[href="/office"]'), '/me of an official has no link to /office');
+  });
 
-const watchdog = setTimeout(async () => {
-  await reportFailure(new Failure(`the journey did not finish within ${TIMEOUT_MS} ms`));
-  process.exit(1);
-}, TIMEOUT_MS);
+  await step(`the administrator verifies the citizen ${citizenId} in person`, async () => {
+    await verifyInPerson(a, citizenId, citizen);
+  });
 
-let ok = false;
-try {
-  ok = await main();
-} catch (error) {
-  // Chromium did not start, or the report itself failed.
-  await reportFailure(error).catch(() => {});
-}
-clearTimeout(watchdog);
-if (!ok) {
-  process.exitCode = 1;
-  // Node would wait for a hung browser's pipes; do not.
-  setTimeout(() => process.exit(1), 5000).unref();
-}
+  await step('the citizen sees she is verified, with her name', async () => {
+    await pollMe(b, '#verification-status', (s) => s === 'Verified', '"Verified"');
+    const name = await text(b, '#full-name');
+    expect(
+      name.includes(citizen.givenName) && name.includes(citizen.familyName),
+      `/me: #full-name is "${name}", expected "${citizen.givenName} ${citizen.familyName}"`,
+    );
+    await checkAccessibility(b, '/me (citizen, verified)');
+    // The verification is on the public log, without her name or IIN.
+    const href = await b.getAttribute('main a[href^="/log/"]', 'href').catch(() => null);
+    expect(href && /^\/log\/\d+$/.test(href), `/me: the verification's link to the log is ${href}, expected /log/<index>`);
+    await visit(b, href);
+    const entry = await b.content();
+    for (const secret of [citizen.iin, citizen.givenName, citizen.familyName, citizen.email]) {
+      expect(!entry.includes(secret), `${href} (public) shows "${secret}"`);
+    }
+  });
+
+  let shownIndex;
+  let hiddenIndex;
+  await step('the official opens her data for appeal A-17, then for a criminal investigation', async () => {
+    await visit(c, '/office');
+    await checkAccessibility(c, '/office');
+    shownIndex = await openRecord(c, citizenId, 'appeal-consideration', PURPOSE, CASE);
+    await checkAccessibility(c, '/office/person (opened record)');
+    hiddenIndex = await openRecord(c, citizenId, 'criminal-investigation', HIDDEN_PURPOSE, HIDDEN_CASE);
+    expect(hiddenIndex > shownIndex, `the second opening is at /log/${hiddenIndex}, not after /log/${shownIndex}`);
+    // The form itself, for the accessibility check.
+    await visit(c, `/office/person?account=${encodeURIComponent(citizenId)}`);
+    await checkChrome(c);
+    await checkAccessibility(c, '/office/person (form)');
+  });
+
+  await step('"Who looked at my data" lists the appeal opening and not (yet) the criminal investigation', async () => {
+    await visit(b, '/me/access');
+    await checkChrome(b);
+    expect(!(await b.$('#no-openings')), '/me/access: #no-openings after an opening');
+    const rows = await b.$$('#openings tbody tr');
+    expect(rows.length === 1, `/me/access: #openings has ${rows.length} rows, expected exactly 1 (the criminal investigation must be hidden for 180 days)`);
+    const row = await rows[0].innerText();
+    expect(row.includes(PURPOSE) && row.includes(CASE), `/me/access: the row does not show "${PURPOSE}" (${CASE}): "${row}"`);
+    expect(row.includes(officialId), `/me/access: the row does not show the official ${officialId}: "${row}"`);
+    expect(!row.includes(HIDDEN_PURPOSE), `/me/access shows the criminal investigation's purpose: "${row}"`);
+    const href = await rows[0].$eval('a[href^="/log/"]', (l) => l.getAttribute('href'));
+    expect(href === `/log/${shownIndex}`, `/me/access links to ${href}, expected /log/${shownIndex}`);
+    // "How to check it yourself": recompute the commitment from P and the nonce.
+    const codes = await rows[0].$$eval('details dd code', (cs) => cs.map((c) => c.textContent.trim()));
+    expect(codes.length === 3, `/me/access: the details hold ${codes.length} values, expected P, nonce, subject`);
+    const [p, nonce, subject] = codes;
+    const recomputed = createHash('sha256')
+      .update(Buffer.concat([Buffer.from('dauys/data-opening/v1'), Buffer.from([0]), Buffer.from(p), Buffer.from([0]), Buffer.from(nonce, 'hex')]))
+      .digest('hex');
+    expect(recomputed === subject, `/me/access: SHA-256("dauys/data-opening/v1"‖0‖P‖0‖nonce) = ${recomputed}, but subject is ${subject}`);
+    await checkAccessibility(b, '/me/access (one opening)');
+    await b.click(`#openings a[href="/log/${shownIndex}"]`);
+    await b.waitForURL(url(`/log/${shownIndex}`));
+    const entry = await b.content();
+    expect(entry.includes(subject), `/log/${shownIndex} does not show the subject ${subject}`);
+    expect(entry.includes(PURPOSE), `/log/${shownIndex} does not show the purpose`);
+    for (const secret of [citizen.iin, citizenId, citizen.familyName]) {
+      expect(!entry.includes(secret), `/log/${shownIndex} (public) shows "${secret}"`);
+    }
+  });
+
+  await step(`the hidden opening is on the public log at once (/log/${hiddenIndex})`, async () => {
+    await visit(b, `/log/${hiddenIndex}`);
+    await checkChrome(b);
+    const entry = await b.content();
+    expect(entry.includes(officialId), `/log/${hiddenIndex} does not name the official ${officialId}`);
+    for (const secret of [citizen.iin, citizenId, citizen.familyName]) {
+      expect(!entry.includes(secret), `/log/${hiddenIndex} (public) shows "${secret}"`);
+    }
+  });
+
+  await step('a citizen is refused the administrators\' and officials\' pages', async () => {
+    await visit(b, '/admin/people', 403);
+    await checkChrome(b);
+    await checkAccessibility(b, '/admin/people (403)');
+    await visit(b, '/office', 403);
+    // The open form renders for anyone signed in, but opening is refused: post it with a
+    // genuine CSRF token and a real body, as a forged form would.
+    await visit(b, `/office/person?account=${encodeURIComponent(citizenId)}`);
+    const csrf = await b.getAttribute('form[action="/office/person"] input[name="csrf"]', 'value');
+    expect(csrf, '/office/person: no csrf field in the form');
+    const refused = await b.request.post(url('/office/person'), {
+      form: { csrf, account: citizenId, body: BODY, basis: 'appeal-consideration', purpose: PURPOSE, case: CASE },
+      maxRedirects: 0,
+    });
+    const html = await refused.text();
+    expect(!html.includes('opened-record'), `POST /office/person by a citizen showed the record (status ${refused.status()})`);
+    expect(
+      refused.status() === 403 || (refused.status() >= 400 && html.includes('id="form-error"')),
+      `POST /office/person by a citizen: status ${refused.status()}, expected 403 or the form error`,
+    );
+    console.log(`   POST /office/person by a citizen: ${refused.status()}`);
+  });
+
+  await step('a form without its CSRF token is refused (POST /me/contacts → 403)', async () => {
+    const forged = await b.request.post(url('/me/contacts'), { form: { phone: '+77010000000' }, maxRedirects: 0 });
+    expect(forged.status() === 403, `POST /me/contacts without csrf: status ${forged.status()}, expected 403`);
+    await visit(b, '/me');
+    expect(!(await b.content()).includes('+77010000000'), 'the forged POST /me/contacts changed the phone');
+  });
+
+  await step('"Sign out" ends the session', async () => {
+    await visit(b, '/me');
+    const out = await submit(b, 'form[action="/logout"]:not(:has(input[name="everywhere"])) button[type="submit"]');
+    expect(out.status() === 200 && new URL(b.url()).pathname === '/', `signing out ended at ${path(b)} (${out.status()}), expected /`);
+    await visit(b, '/me');
+    const u = new URL(b.url());
+    expect(u.pathname === '/login' && u.searchParams.get('next') === '/me', `/me after signing out led to ${path(b)}, expected /login?next=/me`);
+    await visit(b, '/me/access');
+    expect(new URL(b.url()).pathname === '/login', `/me/access after signing out led to ${path(b)}, expected /login`);
+  });
+});
