@@ -72,6 +72,44 @@ fn write_value(out: &mut String, v: &Value, path: &mut String) -> Result<(), Flo
     Ok(())
 }
 
+/// The path of the first non-integer number in `v`, as [`to_canonical`] would report it,
+/// without writing anything (decoding checks this before anything else).
+pub(crate) fn float_path(v: &Value) -> Option<String> {
+    fn walk(v: &Value, path: &mut String) -> bool {
+        match v {
+            Value::Number(n) => !(n.is_u64() || n.is_i64()),
+            Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                let found = walk(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                entries.into_iter().any(|(k, item)| {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    let found = walk(item, path);
+                    if !found {
+                        path.truncate(len);
+                    }
+                    found
+                })
+            }
+            Value::Null | Value::Bool(_) | Value::String(_) => false,
+        }
+    }
+    let mut path = String::new();
+    walk(v, &mut path).then_some(path)
+}
+
 /// JCS string escaping: the two mandatory escapes, the five short control escapes, `\u00xx`
 /// (lowercase hex) for the remaining C0 controls, and every other character as literal UTF-8.
 pub(crate) fn write_string(out: &mut String, s: &str) {
@@ -121,5 +159,9 @@ mod tests {
     fn floats_refused() {
         let v = json!({"a": {"b": [1.5]}});
         assert_eq!(to_canonical(&v).map_err(|e| e.path).err().as_deref(), Some("a.b[0]"));
+        assert_eq!(float_path(&v).as_deref(), Some("a.b[0]"));
+        let v = json!({"z": 1, "a": [1, {"c": 2, "b": -0.5}]});
+        assert_eq!(float_path(&v), to_canonical(&v).err().map(|e| e.path));
+        assert_eq!(float_path(&json!({"a": [1, -2, "x", null]})), None);
     }
 }

@@ -35,6 +35,29 @@ pub(crate) fn encode_parts(ts: Timestamp, event: &Event) -> Vec<u8> {
     }
 }
 
+/// The length of `encode_parts(ts, event)`, without building it: serde_json's compact form
+/// of an event has exactly the canonical form's length (same members and values, only their
+/// order differs, and both escape the same characters the same way), and the envelope adds
+/// `{"event":` `,"ts":<digits>` `,"v":1}`. Checked against the real encoding by the tests.
+pub(crate) fn encoded_len(ts: Timestamp, event: &Event) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    if let Err(e) = serde_json::to_writer(&mut count, event) {
+        unreachable!("event serialization cannot fail: {e}");
+    }
+    let digits = ts.0.checked_ilog10().map_or(1, |d| d as usize + 1);
+    count.0 + r#"{"event":,"ts":,"v":1}"#.len() + digits
+}
+
 impl Entry {
     pub fn new(timestamp: Timestamp, event: Event) -> Self {
         Entry { timestamp, event }
@@ -55,8 +78,8 @@ impl Entry {
         }
         let text = std::str::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 { valid_up_to: e.valid_up_to() })?;
         let value: Value = serde_json::from_str(text).map_err(|e| DecodeError::InvalidJson(e.to_string()))?;
-        if let Err(e) = to_canonical(&value) {
-            return Err(DecodeError::NonIntegerNumber { field: e.path });
+        if let Some(field) = crate::canonical::float_path(&value) {
+            return Err(DecodeError::NonIntegerNumber { field });
         }
         let Value::Object(mut top) = value else {
             return Err(DecodeError::NotAnObject { context: "entry" });

@@ -231,7 +231,7 @@ impl Event {
             Event::PersonErased { .. } | Event::RegistryImported { .. } | Event::KeyRotated { .. } => {}
         }
         // The largest timestamp gives the longest envelope, so this bound holds for any entry.
-        let bytes = crate::entry::encode_parts(Timestamp::MAX, self).len();
+        let bytes = crate::entry::encoded_len(Timestamp::MAX, self);
         if bytes > crate::MAX_ENTRY_BYTES {
             return Err(EventError::TooLarge { bytes, max: crate::MAX_ENTRY_BYTES });
         }

@@ -417,6 +417,8 @@ proptest! {
             ts = ts.saturating_add_signed(step);
             let entry = Entry::new(Timestamp(ts), event);
             let bytes = entry.encode();
+            // The size check's shortcut measures exactly the canonical bytes.
+            prop_assert_eq!(crate::entry::encoded_len(entry.timestamp, &entry.event), bytes.len());
             // decode accepts exactly the valid events, and round-trips them.
             match entry.event.validate() {
                 Ok(()) => prop_assert_eq!(Entry::decode(&bytes), Ok(entry.clone())),
