@@ -1,0 +1,634 @@
+//! A person's own pages: sign-up, sign-in, sessions, the profile, contacts, erasure, the
+//! data download, "who looked at my data", password reset and address confirmation.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub struct CredentialsForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn credentials_page(
+    app: &AppState,
+    p: &Page,
+    signing_up: bool,
+    email: &str,
+    next: &str,
+    notice: Option<Markup>,
+    status: StatusCode,
+) -> Response {
+    let (token, cookie) = form_token(app);
+    let (title, action, button) = if signing_up {
+        (p.t("signup-title"), "/signup", p.t("signup-button"))
+    } else {
+        (p.t("login-title"), "/login", p.t("login-button"))
+    };
+    let main = html! {
+        h1 { (title) }
+        @if let Some(n) = notice { (n) }
+        form.stack method="post" action=(action) {
+            (csrf_field(&token))
+            input type="hidden" name="next" value=(next);
+            label for="email" { (p.t("field-email")) }
+            input #email type="email" name="email" value=(email) autocomplete="email" required maxlength="254";
+            label for="password" { (p.t("field-password")) }
+            @if signing_up {
+                input #password type="password" name="password" autocomplete="new-password" required minlength="10" maxlength="1024" aria-describedby="password-hint";
+                p.hint #password-hint { (p.t("password-hint")) }
+            } @else {
+                input #password type="password" name="password" autocomplete="current-password" required maxlength="1024";
+            }
+            button #submit type="submit" { (button) }
+        }
+        @if signing_up {
+            p { (p.t("signup-have-account")) " " a href="/login" { (p.t("login-title")) } }
+        } @else {
+            p { (p.t("login-no-account")) " " a href="/signup" { (p.t("signup-title")) } }
+            p { a #forgot href="/reset" { (p.t("reset-forgot")) } }
+        }
+    };
+    with_cookie(p.render(status, &title, Section::Account, main), cookie)
+}
+
+/// GET /signup
+pub async fn signup_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
+    let p = Page::new(ui, &uri);
+    credentials_page(&app, &p, true, "", "/me", None, StatusCode::OK)
+}
+
+/// GET /login
+pub async fn login_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
+    let p = Page::new(ui, &uri);
+    let next = safe_next(query_param(&uri, "next").as_deref());
+    let notice = if query_param(&uri, "created").is_some() {
+        Some(html! { div.notice role="status" { p { (p.t("signup-done")) } } })
+    } else if query_param(&uri, "reset").is_some() {
+        Some(html! { div.notice role="status" id="password-changed" { p { (p.t("reset-done")) } } })
+    } else {
+        None
+    };
+    credentials_page(&app, &p, false, "", &next, notice, StatusCode::OK)
+}
+
+fn form_expired(app: &AppState, p: &Page, signing_up: bool, form: &CredentialsForm) -> Response {
+    let notice = html! { div.error role="alert" id="form-error" { p { (p.t("err-form-expired")) } } };
+    credentials_page(app, p, signing_up, &form.email, &safe_next(Some(&form.next)), Some(notice), StatusCode::FORBIDDEN)
+}
+
+/// POST /signup
+pub async fn signup(State(app): State<AppState>, ui: UiLang, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let p = Page::new(ui, &parts.uri);
+    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
+    let Ok(Form(form)) = Form::<CredentialsForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
+    else {
+        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
+    };
+    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
+        return form_expired(&app, &p, true, &form);
+    }
+    if app.limits.sign_up.check_key(&client_ip(&parts)).is_err() {
+        let e = PeopleError::Locked { minutes: 60 };
+        let n = error_box(&p, &e);
+        return credentials_page(&app, &p, true, &form.email, "/me", Some(n), StatusCode::TOO_MANY_REQUESTS);
+    }
+    let people = app.people.clone();
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let created = tokio::task::spawn_blocking(move || people.sign_up(&email, &password)).await;
+    match created {
+        Ok(Ok(new_account)) => {
+            if let Some(id) = new_account {
+                let (people, account, base) = (app.people.clone(), id.to_string(), app.config.public_url());
+                if let Ok(Err(e)) =
+                    tokio::task::spawn_blocking(move || people.send_email_confirmation(&account, &base)).await
+                {
+                    tracing::warn!(error = %e, "confirmation mail not queued");
+                }
+                if app.people.is_first_administrator(&form.email) {
+                    if let Err(e) = app.people.grant_first_administrator(&id).await {
+                        tracing::warn!(error = %e, "could not grant the first administrator role");
+                    }
+                }
+                tracing::info!(account = %id, "account created");
+            }
+            Redirect::to("/login?created=1").into_response()
+        }
+        Ok(Err(e)) if e.is_client_error() => {
+            let n = error_box(&p, &e);
+            credentials_page(&app, &p, true, &form.email, "/me", Some(n), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+/// POST /login
+pub async fn login(State(app): State<AppState>, ui: UiLang, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let p = Page::new(ui, &parts.uri);
+    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
+    let Ok(Form(form)) = Form::<CredentialsForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
+    else {
+        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
+    };
+    let next = safe_next(Some(&form.next));
+    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
+        return form_expired(&app, &p, false, &form);
+    }
+    if app.limits.sign_in.check_key(&client_ip(&parts)).is_err() {
+        let n = error_box(&p, &PeopleError::Locked { minutes: 1 });
+        return credentials_page(&app, &p, false, &form.email, &next, Some(n), StatusCode::TOO_MANY_REQUESTS);
+    }
+    let people = app.people.clone();
+    let ttl = app.config.session_hours * 3_600_000;
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let outcome = tokio::task::spawn_blocking(move || {
+        let account = people.check_password(&email, &password)?;
+        people.start_session(&account, ttl)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(token)) => {
+            let cookie = set_cookie(SESSION_COOKIE, &token, ttl / 1000, secure(&app), "Lax");
+            with_cookie(Redirect::to(&next).into_response(), cookie)
+        }
+        Ok(Err(e)) if e.is_client_error() => {
+            let n = error_box(&p, &e);
+            credentials_page(&app, &p, false, &form.email, &next, Some(n), status_of(&e))
+        }
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+/// POST /logout — this session, or with `everywhere` every session of the account.
+pub async fn logout(
+    State(app): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let clear = set_cookie(SESSION_COOKIE, "", 0, secure(&app), "Lax");
+    let Some(session) = session else { return with_cookie(Redirect::to("/").into_response(), clear) };
+    if !session.form_is_genuine(&form.csrf) {
+        return Redirect::to("/me").into_response();
+    }
+    let people = app.people.clone();
+    let everywhere = form.everywhere.is_some();
+    let _ = tokio::task::spawn_blocking(move || {
+        if everywhere {
+            people.store().delete_sessions_of(&session.account.row.id).map(|_| ())
+        } else {
+            people.store().delete_session(&session.token_hash)
+        }
+    })
+    .await;
+    with_cookie(Redirect::to("/").into_response(), clear)
+}
+
+// ---------------------------------------------------------------------------------------
+// The citizen's own pages
+
+/// GET /me — the profile.
+pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    let people = app.people.clone();
+    let row = session.account.row.clone();
+    let profile = match tokio::task::spawn_blocking(move || people.profile(&row)).await {
+        Ok(Ok(profile)) => profile,
+        Ok(Err(e)) => return failure_page(&p, &e),
+        Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
+    };
+    let account = &session.account;
+    let main = html! {
+        h1 { (p.t("me-title")) }
+        dl.fields {
+            dt { (p.t("field-account-id")) } dd { code #account-id { (account.id) } }
+            dt { (p.t("field-email")) }
+            dd {
+                span #email { (profile.email) }
+                " · "
+                @if account.row.email_verified {
+                    span #email-status { (p.t("email-confirmed")) }
+                } @else {
+                    span #email-status { (p.t("email-not-confirmed")) }
+                    form.inline method="post" action="/me/confirm-email" {
+                        (csrf_field(&session.csrf))
+                        button #resend-confirmation type="submit" { (p.t("email-resend-button")) }
+                    }
+                }
+            }
+            dt { (p.t("field-phone")) } dd { (profile.phone.as_deref().unwrap_or("—")) }
+            dt { (p.t("field-status")) }
+            dd #verification-status {
+                @match &profile.identity {
+                    Some(_) => (p.t("status-verified")),
+                    None => (p.t("status-not-verified")),
+                }
+            }
+            @if let Some(identity) = &profile.identity {
+                dt { (p.t("field-name")) } dd #full-name { (identity.given_name) " " (identity.family_name) }
+                dt { (p.t("field-birth-date")) } dd { (identity.birth_date) }
+                dt { (p.t("field-locality")) } dd { (locality_label(p.lang, &identity.locality)) }
+                dt { (p.t("field-verified-by")) } dd { (method_label(&p, identity.method)) " · " a href={ "/log/" (identity.verified_index) } { (p.t("see-on-log")) } }
+            }
+            dt { (p.t("field-roles")) }
+            dd #roles {
+                (role_label(p.lang, Role::Citizen))
+                @for g in account.staff.iter().flat_map(|s| s.grants.iter()) {
+                    ", " (role_label(p.lang, g.role))
+                    @if let Some(b) = &g.body { " (" code { (b) } ")" }
+                }
+            }
+        }
+        @if profile.identity.is_none() {
+            p.notice { (p.t("me-how-to-verify")) }
+        }
+        nav.actions aria-label=(p.t("me-title")) {
+            ul {
+                @if account.row.person.is_none() { li { a #verify-link href="/verify" { (p.t("verify-title")) } } }
+                li { a href="/me/access" { (p.t("access-title")) } }
+                li { a href="/me/data.json" download="my-data.json" { (p.t("me-download")) } }
+                @if account.may(&Action::ListPeople) { li { a href="/admin/people" { (p.t("admin-people-title")) } } }
+                @if account.may(&Action::ImportRegistry) { li { a href="/admin/registry" { (p.t("registry-title")) } } }
+                @if account.may(&Action::ManageBodies) { li { a href="/admin/bodies" { (p.t("bodies-title")) } } }
+                @if account.may(&Action::RotateKeys) { li { a href="/admin/keys" { (p.t("keys-title")) } } }
+                @if account.may(&Action::ViewAuditView) { li { a href="/audit/openings" { (p.t("audit-title")) } } }
+                @if has_body_role(account) { li { a href="/office" { (p.t("office-title")) } } }
+            }
+        }
+        h2 { (p.t("me-contacts")) }
+        form.stack method="post" action="/me/contacts" {
+            (csrf_field(&session.csrf))
+            label for="new-email" { (p.t("field-email")) }
+            input #new-email type="email" name="email" value=(profile.email) autocomplete="email" required maxlength="254" aria-describedby="email-hint";
+            p.hint #email-hint { (p.t("email-change-hint")) }
+            label for="phone" { (p.t("field-phone")) }
+            input #phone type="tel" name="phone" value=(profile.phone.as_deref().unwrap_or("")) autocomplete="tel" maxlength="20";
+            button type="submit" { (p.t("save-button")) }
+        }
+        h2 { (p.t("me-sessions")) }
+        form.inline method="post" action="/logout" {
+            (csrf_field(&session.csrf))
+            button type="submit" { (p.t("logout-button")) }
+        }
+        form.inline method="post" action="/logout" {
+            (csrf_field(&session.csrf))
+            input type="hidden" name="everywhere" value="1";
+            button type="submit" { (p.t("logout-everywhere-button")) }
+        }
+        h2 { (p.t("erase-title")) }
+        p { (p.t("erase-explained")) }
+        form.stack method="post" action="/me/erase" {
+            (csrf_field(&session.csrf))
+            label { input type="checkbox" name="confirm" value="yes" required; " " (p.t("erase-confirm")) }
+            button.danger type="submit" { (p.t("erase-button")) }
+        }
+    };
+    p.render(StatusCode::OK, &p.t("me-title"), Section::Account, main)
+}
+
+#[derive(Deserialize)]
+pub struct ContactsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// POST /me/contacts
+pub async fn update_contacts(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<ContactsForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let people = app.people.clone();
+    let base = app.config.public_url();
+    match tokio::task::spawn_blocking(move || people.update_contacts(&session.account, &form.email, &form.phone, &base))
+        .await
+    {
+        Ok(Ok(())) => Redirect::to("/me").into_response(),
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// POST /me/erase
+pub async fn erase(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<EraseForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if form.confirm != "yes" {
+        return p.error(StatusCode::UNPROCESSABLE_ENTITY, &p.t("err-title"), &p.t("err-erase-unconfirmed"));
+    }
+    match app.people.erase(&session.account).await {
+        Ok(()) => {
+            let clear = set_cookie(SESSION_COOKIE, "", 0, secure(&app), "Lax");
+            let main = html! { h1 { (p.t("erase-done-title")) } p { (p.t("erase-done")) } };
+            with_cookie(p.render(StatusCode::OK, &p.t("erase-done-title"), Section::Account, main), clear)
+        }
+        Err(e) => failure_page(&p, &e),
+    }
+}
+
+/// GET /me/data.json — everything held about the account holder.
+pub async fn my_data(State(app): State<AppState>, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let Some(session) = session else { return sign_in_first(&uri) };
+    let people = app.people.clone();
+    match tokio::task::spawn_blocking(move || people.export(&session.account)).await {
+        Ok(Ok(doc)) => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"my-data.json\""),
+            ],
+            serde_json::to_string_pretty(&doc).unwrap_or_default(),
+        )
+            .into_response(),
+        Ok(Err(e)) => Problem::internal(e).into_response(),
+        Err(e) => Problem::internal(e).into_response(),
+    }
+}
+
+/// GET /me/access — "who looked at my data".
+pub async fn who_looked(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    let people = app.people.clone();
+    let account = session.account.clone();
+    let seen = match tokio::task::spawn_blocking(move || people.openings_seen_by(&account, now_ms())).await {
+        Ok(Ok(seen)) => seen,
+        Ok(Err(e)) => return failure_page(&p, &e),
+        Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
+    };
+    let bases = access_bases(&app).await;
+    let main = html! {
+        h1 { (p.t("access-title")) }
+        p.lead { (p.t("access-lead")) }
+        @if seen.is_empty() {
+            p #no-openings { (p.t("access-none")) }
+        } @else {
+            table.entries #openings {
+                caption { (p.t("access-caption")) }
+                thead { tr {
+                    th scope="col" { (p.t("col-time")) }
+                    th scope="col" { (p.t("col-body")) }
+                    th scope="col" { (p.t("col-official")) }
+                    th scope="col" { (p.t("col-purpose")) }
+                    th scope="col" { (p.t("col-basis")) }
+                    th scope="col" { (p.t("col-check")) }
+                } }
+                tbody {
+                    @for s in &seen {
+                        tr {
+                            td data-label=(p.t("col-time")) { (time_el(&app, s.opening.opened_at.0)) }
+                            td data-label=(p.t("col-body")) { (body_name(&app, p.lang, &s.opening.body).await) }
+                            td data-label=(p.t("col-official")) { code { (s.opening.official) } }
+                            td data-label=(p.t("col-purpose")) { (s.opening.purpose) " (" (s.opening.case) ")" }
+                            td data-label=(p.t("col-basis")) { (basis_name(&bases, p.lang, &s.opening.basis)) }
+                            td data-label=(p.t("col-check")) {
+                                a href={ "/log/" (s.opening.index.0) } { (p.t("see-on-log")) }
+                                details {
+                                    summary { (p.t("access-verify")) }
+                                    p { (p.t("access-verify-how")) }
+                                    dl.fields {
+                                        dt { "P" } dd { code { (s.pseudonym) } }
+                                        dt { "nonce" } dd { code { (s.nonce_hex) } }
+                                        dt { "subject" } dd { code { (s.opening.subject) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p.note { (p.t("access-restricted-note")) }
+    };
+    p.render(StatusCode::OK, &p.t("access-title"), Section::Account, main)
+}
+
+// ---------------------------------------------------------------------------------------
+// Password reset
+
+#[derive(Deserialize)]
+pub struct ResetRequestForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn reset_request_page(app: &AppState, p: &Page, notice: Option<Markup>, status: StatusCode) -> Response {
+    let (token, cookie) = form_token(app);
+    let main = html! {
+        h1 { (p.t("reset-title")) }
+        @if let Some(n) = notice { (n) }
+        p { (p.t("reset-lead")) }
+        form.stack method="post" action="/reset" {
+            (csrf_field(&token))
+            label for="email" { (p.t("field-email")) }
+            input #email type="email" name="email" autocomplete="email" required maxlength="254";
+            button #send-link type="submit" { (p.t("reset-send-button")) }
+        }
+    };
+    with_cookie(p.render(status, &p.t("reset-title"), Section::Account, main), cookie)
+}
+
+/// GET /reset
+pub async fn reset_request_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
+    let p = Page::new(ui, &uri);
+    reset_request_page(&app, &p, None, StatusCode::OK)
+}
+
+/// POST /reset — sends a link if an account uses the address; the same answer either way.
+pub async fn reset_request(State(app): State<AppState>, ui: UiLang, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let p = Page::new(ui, &parts.uri);
+    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
+    let Ok(Form(form)) = Form::<ResetRequestForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
+    else {
+        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
+    };
+    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
+        let n = html! { div.error role="alert" id="form-error" { p { (p.t("err-form-expired")) } } };
+        return reset_request_page(&app, &p, Some(n), StatusCode::FORBIDDEN);
+    }
+    if app.limits.sign_up.check_key(&client_ip(&parts)).is_err() {
+        let n = error_box(&p, &PeopleError::Locked { minutes: 60 });
+        return reset_request_page(&app, &p, Some(n), StatusCode::TOO_MANY_REQUESTS);
+    }
+    match app.people.request_password_reset(&form.email, &app.config.public_url()) {
+        Ok(()) => {
+            let n = html! { div.notice role="status" id="link-sent" { p { (p.t("reset-sent")) } } };
+            reset_request_page(&app, &p, Some(n), StatusCode::OK)
+        }
+        Err(e) => {
+            let n = error_box(&p, &e);
+            reset_request_page(&app, &p, Some(n), status_of(&e))
+        }
+    }
+}
+
+fn new_password_page(
+    app: &AppState,
+    p: &Page,
+    token: &str,
+    error: Option<&PeopleError>,
+    status: StatusCode,
+) -> Response {
+    let (csrf, cookie) = form_token(app);
+    let main = html! {
+        h1 { (p.t("reset-new-title")) }
+        @if let Some(e) = error { (error_box(p, e)) }
+        form.stack method="post" action={ "/reset/" (token) } {
+            (csrf_field(&csrf))
+            label for="password" { (p.t("field-password")) }
+            input #password type="password" name="password" autocomplete="new-password" required minlength="10" maxlength="1024" aria-describedby="password-hint";
+            p.hint #password-hint { (p.t("password-hint")) }
+            button #set-password type="submit" { (p.t("reset-set-button")) }
+        }
+    };
+    let mut response = with_cookie(p.render(status, &p.t("reset-new-title"), Section::Account, main), cookie);
+    // The token is in the URL: keep it out of other sites' Referer headers.
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// GET /reset/{token}
+pub async fn new_password_form(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    Path(token): Path<String>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let people = app.people.clone();
+    let checked = {
+        let token = token.clone();
+        tokio::task::spawn_blocking(move || people.check_reset_token(&token)).await
+    };
+    match checked {
+        Ok(Ok(_)) => new_password_page(&app, &p, &token, None, StatusCode::OK),
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+/// POST /reset/{token}
+pub async fn set_new_password(
+    State(app): State<AppState>,
+    ui: UiLang,
+    Path(token): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let p = Page::new(ui, &parts.uri);
+    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
+    let Ok(Form(form)) = Form::<NewPasswordForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
+    else {
+        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
+    };
+    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
+        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
+    }
+    let people = app.people.clone();
+    let t = token.clone();
+    match tokio::task::spawn_blocking(move || people.reset_password(&t, &form.password)).await {
+        Ok(Ok(())) => Redirect::to("/login?reset=1").into_response(),
+        Ok(Err(e @ PeopleError::Password(_))) => {
+            new_password_page(&app, &p, &token, Some(&e), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Confirming the sign-in address
+
+/// GET /confirm/{token}
+pub async fn confirm_email(State(app): State<AppState>, ui: UiLang, uri: Uri, Path(token): Path<String>) -> Response {
+    let p = Page::new(ui, &uri);
+    let people = app.people.clone();
+    match tokio::task::spawn_blocking(move || people.confirm_email(&token)).await {
+        Ok(Ok(())) => {
+            let main = html! {
+                h1 { (p.t("email-confirmed-title")) }
+                p #email-confirmed { (p.t("email-confirmed-text")) }
+                p { a href="/me" { (p.t("me-title")) } }
+            };
+            let mut response = p.render(StatusCode::OK, &p.t("email-confirmed-title"), Section::Account, main);
+            response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+            response
+        }
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+/// POST /me/confirm-email — sends the confirmation link again.
+pub async fn resend_confirmation(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let (people, id, base) = (app.people.clone(), session.account.row.id.clone(), app.config.public_url());
+    match tokio::task::spawn_blocking(move || people.send_email_confirmation(&id, &base)).await {
+        Ok(Ok(())) => Redirect::to("/me").into_response(),
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}

@@ -1,0 +1,567 @@
+//! Administrators' and auditors' pages: people, roles, manual verification, registry import,
+//! bodies, keys, and the table of every opening of personal data.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------
+// Administrators
+
+/// GET /admin/people
+pub async fn admin_people(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require(&p, &uri, session, &Action::ListPeople) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let after = query_param(&uri, "after");
+    let people = app.people.clone();
+    let rows = match tokio::task::spawn_blocking(move || people.store().list_accounts(after.as_deref(), 50)).await {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(e)) => return failure_page(&p, &PeopleError::Store(e)),
+        Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
+    };
+    let bodies = all_bodies(&app).await;
+    let staff = all_staff(&app).await;
+    let main = html! {
+        h1 { (p.t("admin-people-title")) }
+        table.entries #people {
+            caption { (p.t("admin-people-caption")) }
+            thead { tr {
+                th scope="col" { (p.t("field-account-id")) }
+                th scope="col" { (p.t("field-status")) }
+                th scope="col" { (p.t("col-actions")) }
+            } }
+            tbody {
+                @for row in &rows {
+                    tr {
+                        th scope="row" { code { (row.id) } }
+                        td { @if row.wrapped_key.is_none() { (p.t("status-erased")) } @else if row.person.is_some() { (p.t("status-verified")) } @else { (p.t("status-not-verified")) } }
+                        td {
+                            @if row.person.is_none() && row.wrapped_key.is_some() {
+                                a href={ "/admin/people/" (row.id) "/verify" } { (p.t("admin-verify")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(last) = rows.last().filter(|_| rows.len() == 50) {
+            p { a href={ "/admin/people?after=" (last.id) } { (p.t("next-page")) } }
+        }
+        h2 { (p.t("admin-staff-title")) }
+        table.entries #staff {
+            caption { (p.t("admin-staff-caption")) }
+            thead { tr {
+                th scope="col" { (p.t("field-account-id")) }
+                th scope="col" { (p.t("field-role")) }
+                th scope="col" { (p.t("field-body")) }
+                th scope="col" { (p.t("col-actions")) }
+            } }
+            tbody {
+                @for member in &staff {
+                    @for g in &member.grants {
+                        tr {
+                            th scope="row" { code { (member.account) } }
+                            td { (role_label(p.lang, g.role)) }
+                            td { @if let Some(b) = &g.body { code { (b) } } @else { "—" } }
+                            td {
+                                form.inline method="post" action="/admin/roles/revoke" {
+                                    (csrf_field(&session.csrf))
+                                    input type="hidden" name="account" value=(member.account);
+                                    input type="hidden" name="role" value=(g.role.as_str());
+                                    input type="hidden" name="body" value=(g.body.as_ref().map(|b| b.as_str()).unwrap_or(""));
+                                    button.danger type="submit" { (p.t("admin-revoke-button")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (p.t("admin-grant-title")) }
+        form.stack method="post" action="/admin/roles" {
+            (csrf_field(&session.csrf))
+            label for="account" { (p.t("field-account-id")) }
+            input #account type="text" name="account" required maxlength="64" pattern="[a-z0-9][a-z0-9\\-]*";
+            label for="role" { (p.t("field-role")) }
+            select #role name="role" {
+                @for role in Role::ALL.iter().filter(|r| **r != Role::Citizen) {
+                    option value=(role.as_str()) { (role_label(p.lang, *role)) }
+                }
+            }
+            label for="body" { (p.t("field-body")) }
+            select #body name="body" aria-describedby="body-hint" {
+                option value="" { "—" }
+                @for (id, name) in &bodies {
+                    option value=(id) { (name.get(p.lang)) }
+                }
+            }
+            p.hint #body-hint { (p.t("admin-body-hint")) }
+            button #grant type="submit" { (p.t("admin-grant-button")) }
+        }
+    };
+    p.render(StatusCode::OK, &p.t("admin-people-title"), Section::Admin, main)
+}
+
+#[derive(Deserialize)]
+pub struct GrantForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// POST /admin/roles
+pub async fn grant_role(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<GrantForm>,
+) -> Response {
+    change_role(app, ui, uri, session, form, true).await
+}
+
+/// POST /admin/roles/revoke
+pub async fn revoke_role(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<GrantForm>,
+) -> Response {
+    change_role(app, ui, uri, session, form, false).await
+}
+
+async fn change_role(
+    app: AppState,
+    ui: UiLang,
+    uri: Uri,
+    session: Option<Session>,
+    form: GrantForm,
+    grant: bool,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let action = if grant { Action::GrantRole } else { Action::RevokeRole };
+    let session = match require_form(&p, &uri, session, Some(&action), &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let invalid = |field| failure_page(&p, &PeopleError::InvalidField { field, max: 64 });
+    let Ok(account) = form.account.trim().parse::<AccountId>() else { return invalid("account") };
+    let Ok(role) = form.role.parse::<Role>() else { return invalid("role") };
+    let body = match form.body.trim() {
+        "" => None,
+        b => match b.parse::<BodyId>() {
+            Ok(b) => Some(b),
+            Err(_) => return invalid("body"),
+        },
+    };
+    let by = session.account.id.clone();
+    let event = if grant {
+        dauys_core::Event::RoleGranted { account, role, body, by: Some(by) }
+    } else {
+        dauys_core::Event::RoleRevoked { account, role, body, by }
+    };
+    match app.sequencer.submit(event).await {
+        Ok(_) => Redirect::to("/admin/people").into_response(),
+        Err(e) => failure_page(&p, &PeopleError::from(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    iin: String,
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    district: String,
+}
+
+fn verify_page(p: &Page, session: &Session, id: &str, error: Option<&PeopleError>, status: StatusCode) -> Response {
+    let main = html! {
+        h1 { (p.t("admin-verify-title")) }
+        p { (p.t("admin-verify-lead")) " " code { (id) } }
+        @if let Some(e) = error { (error_box(p, e)) }
+        form.stack method="post" action={ "/admin/people/" (id) "/verify" } {
+            (csrf_field(&session.csrf))
+            label for="iin" { (p.t("field-iin")) }
+            input #iin type="text" name="iin" inputmode="numeric" pattern="[0-9]{12}" required maxlength="12" autocomplete="off";
+            label for="given_name" { (p.t("field-given-name")) }
+            input #given_name type="text" name="given_name" required maxlength="100";
+            label for="family_name" { (p.t("field-family-name")) }
+            input #family_name type="text" name="family_name" required maxlength="100";
+            label for="region" { (p.t("field-region")) }
+            select #region name="region" required {
+                @for r in Region::ALL { option value=(r.code()) { (r.name().get(p.lang)) } }
+            }
+            label for="district" { (p.t("field-district")) }
+            input #district type="text" name="district" maxlength="64" pattern="[a-z0-9][a-z0-9\\-]*" aria-describedby="district-hint";
+            p.hint #district-hint { (p.t("district-hint")) }
+            button #verify type="submit" { (p.t("admin-verify-button")) }
+        }
+    };
+    p.render(status, &p.t("admin-verify-title"), Section::Admin, main)
+}
+
+/// GET /admin/people/{id}/verify
+pub async fn verify_form(
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<String>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    match require(&p, &uri, session, &Action::VerifyPersonManually) {
+        Ok(session) => verify_page(&p, &session, &id, None, StatusCode::OK),
+        Err(r) => *r,
+    }
+}
+
+/// POST /admin/people/{id}/verify
+pub async fn verify(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<String>,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, Some(&Action::VerifyPersonManually), &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let locality = if form.district.trim().is_empty() {
+        form.region.clone()
+    } else {
+        format!("{}/{}", form.region, form.district.trim())
+    };
+    let Ok(locality) = locality.parse::<Locality>() else {
+        let e = PeopleError::InvalidField { field: "locality", max: 64 };
+        return verify_page(&p, &session, &id, Some(&e), StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let Ok(account_id) = id.parse::<AccountId>() else {
+        return failure_page(&p, &PeopleError::NoSuchAccount);
+    };
+    let claim = IdentityClaim {
+        iin: form.iin.clone(),
+        given_name: form.given_name.clone(),
+        family_name: form.family_name.clone(),
+        locality,
+    };
+    let outcome = app.people.verify(&account_id, &claim, VerificationMethod::Manual, Some(&session.account)).await;
+    match outcome {
+        Ok(_) => Redirect::to("/admin/people").into_response(),
+        Err(e) if e.is_client_error() => verify_page(&p, &session, &id, Some(&e), status_of(&e)),
+        Err(e) => failure_page(&p, &e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The registry path
+
+#[derive(Deserialize)]
+pub struct RegistryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    csv: String,
+}
+
+fn registry_page(p: &Page, session: &Session, csv: &str, notice: Option<Markup>, status: StatusCode) -> Response {
+    let main = html! {
+        h1 { (p.t("registry-title")) }
+        p { (p.t("registry-lead")) }
+        @if let Some(n) = notice { (n) }
+        form.stack method="post" action="/admin/registry" {
+            (csrf_field(&session.csrf))
+            label for="csv" { (p.t("registry-csv")) }
+            textarea #csv name="csv" rows="10" required aria-describedby="csv-hint" { (csv) }
+            p.hint #csv-hint { code { "iin,given_name,family_name,locality,email" } }
+            button #import type="submit" { (p.t("registry-import-button")) }
+        }
+    };
+    p.render(status, &p.t("registry-title"), Section::Admin, main)
+}
+
+/// GET /admin/registry
+pub async fn registry_form(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let p = Page::new(ui, &uri);
+    match require(&p, &uri, session, &Action::ImportRegistry) {
+        Ok(session) => registry_page(&p, &session, "", None, StatusCode::OK),
+        Err(r) => *r,
+    }
+}
+
+/// POST /admin/registry
+pub async fn import_registry(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<RegistryForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, Some(&Action::ImportRegistry), &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let records = match app.people.parse_registry(&form.csv, &session.account) {
+        Ok(r) => r,
+        Err(crate::people::registry::ImportErrors(errors)) => {
+            let n = html! {
+                div.error role="alert" id="form-error" {
+                    p { (p.t("registry-refused")) }
+                    ul { @for (line, e) in &errors { li { (p.t("registry-line")) " " (line) ": " (e) } } }
+                }
+            };
+            return registry_page(&p, &session, &form.csv, Some(n), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let count = records.len();
+    match app.people.import_registry(&session.account, &form.csv, records).await {
+        Ok(receipt) => {
+            let n = html! {
+                div.notice role="status" id="imported" {
+                    p { (p.t("registry-imported")) " " strong { (count) } " · " a href={ "/log/" (receipt.index) } { (p.t("see-on-log")) } }
+                }
+            };
+            registry_page(&p, &session, "", Some(n), StatusCode::OK)
+        }
+        Err(e) => failure_page(&p, &e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bodies and the auditor's view
+
+#[derive(Deserialize)]
+pub struct BodyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    parent: String,
+    #[serde(default)]
+    name_kk: String,
+    #[serde(default)]
+    name_ru: String,
+    #[serde(default)]
+    name_en: String,
+}
+
+async fn bodies_page(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    error: Option<&PeopleError>,
+    status: StatusCode,
+) -> Response {
+    let bodies: Vec<dauys_core::Body> = projection_rows_with_prefix(app, "body/").await;
+    let main = html! {
+        h1 { (p.t("bodies-title")) }
+        @if let Some(e) = error { (error_box(p, e)) }
+        table.entries #bodies {
+            caption { (p.t("bodies-caption")) }
+            thead { tr {
+                th scope="col" { (p.t("field-body-id")) }
+                th scope="col" { (p.t("field-name")) }
+                th scope="col" { (p.t("field-parent")) }
+            } }
+            tbody {
+                @for b in &bodies {
+                    tr {
+                        th scope="row" { code { (b.id) } }
+                        td { (b.name.get(p.lang)) }
+                        td { @if let Some(parent) = &b.parent { code { (parent) } } @else { "—" } }
+                    }
+                }
+            }
+        }
+        h2 { (p.t("bodies-register-title")) }
+        form.stack method="post" action="/admin/bodies" {
+            (csrf_field(&session.csrf))
+            label for="body" { (p.t("field-body-id")) }
+            input #body type="text" name="body" required maxlength="64" pattern="[a-z0-9][a-z0-9\\-]*" aria-describedby="body-id-hint";
+            p.hint #body-id-hint { (p.t("district-hint")) }
+            label for="kind" { (p.t("field-body-kind")) }
+            select #kind name="kind" {
+                @for k in dauys_core::BodyKind::ALL { option value=(k.as_str()) { (p.t(&format!("body-kind-{}", k.as_str()))) } }
+            }
+            label for="parent" { (p.t("field-parent")) }
+            select #parent name="parent" {
+                option value="" { "—" }
+                @for b in &bodies { option value=(b.id) { (b.name.get(p.lang)) } }
+            }
+            label for="name_kk" { (p.t("field-name")) " (қазақша)" }
+            input #name_kk type="text" name="name_kk" lang="kk" required maxlength="300";
+            label for="name_ru" { (p.t("field-name")) " (по-русски)" }
+            input #name_ru type="text" name="name_ru" lang="ru" required maxlength="300";
+            label for="name_en" { (p.t("field-name")) " (in English)" }
+            input #name_en type="text" name="name_en" lang="en" required maxlength="300";
+            button #register type="submit" { (p.t("bodies-register-button")) }
+        }
+    };
+    p.render(status, &p.t("bodies-title"), Section::Admin, main)
+}
+
+/// GET /admin/bodies
+pub async fn bodies(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    match require(&p, &uri, session, &Action::ManageBodies) {
+        Ok(session) => bodies_page(&app, &p, &session, None, StatusCode::OK).await,
+        Err(r) => *r,
+    }
+}
+
+/// POST /admin/bodies — registers a body on the ledger.
+pub async fn register_body(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<BodyForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, Some(&Action::ManageBodies), &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let invalid = PeopleError::InvalidField { field: "body", max: 64 };
+    let kind = dauys_core::BodyKind::ALL.into_iter().find(|k| k.as_str() == form.kind);
+    let parent = match form.parent.trim() {
+        "" => Ok(None),
+        p => p.parse::<BodyId>().map(Some),
+    };
+    let (Ok(body), Some(kind), Ok(parent)) = (form.body.trim().parse::<BodyId>(), kind, parent) else {
+        return bodies_page(&app, &p, &session, Some(&invalid), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let name = dauys_core::LocalizedText::new(form.name_kk.trim(), form.name_ru.trim(), form.name_en.trim());
+    match app.sequencer.submit(dauys_core::Event::BodyRegistered { body, name, kind, parent }).await {
+        Ok(_) => Redirect::to("/admin/bodies").into_response(),
+        Err(e) => {
+            let e = PeopleError::from(e);
+            if e.is_client_error() {
+                bodies_page(&app, &p, &session, Some(&e), status_of(&e)).await
+            } else {
+                failure_page(&p, &e)
+            }
+        }
+    }
+}
+
+/// GET /audit/openings — every opening of personal data on the ledger, newest first, for
+/// auditors (the same events anyone can read in the log; here gathered in one table).
+pub async fn audit_openings(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    if let Err(r) = require(&p, &uri, session, &Action::ViewAuditView) {
+        return *r;
+    }
+    let mut openings: Vec<dauys_core::DataOpening> = projection_rows_with_prefix(&app, "opening/").await;
+    openings.sort_by_key(|o| std::cmp::Reverse(o.index));
+    let bases = access_bases(&app).await;
+    let main = html! {
+        h1 { (p.t("audit-title")) }
+        p.lead { (p.t("audit-lead")) }
+        table.entries #all-openings {
+            caption { (p.t("audit-caption")) }
+            thead { tr {
+                th scope="col" { (p.t("col-index")) }
+                th scope="col" { (p.t("col-time")) }
+                th scope="col" { (p.t("col-body")) }
+                th scope="col" { (p.t("col-official")) }
+                th scope="col" { (p.t("col-purpose")) }
+                th scope="col" { (p.t("col-basis")) }
+                th scope="col" { (p.t("audit-disclosed-from")) }
+            } }
+            tbody {
+                @for o in &openings {
+                    tr {
+                        th scope="row" { a href={ "/log/" (o.index.0) } { (o.index.0) } }
+                        td { (time_el(&app, o.opened_at.0)) }
+                        td { code { (o.body) } }
+                        td { code { (o.official) } }
+                        td { (o.purpose) " (" (o.case) ")" }
+                        td { (basis_name(&bases, p.lang, &o.basis)) }
+                        td { (time_el(&app, o.disclosed_from.0)) }
+                    }
+                }
+            }
+        }
+    };
+    p.render(StatusCode::OK, &p.t("audit-title"), Section::Admin, main)
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys
+
+/// GET /admin/keys
+pub async fn keys(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require(&p, &uri, session, &Action::RotateKeys) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let main = html! {
+        h1 { (p.t("keys-title")) }
+        p { (p.t("keys-lead")) }
+        dl.fields {
+            dt { (p.t("keys-pseudonym-version")) } dd #pseudonym-version { (app.people.pseudonym_key_version()) }
+        }
+        form.stack method="post" action="/admin/keys/rotate" {
+            (csrf_field(&session.csrf))
+            p.hint { (p.t("keys-rotate-hint")) }
+            button.danger #rotate type="submit" { (p.t("keys-rotate-button")) }
+        }
+    };
+    p.render(StatusCode::OK, &p.t("keys-title"), Section::Admin, main)
+}
+
+/// POST /admin/keys/rotate
+pub async fn rotate_keys(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, Some(&Action::RotateKeys), &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    match app.people.rotate_pseudonym_key(&session.account).await {
+        Ok(_) => Redirect::to("/admin/keys").into_response(),
+        Err(e) => failure_page(&p, &e),
+    }
+}

@@ -1,0 +1,259 @@
+//! Pages for people, by audience: `account` (a person's own pages), `verify` (verifying one's
+//! identity), `office` (officials opening records), `admin` (administrators and auditors).
+//! This module holds what they share: failure pages, CSRF fields and checks, the guards
+//! `require` and `require_form` (every decision goes to `authorize`), and projection lookups.
+//! Plain HTML forms, no JavaScript; every form that changes something carries a CSRF token.
+
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use dauys_core::{AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, VerificationMethod};
+use dauys_identity::policy::{authorize, Action};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::session::{client_ip, cookie_value, set_cookie, MaybeSession, Session, FORM_COOKIE, SESSION_COOKIE};
+use super::{Account, IdentityClaim, PeopleError};
+use crate::i18n::UiLang;
+use crate::problem::Problem;
+use crate::web::{role_label, time_el, Page, Section};
+use crate::AppState;
+
+mod account;
+mod admin;
+mod office;
+mod verify;
+
+pub use account::*;
+pub use admin::*;
+pub use office::*;
+pub use verify::*;
+
+fn now_ms() -> u64 {
+    super::now_ms()
+}
+
+/// The translated message for a failure, or its English text when there is none.
+fn message(p: &Page, e: &PeopleError) -> String {
+    let id = format!("err-{}", e.code().replace('_', "-"));
+    let text = p.t(&id);
+    if text == id {
+        e.to_string()
+    } else {
+        text
+    }
+}
+
+fn error_box(p: &Page, e: &PeopleError) -> Markup {
+    html! { div.error role="alert" id="form-error" { p { (message(p, e)) } } }
+}
+
+fn status_of(e: &PeopleError) -> StatusCode {
+    match e {
+        PeopleError::Denied(_) => StatusCode::FORBIDDEN,
+        PeopleError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        PeopleError::NoSuchAccount => StatusCode::NOT_FOUND,
+        e if e.is_client_error() => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+fn failure_page(p: &Page, e: &PeopleError) -> Response {
+    if !e.is_client_error() {
+        tracing::error!(error = %e, "people operation failed");
+    }
+    p.error(status_of(e), &p.t("err-title"), &message(p, e))
+}
+
+fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
+
+fn secure(app: &AppState) -> bool {
+    app.config.public_url().starts_with("https://")
+}
+
+fn with_cookie(mut response: Response, cookie: String) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Sends a signed-out visitor to the sign-in page, then back.
+fn sign_in_first(uri: &Uri) -> Response {
+    let back = uri.path();
+    Redirect::to(&format!("/login?next={}", urlencode(back))).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Only local paths, so `next=` cannot send anyone to another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/me".to_string(),
+    }
+}
+
+fn query_param(uri: &Uri, name: &str) -> Option<String> {
+    uri.query()?.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A fresh double-submit token for a signed-out form, and its cookie.
+fn form_token(app: &AppState) -> (String, String) {
+    let mut bytes = [0u8; 16];
+    let _ = getrandom::getrandom(&mut bytes);
+    let token = hex::encode(bytes);
+    let cookie = set_cookie(FORM_COOKIE, &token, 3600, secure(app), "Strict");
+    (token, cookie)
+}
+
+fn form_cookie_matches(request_cookie: Option<&str>, submitted: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    request_cookie.is_some_and(|c| !c.is_empty() && bool::from(c.as_bytes().ct_eq(submitted.as_bytes())))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    everywhere: Option<String>,
+}
+
+fn has_body_role(account: &Account) -> bool {
+    account.staff.iter().flat_map(|s| s.grants.iter()).any(|g| matches!(g.role, Role::Official | Role::Head))
+}
+
+fn locality_label(lang: Lang, locality: &Locality) -> String {
+    match &locality.district {
+        Some(d) => format!("{}, {d}", locality.region.name().get(lang)),
+        None => locality.region.name().get(lang).to_string(),
+    }
+}
+
+fn method_label(p: &Page, method: VerificationMethod) -> String {
+    p.t(match method {
+        VerificationMethod::Oidc => "method-oidc",
+        VerificationMethod::Registry => "method-registry",
+        VerificationMethod::Manual => "method-manual",
+    })
+}
+
+async fn access_bases(app: &AppState) -> Vec<dauys_core::AccessBasis> {
+    let reader = app.reader.clone();
+    tokio::task::spawn_blocking(move || reader.projection_row("access-bases"))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten()
+        .and_then(|json| serde_json::from_str::<dauys_core::AccessBases>(&json).ok())
+        .map(|b| b.bases)
+        .unwrap_or_default()
+}
+
+fn basis_name(bases: &[dauys_core::AccessBasis], lang: Lang, code: &BasisCode) -> String {
+    bases.iter().find(|b| &b.code == code).map_or_else(|| code.to_string(), |b| b.name.get(lang).to_string())
+}
+
+async fn body_name(app: &AppState, lang: Lang, body: &BodyId) -> String {
+    let reader = app.reader.clone();
+    let key = format!("body/{body}");
+    tokio::task::spawn_blocking(move || reader.projection_row(&key))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten()
+        .and_then(|json| serde_json::from_str::<dauys_core::Body>(&json).ok())
+        .map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
+}
+
+/// The session, if it may do `action`; else the page to show instead.
+fn require(p: &Page, uri: &Uri, session: Option<Session>, action: &Action) -> Result<Session, Box<Response>> {
+    let Some(session) = session else { return Err(Box::new(sign_in_first(uri))) };
+    match authorize(&session.account.actor(), action) {
+        Ok(()) => Ok(session),
+        Err(denied) => Err(Box::new(failure_page(p, &PeopleError::Denied(denied)))),
+    }
+}
+
+/// For a form post: the session, if signed in, allowed `action` (when given) and the form's
+/// CSRF token is this session's; else the page to show instead.
+fn require_form(
+    p: &Page,
+    uri: &Uri,
+    session: Option<Session>,
+    action: Option<&Action>,
+    csrf: &str,
+) -> Result<Session, Box<Response>> {
+    let session = match action {
+        Some(action) => require(p, uri, session, action)?,
+        None => session.ok_or_else(|| Box::new(sign_in_first(uri)))?,
+    };
+    if !session.form_is_genuine(csrf) {
+        return Err(Box::new(p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"))));
+    }
+    Ok(session)
+}
+
+async fn all_staff(app: &AppState) -> Vec<dauys_core::Staff> {
+    projection_rows_with_prefix(app, "staff/").await
+}
+
+/// Every projection row under `prefix`, parsed; rows that do not parse are skipped (the
+/// projection is checked when loaded, so none should be).
+async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned + Send + 'static>(
+    app: &AppState,
+    prefix: &'static str,
+) -> Vec<T> {
+    let reader = app.reader.clone();
+    tokio::task::spawn_blocking(move || reader.projection_rows())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .filter_map(|(_, v)| serde_json::from_str::<T>(&v).ok())
+        .collect()
+}
+
+async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> {
+    projection_rows_with_prefix::<dauys_core::Body>(app, "body/").await.into_iter().map(|b| (b.id, b.name)).collect()
+}

@@ -1,0 +1,150 @@
+//! Officials' pages: find a person and open their record, stating purpose, basis and case.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------
+// Officials
+
+/// GET /office — find a person by account id.
+pub async fn office(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    if !has_body_role(&session.account) {
+        let e =
+            PeopleError::Denied(dauys_identity::policy::Denied::MissingRole { needed: &[Role::Official, Role::Head] });
+        return failure_page(&p, &e);
+    }
+    let main = html! {
+        h1 { (p.t("office-title")) }
+        p { (p.t("office-lead")) }
+        form.stack method="get" action="/office/person" {
+            label for="account" { (p.t("field-account-id")) }
+            input #account type="text" name="account" required maxlength="64";
+            button #find type="submit" { (p.t("office-find")) }
+        }
+    };
+    p.render(StatusCode::OK, &p.t("office-title"), Section::Admin, main)
+}
+
+/// GET /office/person?account=… — the form to open a person's data, stating why.
+pub async fn open_form(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    let account = query_param(&uri, "account").unwrap_or_default();
+    open_page(&app, &p, &session, account.trim(), None, StatusCode::OK).await
+}
+
+async fn open_page(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    subject: &str,
+    error: Option<&PeopleError>,
+    status: StatusCode,
+) -> Response {
+    let bases = access_bases(app).await;
+    let bodies: Vec<BodyId> = session
+        .account
+        .staff
+        .iter()
+        .flat_map(|s| s.grants.iter())
+        .filter(|g| matches!(g.role, Role::Official | Role::Head))
+        .filter_map(|g| g.body.clone())
+        .collect();
+    let mut body_names = Vec::new();
+    for b in &bodies {
+        body_names.push((b.clone(), body_name(app, p.lang, b).await));
+    }
+    let main = html! {
+        h1 { (p.t("open-title")) }
+        p.lead { (p.t("open-lead")) }
+        @if let Some(e) = error { (error_box(p, e)) }
+        form.stack method="post" action="/office/person" {
+            (csrf_field(&session.csrf))
+            label for="account" { (p.t("field-account-id")) }
+            input #account type="text" name="account" value=(subject) required maxlength="64";
+            label for="body" { (p.t("field-body")) }
+            select #body name="body" required {
+                @for (id, name) in &body_names { option value=(id) { (name) } }
+            }
+            label for="basis" { (p.t("field-basis")) }
+            select #basis name="basis" required {
+                @for b in &bases { option value=(b.code) { (b.name.get(p.lang)) } }
+            }
+            label for="purpose" { (p.t("field-purpose")) }
+            input #purpose type="text" name="purpose" required maxlength="300";
+            label for="case" { (p.t("field-case")) }
+            input #case type="text" name="case" required maxlength="100";
+            p.hint { (p.t("open-logged-warning")) }
+            button #open type="submit" { (p.t("open-button")) }
+        }
+    };
+    p.render(status, &p.t("open-title"), Section::Admin, main)
+}
+
+#[derive(Deserialize)]
+pub struct OpenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    case: String,
+}
+
+/// POST /office/person — logs the opening, then shows the data.
+pub async fn open(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<OpenForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let subject = form.account.trim().to_string();
+    let (Ok(body), Ok(basis)) = (form.body.parse::<BodyId>(), form.basis.parse::<BasisCode>()) else {
+        let e = PeopleError::InvalidField { field: "body", max: 64 };
+        return open_page(&app, &p, &session, &subject, Some(&e), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let outcome =
+        app.people.open_personal_data(&session.account, &subject, &body, &basis, &form.purpose, &form.case).await;
+    match outcome {
+        Ok((profile, receipt)) => {
+            let main = html! {
+                h1 { (p.t("opened-title")) }
+                p.notice role="status" { (p.t("opened-logged")) " " a href={ "/log/" (receipt.index) } { (p.t("see-on-log")) } }
+                dl.fields #opened-record {
+                    dt { (p.t("field-account-id")) } dd { code { (subject) } }
+                    @if let Some(i) = &profile.identity {
+                        dt { (p.t("field-iin")) } dd { (i.iin) }
+                        dt { (p.t("field-name")) } dd { (i.given_name) " " (i.family_name) }
+                        dt { (p.t("field-birth-date")) } dd { (i.birth_date) }
+                        dt { (p.t("field-locality")) } dd { (locality_label(p.lang, &i.locality)) }
+                    }
+                    dt { (p.t("field-email")) } dd { (profile.email) }
+                    dt { (p.t("field-phone")) } dd { (profile.phone.as_deref().unwrap_or("—")) }
+                }
+            };
+            let mut response = p.render(StatusCode::OK, &p.t("opened-title"), Section::Admin, main);
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) if e.is_client_error() => open_page(&app, &p, &session, &subject, Some(&e), status_of(&e)).await,
+        Err(e) => failure_page(&p, &e),
+    }
+}

@@ -1,0 +1,177 @@
+//! Verifying one's own identity: the choices, the OpenID Connect round trip and the
+//! registry's one-time code.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------
+// Verifying one's own identity
+
+/// GET /verify — the ways to verify.
+pub async fn verify_choices(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    let main = html! {
+        h1 { (p.t("verify-title")) }
+        @if session.account.row.person.is_some() {
+            p #already-verified { (p.t("err-already-verified")) }
+        } @else {
+            h2 { (p.t("verify-oidc-title")) }
+            @if app.oidc.is_some() {
+                p { (p.t("verify-oidc-lead")) }
+                form method="post" action="/verify/oidc" {
+                    (csrf_field(&session.csrf))
+                    button #verify-oidc type="submit" { (p.t("verify-oidc-button")) }
+                }
+            } @else {
+                p { (p.t("err-oidc-disabled")) }
+            }
+            h2 { (p.t("verify-registry-title")) }
+            p { (p.t("verify-registry-lead")) " " a #verify-registry href="/verify/registry" { (p.t("verify-registry-send")) } }
+            h2 { (p.t("verify-in-person-title")) }
+            p { (p.t("me-how-to-verify")) }
+            p { (p.t("field-account-id")) ": " code { (session.account.id) } }
+        }
+    };
+    p.render(StatusCode::OK, &p.t("verify-title"), Section::Account, main)
+}
+
+/// POST /verify/oidc — off to the identity provider.
+pub async fn oidc_start(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
+    let account_id = session.account.row.id.clone();
+    match tokio::task::spawn_blocking(move || oidc.start(&account_id)).await {
+        Ok(Ok(url)) => Redirect::to(&url).into_response(),
+        Ok(Err(e)) => failure_page(&p, &e),
+        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    }
+}
+
+/// GET /verify/oidc/callback?code=…&state=… — back from the identity provider.
+pub async fn oidc_callback(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
+    let (Some(code), Some(state)) = (query_param(&uri, "code"), query_param(&uri, "state")) else {
+        // The person cancelled at the provider, or it reported an error.
+        let reason = query_param(&uri, "error").unwrap_or_else(|| "no code".into());
+        return failure_page(&p, &PeopleError::OidcRefused(reason));
+    };
+    let account_id = session.account.row.id.clone();
+    let claims = match tokio::task::spawn_blocking(move || oidc.finish(&account_id, &state, &code)).await {
+        Ok(Ok(claims)) => claims,
+        Ok(Err(e)) => return failure_page(&p, &e),
+        Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
+    };
+    let Ok(locality) = claims.locality.parse::<Locality>() else {
+        return failure_page(&p, &PeopleError::InvalidField { field: "locality", max: 64 });
+    };
+    let claim =
+        IdentityClaim { iin: claims.iin, given_name: claims.given_name, family_name: claims.family_name, locality };
+    let outcome = app.people.verify(&session.account.id, &claim, VerificationMethod::Oidc, None).await;
+    match outcome {
+        Ok(_) => Redirect::to("/me").into_response(),
+        Err(e) => failure_page(&p, &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    iin: String,
+    #[serde(default)]
+    code: String,
+}
+
+fn code_page(p: &Page, session: &Session, sent: bool, error: Option<&PeopleError>, status: StatusCode) -> Response {
+    let main = html! {
+        h1 { (p.t("verify-registry-title")) }
+        @if let Some(e) = error { (error_box(p, e)) }
+        @if sent { div.notice role="status" id="code-sent" { p { (p.t("verify-registry-sent")) } } }
+        @if !sent {
+            form.stack method="post" action="/verify/registry" {
+                (csrf_field(&session.csrf))
+                label for="iin" { (p.t("field-iin")) }
+                input #iin type="text" name="iin" inputmode="numeric" pattern="[0-9]{12}" required maxlength="12" autocomplete="off";
+                button #send-code type="submit" { (p.t("verify-registry-send")) }
+            }
+        }
+        h2 { (p.t("verify-registry-have-code")) }
+        form.stack method="post" action="/verify/registry" {
+            (csrf_field(&session.csrf))
+            label for=(if sent { "iin" } else { "iin-redeem" }) { (p.t("field-iin")) }
+            input id=(if sent { "iin" } else { "iin-redeem" }) type="text" name="iin" inputmode="numeric" pattern="[0-9]{12}" required maxlength="12" autocomplete="off";
+            label for="code" { (p.t("field-code")) }
+            input #code type="text" name="code" inputmode="numeric" pattern="[0-9]{8}" required maxlength="8" autocomplete="one-time-code";
+            button #redeem type="submit" { (p.t("verify-registry-redeem")) }
+        }
+    };
+    p.render(status, &p.t("verify-registry-title"), Section::Account, main)
+}
+
+/// GET /verify/registry
+pub async fn registry_code_form(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
+    let p = Page::new(ui, &uri);
+    let Some(session) = session else { return sign_in_first(&uri) };
+    code_page(&p, &session, false, None, StatusCode::OK)
+}
+
+/// POST /verify/registry — without `code`, sends one; with it, checks it.
+pub async fn registry_code(
+    State(app): State<AppState>,
+    ui: UiLang,
+    uri: Uri,
+    MaybeSession(session): MaybeSession,
+    request_parts: axum::http::request::Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let p = Page::new(ui, &uri);
+    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if app.limits.sign_in.check_key(&client_ip(&request_parts)).is_err() {
+        return code_page(
+            &p,
+            &session,
+            false,
+            Some(&PeopleError::Locked { minutes: 1 }),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    if form.code.trim().is_empty() {
+        return match app.people.request_registry_code(&session.account, &form.iin) {
+            // The same answer whether or not the IIN is listed.
+            Ok(()) => code_page(&p, &session, true, None, StatusCode::OK),
+            Err(e) if e.is_client_error() => code_page(&p, &session, false, Some(&e), status_of(&e)),
+            Err(e) => failure_page(&p, &e),
+        };
+    }
+    match app.people.redeem_registry_code(&session.account, &form.iin, &form.code).await {
+        Ok(_) => Redirect::to("/me").into_response(),
+        Err(e) if e.is_client_error() => code_page(&p, &session, true, Some(&e), status_of(&e)),
+        Err(e) => failure_page(&p, &e),
+    }
+}
