@@ -22,6 +22,9 @@ const WRITER_LOCK_KEY: i64 = 0x0064_6175_7973;
 /// and the people store (or two servers) opening one database at once never race.
 const MIGRATION_LOCK_KEY: i64 = 0x6461_7579_736d;
 
+/// How long opening waits for the writer lock before reporting another writer.
+const WRITER_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct PgWriter {
     client: Client,
     size: u64,
@@ -33,9 +36,19 @@ pub struct PgReader {
 
 pub fn open_postgres(url: &str) -> Result<(PgWriter, PgReader)> {
     let mut client = Client::connect(url, NoTls)?;
-    let locked: bool = client.query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK_KEY])?.get(0);
-    if !locked {
-        return Err(StoreError::WriterLocked(crate::redact(url)));
+    // A writer that just stopped releases its session lock only when the server notices its
+    // connection closed, a moment later: a restart waits that moment out. A second writer
+    // that is really running still gets WriterLocked.
+    let deadline = std::time::Instant::now() + WRITER_LOCK_WAIT;
+    loop {
+        let locked: bool = client.query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK_KEY])?.get(0);
+        if locked {
+            break;
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(StoreError::WriterLocked(crate::redact(url)));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
     migrate(&mut client)?;
     Ok((PgWriter { client, size: 0 }, PgReader::connect(url)?))
