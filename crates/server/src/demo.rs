@@ -7,7 +7,7 @@ use std::time::Duration;
 use dauys_core::{BodyId, BodyKind, Event, LocalizedText, NoticeId, VerificationMethod};
 use time::macros::date;
 
-use crate::people::{IdentityClaim, PeopleError};
+use crate::people::{run_blocking, IdentityClaim, PeopleError};
 use crate::sequencer::{SequencerHandle, SubmitError};
 use crate::AppState;
 
@@ -134,9 +134,7 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
     let people = state.people.clone();
     let existing = {
         let people = people.clone();
-        tokio::task::spawn_blocking(move || people.store().count_accounts())
-            .await
-            .map_err(|e| PeopleError::Internal(e.to_string()))??
+        run_blocking(move || Ok(people.store().count_accounts()?)).await?
     };
     if existing > 0 {
         return Ok(());
@@ -144,9 +142,8 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
     let mut ids = Vec::new();
     for (email, password, _) in DEMO_ACCOUNTS {
         let people = people.clone();
-        let id = tokio::task::spawn_blocking(move || people.sign_up(email, password))
-            .await
-            .map_err(|e| PeopleError::Internal(e.to_string()))??
+        let id = run_blocking(move || people.sign_up(email, password))
+            .await?
             .ok_or(PeopleError::Internal(format!("demo account {email} exists")))?;
         ids.push(id);
     }
@@ -195,7 +192,7 @@ async fn account(
     id: &dauys_core::AccountId,
 ) -> Result<crate::people::Account, PeopleError> {
     let (people, id) = (people.clone(), id.to_string());
-    tokio::task::spawn_blocking(move || people.account(&id)).await.map_err(|e| PeopleError::Internal(e.to_string()))?
+    run_blocking(move || people.account(&id)).await
 }
 
 /// Runs until aborted. Rejections (e.g. a body registered on an earlier run) are expected

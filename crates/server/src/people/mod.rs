@@ -318,6 +318,12 @@ pub fn clean_line(field: &'static str, value: &str, max: usize) -> Result<String
     Ok(v.to_string())
 }
 
+/// Runs blocking work (storage, Argon2id, the OIDC client) on Tokio's blocking pool, never on
+/// the async workers; a panic in it becomes an internal error.
+pub(crate) async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| PeopleError::Internal(e.to_string()))?
+}
+
 /// `n` random decimal digits (a one-time code).
 pub(crate) fn random_digits(n: usize) -> Result<String> {
     let mut out = String::with_capacity(n);
@@ -514,7 +520,7 @@ impl People {
         work: impl FnOnce(&People) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let this = self.clone();
-        tokio::task::spawn_blocking(move || work(&this)).await.map_err(|e| PeopleError::Internal(e.to_string()))?
+        run_blocking(move || work(&this)).await
     }
 
     /// Verifies a person by an administrator's act (documents seen in person) or from an

@@ -101,14 +101,12 @@ pub async fn signup(State(app): State<AppState>, ui: UiLang, request: Request) -
     }
     let people = app.people.clone();
     let (email, password) = (form.email.clone(), form.password.clone());
-    let created = tokio::task::spawn_blocking(move || people.sign_up(&email, &password)).await;
+    let created = run_blocking(move || people.sign_up(&email, &password)).await;
     match created {
-        Ok(Ok(new_account)) => {
+        Ok(new_account) => {
             if let Some(id) = new_account {
                 let (people, account, base) = (app.people.clone(), id.to_string(), app.config.public_url());
-                if let Ok(Err(e)) =
-                    tokio::task::spawn_blocking(move || people.send_email_confirmation(&account, &base)).await
-                {
+                if let Err(e) = run_blocking(move || people.send_email_confirmation(&account, &base)).await {
                     tracing::warn!(error = %e, "confirmation mail not queued");
                 }
                 if app.people.is_first_administrator(&form.email) {
@@ -120,12 +118,11 @@ pub async fn signup(State(app): State<AppState>, ui: UiLang, request: Request) -
             }
             Redirect::to("/login?created=1").into_response()
         }
-        Ok(Err(e)) if e.is_client_error() => {
+        Err(e) if e.is_client_error() => {
             let n = error_box(&p, &e);
             credentials_page(&app, &p, true, &form.email, "/me", Some(n), StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Ok(Err(e)) => failure_page(&p, &e),
-        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+        Err(e) => failure_page(&p, &e),
     }
 }
 
@@ -149,22 +146,21 @@ pub async fn login(State(app): State<AppState>, ui: UiLang, request: Request) ->
     let people = app.people.clone();
     let ttl = app.config.session_hours * 3_600_000;
     let (email, password) = (form.email.clone(), form.password.clone());
-    let outcome = tokio::task::spawn_blocking(move || {
+    let outcome = run_blocking(move || {
         let account = people.check_password(&email, &password)?;
         people.start_session(&account, ttl)
     })
     .await;
     match outcome {
-        Ok(Ok(token)) => {
+        Ok(token) => {
             let cookie = set_cookie(SESSION_COOKIE, &token, ttl / 1000, secure(&app), "Lax");
             with_cookie(Redirect::to(&next).into_response(), cookie)
         }
-        Ok(Err(e)) if e.is_client_error() => {
+        Err(e) if e.is_client_error() => {
             let n = error_box(&p, &e);
             credentials_page(&app, &p, false, &form.email, &next, Some(n), status_of(&e))
         }
-        Ok(Err(e)) => failure_page(&p, &e),
-        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+        Err(e) => failure_page(&p, &e),
     }
 }
 
@@ -181,11 +177,11 @@ pub async fn logout(
     }
     let people = app.people.clone();
     let everywhere = form.everywhere.is_some();
-    let _ = tokio::task::spawn_blocking(move || {
+    let _ = run_blocking(move || {
         if everywhere {
-            people.store().delete_sessions_of(&session.account.row.id).map(|_| ())
+            Ok(people.store().delete_sessions_of(&session.account.row.id).map(|_| ())?)
         } else {
-            people.store().delete_session(&session.token_hash)
+            Ok(people.store().delete_session(&session.token_hash)?)
         }
     })
     .await;
@@ -201,10 +197,9 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
     let Some(session) = session else { return sign_in_first(&uri) };
     let people = app.people.clone();
     let row = session.account.row.clone();
-    let profile = match tokio::task::spawn_blocking(move || people.profile(&row)).await {
-        Ok(Ok(profile)) => profile,
-        Ok(Err(e)) => return failure_page(&p, &e),
-        Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
+    let profile = match run_blocking(move || people.profile(&row)).await {
+        Ok(profile) => profile,
+        Err(e) => return failure_page(&p, &e),
     };
     let account = &session.account;
     let main = html! {
@@ -320,12 +315,9 @@ pub async fn update_contacts(
     };
     let people = app.people.clone();
     let base = app.config.public_url();
-    match tokio::task::spawn_blocking(move || people.update_contacts(&session.account, &form.email, &form.phone, &base))
-        .await
-    {
-        Ok(Ok(())) => Redirect::to("/me").into_response(),
-        Ok(Err(e)) => failure_page(&p, &e),
-        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    match run_blocking(move || people.update_contacts(&session.account, &form.email, &form.phone, &base)).await {
+        Ok(()) => Redirect::to("/me").into_response(),
+        Err(e) => failure_page(&p, &e),
     }
 }
 
@@ -367,8 +359,8 @@ pub async fn erase(
 pub async fn my_data(State(app): State<AppState>, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
     let Some(session) = session else { return sign_in_first(&uri) };
     let people = app.people.clone();
-    match tokio::task::spawn_blocking(move || people.export(&session.account)).await {
-        Ok(Ok(doc)) => (
+    match run_blocking(move || people.export(&session.account)).await {
+        Ok(doc) => (
             [
                 (header::CONTENT_TYPE, "application/json"),
                 (header::CACHE_CONTROL, "no-store"),
@@ -377,7 +369,6 @@ pub async fn my_data(State(app): State<AppState>, uri: Uri, MaybeSession(session
             serde_json::to_string_pretty(&doc).unwrap_or_default(),
         )
             .into_response(),
-        Ok(Err(e)) => Problem::internal(e).into_response(),
         Err(e) => Problem::internal(e).into_response(),
     }
 }
@@ -393,10 +384,9 @@ pub async fn who_looked(
     let Some(session) = session else { return sign_in_first(&uri) };
     let people = app.people.clone();
     let account = session.account.clone();
-    let seen = match tokio::task::spawn_blocking(move || people.openings_seen_by(&account, now_ms())).await {
-        Ok(Ok(seen)) => seen,
-        Ok(Err(e)) => return failure_page(&p, &e),
-        Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
+    let seen = match run_blocking(move || people.openings_seen_by(&account, now_ms())).await {
+        Ok(seen) => seen,
+        Err(e) => return failure_page(&p, &e),
     };
     let bases = access_bases(&app).await;
     let main = html! {
@@ -551,12 +541,11 @@ pub async fn new_password_form(
     let people = app.people.clone();
     let checked = {
         let token = token.clone();
-        tokio::task::spawn_blocking(move || people.check_reset_token(&token)).await
+        run_blocking(move || people.check_reset_token(&token)).await
     };
     match checked {
-        Ok(Ok(_)) => new_password_page(&app, &p, &token, None, StatusCode::OK),
-        Ok(Err(e)) => failure_page(&p, &e),
-        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+        Ok(_) => new_password_page(&app, &p, &token, None, StatusCode::OK),
+        Err(e) => failure_page(&p, &e),
     }
 }
 
@@ -579,13 +568,12 @@ pub async fn set_new_password(
     }
     let people = app.people.clone();
     let t = token.clone();
-    match tokio::task::spawn_blocking(move || people.reset_password(&t, &form.password)).await {
-        Ok(Ok(())) => Redirect::to("/login?reset=1").into_response(),
-        Ok(Err(e @ PeopleError::Password(_))) => {
+    match run_blocking(move || people.reset_password(&t, &form.password)).await {
+        Ok(()) => Redirect::to("/login?reset=1").into_response(),
+        Err(e @ PeopleError::Password(_)) => {
             new_password_page(&app, &p, &token, Some(&e), StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Ok(Err(e)) => failure_page(&p, &e),
-        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+        Err(e) => failure_page(&p, &e),
     }
 }
 
@@ -596,8 +584,8 @@ pub async fn set_new_password(
 pub async fn confirm_email(State(app): State<AppState>, ui: UiLang, uri: Uri, Path(token): Path<String>) -> Response {
     let p = Page::new(ui, &uri);
     let people = app.people.clone();
-    match tokio::task::spawn_blocking(move || people.confirm_email(&token)).await {
-        Ok(Ok(())) => {
+    match run_blocking(move || people.confirm_email(&token)).await {
+        Ok(()) => {
             let main = html! {
                 h1 { (p.t("email-confirmed-title")) }
                 p #email-confirmed { (p.t("email-confirmed-text")) }
@@ -607,8 +595,7 @@ pub async fn confirm_email(State(app): State<AppState>, ui: UiLang, uri: Uri, Pa
             response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
             response
         }
-        Ok(Err(e)) => failure_page(&p, &e),
-        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+        Err(e) => failure_page(&p, &e),
     }
 }
 
@@ -626,9 +613,8 @@ pub async fn resend_confirmation(
         Err(r) => return *r,
     };
     let (people, id, base) = (app.people.clone(), session.account.row.id.clone(), app.config.public_url());
-    match tokio::task::spawn_blocking(move || people.send_email_confirmation(&id, &base)).await {
-        Ok(Ok(())) => Redirect::to("/me").into_response(),
-        Ok(Err(e)) => failure_page(&p, &e),
-        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    match run_blocking(move || people.send_email_confirmation(&id, &base)).await {
+        Ok(()) => Redirect::to("/me").into_response(),
+        Err(e) => failure_page(&p, &e),
     }
 }

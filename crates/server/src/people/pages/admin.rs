@@ -20,10 +20,9 @@ pub async fn admin_people(
     };
     let after = query_param(&uri, "after");
     let people = app.people.clone();
-    let rows = match tokio::task::spawn_blocking(move || people.store().list_accounts(after.as_deref(), 50)).await {
-        Ok(Ok(rows)) => rows,
-        Ok(Err(e)) => return failure_page(&p, &PeopleError::Store(e)),
-        Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
+    let rows = match run_blocking(move || Ok(people.store().list_accounts(after.as_deref(), 50)?)).await {
+        Ok(rows) => rows,
+        Err(e) => return failure_page(&p, &e),
     };
     let bodies = all_bodies(&app).await;
     let staff = all_staff(&app).await;

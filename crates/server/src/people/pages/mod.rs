@@ -14,7 +14,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::session::{client_ip, cookie_value, set_cookie, MaybeSession, Session, FORM_COOKIE, SESSION_COOKIE};
-use super::{Account, IdentityClaim, PeopleError};
+use super::{run_blocking, Account, IdentityClaim, PeopleError};
 use crate::i18n::UiLang;
 use crate::problem::Problem;
 use crate::web::{role_label, time_el, Page, Section};
@@ -176,16 +176,25 @@ fn method_label(p: &Page, method: VerificationMethod) -> String {
     })
 }
 
-async fn access_bases(app: &AppState) -> Vec<dauys_core::AccessBasis> {
+/// One projection row, parsed. A storage or parse failure is logged and reads as absent, so a
+/// page still renders (with identifiers in place of names) rather than failing whole.
+async fn projection_row<T: serde::de::DeserializeOwned + Send + 'static>(app: &AppState, key: String) -> Option<T> {
     let reader = app.reader.clone();
-    tokio::task::spawn_blocking(move || reader.projection_row("access-bases"))
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .flatten()
-        .and_then(|json| serde_json::from_str::<dauys_core::AccessBases>(&json).ok())
-        .map(|b| b.bases)
-        .unwrap_or_default()
+    let read = run_blocking(move || Ok(reader.projection_row(&key)?.map(|json| (key, json)))).await;
+    match read {
+        Ok(Some((key, json))) => {
+            serde_json::from_str(&json).map_err(|e| tracing::warn!(key, error = %e, "unreadable projection row")).ok()
+        }
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "projection row not read");
+            None
+        }
+    }
+}
+
+async fn access_bases(app: &AppState) -> Vec<dauys_core::AccessBasis> {
+    projection_row::<dauys_core::AccessBases>(app, "access-bases".into()).await.map(|b| b.bases).unwrap_or_default()
 }
 
 fn basis_name(bases: &[dauys_core::AccessBasis], lang: Lang, code: &BasisCode) -> String {
@@ -193,14 +202,8 @@ fn basis_name(bases: &[dauys_core::AccessBasis], lang: Lang, code: &BasisCode) -
 }
 
 async fn body_name(app: &AppState, lang: Lang, body: &BodyId) -> String {
-    let reader = app.reader.clone();
-    let key = format!("body/{body}");
-    tokio::task::spawn_blocking(move || reader.projection_row(&key))
+    projection_row::<dauys_core::Body>(app, format!("body/{body}"))
         .await
-        .ok()
-        .and_then(Result::ok)
-        .flatten()
-        .and_then(|json| serde_json::from_str::<dauys_core::Body>(&json).ok())
         .map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
 }
 
@@ -237,18 +240,18 @@ async fn all_staff(app: &AppState) -> Vec<dauys_core::Staff> {
 }
 
 /// Every projection row under `prefix`, parsed; rows that do not parse are skipped (the
-/// projection is checked when loaded, so none should be).
+/// projection is checked when loaded, so none should be). It reads the whole projection and
+/// filters here: fine for the administrators' pages it serves, not for public hot paths.
 async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned + Send + 'static>(
     app: &AppState,
     prefix: &'static str,
 ) -> Vec<T> {
     let reader = app.reader.clone();
-    tokio::task::spawn_blocking(move || reader.projection_rows())
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default()
-        .into_iter()
+    let rows = run_blocking(move || Ok(reader.projection_rows()?)).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "projection rows not read");
+        Vec::new()
+    });
+    rows.into_iter()
         .filter(|(k, _)| k.starts_with(prefix))
         .filter_map(|(_, v)| serde_json::from_str::<T>(&v).ok())
         .collect()

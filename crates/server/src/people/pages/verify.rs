@@ -55,10 +55,9 @@ pub async fn oidc_start(
     };
     let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
     let account_id = session.account.row.id.clone();
-    match tokio::task::spawn_blocking(move || oidc.start(&account_id)).await {
-        Ok(Ok(url)) => Redirect::to(&url).into_response(),
-        Ok(Err(e)) => failure_page(&p, &e),
-        Err(e) => failure_page(&p, &PeopleError::Internal(e.to_string())),
+    match run_blocking(move || oidc.start(&account_id)).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) => failure_page(&p, &e),
     }
 }
 
@@ -78,10 +77,9 @@ pub async fn oidc_callback(
         return failure_page(&p, &PeopleError::OidcRefused(reason));
     };
     let account_id = session.account.row.id.clone();
-    let claims = match tokio::task::spawn_blocking(move || oidc.finish(&account_id, &state, &code)).await {
-        Ok(Ok(claims)) => claims,
-        Ok(Err(e)) => return failure_page(&p, &e),
-        Err(e) => return failure_page(&p, &PeopleError::Internal(e.to_string())),
+    let claims = match run_blocking(move || oidc.finish(&account_id, &state, &code)).await {
+        Ok(claims) => claims,
+        Err(e) => return failure_page(&p, &e),
     };
     let Ok(locality) = claims.locality.parse::<Locality>() else {
         return failure_page(&p, &PeopleError::InvalidField { field: "locality", max: 64 });
