@@ -34,10 +34,9 @@
 //! let sealed = data_key.seal(b"person:42:contacts", b"+7 701 000 00 00");
 //! let wrapped = master.wrap_data_key(&data_key, b"person:42:data-key").to_bytes();
 //!
-//! // An official of the body handling the case may open them, once verified.
+//! // An official of the body handling the case may open them.
 //! let official = Actor::signed_in(
 //!     "u-7f3a9c0e51d24b68".parse()?,
-//!     true,
 //!     vec![RoleGrant::new(Role::Official, Some("akimat-astana".parse()?))?],
 //! );
 //! authorize(&official, &Action::OpenPersonalData { body: "akimat-astana".parse()? })?;

@@ -68,33 +68,27 @@ impl RoleGrant {
     }
 }
 
-/// Who is asking: an anonymous visitor, or a signed-in account with its verification state
-/// and role grants.
+/// Who is asking: an anonymous visitor, or a signed-in account with its role grants.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
-    /// `None` for an anonymous visitor, who then has no grants and is not verified.
+    /// `None` for an anonymous visitor, who then has no grants.
     account: Option<AccountId>,
-    verified: bool,
     grants: Vec<RoleGrant>,
 }
 
 impl Actor {
     /// A visitor who has not signed in.
     pub fn anonymous() -> Actor {
-        Actor { account: None, verified: false, grants: Vec::new() }
+        Actor { account: None, grants: Vec::new() }
     }
 
-    /// A signed-in account. `verified`: whether the account holder's identity was verified.
-    pub fn signed_in(account: AccountId, verified: bool, grants: Vec<RoleGrant>) -> Actor {
-        Actor { account: Some(account), verified, grants }
+    /// A signed-in account.
+    pub fn signed_in(account: AccountId, grants: Vec<RoleGrant>) -> Actor {
+        Actor { account: Some(account), grants }
     }
 
     pub fn account(&self) -> Option<&AccountId> {
         self.account.as_ref()
-    }
-
-    pub fn is_verified(&self) -> bool {
-        self.verified
     }
 
     pub fn grants(&self) -> &[RoleGrant] {
@@ -264,41 +258,34 @@ mod tests {
     #[test]
     fn authorization_matrix() {
         use Role::*;
-        let signed = |verified: bool, grants: Vec<RoleGrant>| Actor::signed_in(account(), verified, grants);
+        let signed = |grants: Vec<RoleGrant>| Actor::signed_in(account(), grants);
         #[rustfmt::skip]
         let rows: Vec<(&str, Actor, &str)> = vec![
             //                                                           own data  open  admin-pd  admin  aud rot
             //                                                           PECDL     A B   L V I     G R M  A   K
             ("anonymous",                Actor::anonymous(),             "SSSSS    S S   S S S     S S S  S   S"),
-            ("signed in, unverified",    signed(false, vec![]),          "YYYYY    R R   R R R     R R R  R   R"),
-            ("citizen (verified)",       signed(true, vec![]),           "YYYYY    R R   R R R     R R R  R   R"),
-            ("citizen grant",            signed(true, vec![grant(Citizen, None)]),
+            ("signed in, no role",       signed(vec![]),           "YYYYY    R R   R R R     R R R  R   R"),
+            ("citizen grant",            signed(vec![grant(Citizen, None)]),
                                                                          "YYYYY    R R   R R R     R R R  R   R"),
-            ("moderator",                signed(true, vec![grant(Moderator, None)]),
+            ("moderator",                signed(vec![grant(Moderator, None)]),
                                                                          "YYYYY    R R   R R R     R R R  R   R"),
-            ("moderator of A",           signed(true, vec![grant(Moderator, Some("akimat-a"))]),
+            ("moderator of A",           signed(vec![grant(Moderator, Some("akimat-a"))]),
                                                                          "YYYYY    R R   R R R     R R R  R   R"),
-            ("official of A",            signed(true, vec![grant(Official, Some("akimat-a"))]),
+            ("official of A",            signed(vec![grant(Official, Some("akimat-a"))]),
                                                                          "YYYYY    Y B   R R R     R R R  R   R"),
-            ("official of A, unverified", signed(false, vec![grant(Official, Some("akimat-a"))]),
-                                                                         "YYYYY    Y B   R R R     R R R  R   R"),
-            ("official of A and B",      signed(true, vec![grant(Official, Some("akimat-a")), grant(Official, Some("akimat-b"))]),
+            ("official of A and B",      signed(vec![grant(Official, Some("akimat-a")), grant(Official, Some("akimat-b"))]),
                                                                          "YYYYY    Y Y   R R R     R R R  R   R"),
-            ("head of A",                signed(true, vec![grant(Head, Some("akimat-a"))]),
+            ("head of A",                signed(vec![grant(Head, Some("akimat-a"))]),
                                                                          "YYYYY    Y B   R R R     R R R  R   R"),
-            ("head of B",                signed(true, vec![grant(Head, Some("akimat-b"))]),
+            ("head of B",                signed(vec![grant(Head, Some("akimat-b"))]),
                                                                          "YYYYY    B Y   R R R     R R R  R   R"),
-            ("auditor",                  signed(true, vec![grant(Auditor, None)]),
+            ("auditor",                  signed(vec![grant(Auditor, None)]),
                                                                          "YYYYY    R R   R R R     R R R  Y   R"),
-            ("auditor, unverified",      signed(false, vec![grant(Auditor, None)]),
-                                                                         "YYYYY    R R   R R R     R R R  Y   R"),
-            ("administrator",            signed(true, vec![grant(Administrator, None)]),
+            ("administrator",            signed(vec![grant(Administrator, None)]),
                                                                          "YYYYY    R R   Y Y Y     Y Y Y  Y   Y"),
-            ("administrator, unverified", signed(false, vec![grant(Administrator, None)]),
-                                                                         "YYYYY    R R   Y Y Y     Y Y Y  Y   Y"),
-            ("administrator + official of A", signed(true, vec![grant(Administrator, None), grant(Official, Some("akimat-a"))]),
+            ("administrator + official of A", signed(vec![grant(Administrator, None), grant(Official, Some("akimat-a"))]),
                                                                          "YYYYY    Y B   Y Y Y     Y Y Y  Y   Y"),
-            ("moderator of A + head of B", signed(true, vec![grant(Moderator, Some("akimat-a")), grant(Head, Some("akimat-b"))]),
+            ("moderator of A + head of B", signed(vec![grant(Moderator, Some("akimat-a")), grant(Head, Some("akimat-b"))]),
                                                                          "YYYYY    B Y   R R R     R R R  R   R"),
         ];
         let actions = actions();
@@ -319,20 +306,20 @@ mod tests {
 
     #[test]
     fn denials_say_what_is_missing() {
-        let citizen = Actor::signed_in(account(), true, vec![]);
+        let citizen = Actor::signed_in(account(), vec![]);
         let open_b = Action::OpenPersonalData { body: body("akimat-b") };
         let e = authorize(&citizen, &open_b).unwrap_err();
         assert_eq!(e, Denied::MissingRole { needed: &[Role::Official, Role::Head] });
         assert_eq!(e.to_string(), "this needs the role official or head");
         assert_eq!(e.code(), "missing-role");
-        let official_a = Actor::signed_in(account(), true, vec![grant(Role::Official, Some("akimat-a"))]);
+        let official_a = Actor::signed_in(account(), vec![grant(Role::Official, Some("akimat-a"))]);
         let e = authorize(&official_a, &open_b).unwrap_err();
         assert_eq!(e, Denied::NotInBody { body: body("akimat-b") });
         assert_eq!(e.to_string(), "this needs your role in the body akimat-b");
         assert_eq!(e.code(), "not-in-body");
         assert_eq!(authorize(&Actor::anonymous(), &Action::ViewOwnProfile).unwrap_err().code(), "not-signed-in");
-        let unverified_admin = Actor::signed_in(account(), false, vec![grant(Role::Administrator, None)]);
-        assert_eq!(authorize(&unverified_admin, &Action::ListPeople), Ok(()));
+        let admin = Actor::signed_in(account(), vec![grant(Role::Administrator, None)]);
+        assert_eq!(authorize(&admin, &Action::ListPeople), Ok(()));
         let e = authorize(&citizen, &Action::ViewAuditView).unwrap_err();
         assert_eq!(e.to_string(), "this needs the role auditor or administrator");
     }

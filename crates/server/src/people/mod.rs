@@ -201,7 +201,7 @@ impl Account {
             .flat_map(|s| s.grants.iter())
             .filter_map(|g| RoleGrant::new(g.role, g.body.clone()).ok())
             .collect();
-        Actor::signed_in(self.id.clone(), self.row.person.is_some(), grants)
+        Actor::signed_in(self.id.clone(), grants)
     }
 
     pub fn may(&self, action: &Action) -> bool {
