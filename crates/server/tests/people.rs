@@ -559,3 +559,29 @@ async fn changing_the_sign_in_address_needs_it_confirmed_again_and_frees_the_old
     drop(people);
     instance.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_configured_first_administrator_is_granted_at_sign_in_if_sign_up_did_not() {
+    let (instance, _db) = start(Backend::Sqlite).await;
+    let people = instance.state.people.clone();
+    // As if the server stopped between creating the account and logging the grant.
+    let id = sign_up(&people, "admin@example.kz").await;
+    assert!(account(&people, &id).await.staff.is_none());
+    let (status, location, _) = form_post(
+        &instance,
+        "/login",
+        "email=admin%40example.kz&password=correct+horse+battery+staple&next=/me".into(),
+    )
+    .await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/me"));
+    let staff = account(&people, &id).await.staff.expect("a role after signing in");
+    assert!(staff.holds(Role::Administrator, None));
+    // Another account signing in changes nothing.
+    let other = sign_up(&people, "someone@example.kz").await;
+    let (status, _, _) =
+        form_post(&instance, "/login", "email=someone%40example.kz&password=correct+horse+battery+staple".into()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(account(&people, &other).await.staff.is_none());
+    drop(people);
+    instance.shutdown().await.expect("shutdown");
+}

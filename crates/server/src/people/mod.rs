@@ -468,9 +468,24 @@ impl People {
     }
 
     /// Should this new account become the first administrator (from the configuration)?
-    pub fn is_first_administrator(&self, email: &str) -> bool {
+    fn is_first_administrator(&self, email: &str) -> bool {
         !self.first_administrator_email.is_empty()
             && normalize_email(email).is_ok_and(|e| e == self.first_administrator_email)
+    }
+
+    /// Makes the configured first administrator one, on sign-up and again on every sign-in
+    /// until it takes (a crash between creating the account and logging the grant must not
+    /// leave a deployment with no administrator). The ledger refuses it once any
+    /// administrator exists, which is expected and not reported.
+    pub async fn ensure_first_administrator(&self, id: &AccountId, email: &str) {
+        if !self.is_first_administrator(email) {
+            return;
+        }
+        match self.grant_first_administrator(id).await {
+            Ok(_) => tracing::info!(account = %id, "first administrator granted"),
+            Err(PeopleError::Rejected(RuleError::AdministratorExists | RuleError::GrantExists { .. })) => {}
+            Err(e) => tracing::warn!(error = %e, "could not grant the first administrator role"),
+        }
     }
 
     /// Grants the first administrator role from the console (allowed by the rules only while

@@ -109,11 +109,7 @@ pub async fn signup(State(app): State<AppState>, ui: UiLang, request: Request) -
                 if let Err(e) = run_blocking(move || people.send_email_confirmation(&account, &base)).await {
                     tracing::warn!(error = %e, "confirmation mail not queued");
                 }
-                if app.people.is_first_administrator(&form.email) {
-                    if let Err(e) = app.people.grant_first_administrator(&id).await {
-                        tracing::warn!(error = %e, "could not grant the first administrator role");
-                    }
-                }
+                app.people.ensure_first_administrator(&id, &form.email).await;
                 tracing::info!(account = %id, "account created");
             }
             Redirect::to("/login?created=1").into_response()
@@ -148,11 +144,12 @@ pub async fn login(State(app): State<AppState>, ui: UiLang, request: Request) ->
     let (email, password) = (form.email.clone(), form.password.clone());
     let outcome = run_blocking(move || {
         let account = people.check_password(&email, &password)?;
-        people.start_session(&account, ttl)
+        Ok((people.start_session(&account, ttl)?, account.id))
     })
     .await;
     match outcome {
-        Ok(token) => {
+        Ok((token, id)) => {
+            app.people.ensure_first_administrator(&id, &form.email).await;
             let cookie = set_cookie(SESSION_COOKIE, &token, ttl / 1000, secure(&app), "Lax");
             with_cookie(Redirect::to(&next).into_response(), cookie)
         }
