@@ -387,3 +387,5 @@ err-vault-error = A record could not be decrypted. Nothing was changed; tell the
 err-internal = Something went wrong on the server. Nothing was changed; try again later.
 err-field-too-long = A field is too long.
 err-empty-field = A required field is empty.
+err-registry-header = The first line must be: iin,given_name,family_name,locality,email
+err-registry-row = This line is not valid CSV with five fields.

@@ -387,3 +387,5 @@ err-vault-error = Жазбаны шифрдан шешу мүмкін болма
 err-internal = Серверде қате болды. Ештеңе өзгертілмеді; кейінірек қайталаңыз.
 err-field-too-long = Өріс тым ұзын.
 err-empty-field = Міндетті өріс толтырылмаған.
+err-registry-header = Бірінші жол мынадай болуы керек: iin,given_name,family_name,locality,email
+err-registry-row = Бұл жол бес өрісі бар дұрыс CSV жолы емес.

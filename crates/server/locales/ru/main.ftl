@@ -387,3 +387,5 @@ err-vault-error = Не удалось расшифровать запись. Н�
 err-internal = На сервере произошла ошибка. Ничего не изменено; попробуйте позже.
 err-field-too-long = Поле слишком длинное.
 err-empty-field = Обязательное поле не заполнено.
+err-registry-header = Первая строка должна быть: iin,given_name,family_name,locality,email
+err-registry-row = Эта строка не является корректной строкой CSV из пяти полей.

@@ -83,6 +83,10 @@ pub enum PeopleError {
     InvalidEmail,
     #[error("this address cannot be used for this account")]
     EmailUnavailable,
+    #[error("the first line of a registry file must be: iin,given_name,family_name,locality,email")]
+    RegistryHeader,
+    #[error("a registry line is not valid CSV with five fields")]
+    RegistryRow,
     #[error("{0}")]
     Password(#[from] dauys_identity::password::PasswordError),
     #[error("{0}")]
@@ -136,6 +140,8 @@ impl PeopleError {
             PeopleError::Locked { .. } => "locked",
             PeopleError::InvalidEmail => "invalid-email",
             PeopleError::EmailUnavailable => "email-unavailable",
+            PeopleError::RegistryHeader => "registry-header",
+            PeopleError::RegistryRow => "registry-row",
             PeopleError::Password(e) => e.code(),
             PeopleError::Iin(e) => e.code(),
             PeopleError::Denied(e) => e.code(),

@@ -40,7 +40,7 @@ pub struct RegistryRecord {
 
 /// A refused import: the rows that are wrong, by line number.
 #[derive(Debug)]
-pub struct ImportErrors(pub Vec<(usize, String)>);
+pub struct ImportErrors(pub Vec<(usize, PeopleError)>);
 
 fn registry_aad(lookup: &[u8]) -> Vec<u8> {
     let mut aad = b"dauys/registry/v1:".to_vec();
@@ -65,19 +65,20 @@ impl People {
         let expected = ["iin", "given_name", "family_name", "locality", "email"];
         match reader.headers() {
             Ok(h) if h.iter().eq(expected.iter().copied()) => {}
-            _ => return Err(ImportErrors(vec![(1, format!("the first line must be: {}", expected.join(",")))])),
+            _ => return Err(ImportErrors(vec![(1, PeopleError::RegistryHeader)])),
         }
         let mut records = Vec::new();
         let mut errors = Vec::new();
         for (n, row) in reader.records().enumerate() {
             let line = n + 2;
-            let parsed = row.map_err(|e| e.to_string()).and_then(|row| {
+            let parsed = row.map_err(|_| PeopleError::RegistryRow).and_then(|row| {
                 let field = |i: usize| row.get(i).unwrap_or("").to_string();
-                let iin = Iin::parse(&field(0)).map_err(|e| e.to_string())?;
-                let given_name = clean_line("given_name", &field(1), 100).map_err(|e| e.to_string())?;
-                let family_name = clean_line("family_name", &field(2), 100).map_err(|e| e.to_string())?;
-                let locality: Locality = field(3).parse().map_err(|e: dauys_core::EventError| e.to_string())?;
-                let email = normalize_email(&field(4)).map_err(|e| e.to_string())?;
+                let iin = Iin::parse(&field(0))?;
+                let given_name = clean_line("given_name", &field(1), 100)?;
+                let family_name = clean_line("family_name", &field(2), 100)?;
+                let locality: Locality =
+                    field(3).parse().map_err(|_| PeopleError::InvalidField { field: "locality", max: 64 })?;
+                let email = normalize_email(&field(4))?;
                 Ok(RegistryRecord {
                     iin: iin.expose_digits().to_string(),
                     given_name,

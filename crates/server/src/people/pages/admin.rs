@@ -328,7 +328,7 @@ pub async fn import_registry(
             let n = html! {
                 div.error role="alert" id="form-error" {
                     p { (p.t("registry-refused")) }
-                    ul { @for (line, e) in &errors { li { (p.t("registry-line")) " " (line) ": " (e) } } }
+                    ul { @for (line, e) in &errors { li { (p.t("registry-line")) " " (line) ": " (message(&p, e)) } } }
                 }
             };
             return registry_page(&p, &session, &form.csv, Some(n), StatusCode::UNPROCESSABLE_ENTITY);
