@@ -63,6 +63,34 @@ pub enum EventError {
     DuplicateBasis { code: String },
     #[error("key versions start at 1")]
     KeyVersionZero,
+    #[error("the {lang} text of `{field}` is blank; leave a language out rather than empty")]
+    BlankTranslation { field: &'static str, lang: Lang },
+    #[error("`{value}` is not a petition level; expected government, oblast_akimat, oblast_maslikhat, district_akimat or district_maslikhat")]
+    UnknownLevel { value: String },
+    #[error("`{value}` is not a petition status")]
+    UnknownStatus { value: String },
+    #[error("`{value}` is not a rejection reason; expected forbidden_topic, duplicate, not_within_competence, offensive or unclear")]
+    UnknownReason { value: String },
+    #[error("`{value}` is not a decision; expected supported, partially_supported or not_supported")]
+    UnknownDecision { value: String },
+    #[error("`{field}` is {value}; expected {min}..={max}")]
+    OutOfRange { field: &'static str, value: u64, min: u64, max: u64 },
+    #[error("`{field}` lists {actual} items; at most {max} are allowed")]
+    TooManyItems { field: &'static str, max: usize, actual: usize },
+    #[error("`{item}` appears twice in `{field}`")]
+    DuplicateItem { field: &'static str, item: String },
+    #[error("a petition to the level `{level}` needs {}", territory_shape(*.level))]
+    TerritoryShape { level: crate::Level },
+    #[error("`forbidden_topic` goes with the reason forbidden_topic only, and `duplicate_of` with duplicate only")]
+    RejectionShape,
+}
+
+fn territory_shape(level: crate::Level) -> &'static str {
+    match level {
+        crate::Level::Government => "no territory",
+        crate::Level::OblastAkimat | crate::Level::OblastMaslikhat => "a region as its territory, e.g. `akmola`",
+        _ => "a region and district as its territory, e.g. `akmola/kokshetau`",
+    }
 }
 
 impl EventError {
@@ -96,6 +124,16 @@ impl EventError {
             EventError::DisclosureDelayTooLong { .. } => "disclosure_delay_too_long",
             EventError::DuplicateBasis { .. } => "duplicate_basis",
             EventError::KeyVersionZero => "key_version_zero",
+            EventError::BlankTranslation { .. } => "blank_translation",
+            EventError::UnknownLevel { .. } => "unknown_level",
+            EventError::UnknownStatus { .. } => "unknown_status",
+            EventError::UnknownReason { .. } => "unknown_reason",
+            EventError::UnknownDecision { .. } => "unknown_decision",
+            EventError::OutOfRange { .. } => "out_of_range",
+            EventError::TooManyItems { .. } => "too_many_items",
+            EventError::DuplicateItem { .. } => "duplicate_item",
+            EventError::TerritoryShape { .. } => "territory_shape",
+            EventError::RejectionShape => "rejection_shape",
         }
     }
 }
@@ -195,6 +233,52 @@ pub enum RuleError {
     UnknownBasis(String),
     #[error("version {got} of the {key} key is not newer than the current version {current}")]
     KeyVersionNotNewer { key: &'static str, current: u16, got: u16 },
+    #[error("no petition rules are published yet; publish them with petition_rules.published")]
+    NoPetitionRules,
+    #[error("the petition rules in force do not allow petitions to the level `{0}`")]
+    LevelNotPetitionable(crate::Level),
+    #[error("body `{body}` is a {kind} and cannot be addressed at the level `{level}`")]
+    BodyNotAtLevel { body: String, kind: crate::BodyKind, level: crate::Level },
+    #[error("`{0}` is not a topic in the petition rules in force")]
+    UnknownTopic(String),
+    #[error("`{0}` is not a forbidden topic in the petition rules in force")]
+    UnknownForbiddenTopic(String),
+    #[error("the petition rules have no population figure for `{0}`, which the threshold is a share of")]
+    NoPopulation(String),
+    #[error("petition `{0}` does not exist")]
+    UnknownPetition(String),
+    #[error("only the author of petition `{0}` may do this")]
+    NotAuthor(String),
+    #[error("petition `{petition}` is {status}; this needs it to be {needed}")]
+    PetitionStatus { petition: String, status: crate::PetitionStatus, needed: &'static str },
+    #[error("this person has already signed petition `{0}`: one person, one signature")]
+    AlreadySigned(String),
+    #[error("petition `{petition}` is for {territory}; signers from {region} cannot sign it")]
+    OutsideTerritory { petition: String, territory: String, region: String },
+    #[error("the signing window of petition `{0}` has ended")]
+    WindowEnded(String),
+    #[error("{what} is not due before {due}")]
+    NotYetDue { what: &'static str, due: Timestamp },
+    #[error("`{field}` is {got}; the rules give {expected}")]
+    RuleMismatch { field: &'static str, expected: String, got: String },
+    #[error("petition `{petition}` has {have} supporters; {need} are needed")]
+    SupportersMissing { petition: String, have: u64, need: u64 },
+    #[error("account `{0}` is not a moderator")]
+    NotModerator(String),
+    #[error("petition `{0}` has reached its threshold, so it can no longer be withdrawn")]
+    ThresholdReached(String),
+    #[error("petition `{0}` has not reached its threshold")]
+    ThresholdNotReached(String),
+    #[error("no signature of `{signer}` on petition `{petition}`")]
+    UnknownSignature { petition: String, signer: String },
+    #[error("the signature of `{signer}` on petition `{petition}` is already invalidated")]
+    AlreadyInvalidated { petition: String, signer: String },
+    #[error("petition `{0}` has no obligation")]
+    NoObligation(String),
+    #[error("petition `{0}` already has its obligation")]
+    ObligationExists(String),
+    #[error("the obligation of petition `{0}` is already answered")]
+    AlreadyAnswered(String),
 }
 
 fn body_suffix(body: &Option<String>) -> String {
@@ -225,6 +309,29 @@ impl RuleError {
             RuleError::NoAccessBases => "no_access_bases",
             RuleError::UnknownBasis(_) => "unknown_basis",
             RuleError::KeyVersionNotNewer { .. } => "key_version_not_newer",
+            RuleError::NoPetitionRules => "no_petition_rules",
+            RuleError::LevelNotPetitionable(_) => "level_not_petitionable",
+            RuleError::BodyNotAtLevel { .. } => "body_not_at_level",
+            RuleError::UnknownTopic(_) => "unknown_topic",
+            RuleError::UnknownForbiddenTopic(_) => "unknown_forbidden_topic",
+            RuleError::NoPopulation(_) => "no_population_figure",
+            RuleError::UnknownPetition(_) => "unknown_petition",
+            RuleError::NotAuthor(_) => "not_author",
+            RuleError::PetitionStatus { .. } => "petition_status",
+            RuleError::AlreadySigned(_) => "already_signed",
+            RuleError::OutsideTerritory { .. } => "outside_territory",
+            RuleError::WindowEnded(_) => "window_ended",
+            RuleError::NotYetDue { .. } => "not_yet_due",
+            RuleError::RuleMismatch { .. } => "rule_mismatch",
+            RuleError::SupportersMissing { .. } => "supporters_missing",
+            RuleError::NotModerator(_) => "not_moderator",
+            RuleError::ThresholdReached(_) => "threshold_reached",
+            RuleError::ThresholdNotReached(_) => "threshold_not_reached",
+            RuleError::UnknownSignature { .. } => "unknown_signature",
+            RuleError::AlreadyInvalidated { .. } => "already_invalidated",
+            RuleError::NoObligation(_) => "no_obligation",
+            RuleError::ObligationExists(_) => "obligation_exists",
+            RuleError::AlreadyAnswered(_) => "already_answered",
         }
     }
 }

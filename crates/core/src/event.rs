@@ -1,8 +1,12 @@
 //! Events: the facts appended to the log.
 
-use crate::people::{self, AccessBasis, Commitment, KeyKind, Locality, Pseudonym, Role, VerificationMethod};
+use crate::people::{self, AccessBasis, Commitment, KeyKind, Locality, Pseudonym, Region, Role, VerificationMethod};
+use crate::petition::{
+    Decision, Level, PartialText, PetitionRules, RejectionReason, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS,
+    MAX_PETITION_TITLE_CHARS, MAX_REASON_CHARS, MAX_STATEMENT_CHARS,
+};
 use crate::text::TextUse;
-use crate::{AccountId, BasisCode, BodyId, BodyKind, EventError, LocalizedText, NoticeId, Timestamp};
+use crate::{AccountId, BasisCode, BodyId, BodyKind, EventError, LocalizedText, NoticeId, PetitionId, Timestamp, TopicCode};
 use serde::{Deserialize, Serialize};
 use time::{Date, Weekday};
 
@@ -106,6 +110,93 @@ pub enum Event {
     /// An administrator put a new version of a secret key in use.
     #[serde(rename = "key.rotated")]
     KeyRotated { key: KeyKind, version: u16, by: AccountId },
+    /// The petition rules: levels, thresholds, windows, deadlines, topics. Replaces the
+    /// previous rules for petitions drafted after it.
+    #[serde(rename = "petition_rules.published")]
+    PetitionRulesPublished { rules: PetitionRules },
+    /// A verified person wrote (or, while it is a draft, rewrote) a petition. `author` is
+    /// their pseudonym for this petition.
+    #[serde(rename = "petition.drafted")]
+    PetitionDrafted {
+        petition: PetitionId,
+        author: Pseudonym,
+        body: BodyId,
+        level: Level,
+        /// The region, or region and district, of a local petition; omitted for the Government.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        territory: Option<Locality>,
+        topic: TopicCode,
+        title: PartialText,
+        text: PartialText,
+    },
+    /// The author launched the draft: it gathers its initial supporters by link.
+    #[serde(rename = "petition.launched")]
+    PetitionLaunched { petition: PetitionId, by: Pseudonym },
+    /// A signature. `signer` is the signer's pseudonym for this petition, so one person signs
+    /// a petition once; `region` feeds the by-region counts.
+    #[serde(rename = "petition.signed")]
+    PetitionSigned { petition: PetitionId, signer: Pseudonym, region: Region },
+    /// By the rules: the petition has its initial supporters and goes to moderation, which
+    /// must decide by `moderation_due`.
+    #[serde(rename = "petition.submitted")]
+    PetitionSubmitted {
+        petition: PetitionId,
+        #[serde(with = "date")]
+        moderation_due: time::Date,
+    },
+    /// By the rules: the initial window ended without enough supporters.
+    #[serde(rename = "petition.expired")]
+    PetitionExpired { petition: PetitionId },
+    /// A moderator accepted the petition: it is public and collects signatures.
+    #[serde(rename = "petition.accepted")]
+    PetitionAccepted { petition: PetitionId, by: AccountId },
+    /// A moderator rejected the petition with a coded reason the author is shown.
+    #[serde(rename = "petition.rejected")]
+    PetitionRejected {
+        petition: PetitionId,
+        by: AccountId,
+        reason: RejectionReason,
+        /// The forbidden topic cited; only with the reason `forbidden_topic`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        forbidden_topic: Option<TopicCode>,
+        /// The earlier petition; only with the reason `duplicate`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duplicate_of: Option<PetitionId>,
+        comment: String,
+    },
+    /// The author withdrew the petition (only before its threshold is reached).
+    #[serde(rename = "petition.withdrawn")]
+    PetitionWithdrawn { petition: PetitionId, by: Pseudonym, reason: String },
+    /// By the rules: the collection window ended.
+    #[serde(rename = "petition.closed")]
+    PetitionClosed { petition: PetitionId, threshold_reached: bool },
+    /// A moderator struck out a signature (e.g. one of a flagged burst); the count follows.
+    #[serde(rename = "signature.invalidated")]
+    SignatureInvalidated { petition: PetitionId, signer: Pseudonym, by: AccountId, reason: String },
+    /// By the rules: the threshold was reached, so the addressed body must answer by `due`
+    /// (working days counted from the day the threshold was reached).
+    #[serde(rename = "obligation.opened")]
+    ObligationOpened {
+        petition: PetitionId,
+        body: BodyId,
+        #[serde(with = "date")]
+        due: time::Date,
+    },
+    /// By the rules: the due day ended without an answer.
+    #[serde(rename = "obligation.overdue")]
+    ObligationOverdue { petition: PetitionId },
+    /// An official or head of the body published its answer, under their account.
+    #[serde(rename = "obligation.answered")]
+    ObligationAnswered {
+        petition: PetitionId,
+        by: AccountId,
+        decision: Decision,
+        answer: PartialText,
+        /// The record of the public discussion the rules require.
+        discussion: PartialText,
+        /// The public statement of the body's head.
+        head_statement: PartialText,
+    },
 }
 
 /// Field layout of one event type. Decoding checks entries against it before deserializing,
@@ -151,11 +242,45 @@ pub(crate) const LAYOUTS: &[Layout] = &[
     },
     Layout { kind: "registry.imported", required: &["by", "digest", "records"], optional: &[], texts: &[] },
     Layout { kind: "key.rotated", required: &["by", "key", "version"], optional: &[], texts: &[] },
+    Layout { kind: "petition_rules.published", required: &["rules"], optional: &[], texts: &[] },
+    Layout {
+        kind: "petition.drafted",
+        required: &["author", "body", "level", "petition", "text", "title", "topic"],
+        optional: &["territory"],
+        texts: &[],
+    },
+    Layout { kind: "petition.launched", required: &["by", "petition"], optional: &[], texts: &[] },
+    Layout { kind: "petition.signed", required: &["petition", "region", "signer"], optional: &[], texts: &[] },
+    Layout { kind: "petition.submitted", required: &["moderation_due", "petition"], optional: &[], texts: &[] },
+    Layout { kind: "petition.expired", required: &["petition"], optional: &[], texts: &[] },
+    Layout { kind: "petition.accepted", required: &["by", "petition"], optional: &[], texts: &[] },
+    Layout {
+        kind: "petition.rejected",
+        required: &["by", "comment", "petition", "reason"],
+        optional: &["duplicate_of", "forbidden_topic"],
+        texts: &[],
+    },
+    Layout { kind: "petition.withdrawn", required: &["by", "petition", "reason"], optional: &[], texts: &[] },
+    Layout { kind: "petition.closed", required: &["petition", "threshold_reached"], optional: &[], texts: &[] },
+    Layout {
+        kind: "signature.invalidated",
+        required: &["by", "petition", "reason", "signer"],
+        optional: &[],
+        texts: &[],
+    },
+    Layout { kind: "obligation.opened", required: &["body", "due", "petition"], optional: &[], texts: &[] },
+    Layout { kind: "obligation.overdue", required: &["petition"], optional: &[], texts: &[] },
+    Layout {
+        kind: "obligation.answered",
+        required: &["answer", "by", "decision", "discussion", "head_statement", "petition"],
+        optional: &[],
+        texts: &[],
+    },
 ];
 
 impl Event {
     /// All type tags.
-    pub const KINDS: [&'static str; 12] = [
+    pub const KINDS: [&'static str; 26] = [
         "deployment.configured",
         "calendar.published",
         "body.registered",
@@ -168,6 +293,20 @@ impl Event {
         "personal_data.opened",
         "registry.imported",
         "key.rotated",
+        "petition_rules.published",
+        "petition.drafted",
+        "petition.launched",
+        "petition.signed",
+        "petition.submitted",
+        "petition.expired",
+        "petition.accepted",
+        "petition.rejected",
+        "petition.withdrawn",
+        "petition.closed",
+        "signature.invalidated",
+        "obligation.opened",
+        "obligation.overdue",
+        "obligation.answered",
     ];
     pub const MIN_UTC_OFFSET_MINUTES: i16 = -720;
     pub const MAX_UTC_OFFSET_MINUTES: i16 = 840;
@@ -189,6 +328,40 @@ impl Event {
             Event::PersonalDataOpened { .. } => "personal_data.opened",
             Event::RegistryImported { .. } => "registry.imported",
             Event::KeyRotated { .. } => "key.rotated",
+            Event::PetitionRulesPublished { .. } => "petition_rules.published",
+            Event::PetitionDrafted { .. } => "petition.drafted",
+            Event::PetitionLaunched { .. } => "petition.launched",
+            Event::PetitionSigned { .. } => "petition.signed",
+            Event::PetitionSubmitted { .. } => "petition.submitted",
+            Event::PetitionExpired { .. } => "petition.expired",
+            Event::PetitionAccepted { .. } => "petition.accepted",
+            Event::PetitionRejected { .. } => "petition.rejected",
+            Event::PetitionWithdrawn { .. } => "petition.withdrawn",
+            Event::PetitionClosed { .. } => "petition.closed",
+            Event::SignatureInvalidated { .. } => "signature.invalidated",
+            Event::ObligationOpened { .. } => "obligation.opened",
+            Event::ObligationOverdue { .. } => "obligation.overdue",
+            Event::ObligationAnswered { .. } => "obligation.answered",
+        }
+    }
+
+    /// The petition an event is about, for petition and obligation events.
+    pub fn petition(&self) -> Option<&PetitionId> {
+        match self {
+            Event::PetitionDrafted { petition, .. }
+            | Event::PetitionLaunched { petition, .. }
+            | Event::PetitionSigned { petition, .. }
+            | Event::PetitionSubmitted { petition, .. }
+            | Event::PetitionExpired { petition }
+            | Event::PetitionAccepted { petition, .. }
+            | Event::PetitionRejected { petition, .. }
+            | Event::PetitionWithdrawn { petition, .. }
+            | Event::PetitionClosed { petition, .. }
+            | Event::SignatureInvalidated { petition, .. }
+            | Event::ObligationOpened { petition, .. }
+            | Event::ObligationOverdue { petition }
+            | Event::ObligationAnswered { petition, .. } => Some(petition),
+            _ => None,
         }
     }
 
@@ -229,6 +402,38 @@ impl Event {
             }
             Event::KeyRotated { version: 0, .. } => return Err(EventError::KeyVersionZero),
             Event::PersonErased { .. } | Event::RegistryImported { .. } | Event::KeyRotated { .. } => {}
+            Event::PetitionRulesPublished { rules } => rules.validate()?,
+            Event::PetitionDrafted { level, territory, title, text, .. } => {
+                title.validate("title", MAX_PETITION_TITLE_CHARS, false)?;
+                text.validate("text", MAX_PETITION_TEXT_CHARS, true)?;
+                if !level.fits(territory.as_ref()) {
+                    return Err(EventError::TerritoryShape { level: *level });
+                }
+            }
+            Event::PetitionRejected { reason, forbidden_topic, duplicate_of, comment, .. } => {
+                people::validate_line("comment", comment, MAX_REASON_CHARS)?;
+                let topic_ok = (*reason == RejectionReason::ForbiddenTopic) == forbidden_topic.is_some();
+                let duplicate_ok = (*reason == RejectionReason::Duplicate) == duplicate_of.is_some();
+                if !topic_ok || !duplicate_ok {
+                    return Err(EventError::RejectionShape);
+                }
+            }
+            Event::PetitionWithdrawn { reason, .. } | Event::SignatureInvalidated { reason, .. } => {
+                people::validate_line("reason", reason, MAX_REASON_CHARS)?
+            }
+            Event::ObligationAnswered { answer, discussion, head_statement, .. } => {
+                answer.validate("answer", MAX_ANSWER_CHARS, true)?;
+                discussion.validate("discussion", MAX_STATEMENT_CHARS, true)?;
+                head_statement.validate("head_statement", MAX_STATEMENT_CHARS, true)?;
+            }
+            Event::PetitionLaunched { .. }
+            | Event::PetitionSigned { .. }
+            | Event::PetitionSubmitted { .. }
+            | Event::PetitionExpired { .. }
+            | Event::PetitionAccepted { .. }
+            | Event::PetitionClosed { .. }
+            | Event::ObligationOpened { .. }
+            | Event::ObligationOverdue { .. } => {}
         }
         // The largest timestamp gives the longest envelope, so this bound holds for any entry.
         let bytes = crate::entry::encoded_len(Timestamp::MAX, self);
@@ -288,6 +493,41 @@ pub fn parse_date(s: &str) -> Result<Date, EventError> {
     let day = u8::try_from(d).map_err(|_| err())?;
     // y < 10_000, so the cast is lossless.
     Date::from_calendar_date(y as i32, month, day).map_err(|_| err())
+}
+
+/// Serde for one `Date` as `"YYYY-MM-DD"`.
+pub(crate) mod date {
+    use super::{format_date, parse_date};
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(v: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_date(*v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        parse_date(&String::deserialize(d)?).map_err(D::Error::custom)
+    }
+}
+
+/// Serde for `Option<Date>`, with `skip_serializing_if = "Option::is_none"`.
+pub(crate) mod optional_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(v: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => super::date::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "super::date")] Date);
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(d)| d))
+    }
 }
 
 /// Serde for `Vec<Date>` as `["YYYY-MM-DD", ...]`. time's own serde impl would produce a

@@ -45,6 +45,8 @@ mod entry;
 mod error;
 mod event;
 mod people;
+mod petition;
+mod petition_rules;
 mod stamp;
 mod state;
 mod text;
@@ -59,9 +61,15 @@ pub use people::{
     AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,
     Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS,
 };
+pub use petition::{
+    kazakhstan_rules, Answer, Decision, Invalidation, Level, LevelRule, Obligation, ObligationStatus, PartialText,
+    Petition, PetitionRules, PetitionStatus, Population, PublishedRules, Rejection, RejectionReason, Signature, Terms,
+    Threshold, Topic, Transition, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS, MAX_PETITION_TITLE_CHARS,
+    MAX_REASON_CHARS, MAX_STATEMENT_CHARS,
+};
 pub use stamp::{LogIndex, Timestamp};
 pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};
-pub use text::{AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId};
+pub use text::{AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId, PetitionId, TopicCode};
 
 #[cfg(test)]
 mod entry_tests;

@@ -109,7 +109,8 @@ string_forms!(Pseudonym, Commitment);
 
 /// Kazakhstan's first-level administrative units: 17 regions (oblys) and 3 cities of
 /// republican significance, as of the 2022 reform.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Region {
     Abai,
     Akmola,
@@ -160,6 +161,10 @@ impl Region {
     /// The code used in localities, e.g. `almaty-city`.
     pub fn code(&self) -> &'static str {
         self.describe().0
+    }
+
+    fn as_str(&self) -> &'static str {
+        self.code()
     }
 
     /// The region's name in Kazakh, Russian and English.
@@ -215,6 +220,8 @@ impl FromStr for Region {
             .ok_or_else(|| EventError::UnknownRegion { value: s.chars().take(80).collect() })
     }
 }
+
+string_forms!(Region);
 
 /// Where a person lives, as far as the rules need it: a region and, optionally, a district or
 /// town within it. Written `region` or `region/district`, e.g. `akmola/kokshetau`.

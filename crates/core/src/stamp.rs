@@ -56,6 +56,17 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// The instant the civil day `date` ends (the next day's midnight) in a zone
+    /// `utc_offset_minutes` east of UTC: a deadline "by `date`" has passed from this instant.
+    /// Saturates at 0 and [`Timestamp::MAX`].
+    pub fn end_of_day(date: Date, utc_offset_minutes: i16) -> Timestamp {
+        let days = i128::from(date.to_julian_day()) + 1 - i128::from(UNIX_EPOCH_JULIAN_DAY);
+        let ms = days * i128::from(MS_PER_DAY) - i128::from(utc_offset_minutes) * 60_000;
+        Timestamp(ms.clamp(0, i128::from(Self::MAX.0)) as u64)
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_rfc3339())

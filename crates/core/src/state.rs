@@ -9,7 +9,10 @@ use crate::{
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::petition::{Invalidation, Petition, PublishedRules, Signature, SignatureFact, SignerKey};
+use crate::petition_rules::{signature_key, PETITION_PREFIX, PETITION_RULES_KEY, SIGNATURE_PREFIX};
+use crate::PetitionId;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use time::Date;
 
@@ -79,15 +82,23 @@ pub struct State {
     meta: Meta,
     deployment: Option<Deployment>,
     calendars: BTreeMap<u16, CalendarYear>,
-    bodies: BTreeMap<BodyId, Body>,
+    pub(crate) bodies: BTreeMap<BodyId, Body>,
     notices: BTreeMap<NoticeId, Notice>,
     persons: BTreeMap<Pseudonym, VerifiedPerson>,
     staff: BTreeMap<AccountId, Staff>,
     access_bases: Option<AccessBases>,
     openings: BTreeMap<LogIndex, DataOpening>,
     keys: BTreeMap<KeyKind, KeyVersion>,
+    pub(crate) petition_rules: Option<PublishedRules>,
+    pub(crate) petitions: BTreeMap<PetitionId, Petition>,
+    /// Signatures by petition and signer (a hash map: a million of them are looked up, never
+    /// listed in order, and rows are sorted when listed).
+    pub(crate) signatures: HashMap<PetitionId, HashMap<SignerKey, SignatureFact>>,
+    pub(crate) invalidations: BTreeMap<(PetitionId, SignerKey), Invalidation>,
+    /// Petitions whose last change may require an event by the rules (see `take_follow_ups`).
+    pub(crate) pending_follow_ups: BTreeSet<PetitionId>,
     /// Keys of rows changed since the last `take_changes`.
-    dirty: BTreeSet<String>,
+    pub(crate) dirty: BTreeSet<String>,
 }
 
 impl PartialEq for State {
@@ -102,6 +113,10 @@ impl PartialEq for State {
             && self.access_bases == other.access_bases
             && self.openings == other.openings
             && self.keys == other.keys
+            && self.petition_rules == other.petition_rules
+            && self.petitions == other.petitions
+            && self.signatures == other.signatures
+            && self.invalidations == other.invalidations
     }
 }
 
@@ -240,6 +255,20 @@ impl State {
                 }
                 Ok(())
             }
+            Event::PetitionRulesPublished { .. }
+            | Event::PetitionDrafted { .. }
+            | Event::PetitionLaunched { .. }
+            | Event::PetitionSigned { .. }
+            | Event::PetitionSubmitted { .. }
+            | Event::PetitionExpired { .. }
+            | Event::PetitionAccepted { .. }
+            | Event::PetitionRejected { .. }
+            | Event::PetitionWithdrawn { .. }
+            | Event::PetitionClosed { .. }
+            | Event::SignatureInvalidated { .. }
+            | Event::ObligationOpened { .. }
+            | Event::ObligationOverdue { .. }
+            | Event::ObligationAnswered { .. } => self.check_petition(event, at),
         }
     }
 
@@ -393,6 +422,7 @@ impl State {
                     .insert(*key, KeyVersion { key: *key, version: *version, by: by.clone(), rotated_at: at, index });
                 format!("{KEY_PREFIX}{}", key.as_str())
             }
+            petition_event => self.apply_petition(index, at, petition_event),
         };
         self.meta.size += 1;
         self.meta.last_ts = Some(at);
@@ -467,6 +497,17 @@ impl State {
         if let Some(kind) = key.strip_prefix(KEY_PREFIX) {
             return self.keys.values().find(|k| k.key.as_str() == kind).map(row_json);
         }
+        if key == PETITION_RULES_KEY {
+            return self.petition_rules.as_ref().map(row_json);
+        }
+        if let Some(id) = key.strip_prefix(PETITION_PREFIX) {
+            let id: PetitionId = id.parse().ok()?;
+            return self.petitions.get(&id).map(row_json);
+        }
+        if let Some(rest) = key.strip_prefix(SIGNATURE_PREFIX) {
+            let (id, signer) = rest.split_once('/')?;
+            return self.signature(&id.parse().ok()?, &signer.parse().ok()?).map(|s| row_json(&s));
+        }
         None
     }
 
@@ -489,6 +530,11 @@ impl State {
         }
         rows.extend(self.openings.iter().map(|(index, o)| (opening_key(*index), row_json(o))));
         rows.extend(self.keys.values().map(|k| (format!("{KEY_PREFIX}{}", k.key.as_str()), row_json(k))));
+        if let Some(r) = &self.petition_rules {
+            rows.push((PETITION_RULES_KEY.to_owned(), row_json(r)));
+        }
+        rows.extend(self.petitions.iter().map(|(id, p)| (format!("{PETITION_PREFIX}{id}"), row_json(p))));
+        rows.extend(self.petition_signature_rows().into_iter().map(|(k, s)| (k, row_json(&s))));
         rows.sort();
         rows
     }
@@ -553,7 +599,7 @@ impl State {
                 if state.notices.insert(n.id.clone(), n).is_some() {
                     return Err(bad("duplicate row".into()));
                 }
-            } else if !state.load_people_row(&key, &value)? {
+            } else if !state.load_people_row(&key, &value)? && !state.load_petition_row(&key, &value)? {
                 return Err(bad("unknown row key".into()));
             }
         }
@@ -628,6 +674,49 @@ impl State {
             }
             if self.keys.insert(k.key, k).is_some() {
                 return Err(duplicate());
+            }
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Loads one row of the petitions part of the state; `false` if the key is not one of its.
+    fn load_petition_row(&mut self, key: &str, value: &str) -> Result<bool, RuleError> {
+        let bad = |reason: &str| RuleError::InvalidRow { key: key.to_owned(), reason: reason.to_owned() };
+        if key == PETITION_RULES_KEY {
+            let r: PublishedRules = parse_row(key, value)?;
+            let ev = Event::PetitionRulesPublished { rules: r.rules.clone() };
+            ev.validate().map_err(|e| bad(&e.to_string()))?;
+            if self.petition_rules.replace(r).is_some() {
+                return Err(bad("duplicate row"));
+            }
+        } else if let Some(id) = key.strip_prefix(PETITION_PREFIX) {
+            let p: Petition = parse_row(key, value)?;
+            if id != p.id.as_str() {
+                return Err(bad("key does not match the petition id"));
+            }
+            let ev = Event::PetitionDrafted {
+                petition: p.id.clone(),
+                author: p.author.clone(),
+                body: p.body.clone(),
+                level: p.level,
+                territory: p.territory.clone(),
+                topic: p.topic.clone(),
+                title: p.title.clone(),
+                text: p.text.clone(),
+            };
+            ev.validate().map_err(|e| bad(&e.to_string()))?;
+            if self.petitions.insert(p.id.clone(), p).is_some() {
+                return Err(bad("duplicate row"));
+            }
+        } else if key.starts_with(SIGNATURE_PREFIX) {
+            let s: Signature = parse_row(key, value)?;
+            if key != signature_key(&s.petition, &s.signer) {
+                return Err(bad("key does not match the signature"));
+            }
+            if !self.load_signature(s) {
+                return Err(bad("duplicate row"));
             }
         } else {
             return Ok(false);
@@ -712,7 +801,13 @@ impl State {
         {
             return bad(META_KEY.into(), "counts do not match the rows".into());
         }
-        Ok(())
+        if let Some(r) = &self.petition_rules {
+            placed(PETITION_RULES_KEY.into(), r.index, r.published_at)?;
+        }
+        for p in self.petitions.values() {
+            placed(format!("{PETITION_PREFIX}{}", p.id), p.index, p.drafted_at)?;
+        }
+        self.check_petitions_consistency()
     }
 
     pub fn deployment(&self) -> Option<&Deployment> {
@@ -817,6 +912,18 @@ impl State {
             staff: self.staff.values().cloned().collect(),
             access_bases: self.access_bases.as_ref().map(|b| b.bases.clone()).unwrap_or_default(),
             data_openings: self.openings.len() as u64,
+            petitions: self.petitions.values().fold(BTreeMap::new(), |mut m, p| {
+                *m.entry(p.status.as_str().to_owned()).or_insert(0) += 1;
+                m
+            }),
+            signatures: self.petitions.values().map(|p| p.signatures).sum(),
+            obligations: self.petitions.values().filter_map(|p| p.obligation.as_ref()).fold(
+                BTreeMap::new(),
+                |mut m, o| {
+                    *m.entry(o.status.as_str().to_owned()).or_insert(0) += 1;
+                    m
+                },
+            ),
         }
     }
 }
@@ -854,6 +961,12 @@ pub struct PublicState {
     pub access_bases: Vec<crate::AccessBasis>,
     /// Number of openings of personal data logged.
     pub data_openings: u64,
+    /// Petitions by status.
+    pub petitions: BTreeMap<String, u64>,
+    /// Valid signatures on all petitions.
+    pub signatures: u64,
+    /// Obligations by status (awaiting, answered, overdue).
+    pub obligations: BTreeMap<String, u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -892,6 +1005,21 @@ impl fmt::Display for PublicState {
             self.verified_people,
             self.staff.len(),
             self.data_openings
+        )?;
+        let join = |m: &BTreeMap<String, u64>| {
+            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            if parts.is_empty() {
+                "none".to_owned()
+            } else {
+                parts.join(", ")
+            }
+        };
+        writeln!(
+            f,
+            "Petitions: {}; {} valid signatures; obligations: {}",
+            join(&self.petitions),
+            self.signatures,
+            join(&self.obligations)
         )?;
         let counts: Vec<String> = self.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         write!(f, "Events: {}", counts.join(", "))

@@ -109,28 +109,36 @@ impl LocalizedText {
             if s.trim().is_empty() {
                 return Err(EventError::EmptyText { field, lang });
             }
-            let actual = s.chars().count();
-            if actual > usage.max_chars() {
-                return Err(EventError::TextTooLong { field, lang, max: usage.max_chars(), actual });
-            }
-            // Control characters render invisibly or break layouts and terminals of people
-            // reading the public log; only line breaks in long text have a legitimate use.
-            let newline_ok = usage == TextUse::Text;
-            if let Some(c) = s.chars().find(|&c| c.is_control() && !(newline_ok && c == '\n')) {
-                return Err(EventError::ControlCharacter {
-                    field,
-                    lang,
-                    code: u32::from(c),
-                    allowed: if newline_ok {
-                        "only line feeds (\\n) are allowed"
-                    } else {
-                        "none are allowed in a one-line text"
-                    },
-                });
-            }
+            validate_translation(field, lang, s, usage.max_chars(), usage == TextUse::Text)?;
         }
         Ok(())
     }
+}
+
+/// Checks one translation's length and characters (not its emptiness, which the two kinds
+/// of text treat differently).
+pub(crate) fn validate_translation(
+    field: &'static str,
+    lang: Lang,
+    s: &str,
+    max: usize,
+    multiline: bool,
+) -> Result<(), EventError> {
+    let actual = s.chars().count();
+    if actual > max {
+        return Err(EventError::TextTooLong { field, lang, max, actual });
+    }
+    // Control characters render invisibly or break layouts and terminals of people reading
+    // the public log; only line breaks in long text have a legitimate use.
+    if let Some(c) = s.chars().find(|&c| c.is_control() && !(multiline && c == '\n')) {
+        return Err(EventError::ControlCharacter {
+            field,
+            lang,
+            code: u32::from(c),
+            allowed: if multiline { "only line feeds (\\n) are allowed" } else { "none are allowed in a one-line text" },
+        });
+    }
+    Ok(())
 }
 
 /// Checks the slug syntax shared by all identifiers: `[a-z0-9][a-z0-9-]{0,63}`.
@@ -218,6 +226,15 @@ slug_id!(
 slug_id!(
     /// A district or town within a region, e.g. `kokshetau`.
     DistrictId
+);
+slug_id!(
+    /// Identifier of a petition, chosen by the server when it is drafted, e.g. `p-4k7q2m9x`.
+    PetitionId
+);
+slug_id!(
+    /// Code of a petition topic or of a forbidden topic in the published petition rules,
+    /// e.g. `transport` or `constitutional-order`.
+    TopicCode
 );
 
 /// What kind of state body (or organisation) a body is.
