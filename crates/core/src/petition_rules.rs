@@ -533,6 +533,12 @@ impl State {
         facts.keys().filter_map(|k| self.signature(petition, &k.pseudonym())).collect()
     }
 
+    /// When each signature of a petition was made, and whether it was invalidated; cheaper
+    /// than [`State::signatures_of`] when only the times are needed.
+    pub fn signature_times(&self, petition: &PetitionId) -> Vec<(Timestamp, bool)> {
+        self.signatures.get(petition).map(|s| s.values().map(|f| (f.signed_at, f.invalidated)).collect()).unwrap_or_default()
+    }
+
     /// Total signatures held (valid and invalidated) across petitions.
     pub fn signature_count(&self) -> usize {
         self.signatures.values().map(|s| s.len()).sum()

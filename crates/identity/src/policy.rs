@@ -118,6 +118,12 @@ pub enum Action {
     /// The auditor's view of access events.
     ViewAuditView,
     RotateKeys,
+    /// Accept or reject petitions, and invalidate flagged signatures.
+    ModeratePetitions,
+    /// Publish the answer of `body` to a petition that reached its threshold.
+    AnswerPetition {
+        body: BodyId,
+    },
 }
 
 /// Why an action was refused.
@@ -160,6 +166,7 @@ impl fmt::Display for RoleList {
 const STAFF_OF_BODY: &[Role] = &[Role::Official, Role::Head];
 const ADMINISTRATOR: &[Role] = &[Role::Administrator];
 const AUDIT: &[Role] = &[Role::Auditor, Role::Administrator];
+const MODERATOR: &[Role] = &[Role::Moderator];
 
 /// What an action requires beyond being signed in.
 enum Requirement<'a> {
@@ -187,6 +194,8 @@ fn requirement(action: &Action) -> Requirement<'_> {
         | Action::ManageBodies
         | Action::RotateKeys => Requirement::Role { any_of: ADMINISTRATOR },
         Action::ViewAuditView => Requirement::Role { any_of: AUDIT },
+        Action::ModeratePetitions => Requirement::Role { any_of: MODERATOR },
+        Action::AnswerPetition { body } => Requirement::RoleInBody { any_of: STAFF_OF_BODY, body },
     }
 }
 
@@ -250,6 +259,8 @@ mod tests {
             Action::ManageBodies,
             Action::ViewAuditView,
             Action::RotateKeys,
+            Action::ModeratePetitions,
+            Action::AnswerPetition { body: body("akimat-a") },
         ]
     }
 
@@ -261,32 +272,32 @@ mod tests {
         let signed = |grants: Vec<RoleGrant>| Actor::signed_in(account(), grants);
         #[rustfmt::skip]
         let rows: Vec<(&str, Actor, &str)> = vec![
-            //                                                           own data  open  admin-pd  admin  aud rot
-            //                                                           PECDL     A B   L V I     G R M  A   K
-            ("anonymous",                Actor::anonymous(),             "SSSSS    S S   S S S     S S S  S   S"),
-            ("signed in, no role",       signed(vec![]),           "YYYYY    R R   R R R     R R R  R   R"),
+            //                                                           own data  open  admin-pd  admin  aud rot mod ans
+            //                                                           PECDL     A B   L V I     G R M  A   K   M   A
+            ("anonymous",                Actor::anonymous(),             "SSSSS    S S   S S S     S S S  S   S   S S"),
+            ("signed in, no role",       signed(vec![]),           "YYYYY    R R   R R R     R R R  R   R   R R"),
             ("citizen grant",            signed(vec![grant(Citizen, None)]),
-                                                                         "YYYYY    R R   R R R     R R R  R   R"),
+                                                                         "YYYYY    R R   R R R     R R R  R   R   R R"),
             ("moderator",                signed(vec![grant(Moderator, None)]),
-                                                                         "YYYYY    R R   R R R     R R R  R   R"),
+                                                                         "YYYYY    R R   R R R     R R R  R   R   Y R"),
             ("moderator of A",           signed(vec![grant(Moderator, Some("akimat-a"))]),
-                                                                         "YYYYY    R R   R R R     R R R  R   R"),
+                                                                         "YYYYY    R R   R R R     R R R  R   R   Y R"),
             ("official of A",            signed(vec![grant(Official, Some("akimat-a"))]),
-                                                                         "YYYYY    Y B   R R R     R R R  R   R"),
+                                                                         "YYYYY    Y B   R R R     R R R  R   R   R Y"),
             ("official of A and B",      signed(vec![grant(Official, Some("akimat-a")), grant(Official, Some("akimat-b"))]),
-                                                                         "YYYYY    Y Y   R R R     R R R  R   R"),
+                                                                         "YYYYY    Y Y   R R R     R R R  R   R   R Y"),
             ("head of A",                signed(vec![grant(Head, Some("akimat-a"))]),
-                                                                         "YYYYY    Y B   R R R     R R R  R   R"),
+                                                                         "YYYYY    Y B   R R R     R R R  R   R   R Y"),
             ("head of B",                signed(vec![grant(Head, Some("akimat-b"))]),
-                                                                         "YYYYY    B Y   R R R     R R R  R   R"),
+                                                                         "YYYYY    B Y   R R R     R R R  R   R   R B"),
             ("auditor",                  signed(vec![grant(Auditor, None)]),
-                                                                         "YYYYY    R R   R R R     R R R  Y   R"),
+                                                                         "YYYYY    R R   R R R     R R R  Y   R   R R"),
             ("administrator",            signed(vec![grant(Administrator, None)]),
-                                                                         "YYYYY    R R   Y Y Y     Y Y Y  Y   Y"),
+                                                                         "YYYYY    R R   Y Y Y     Y Y Y  Y   Y   R R"),
             ("administrator + official of A", signed(vec![grant(Administrator, None), grant(Official, Some("akimat-a"))]),
-                                                                         "YYYYY    Y B   Y Y Y     Y Y Y  Y   Y"),
+                                                                         "YYYYY    Y B   Y Y Y     Y Y Y  Y   Y   R Y"),
             ("moderator of A + head of B", signed(vec![grant(Moderator, Some("akimat-a")), grant(Head, Some("akimat-b"))]),
-                                                                         "YYYYY    B Y   R R R     R R R  R   R"),
+                                                                         "YYYYY    B Y   R R R     R R R  R   R   Y B"),
         ];
         let actions = actions();
         for (name, actor, expected) in rows {

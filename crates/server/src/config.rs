@@ -85,6 +85,20 @@ pub struct Config {
     pub smtp_url: String,
     /// The sender of outgoing mail.
     pub mail_from: String,
+    /// Petition signatures one account may make per minute (over all petitions).
+    pub sign_per_minute_per_account: u32,
+    /// Petition signatures accepted per client address per minute. Generous, because many
+    /// people share an address (a campus, a mobile operator's NAT); bursts below it are
+    /// flagged for moderators rather than refused.
+    pub sign_per_minute_per_address: u32,
+    /// Signatures on one petition from one address within 10 minutes beyond which each
+    /// further one is flagged for moderators.
+    pub flag_address_burst: u32,
+    /// Signatures on one petition from accounts younger than `new_account_hours` within 10
+    /// minutes beyond which each further one is flagged.
+    pub flag_new_account_burst: u32,
+    /// An account younger than this counts as new for `flag_new_account_burst`.
+    pub new_account_hours: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -136,6 +150,11 @@ impl Default for Config {
             mail_dir: PathBuf::new(),
             smtp_url: String::new(),
             mail_from: "Dauys <noreply@dauys.localhost>".to_string(),
+            sign_per_minute_per_account: 30,
+            sign_per_minute_per_address: 600,
+            flag_address_burst: 20,
+            flag_new_account_burst: 50,
+            new_account_hours: 24,
         }
     }
 }
@@ -182,6 +201,9 @@ impl Config {
         }
         if self.session_hours == 0 || self.session_hours > 24 * 30 {
             return bad("session_hours must be between 1 and 720");
+        }
+        if self.sign_per_minute_per_account == 0 || self.sign_per_minute_per_address == 0 {
+            return bad("sign_per_minute_per_account and sign_per_minute_per_address must be at least 1");
         }
         if self.sign_in_per_minute == 0 || self.sign_up_per_hour == 0 {
             return bad("sign_in_per_minute and sign_up_per_hour must be at least 1");

@@ -23,6 +23,7 @@ pub mod keys;
 pub mod metrics;
 pub mod openapi;
 pub mod people;
+pub mod petitions;
 pub mod problem;
 pub mod sequencer;
 pub mod web;
@@ -58,6 +59,7 @@ pub struct AppState {
     pub limits: Arc<people::session::Limits>,
     /// Verification through an OpenID Connect provider, when configured.
     pub oidc: Option<Arc<people::oidc::OidcVerifier>>,
+    pub petitions: Arc<petitions::Petitions>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +149,9 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/keys/rotate", post(people::pages::rotate_keys))
         .route("/office", get(people::pages::office))
         .route("/office/person", get(people::pages::open_form).post(people::pages::open))
+        .merge(petitions::pages::routes())
+        .merge(petitions::staff_pages::routes())
+        .merge(petitions::api::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(timeout, time_limit))
@@ -276,7 +281,10 @@ impl Instance {
                 locality_claim: config.oidc_locality_claim.clone(),
             }))
         });
+        let petitions =
+            Arc::new(petitions::Petitions::new(&config, people.clone(), handle.clone(), shared.clone()));
         let state = AppState {
+            petitions,
             config: Arc::new(config),
             reader,
             sequencer: handle,
@@ -290,6 +298,7 @@ impl Instance {
         };
         record_deployment(&state).await?;
         publish_access_bases(&state).await?;
+        publish_petition_rules(&state).await?;
         let sender = Arc::new(people::mail::Sender::from_config(&state.config).map_err(ServeError::Mail)?);
         let outbox = tokio::spawn(people::mail::run_outbox(state.people.clone(), sender));
         Ok(Instance { state, sequencer, outbox })
@@ -350,6 +359,16 @@ async fn record_deployment(state: &AppState) -> Result<(), ServeError> {
         name: LocalizedText { kk: names.kk.clone(), ru: names.ru.clone(), en: names.en.clone() },
         utc_offset_minutes: state.config.utc_offset_minutes,
     };
+    state.sequencer.submit(event).await.map(|_| ()).map_err(ServeError::Genesis)
+}
+
+/// A new log gets the default petition rules, so petitions work from the first day; a
+/// deployment republishes its own (with official population figures).
+async fn publish_petition_rules(state: &AppState) -> Result<(), ServeError> {
+    if state.petitions.view().rules().is_some() {
+        return Ok(());
+    }
+    let event = Event::PetitionRulesPublished { rules: petitions::default_rules() };
     state.sequencer.submit(event).await.map(|_| ()).map_err(ServeError::Genesis)
 }
 

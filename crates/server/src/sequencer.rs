@@ -22,6 +22,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use dauys_core::{Entry, Event, LogIndex, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
+use crate::petitions::view::{PetitionsView, ViewUpdate};
 use dauys_ledger::{leaf_hash, Checkpoint, Hash, Note, NoteSigner, TreeBuilder};
 use dauys_store::{Batch, NewEntry, StoreError, StoredCheckpoint, Writer};
 use tokio::sync::oneshot;
@@ -61,6 +62,8 @@ pub struct PublishedCheckpoint {
 #[derive(Default)]
 pub struct Shared {
     latest: RwLock<Option<Arc<PublishedCheckpoint>>>,
+    /// Petitions as of the last committed batch.
+    pub petitions: PetitionsView,
 }
 
 impl Shared {
@@ -139,6 +142,7 @@ impl Sequencer {
             metrics.checkpoint_size.set(last.checkpoint.size as i64);
             shared.publish(last.clone());
         }
+        shared.petitions.rebuild(&resumed.0);
         let mut worker = Worker {
             signer,
             state: State::default(),
@@ -146,6 +150,7 @@ impl Sequencer {
             signed_size: 0,
             signed_at: Instant::now(),
             last_timestamp: Timestamp(0),
+            rules_checked_at: Instant::now(),
             generation: 0,
             config,
             metrics: metrics.clone(),
@@ -241,6 +246,7 @@ struct Prepared {
     waiting: Vec<Waiting>,
     checkpoint: Option<PublishedCheckpoint>,
     tree_size: u64,
+    view: ViewUpdate,
 }
 
 /// The sequencer stage: rules, encoding, the tree, checkpoint signatures. No I/O.
@@ -252,6 +258,8 @@ struct Worker {
     signed_size: u64,
     signed_at: Instant,
     last_timestamp: Timestamp,
+    /// When the rules were last asked for deadline events.
+    rules_checked_at: Instant,
     /// Bumped by the committer each time a commit fails and storage is reloaded.
     generation: u64,
     config: SequencerConfig,
@@ -261,6 +269,20 @@ struct Worker {
 }
 
 const COMMIT_ATTEMPTS: u32 = 5;
+
+/// How often the sequencer asks the rules whether a deadline passed. A deadline event is
+/// therefore logged at most this late; the rules refuse any act that comes after a deadline
+/// regardless, so the lag changes no count.
+const RULES_TICK: Duration = Duration::from_secs(1);
+
+/// A batch being built: entries, their submitters, and what readers must learn.
+#[derive(Default)]
+struct Building {
+    entries: Vec<NewEntry>,
+    waiting: Vec<Waiting>,
+    view: ViewUpdate,
+    touched: std::collections::BTreeSet<dauys_core::PetitionId>,
+}
 
 impl Worker {
     fn adopt(&mut self, (state, builder, last): Resumed) {
@@ -280,18 +302,14 @@ impl Worker {
             self.cycle(Vec::new(), true);
         }
         loop {
-            let first = if self.checkpoint_pending() {
-                let due = self.config.checkpoint_interval.saturating_sub(self.signed_at.elapsed());
-                match jobs.recv_timeout(due) {
-                    Ok(job) => Some(job),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => break,
-                }
-            } else {
-                match jobs.recv() {
-                    Ok(job) => Some(job),
-                    Err(_) => break,
-                }
+            let mut wait = RULES_TICK.saturating_sub(self.rules_checked_at.elapsed());
+            if self.checkpoint_pending() {
+                wait = wait.min(self.config.checkpoint_interval.saturating_sub(self.signed_at.elapsed()));
+            }
+            let first = match jobs.recv_timeout(wait) {
+                Ok(job) => Some(job),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
             };
             let mut batch: Vec<Job> = first.into_iter().collect();
             while batch.len() < self.config.max_batch {
@@ -315,31 +333,30 @@ impl Worker {
         }
         let now = now_ms();
         let timestamp = Timestamp(now.max(self.last_timestamp.0));
-        let mut entries = Vec::with_capacity(jobs.len());
-        let mut waiting = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let entry = Entry { timestamp, event: job.event };
-            let body = entry.encode();
-            if body.len() > MAX_ENTRY_BYTES {
-                self.metrics.rejections.inc();
-                let _ = job.reply.send(Err(SubmitError::TooLarge(body.len())));
-                continue;
+        let mut building = Building::default();
+        if self.rules_checked_at.elapsed() >= RULES_TICK {
+            self.rules_checked_at = Instant::now();
+            for event in self.state.due_events(timestamp) {
+                self.append_by_rules(event, timestamp, &mut building);
             }
-            let index = self.builder.size();
-            if let Err(e) = self.state.apply(LogIndex(index), &entry) {
-                self.metrics.rejections.inc();
-                let _ = job.reply.send(Err(SubmitError::Rejected(e)));
-                continue;
-            }
-            let leaf = leaf_hash(&body);
-            self.builder.append(leaf);
-            entries.push(NewEntry { index, leaf_hash: leaf.0, body });
-            waiting.push(Waiting {
-                reply: job.reply,
-                queued_at: job.queued_at,
-                receipt: Receipt { index, leaf_hash: leaf, timestamp },
-            });
         }
+        for job in jobs {
+            match self.append(Entry { timestamp, event: job.event }, &mut building) {
+                Ok(receipt) => {
+                    building.waiting.push(Waiting { reply: job.reply, queued_at: job.queued_at, receipt });
+                    // What the act requires by the rules is logged right after it, in the same batch.
+                    for event in self.state.take_follow_ups(timestamp) {
+                        self.append_by_rules(event, timestamp, &mut building);
+                    }
+                }
+                Err(e) => {
+                    self.metrics.rejections.inc();
+                    let _ = job.reply.send(Err(e));
+                }
+            }
+        }
+        let Building { entries, waiting, mut view, touched } = building;
+        view.petitions = touched.iter().filter_map(|id| self.state.petition(id).cloned()).collect();
         let due = self.signed_at.elapsed() >= self.config.checkpoint_interval;
         let checkpoint = if self.checkpoint_pending() && (due || force_checkpoint) { self.sign(now) } else { None };
         if entries.is_empty() && checkpoint.is_none() {
@@ -366,11 +383,49 @@ impl Worker {
             entries,
         };
         let prepared =
-            Prepared { generation: self.generation, batch, waiting, checkpoint, tree_size: self.builder.size() };
+            Prepared { generation: self.generation, batch, waiting, checkpoint, tree_size: self.builder.size(), view };
         if let Err(mpsc::SendError(lost)) = self.prepared.send(prepared) {
             for w in lost.waiting {
                 let _ = w.reply.send(Err(SubmitError::ShuttingDown));
             }
+        }
+    }
+
+    /// Checks, applies and encodes one entry onto the batch being built.
+    fn append(&mut self, entry: Entry, building: &mut Building) -> Result<Receipt, SubmitError> {
+        let body = entry.encode();
+        if body.len() > MAX_ENTRY_BYTES {
+            return Err(SubmitError::TooLarge(body.len()));
+        }
+        let index = self.builder.size();
+        self.state.apply(LogIndex(index), &entry)?;
+        let leaf = leaf_hash(&body);
+        self.builder.append(leaf);
+        building.entries.push(NewEntry { index, leaf_hash: leaf.0, body });
+        let view = &mut building.view;
+        match &entry.event {
+            Event::PetitionSigned { petition, .. } => view.signatures.push((petition.clone(), entry.timestamp, 1)),
+            Event::SignatureInvalidated { petition, signer, .. } => {
+                if let Some(s) = self.state.signature(petition, signer) {
+                    view.signatures.push((petition.clone(), s.signed_at, -1));
+                }
+            }
+            Event::PetitionRulesPublished { .. } => view.rules = self.state.petition_rules().cloned(),
+            Event::DeploymentConfigured { utc_offset_minutes, .. } => view.utc_offset_minutes = Some(*utc_offset_minutes),
+            _ => {}
+        }
+        if let Some(id) = entry.event.petition() {
+            building.touched.insert(id.clone());
+        }
+        Ok(Receipt { index, leaf_hash: leaf, timestamp: entry.timestamp })
+    }
+
+    /// Appends an event the rules require; nobody waits for it.
+    fn append_by_rules(&mut self, event: Event, timestamp: Timestamp, building: &mut Building) {
+        let kind = event.kind();
+        if let Err(e) = self.append(Entry { timestamp, event }, building) {
+            // The rules produced an event they then refuse: a bug in the rules, not in the input.
+            tracing::error!(error = %e, kind, "an event required by the rules was refused");
         }
     }
 
@@ -422,6 +477,7 @@ impl Committer {
                         self.metrics.checkpoint_size.set(c.checkpoint.size as i64);
                         self.shared.publish(c);
                     }
+                    self.shared.petitions.apply(p.view);
                     for w in p.waiting {
                         self.metrics.append_latency_seconds.observe(w.queued_at.elapsed().as_secs_f64());
                         let _ = w.reply.send(Ok(w.receipt));
@@ -465,6 +521,7 @@ impl Committer {
     fn reload(&mut self) {
         match resume(self.writer.as_mut()) {
             Ok(resumed) => {
+                self.shared.petitions.rebuild(&resumed.0);
                 self.generation += 1;
                 let _ = self.resets.send((self.generation, resumed));
             }

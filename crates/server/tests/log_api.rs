@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 /// Entries a new log starts with: the deployment's configuration and the legal bases for
 /// opening personal data.
-const GENESIS: u64 = 2;
+const GENESIS: u64 = 3;
 
 struct TestApp {
     instance: Instance,

@@ -804,8 +804,20 @@ impl People {
     }
 
     /// The pseudonym key version new pseudonyms are made with.
+    /// The person's pseudonym inside one petition. Derived under the oldest key of the ring,
+    /// like the private lookups, so a key rotation never gives a person a second pseudonym
+    /// (and a second signature) on a petition they already signed.
+    pub fn petition_pseudonym(&self, iin: &Iin, petition: &dauys_core::PetitionId) -> dauys_core::Pseudonym {
+        self.ring().oldest().derive(iin, &PseudonymContext::Petition(petition.to_string()))
+    }
+
     pub fn pseudonym_key_version(&self) -> u16 {
         self.ring().current().version()
+    }
+
+    /// The log's projection reader.
+    pub fn reader(&self) -> &Arc<dyn dauys_store::Reader> {
+        &self.reader
     }
 
     pub fn store(&self) -> &Arc<dyn PeopleStore> {

@@ -175,15 +175,13 @@ pub(crate) fn region_map(counts: &BTreeMap<Region, u64>, lang: Lang, title: &str
     let max = Region::ALL.iter().map(|r| count_of(counts, *r)).max().unwrap_or(0);
     let id = map_id(title);
     let title_id = format!("{id}-title");
-    let desc_id = format!("{id}-desc");
     let label = |region: Region| format!("{}: {}", region.name().get(lang), count_of(counts, region));
     let legend = legend_steps(max);
     html! {
         figure class="region-map" {
             svg xmlns="http://www.w3.org/2000/svg" viewBox=(geometry.view_box) role="img"
-                aria-labelledby=(format!("{title_id} {desc_id}")) id=(id) {
+                aria-labelledby=(title_id) id=(id) {
                 title id=(title_id) { (title) }
-                desc id=(desc_id) { (note(lang)) }
                 g class="region-map-shapes" stroke=(BORDER) stroke-width="1" stroke-linejoin="round" {
                     @for (region, unit) in &geometry.units {
                         @if let Unit::Path { d } = unit {

@@ -1,0 +1,610 @@
+//! Petitions: the service behind the petition pages and the JSON API.
+//!
+//! The rules are in `dauys-core`; this module decides what the log cannot: who may sign
+//! (verified, 18 or older, living inside the petition's territory — checked against the
+//! person's sealed profile), which pseudonym they sign under, rate limits, and the flags
+//! that point moderators at suspicious bursts. Reads come from the in-memory [`view`],
+//! never from the database.
+
+pub mod api;
+pub(crate) mod map;
+pub mod pages;
+pub mod staff_pages;
+pub mod view;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dauys_core::{
+    AccountId, BodyId, Decision, Event, Lang, Level, Locality, PartialText, Petition, PetitionId, Pseudonym, Region,
+    RejectionReason, RuleError, Signature, Timestamp, TopicCode,
+};
+use dauys_identity::iin::Iin;
+use dauys_identity::policy::{authorize, Action, Denied};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::people::{Account, Identity, People, PeopleError};
+use crate::sequencer::{Receipt, SequencerHandle, Shared, SubmitError};
+use view::PetitionsView;
+
+/// Why a petition operation failed. `code()` is stable and picks the translated message.
+#[derive(Debug, thiserror::Error)]
+pub enum PetitionError {
+    #[error("no such petition")]
+    NotFound,
+    #[error("only a person whose identity is verified may do this; verify your identity first")]
+    NotVerified,
+    #[error("you must be 18 or older to sign or start a petition")]
+    Underage,
+    #[error("this petition is for {territory}; only people living there may sign it")]
+    OutsideTerritory { territory: String },
+    #[error("you have already signed this petition")]
+    AlreadySigned { signature: Option<Box<Signature>> },
+    #[error("too many signatures from you or your network in the last minute; wait a minute and try again")]
+    RateLimited,
+    #[error("{0}")]
+    Denied(#[from] Denied),
+    #[error("{0}")]
+    Rejected(RuleError),
+    #[error("{0}")]
+    Ledger(SubmitError),
+    #[error(transparent)]
+    People(#[from] PeopleError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<SubmitError> for PetitionError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Rejected(RuleError::AlreadySigned(_)) => PetitionError::AlreadySigned { signature: None },
+            SubmitError::Rejected(RuleError::UnknownPetition(_)) => PetitionError::NotFound,
+            SubmitError::Rejected(rule) => PetitionError::Rejected(rule),
+            other => PetitionError::Ledger(other),
+        }
+    }
+}
+
+impl PetitionError {
+    /// Stable code: `petition_not_found`, `not_verified`, `underage`, … or the rule's code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PetitionError::NotFound => "petition_not_found",
+            PetitionError::NotVerified => "not_verified",
+            PetitionError::Underage => "underage",
+            PetitionError::OutsideTerritory { .. } => "outside_territory",
+            PetitionError::AlreadySigned { .. } => "already_signed",
+            PetitionError::RateLimited => "rate_limited",
+            PetitionError::Denied(d) => d.code(),
+            PetitionError::Rejected(r) => r.code(),
+            PetitionError::Ledger(SubmitError::Busy) => "busy",
+            PetitionError::Ledger(_) => "ledger_unavailable",
+            PetitionError::People(p) => p.code(),
+            PetitionError::Internal(_) => "internal",
+        }
+    }
+
+    /// The HTTP status a client should see.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode as S;
+        match self {
+            PetitionError::NotFound => S::NOT_FOUND,
+            PetitionError::NotVerified | PetitionError::Underage | PetitionError::OutsideTerritory { .. } => S::FORBIDDEN,
+            PetitionError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
+            PetitionError::Denied(_) => S::FORBIDDEN,
+            PetitionError::AlreadySigned { .. } => S::CONFLICT,
+            PetitionError::RateLimited => S::TOO_MANY_REQUESTS,
+            PetitionError::Rejected(_) => S::UNPROCESSABLE_ENTITY,
+            PetitionError::People(e) if e.is_client_error() => S::UNPROCESSABLE_ENTITY,
+            PetitionError::Ledger(_) | PetitionError::People(_) | PetitionError::Internal(_) => S::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, PetitionError>;
+
+/// What a signer is shown after signing: where the signature is in the log.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignReceipt {
+    pub petition: PetitionId,
+    /// The signer's pseudonym for this petition, as logged.
+    pub signer: Pseudonym,
+    /// First name and initial — the only part of a signer's name ever shown.
+    pub shown_as: String,
+    pub region: Region,
+    pub index: u64,
+    pub leaf_hash: String,
+    pub timestamp: Timestamp,
+}
+
+/// A recent signature for the petition page: first name and initial, region, time.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecentSignature {
+    pub shown_as: String,
+    pub region: Region,
+    pub at: Timestamp,
+}
+
+/// A petition as written by its author, before or instead of an earlier draft.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    /// `None` for a new petition (the server picks the id).
+    pub petition: Option<PetitionId>,
+    pub body: BodyId,
+    pub level: Level,
+    pub territory: Option<Locality>,
+    pub topic: TopicCode,
+    pub title: PartialText,
+    pub text: PartialText,
+}
+
+/// The body's answer, as an official submits it.
+#[derive(Clone, Debug)]
+pub struct AnswerForm {
+    pub decision: Decision,
+    pub answer: PartialText,
+    pub discussion: PartialText,
+    pub head_statement: PartialText,
+}
+
+/// How many recent signers a petition page shows.
+const RECENT_SIGNERS: usize = 10;
+/// Window of the burst counters.
+const BURST_WINDOW: Duration = Duration::from_secs(600);
+/// Beyond this many keys the burst counters are pruned (bounded memory under attack).
+const MAX_BURST_KEYS: usize = 200_000;
+
+/// Counts events per key over a sliding window, in memory only: network addresses are
+/// personal data and are never stored.
+#[derive(Default)]
+struct Bursts {
+    seen: HashMap<String, VecDeque<Instant>>,
+}
+
+impl Bursts {
+    /// Records one event for `key`; returns how many it had in the window, this one included.
+    fn hit(&mut self, key: String, now: Instant) -> usize {
+        if self.seen.len() > MAX_BURST_KEYS {
+            self.seen.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < BURST_WINDOW));
+        }
+        let q = self.seen.entry(key).or_default();
+        while q.front().is_some_and(|t| now.duration_since(*t) >= BURST_WINDOW) {
+            q.pop_front();
+        }
+        q.push_back(now);
+        q.len()
+    }
+}
+
+/// The petitions service, shared by pages and API handlers.
+pub struct Petitions {
+    people: Arc<People>,
+    sequencer: SequencerHandle,
+    shared: Arc<Shared>,
+    per_account: DefaultKeyedRateLimiter<AccountId>,
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+    bursts: Mutex<Bursts>,
+    recent: Mutex<HashMap<PetitionId, VecDeque<RecentSignature>>>,
+    flag_address_burst: usize,
+    flag_new_account_burst: usize,
+    new_account_ms: u64,
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// First name and the family name's initial: "Айгүл Б.".
+pub fn shown_as(identity: &Identity) -> String {
+    let first = identity.given_name.split_whitespace().next().unwrap_or("");
+    match identity.family_name.chars().next() {
+        Some(initial) => format!("{first} {initial}."),
+        None => first.to_owned(),
+    }
+}
+
+/// Who a signed-in person is, as far as petitions need it.
+struct Eligible {
+    iin: Iin,
+    identity: Identity,
+}
+
+impl Petitions {
+    pub fn new(config: &Config, people: Arc<People>, sequencer: SequencerHandle, shared: Arc<Shared>) -> Petitions {
+        let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+        Petitions {
+            people,
+            sequencer,
+            shared,
+            per_account: RateLimiter::keyed(per_minute(config.sign_per_minute_per_account)),
+            per_address: RateLimiter::keyed(per_minute(config.sign_per_minute_per_address)),
+            bursts: Mutex::default(),
+            recent: Mutex::default(),
+            flag_address_burst: config.flag_address_burst as usize,
+            flag_new_account_burst: config.flag_new_account_burst as usize,
+            new_account_ms: config.new_account_hours.saturating_mul(3_600_000),
+        }
+    }
+
+    /// The read model: petitions as of the last committed batch.
+    pub fn view(&self) -> &PetitionsView {
+        &self.shared.petitions
+    }
+
+    pub fn get(&self, id: &PetitionId) -> Result<Arc<Petition>> {
+        self.view().get(id).ok_or(PetitionError::NotFound)
+    }
+
+    /// The account's verified identity, if it may act as a citizen on petitions: verified
+    /// and 18 or older today (in the deployment's time zone).
+    fn eligible(&self, account: &Account) -> Result<Eligible> {
+        let profile = self.people.profile(&account.row)?;
+        let identity = profile.identity.ok_or(PetitionError::NotVerified)?;
+        let iin = Iin::parse(&identity.iin).map_err(|e| PetitionError::Internal(format!("stored IIN: {e}")))?;
+        let today = Timestamp(now_ms()).date_at_offset(self.view().utc_offset_minutes());
+        if iin.age_on(today) < 18 {
+            return Err(PetitionError::Underage);
+        }
+        Ok(Eligible { iin, identity })
+    }
+
+    /// The account's pseudonym for a petition, if verified (for "you signed this" and receipts).
+    pub fn pseudonym_of(&self, account: &Account, petition: &PetitionId) -> Option<Pseudonym> {
+        let identity = self.people.profile(&account.row).ok()?.identity?;
+        let iin = Iin::parse(&identity.iin).ok()?;
+        Some(self.people.petition_pseudonym(&iin, petition))
+    }
+
+    /// The account's signature on a petition, if any (from the projection: durable).
+    pub async fn signature_of(&self, account: &Account, petition: &PetitionId) -> Result<Option<Signature>> {
+        let Some(signer) = self.pseudonym_of(account, petition) else { return Ok(None) };
+        self.signature(petition, &signer).await
+    }
+
+    /// One signature by pseudonym, from the projection.
+    pub async fn signature(&self, petition: &PetitionId, signer: &Pseudonym) -> Result<Option<Signature>> {
+        let key = format!("signature/{petition}/{signer}");
+        let reader = self.people.reader().clone();
+        let row = blocking(move || reader.projection_row(&key)).await?;
+        row.map(|json| serde_json::from_str(&json).map_err(|e| PetitionError::Internal(format!("signature row: {e}"))))
+            .transpose()
+    }
+
+    /// The petitions the account wrote (any status), newest first. Authors appear in the log
+    /// only by per-petition pseudonym, so this derives the account's pseudonym for each.
+    pub fn authored_by(&self, account: &Account) -> Vec<Arc<Petition>> {
+        let Some(identity) = self.people.profile(&account.row).ok().and_then(|p| p.identity) else {
+            return Vec::new();
+        };
+        let Ok(iin) = Iin::parse(&identity.iin) else { return Vec::new() };
+        self.view().all().into_iter().filter(|p| self.people.petition_pseudonym(&iin, &p.id) == p.author).collect()
+    }
+
+    /// The last few signers of a petition since this server started (first name and initial).
+    pub fn recent(&self, petition: &PetitionId) -> Vec<RecentSignature> {
+        let recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        recent.get(petition).map(|q| q.iter().rev().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Writes or rewrites a draft.
+    pub async fn draft(&self, account: &Account, draft: Draft) -> Result<PetitionId> {
+        let who = self.eligible(account)?;
+        let petition = match draft.petition {
+            Some(id) => id,
+            None => new_petition_id()?,
+        };
+        let author = self.people.petition_pseudonym(&who.iin, &petition);
+        let event = Event::PetitionDrafted {
+            petition: petition.clone(),
+            author,
+            body: draft.body,
+            level: draft.level,
+            territory: draft.territory,
+            topic: draft.topic,
+            title: draft.title,
+            text: draft.text,
+        };
+        self.sequencer.submit(event).await?;
+        Ok(petition)
+    }
+
+    /// Launches a draft; the author's own signature is the first supporter's.
+    pub async fn launch(&self, account: &Account, petition: &PetitionId) -> Result<SignReceipt> {
+        let who = self.eligible(account)?;
+        let by = self.people.petition_pseudonym(&who.iin, petition);
+        self.sequencer.submit(Event::PetitionLaunched { petition: petition.clone(), by }).await?;
+        let p = self.get(petition)?;
+        self.submit_signature(&p, &who).await
+    }
+
+    /// Signs a petition for a signed-in person, from `address`.
+    pub async fn sign(&self, account: &Account, petition: &PetitionId, address: IpAddr) -> Result<SignReceipt> {
+        if self.per_account.check_key(&account.id).is_err() || self.per_address.check_key(&address).is_err() {
+            return Err(PetitionError::RateLimited);
+        }
+        let p = self.get(petition)?;
+        let who = self.eligible(account)?;
+        if let Some(territory) = &p.territory {
+            if !who.identity.locality.is_within(territory) {
+                return Err(PetitionError::OutsideTerritory { territory: territory.to_string() });
+            }
+        }
+        let receipt = match self.submit_signature(&p, &who).await {
+            Err(PetitionError::AlreadySigned { .. }) => {
+                let signer = self.people.petition_pseudonym(&who.iin, petition);
+                let signature = self.signature(petition, &signer).await.ok().flatten().map(Box::new);
+                return Err(PetitionError::AlreadySigned { signature });
+            }
+            other => other?,
+        };
+        self.flag_if_bursting(account, &receipt, address).await;
+        Ok(receipt)
+    }
+
+    async fn submit_signature(&self, p: &Petition, who: &Eligible) -> Result<SignReceipt> {
+        let signer = self.people.petition_pseudonym(&who.iin, &p.id);
+        let region = who.identity.locality.region;
+        let event = Event::PetitionSigned { petition: p.id.clone(), signer: signer.clone(), region };
+        let Receipt { index, leaf_hash, timestamp } = self.sequencer.submit(event).await?;
+        let shown_as = shown_as(&who.identity);
+        {
+            let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let q = recent.entry(p.id.clone()).or_default();
+            q.push_back(RecentSignature { shown_as: shown_as.clone(), region, at: timestamp });
+            if q.len() > RECENT_SIGNERS {
+                q.pop_front();
+            }
+        }
+        Ok(SignReceipt {
+            petition: p.id.clone(),
+            signer,
+            shown_as,
+            region,
+            index,
+            leaf_hash: leaf_hash.to_string(),
+            timestamp,
+        })
+    }
+
+    /// Flags (never drops) a signature that is part of a burst from one address, or of a
+    /// burst of new accounts, for moderators to review.
+    async fn flag_if_bursting(&self, account: &Account, receipt: &SignReceipt, address: IpAddr) {
+        let now = Instant::now();
+        let mut reasons = Vec::new();
+        {
+            let mut bursts = self.bursts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if bursts.hit(format!("a/{}/{address}", receipt.petition), now) > self.flag_address_burst {
+                reasons.push("address_burst");
+            }
+            let new_account = now_ms().saturating_sub(account.row.created_at_ms) < self.new_account_ms;
+            if new_account && bursts.hit(format!("n/{}", receipt.petition), now) > self.flag_new_account_burst {
+                reasons.push("new_account");
+            }
+        }
+        for reason in reasons {
+            let (store, petition, signer, at) =
+                (self.people.store().clone(), receipt.petition.to_string(), receipt.signer.to_string(), now_ms());
+            if blocking(move || store.add_flag(&petition, &signer, reason, at)).await.is_err() {
+                // The signature stands either way; only the moderators' hint is lost.
+                tracing::error!(reason, petition = %receipt.petition, "could not store a signature flag");
+            }
+        }
+    }
+
+    fn require(&self, account: &Account, action: &Action) -> Result<()> {
+        authorize(&account.actor(), action)?;
+        Ok(())
+    }
+
+    /// The author withdraws their petition (before its threshold).
+    pub async fn withdraw(&self, account: &Account, petition: &PetitionId, reason: &str) -> Result<Receipt> {
+        let who = self.eligible(account)?;
+        let by = self.people.petition_pseudonym(&who.iin, petition);
+        let reason = reason.trim().to_owned();
+        Ok(self.sequencer.submit(Event::PetitionWithdrawn { petition: petition.clone(), by, reason }).await?)
+    }
+
+    pub async fn accept(&self, moderator: &Account, petition: &PetitionId) -> Result<Receipt> {
+        self.require(moderator, &Action::ModeratePetitions)?;
+        Ok(self.sequencer.submit(Event::PetitionAccepted { petition: petition.clone(), by: moderator.id.clone() }).await?)
+    }
+
+    pub async fn reject(
+        &self,
+        moderator: &Account,
+        petition: &PetitionId,
+        reason: RejectionReason,
+        forbidden_topic: Option<TopicCode>,
+        duplicate_of: Option<PetitionId>,
+        comment: &str,
+    ) -> Result<Receipt> {
+        self.require(moderator, &Action::ModeratePetitions)?;
+        let event = Event::PetitionRejected {
+            petition: petition.clone(),
+            by: moderator.id.clone(),
+            reason,
+            forbidden_topic,
+            duplicate_of,
+            comment: comment.trim().to_owned(),
+        };
+        Ok(self.sequencer.submit(event).await?)
+    }
+
+    /// Strikes out a signature (the count follows) and closes its flags.
+    pub async fn invalidate(
+        &self,
+        moderator: &Account,
+        petition: &PetitionId,
+        signer: &Pseudonym,
+        reason: &str,
+    ) -> Result<Receipt> {
+        self.require(moderator, &Action::ModeratePetitions)?;
+        let event = Event::SignatureInvalidated {
+            petition: petition.clone(),
+            signer: signer.clone(),
+            by: moderator.id.clone(),
+            reason: reason.trim().to_owned(),
+        };
+        let receipt = self.sequencer.submit(event).await?;
+        self.resolve_flags(petition, signer).await?;
+        Ok(receipt)
+    }
+
+    /// Dismisses the flags of a signature that a moderator found genuine.
+    pub async fn dismiss_flags(&self, moderator: &Account, petition: &PetitionId, signer: &Pseudonym) -> Result<u64> {
+        self.require(moderator, &Action::ModeratePetitions)?;
+        self.resolve_flags(petition, signer).await
+    }
+
+    async fn resolve_flags(&self, petition: &PetitionId, signer: &Pseudonym) -> Result<u64> {
+        let (store, petition, signer) = (self.people.store().clone(), petition.to_string(), signer.to_string());
+        blocking(move || store.resolve_flags(&petition, &signer, now_ms())).await
+    }
+
+    /// Open flags, oldest first (of one petition, or all).
+    pub async fn open_flags(
+        &self,
+        moderator: &Account,
+        petition: Option<&PetitionId>,
+        limit: u32,
+    ) -> Result<Vec<dauys_store::people::FlagRow>> {
+        self.require(moderator, &Action::ModeratePetitions)?;
+        let (store, petition) = (self.people.store().clone(), petition.map(ToString::to_string));
+        blocking(move || store.open_flags(petition.as_deref(), limit)).await
+    }
+
+    /// An official or head of the obligated body publishes its answer.
+    pub async fn answer(&self, official: &Account, petition: &PetitionId, form: AnswerForm) -> Result<Receipt> {
+        let p = self.get(petition)?;
+        let body = p.obligation.as_ref().map_or_else(|| p.body.clone(), |o| o.body.clone());
+        self.require(official, &Action::AnswerPetition { body })?;
+        let event = Event::ObligationAnswered {
+            petition: petition.clone(),
+            by: official.id.clone(),
+            decision: form.decision,
+            answer: form.answer,
+            discussion: form.discussion,
+            head_statement: form.head_statement,
+        };
+        Ok(self.sequencer.submit(event).await?)
+    }
+}
+
+/// Runs a storage call on the blocking pool (the PostgreSQL driver blocks).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> std::result::Result<T, dauys_store::StoreError> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| PetitionError::Internal(e.to_string()))?
+        .map_err(|e| PetitionError::People(PeopleError::Store(e)))
+}
+
+/// A fresh petition id: `p-` and ten random base-32 characters (50 bits), so a link to a
+/// petition still gathering its supporters cannot be guessed.
+pub fn new_petition_id() -> Result<PetitionId> {
+    const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 10];
+    getrandom::getrandom(&mut bytes).map_err(|e| PetitionError::Internal(e.to_string()))?;
+    let id: String = bytes.iter().map(|b| char::from(ALPHABET[usize::from(b % 32)])).collect();
+    format!("p-{id}").parse().map_err(|e: dauys_core::EventError| PetitionError::Internal(e.to_string()))
+}
+
+/// The name of a level in the page's language.
+pub fn level_label(lang: Lang, level: Level) -> String {
+    crate::i18n::t(lang, &format!("level-{}", level.as_str().replace('_', "-")))
+}
+
+fn topic(code: &str, kk: &str, ru: &str, en: &str) -> dauys_core::Topic {
+    dauys_core::Topic {
+        code: code.parse().unwrap_or_else(|e| unreachable!("built-in topic code `{code}`: {e}")),
+        name: dauys_core::LocalizedText::new(kk, ru, en),
+    }
+}
+
+/// The rules a new log starts with: Kazakhstan's figures (see [`dauys_core::kazakhstan_rules`]),
+/// common topics, the forbidden topics, and population figures for the share thresholds.
+///
+/// The population figures are rounded estimates for early 2025, good enough to demonstrate
+/// the 1% / 2% thresholds; a real deployment republishes the rules with the Bureau of
+/// National Statistics' official figures (and districts' figures, which are not included).
+pub fn default_rules() -> dauys_core::PetitionRules {
+    use dauys_core::{Population, Region as R};
+    let populations = [
+        (R::Abai, 600_000),
+        (R::Akmola, 780_000),
+        (R::Aktobe, 930_000),
+        (R::AlmatyRegion, 1_510_000),
+        (R::Atyrau, 700_000),
+        (R::EastKazakhstan, 710_000),
+        (R::Jambyl, 1_220_000),
+        (R::Jetisu, 700_000),
+        (R::Karaganda, 1_130_000),
+        (R::Kostanay, 830_000),
+        (R::Kyzylorda, 840_000),
+        (R::Mangystau, 790_000),
+        (R::NorthKazakhstan, 530_000),
+        (R::Pavlodar, 750_000),
+        (R::Turkistan, 2_130_000),
+        (R::Ulytau, 220_000),
+        (R::WestKazakhstan, 690_000),
+        (R::Astana, 1_520_000),
+        (R::AlmatyCity, 2_330_000),
+        (R::Shymkent, 1_250_000),
+    ]
+    .into_iter()
+    .map(|(region, people)| Population { territory: Locality { region, district: None }, people })
+    .collect();
+    let topics = vec![
+        topic("transport", "Көлік және жолдар", "Транспорт и дороги", "Transport and roads"),
+        topic("education", "Білім беру", "Образование", "Education"),
+        topic("health", "Денсаулық сақтау", "Здравоохранение", "Health"),
+        topic("environment", "Экология", "Экология", "Environment"),
+        topic("housing", "Тұрғын үй және коммуналдық қызметтер", "Жильё и коммунальные услуги", "Housing and utilities"),
+        topic("digital", "Цифрлық қызметтер", "Цифровые услуги", "Digital services"),
+        topic("culture-sport", "Мәдениет және спорт", "Культура и спорт", "Culture and sport"),
+        topic("social", "Әлеуметтік қорғау", "Социальная защита", "Social protection"),
+        topic("economy", "Экономика және кәсіпкерлік", "Экономика и предпринимательство", "Economy and business"),
+        topic("urban", "Қала құрылысы және абаттандыру", "Градостроительство и благоустройство", "Urban planning and public spaces"),
+        topic("other", "Басқа", "Другое", "Other"),
+    ];
+    let forbidden = vec![
+        topic(
+            "constitutional-order",
+            "Конституциялық құрылысты өзгерту",
+            "Изменение конституционного строя",
+            "Changing the constitutional order",
+        ),
+        topic(
+            "territorial-integrity",
+            "Аумақтық тұтастық пен шекаралар",
+            "Территориальная целостность и границы",
+            "Territorial integrity and borders",
+        ),
+        topic("courts", "Соттардың қызметі", "Деятельность судов", "The work of the courts"),
+        topic(
+            "special-services",
+            "Арнаулы мемлекеттік органдардың қызметі",
+            "Деятельность специальных государственных органов",
+            "The work of the special state bodies",
+        ),
+        topic(
+            "appointments",
+            "Лауазымды тұлғаларды тағайындау және босату",
+            "Назначение и освобождение должностных лиц",
+            "Appointing and dismissing officials (akims, ministers)",
+        ),
+        topic(
+            "discord",
+            "Әлеуметтік, ұлттық, діни алауыздықты қоздыру",
+            "Разжигание социальной, национальной, религиозной розни",
+            "Inciting social, ethnic or religious discord",
+        ),
+    ];
+    dauys_core::kazakhstan_rules(populations, topics, forbidden)
+}
