@@ -92,6 +92,13 @@ pub struct AuditReport {
     /// Hash tiles fetched and compared with the ones computed from the entries.
     pub tiles_checked: u64,
     pub public_state: PublicState,
+    /// Every petition as recomputed from the log: counts, by-region counts, deadlines,
+    /// obligations and their due dates.
+    pub petitions: Vec<dauys_core::Petition>,
+    /// Events the rules required at the last entry's time that the log does not hold yet
+    /// (e.g. `obligation.overdue p-…`). The server logs them within a second of falling due,
+    /// so an entry here that stays across audits means the server is not keeping the rules.
+    pub pending_rule_events: Vec<String>,
     /// Size of the log at which this run resumed (0 for a first audit).
     pub resumed_from: u64,
     /// True when no key was given or pinned, so the server's own key was trusted on first
@@ -142,9 +149,18 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
     }
     state_dir.save(&note, &replay.state, &edge_tiles)?;
 
+    let pending_rule_events = replay
+        .state
+        .last_timestamp()
+        .map(|at| {
+            replay.state.due_events(at).iter().map(|e| format!("{} {}", e.kind(), e.petition().map_or("", |p| p.as_str()))).collect()
+        })
+        .unwrap_or_default();
     Ok(AuditReport {
         origin: checkpoint.origin.clone(),
         public_state: replay.state.public_state(),
+        petitions: replay.state.petitions().cloned().collect(),
+        pending_rule_events,
         checkpoint,
         previous: replay.previous,
         entries_checked: replay.entries_checked,

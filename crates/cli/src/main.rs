@@ -158,12 +158,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("consistent with the checkpoint saved last time (size {})", prev.size);
             }
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report.public_state)?);
+                let out = serde_json::json!({
+                    "public_state": report.public_state,
+                    "petitions": report.petitions,
+                    "pending_rule_events": report.pending_rule_events,
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 println!("{}", report.public_state);
+                print_petitions(&report.petitions);
+                for pending in &report.pending_rule_events {
+                    println!("pending by the rules at the last entry: {pending}");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// One line per petition, recomputed from the log: status, count against threshold, and the
+/// obligation's due date and status.
+fn print_petitions(petitions: &[dauys_core::Petition]) {
+    for p in petitions {
+        let mut line = format!("{} {} {}/{} signatures", p.id, p.status, p.signatures, p.terms.threshold);
+        if p.invalidated > 0 {
+            line.push_str(&format!(" ({} invalidated)", p.invalidated));
+        }
+        if let Some(o) = &p.obligation {
+            line.push_str(&format!(
+                "; obligation on {} due {} {}",
+                o.body,
+                dauys_core::format_date(o.due),
+                o.status.as_str()
+            ));
+        }
+        println!("{line}");
     }
 }
 

@@ -13,6 +13,7 @@ use crate::{to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError, 
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/postgres/0001_log.sql") },
     Migration { version: 2, sql: include_str!("../migrations/postgres/0002_people.sql") },
+    Migration { version: 3, sql: include_str!("../migrations/postgres/0003_people_flags.sql") },
 ];
 
 /// Advisory lock key of the single writer ("dauys" in ASCII).

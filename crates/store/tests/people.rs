@@ -5,7 +5,7 @@
 use std::sync::{Arc, Barrier};
 
 use dauys_store::people::{
-    open_people, people_sqlite_path, AccountRow, OpeningRow, PeopleStore, RegistryRow, SessionRow,
+    open_people, people_sqlite_path, AccountRow, FlagRow, OpeningRow, PeopleStore, RegistryRow, SessionRow,
 };
 use dauys_store::{open, Batch, NewEntry, StoreError};
 use dauys_testkit::{Backend, TestDatabase};
@@ -353,6 +353,143 @@ fn erasing_shreds_the_key_profile_pseudonym_and_sessions() {
 }
 
 #[test]
+fn flags_are_added_once_per_reason_and_listed_oldest_first() {
+    both(|_db, people| {
+        assert_eq!(people.open_flags(None, 10).unwrap(), vec![]);
+        assert_eq!(people.count_open_flags(None).unwrap(), 0);
+
+        let late = people.add_flag("water-for-aul", "s-aa", "address_burst", 300).unwrap();
+        let early = people.add_flag("water-for-aul", "s-bb", "new_account", 100).unwrap();
+        let other = people.add_flag("bus-route-12", "s-aa", "address_burst", 200).unwrap();
+        let second_reason = people.add_flag("water-for-aul", "s-aa", "new_account", 300).unwrap();
+        assert!(late < early && early < other && other < second_reason, "ids increase");
+
+        // The same (petition, signer, reason) again: the same id, nothing changed.
+        assert_eq!(people.add_flag("water-for-aul", "s-aa", "address_burst", 900).unwrap(), late);
+        assert_eq!(people.count_open_flags(None).unwrap(), 4);
+
+        let flag = |id, petition: &str, signer: &str, reason: &str, created_at_ms| FlagRow {
+            id,
+            petition: petition.into(),
+            signer: signer.into(),
+            reason: reason.into(),
+            created_at_ms,
+            resolved_at_ms: None,
+        };
+        // Oldest first; equal times in order of creation. Rows come back whole.
+        assert_eq!(
+            people.open_flags(None, 10).unwrap(),
+            vec![
+                flag(early, "water-for-aul", "s-bb", "new_account", 100),
+                flag(other, "bus-route-12", "s-aa", "address_burst", 200),
+                flag(late, "water-for-aul", "s-aa", "address_burst", 300),
+                flag(second_reason, "water-for-aul", "s-aa", "new_account", 300),
+            ]
+        );
+        let ids = |rows: Vec<FlagRow>| rows.into_iter().map(|f| f.id).collect::<Vec<_>>();
+        assert_eq!(ids(people.open_flags(Some("water-for-aul"), 10).unwrap()), [early, late, second_reason]);
+        assert_eq!(ids(people.open_flags(Some("bus-route-12"), 10).unwrap()), [other]);
+        assert_eq!(ids(people.open_flags(Some("no-such-petition"), 10).unwrap()), Vec::<u64>::new());
+        assert_eq!(people.count_open_flags(Some("water-for-aul")).unwrap(), 3);
+        assert_eq!(people.count_open_flags(Some("bus-route-12")).unwrap(), 1);
+        assert_eq!(people.count_open_flags(Some("no-such-petition")).unwrap(), 0);
+
+        // The limit.
+        assert_eq!(ids(people.open_flags(None, 2).unwrap()), [early, other]);
+        assert_eq!(ids(people.open_flags(Some("water-for-aul"), 1).unwrap()), [early]);
+        assert_eq!(people.open_flags(None, 0).unwrap(), vec![]);
+    });
+}
+
+#[test]
+fn resolving_closes_every_open_flag_of_one_signature() {
+    both(|_db, people| {
+        let burst = people.add_flag("water-for-aul", "s-aa", "address_burst", 100).unwrap();
+        let new_account = people.add_flag("water-for-aul", "s-aa", "new_account", 110).unwrap();
+        let same_signer_elsewhere = people.add_flag("bus-route-12", "s-aa", "address_burst", 120).unwrap();
+        let other_signer = people.add_flag("water-for-aul", "s-bb", "address_burst", 130).unwrap();
+
+        assert_eq!(people.resolve_flags("water-for-aul", "s-aa", 500).unwrap(), 2);
+        // Already resolved, or never flagged: nothing to do, not an error.
+        assert_eq!(people.resolve_flags("water-for-aul", "s-aa", 600).unwrap(), 0);
+        assert_eq!(people.resolve_flags("water-for-aul", "s-zz", 600).unwrap(), 0);
+
+        let ids = |rows: Vec<FlagRow>| rows.into_iter().map(|f| f.id).collect::<Vec<_>>();
+        assert_eq!(ids(people.open_flags(None, 10).unwrap()), [same_signer_elsewhere, other_signer]);
+        assert_eq!(ids(people.open_flags(Some("water-for-aul"), 10).unwrap()), [other_signer]);
+        assert_eq!(people.count_open_flags(None).unwrap(), 2);
+        assert_eq!(people.count_open_flags(Some("water-for-aul")).unwrap(), 1);
+
+        // Flagging a resolved signature again for the same reason returns the resolved flag
+        // and does not reopen it; a new reason is a new, open flag.
+        assert_eq!(people.add_flag("water-for-aul", "s-aa", "address_burst", 700).unwrap(), burst);
+        assert_eq!(people.add_flag("water-for-aul", "s-aa", "new_account", 700).unwrap(), new_account);
+        assert_eq!(people.count_open_flags(Some("water-for-aul")).unwrap(), 1);
+        let fresh = people.add_flag("water-for-aul", "s-aa", "late_night", 800).unwrap();
+        assert_eq!(ids(people.open_flags(Some("water-for-aul"), 10).unwrap()), [other_signer, fresh]);
+        assert_eq!(people.resolve_flags("water-for-aul", "s-aa", 900).unwrap(), 1);
+        assert_eq!(people.count_open_flags(None).unwrap(), 2);
+    });
+}
+
+#[test]
+fn many_threads_flag_one_signature_and_get_one_flag() {
+    both(|_db, people| {
+        let start = Barrier::new(8);
+        let ids: Vec<u64> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8u64)
+                .map(|t| {
+                    let (people, start) = (&people, &start);
+                    scope.spawn(move || {
+                        start.wait();
+                        people
+                            .add_flag("water-for-aul", "s-aa", "address_burst", 100 + t)
+                            .unwrap_or_else(|e| panic!("thread {t}: {e:?}"))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+        assert_eq!(people.count_open_flags(None).unwrap(), 1);
+        assert_eq!(people.open_flags(None, 10).unwrap()[0].id, ids[0]);
+    });
+}
+
+/// Network addresses are personal data: the flags table has no place for one.
+#[test]
+fn flags_hold_no_network_address() {
+    let expected = ["created_at_ms", "id", "petition", "reason", "resolved_at_ms", "signer"];
+    for backend in Backend::ALL {
+        let db = TestDatabase::new(backend);
+        open_people(&db.location()).unwrap();
+        let mut columns: Vec<String> = match backend {
+            Backend::Sqlite => {
+                let conn =
+                    rusqlite::Connection::open(people_sqlite_path(std::path::Path::new(&db.location()))).unwrap();
+                let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('people_flags')").unwrap();
+                stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+            }
+            Backend::Postgres => {
+                let mut client = postgres::Client::connect(&db.location(), postgres::NoTls).unwrap();
+                client
+                    .query(
+                        "SELECT column_name::text FROM information_schema.columns
+                         WHERE table_schema = current_schema() AND table_name = 'people_flags'",
+                        &[],
+                    )
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect()
+            }
+        };
+        columns.sort();
+        assert_eq!(columns, expected, "{backend:?}");
+    }
+}
+
+#[test]
 fn people_survive_reopening_and_migrations_run_once() {
     both(|db, people| {
         people.create_account(&account(1)).unwrap();
@@ -432,7 +569,7 @@ fn the_postgres_people_tables_share_the_logs_database() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
     let count: i64 = client.query_one("SELECT COUNT(*) FROM people_accounts", &[]).unwrap().get(0);
     assert_eq!(count, 1);
 }

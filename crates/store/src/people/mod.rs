@@ -1,5 +1,5 @@
 //! The private people store: accounts, sessions, the record of who opened whose data, the
-//! mail outbox and the imported census/registry.
+//! mail outbox, the imported census/registry and moderators' flags on signatures.
 //!
 //! **Invariants.** None of this is part of the public log, and none of it is plaintext
 //! personal data: what identifies a person arrives as a keyed hash (`email_lookup`,
@@ -13,7 +13,7 @@
 //! Where it lives: with SQLite, in a file of its own beside the log ([`people_sqlite_path`]),
 //! with its own connections and no writer lock — many request handlers write here, the
 //! sequencer does not. With PostgreSQL, in the log's database as the `people_*` tables
-//! (migration 2).
+//! (migrations 2 and 3).
 //!
 //! Every method blocks: call it from a blocking thread (`spawn_blocking`), never from an
 //! async task (the PostgreSQL driver is synchronous and cannot run inside a runtime thread).
@@ -115,6 +115,26 @@ pub struct RegistryRow {
     pub claimed_by: Option<String>,
 }
 
+/// A moderator's hint about one signature: it came in a suspicious pattern. A flag never
+/// drops or hides the signature; a moderator reviews it and invalidates the signature (a log
+/// event, recorded elsewhere) or dismisses the flag, and either resolves it. Holds no
+/// personal data: never the network address behind a burst (the caller counts bursts in
+/// memory only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagRow {
+    /// Increasing in order of creation.
+    pub id: u64,
+    /// The petition's id (its slug).
+    pub petition: String,
+    /// The signer's per-petition pseudonym, as public in the log.
+    pub signer: String,
+    /// Why, e.g. `"address_burst"` or `"new_account"`; at most 40 characters (the caller checks).
+    pub reason: String,
+    pub created_at_ms: u64,
+    /// When a moderator invalidated the signature or dismissed the flag; `None` while open.
+    pub resolved_at_ms: Option<u64>,
+}
+
 /// The people store's operations. Each is one transaction; all block (see the module docs).
 ///
 /// Typed errors: a duplicate of a unique value is [`StoreError::Conflict`](crate::StoreError::Conflict)
@@ -177,6 +197,18 @@ pub trait PeopleStore: Send + Sync {
     /// profile, clears the pseudonym and ends every session of the account. Openings and
     /// other sealed records stay, unreadable. NotFound `"account"` if there is no such id.
     fn erase_account(&self, id: &str) -> Result<()>;
+
+    /// Flags a signature; returns the flag's id. Idempotent: if the signature already has a
+    /// flag for this reason, open or resolved, returns its id and changes nothing (a
+    /// resolved flag stays resolved).
+    fn add_flag(&self, petition: &str, signer: &str, reason: &str, created_at_ms: u64) -> Result<u64>;
+    /// Unresolved flags of one petition (of all if `None`), oldest first, at most `limit`.
+    fn open_flags(&self, petition: Option<&str>, limit: u32) -> Result<Vec<FlagRow>>;
+    /// How many flags of one petition (of all if `None`) are unresolved.
+    fn count_open_flags(&self, petition: Option<&str>) -> Result<u64>;
+    /// Resolves every open flag of the signature at `at_ms` (the signature was invalidated or
+    /// its flags dismissed); returns how many. None open is not an error: it returns 0.
+    fn resolve_flags(&self, petition: &str, signer: &str, at_ms: u64) -> Result<u64>;
 }
 
 /// Opens the people store that belongs to the log at `location` (what [`crate::open`]

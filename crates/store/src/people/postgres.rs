@@ -1,16 +1,19 @@
-//! The people store in the log's PostgreSQL database (the `people_*` tables of migration 2),
+//! The people store in the log's PostgreSQL database (the `people_*` tables of migrations 2
+//! and 3),
 //! over its own pool of connections. A violated constraint is told apart by its name, which
 //! the migration sets explicitly.
 
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Row};
 
-use super::{last_of_each, to_u32, AccountRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow};
+use super::{last_of_each, to_u32, AccountRow, FlagRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow};
 use crate::pool::Pool;
 use crate::{to_i64, to_u64, Result, StoreError};
 
 const ACCOUNT_COLUMNS: &str = "id, email_lookup, password_phc, created_at_ms, person, wrapped_key, sealed_profile, \
                                email_verified, failed_logins, locked_until_ms";
+
+const FLAG_COLUMNS: &str = "id, petition, signer, reason, created_at_ms, resolved_at_ms";
 
 /// Registry rows per `INSERT … SELECT unnest(…)` statement: big imports stay a few round
 /// trips without building one enormous message.
@@ -105,6 +108,17 @@ fn registry_from_row(r: &Row) -> Result<RegistryRow> {
         code_expires_ms: to_u64(r.get(3), "code expiry")?,
         code_attempts: to_u32(r.get(4), "code attempts")?,
         claimed_by: r.get(5),
+    })
+}
+
+fn flag_from_row(r: &Row) -> Result<FlagRow> {
+    Ok(FlagRow {
+        id: to_u64(r.get(0), "flag id")?,
+        petition: r.get(1),
+        signer: r.get(2),
+        reason: r.get(3),
+        created_at_ms: to_u64(r.get(4), "flag time")?,
+        resolved_at_ms: r.get::<_, Option<i64>>(5).map(|at| to_u64(at, "flag resolution time")).transpose()?,
     })
 }
 
@@ -372,6 +386,72 @@ impl PeopleStore for PgPeople {
             tx.execute("DELETE FROM people_sessions WHERE account_id = $1", &[&id])?;
             tx.commit()?;
             Ok(())
+        })
+    }
+
+    fn add_flag(&self, petition: &str, signer: &str, reason: &str, created_at_ms: u64) -> Result<u64> {
+        self.pool.with(|c| {
+            let inserted = c.query_opt(
+                "INSERT INTO people_flags (petition, signer, reason, created_at_ms) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT ON CONSTRAINT people_flags_unique DO NOTHING RETURNING id",
+                &[&petition, &signer, &reason, &to_i64(created_at_ms)],
+            )?;
+            // Not in one transaction: the insert waits for a concurrent one of the same flag to
+            // commit, and this second statement's snapshot then sees it (flags are never deleted).
+            let row = match inserted {
+                Some(row) => row,
+                None => c.query_one(
+                    "SELECT id FROM people_flags WHERE petition = $1 AND signer = $2 AND reason = $3",
+                    &[&petition, &signer, &reason],
+                )?,
+            };
+            to_u64(row.get(0), "flag id")
+        })
+    }
+
+    fn open_flags(&self, petition: Option<&str>, limit: u32) -> Result<Vec<FlagRow>> {
+        self.pool.with(|c| {
+            let limit = i64::from(limit);
+            let rows = match petition {
+                Some(petition) => c.query(
+                    &format!(
+                        "SELECT {FLAG_COLUMNS} FROM people_flags WHERE resolved_at_ms IS NULL AND petition = $1
+                         ORDER BY created_at_ms, id LIMIT $2"
+                    ),
+                    &[&petition, &limit],
+                )?,
+                None => c.query(
+                    &format!(
+                        "SELECT {FLAG_COLUMNS} FROM people_flags WHERE resolved_at_ms IS NULL
+                         ORDER BY created_at_ms, id LIMIT $1"
+                    ),
+                    &[&limit],
+                )?,
+            };
+            rows.iter().map(flag_from_row).collect()
+        })
+    }
+
+    fn count_open_flags(&self, petition: Option<&str>) -> Result<u64> {
+        self.pool.with(|c| {
+            let row = match petition {
+                Some(petition) => c.query_one(
+                    "SELECT COUNT(*) FROM people_flags WHERE resolved_at_ms IS NULL AND petition = $1",
+                    &[&petition],
+                )?,
+                None => c.query_one("SELECT COUNT(*) FROM people_flags WHERE resolved_at_ms IS NULL", &[])?,
+            };
+            to_u64(row.get(0), "flag count")
+        })
+    }
+
+    fn resolve_flags(&self, petition: &str, signer: &str, at_ms: u64) -> Result<u64> {
+        self.pool.with(|c| {
+            Ok(c.execute(
+                "UPDATE people_flags SET resolved_at_ms = $3
+                 WHERE petition = $1 AND signer = $2 AND resolved_at_ms IS NULL",
+                &[&petition, &signer, &to_i64(at_ms)],
+            )?)
         })
     }
 }

@@ -11,14 +11,18 @@ use std::time::Duration;
 
 use rusqlite::{ffi, params, Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior};
 
-use super::{last_of_each, AccountRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow};
+use super::{last_of_each, AccountRow, FlagRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow};
 use crate::pool::Pool;
 use crate::{to_i64, Migration, Result, StoreError};
 
 /// Applied to the people file only (the log's file has migration 1); numbered as on
 /// PostgreSQL, where both share one database.
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 2, sql: include_str!("../../migrations/sqlite/0002_people.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 2, sql: include_str!("../../migrations/sqlite/0002_people.sql") },
+    Migration { version: 3, sql: include_str!("../../migrations/sqlite/0003_people_flags.sql") },
+];
+
+const FLAG_COLUMNS: &str = "id, petition, signer, reason, created_at_ms, resolved_at_ms";
 
 const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 
@@ -144,6 +148,17 @@ fn registry_from_row(r: &Row<'_>) -> rusqlite::Result<RegistryRow> {
         code_expires_ms: r.get(3)?,
         code_attempts: r.get(4)?,
         claimed_by: r.get(5)?,
+    })
+}
+
+fn flag_from_row(r: &Row<'_>) -> rusqlite::Result<FlagRow> {
+    Ok(FlagRow {
+        id: r.get(0)?,
+        petition: r.get(1)?,
+        signer: r.get(2)?,
+        reason: r.get(3)?,
+        created_at_ms: r.get(4)?,
+        resolved_at_ms: r.get(5)?,
     })
 }
 
@@ -441,6 +456,73 @@ impl PeopleStore for SqlitePeople {
             tx.execute("DELETE FROM people_sessions WHERE account_id = ?1", [id])?;
             tx.commit()?;
             Ok(())
+        })
+    }
+
+    fn add_flag(&self, petition: &str, signer: &str, reason: &str, created_at_ms: u64) -> Result<u64> {
+        self.pool.with(|c| {
+            let inserted: Option<u64> = c
+                .prepare_cached(
+                    "INSERT INTO people_flags (petition, signer, reason, created_at_ms) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (petition, signer, reason) DO NOTHING RETURNING id",
+                )?
+                .query_row(params![petition, signer, reason, to_i64(created_at_ms)], |r| r.get(0))
+                .optional()?;
+            match inserted {
+                Some(id) => Ok(id),
+                // The flag exists (committed: the insert held the write lock) and is never deleted.
+                None => Ok(c
+                    .prepare_cached("SELECT id FROM people_flags WHERE petition = ?1 AND signer = ?2 AND reason = ?3")?
+                    .query_row(params![petition, signer, reason], |r| r.get(0))?),
+            }
+        })
+    }
+
+    fn open_flags(&self, petition: Option<&str>, limit: u32) -> Result<Vec<FlagRow>> {
+        self.pool.with(|c| {
+            let rows = match petition {
+                Some(petition) => c
+                    .prepare_cached(&format!(
+                        "SELECT {FLAG_COLUMNS} FROM people_flags WHERE resolved_at_ms IS NULL AND petition = ?1
+                         ORDER BY created_at_ms, id LIMIT ?2"
+                    ))?
+                    .query_map(params![petition, limit], flag_from_row)?
+                    .collect::<rusqlite::Result<_>>()?,
+                None => c
+                    .prepare_cached(&format!(
+                        "SELECT {FLAG_COLUMNS} FROM people_flags WHERE resolved_at_ms IS NULL
+                         ORDER BY created_at_ms, id LIMIT ?1"
+                    ))?
+                    .query_map(params![limit], flag_from_row)?
+                    .collect::<rusqlite::Result<_>>()?,
+            };
+            Ok(rows)
+        })
+    }
+
+    fn count_open_flags(&self, petition: Option<&str>) -> Result<u64> {
+        self.pool.with(|c| {
+            let count = match petition {
+                Some(petition) => c
+                    .prepare_cached("SELECT COUNT(*) FROM people_flags WHERE resolved_at_ms IS NULL AND petition = ?1")?
+                    .query_row([petition], |r| r.get(0))?,
+                None => c
+                    .prepare_cached("SELECT COUNT(*) FROM people_flags WHERE resolved_at_ms IS NULL")?
+                    .query_row([], |r| r.get(0))?,
+            };
+            Ok(count)
+        })
+    }
+
+    fn resolve_flags(&self, petition: &str, signer: &str, at_ms: u64) -> Result<u64> {
+        self.pool.with(|c| {
+            let changed = c
+                .prepare_cached(
+                    "UPDATE people_flags SET resolved_at_ms = ?3
+                     WHERE petition = ?1 AND signer = ?2 AND resolved_at_ms IS NULL",
+                )?
+                .execute(params![petition, signer, to_i64(at_ms)])?;
+            Ok(changed as u64)
         })
     }
 }
