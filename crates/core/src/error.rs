@@ -279,6 +279,8 @@ pub enum RuleError {
     ObligationExists(String),
     #[error("the obligation of petition `{0}` is already answered")]
     AlreadyAnswered(String),
+    #[error("the obligation of petition `{0}` is already marked overdue")]
+    AlreadyOverdue(String),
 }
 
 fn body_suffix(body: &Option<String>) -> String {
@@ -332,6 +334,7 @@ impl RuleError {
             RuleError::NoObligation(_) => "no_obligation",
             RuleError::ObligationExists(_) => "obligation_exists",
             RuleError::AlreadyAnswered(_) => "already_answered",
+            RuleError::AlreadyOverdue(_) => "already_overdue",
         }
     }
 }

@@ -74,4 +74,6 @@ pub use text::{AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, Localiz
 #[cfg(test)]
 mod entry_tests;
 #[cfg(test)]
+mod petition_tests;
+#[cfg(test)]
 mod state_tests;

@@ -245,8 +245,10 @@ impl State {
             Event::ObligationOverdue { petition } => {
                 let p = self.petition_or_err(petition)?;
                 let o = p.obligation.as_ref().ok_or_else(|| RuleError::NoObligation(petition.to_string()))?;
-                if o.status != ObligationStatus::Awaiting {
-                    return Err(RuleError::AlreadyAnswered(petition.to_string()));
+                match o.status {
+                    ObligationStatus::Awaiting => {}
+                    ObligationStatus::Overdue => return Err(RuleError::AlreadyOverdue(petition.to_string())),
+                    ObligationStatus::Answered => return Err(RuleError::AlreadyAnswered(petition.to_string())),
                 }
                 due("the end of the due day", Some(o.due_at), at)
             }
@@ -334,7 +336,7 @@ impl State {
         // Computed before borrowing the petition mutably.
         let offset = self.utc_offset_minutes();
         let calendar = match event {
-            Event::PetitionLaunched { .. } | Event::PetitionSigned { .. } => Some(self.calendar()),
+            Event::PetitionLaunched { .. } => Some(self.calendar()),
             _ => None,
         };
         let Some(p) = self.petitions.get_mut(&id) else {
@@ -376,7 +378,9 @@ impl State {
             }
             Event::PetitionExpired { .. } => moved(p, PetitionStatus::Expired, None),
             Event::PetitionAccepted { by, .. } => {
-                let last = at.date_at_offset(offset) + Duration::days(p.terms.collection_days.into());
+                // Saturates like every other deadline, rather than overflow near year 9999.
+                let start = at.date_at_offset(offset);
+                let last = start.checked_add(Duration::days(p.terms.collection_days.into())).unwrap_or(Date::MAX);
                 p.closes_at = Some(Timestamp::end_of_day(last, offset));
                 if p.signatures >= p.terms.threshold {
                     p.threshold_reached_at = Some(at);
@@ -575,6 +579,7 @@ impl State {
     pub(crate) fn check_petitions_consistency(&self) -> Result<(), RuleError> {
         let bad = |key: String, reason: String| Err(RuleError::InvalidRow { key, reason });
         let count = |kind: &str| self.counts().get(kind).copied().unwrap_or(0);
+        let mut logged: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
         for p in self.petitions.values() {
             let key = format!("{PETITION_PREFIX}{}", p.id);
             let facts = self.signatures.get(&p.id);
@@ -587,16 +592,51 @@ impl State {
             if valid != p.signatures || invalid != p.invalidated || by_region != p.by_region {
                 return bad(key, "counts do not match the signature rows".into());
             }
-            if p.transitions.is_empty() || p.transitions.iter().any(|t| t.index.0 >= self.size()) {
-                return bad(key, "transitions inconsistent with meta".into());
+            // The first step is the first draft, steps are in log order, the last one gives the
+            // status.
+            let first_ok = p
+                .transitions
+                .first()
+                .is_some_and(|t| t.event == "petition.drafted" && t.index == p.index && t.at == p.drafted_at);
+            let ordered = p.transitions.windows(2).all(|w| w[0].index < w[1].index && w[0].at <= w[1].at);
+            let last_ok = p.transitions.last().is_some_and(|t| t.status == p.status && t.index.0 < self.size());
+            if !first_ok || !ordered || !last_ok {
+                return bad(key, "transitions inconsistent with the petition or meta".into());
             }
+            for t in &p.transitions {
+                *logged.entry(t.event.as_str()).or_insert(0) += 1;
+            }
+            if let Some(o) = &p.obligation {
+                *logged.entry("obligation.opened").or_insert(0) += 1;
+                *logged.entry("obligation.overdue").or_insert(0) += u64::from(o.overdue_at.is_some());
+                *logged.entry("obligation.answered").or_insert(0) += u64::from(o.answer.is_some());
+            }
+        }
+        // Every petition event but signatures and invalidations (counted below) left exactly one
+        // mark on a petition row, so a missing or altered row shows in these counts.
+        let marks = [
+            "petition.drafted",
+            "petition.launched",
+            "petition.submitted",
+            "petition.expired",
+            "petition.accepted",
+            "petition.rejected",
+            "petition.withdrawn",
+            "petition.closed",
+            "obligation.opened",
+            "obligation.overdue",
+            "obligation.answered",
+        ];
+        if logged.keys().any(|k| !marks.contains(k))
+            || marks.iter().any(|k| logged.get(k).copied().unwrap_or(0) != count(k))
+        {
+            return bad("meta".into(), "counts do not match the petition rows".into());
         }
         if self.signatures.keys().any(|id| !self.petitions.contains_key(id)) {
             return bad(SIGNATURE_PREFIX.into(), "a signature of an unknown petition".into());
         }
         if self.signature_count() as u64 != count("petition.signed")
             || self.invalidations.len() as u64 != count("signature.invalidated")
-            || self.petitions.len() as u64 > count("petition.drafted")
             || self.petition_rules.is_some() != (count("petition_rules.published") > 0)
         {
             return bad("meta".into(), "counts do not match the petition rows".into());

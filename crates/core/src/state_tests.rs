@@ -347,6 +347,7 @@ fn event() -> impl Strategy<Value = Event> {
             .prop_map(|(body, name, kind, parent)| Event::BodyRegistered { body, name, kind, parent }),
         2 => (notice_id, text(), text()).prop_map(|(notice, title, text)| Event::NoticePublished { notice, title, text }),
         6 => people_event(),
+        12 => petition_event(),
     ]
 }
 
@@ -399,58 +400,322 @@ fn people_event() -> impl Strategy<Value = Event> {
     ]
 }
 
-/// An event, a timestamp step (sometimes backwards), and whether to take changes afterwards.
-fn steps() -> impl Strategy<Value = Vec<(Event, i64, bool)>> {
-    prop::collection::vec((event(), prop_oneof![8 => 0i64..100_000, 1 => -1000i64..0], any::<bool>()), 0..40)
+const PETITIONS: [&str; 3] = ["p-1", "p-2", "p-3"];
+const PETITION_STAFF: [&str; 5] = ["u-mod", "u-bmod", "u-off", "u-head", "u-a"];
+
+/// Rules small enough for generated petitions to reach every count and deadline.
+fn small_rules(initial_supporters: u32, threshold: u64, days: u16) -> PetitionRules {
+    let level =
+        |level, threshold| LevelRule { level, threshold, collection_days: days, consideration_working_days: days };
+    PetitionRules {
+        initial_supporters,
+        initial_window_working_days: days,
+        moderation_working_days: days,
+        levels: vec![
+            level(Level::Government, Threshold::Signatures(threshold)),
+            // A share of 150 people: 1.5 signatures per percent, rounded up.
+            level(Level::OblastAkimat, Threshold::PopulationShare { basis_points: 100 * threshold as u16 }),
+        ],
+        populations: vec![Population { territory: id("akmola"), people: 150 }],
+        topics: vec![Topic { code: id("roads"), name: lt("roads") }],
+        forbidden_topics: vec![Topic { code: id("violence"), name: lt("violence") }],
+    }
+}
+
+/// Bodies, staff and rules that let generated petitions run their course.
+fn petition_setup() -> Vec<Event> {
+    let body = |b: &str, kind| Event::BodyRegistered { body: id(b), name: lt(b), kind, parent: None };
+    vec![
+        Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: 300 },
+        Event::CalendarPublished {
+            year: 2026,
+            holidays: vec![date!(2026 - 03 - 23), date!(2026 - 03 - 24), date!(2026 - 03 - 25)],
+            transferred_working_days: vec![],
+        },
+        body("p-gov", BodyKind::Government),
+        body("p-akimat", BodyKind::Akimat),
+        body("p-maslikhat", BodyKind::Maslikhat),
+        grant("u-a", Role::Administrator, None, None),
+        grant("u-mod", Role::Moderator, None, Some("u-a")),
+        grant("u-bmod", Role::Moderator, Some("p-akimat"), Some("u-a")),
+        grant("u-off", Role::Official, Some("p-akimat"), Some("u-a")),
+        grant("u-head", Role::Head, Some("p-gov"), Some("u-a")),
+        Event::PetitionRulesPublished { rules: small_rules(2, 3, 2) },
+    ]
+}
+
+fn partial_text() -> impl Strategy<Value = PartialText> {
+    prop_oneof![
+        12 => Just(PartialText::one(Lang::Kk, "Жолды жөндеу")),
+        1 => Just(PartialText::default()),
+        1 => "[a-z ]{0,6}".prop_map(|s| PartialText { ru: Some(s), en: Some("en".into()), kk: None }),
+    ]
+}
+
+fn petition_event() -> impl Strategy<Value = Event> {
+    let petition = prop::sample::select(PETITIONS.to_vec()).prop_map(id::<PetitionId>);
+    let author = prop_oneof![4 => Just(1u8), 1 => Just(2u8)].prop_map(pseudonym);
+    let signer = (0u8..8).prop_map(pseudonym);
+    let staff = prop::sample::select(PETITION_STAFF.to_vec()).prop_map(id::<AccountId>);
+    let acting = prop_oneof![3 => Just("u-mod"), 2 => Just("u-off"), 2 => Just("u-head"), 1 => Just("u-bmod")]
+        .prop_map(id::<AccountId>);
+    let region = prop::sample::select(vec![Region::Akmola, Region::Astana]);
+    // (level, body, territory): the first two fit, the others are refused.
+    let addressee = prop_oneof![
+        4 => Just((Level::Government, "p-gov", None)),
+        4 => Just((Level::OblastAkimat, "p-akimat", Some("akmola"))),
+        1 => Just((Level::OblastAkimat, "p-maslikhat", Some("akmola"))),
+        1 => Just((Level::OblastMaslikhat, "p-maslikhat", Some("akmola"))),
+        1 => Just((Level::Government, "p-gov", Some("astana"))),
+    ];
+    let topic = prop_oneof![5 => Just("roads"), 1 => Just("violence")].prop_map(id::<TopicCode>);
+    let date = (1u16..=365).prop_map(|d| Date::from_ordinal_date(2026, d).unwrap_or(Date::MIN));
+    use RejectionReason::*;
+    let rejection = prop_oneof![
+        Just((Offensive, None, None)),
+        Just((ForbiddenTopic, Some("violence"), None)),
+        petition.clone().prop_map(|p| (Duplicate, None, Some(p))),
+        (
+            prop::sample::select(RejectionReason::ALL.to_vec()),
+            prop::option::of(prop::sample::select(vec!["violence", "roads"])),
+            prop::option::of(petition.clone())
+        ),
+    ];
+    let answer = partial_text();
+    prop_oneof![
+        3 => (petition.clone(), author.clone(), addressee, topic, partial_text()).prop_map(
+            |(petition, author, (level, body, territory), topic, title)| Event::PetitionDrafted {
+                petition,
+                author,
+                body: id(body),
+                level,
+                territory: territory.map(id),
+                topic,
+                title,
+                text: PartialText::one(Lang::Ru, "Текст"),
+            }
+        ),
+        2 => (petition.clone(), author.clone()).prop_map(|(petition, by)| Event::PetitionLaunched { petition, by }),
+        10 => (petition.clone(), signer.clone(), region)
+            .prop_map(|(petition, signer, region)| Event::PetitionSigned { petition, signer, region }),
+        2 => (petition.clone(), staff.clone()).prop_map(|(petition, by)| Event::PetitionAccepted { petition, by }),
+        2 => (petition.clone(), staff.clone(), rejection).prop_map(|(petition, by, (reason, topic, duplicate_of))| {
+            Event::PetitionRejected {
+                petition,
+                by,
+                reason,
+                forbidden_topic: topic.map(id),
+                duplicate_of,
+                comment: "see the rules".into(),
+            }
+        }),
+        1 => (petition.clone(), author).prop_map(|(petition, by)| Event::PetitionWithdrawn {
+            petition,
+            by,
+            reason: "solved".into()
+        }),
+        2 => (petition.clone(), signer, staff).prop_map(|(petition, signer, by)| {
+            Event::SignatureInvalidated { petition, signer, by, reason: "burst".into() }
+        }),
+        4 => (petition.clone(), acting, answer).prop_map(|(petition, by, answer)| Event::ObligationAnswered {
+            petition,
+            by,
+            decision: Decision::Supported,
+            answer,
+            discussion: PartialText::one(Lang::En, "held"),
+            head_statement: PartialText::one(Lang::En, "agreed"),
+        }),
+        // Rule events as a client might forge them, mostly refused.
+        1 => (petition.clone(), date.clone())
+            .prop_map(|(petition, moderation_due)| Event::PetitionSubmitted { petition, moderation_due }),
+        1 => petition.clone().prop_map(|petition| Event::PetitionExpired { petition }),
+        1 => (petition.clone(), any::<bool>())
+            .prop_map(|(petition, threshold_reached)| Event::PetitionClosed { petition, threshold_reached }),
+        1 => (petition.clone(), date).prop_map(|(petition, due)| Event::ObligationOpened {
+            petition,
+            body: id("p-akimat"),
+            due
+        }),
+        1 => petition.prop_map(|petition| Event::ObligationOverdue { petition }),
+        1 => (1u32..=3, 1u64..=4, 1u16..=3).prop_map(|(initial, threshold, days)| Event::PetitionRulesPublished {
+            rules: small_rules(initial, threshold, days)
+        }),
+    ]
+}
+
+/// One step of the sequencer: a submitted event (`None`: log what the rules require now), a
+/// timestamp step (sometimes backwards), whether to log the follow-ups of an accepted event,
+/// and whether to take changes afterwards.
+type Step = (Option<Event>, i64, bool, bool);
+
+fn steps() -> impl Strategy<Value = Vec<Step>> {
+    let step = prop_oneof![8 => 0i64..100_000, 2 => 0i64..3 * 86_400_000, 1 => -1000i64..0];
+    let event = prop_oneof![10 => event().prop_map(Some), 1 => Just(None)];
+    let single = (event, step, prop::bool::weighted(0.8), any::<bool>()).prop_map(|s| vec![s]);
+    let chunk = prop_oneof![6 => single, 1 => petition_scenario()];
+    prop::collection::vec(chunk, 0..32).prop_map(|chunks| chunks.into_iter().flatten().collect())
+}
+
+/// A petition drafted, launched, signed by a few people and (usually) accepted, minutes apart,
+/// with the follow-ups logged: so that generated logs reach thresholds and deadlines.
+fn petition_scenario() -> impl Strategy<Value = Vec<Step>> {
+    let petition = prop::sample::select(PETITIONS.to_vec());
+    let decision = prop_oneof![6 => Just(Some(true)), 2 => Just(Some(false)), 2 => Just(None)];
+    let invalidated = prop::option::weighted(0.3, 1u8..6);
+    let answered = prop::bool::weighted(0.4);
+    let parts = (petition, any::<bool>(), 0u8..6, decision, invalidated, answered);
+    parts.prop_map(|(p, local, signers, decision, invalidated, answered)| {
+        let petition: PetitionId = id(p);
+        let (level, body, territory) = if local {
+            (Level::OblastAkimat, "p-akimat", Some(id::<Locality>("akmola")))
+        } else {
+            (Level::Government, "p-gov", None)
+        };
+        let mut events = vec![
+            Event::PetitionDrafted {
+                petition: petition.clone(),
+                author: pseudonym(1),
+                body: id(body),
+                level,
+                territory,
+                topic: id("roads"),
+                title: PartialText::one(Lang::Kk, "Жол"),
+                text: PartialText::one(Lang::Kk, "Жолды жөндеу керек."),
+            },
+            Event::PetitionLaunched { petition: petition.clone(), by: pseudonym(1) },
+        ];
+        let sign =
+            |n: u8| Event::PetitionSigned { petition: petition.clone(), signer: pseudonym(n), region: Region::Akmola };
+        events.extend((1..=signers.min(3)).map(sign));
+        match decision {
+            Some(true) => events.push(Event::PetitionAccepted { petition: petition.clone(), by: id("u-mod") }),
+            Some(false) => events.push(Event::PetitionRejected {
+                petition: petition.clone(),
+                by: id("u-mod"),
+                reason: RejectionReason::Unclear,
+                forbidden_topic: None,
+                duplicate_of: None,
+                comment: "no clear demand".into(),
+            }),
+            None => {}
+        }
+        events.extend((4..=signers).map(sign));
+        events.extend(invalidated.map(|n| Event::SignatureInvalidated {
+            petition: petition.clone(),
+            signer: pseudonym(n),
+            by: id("u-mod"),
+            reason: "burst".into(),
+        }));
+        if answered {
+            events.push(Event::ObligationAnswered {
+                petition: petition.clone(),
+                by: id(if local { "u-off" } else { "u-head" }),
+                decision: Decision::NotSupported,
+                answer: PartialText::one(Lang::Ru, "Нет"),
+                discussion: PartialText::one(Lang::Ru, "Обсуждено"),
+                head_statement: PartialText::one(Lang::Ru, "Согласен"),
+            });
+        }
+        events.into_iter().map(|e| (Some(e), 60_000, true, false)).collect()
+    })
+}
+
+/// Live state, the log's bytes so far, and the rows persisted from `take_changes`.
+#[derive(Default)]
+struct Sequenced {
+    live: State,
+    log: Vec<Vec<u8>>,
+    persisted: BTreeMap<String, String>,
+}
+
+impl Sequenced {
+    /// Offers `entry` as the sequencer would; returns whether it was logged.
+    fn offer(&mut self, entry: Entry) -> Result<bool, TestCaseError> {
+        let bytes = entry.encode();
+        // The size check's shortcut measures exactly the canonical bytes.
+        prop_assert_eq!(crate::entry::encoded_len(entry.timestamp, &entry.event), bytes.len());
+        // decode accepts exactly the valid events, and round-trips them.
+        match entry.event.validate() {
+            Ok(()) => prop_assert_eq!(Entry::decode(&bytes), Ok(entry.clone())),
+            Err(e) => prop_assert_eq!(Entry::decode(&bytes), Err(DecodeError::InvalidEvent(e))),
+        }
+        let before = self.live.clone();
+        let checked = self.live.check(&entry.event, entry.timestamp);
+        let applied = self.live.apply(LogIndex(self.live.size()), &entry);
+        prop_assert_eq!(&checked, &applied);
+        match applied {
+            Ok(()) => self.log.push(bytes),
+            Err(_) => {
+                prop_assert_eq!(&self.live, &before);
+                prop_assert_eq!(self.live.rows(), before.rows());
+            }
+        }
+        Ok(checked.is_ok())
+    }
+
+    /// Logs `events`, which the rules require: each must be accepted.
+    fn require(&mut self, events: Vec<Event>, at: Timestamp) -> Result<(), TestCaseError> {
+        for event in events {
+            let kind = event.kind();
+            let logged = self.offer(Entry::new(at, event))?;
+            prop_assert!(logged, "the rules required a {} that they refuse", kind);
+        }
+        Ok(())
+    }
+
+    fn take_changes(&mut self) {
+        for (k, v) in self.live.take_changes() {
+            match v {
+                Some(v) => self.persisted.insert(k, v),
+                None => self.persisted.remove(&k),
+            };
+        }
+    }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn replay_equals_live((start, steps) in (0u64..2_000_000_000_000, steps())) {
-        let mut live = State::default();
-        let mut log: Vec<Vec<u8>> = Vec::new();
-        let mut persisted: BTreeMap<String, String> = BTreeMap::new();
+    fn replay_equals_live(
+        (start, steps) in (0u64..2_000_000_000_000, steps()),
+        setup in prop::bool::weighted(0.75),
+    ) {
+        let mut seq = Sequenced::default();
         let mut ts = start;
-        for (event, step, take) in steps {
-            ts = ts.saturating_add_signed(step);
-            let entry = Entry::new(Timestamp(ts), event);
-            let bytes = entry.encode();
-            // The size check's shortcut measures exactly the canonical bytes.
-            prop_assert_eq!(crate::entry::encoded_len(entry.timestamp, &entry.event), bytes.len());
-            // decode accepts exactly the valid events, and round-trips them.
-            match entry.event.validate() {
-                Ok(()) => prop_assert_eq!(Entry::decode(&bytes), Ok(entry.clone())),
-                Err(e) => prop_assert_eq!(Entry::decode(&bytes), Err(DecodeError::InvalidEvent(e))),
+        if setup {
+            for event in petition_setup() {
+                prop_assert!(seq.offer(Entry::new(Timestamp(ts), event))?);
             }
-            let before = live.clone();
-            let rows_before = live.rows();
-            let checked = live.check(&entry.event, entry.timestamp);
-            let applied = live.apply(LogIndex(live.size()), &entry);
-            prop_assert_eq!(&checked, &applied);
-            match applied {
-                Ok(()) => log.push(bytes),
-                Err(_) => {
-                    prop_assert_eq!(&live, &before);
-                    prop_assert_eq!(live.rows(), rows_before);
+        }
+        for (event, step, follow, take) in steps {
+            ts = ts.saturating_add_signed(step);
+            match event {
+                Some(event) => {
+                    if seq.offer(Entry::new(Timestamp(ts), event))? && follow {
+                        // What the act requires is logged right after it, as the sequencer does.
+                        let follow_ups = seq.live.take_follow_ups(Timestamp(ts));
+                        seq.require(follow_ups, Timestamp(ts))?;
+                    }
+                }
+                None => {
+                    // Every deadline passed and count reached is logged; the rules settle
+                    // within a few rounds (an obligation opened late may be overdue at once).
+                    ts = ts.max(seq.live.last_timestamp().map_or(0, |t| t.0));
+                    let at = Timestamp(ts);
+                    for _ in 0..3 {
+                        let due = seq.live.due_events(at);
+                        seq.require(due, at)?;
+                    }
+                    prop_assert_eq!(seq.live.due_events(at), Vec::<Event>::new());
                 }
             }
             if take {
-                for (k, v) in live.take_changes() {
-                    match v {
-                        Some(v) => persisted.insert(k, v),
-                        None => persisted.remove(&k),
-                    };
-                }
+                seq.take_changes();
             }
         }
-        for (k, v) in live.take_changes() {
-            match v {
-                Some(v) => persisted.insert(k, v),
-                None => persisted.remove(&k),
-            };
-        }
+        seq.take_changes();
+        let Sequenced { live, log, persisted } = seq;
         let rows = live.rows();
         prop_assert_eq!(persisted.into_iter().collect::<Vec<_>>(), rows.clone());
 
@@ -466,6 +731,9 @@ proptest! {
         prop_assert_eq!(&replay, &live);
         prop_assert_eq!(replay.public_state(), live.public_state());
         prop_assert_eq!(replay.calendar(), live.calendar());
+        // The rules require the same of any copy.
+        let later = Timestamp(ts.saturating_add(30 * 86_400_000));
+        prop_assert_eq!(replay.due_events(later), live.due_events(later));
 
         let rebuilt = State::from_rows(rows.clone());
         prop_assert_eq!(rebuilt.as_ref(), Ok(&live));
@@ -474,6 +742,7 @@ proptest! {
             prop_assert_eq!(rebuilt.rows(), rows);
             prop_assert_eq!(rebuilt.size(), live.size());
             prop_assert_eq!(rebuilt.last_timestamp(), live.last_timestamp());
+            prop_assert_eq!(rebuilt.due_events(later), live.due_events(later));
         }
     }
 }
