@@ -421,14 +421,11 @@ pub async fn entry(
         .ok_or_else(|| Problem::not_found(format!("the log has no entry {index}")).in_lang(lang))
 }
 
-/// Reads the public state from the projection.
+/// The public state as of the latest checkpoint, from memory.
 pub async fn load_public_state(app: &AppState) -> Result<PublicState, Problem> {
-    let reader = app.reader.clone();
-    blocking(move || {
-        let state = dauys_core::State::from_rows(reader.projection_rows()?).map_err(Problem::internal)?;
-        Ok(state.public_state())
+    app.shared.public_state().map(|s| (*s).clone()).ok_or_else(|| {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "starting", "the server is still starting").retry_after(1)
     })
-    .await
 }
 
 /// GET /api/v1/state — the public state folded from the log.

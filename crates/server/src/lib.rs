@@ -60,6 +60,8 @@ pub struct AppState {
     /// Verification through an OpenID Connect provider, when configured.
     pub oidc: Option<Arc<people::oidc::OidcVerifier>>,
     pub petitions: Arc<petitions::Petitions>,
+    /// Running with `--demo`: the demo crowd page (`/demo`) exists. Set by [`serve`].
+    pub demo: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +90,8 @@ pub enum ServeError {
     },
     #[error("recording the deployment's configuration: {0}")]
     Genesis(sequencer::SubmitError),
+    #[error("writing the demo's history: {0}")]
+    Demo(String),
     #[error("outgoing mail: {0}")]
     Mail(String),
     #[error("internal: {0}")]
@@ -152,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         .merge(petitions::pages::routes())
         .merge(petitions::staff_pages::routes())
         .merge(petitions::api::routes())
+        .merge(demo::crowd::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(timeout, time_limit))
@@ -295,6 +300,7 @@ impl Instance {
             people,
             limits,
             oidc,
+            demo: false,
         };
         record_deployment(&state).await?;
         publish_access_bases(&state).await?;
@@ -320,10 +326,19 @@ impl Instance {
 /// the sequencer commits what was queued and signs a last checkpoint.
 pub async fn serve(config: Config, options: ServeOptions) -> Result<(), ServeError> {
     let listen = config.listen;
+    if options.demo {
+        // A new demo log gets months of backdated history before anything else is written.
+        let config = config.clone();
+        let started = std::time::Instant::now();
+        if let Some(size) = tokio::task::spawn_blocking(move || demo::seed_history(&config)).await?? {
+            tracing::info!(entries = size, ms = started.elapsed().as_millis() as u64, "demo history written");
+        }
+    }
     let instance = Instance::start(config).await?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|source| ServeError::Listen { addr: listen, source })?;
-    let state = instance.state.clone();
+    let mut state = instance.state.clone();
+    state.demo = options.demo;
     let demo = options.demo.then(|| tokio::spawn(demo::run(state.clone())));
     tracing::info!(
         url = %state.config.public_url(),

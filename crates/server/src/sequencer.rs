@@ -21,7 +21,7 @@ use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use dauys_core::{Entry, Event, LogIndex, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
+use dauys_core::{Entry, Event, LogIndex, PublicState, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
 use crate::petitions::view::{PetitionsView, ViewUpdate};
 use dauys_ledger::{leaf_hash, Checkpoint, Hash, Note, NoteSigner, TreeBuilder};
 use dauys_store::{Batch, NewEntry, StoreError, StoredCheckpoint, Writer};
@@ -62,6 +62,8 @@ pub struct PublishedCheckpoint {
 #[derive(Default)]
 pub struct Shared {
     latest: RwLock<Option<Arc<PublishedCheckpoint>>>,
+    /// The public state as of the latest checkpoint (the home page and `/api/v1/state`).
+    public: RwLock<Option<Arc<PublicState>>>,
     /// Petitions as of the last committed batch.
     pub petitions: PetitionsView,
 }
@@ -73,6 +75,16 @@ impl Shared {
 
     fn publish(&self, c: PublishedCheckpoint) {
         *self.latest.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(c));
+    }
+
+    /// The public state as of the latest checkpoint, kept in memory so no reader folds the
+    /// projection (which holds a row per signature).
+    pub fn public_state(&self) -> Option<Arc<PublicState>> {
+        self.public.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn publish_state(&self, state: Arc<PublicState>) {
+        *self.public.write().unwrap_or_else(|e| e.into_inner()) = Some(state);
     }
 }
 
@@ -143,6 +155,7 @@ impl Sequencer {
             shared.publish(last.clone());
         }
         shared.petitions.rebuild(&resumed.0);
+        shared.publish_state(Arc::new(resumed.0.public_state()));
         let mut worker = Worker {
             signer,
             state: State::default(),
@@ -247,6 +260,8 @@ struct Prepared {
     checkpoint: Option<PublishedCheckpoint>,
     tree_size: u64,
     view: ViewUpdate,
+    /// The state's public summary, computed when the batch carries a checkpoint.
+    public: Option<Arc<PublicState>>,
 }
 
 /// The sequencer stage: rules, encoding, the tree, checkpoint signatures. No I/O.
@@ -382,8 +397,16 @@ impl Worker {
             }),
             entries,
         };
-        let prepared =
-            Prepared { generation: self.generation, batch, waiting, checkpoint, tree_size: self.builder.size(), view };
+        let public = checkpoint.as_ref().map(|_| Arc::new(self.state.public_state()));
+        let prepared = Prepared {
+            generation: self.generation,
+            batch,
+            waiting,
+            checkpoint,
+            tree_size: self.builder.size(),
+            view,
+            public,
+        };
         if let Err(mpsc::SendError(lost)) = self.prepared.send(prepared) {
             for w in lost.waiting {
                 let _ = w.reply.send(Err(SubmitError::ShuttingDown));
@@ -478,6 +501,9 @@ impl Committer {
                         self.shared.publish(c);
                     }
                     self.shared.petitions.apply(p.view);
+                    if let Some(public) = p.public {
+                        self.shared.publish_state(public);
+                    }
                     for w in p.waiting {
                         self.metrics.append_latency_seconds.observe(w.queued_at.elapsed().as_secs_f64());
                         let _ = w.reply.send(Ok(w.receipt));
@@ -522,6 +548,7 @@ impl Committer {
         match resume(self.writer.as_mut()) {
             Ok(resumed) => {
                 self.shared.petitions.rebuild(&resumed.0);
+                self.shared.publish_state(Arc::new(resumed.0.public_state()));
                 self.generation += 1;
                 let _ = self.resets.send((self.generation, resumed));
             }
@@ -532,4 +559,106 @@ impl Committer {
             }
         }
     }
+}
+
+/// Why a history could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the log already holds {0} entries; a history is imported into an empty log only")]
+    NotEmpty(u64),
+    #[error("entry {index} ({kind}) was refused: {error}")]
+    Refused { index: u64, kind: &'static str, error: SubmitError },
+    #[error("entry {index} ({kind}) is earlier than the entry before it, or later than now")]
+    OutOfOrder { index: u64, kind: &'static str },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Writes a backdated history into an empty log, exactly as the live sequencer would have
+/// written it had the acts been submitted at their timestamps: before each act the rules'
+/// deadline events due at its time are logged, after it the events it requires, every entry
+/// is checked by [`State::apply`], and each batch commits entries, tiles, projection rows and
+/// (last) a signed checkpoint. `acts` must be in timestamp order, none later than `now`;
+/// deadline events due at `now` close the history. Returns the log's size. Blocking.
+pub fn import_history(
+    writer: &mut dyn Writer,
+    signer: NoteSigner,
+    origin: &str,
+    acts: impl IntoIterator<Item = (Timestamp, Event)>,
+    now: Timestamp,
+) -> Result<u64, ImportError> {
+    const BATCH: usize = 4_096;
+    let head = writer.head()?;
+    if head.size > 0 {
+        return Err(ImportError::NotEmpty(head.size));
+    }
+    let (prepared, _unused_prepared) = mpsc::sync_channel(1);
+    let (_unused_resets, resets) = mpsc::channel();
+    let mut worker = Worker {
+        signer,
+        state: State::default(),
+        builder: TreeBuilder::new(),
+        signed_size: u64::MAX,
+        signed_at: Instant::now(),
+        last_timestamp: Timestamp(0),
+        rules_checked_at: Instant::now(),
+        generation: 0,
+        config: SequencerConfig {
+            origin: origin.to_owned(),
+            checkpoint_interval: Duration::ZERO,
+            max_batch: BATCH,
+            queue_capacity: 1,
+        },
+        metrics: Arc::new(Metrics::default()),
+        prepared,
+        resets,
+    };
+    let mut building = Building::default();
+    let mut commit = |worker: &mut Worker, building: &mut Building, last: bool| -> Result<(), StoreError> {
+        let entries = std::mem::take(&mut building.entries);
+        let checkpoint = if last { worker.sign(now_ms()) } else { None };
+        let batch = Batch {
+            tiles: worker
+                .builder
+                .take_changed_tiles()
+                .into_iter()
+                .map(|(id, bytes)| (id.level, id.index, bytes))
+                .collect(),
+            rows: worker.state.take_changes(),
+            checkpoint: checkpoint.map(|c| StoredCheckpoint {
+                size: c.checkpoint.size,
+                note: c.note,
+                signed_at_ms: c.signed_at_ms,
+            }),
+            entries,
+        };
+        writer.commit(&batch)
+    };
+    let refused = |worker: &Worker, kind, error| ImportError::Refused { index: worker.builder.size(), kind, error };
+    let by_rules = |worker: &mut Worker, building: &mut Building, events: Vec<Event>, at: Timestamp| {
+        for event in events {
+            let kind = event.kind();
+            worker.append(Entry { timestamp: at, event }, building).map_err(|e| refused(worker, kind, e))?;
+        }
+        Ok::<(), ImportError>(())
+    };
+    for (at, event) in acts {
+        let kind = event.kind();
+        if at < worker.last_timestamp || at > now {
+            return Err(ImportError::OutOfOrder { index: worker.builder.size(), kind });
+        }
+        worker.last_timestamp = at;
+        let due = worker.state.due_events(at);
+        by_rules(&mut worker, &mut building, due, at)?;
+        worker.append(Entry { timestamp: at, event }, &mut building).map_err(|e| refused(&worker, kind, e))?;
+        let follow_ups = worker.state.take_follow_ups(at);
+        by_rules(&mut worker, &mut building, follow_ups, at)?;
+        if building.entries.len() >= BATCH {
+            commit(&mut worker, &mut building, false)?;
+        }
+    }
+    let due = worker.state.due_events(now);
+    by_rules(&mut worker, &mut building, due, now)?;
+    commit(&mut worker, &mut building, true)?;
+    Ok(worker.builder.size())
 }

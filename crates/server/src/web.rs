@@ -53,6 +53,7 @@ pub async fn stylesheet() -> Response {
 pub(crate) enum Section {
     Home,
     Log,
+    Petitions,
     Account,
     Admin,
     None,
@@ -133,6 +134,7 @@ impl Page {
                                 ul {
                                     li { a href="/" aria-current=[current(Section::Home)] { (self.t("nav-home")) } }
                                     li { a href="/log" aria-current=[current(Section::Log)] { (self.t("nav-log")) } }
+                                    li { a href="/petitions" aria-current=[current(Section::Petitions)] { (self.t("pp-nav")) } }
                                     li { a href="/me" aria-current=[current(Section::Account)] { (self.t("nav-account")) } }
                                 }
                             }

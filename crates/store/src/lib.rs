@@ -145,6 +145,22 @@ pub trait Reader: Send + Sync {
     fn projection_row(&self, key: &str) -> Result<Option<String>>;
     /// Every projection row, sorted by key.
     fn projection_rows(&self) -> Result<Vec<(String, String)>>;
+    /// The projection rows whose key starts with `prefix`, sorted by key, through the key
+    /// index (the projection holds a row per signature, so reading it whole is not cheap).
+    fn projection_rows_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>>;
+}
+
+/// The smallest string greater than every string starting with `prefix` (`None` when there
+/// is none, e.g. an empty prefix): range scans use `prefix <= key < upper`.
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(u32::from(last) + 1) {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
 }
 
 /// Opens a log by location: a `postgres://` or `postgresql://` URL, or a SQLite file path.

@@ -260,4 +260,16 @@ impl Reader for PgReader {
     fn projection_rows(&self) -> Result<Vec<(String, String)>> {
         self.pool.with(projection_rows)
     }
+
+    fn projection_rows_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let Some(upper) = crate::prefix_upper_bound(prefix) else { return self.projection_rows() };
+        self.pool.with(|c| {
+            let rows = c.query(
+                "SELECT key, value FROM projection WHERE key COLLATE \"C\" >= $1 AND key COLLATE \"C\" < $2 \
+                 ORDER BY key COLLATE \"C\"",
+                &[&prefix, &upper],
+            )?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
 }

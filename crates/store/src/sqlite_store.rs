@@ -286,4 +286,14 @@ impl Reader for SqliteReader {
     fn projection_rows(&self) -> Result<Vec<(String, String)>> {
         self.pool.with(|c| projection_rows(c))
     }
+
+    fn projection_rows_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let Some(upper) = crate::prefix_upper_bound(prefix) else { return self.projection_rows() };
+        self.pool.with(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT key, value FROM projection WHERE key >= ?1 AND key < ?2 ORDER BY key")?;
+            let rows = stmt.query_map(params![prefix, upper], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
 }

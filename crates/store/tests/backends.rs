@@ -105,6 +105,23 @@ fn projection_can_be_replaced_whole() {
 }
 
 #[test]
+fn projection_rows_are_read_by_prefix_in_byte_order() {
+    both(|loc| {
+        let (mut w, r) = open(&loc.location()).unwrap();
+        w.head().unwrap();
+        // Keys chosen around the bounds: "body0" sorts right after every "body/…" key, "body."
+        // right before, and upper case before lower case in byte order.
+        let keys = ["body.", "body/B", "body/a", "body/zz", "body0", "bodz", "petition/p-1", "signature/p-1/ps1-a"];
+        let rows: Vec<(String, String)> = keys.iter().map(|k| (k.to_string(), format!("v{k}"))).collect();
+        w.replace_projection(&rows).unwrap();
+        let got: Vec<String> = r.projection_rows_with_prefix("body/").unwrap().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(got, ["body/B", "body/a", "body/zz"]);
+        assert_eq!(r.projection_rows_with_prefix("nothing/").unwrap(), vec![]);
+        assert_eq!(r.projection_rows_with_prefix("").unwrap().len(), keys.len());
+    });
+}
+
+#[test]
 fn data_survives_reopening() {
     both(|loc| {
         {

@@ -7,6 +7,7 @@
 //! never from the database.
 
 pub mod api;
+pub mod feeds;
 pub(crate) mod map;
 pub mod pages;
 pub mod staff_pages;

@@ -254,6 +254,8 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
                 @if account.may(&Action::RotateKeys) { li { a href="/admin/keys" { (p.t("keys-title")) } } }
                 @if account.may(&Action::ViewAuditView) { li { a href="/audit/openings" { (p.t("audit-title")) } } }
                 @if has_body_role(account) { li { a href="/office" { (p.t("office-title")) } } }
+                @if account.may(&Action::ModeratePetitions) { li { a href="/moderation" { (p.t("staff-moderation-title")) } } }
+                @if has_body_role(account) { li { a href="/office/petitions" { (p.t("staff-office-title")) } } }
             }
         }
         h2 { (p.t("me-contacts")) }

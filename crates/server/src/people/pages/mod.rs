@@ -66,7 +66,7 @@ fn failure_page(p: &Page, e: &PeopleError) -> Response {
     p.error(status_of(e), &p.t("err-title"), &message(p, e))
 }
 
-fn csrf_field(token: &str) -> Markup {
+pub(crate) fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }
 
@@ -87,7 +87,7 @@ fn sign_in_first(uri: &Uri) -> Response {
     Redirect::to(&format!("/login?next={}", urlencode(back))).into_response()
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
@@ -104,7 +104,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn query_param(uri: &Uri, name: &str) -> Option<String> {
+pub(crate) fn query_param(uri: &Uri, name: &str) -> Option<String> {
     uri.query()?.split('&').find_map(|kv| {
         let (k, v) = kv.split_once('=')?;
         (k == name).then(|| percent_decode(v))
@@ -161,7 +161,7 @@ fn has_body_role(account: &Account) -> bool {
     account.staff.iter().flat_map(|s| s.grants.iter()).any(|g| matches!(g.role, Role::Official | Role::Head))
 }
 
-fn locality_label(lang: Lang, locality: &Locality) -> String {
+pub(crate) fn locality_label(lang: Lang, locality: &Locality) -> String {
     match &locality.district {
         Some(d) => format!("{}, {d}", locality.region.name().get(lang)),
         None => locality.region.name().get(lang).to_string(),
@@ -218,7 +218,7 @@ fn require(p: &Page, uri: &Uri, session: Option<Session>, action: &Action) -> Re
 
 /// For a form post: the session, if signed in, allowed `action` (when given) and the form's
 /// CSRF token is this session's; else the page to show instead.
-fn require_form(
+pub(crate) fn require_form(
     p: &Page,
     uri: &Uri,
     session: Option<Session>,
@@ -240,21 +240,17 @@ async fn all_staff(app: &AppState) -> Vec<dauys_core::Staff> {
 }
 
 /// Every projection row under `prefix`, parsed; rows that do not parse are skipped (the
-/// projection is checked when loaded, so none should be). It reads the whole projection and
-/// filters here: fine for the administrators' pages it serves, not for public hot paths.
-async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned + Send + 'static>(
+/// projection is checked when loaded, so none should be).
+pub(crate) async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned + Send + 'static>(
     app: &AppState,
     prefix: &'static str,
 ) -> Vec<T> {
     let reader = app.reader.clone();
-    let rows = run_blocking(move || Ok(reader.projection_rows()?)).await.unwrap_or_else(|e| {
+    let rows = run_blocking(move || Ok(reader.projection_rows_with_prefix(prefix)?)).await.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "projection rows not read");
         Vec::new()
     });
-    rows.into_iter()
-        .filter(|(k, _)| k.starts_with(prefix))
-        .filter_map(|(_, v)| serde_json::from_str::<T>(&v).ok())
-        .collect()
+    rows.into_iter().filter_map(|(_, v)| serde_json::from_str::<T>(&v).ok()).collect()
 }
 
 async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> {

@@ -17,6 +17,7 @@ pub async fn office(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -
     let main = html! {
         h1 { (p.t("office-title")) }
         p { (p.t("office-lead")) }
+        p { a #office-petitions href="/office/petitions" { (p.t("staff-office-title")) } }
         form.stack method="get" action="/office/person" {
             label for="account" { (p.t("field-account-id")) }
             input #account type="text" name="account" required maxlength="64";

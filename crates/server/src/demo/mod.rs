@@ -1,6 +1,14 @@
 //! Demo activity: a registry of real Kazakh state bodies, the 2026 holiday calendar, and a
 //! public notice every few seconds, so a first visitor sees a living log. Everything goes
 //! through the sequencer like any other submission; nothing is written behind its back.
+//!
+//! On an empty log the demo first writes about four months of backdated history
+//! ([`history`]): petitions at every stage, one obligation answered and one overdue. The
+//! [`crowd`] page lets one person add synthetic supporters to walk a petition through its
+//! whole life.
+
+pub mod crowd;
+pub mod history;
 
 use std::time::Duration;
 
@@ -83,6 +91,38 @@ const BODIES: &[DemoBody] = &[
         Some("government"),
         ["Астана қаласының әкімдігі", "Акимат города Астаны", "Akimat of Astana"],
     ),
+    DemoBody(
+        "maslikhat-astana",
+        BodyKind::Maslikhat,
+        None,
+        ["Астана қалалық мәслихаты", "Маслихат города Астаны", "Astana City Maslikhat"],
+    ),
+    DemoBody(
+        "akimat-astana-esil",
+        BodyKind::Akimat,
+        Some("akimat-astana"),
+        [
+            "Астана қаласы Есіл ауданының әкімдігі",
+            "Акимат района Есиль города Астаны",
+            "Akimat of Esil District, Astana",
+        ],
+    ),
+    DemoBody(
+        "akimat-almaty-bostandyk",
+        BodyKind::Akimat,
+        Some("akimat-almaty"),
+        [
+            "Алматы қаласы Бостандық ауданының әкімдігі",
+            "Акимат Бостандыкского района города Алматы",
+            "Akimat of Bostandyk District, Almaty",
+        ],
+    ),
+    DemoBody(
+        "akimat-ulytau",
+        BodyKind::Akimat,
+        Some("government"),
+        ["Ұлытау облысының әкімдігі", "Акимат области Улытау", "Akimat of Ulytau Region"],
+    ),
 ];
 
 const NOTICES: &[(&str, &str, &str, &str, &str, &str)] = &[
@@ -121,10 +161,15 @@ const NOTICES: &[(&str, &str, &str, &str, &str, &str)] = &[
 ];
 
 /// Demo accounts: (e-mail, password, what it is). Printed at start and in the README.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str); 3] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &str); 4] = [
     ("admin@demo.dauys.kz", "demo admin password", "administrator"),
-    ("official@demo.dauys.kz", "demo official password", "official of akimat-astana"),
-    ("citizen@demo.dauys.kz", "demo citizen password", "verified citizen (fictional IIN 950612401237)"),
+    ("official@demo.dauys.kz", "demo official password", "official of akimat-astana and akimat-astana-esil"),
+    (
+        "citizen@demo.dauys.kz",
+        "demo citizen password",
+        "verified citizen of Astana, Esil district (fictional IIN 950612401237)",
+    ),
+    ("moderator@demo.dauys.kz", "demo moderator password", "petition moderator"),
 ];
 
 /// Creates the demo accounts on a new instance: an administrator, an official of the Astana
@@ -147,25 +192,39 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
             .ok_or(PeopleError::Internal(format!("demo account {email} exists")))?;
         ids.push(id);
     }
-    let [admin, official, citizen] = [ids[0].clone(), ids[1].clone(), ids[2].clone()];
-    people.grant_first_administrator(&admin).await?;
-    let astana: BodyId =
-        "akimat-astana".parse().map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))?;
-    state
-        .sequencer
-        .submit(Event::RoleGranted {
-            account: official.clone(),
-            role: dauys_core::Role::Official,
-            body: Some(astana.clone()),
-            by: Some(admin.clone()),
-        })
-        .await?;
+    let [admin, official, citizen, moderator] = [ids[0].clone(), ids[1].clone(), ids[2].clone(), ids[3].clone()];
+    if people.grant_first_administrator(&admin).await.is_err() {
+        // The seeded history has its own administrator, who hands over to the demo's.
+        let event = Event::RoleGranted {
+            account: admin.clone(),
+            role: dauys_core::Role::Administrator,
+            body: None,
+            by: Some(parse_id(history::HISTORY_ADMIN)?),
+        };
+        state.sequencer.submit(event).await?;
+    }
+    let astana: BodyId = parse_id("akimat-astana")?;
+    let esil: BodyId = parse_id(history::ESIL_AKIMAT)?;
+    let grants = [
+        (official.clone(), dauys_core::Role::Official, Some(astana.clone())),
+        (official.clone(), dauys_core::Role::Official, Some(esil)),
+        (moderator, dauys_core::Role::Moderator, None),
+    ];
+    for (account, role, body) in grants {
+        let event = Event::RoleGranted { account, role, body, by: Some(admin.clone()) };
+        match state.sequencer.submit(event).await {
+            // The Esil akimat exists only when the demo wrote its history.
+            Ok(_) | Err(SubmitError::Rejected(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let admin_account = account(&people, &admin).await?;
     let claim = IdentityClaim {
         iin: "950612401237".into(),
         given_name: "Сәуле".into(),
         family_name: "Ахметова".into(),
-        locality: "astana".parse().map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))?,
+        // Esil district of Astana: they may sign the city's and the district's petitions.
+        locality: parse_id("astana/esil")?,
     };
     people.verify(&citizen, &claim, VerificationMethod::Manual, Some(&admin_account)).await?;
     let official_account = account(&people, &official).await?;
@@ -187,6 +246,10 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
     Ok(())
 }
 
+fn parse_id<T: std::str::FromStr<Err = dauys_core::EventError>>(s: &str) -> Result<T, PeopleError> {
+    s.parse().map_err(|e: dauys_core::EventError| PeopleError::Internal(e.to_string()))
+}
+
 async fn account(
     people: &std::sync::Arc<crate::people::People>,
     id: &dauys_core::AccountId,
@@ -195,10 +258,8 @@ async fn account(
     run_blocking(move || people.account(&id)).await
 }
 
-/// Runs until aborted. Rejections (e.g. a body registered on an earlier run) are expected
-/// and skipped; a full queue or shutdown ends the loop.
-pub async fn run(state: AppState) {
-    let sequencer = state.sequencer.clone();
+/// The bodies and the 2026 calendar the demo registers.
+pub fn setup_events() -> Vec<Event> {
     let mut setup: Vec<Event> = Vec::new();
     for DemoBody(body, kind, parent, [kk, ru, en]) in BODIES {
         if let Some(body) = id::<BodyId>(body) {
@@ -231,6 +292,41 @@ pub async fn run(state: AppState) {
         ],
         transferred_working_days: vec![],
     });
+    setup
+}
+
+/// Writes the demo's backdated history ([`history`]) into the log, if the log is empty.
+/// Runs before [`crate::Instance::start`], so the genesis steps find everything in place.
+/// Returns the log's size after the import, or `None` when the log already had entries.
+pub fn seed_history(config: &crate::config::Config) -> Result<Option<u64>, crate::ServeError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|source| crate::ServeError::DataDir { path: config.data_dir.display().to_string(), source })?;
+    let location = config.database_location();
+    let store_error =
+        |source| crate::ServeError::Store { location: dauys_store::redact(&config.database_location()), source };
+    let (mut writer, reader) = dauys_store::open(&location).map_err(store_error)?;
+    if reader.size().map_err(store_error)? > 0 {
+        return Ok(None);
+    }
+    let signer = crate::keys::load_or_create_signer(&config.data_dir, &config.origin)?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    let names = &config.deployment_name;
+    let deployment = Event::DeploymentConfigured {
+        name: LocalizedText { kk: names.kk.clone(), ru: names.ru.clone(), en: names.en.clone() },
+        utc_offset_minutes: config.utc_offset_minutes,
+    };
+    let acts = history::history(now, deployment).into_acts();
+    let size =
+        crate::sequencer::import_history(writer.as_mut(), signer, &config.origin, acts, dauys_core::Timestamp(now))
+            .map_err(|e| crate::ServeError::Demo(e.to_string()))?;
+    Ok(Some(size))
+}
+
+/// Runs until aborted. Rejections (e.g. a body registered on an earlier run) are expected
+/// and skipped; a full queue or shutdown ends the loop.
+pub async fn run(state: AppState) {
+    let sequencer = state.sequencer.clone();
+    let setup = setup_events();
     for event in setup {
         if !submit(&sequencer, event).await {
             return;

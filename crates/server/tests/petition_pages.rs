@@ -1,0 +1,712 @@
+//! The citizens' petition pages, driven through the router the way a browser drives them:
+//! finding petitions, the petition page, signing (once), the receipt with its checked proof,
+//! and an author's draft → edit → launch → withdraw. Plus the pages' strings in kk/ru/en.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use dauys_core::{
+    AccountId, BodyKind, Decision, Event, Level, Locality, PartialText, PetitionId, RejectionReason, Role, Threshold,
+    VerificationMethod,
+};
+use dauys_server::config::Config;
+use dauys_server::people::{Account, IdentityClaim};
+use dauys_server::petitions::{AnswerForm, Draft};
+use dauys_server::{router, Instance};
+use dauys_testkit::{Backend, TestDatabase};
+use tower::ServiceExt;
+
+const AKIMAT: &str = "akimat-almaty";
+const GOVERNMENT: &str = "government-kz";
+/// Signatures that open an obligation in these tests, at local levels and for the Government.
+const THRESHOLD: u64 = 10;
+const GOVERNMENT_THRESHOLD: u64 = 3;
+
+/// A signed-in person.
+struct Person {
+    account: Account,
+    token: String,
+    csrf: String,
+}
+
+struct Env {
+    instance: Instance,
+    _db: TestDatabase,
+    moderator: Account,
+    official: Account,
+    people: HashMap<&'static str, Person>,
+}
+
+/// (key, e-mail, IIN, given name, family name, locality); `None` stays unverified. The IINs'
+/// check digits are valid; "minor" was born in 2010.
+const PEOPLE: [(&str, &str, Option<&str>, &str, &str, &str); 6] = [
+    ("author", "author@example.kz", Some("880101300010"), "Айгерім", "Сейітова", "almaty-city"),
+    ("signer", "signer@example.kz", Some("920505400023"), "Нұрлан", "Жақсыбеков", "almaty-city"),
+    ("supporter", "supporter@example.kz", Some("950712300038"), "Дана", "Омарова", "almaty-city"),
+    ("outsider", "outsider@example.kz", Some("791111400045"), "Бақыт", "Нұрланов", "akmola/kokshetau"),
+    ("minor", "minor@example.kz", Some("100601600067"), "Әлия", "Серікова", "almaty-city"),
+    ("unverified", "unverified@example.kz", None, "", "", "almaty-city"),
+];
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("blocking task")
+}
+
+async fn account(instance: &Instance, id: &AccountId) -> Account {
+    let (p, id) = (instance.state.people.clone(), id.to_string());
+    blocking(move || p.account(&id)).await.expect("account")
+}
+
+async fn sign_up(instance: &Instance, email: &'static str) -> AccountId {
+    let p = instance.state.people.clone();
+    blocking(move || p.sign_up(email, "correct horse battery staple")).await.expect("sign-up").expect("new account")
+}
+
+/// An instance with two bodies, rules that need 2 supporters and 10 signatures (3 for the
+/// Government), a moderator, an official of the Government, and the people above signed in.
+async fn start() -> Env {
+    let db = TestDatabase::new(Backend::Sqlite);
+    let config = Config {
+        data_dir: db.dir.path().to_path_buf(),
+        database_url: db.database_url(),
+        origin: "test.dauys.example/log".into(),
+        checkpoint_interval_ms: 20,
+        first_administrator_email: "admin@example.kz".into(),
+        ..Config::default()
+    };
+    let instance = Instance::start(config).await.expect("instance starts");
+    let seq = instance.state.sequencer.clone();
+    for (id, kind, kk, ru, en) in [
+        (AKIMAT, BodyKind::Akimat, "Алматы қаласының әкімдігі", "Акимат города Алматы", "Akimat of Almaty"),
+        (GOVERNMENT, BodyKind::Government, "Қазақстан Үкіметі", "Правительство Казахстана", "Government of Kazakhstan"),
+    ] {
+        let event = Event::BodyRegistered {
+            body: id.parse().unwrap(),
+            name: dauys_core::LocalizedText::new(kk, ru, en),
+            kind,
+            parent: None,
+        };
+        seq.submit(event).await.expect("body registered");
+    }
+    let mut rules = dauys_server::petitions::default_rules();
+    rules.initial_supporters = 2;
+    for level in &mut rules.levels {
+        let n = if level.level == Level::Government { GOVERNMENT_THRESHOLD } else { THRESHOLD };
+        level.threshold = Threshold::Signatures(n);
+    }
+    seq.submit(Event::PetitionRulesPublished { rules }).await.expect("rules published");
+
+    let people = instance.state.people.clone();
+    let admin = sign_up(&instance, "admin@example.kz").await;
+    people.grant_first_administrator(&admin).await.expect("first administrator");
+    let admin_account = account(&instance, &admin).await;
+    let moderator = sign_up(&instance, "moderator@example.kz").await;
+    let grant =
+        Event::RoleGranted { account: moderator.clone(), role: Role::Moderator, body: None, by: Some(admin.clone()) };
+    seq.submit(grant).await.expect("moderator granted");
+    let moderator = account(&instance, &moderator).await;
+    let official = sign_up(&instance, "official@example.kz").await;
+    let grant = Event::RoleGranted {
+        account: official.clone(),
+        role: Role::Official,
+        body: Some(GOVERNMENT.parse().unwrap()),
+        by: Some(admin.clone()),
+    };
+    seq.submit(grant).await.expect("official granted");
+    let official = account(&instance, &official).await;
+
+    let mut signed_in = HashMap::new();
+    for (key, email, iin, given, family, locality) in PEOPLE {
+        let id = sign_up(&instance, email).await;
+        if let Some(iin) = iin {
+            let claim = IdentityClaim {
+                iin: iin.into(),
+                given_name: given.into(),
+                family_name: family.into(),
+                locality: locality.parse::<Locality>().unwrap(),
+            };
+            people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
+        }
+        let account = account(&instance, &id).await;
+        let (p, a) = (people.clone(), account.clone());
+        let (token, csrf) = blocking(move || {
+            let token = p.start_session(&a, 3_600_000).expect("session");
+            let s = p.session(&token).expect("session read").expect("live session");
+            (token, s.csrf)
+        })
+        .await;
+        signed_in.insert(key, Person { account, token, csrf });
+    }
+    Env { instance, _db: db, moderator, official, people: signed_in }
+}
+
+struct Reply {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+/// Percent-encodes a form value (everything but ASCII letters and digits).
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+impl Env {
+    fn person(&self, key: &str) -> &Person {
+        &self.people[key]
+    }
+
+    /// A request as a browser sends it, in English unless the path says `lang=`; a form post
+    /// from a signed-in person carries their CSRF token.
+    async fn call(&self, method: Method, path: &str, who: Option<&str>, form: Option<&str>) -> Reply {
+        let mut request = Request::builder().method(method.clone()).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+        let mut body = form.unwrap_or("").to_string();
+        if let Some(key) = who {
+            let p = self.person(key);
+            request = request.header(header::COOKIE, format!("dauys_session={}", p.token));
+            if method == Method::POST && !body.contains("csrf=") {
+                body = if body.is_empty() { format!("csrf={}", p.csrf) } else { format!("{body}&csrf={}", p.csrf) };
+            }
+        }
+        let request = if method == Method::POST {
+            request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body))
+        } else {
+            request.body(Body::empty())
+        }
+        .unwrap();
+        let response = router(self.instance.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+        Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn get(&self, path: &str, who: Option<&str>) -> Reply {
+        self.call(Method::GET, path, who, None).await
+    }
+
+    async fn post(&self, path: &str, who: Option<&str>, form: &str) -> Reply {
+        self.call(Method::POST, path, who, Some(form)).await
+    }
+
+    /// A petition by "author", launched and supported by "supporter": in moderation.
+    async fn moderated_petition(
+        &self,
+        body: &str,
+        level: Level,
+        topic: &str,
+        title: PartialText,
+        text: PartialText,
+    ) -> PetitionId {
+        let petitions = &self.instance.state.petitions;
+        let author = &self.person("author").account;
+        let territory = (level != Level::Government).then(|| "almaty-city".parse::<Locality>().unwrap());
+        let draft = Draft {
+            petition: None,
+            body: body.parse().unwrap(),
+            level,
+            territory,
+            topic: topic.parse().unwrap(),
+            title,
+            text,
+        };
+        let id = petitions.draft(author, draft).await.expect("drafted");
+        petitions.launch(author, &id).await.expect("launched");
+        let ip = std::net::IpAddr::from([10, 0, 0, 2]);
+        petitions.sign(&self.person("supporter").account, &id, ip).await.expect("supported");
+        assert_eq!(petitions.get(&id).unwrap().status, dauys_core::PetitionStatus::Moderation);
+        id
+    }
+
+    /// The same, accepted: open, with two signatures.
+    async fn open_petition(
+        &self,
+        body: &str,
+        level: Level,
+        topic: &str,
+        title: PartialText,
+        text: PartialText,
+    ) -> PetitionId {
+        let id = self.moderated_petition(body, level, topic, title, text).await;
+        let petitions = &self.instance.state.petitions;
+        petitions.accept(&self.moderator, &id).await.expect("accepted");
+        assert_eq!(petitions.get(&id).unwrap().status, dauys_core::PetitionStatus::Open);
+        id
+    }
+
+    fn signatures(&self, id: &PetitionId) -> u64 {
+        self.instance.state.petitions.get(id).unwrap().signatures
+    }
+}
+
+fn ru(title: &str, text: &str) -> (PartialText, PartialText) {
+    (PartialText::one(dauys_core::Lang::Ru, title), PartialText::one(dauys_core::Lang::Ru, text))
+}
+
+/// How many petitions a list page shows.
+fn items(html: &str) -> usize {
+    html.matches("class=\"petition\"").count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_searches_in_kazakh_and_russian_filters_and_pages() {
+    let env = start().await;
+    let kk = dauys_core::Lang::Kk;
+    env.open_petition(
+        AKIMAT,
+        Level::OblastAkimat,
+        "transport",
+        PartialText::one(kk, "Алматыда велосипед жолдарын салу"),
+        PartialText::one(kk, "Қала орталығында қауіпсіз велосипед жолдары керек."),
+    )
+    .await;
+    let (t, x) = ru("Построить парк у реки", "Просим разбить парк на пустыре у реки Есентай.");
+    env.open_petition(AKIMAT, Level::OblastAkimat, "urban", t, x).await;
+    let (t, x) = ru("Бесплатный интернет в сёлах", "Провести интернет во все сёла.");
+    env.open_petition(GOVERNMENT, Level::Government, "digital", t, x).await;
+    for i in 0..20 {
+        let (t, x) = ru(&format!("Обычная петиция номер {i}"), "Текст обычной петиции.");
+        env.open_petition(GOVERNMENT, Level::Government, "other", t, x).await;
+    }
+    // A draft is never listed.
+    let draft = Draft {
+        petition: None,
+        body: GOVERNMENT.parse().unwrap(),
+        level: Level::Government,
+        territory: None,
+        topic: "other".parse().unwrap(),
+        title: PartialText::one(kk, "Жарияланбаған жоба"),
+        text: PartialText::one(kk, "Жоба мәтіні."),
+    };
+    env.instance.state.petitions.draft(&env.person("author").account, draft).await.expect("drafted");
+
+    let all = env.get("/petitions", None).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("23 petitions found, page 1 of 2"), "{}", all.body);
+    assert_eq!(items(&all.body), 20);
+    assert!(all.body.contains("href=\"/petitions/new\""), "a link to start a petition");
+    assert!(all.body.contains("href=\"/petitions?page=2\" rel=\"next\""));
+    assert!(!all.body.contains("Жарияланбаған"), "drafts are not listed");
+    let second = env.get("/petitions?page=2", None).await;
+    assert_eq!(items(&second.body), 3);
+    assert!(second.body.contains("rel=\"prev\""));
+
+    // Kazakh and Russian words, as prefixes, in the page's language or not.
+    let kazakh = env.get(&format!("/petitions?q={}", enc("жолдар")), None).await;
+    assert!(kazakh.body.contains("Алматыда велосипед жолдарын салу") && items(&kazakh.body) == 1, "{}", kazakh.body);
+    assert!(kazakh.body.contains("lang=\"kk\""), "the title is marked as Kazakh");
+    let russian = env.get(&format!("/petitions?q={}&lang=ru", enc("парк")), None).await;
+    assert!(russian.body.contains("Построить парк у реки") && items(&russian.body) == 1);
+    assert!(russian.body.contains("Найдена 1 петиция"), "{}", russian.body);
+
+    // Filters.
+    let urban = env.get("/petitions?topic=urban", None).await;
+    assert_eq!(items(&urban.body), 1);
+    assert!(urban.body.contains("Построить парк"));
+    let local = env.get("/petitions?region=almaty-city&level=oblast_akimat&body=akimat-almaty", None).await;
+    assert_eq!(items(&local.body), 2, "{}", local.body);
+    assert!(local.body.contains("selected") && local.body.contains("value=\"almaty-city\" selected"));
+    let sorted = env.get("/petitions?sort=most_signed&status=open", None).await;
+    assert_eq!(sorted.status, StatusCode::OK);
+    assert_eq!(items(&sorted.body), 20);
+
+    // Nothing found: a helpful message, not an empty page.
+    let none = env.get(&format!("/petitions?q={}", enc("жоқсөзқазір")), None).await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body.contains("id=\"no-results\"") && none.body.contains("No petition matches"));
+
+    // Invalid values: a clear message and 400, never a 500.
+    for query in [
+        "status=draft",
+        "level=ministry",
+        "region=mars",
+        "sort=random",
+        "topic=courts",
+        "page=0",
+        "page=9",
+        "body=%20%3C",
+    ] {
+        let bad = env.get(&format!("/petitions?{query}"), None).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            bad.body.contains("role=\"alert\"") && bad.body.contains("is not one of the choices"),
+            "{query}: {}",
+            bad.body
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_petition_page_shows_progress_the_map_and_the_signers_by_first_name_only() {
+    let env = start().await;
+    let (t, x) = ru("Светофор у школы № 12", "Просим поставить светофор у школы.");
+    let id = env.open_petition(AKIMAT, Level::OblastAkimat, "transport", t, x).await;
+    let page = env.get(&format!("/petitions/{id}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.body;
+    assert!(html.contains("<h1 lang=\"ru\">Светофор у школы № 12</h1>"), "{html}");
+    assert!(html.contains("2 of 10 signatures (20%)"), "{html}");
+    assert!(html.contains("<progress max=\"10\" value=\"2\""));
+    assert!(html.contains("Open for signatures until") && html.contains("days left"));
+    assert!(html.contains("by a verified citizen"));
+    assert!(html.contains("class=\"region-map\"") && html.contains("class=\"region-table\""));
+    assert!(html.contains("data-region=\"almaty-city\""));
+    assert!(html.contains("id=\"chart-title\"") && html.contains("id=\"chart-table\""));
+    assert!(html.contains("Айгерім С.") && html.contains("Дана О."), "recent signers by first name and initial");
+    assert!(!html.contains("Сейітова") && !html.contains("Омарова"), "family names are never shown");
+    assert!(!html.contains("880101300010"));
+    assert!(html.contains("href=\"/log/"), "transitions link to their entries");
+    assert!(html.contains("Akimat of Almaty"));
+    // Signed out: a way to sign in and come back.
+    assert!(html.contains(&format!("href=\"/login?next=/petitions/{id}\"")), "{html}");
+    // Kazakh and Russian pages.
+    let kk = env.get(&format!("/petitions/{id}?lang=kk"), None).await;
+    assert!(kk.body.contains("Қол қою үшін кіріңіз") && kk.body.contains("lang=\"ru\""));
+    let missing = env.get("/petitions/p-nosuchthing", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("No such petition"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_twice_gives_one_signature_and_a_clear_message() {
+    let env = start().await;
+    let (t, x) = ru("Больше скамеек в парках", "Просим поставить скамейки.");
+    let id = env.open_petition(AKIMAT, Level::OblastAkimat, "urban", t, x).await;
+    let sign = format!("/petitions/{id}/sign");
+    let first = env.post(&sign, Some("signer"), "").await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert_eq!(first.location, format!("/petitions/{id}/receipt"));
+    assert_eq!(env.signatures(&id), 3);
+    let again = env.post(&sign, Some("signer"), "").await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("You have already signed this petition"), "{}", again.body);
+    assert!(again.body.contains(&format!("href=\"/petitions/{id}/receipt\"")));
+    assert_eq!(env.signatures(&id), 3);
+    // The page now says so.
+    let page = env.get(&format!("/petitions/{id}"), Some("signer")).await;
+    assert!(page.body.contains("id=\"already-signed\"") && !page.body.contains("id=\"sign-button\""));
+
+    // Two at once, as from a double click: one signature.
+    let (t, x) = ru("Ещё одна петиция", "Текст.");
+    let other = env.open_petition(AKIMAT, Level::OblastAkimat, "urban", t, x).await;
+    let sign = format!("/petitions/{other}/sign");
+    let (a, b) = tokio::join!(env.post(&sign, Some("signer"), ""), env.post(&sign, Some("signer"), ""));
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(env.signatures(&other), 3);
+    // A form without this session's token is refused.
+    let forged = env.post(&format!("/petitions/{id}/sign"), Some("supporter"), "csrf=forged").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_unverified_are_sent_to_verify_and_outsiders_and_minors_are_refused() {
+    let env = start().await;
+    let (t, x) = ru("Освещение во дворах", "Просим осветить дворы.");
+    let id = env.open_petition(AKIMAT, Level::OblastAkimat, "housing", t, x).await;
+    let path = format!("/petitions/{id}");
+
+    let page = env.get(&path, Some("unverified")).await;
+    assert!(page.body.contains("id=\"verify-to-sign\" href=\"/verify\""), "{}", page.body);
+    assert!(!page.body.contains("id=\"sign-button\""));
+    let refused = env.post(&format!("{path}/sign"), Some("unverified"), "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("Verify your identity first") && refused.body.contains("href=\"/verify\""));
+
+    let signed_out = env.post(&format!("{path}/sign"), None, "").await;
+    assert!(signed_out.status.is_redirection());
+    assert_eq!(signed_out.location, format!("/login?next={path}"));
+
+    let page = env.get(&path, Some("outsider")).await;
+    assert!(page.body.contains("Only people who live in Almaty may sign"), "{}", page.body);
+    let outside = env.post(&format!("{path}/sign"), Some("outsider"), "").await;
+    assert_eq!(outside.status, StatusCode::FORBIDDEN);
+    assert!(
+        outside.body.contains("This petition is for Almaty: only people living there may sign it."),
+        "{}",
+        outside.body
+    );
+    let outside_ru = env.post(&format!("{path}/sign?lang=ru"), Some("outsider"), "").await;
+    assert!(outside_ru.body.contains("город Алматы"));
+
+    let minor = env.post(&format!("{path}/sign"), Some("minor"), "").await;
+    assert_eq!(minor.status, StatusCode::FORBIDDEN);
+    assert!(minor.body.contains("18 or older"));
+    assert_eq!(env.signatures(&id), 2);
+
+    // The receipt needs signing in, and a signature.
+    let receipt = env.get(&format!("{path}/receipt"), None).await;
+    assert!(receipt.status.is_redirection() && receipt.location.starts_with("/login?next="));
+    let none = env.get(&format!("{path}/receipt"), Some("outsider")).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    assert!(none.body.contains("You have not signed this petition"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_receipt_shows_an_inclusion_proof_the_server_verified_and_anyone_can() {
+    let env = start().await;
+    let (t, x) = ru("Питьевые фонтанчики", "Просим установить фонтанчики.");
+    let id = env.open_petition(AKIMAT, Level::OblastAkimat, "health", t, x).await;
+    let signed = env.post(&format!("/petitions/{id}/sign"), Some("signer"), "").await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let receipt = loop {
+        let r = env.get(&signed.location, Some("signer")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        if r.body.contains("id=\"proof-verified\"") {
+            break r;
+        }
+        assert!(r.body.contains("id=\"proof-pending\""), "{}", r.body);
+        assert!(std::time::Instant::now() < deadline, "no checkpoint covered the signature");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let html = &receipt.body;
+    assert!(html.contains("Verified ✓"), "{html}");
+    assert!(html.contains("Нұрлан Ж.") && !html.contains("Жақсыбеков"));
+    assert!(html.contains("Yes, the signature is counted."));
+    let signature = env
+        .instance
+        .state
+        .petitions
+        .signature_of(&env.person("signer").account, &id)
+        .await
+        .unwrap()
+        .expect("the signature row");
+    assert!(html.contains(&format!("href=\"/log/{0}\">{0}</a>", signature.index.0)));
+
+    // The JSON the page links to verifies on its own, against the signed checkpoint.
+    let start = html.find("/api/v1/proof/inclusion?index=").expect("a link to the proof");
+    let link = &html[start..start + html[start..].find('"').unwrap()];
+    let json = env.get(&link.replace("&amp;", "&"), None).await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    let proof: dauys_server::api::InclusionProof = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(proof.index, signature.index.0);
+    let verifier = dauys_ledger::NoteVerifier::from_vkey(&env.instance.state.vkey).unwrap();
+    let checkpoint = dauys_ledger::Checkpoint::open(proof.checkpoint.as_deref().unwrap(), &verifier).unwrap();
+    dauys_ledger::verify_inclusion(&proof.leaf_hash, proof.index, proof.tree_size, &proof.proof, &checkpoint.root)
+        .expect("the proof verifies");
+    assert!(html.contains(&proof.leaf_hash.to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_author_drafts_edits_launches_and_withdraws() {
+    let env = start().await;
+    let form = env.get("/petitions/new", Some("author")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"csrf\"") && form.body.contains("value=\"akimat-almaty\""));
+    assert!(form.body.contains("value=\"oblast_akimat\"") && form.body.contains("value=\"transport\""));
+    assert!(env.get("/petitions/new", None).await.location.starts_with("/login?next="));
+    let unverified = env.get("/petitions/new", Some("unverified")).await;
+    assert_eq!(unverified.status, StatusCode::FORBIDDEN);
+    assert!(unverified.body.contains("href=\"/verify\""));
+
+    // Mistakes: the form comes back with the values kept and each problem named.
+    let bad =
+        format!("body={AKIMAT}&level=district_akimat&topic=transport&title_ru={}&text_ru=", enc("Тротуары без ям"));
+    let again = env.post("/petitions/new", Some("author"), &bad).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("value=\"Тротуары без ям\""), "{}", again.body);
+    assert!(again.body.contains("id=\"text_ru-error\"") && again.body.contains("id=\"level-error\""));
+    assert!(again.body.contains("no district or town"));
+    let none = env.post("/petitions/new", Some("author"), "body=&level=&topic=").await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("Choose the body") && none.body.contains("at least one language"));
+
+    let good = format!(
+        "body={AKIMAT}&level=oblast_akimat&topic=transport&title_ru={}&text_ru={}",
+        enc("Тротуары без ям"),
+        enc("Просим отремонтировать тротуары\r\nна улице Абая.")
+    );
+    let saved = env.post("/petitions/new", Some("author"), &good).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let path = saved.location.strip_suffix("?done=drafted").expect("to the draft").to_string();
+    let id: PetitionId = path.strip_prefix("/petitions/").unwrap().parse().unwrap();
+    let pet = env.instance.state.petitions.get(&id).unwrap();
+    assert_eq!(pet.territory, Some("almaty-city".parse().unwrap()), "the territory is the author's region");
+    assert_eq!(pet.text.get(dauys_core::Lang::Ru), Some("Просим отремонтировать тротуары\nна улице Абая."));
+
+    let page = env.get(&saved.location, Some("author")).await;
+    assert!(page.body.contains("The draft is saved") && page.body.contains("id=\"link-only\""));
+    assert!(page.body.contains("id=\"edit-link\"") && page.body.contains("id=\"launch-button\""));
+    let stranger = env.get(&path, Some("signer")).await;
+    assert!(!stranger.body.contains("id=\"edit-link\"") && !stranger.body.contains("id=\"launch-button\""));
+    assert!(!stranger.body.contains("id=\"sign-button\""), "a draft takes no signatures");
+    assert_eq!(env.post(&format!("{path}/edit"), Some("signer"), &good).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(env.get(&format!("{path}/edit"), Some("signer")).await.status, StatusCode::FORBIDDEN);
+
+    let edit = env.get(&format!("{path}/edit"), Some("author")).await;
+    assert!(edit.body.contains("value=\"Тротуары без ям\"") && edit.body.contains("на улице Абая."));
+    let changed = format!(
+        "{good}&title_kk={}&text_kk={}",
+        enc("Шұңқырсыз тротуарлар"),
+        enc("Абай көшесіндегі тротуарларды жөндеу.")
+    );
+    let edited = env.post(&format!("{path}/edit"), Some("author"), &changed).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let kk = env.get(&format!("{path}?lang=kk"), None).await;
+    assert!(kk.body.contains("<h1 lang=\"kk\">Шұңқырсыз тротуарлар</h1>"), "{}", kk.body);
+
+    let launched = env.post(&format!("{path}/launch"), Some("author"), "").await;
+    assert_eq!(launched.status, StatusCode::SEE_OTHER, "{}", launched.body);
+    assert_eq!(launched.location, format!("{path}?done=launched"));
+    let page = env.get(&launched.location, Some("author")).await;
+    assert!(page.body.contains("Your petition is launched.") && page.body.contains("id=\"share-link\""));
+    assert!(page.body.contains(&format!("{path}\"")), "the share link is the petition's");
+    assert!(page.body.contains("Needs 1 more supporter by"), "{}", page.body);
+    assert!(env.get(&format!("{path}/edit"), Some("author")).await.status == StatusCode::CONFLICT);
+    let mine = env.get("/me/petitions", Some("author")).await;
+    assert!(mine.body.contains("Тротуары без ям") || mine.body.contains("Шұңқырсыз"));
+    assert!(mine.body.contains("Gathering first supporters"));
+
+    let no_reason = env.post(&format!("{path}/withdraw"), Some("author"), "reason=%20").await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("Give a reason"));
+    let not_yours = env.post(&format!("{path}/withdraw"), Some("signer"), "reason=mine").await;
+    assert!(not_yours.status.is_client_error());
+    let withdrawn =
+        env.post(&format!("{path}/withdraw"), Some("author"), &format!("reason={}", enc("Решили иначе"))).await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER, "{}", withdrawn.body);
+    let page = env.get(&format!("{path}?done=withdrawn"), None).await;
+    assert!(page.body.contains("data-status=\"withdrawn\"") && page.body.contains("Решили иначе"));
+    assert!(page.body.contains("The petition is withdrawn."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons() {
+    let env = start().await;
+    let petitions = &env.instance.state.petitions;
+    let (t, x) = ru("Открыть данные о бюджете", "Просим публиковать бюджет в открытом формате.");
+    let id = env.open_petition(GOVERNMENT, Level::Government, "digital", t, x).await;
+    let path = format!("/petitions/{id}");
+    assert!(env.get(&path, None).await.body.contains("Any verified citizen aged 18 or over may sign"));
+    assert_eq!(env.post(&format!("{path}/sign"), Some("outsider"), "").await.status, StatusCode::SEE_OTHER);
+    let page = env.get(&path, Some("author")).await;
+    assert!(page.body.contains("id=\"obligation\"") && page.body.contains("Awaiting the answer"), "{}", page.body);
+    assert!(page.body.contains("Answer due by") && page.body.contains("The threshold was reached:"));
+    assert!(!page.body.contains("id=\"withdraw-button\""), "no withdrawing after the threshold");
+
+    let answer = AnswerForm {
+        decision: Decision::PartiallySupported,
+        answer: PartialText::one(dauys_core::Lang::Ru, "Бюджет будет опубликован к лету."),
+        discussion: PartialText::one(dauys_core::Lang::Ru, "Обсуждение прошло 3 марта."),
+        head_statement: PartialText::one(dauys_core::Lang::Kk, "Басшының мәлімдемесі."),
+    };
+    petitions.answer(&env.official, &id, answer).await.expect("answered");
+    let page = env.get(&path, None).await;
+    assert!(page.body.contains("data-status=\"answered\"") && page.body.contains("Partially supported"));
+    assert!(page.body.contains("Бюджет будет опубликован к лету.") && page.body.contains("Обсуждение прошло 3 марта."));
+    assert!(page.body.contains("<div class=\"text\" lang=\"kk\"><p>Басшының мәлімдемесі.</p></div>"), "{}", page.body);
+    assert!(page.body.contains(env.official.id.as_str()), "who answered");
+    let mine = env.get("/me/petitions", Some("author")).await;
+    assert!(mine.body.contains("The threshold is reached; the body must answer."), "{}", mine.body);
+
+    let (t, x) = ru("Изменить решение суда", "Просим пересмотреть решение суда.");
+    let courts = env.moderated_petition(GOVERNMENT, Level::Government, "other", t, x).await;
+    petitions
+        .reject(
+            &env.moderator,
+            &courts,
+            RejectionReason::ForbiddenTopic,
+            Some("courts".parse().unwrap()),
+            None,
+            "Суды независимы.",
+        )
+        .await
+        .expect("rejected");
+    let page = env.get(&format!("/petitions/{courts}"), None).await;
+    assert!(
+        page.body.contains("The petition addresses a forbidden topic") && page.body.contains("The work of the courts")
+    );
+    assert!(page.body.contains("Суды независимы."));
+    let (t, x) = ru("Открыть данные о бюджете снова", "То же самое.");
+    let again = env.moderated_petition(GOVERNMENT, Level::Government, "digital", t, x).await;
+    petitions
+        .reject(&env.moderator, &again, RejectionReason::Duplicate, None, Some(id.clone()), "Повтор.")
+        .await
+        .expect("rejected");
+    let page = env.get(&format!("/petitions/{again}?lang=ru"), None).await;
+    assert!(page.body.contains("Такое же требование уже выдвинуто"));
+    assert!(page
+        .body
+        .contains(&format!("<a href=\"/petitions/{id}\"><span lang=\"ru\">Открыть данные о бюджете</span></a>")));
+    let list = env.get("/petitions?status=rejected", None).await;
+    assert_eq!(items(&list.body), 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Strings
+
+fn ftl_ids(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_page_string_is_in_kazakh_russian_and_english_and_clashes_with_no_other_file() {
+    use fluent_templates::fluent_bundle::FluentResource;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let mut ours: Vec<BTreeSet<String>> = Vec::new();
+    for lang in ["kk", "ru", "en"] {
+        let source = std::fs::read_to_string(dir.join(lang).join("petition-pages.ftl")).unwrap();
+        if let Err((_, errors)) = FluentResource::try_new(source.clone()) {
+            panic!("locales/{lang}/petition-pages.ftl does not parse: {errors:?}");
+        }
+        let ids = ftl_ids(&source);
+        let set: BTreeSet<String> = ids.iter().cloned().collect();
+        assert_eq!(set.len(), ids.len(), "an id is defined twice in {lang}");
+        // All .ftl files of a language go into one bundle, which refuses a repeated id.
+        for file in std::fs::read_dir(dir.join(lang)).unwrap() {
+            let path = file.unwrap().path();
+            if path.file_name().is_some_and(|n| n != "petition-pages.ftl") {
+                let other: BTreeSet<String> = ftl_ids(&std::fs::read_to_string(&path).unwrap()).into_iter().collect();
+                let clash: Vec<_> = set.intersection(&other).collect();
+                assert!(clash.is_empty(), "{} also defines {clash:?}", path.display());
+            }
+        }
+        ours.push(set);
+    }
+    assert_eq!(ours[0], ours[1], "kk and ru differ");
+    assert_eq!(ours[0], ours[2], "kk and en differ");
+
+    let code = include_str!("../src/petitions/pages.rs");
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for (i, _) in code.match_indices("\"pp-") {
+        let id: String = code[i + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        if !id.ends_with('-') {
+            used.insert(id);
+        }
+    }
+    for s in dauys_core::PetitionStatus::ALL {
+        used.insert(format!("pp-status-{s}"));
+    }
+    for s in ["awaiting", "answered", "overdue"] {
+        used.insert(format!("pp-obligation-{s}"));
+    }
+    for d in dauys_core::Decision::ALL {
+        used.insert(format!("pp-decision-{}", d.as_str().replace('_', "-")));
+    }
+    for r in dauys_core::RejectionReason::ALL {
+        used.insert(format!("pp-reason-{}", r.as_str().replace('_', "-")));
+    }
+    for s in ["newest", "most-signed", "closing-soon"] {
+        used.insert(format!("pp-sort-{s}"));
+    }
+    for f in ["q", "status", "level", "body", "region", "topic", "sort", "page"] {
+        used.insert(format!("pp-filter-{f}"));
+    }
+    for l in Level::ALL {
+        used.insert(format!("level-{}", l.as_str().replace('_', "-")));
+    }
+    for code in
+        ["not-verified", "underage", "already-signed", "rate-limited", "window-ended", "petition-status", "not-author"]
+    {
+        used.insert(format!("pp-err-{code}"));
+    }
+    let missing: Vec<_> = used.difference(&ours[0]).collect();
+    assert!(missing.is_empty(), "used but not defined: {missing:?}");
+}

@@ -1,0 +1,520 @@
+//! Moderators and officials on petitions, through the router as a browser would use it:
+//! moderators accept and reject (with a coded reason) and review flagged signatures; the
+//! officials of the obligated body answer; everyone else is refused, and so is a form
+//! without its CSRF token.
+
+use std::net::IpAddr;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use dauys_core::{
+    AccountId, BodyKind, Event, Lang, Level, LevelRule, LocalizedText, ObligationStatus, PartialText, PetitionId,
+    PetitionStatus, RejectionReason, Role, Threshold, VerificationMethod,
+};
+use dauys_server::config::Config;
+use dauys_server::people::{Account, IdentityClaim};
+use dauys_server::petitions::{default_rules, Draft, SignReceipt};
+use dauys_server::{router, Instance};
+use dauys_testkit::{Backend, TestDatabase};
+use tower::ServiceExt;
+
+/// The body the test petitions address, and one whose officials have nothing to answer.
+const BODY: &str = "ministry-test";
+const OTHER_BODY: &str = "ministry-other";
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Someone with an account and a live session.
+struct User {
+    account: Account,
+    token: String,
+    csrf: String,
+}
+
+/// What the router answered.
+struct Reply {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+/// An instance with small petition rules (2 initial supporters, 3 signatures for the
+/// Government level), two ministries, an administrator, a moderator, an official of each
+/// ministry and verified citizens.
+struct World {
+    instance: Instance,
+    _db: TestDatabase,
+    moderator: User,
+    official: User,
+    other_official: User,
+    citizens: Vec<User>,
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("blocking task")
+}
+
+/// `n` distinct valid IINs of people born on 1 January 1990.
+fn iins(n: usize) -> Vec<String> {
+    let mut found = Vec::new();
+    for serial in 1..10_000u32 {
+        let head = format!("9001013{serial:04}");
+        if let Some(iin) = (0..10).map(|d| format!("{head}{d}")).find(|c| dauys_identity::iin::Iin::parse(c).is_ok()) {
+            found.push(iin);
+        }
+        if found.len() == n {
+            break;
+        }
+    }
+    found
+}
+
+/// `application/x-www-form-urlencoded`.
+fn form(fields: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+fn ip(last: u8) -> IpAddr {
+    IpAddr::from([10, 0, 0, last])
+}
+
+async fn sign_up(instance: &Instance, email: String) -> AccountId {
+    let people = instance.state.people.clone();
+    blocking(move || people.sign_up(&email, PASSWORD)).await.expect("sign-up").expect("new account")
+}
+
+async fn account(instance: &Instance, id: &AccountId) -> Account {
+    let (people, id) = (instance.state.people.clone(), id.to_string());
+    blocking(move || people.account(&id)).await.expect("account")
+}
+
+/// A fresh session of the account, as a browser would hold it.
+async fn session(instance: &Instance, id: &AccountId) -> User {
+    let account = account(instance, id).await;
+    let (people, a) = (instance.state.people.clone(), account.clone());
+    let (token, csrf) = blocking(move || {
+        let token = people.start_session(&a, 3_600_000).expect("session");
+        let csrf = people.session(&token).expect("session read").expect("live session").csrf;
+        (token, csrf)
+    })
+    .await;
+    User { account, token, csrf }
+}
+
+/// A new account holding `role` (in `body`), granted by `admin`.
+async fn staff(instance: &Instance, email: &str, admin: &Account, role: Role, body: Option<&str>) -> User {
+    let id = sign_up(instance, email.to_string()).await;
+    let event = Event::RoleGranted {
+        account: id.clone(),
+        role,
+        body: body.map(|b| b.parse().unwrap()),
+        by: Some(admin.id.clone()),
+    };
+    instance.state.sequencer.submit(event).await.expect("role granted");
+    session(instance, &id).await
+}
+
+impl World {
+    async fn new(citizens: usize) -> World {
+        let db = TestDatabase::new(Backend::Sqlite);
+        let config = Config {
+            data_dir: db.dir.path().to_path_buf(),
+            database_url: db.database_url(),
+            origin: "test.dauys.example/log".into(),
+            checkpoint_interval_ms: 20,
+            first_administrator_email: "admin@example.kz".into(),
+            // The second signature on a petition from one address is flagged.
+            flag_address_burst: 1,
+            ..Config::default()
+        };
+        let instance = Instance::start(config).await.expect("instance starts");
+        let sequencer = &instance.state.sequencer;
+        for (body, en) in [(BODY, "Ministry of Tests"), (OTHER_BODY, "Ministry of Other Things")] {
+            let event = Event::BodyRegistered {
+                body: body.parse().unwrap(),
+                name: LocalizedText::new(format!("{en} (kk)"), format!("{en} (ru)"), en),
+                kind: BodyKind::Ministry,
+                parent: None,
+            };
+            sequencer.submit(event).await.expect("body registered");
+        }
+        let mut rules = default_rules();
+        rules.initial_supporters = 2;
+        rules.levels = vec![LevelRule {
+            level: Level::Government,
+            threshold: Threshold::Signatures(3),
+            collection_days: 30,
+            consideration_working_days: 10,
+        }];
+        sequencer.submit(Event::PetitionRulesPublished { rules }).await.expect("rules published");
+
+        let admin = sign_up(&instance, "admin@example.kz".into()).await;
+        instance.state.people.grant_first_administrator(&admin).await.expect("first administrator");
+        let admin = account(&instance, &admin).await;
+        let moderator = staff(&instance, "moderator@example.kz", &admin, Role::Moderator, None).await;
+        let official = staff(&instance, "official@example.kz", &admin, Role::Official, Some(BODY)).await;
+        let other_official = staff(&instance, "other@example.kz", &admin, Role::Official, Some(OTHER_BODY)).await;
+        let mut verified = Vec::new();
+        for (n, iin) in iins(citizens).into_iter().enumerate() {
+            let id = sign_up(&instance, format!("citizen{n}@example.kz")).await;
+            let claim = IdentityClaim {
+                iin,
+                given_name: format!("Азамат{n}"),
+                family_name: "Тестов".into(),
+                locality: "astana".parse().unwrap(),
+            };
+            instance
+                .state
+                .people
+                .verify(&id, &claim, VerificationMethod::Manual, Some(&admin))
+                .await
+                .expect("verified");
+            verified.push(session(&instance, &id).await);
+        }
+        World { instance, _db: db, moderator, official, other_official, citizens: verified }
+    }
+
+    /// A petition to the test ministry, launched by `author` and signed by `supporter`
+    /// from `address`: with its two initial supporters, it is in moderation.
+    async fn in_moderation(&self, author: &User, supporter: &User, title: &str, address: IpAddr) -> PetitionId {
+        let petitions = &self.instance.state.petitions;
+        let draft = Draft {
+            petition: None,
+            body: BODY.parse().unwrap(),
+            level: Level::Government,
+            territory: None,
+            topic: "transport".parse().unwrap(),
+            title: PartialText::one(Lang::En, title),
+            text: PartialText::one(Lang::En, format!("{title}.\nA second paragraph.")),
+        };
+        let id = petitions.draft(&author.account, draft).await.expect("drafted");
+        petitions.launch(&author.account, &id).await.expect("launched");
+        self.sign(supporter, &id, address).await;
+        assert_eq!(self.status(&id), PetitionStatus::Moderation);
+        id
+    }
+
+    async fn sign(&self, who: &User, id: &PetitionId, address: IpAddr) -> SignReceipt {
+        self.instance.state.petitions.sign(&who.account, id, address).await.expect("signed")
+    }
+
+    fn petition(&self, id: &PetitionId) -> std::sync::Arc<dauys_core::Petition> {
+        self.instance.state.petitions.get(id).expect("petition")
+    }
+
+    fn status(&self, id: &PetitionId) -> PetitionStatus {
+        self.petition(id).status
+    }
+
+    async fn request(&self, method: Method, who: Option<&User>, path: &str, body: String) -> Reply {
+        let mut request = Request::builder().method(method.clone()).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+        if let Some(user) = who {
+            request = request.header(header::COOKIE, format!("dauys_session={}", user.token));
+        }
+        let request = if method == Method::POST {
+            request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body))
+        } else {
+            request.body(Body::empty())
+        }
+        .unwrap();
+        let response = router(self.instance.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let bytes = axum::body::to_bytes(response.into_body(), 4 << 20).await.unwrap();
+        Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn get(&self, who: Option<&User>, path: &str) -> Reply {
+        self.request(Method::GET, who, path, String::new()).await
+    }
+
+    /// Posts `fields` with the user's CSRF token.
+    async fn post(&self, who: Option<&User>, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all = fields.to_vec();
+        if let Some(user) = who {
+            all.push(("csrf", user.csrf.as_str()));
+        }
+        self.request(Method::POST, who, path, form(&all)).await
+    }
+
+    /// Posts `fields` as they are: no CSRF token.
+    async fn post_bare(&self, who: Option<&User>, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.request(Method::POST, who, path, form(fields)).await
+    }
+
+    /// The pseudonym `who` signs `id` under.
+    fn pseudonym(&self, who: &User, id: &PetitionId) -> String {
+        self.instance.state.petitions.pseudonym_of(&who.account, id).expect("verified").to_string()
+    }
+
+    async fn shutdown(self) {
+        let World { instance, _db, .. } = self;
+        instance.shutdown().await.expect("shutdown");
+    }
+}
+
+fn assert_sent_to_sign_in(reply: &Reply, what: &str) {
+    assert!(
+        reply.status.is_redirection() && reply.location.starts_with("/login"),
+        "{what}: status {}, location {:?}",
+        reply.status,
+        reply.location
+    );
+}
+
+fn assert_forbidden(reply: &Reply, what: &str) {
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{what}: {}", reply.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_accept_and_reject_and_nobody_else_may() {
+    let w = World::new(4).await;
+    let [a, b, c, d] = [&w.citizens[0], &w.citizens[1], &w.citizens[2], &w.citizens[3]];
+    let to_accept = w.in_moderation(a, b, "Light the park paths", ip(1)).await;
+    let to_reject = w.in_moderation(c, d, "Replace the judges of the district court", ip(2)).await;
+
+    // Only moderators: the signed-out go to sign in, everyone else is refused in words.
+    assert_sent_to_sign_in(&w.get(None, "/moderation").await, "anonymous GET /moderation");
+    for (who, user) in [("citizen", a), ("official", &w.official)] {
+        let reply = w.get(Some(user), "/moderation").await;
+        assert_forbidden(&reply, &format!("{who} GET /moderation"));
+        assert!(reply.body.contains("Only moderators"), "{who}: the refusal is not explained:\n{}", reply.body);
+        for action in ["accept", "reject", "signatures/invalidate", "signatures/dismiss"] {
+            let path = format!("/moderation/{to_accept}/{action}");
+            let fields = [("reason", "unclear"), ("comment", "No."), ("signer", "ps1-00")];
+            assert_forbidden(&w.post(Some(user), &path, &fields).await, &format!("{who} POST {path}"));
+            assert_sent_to_sign_in(&w.post(None, &path, &fields).await, &format!("anonymous POST {path}"));
+        }
+    }
+    assert_eq!(w.status(&to_accept), PetitionStatus::Moderation);
+
+    // The queue lists both, with the level, the body and the supporters.
+    let page = w.get(Some(&w.moderator), "/moderation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for id in [&to_accept, &to_reject] {
+        assert!(page.body.contains(&format!("id=\"queued-{id}\"")), "{id} not in the queue:\n{}", page.body);
+    }
+    assert!(page.body.contains("Ministry of Tests") && page.body.contains("Light the park paths"));
+
+    // A form without its CSRF token changes nothing.
+    let bare = w.post_bare(Some(&w.moderator), &format!("/moderation/{to_accept}/accept"), &[]).await;
+    assert_forbidden(&bare, "accept without CSRF");
+    assert_eq!(w.status(&to_accept), PetitionStatus::Moderation);
+
+    // Rejecting for a forbidden topic without naming it: the form again, with what was filled in.
+    let reject = format!("/moderation/{to_reject}/reject");
+    let comment = "Judges are appointed, not petitioned: a forbidden topic.";
+    let reply = w
+        .post(
+            Some(&w.moderator),
+            &reject,
+            &[("reason", "forbidden_topic"), ("forbidden_topic", ""), ("comment", comment)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("role=\"alert\"") && reply.body.contains("Choose the forbidden topic"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains(&format!("value=\"{comment}\"")), "the comment was not kept:\n{}", reply.body);
+    assert!(reply.body.contains("value=\"forbidden_topic\" selected"), "the reason was not kept");
+    // A duplicate of a petition that does not exist, and a topic with another reason.
+    let reply = w
+        .post(
+            Some(&w.moderator),
+            &reject,
+            &[("reason", "duplicate"), ("duplicate_of", "p-nosuchthing"), ("comment", "Dup.")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("There is no other petition with this identifier"), "{}", reply.body);
+    let reply = w
+        .post(
+            Some(&w.moderator),
+            &reject,
+            &[("reason", "unclear"), ("forbidden_topic", "courts"), ("comment", "Unclear.")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(w.status(&to_reject), PetitionStatus::Moderation);
+
+    // Accepting: back to the page with the result.
+    let reply = w.post(Some(&w.moderator), &format!("/moderation/{to_accept}/accept"), &[]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location, format!("/moderation?done=accepted&petition={to_accept}"));
+    assert_eq!(w.status(&to_accept), PetitionStatus::Open);
+    let shown = w.get(Some(&w.moderator), &reply.location).await;
+    assert!(
+        shown.body.contains("role=\"status\"") && shown.body.contains("The petition was accepted"),
+        "{}",
+        shown.body
+    );
+
+    // Rejecting for a forbidden topic, named.
+    let fields = [("reason", "forbidden_topic"), ("forbidden_topic", "courts"), ("comment", comment)];
+    let reply = w.post(Some(&w.moderator), &reject, &fields).await;
+    assert_eq!(
+        (reply.status, reply.location.as_str()),
+        (StatusCode::SEE_OTHER, &*format!("/moderation?done=rejected&petition={to_reject}"))
+    );
+    let rejected = w.petition(&to_reject);
+    assert_eq!(rejected.status, PetitionStatus::Rejected);
+    let rejection = rejected.rejection.as_ref().expect("a rejection");
+    assert_eq!(rejection.reason, RejectionReason::ForbiddenTopic);
+    assert_eq!(rejection.forbidden_topic.as_ref().map(|t| t.as_str()), Some("courts"));
+    assert_eq!((rejection.comment.as_str(), &rejection.by), (comment, &w.moderator.account.id));
+    // Anyone reads the reason in the petition's open data.
+    let json = w.get(None, &format!("/api/v1/petitions/{to_reject}")).await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    for part in ["forbidden_topic", "courts", comment] {
+        assert!(json.body.contains(part), "the petition's JSON does not show {part:?}:\n{}", json.body);
+    }
+
+    // The queue is empty; acting again on a decided petition is refused in words.
+    let page = w.get(Some(&w.moderator), "/moderation").await;
+    assert!(page.body.contains("id=\"queue-empty\""), "{}", page.body);
+    let again = w.post(Some(&w.moderator), &format!("/moderation/{to_accept}/accept"), &[]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("no longer at this stage"), "{}", again.body);
+    w.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officials_of_the_obligated_body_answer_and_no_one_else() {
+    let w = World::new(3).await;
+    let [a, b, c] = [&w.citizens[0], &w.citizens[1], &w.citizens[2]];
+    let id = w.in_moderation(a, b, "Open a night bus line", ip(1)).await;
+    w.instance.state.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
+    w.sign(c, &id, ip(2)).await;
+    let obligation = w.petition(&id).obligation.clone().expect("the threshold opened an obligation");
+    assert_eq!((obligation.body.as_str(), obligation.status), (BODY, ObligationStatus::Awaiting));
+
+    // The official of the body sees it, with its due date and a link to answer.
+    let list = w.get(Some(&w.official), "/office/petitions").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let answer_path = format!("/office/petitions/{id}/answer");
+    assert!(list.body.contains(&format!("href=\"{answer_path}\"")), "{}", list.body);
+    assert!(list.body.contains(&format!("datetime=\"{}\"", dauys_core::format_date(obligation.due))));
+    assert!(list.body.contains("Awaiting the answer"));
+    // The other ministry's official owes nothing, and may not answer for this one.
+    let other = w.get(Some(&w.other_official), "/office/petitions").await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(!other.body.contains(id.as_str()), "{}", other.body);
+    assert_forbidden(&w.get(Some(&w.other_official), &answer_path).await, "another body's official GET the form");
+    let fields = [("decision", "supported"), ("answer_en", "Yes."), ("discussion_en", "Held."), ("head_en", "Agreed.")];
+    assert_forbidden(&w.post(Some(&w.other_official), &answer_path, &fields).await, "another body's official POST");
+    // Neither citizens nor moderators have an office.
+    for (who, user) in [("citizen", a), ("moderator", &w.moderator)] {
+        assert_forbidden(&w.get(Some(user), "/office/petitions").await, &format!("{who} GET /office/petitions"));
+        assert_forbidden(&w.post(Some(user), &answer_path, &fields).await, &format!("{who} POST the answer"));
+    }
+    assert_sent_to_sign_in(&w.get(None, "/office/petitions").await, "anonymous GET /office/petitions");
+    assert_sent_to_sign_in(&w.post(None, &answer_path, &fields).await, "anonymous POST the answer");
+    assert_forbidden(&w.post_bare(Some(&w.official), &answer_path, &fields).await, "the answer without CSRF");
+    assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Awaiting));
+
+    // The form says who signs; an incomplete answer comes back with the reasons.
+    let page = w.get(Some(&w.official), &answer_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("<code id=\"signer\">{}</code>", w.official.account.id)), "{}", page.body);
+    let reply = w.post(Some(&w.official), &answer_path, &[("decision", ""), ("answer_ru", "Будет сделано.")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in ["Choose the decision.", "Write this text in at least one language."] {
+        assert!(reply.body.contains(message), "no {message:?}:\n{}", reply.body);
+    }
+    assert!(reply.body.contains("Будет сделано."), "the answer was not kept");
+
+    // The answer is published under the official's account; the obligation is answered.
+    let fields = [
+        ("decision", "partially_supported"),
+        ("answer_ru", "Ночной маршрут откроется летом.\r\nСначала на пробу."),
+        ("answer_en", "A night line opens in summer."),
+        ("discussion_kk", "Қоғамдық талқылау 12 қарашада өтті."),
+        ("head_ru", "Министр поручил открыть маршрут."),
+    ];
+    let reply = w.post(Some(&w.official), &answer_path, &fields).await;
+    assert_eq!(
+        (reply.status, reply.location.as_str()),
+        (StatusCode::SEE_OTHER, &*format!("/petitions/{id}")),
+        "{}",
+        reply.body
+    );
+    let answered = w.petition(&id).obligation.clone().expect("obligation");
+    assert_eq!(answered.status, ObligationStatus::Answered);
+    let answer = answered.answer.expect("the answer");
+    assert_eq!(answer.by, w.official.account.id);
+    assert_eq!(answer.decision, dauys_core::Decision::PartiallySupported);
+    assert_eq!(answer.answer.ru.as_deref(), Some("Ночной маршрут откроется летом.\nСначала на пробу."));
+    assert_eq!(
+        (answer.answer.kk.as_deref(), answer.discussion.kk.is_some(), answer.head_statement.ru.is_some()),
+        (None, true, true)
+    );
+    let json = w.get(None, &format!("/api/v1/petitions/{id}")).await;
+    assert!(json.body.contains("A night line opens in summer."), "the answer is not public:\n{}", json.body);
+
+    let list = w.get(Some(&w.official), "/office/petitions").await;
+    assert!(list.body.contains("Answered") && !list.body.contains(&format!("href=\"{answer_path}\"")), "{}", list.body);
+    let again = w.post(Some(&w.official), &answer_path, &fields).await;
+    assert_ne!(again.status, StatusCode::SEE_OTHER, "answered twice");
+    w.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flagged_signatures_are_listed_and_invalidating_one_lowers_the_count() {
+    let w = World::new(4).await;
+    let [a, b, c, d] = [&w.citizens[0], &w.citizens[1], &w.citizens[2], &w.citizens[3]];
+    let same_address = ip(7);
+    let id = w.in_moderation(a, b, "Plant trees along the avenue", same_address).await;
+    w.instance.state.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
+    // The second and third signatures from one address are flagged, and counted.
+    let c_sig = w.sign(c, &id, same_address).await;
+    let d_sig = w.sign(d, &id, same_address).await;
+    assert_eq!(w.petition(&id).signatures, 4);
+
+    let page = w.get(Some(&w.moderator), "/moderation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("id=\"flags-{id}\"")), "{}", page.body);
+    for sig in [&c_sig, &d_sig] {
+        assert!(page.body.contains(&format!("title=\"{}\"", sig.signer)), "{} not listed:\n{}", sig.signer, page.body);
+    }
+    assert!(!page.body.contains(&format!("title=\"{}\"", w.pseudonym(b, &id))), "an unflagged signature is listed");
+    assert!(page.body.contains("many signatures from one network address"));
+
+    // Invalidating needs a reason.
+    let invalidate = format!("/moderation/{id}/signatures/invalidate");
+    let reply = w.post(Some(&w.moderator), &invalidate, &[("signer", c_sig.signer.as_str()), ("reason", " ")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Fill this in."), "{}", reply.body);
+    assert_eq!(w.petition(&id).signatures, 4);
+
+    let reason = "Twelve signatures from one address within a minute.";
+    let reply = w.post(Some(&w.moderator), &invalidate, &[("signer", c_sig.signer.as_str()), ("reason", reason)]).await;
+    assert_eq!(
+        (reply.status, reply.location.as_str()),
+        (StatusCode::SEE_OTHER, &*format!("/moderation?done=invalidated&petition={id}"))
+    );
+    let p = w.petition(&id);
+    assert_eq!((p.signatures, p.invalidated), (3, 1));
+    let signature = w.instance.state.petitions.signature(&id, &c_sig.signer).await.expect("read").expect("signature");
+    assert_eq!(signature.invalidation.map(|i| i.reason), Some(reason.to_string()));
+
+    // The other flagged signature is genuine: its flag is dismissed and it still counts.
+    let dismiss = format!("/moderation/{id}/signatures/dismiss");
+    let reply = w.post(Some(&w.moderator), &dismiss, &[("signer", d_sig.signer.as_str())]).await;
+    assert_eq!(
+        (reply.status, reply.location.as_str()),
+        (StatusCode::SEE_OTHER, &*format!("/moderation?done=dismissed&petition={id}"))
+    );
+    assert_eq!(w.petition(&id).signatures, 3);
+    let page = w.get(Some(&w.moderator), &reply.location).await;
+    assert!(page.body.contains("id=\"flags-empty\"") && page.body.contains("The flag was dismissed"), "{}", page.body);
+    w.shutdown().await;
+}
