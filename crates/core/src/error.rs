@@ -81,6 +81,8 @@ pub enum EventError {
     DuplicateItem { field: &'static str, item: String },
     #[error("a petition to the level `{level}` needs {}", territory_shape(*.level))]
     TerritoryShape { level: crate::Level },
+    #[error("the level `{level}` has no territory, so its threshold cannot be a share of a population; give a number of signatures")]
+    ShareWithoutTerritory { level: crate::Level },
     #[error("`forbidden_topic` goes with the reason forbidden_topic only, and `duplicate_of` with duplicate only")]
     RejectionShape,
 }
@@ -134,6 +136,7 @@ impl EventError {
             EventError::DuplicateItem { .. } => "duplicate_item",
             EventError::TerritoryShape { .. } => "territory_shape",
             EventError::RejectionShape => "rejection_shape",
+            EventError::ShareWithoutTerritory { .. } => "share_without_territory",
         }
     }
 }

@@ -290,6 +290,10 @@ impl PetitionRules {
             }
             match l.threshold {
                 Threshold::Signatures(n) => range("threshold.signatures", n, 1, Threshold::MAX_SIGNATURES)?,
+                Threshold::PopulationShare { .. } if l.level == Level::Government => {
+                    // A Government petition has no territory, so no population to take a share of.
+                    return Err(EventError::ShareWithoutTerritory { level: l.level });
+                }
                 Threshold::PopulationShare { basis_points } => {
                     range("threshold.population_share.basis_points", basis_points.into(), 1, 10_000)?
                 }

@@ -388,11 +388,12 @@ fn drafts_the_rules_cannot_price_are_refused() {
         "blank_translation",
     );
 
-    // A share of the whole country cannot be computed: populations are per territory.
+    // A share of the whole country cannot be computed (populations are per territory), so
+    // rules that ask for one are refused before any petition could meet them.
     let mut national = rules();
-    national.levels[0].threshold = Threshold::PopulationShare { basis_points: 1 };
-    w.ok(Event::PetitionRulesPublished { rules: national });
-    w.refused(gov("p-1"), "no_population_figure");
+    let government = national.levels.iter().position(|l| l.level == Level::Government).expect("government level");
+    national.levels[government].threshold = Threshold::PopulationShare { basis_points: 1 };
+    w.refused(Event::PetitionRulesPublished { rules: national }, "share_without_territory");
     assert_eq!(w.s.petitions().count(), 0);
 }
 
