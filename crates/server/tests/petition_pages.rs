@@ -38,9 +38,11 @@ struct Env {
     people: HashMap<&'static str, Person>,
 }
 
-/// (key, e-mail, IIN, given name, family name, locality); `None` stays unverified. The IINs'
-/// check digits are valid; "minor" was born in 2010.
-const PEOPLE: [(&str, &str, Option<&str>, &str, &str, &str); 6] = [
+/// (key, e-mail, IIN, given name, family name, locality); `None` stays unverified.
+type PersonSpec = (&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str);
+
+/// The IINs' check digits are valid; "minor" was born in 2010.
+const PEOPLE: [PersonSpec; 6] = [
     ("author", "author@example.kz", Some("880101300010"), "Айгерім", "Сейітова", "almaty-city"),
     ("signer", "signer@example.kz", Some("920505400023"), "Нұрлан", "Жақсыбеков", "almaty-city"),
     ("supporter", "supporter@example.kz", Some("950712300038"), "Дана", "Омарова", "almaty-city"),

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use dauys_core::{
-    format_date, AccountId, BodyId, BodyKind, Decision, Lang, Level, LocalizedText, Locality, PartialText, Petition,
+    format_date, AccountId, BodyId, BodyKind, Decision, Lang, Level, Locality, LocalizedText, PartialText, Petition,
     PetitionId, PetitionStatus, Pseudonym, Region, Rejection, Terms, Timestamp, TopicCode,
 };
 use serde::{Deserialize, Serialize};
@@ -167,7 +167,6 @@ pub struct ListParams {
     page: Option<String>,
     per_page: Option<String>,
 }
-
 
 fn invalid(
     lang: Lang,
@@ -354,7 +353,8 @@ async fn list(
 /// Registered bodies never change (a body is registered once), so each one's name is read
 /// from its projection row the first time a petition to it is served and kept in memory.
 /// Keyed by the log's verifier key as well, so test instances in one process stay apart.
-static BODIES: LazyLock<RwLock<HashMap<(String, BodyId), Arc<dauys_core::Body>>>> = LazyLock::new(Default::default);
+type BodyCache = RwLock<HashMap<(String, BodyId), Arc<dauys_core::Body>>>;
+static BODIES: LazyLock<BodyCache> = LazyLock::new(Default::default);
 
 /// The registered body, if it is (from memory after the first read).
 pub(crate) async fn body_info(app: &AppState, body: &BodyId) -> Option<Arc<dauys_core::Body>> {
@@ -374,9 +374,8 @@ pub(crate) async fn body_info(app: &AppState, body: &BodyId) -> Option<Arc<dauys
             return None;
         }
     };
-    let parsed: dauys_core::Body = serde_json::from_str(&row)
-        .map_err(|e| tracing::warn!(error = %e, body = %body, "unreadable body row"))
-        .ok()?;
+    let parsed: dauys_core::Body =
+        serde_json::from_str(&row).map_err(|e| tracing::warn!(error = %e, body = %body, "unreadable body row")).ok()?;
     let parsed = Arc::new(parsed);
     BODIES.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, parsed.clone());
     Some(parsed)
@@ -594,9 +593,11 @@ async fn document(State(app): State<AppState>, UiLang { lang, .. }: UiLang, Path
 
 /// Does `If-None-Match` name `etag` (weak comparison, as RFC 9110 asks for this header)?
 fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-        v.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
-    })
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag))
 }
 
 /// GET /api/v1/petitions/{id}/count — `{petition, signatures, threshold, status,

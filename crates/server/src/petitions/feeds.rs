@@ -263,7 +263,7 @@ fn atom_response(feed: &Feed, lang: Lang) -> Response {
 }
 
 /// `{name}.atom` → `name`; anything else is not a feed here.
-fn feed_name<'a>(file: &'a str, lang: Lang) -> Result<&'a str, Problem> {
+fn feed_name(file: &str, lang: Lang) -> Result<&str, Problem> {
     file.strip_suffix(".atom")
         .filter(|n| !n.is_empty())
         .ok_or_else(|| Problem::not_found(format!("no such feed: {file:?} (feeds end in .atom)")).in_lang(lang))
@@ -275,8 +275,7 @@ async fn new_petitions(State(app): State<AppState>, ui: UiLang) -> Response {
     let mut public: Vec<(Timestamp, Arc<Petition>)> =
         app.petitions.view().all().into_iter().filter_map(|p| made_public(&p).map(|(at, _)| (at, p))).collect();
     public.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.index.cmp(&a.1.index)));
-    let entries: Vec<Entry> =
-        public.iter().take(NEW_PETITIONS).filter_map(|(_, p)| petition_entry(&ctx, p)).collect();
+    let entries: Vec<Entry> = public.iter().take(NEW_PETITIONS).filter_map(|(_, p)| petition_entry(&ctx, p)).collect();
     let mut feed = feed(&ctx, &app, "/feeds/petitions.atom", t(ctx.lang, "feed-new-title"), entries, NEW_PETITIONS);
     // Newest made public first, as promised, even when an older one changed since.
     feed.entries.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
