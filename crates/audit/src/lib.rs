@@ -153,7 +153,12 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
         .state
         .last_timestamp()
         .map(|at| {
-            replay.state.due_events(at).iter().map(|e| format!("{} {}", e.kind(), e.petition().map_or("", |p| p.as_str()))).collect()
+            replay
+                .state
+                .due_events(at)
+                .iter()
+                .map(|e| format!("{} {}", e.kind(), e.petition().map_or("", |p| p.as_str())))
+                .collect()
         })
         .unwrap_or_default();
     Ok(AuditReport {

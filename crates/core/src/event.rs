@@ -6,7 +6,9 @@ use crate::petition::{
     MAX_PETITION_TITLE_CHARS, MAX_REASON_CHARS, MAX_STATEMENT_CHARS,
 };
 use crate::text::TextUse;
-use crate::{AccountId, BasisCode, BodyId, BodyKind, EventError, LocalizedText, NoticeId, PetitionId, Timestamp, TopicCode};
+use crate::{
+    AccountId, BasisCode, BodyId, BodyKind, EventError, LocalizedText, NoticeId, PetitionId, Timestamp, TopicCode,
+};
 use serde::{Deserialize, Serialize};
 use time::{Date, Weekday};
 

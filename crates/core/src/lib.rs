@@ -69,7 +69,9 @@ pub use petition::{
 };
 pub use stamp::{LogIndex, Timestamp};
 pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};
-pub use text::{AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId, PetitionId, TopicCode};
+pub use text::{
+    AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId, PetitionId, TopicCode,
+};
 
 #[cfg(test)]
 mod entry_tests;

@@ -12,7 +12,7 @@
 
 use crate::text::validate_translation;
 use crate::{
-    AccountId, BodyId, BodyKind, EventError, Lang, LocalizedText, Locality, LogIndex, PetitionId, Pseudonym, Region,
+    AccountId, BodyId, BodyKind, EventError, Lang, Locality, LocalizedText, LogIndex, PetitionId, Pseudonym, Region,
     Timestamp, TopicCode,
 };
 use serde::{Deserialize, Serialize};
@@ -116,8 +116,13 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 5] =
-        [Level::Government, Level::OblastAkimat, Level::OblastMaslikhat, Level::DistrictAkimat, Level::DistrictMaslikhat];
+    pub const ALL: [Level; 5] = [
+        Level::Government,
+        Level::OblastAkimat,
+        Level::OblastMaslikhat,
+        Level::DistrictAkimat,
+        Level::DistrictMaslikhat,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -693,7 +698,11 @@ pub struct PublishedRules {
 /// the population for an oblast's akimat / maslikhat, 2,500 / 5,000 for a district's or
 /// town's, and 40 (central) or 20 (local) working days to answer. The collection window is not
 /// fixed by those rules; 90 days is this deployment default.
-pub fn kazakhstan_rules(populations: Vec<Population>, topics: Vec<Topic>, forbidden_topics: Vec<Topic>) -> PetitionRules {
+pub fn kazakhstan_rules(
+    populations: Vec<Population>,
+    topics: Vec<Topic>,
+    forbidden_topics: Vec<Topic>,
+) -> PetitionRules {
     let level = |level, threshold, consideration_working_days| LevelRule {
         level,
         threshold,

@@ -63,7 +63,8 @@ impl State {
             Threshold::Signatures(n) => n,
             Threshold::PopulationShare { basis_points } => {
                 let territory = territory.as_ref().ok_or(RuleError::NoPopulation("the whole country".into()))?;
-                let people = rules.population(territory).ok_or_else(|| RuleError::NoPopulation(territory.to_string()))?;
+                let people =
+                    rules.population(territory).ok_or_else(|| RuleError::NoPopulation(territory.to_string()))?;
                 // Rounded up: 1% of 1,250 people is 13 signatures, not 12.
                 (u128::from(people) * u128::from(basis_points)).div_ceil(10_000) as u64
             }
@@ -139,7 +140,11 @@ impl State {
                 }
                 let need = u64::from(p.terms.initial_supporters);
                 if p.signatures < need {
-                    return Err(RuleError::SupportersMissing { petition: petition.to_string(), have: p.signatures, need });
+                    return Err(RuleError::SupportersMissing {
+                        petition: petition.to_string(),
+                        have: p.signatures,
+                        need,
+                    });
                 }
                 matches("moderation_due", self.add_working_days(at, p.terms.moderation_working_days), *moderation_due)
             }
@@ -200,7 +205,10 @@ impl State {
                 }
                 if !matches!(
                     p.status,
-                    PetitionStatus::Draft | PetitionStatus::Gathering | PetitionStatus::Moderation | PetitionStatus::Open
+                    PetitionStatus::Draft
+                        | PetitionStatus::Gathering
+                        | PetitionStatus::Moderation
+                        | PetitionStatus::Open
                 ) {
                     return Err(status_err(p, "a draft, gathering supporters, in moderation or open"));
                 }
@@ -225,17 +233,22 @@ impl State {
             Event::SignatureInvalidated { petition, signer, by, .. } => {
                 let p = self.petition_or_err(petition)?;
                 self.check_moderator(by, p)?;
-                let fact = self.signatures.get(petition).and_then(|s| s.get(&SignerKey::of(signer))).ok_or_else(|| {
-                    RuleError::UnknownSignature { petition: petition.to_string(), signer: signer.to_string() }
-                })?;
+                let fact =
+                    self.signatures.get(petition).and_then(|s| s.get(&SignerKey::of(signer))).ok_or_else(|| {
+                        RuleError::UnknownSignature { petition: petition.to_string(), signer: signer.to_string() }
+                    })?;
                 if fact.invalidated {
-                    return Err(RuleError::AlreadyInvalidated { petition: petition.to_string(), signer: signer.to_string() });
+                    return Err(RuleError::AlreadyInvalidated {
+                        petition: petition.to_string(),
+                        signer: signer.to_string(),
+                    });
                 }
                 Ok(())
             }
             Event::ObligationOpened { petition, body, due } => {
                 let p = self.petition_or_err(petition)?;
-                let reached = p.threshold_reached_at.ok_or_else(|| RuleError::ThresholdNotReached(petition.to_string()))?;
+                let reached =
+                    p.threshold_reached_at.ok_or_else(|| RuleError::ThresholdNotReached(petition.to_string()))?;
                 if p.obligation.is_some() {
                     return Err(RuleError::ObligationExists(petition.to_string()));
                 }
@@ -279,13 +292,8 @@ impl State {
                 Ok(t) => t,
                 Err(e) => unreachable!("checked before applying: {e}"),
             };
-            let transition = Transition {
-                event: event.kind().to_owned(),
-                status: PetitionStatus::Draft,
-                by: None,
-                at,
-                index,
-            };
+            let transition =
+                Transition { event: event.kind().to_owned(), status: PetitionStatus::Draft, by: None, at, index };
             match self.petitions.get_mut(petition) {
                 Some(p) => {
                     p.body = body.clone();
@@ -349,7 +357,8 @@ impl State {
         match event {
             Event::PetitionLaunched { .. } => {
                 let start = at.date_at_offset(offset);
-                let last = calendar.unwrap_or_default().add_working_days(start, p.terms.initial_window_working_days.into());
+                let last =
+                    calendar.unwrap_or_default().add_working_days(start, p.terms.initial_window_working_days.into());
                 p.gathering_ends_at = Some(Timestamp::end_of_day(last, offset));
                 moved(p, PetitionStatus::Gathering, None);
             }
@@ -416,8 +425,10 @@ impl State {
                         }
                     }
                 }
-                self.invalidations
-                    .insert((petition.clone(), key), Invalidation { by: by.clone(), reason: reason.clone(), at, index });
+                self.invalidations.insert(
+                    (petition.clone(), key),
+                    Invalidation { by: by.clone(), reason: reason.clone(), at, index },
+                );
                 self.dirty.insert(signature_key(petition, signer));
             }
             Event::ObligationOpened { body, due, .. } => {
@@ -540,7 +551,10 @@ impl State {
     /// When each signature of a petition was made, and whether it was invalidated; cheaper
     /// than [`State::signatures_of`] when only the times are needed.
     pub fn signature_times(&self, petition: &PetitionId) -> Vec<(Timestamp, bool)> {
-        self.signatures.get(petition).map(|s| s.values().map(|f| (f.signed_at, f.invalidated)).collect()).unwrap_or_default()
+        self.signatures
+            .get(petition)
+            .map(|s| s.values().map(|f| (f.signed_at, f.invalidated)).collect())
+            .unwrap_or_default()
     }
 
     /// Total signatures held (valid and invalidated) across petitions.

@@ -3,15 +3,15 @@
 use crate::calendar::Calendar;
 use crate::canonical::to_canonical;
 use crate::people::{AccessBases, DataOpening, Grant, KeyVersion, Staff, VerifiedPerson};
+use crate::petition::{Invalidation, Petition, PublishedRules, Signature, SignatureFact, SignerKey};
+use crate::petition_rules::{signature_key, PETITION_PREFIX, PETITION_RULES_KEY, SIGNATURE_PREFIX};
+use crate::PetitionId;
 use crate::{
     AccountId, BodyId, BodyKind, Entry, Event, KeyKind, LocalizedText, LogIndex, NoticeId, Pseudonym, Role, RuleError,
     Timestamp,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use crate::petition::{Invalidation, Petition, PublishedRules, Signature, SignatureFact, SignerKey};
-use crate::petition_rules::{signature_key, PETITION_PREFIX, PETITION_RULES_KEY, SIGNATURE_PREFIX};
-use crate::PetitionId;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use time::Date;

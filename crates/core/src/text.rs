@@ -135,7 +135,11 @@ pub(crate) fn validate_translation(
             field,
             lang,
             code: u32::from(c),
-            allowed: if multiline { "only line feeds (\\n) are allowed" } else { "none are allowed in a one-line text" },
+            allowed: if multiline {
+                "only line feeds (\\n) are allowed"
+            } else {
+                "none are allowed in a one-line text"
+            },
         });
     }
     Ok(())

@@ -286,8 +286,7 @@ impl Instance {
                 locality_claim: config.oidc_locality_claim.clone(),
             }))
         });
-        let petitions =
-            Arc::new(petitions::Petitions::new(&config, people.clone(), handle.clone(), shared.clone()));
+        let petitions = Arc::new(petitions::Petitions::new(&config, people.clone(), handle.clone(), shared.clone()));
         let state = AppState {
             petitions,
             config: Arc::new(config),

@@ -21,8 +21,8 @@ use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use dauys_core::{Entry, Event, LogIndex, PublicState, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
 use crate::petitions::view::{PetitionsView, ViewUpdate};
+use dauys_core::{Entry, Event, LogIndex, PublicState, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
 use dauys_ledger::{leaf_hash, Checkpoint, Hash, Note, NoteSigner, TreeBuilder};
 use dauys_store::{Batch, NewEntry, StoreError, StoredCheckpoint, Writer};
 use tokio::sync::oneshot;
@@ -434,7 +434,9 @@ impl Worker {
                 }
             }
             Event::PetitionRulesPublished { .. } => view.rules = self.state.petition_rules().cloned(),
-            Event::DeploymentConfigured { utc_offset_minutes, .. } => view.utc_offset_minutes = Some(*utc_offset_minutes),
+            Event::DeploymentConfigured { utc_offset_minutes, .. } => {
+                view.utc_offset_minutes = Some(*utc_offset_minutes)
+            }
             _ => {}
         }
         if let Some(id) = entry.event.petition() {

@@ -95,7 +95,9 @@ impl PetitionError {
         use axum::http::StatusCode as S;
         match self {
             PetitionError::NotFound => S::NOT_FOUND,
-            PetitionError::NotVerified | PetitionError::Underage | PetitionError::OutsideTerritory { .. } => S::FORBIDDEN,
+            PetitionError::NotVerified | PetitionError::Underage | PetitionError::OutsideTerritory { .. } => {
+                S::FORBIDDEN
+            }
             PetitionError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
             PetitionError::Denied(_) => S::FORBIDDEN,
             PetitionError::AlreadySigned { .. } => S::CONFLICT,
@@ -412,7 +414,10 @@ impl Petitions {
 
     pub async fn accept(&self, moderator: &Account, petition: &PetitionId) -> Result<Receipt> {
         self.require(moderator, &Action::ModeratePetitions)?;
-        Ok(self.sequencer.submit(Event::PetitionAccepted { petition: petition.clone(), by: moderator.id.clone() }).await?)
+        Ok(self
+            .sequencer
+            .submit(Event::PetitionAccepted { petition: petition.clone(), by: moderator.id.clone() })
+            .await?)
     }
 
     pub async fn reject(
@@ -566,12 +571,22 @@ pub fn default_rules() -> dauys_core::PetitionRules {
         topic("education", "Білім беру", "Образование", "Education"),
         topic("health", "Денсаулық сақтау", "Здравоохранение", "Health"),
         topic("environment", "Экология", "Экология", "Environment"),
-        topic("housing", "Тұрғын үй және коммуналдық қызметтер", "Жильё и коммунальные услуги", "Housing and utilities"),
+        topic(
+            "housing",
+            "Тұрғын үй және коммуналдық қызметтер",
+            "Жильё и коммунальные услуги",
+            "Housing and utilities",
+        ),
         topic("digital", "Цифрлық қызметтер", "Цифровые услуги", "Digital services"),
         topic("culture-sport", "Мәдениет және спорт", "Культура и спорт", "Culture and sport"),
         topic("social", "Әлеуметтік қорғау", "Социальная защита", "Social protection"),
         topic("economy", "Экономика және кәсіпкерлік", "Экономика и предпринимательство", "Economy and business"),
-        topic("urban", "Қала құрылысы және абаттандыру", "Градостроительство и благоустройство", "Urban planning and public spaces"),
+        topic(
+            "urban",
+            "Қала құрылысы және абаттандыру",
+            "Градостроительство и благоустройство",
+            "Urban planning and public spaces",
+        ),
         topic("other", "Басқа", "Другое", "Other"),
     ];
     let forbidden = vec![

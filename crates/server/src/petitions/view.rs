@@ -28,7 +28,10 @@ pub struct ViewUpdate {
 
 impl ViewUpdate {
     pub fn is_empty(&self) -> bool {
-        self.petitions.is_empty() && self.signatures.is_empty() && self.rules.is_none() && self.utc_offset_minutes.is_none()
+        self.petitions.is_empty()
+            && self.signatures.is_empty()
+            && self.rules.is_none()
+            && self.utc_offset_minutes.is_none()
     }
 }
 

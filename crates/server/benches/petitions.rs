@@ -1,0 +1,868 @@
+//! Petitions under load: many distinct verified people sign over HTTP while others read the
+//! petition page and the count endpoint; and the server's memory with a million signatures.
+//! Prints figures and ratios against the aims; asserts nothing about time.
+//!
+//! ```sh
+//! cargo bench -p dauys-server --bench petitions -- --seconds 10
+//! cargo bench -p dauys-server --bench petitions -- --seconds 10 --backend postgres
+//! cargo bench -p dauys-server --bench petitions -- --memory
+//! ```
+//!
+//! Load mode: a real server on a real TCP socket (127.0.0.1, an ephemeral port) on its own
+//! Tokio runtime; the load generator runs in the same process on a second runtime, so both
+//! share the machine's cores. `--people` verified people (cheap Argon2id parameters for the
+//! setup only: nobody signs in by password here; each gets a session directly), `--petitions`
+//! open petitions. `--signers` keep-alive connections POST
+//! `/api/v1/petitions/{id}/signatures` (session cookie and `X-CSRF-Token`), each person
+//! signing each petition once; `--readers` keep-alive connections GET `/petitions/{id}` and
+//! `/api/v1/petitions/{id}/count` alternately. Only `201 Created` counts as an accepted
+//! signature: the server answers it after the batch holding the signature is durable.
+//!
+//! All load comes from one address, so the bench raises the per-address signing limit and
+//! the burst-flagging thresholds (which would otherwise flag, and store a flag for, nearly
+//! every signature) and says so in its output.
+//!
+//! `--transport service` (or `auto`, the default, when the route answers 404) drives the
+//! petitions service in process instead of HTTP for signing (session lookup, then
+//! `Petitions::sign`); a missing read route is reported as not measured.
+//!
+//! Memory mode (`--memory`): writes a log with `--signatures` (1,000,000) signatures on
+//! `--petitions` (10,000) petitions straight through the sequencer (synthetic per-petition
+//! pseudonyms), then starts the server again on that log in a child process and reports its
+//! start-up time and resident set (VmRSS, VmHWM) once loaded.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dauys_core::{
+    AccountId, BodyKind, Event, Lang, Level, Locality, LocalizedText, PartialText, PetitionId, PetitionStatus,
+    Pseudonym, Region, Role,
+};
+use dauys_identity::password::PasswordParams;
+use dauys_server::config::Config;
+use dauys_server::people::{IdentityClaim, People};
+use dauys_server::petitions::{default_rules, Draft};
+use dauys_server::{router, AppState, Instance};
+use dauys_testkit::{Backend, TestDatabase};
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+
+const AIM_SIGNATURES_PER_SEC: f64 = 5_000.0;
+const AIM_READS_PER_SEC: f64 = 20_000.0;
+const AIM_P99_MS: f64 = 100.0;
+const BODY: &str = "bench-government";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Transport {
+    Auto,
+    Http,
+    Service,
+}
+
+#[derive(Clone, Debug)]
+struct Args {
+    backend: Backend,
+    people: usize,
+    petitions: usize,
+    signers: usize,
+    readers: usize,
+    seconds: u64,
+    client_threads: usize,
+    server_threads: usize,
+    transport: Transport,
+    memory: bool,
+    signatures: u64,
+    /// Internal: the child process of `--memory` that starts the server on an existing log.
+    load_only: Option<(String, String)>,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        backend: Backend::Sqlite,
+        people: 20_000,
+        petitions: 8,
+        signers: 256,
+        readers: 64,
+        seconds: 10,
+        client_threads: 1,
+        server_threads: 2,
+        transport: Transport::Auto,
+        memory: false,
+        signatures: 1_000_000,
+        load_only: None,
+    };
+    let mut petitions_given = false;
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--backend" => {
+                args.backend = match value().as_str() {
+                    "sqlite" => Backend::Sqlite,
+                    "postgres" => Backend::Postgres,
+                    other => panic!("unknown backend {other}"),
+                }
+            }
+            "--people" => args.people = value().parse().expect("--people N"),
+            "--petitions" => {
+                args.petitions = value().parse().expect("--petitions N");
+                petitions_given = true;
+            }
+            "--signers" => args.signers = value().parse().expect("--signers N"),
+            "--readers" => args.readers = value().parse().expect("--readers N"),
+            "--seconds" => args.seconds = value().parse().expect("--seconds N"),
+            "--client-threads" => args.client_threads = value().parse().expect("--client-threads N"),
+            "--server-threads" => args.server_threads = value().parse().expect("--server-threads N"),
+            "--transport" => {
+                args.transport = match value().as_str() {
+                    "auto" => Transport::Auto,
+                    "http" => Transport::Http,
+                    "service" => Transport::Service,
+                    other => panic!("unknown transport {other}"),
+                }
+            }
+            "--memory" => args.memory = true,
+            "--signatures" => args.signatures = value().parse().expect("--signatures N"),
+            "--load-only" => {
+                let dir = value();
+                let url = it.next().unwrap_or_default();
+                args.load_only = Some((dir, url));
+            }
+            "--bench" => {}
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    if args.memory && !petitions_given {
+        args.petitions = 10_000;
+    }
+    args
+}
+
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn config_for(db: &TestDatabase) -> Config {
+    Config {
+        data_dir: db.dir.path().to_path_buf(),
+        database_url: db.database_url(),
+        // All load comes from 127.0.0.1: see the module documentation.
+        sign_per_minute_per_address: 100_000_000,
+        flag_address_burst: 100_000_000,
+        flag_new_account_burst: 100_000_000,
+        ..Config::default()
+    }
+}
+
+fn main() {
+    let args = parse_args();
+    if let Some((dir, url)) = args.load_only.clone() {
+        return load_only(&dir, &url, args.server_threads);
+    }
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.server_threads)
+        .thread_name("server")
+        .enable_all()
+        .build()
+        .expect("server runtime");
+    if args.memory {
+        server.block_on(memory(args));
+    } else {
+        load(&server, args);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Setup shared by both modes
+// ---------------------------------------------------------------------------------------
+
+/// Registers the Government body and republishes the rules with one initial supporter (the
+/// author), so a launched petition goes to moderation at once.
+async fn prepare_log(state: &AppState) {
+    let body = Event::BodyRegistered {
+        body: BODY.parse().expect("body id"),
+        name: LocalizedText::new("Үкімет", "Правительство", "Government"),
+        kind: BodyKind::Government,
+        parent: None,
+    };
+    state.sequencer.submit(body).await.expect("body registered");
+    let mut rules = default_rules();
+    rules.initial_supporters = 1;
+    state.sequencer.submit(Event::PetitionRulesPublished { rules }).await.expect("rules published");
+}
+
+/// A valid IIN for person `n`: born in 1960–1999 (so 18 or older), serial from `n`.
+fn iin(n: usize) -> String {
+    let day = time::Date::from_calendar_date(1960, time::Month::January, 1).expect("date")
+        + time::Duration::days((n / 5_000) as i64 * 7 + 1);
+    let prefix =
+        format!("{:02}{:02}{:02}3{:04}", day.year() % 100, u8::from(day.month()), day.day(), n % 5_000 + 1_000);
+    (0..=9)
+        .map(|last| format!("{prefix}{last}"))
+        .find(|candidate| dauys_identity::iin::Iin::parse(candidate).is_ok())
+        .unwrap_or_else(|| iin(n + 1_000_000))
+}
+
+fn petition_draft(n: usize) -> Draft {
+    Draft {
+        petition: None,
+        body: BODY.parse().expect("body id"),
+        level: Level::Government,
+        territory: None,
+        topic: "transport".parse().expect("topic"),
+        title: PartialText::one(Lang::En, format!("Bench petition {n}: protected bicycle lanes on main streets")),
+        text: PartialText::one(
+            Lang::En,
+            "We ask the Government to fund protected bicycle lanes on the main streets of every city, \
+             with a public plan and yearly progress reports.",
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Load mode
+// ---------------------------------------------------------------------------------------
+
+/// A verified person with a live session.
+#[derive(Clone)]
+struct Person {
+    token: String,
+    csrf: String,
+}
+
+struct Setup {
+    instance: Instance,
+    _db: TestDatabase,
+    people: Arc<Vec<Person>>,
+    petitions: Arc<Vec<PetitionId>>,
+    authors: usize,
+}
+
+async fn setup(args: &Args) -> Setup {
+    let db = TestDatabase::new(args.backend);
+    let config = config_for(&db);
+    let instance = Instance::start(config.clone()).await.expect("instance");
+    let state = instance.state.clone();
+    prepare_log(&state).await;
+    // A second People over the same store and keys, with cheap password hashing: sign-up's
+    // Argon2id at the default cost would take 20,000 × 28 ms. Nobody signs in by password.
+    let location = config.database_location();
+    let store = tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location))
+        .await
+        .expect("task")
+        .expect("people store");
+    let keys = dauys_server::keys::load_or_create_people_keys(&config).expect("people keys");
+    let cheap = PasswordParams { memory_kib: 8, iterations: 1, parallelism: 1 };
+    let people = Arc::new(People::new(store, state.reader.clone(), state.sequencer.clone(), keys, cheap, ""));
+
+    let started = Instant::now();
+    let admin_id = {
+        let p = people.clone();
+        tokio::task::spawn_blocking(move || p.sign_up("bench-admin@example.kz", "correct horse battery staple"))
+            .await
+            .expect("task")
+            .expect("sign-up")
+            .expect("new account")
+    };
+    people.grant_first_administrator(&admin_id).await.expect("administrator");
+    let moderator =
+        Event::RoleGranted { account: admin_id.clone(), role: Role::Moderator, body: None, by: Some(admin_id.clone()) };
+    state.sequencer.submit(moderator).await.expect("moderator");
+    let admin = {
+        let (p, id) = (people.clone(), admin_id.to_string());
+        Arc::new(tokio::task::spawn_blocking(move || p.account(&id)).await.expect("task").expect("admin"))
+    };
+
+    // People: sign up, verify (by the administrator, as at a service centre), start a session.
+    let total = args.people;
+    let next = Arc::new(AtomicU64::new(0));
+    let workers: Vec<_> = (0..64)
+        .map(|_| {
+            let (people, admin, next) = (people.clone(), admin.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut made = Vec::new();
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    if n >= total {
+                        break;
+                    }
+                    let p = people.clone();
+                    let id = tokio::task::spawn_blocking(move || {
+                        p.sign_up(&format!("bench-{n}@example.kz"), "correct horse battery staple")
+                    })
+                    .await
+                    .expect("task")
+                    .expect("sign-up")
+                    .expect("new account");
+                    let claim = IdentityClaim {
+                        iin: iin(n),
+                        given_name: "Айгүл".into(),
+                        family_name: format!("Бенч{n}"),
+                        locality: Locality { region: Region::ALL[n % Region::ALL.len()], district: None },
+                    };
+                    people
+                        .verify(&id, &claim, dauys_core::VerificationMethod::Manual, Some(&admin))
+                        .await
+                        .expect("verified");
+                    let p = people.clone();
+                    let person = tokio::task::spawn_blocking(move || {
+                        let account = p.account(id.as_str()).expect("account");
+                        let token = p.start_session(&account, 24 * 3_600_000).expect("session");
+                        let csrf = p.session(&token).expect("session read").expect("live session").csrf;
+                        Person { token, csrf }
+                    })
+                    .await
+                    .expect("task");
+                    made.push((n, person));
+                }
+                made
+            })
+        })
+        .collect();
+    let mut made = Vec::with_capacity(total);
+    for w in workers {
+        made.extend(w.await.expect("worker"));
+    }
+    made.sort_by_key(|(n, _)| *n);
+    let persons: Vec<Person> = made.into_iter().map(|(_, p)| p).collect();
+    println!("setup: {} verified people with sessions in {:.1} s", persons.len(), started.elapsed().as_secs_f64());
+
+    // Petitions: the first people author them; drafted, launched (the author's signature is
+    // the one initial supporter), then accepted by the moderator.
+    let mut petitions = Vec::new();
+    for (n, person) in persons.iter().enumerate().take(args.petitions) {
+        let author = {
+            let (p, token) = (people.clone(), person.token.clone());
+            tokio::task::spawn_blocking(move || p.session(&token).expect("session").expect("live").account)
+                .await
+                .expect("task")
+        };
+        let id = state.petitions.draft(&author, petition_draft(n)).await.expect("drafted");
+        state.petitions.launch(&author, &id).await.expect("launched");
+        state.petitions.accept(&admin, &id).await.expect("accepted");
+        let p = state.petitions.get(&id).expect("petition");
+        assert_eq!(p.status, PetitionStatus::Open, "petition {id} is open");
+        petitions.push(id);
+    }
+    println!("setup: {} open petitions (Government level, threshold 50,000)", petitions.len());
+    drop(state);
+    Setup { instance, _db: db, people: Arc::new(persons), authors: petitions.len(), petitions: Arc::new(petitions) }
+}
+
+/// Per-kind results of one worker.
+struct Tally {
+    latency: Histogram<u64>,
+    ok: u64,
+    errors: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    fn new() -> Tally {
+        Tally {
+            latency: Histogram::new_with_bounds(1, 600_000_000, 3).expect("histogram"),
+            ok: 0,
+            errors: BTreeMap::new(),
+        }
+    }
+
+    fn record(&mut self, started: Instant, outcome: Result<(), String>) {
+        let micros = started.elapsed().as_micros().clamp(1, 600_000_000) as u64;
+        self.latency.saturating_record(micros);
+        match outcome {
+            Ok(()) => self.ok += 1,
+            Err(e) => *self.errors.entry(e).or_insert(0) += 1,
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.latency.add(&other.latency).expect("same bounds");
+        self.ok += other.ok;
+        for (k, v) in other.errors {
+            *self.errors.entry(k).or_insert(0) += v;
+        }
+    }
+
+    fn report(&self, name: &str, secs: f64) -> f64 {
+        let ms = |q: f64| self.latency.value_at_quantile(q) as f64 / 1000.0;
+        let rate = self.ok as f64 / secs;
+        println!(
+            "{name}: ok={} per_sec={:.0} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} errors={:?}",
+            self.ok,
+            rate,
+            ms(0.50),
+            ms(0.99),
+            self.latency.max() as f64 / 1000.0,
+            self.errors
+        );
+        rate
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection.
+struct Connection {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+}
+
+impl Connection {
+    async fn open(addr: SocketAddr) -> Connection {
+        let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        Connection { sender }
+    }
+
+    /// Sends a request and reads the whole answer; returns the status.
+    async fn send(&mut self, request: hyper::Request<Full<Bytes>>) -> Result<u16, String> {
+        self.sender.ready().await.map_err(|e| format!("connection: {e}"))?;
+        let response = self.sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
+        let status = response.status().as_u16();
+        response.into_body().collect().await.map_err(|e| format!("body: {e}"))?;
+        Ok(status)
+    }
+}
+
+fn get(path: &str) -> hyper::Request<Full<Bytes>> {
+    hyper::Request::builder()
+        .method("GET")
+        .uri(path)
+        .header("host", "127.0.0.1")
+        .header("accept-language", "kk")
+        .body(Full::new(Bytes::new()))
+        .expect("request")
+}
+
+fn sign_request(petition: &PetitionId, person: &Person) -> hyper::Request<Full<Bytes>> {
+    hyper::Request::builder()
+        .method("POST")
+        .uri(format!("/api/v1/petitions/{petition}/signatures"))
+        .header("host", "127.0.0.1")
+        .header("content-type", "application/json")
+        .header("cookie", format!("dauys_session={}", person.token))
+        .header("x-csrf-token", &person.csrf)
+        .body(Full::new(Bytes::from_static(b"{}")))
+        .expect("request")
+}
+
+/// Which routes exist: a 404 on an open petition's URL means the route is not there yet.
+async fn probe(addr: SocketAddr, petition: &PetitionId, person: &Person) -> (bool, bool, bool) {
+    let mut c = Connection::open(addr).await;
+    let page = c.send(get(&format!("/petitions/{petition}"))).await.unwrap_or(404) != 404;
+    let count = c.send(get(&format!("/api/v1/petitions/{petition}/count"))).await.unwrap_or(404) != 404;
+    // Without the CSRF token: refused if the route exists, so nothing is signed.
+    let mut unsigned = sign_request(petition, person);
+    unsigned.headers_mut().remove("x-csrf-token");
+    let sign = c.send(unsigned).await.is_ok_and(|s| s != 404 && s != 405);
+    (page, count, sign)
+}
+
+fn load(server: &tokio::runtime::Runtime, args: Args) {
+    let Setup { instance, _db, people, petitions, authors } = server.block_on(setup(&args));
+    let state = instance.state.clone();
+    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("listen");
+    let addr = listener.local_addr().expect("address");
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let serving = server.spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop_rx.await;
+            })
+            .await
+            .expect("serve");
+    });
+
+    let client = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.client_threads)
+        .thread_name("client")
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    let (page_http, count_http, sign_http) = client.block_on(probe(addr, &petitions[0], &people[authors]));
+    let pick = |exists: bool| match args.transport {
+        Transport::Http => true,
+        Transport::Service => false,
+        Transport::Auto => exists,
+    };
+    let (page_http, count_http, sign_http) = (pick(page_http), pick(count_http), pick(sign_http));
+    let how = |http: bool| if http { "HTTP" } else { "in-process service (route missing)" };
+    let read_how = |http: bool| if http { "HTTP" } else { "route missing: not measured" };
+    println!(
+        "backend={:?} people={} petitions={} signers={} readers={} seconds={} server_threads={} client_threads={} cores={}",
+        args.backend,
+        people.len(),
+        petitions.len(),
+        args.signers,
+        args.readers,
+        args.seconds,
+        args.server_threads,
+        args.client_threads,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("signing: {}; count: {}; page: {}", how(sign_http), read_how(count_http), read_how(page_http));
+    println!(
+        "raised for the bench (all load from 127.0.0.1): sign_per_minute_per_address=100000000 \
+         flag_address_burst=100000000 flag_new_account_burst=100000000"
+    );
+    println!("the load generator runs in this process and shares the cores with the server");
+
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    // Pair n: person authors + n / P signs petition n % P, so signatures spread evenly.
+    let next = Arc::new(AtomicU64::new(0));
+    let pairs = (people.len() - authors) as u64 * petitions.len() as u64;
+    let started = Instant::now();
+    let signers: Vec<_> = (0..args.signers)
+        .map(|_| {
+            let (people, petitions, next, state) = (people.clone(), petitions.clone(), next.clone(), state.clone());
+            client.spawn(async move {
+                let mut tally = Tally::new();
+                let mut conn = if sign_http { Some(Connection::open(addr).await) } else { None };
+                while Instant::now() < deadline {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= pairs {
+                        break;
+                    }
+                    let petition = &petitions[(n % petitions.len() as u64) as usize];
+                    let person = &people[authors + (n / petitions.len() as u64) as usize];
+                    let t = Instant::now();
+                    let outcome = match conn.as_mut() {
+                        Some(c) => match c.send(sign_request(petition, person)).await {
+                            Ok(201) => Ok(()),
+                            Ok(status) => Err(status.to_string()),
+                            Err(e) => Err(e),
+                        },
+                        None => sign_in_process(&state, petition, person).await,
+                    };
+                    tally.record(t, outcome);
+                }
+                tally
+            })
+        })
+        .collect();
+    let readers: Vec<_> = (0..args.readers)
+        .map(|r| {
+            let petitions = petitions.clone();
+            client.spawn(async move {
+                let (mut pages, mut counts) = (Tally::new(), Tally::new());
+                let mut conn = if page_http || count_http { Some(Connection::open(addr).await) } else { None };
+                let mut n = r;
+                while Instant::now() < deadline {
+                    let petition = &petitions[n % petitions.len()];
+                    n += 1;
+                    if page_http {
+                        let c = conn.as_mut().expect("connection");
+                        let t = Instant::now();
+                        let outcome = match c.send(get(&format!("/petitions/{petition}"))).await {
+                            Ok(200) => Ok(()),
+                            Ok(status) => Err(status.to_string()),
+                            Err(e) => Err(e),
+                        };
+                        pages.record(t, outcome);
+                    }
+                    if count_http {
+                        let c = conn.as_mut().expect("connection");
+                        let t = Instant::now();
+                        let outcome = match c.send(get(&format!("/api/v1/petitions/{petition}/count"))).await {
+                            Ok(200) => Ok(()),
+                            Ok(status) => Err(status.to_string()),
+                            Err(e) => Err(e),
+                        };
+                        counts.record(t, outcome);
+                    }
+                    if !page_http && !count_http {
+                        break;
+                    }
+                }
+                (pages, counts)
+            })
+        })
+        .collect();
+    let mut rss_peak_during = 0;
+    let (signed, pages, counts) = client.block_on(async {
+        let sampler = tokio::spawn(async move {
+            let mut peak = 0;
+            while Instant::now() < deadline {
+                peak = peak.max(status_kib("VmRSS:"));
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            peak
+        });
+        let mut signed = Tally::new();
+        for s in signers {
+            signed.merge(s.await.expect("signer"));
+        }
+        let (mut pages, mut counts) = (Tally::new(), Tally::new());
+        for r in readers {
+            let (p, c) = r.await.expect("reader");
+            pages.merge(p);
+            counts.merge(c);
+        }
+        rss_peak_during = sampler.await.unwrap_or(0);
+        (signed, pages, counts)
+    });
+    let secs = started.elapsed().as_secs_f64();
+    println!("elapsed_s={secs:.2}");
+    let sig_rate = signed.report("signatures (201, durable)", secs);
+    let page_rate = if page_http { pages.report("page reads (GET /petitions/{id}, 200)", secs) } else { 0.0 };
+    let count_rate =
+        if count_http { counts.report("count reads (GET /api/v1/petitions/{id}/count, 200)", secs) } else { 0.0 };
+    let total: u64 = petitions.iter().filter_map(|id| state.petitions.view().get(id)).map(|p| p.signatures).sum();
+    println!("signatures on the petitions in the read model: {total} (authors' included: {authors})");
+    let p99 = |t: &Tally| t.latency.value_at_quantile(0.99) as f64 / 1000.0;
+    let reads = page_rate + count_rate;
+    println!("vs aims:");
+    println!(
+        "  signatures/s {:.0} / {:.0} = {:.2}  {}",
+        sig_rate,
+        AIM_SIGNATURES_PER_SEC,
+        sig_rate / AIM_SIGNATURES_PER_SEC,
+        met(sig_rate >= AIM_SIGNATURES_PER_SEC)
+    );
+    println!(
+        "  page+count reads/s {:.0} / {:.0} = {:.2}  {}{}",
+        reads,
+        AIM_READS_PER_SEC,
+        reads / AIM_READS_PER_SEC,
+        met(reads >= AIM_READS_PER_SEC),
+        match (page_http, count_http) {
+            (true, true) => "",
+            (true, false) => " (count route missing: not measured)",
+            (false, true) => " (page route missing: not measured)",
+            (false, false) => " (no read route: not measured)",
+        }
+    );
+    println!(
+        "  signing p99 {:.1} ms / {:.0} ms = {:.2}  {}",
+        p99(&signed),
+        AIM_P99_MS,
+        p99(&signed) / AIM_P99_MS,
+        met(p99(&signed) < AIM_P99_MS)
+    );
+    let read_p99 = p99(&pages).max(p99(&counts));
+    println!(
+        "  read p99 {:.1} ms / {:.0} ms = {:.2}  {}",
+        read_p99,
+        AIM_P99_MS,
+        read_p99 / AIM_P99_MS,
+        met(read_p99 < AIM_P99_MS)
+    );
+    println!("rss_peak_during_load_mib={:.1} vm_hwm_mib={:.1}", mib(rss_peak_during), mib(status_kib("VmHWM:")));
+
+    let _ = stop_tx.send(());
+    drop(client);
+    server.block_on(async move {
+        let _ = serving.await;
+        drop(state);
+        instance.shutdown().await.expect("shutdown");
+    });
+}
+
+fn met(yes: bool) -> &'static str {
+    if yes {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+/// The in-process stand-in for the signing route: session lookup (as the extractor does),
+/// then the service's `sign`.
+async fn sign_in_process(state: &AppState, petition: &PetitionId, person: &Person) -> Result<(), String> {
+    let (p, token) = (state.people.clone(), person.token.clone());
+    let session = tokio::task::spawn_blocking(move || p.session(&token))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.code().to_string())?
+        .ok_or("no session")?;
+    if !session.form_is_genuine(&person.csrf) {
+        return Err("csrf".into());
+    }
+    state
+        .petitions
+        .sign(&session.account, petition, IpAddr::from([127, 0, 0, 1]))
+        .await
+        .map(|_| ())
+        .map_err(|e| e.code().to_string())
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory mode
+// ---------------------------------------------------------------------------------------
+
+/// A synthetic per-petition pseudonym: `kind` 0 for authors, 1 for signers.
+fn pseudonym(kind: u8, petition: usize, n: u64) -> Pseudonym {
+    let mut digest = [0u8; 32];
+    digest[0] = kind;
+    digest[1..9].copy_from_slice(&(petition as u64).to_le_bytes());
+    digest[9..17].copy_from_slice(&n.to_le_bytes());
+    Pseudonym::from_digest(1, &digest).expect("pseudonym")
+}
+
+/// Submits `events` from `concurrency` tasks; returns when all are durable.
+async fn submit_all(state: &AppState, events: Vec<Event>, concurrency: usize) {
+    let events = Arc::new(std::sync::Mutex::new(events));
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (sequencer, events) = (state.sequencer.clone(), events.clone());
+            tokio::spawn(async move {
+                loop {
+                    let event = events.lock().expect("events").pop();
+                    let Some(event) = event else { break };
+                    sequencer.submit(event).await.expect("append");
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("submitter");
+    }
+}
+
+async fn memory(args: Args) {
+    let db = TestDatabase::new(args.backend);
+    let config = config_for(&db);
+    let instance = Instance::start(config.clone()).await.expect("instance");
+    let state = instance.state.clone();
+    prepare_log(&state).await;
+    let admin: AccountId = "u-bench00000000adm".parse().expect("account id");
+    let grants = [
+        Event::RoleGranted { account: admin.clone(), role: Role::Administrator, body: None, by: None },
+        Event::RoleGranted { account: admin.clone(), role: Role::Moderator, body: None, by: Some(admin.clone()) },
+    ];
+    for g in grants {
+        state.sequencer.submit(g).await.expect("role granted");
+    }
+    let petitions = args.petitions;
+    let per_petition = (args.signatures / petitions as u64).max(1);
+    println!(
+        "memory: backend={:?} petitions={} signatures={} ({} each, the author's included)",
+        args.backend,
+        petitions,
+        per_petition * petitions as u64,
+        per_petition
+    );
+    let started = Instant::now();
+    let ids: Vec<PetitionId> = (0..petitions).map(|n| format!("p-bench{n:06}").parse().expect("petition id")).collect();
+    let drafts = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| {
+            let d = petition_draft(n);
+            Event::PetitionDrafted {
+                petition: id.clone(),
+                author: pseudonym(0, n, 0),
+                body: d.body,
+                level: d.level,
+                territory: d.territory,
+                topic: d.topic,
+                title: d.title,
+                text: d.text,
+            }
+        })
+        .collect();
+    submit_all(&state, drafts, 1024).await;
+    let launches =
+        ids.iter().enumerate().map(|(n, id)| Event::PetitionLaunched { petition: id.clone(), by: pseudonym(0, n, 0) });
+    submit_all(&state, launches.collect(), 1024).await;
+    // The author's own signature: the one initial supporter, so each goes to moderation.
+    let firsts = ids.iter().enumerate().map(|(n, id)| Event::PetitionSigned {
+        petition: id.clone(),
+        signer: pseudonym(0, n, 0),
+        region: Region::ALL[n % Region::ALL.len()],
+    });
+    submit_all(&state, firsts.collect(), 1024).await;
+    let accepts = ids.iter().map(|id| Event::PetitionAccepted { petition: id.clone(), by: admin.clone() });
+    submit_all(&state, accepts.collect(), 1024).await;
+    println!("memory: {} petitions open after {:.1} s", petitions, started.elapsed().as_secs_f64());
+    // The rest, interleaved over petitions, in chunks so the event list stays small.
+    let signing = Instant::now();
+    let remaining = per_petition - 1;
+    let chunk = 100_000u64;
+    let total = remaining * petitions as u64;
+    let mut done = 0;
+    while done < total {
+        let events: Vec<Event> = (done..(done + chunk).min(total))
+            .map(|k| {
+                let (n, j) = ((k % petitions as u64) as usize, k / petitions as u64 + 1);
+                Event::PetitionSigned {
+                    petition: ids[n].clone(),
+                    signer: pseudonym(1, n, j),
+                    region: Region::ALL[(k % 20) as usize],
+                }
+            })
+            .collect();
+        done += events.len() as u64;
+        submit_all(&state, events, 4096).await;
+        println!(
+            "  {done:>9} signatures  {:>6.0}/s  rss={:.1} MiB",
+            done as f64 / signing.elapsed().as_secs_f64(),
+            mib(status_kib("VmRSS:"))
+        );
+    }
+    let view_total: u64 = ids.iter().filter_map(|id| state.petitions.view().get(id)).map(|p| p.signatures).sum();
+    println!(
+        "memory: log written in {:.1} s; signatures in the read model: {view_total}; this process's rss={:.1} MiB hwm={:.1} MiB",
+        started.elapsed().as_secs_f64(),
+        mib(status_kib("VmRSS:")),
+        mib(status_kib("VmHWM:"))
+    );
+    drop(state);
+    instance.shutdown().await.expect("shutdown");
+
+    // A fresh process starts the server on that log: its resident set is the server's.
+    let exe = std::env::current_exe().expect("own path");
+    let output = std::process::Command::new(exe)
+        .arg("--load-only")
+        .arg(config.data_dir.as_os_str())
+        .arg(&config.database_url)
+        .arg("--server-threads")
+        .arg(args.server_threads.to_string())
+        .output()
+        .expect("child");
+    print!("{}", String::from_utf8_lossy(&output.stdout));
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "restart failed");
+    drop(db);
+}
+
+/// The child of `--memory`: starts the server on an existing log and reports its memory.
+fn load_only(dir: &str, url: &str, threads: usize) {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build().expect("runtime");
+    runtime.block_on(async move {
+        let before = status_kib("VmRSS:");
+        let config = Config { data_dir: dir.into(), database_url: url.to_string(), ..Config::default() };
+        let started = Instant::now();
+        let instance = Instance::start(config).await.expect("instance");
+        let secs = started.elapsed().as_secs_f64();
+        let view = instance.state.petitions.view();
+        let all = view.all();
+        let signatures: u64 = all.iter().map(|p| p.signatures).sum();
+        let open = all.iter().filter(|p| p.status == PetitionStatus::Open).count();
+        let size = instance.state.shared.latest_checkpoint().map_or(0, |c| c.checkpoint.size);
+        drop(all);
+        println!(
+            "restart: log_entries={size} petitions_open={open} signatures={signatures} startup_s={secs:.2} \
+             rss_before_mib={:.1} rss_loaded_mib={:.1} vm_hwm_mib={:.1}",
+            mib(before),
+            mib(status_kib("VmRSS:")),
+            mib(status_kib("VmHWM:"))
+        );
+        instance.shutdown().await.expect("shutdown");
+    });
+}
