@@ -101,13 +101,7 @@ fn parse_args() -> Args {
     while let Some(flag) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
-            "--backend" => {
-                args.backend = match value().as_str() {
-                    "sqlite" => Backend::Sqlite,
-                    "postgres" => Backend::Postgres,
-                    other => panic!("unknown backend {other}"),
-                }
-            }
+            "--backend" => args.backend = value().parse().unwrap_or_else(|e: String| panic!("{e}")),
             "--people" => args.people = value().parse().expect("--people N"),
             "--petitions" => {
                 args.petitions = value().parse().expect("--petitions N");

@@ -24,6 +24,19 @@ impl Backend {
     pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
 }
 
+impl std::str::FromStr for Backend {
+    type Err = String;
+
+    /// `sqlite` or `postgres`, as the benchmarks' `--backend` option takes them.
+    fn from_str(s: &str) -> Result<Backend, String> {
+        match s {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" => Ok(Backend::Postgres),
+            other => Err(format!("unknown backend `{other}`; expected sqlite or postgres")),
+        }
+    }
+}
+
 /// A log location that is removed when dropped. Also owns a data directory.
 pub struct TestDatabase {
     pub backend: Backend,
