@@ -282,7 +282,7 @@ pub enum RuleError {
     ObligationExists(String),
     #[error("the obligation of petition `{0}` is already answered")]
     AlreadyAnswered(String),
-    #[error("the obligation of petition `{0}` is already marked overdue")]
+    #[error("petition `{0}` (its moderation or its obligation) is already marked overdue")]
     AlreadyOverdue(String),
 }
 

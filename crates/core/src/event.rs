@@ -146,6 +146,10 @@ pub enum Event {
         #[serde(with = "date")]
         moderation_due: time::Date,
     },
+    /// By the rules: moderators let the moderation deadline pass without deciding. The
+    /// petition stays in moderation; the lapse stays on its record.
+    #[serde(rename = "petition.moderation_overdue")]
+    PetitionModerationOverdue { petition: PetitionId },
     /// By the rules: the initial window ended without enough supporters.
     #[serde(rename = "petition.expired")]
     PetitionExpired { petition: PetitionId },
@@ -254,6 +258,7 @@ pub(crate) const LAYOUTS: &[Layout] = &[
     Layout { kind: "petition.launched", required: &["by", "petition"], optional: &[], texts: &[] },
     Layout { kind: "petition.signed", required: &["petition", "region", "signer"], optional: &[], texts: &[] },
     Layout { kind: "petition.submitted", required: &["moderation_due", "petition"], optional: &[], texts: &[] },
+    Layout { kind: "petition.moderation_overdue", required: &["petition"], optional: &[], texts: &[] },
     Layout { kind: "petition.expired", required: &["petition"], optional: &[], texts: &[] },
     Layout { kind: "petition.accepted", required: &["by", "petition"], optional: &[], texts: &[] },
     Layout {
@@ -282,7 +287,7 @@ pub(crate) const LAYOUTS: &[Layout] = &[
 
 impl Event {
     /// All type tags.
-    pub const KINDS: [&'static str; 26] = [
+    pub const KINDS: [&'static str; 27] = [
         "deployment.configured",
         "calendar.published",
         "body.registered",
@@ -300,6 +305,7 @@ impl Event {
         "petition.launched",
         "petition.signed",
         "petition.submitted",
+        "petition.moderation_overdue",
         "petition.expired",
         "petition.accepted",
         "petition.rejected",
@@ -335,6 +341,7 @@ impl Event {
             Event::PetitionLaunched { .. } => "petition.launched",
             Event::PetitionSigned { .. } => "petition.signed",
             Event::PetitionSubmitted { .. } => "petition.submitted",
+            Event::PetitionModerationOverdue { .. } => "petition.moderation_overdue",
             Event::PetitionExpired { .. } => "petition.expired",
             Event::PetitionAccepted { .. } => "petition.accepted",
             Event::PetitionRejected { .. } => "petition.rejected",
@@ -354,6 +361,7 @@ impl Event {
             | Event::PetitionLaunched { petition, .. }
             | Event::PetitionSigned { petition, .. }
             | Event::PetitionSubmitted { petition, .. }
+            | Event::PetitionModerationOverdue { petition }
             | Event::PetitionExpired { petition }
             | Event::PetitionAccepted { petition, .. }
             | Event::PetitionRejected { petition, .. }
@@ -431,6 +439,7 @@ impl Event {
             Event::PetitionLaunched { .. }
             | Event::PetitionSigned { .. }
             | Event::PetitionSubmitted { .. }
+            | Event::PetitionModerationOverdue { .. }
             | Event::PetitionExpired { .. }
             | Event::PetitionAccepted { .. }
             | Event::PetitionClosed { .. }

@@ -598,6 +598,9 @@ pub struct Petition {
     pub gathering_ends_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::event::optional_date")]
     pub moderation_due: Option<Date>,
+    /// When the rules recorded that moderators missed `moderation_due`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation_overdue_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closes_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

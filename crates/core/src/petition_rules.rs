@@ -148,6 +148,16 @@ impl State {
                 }
                 matches("moderation_due", self.add_working_days(at, p.terms.moderation_working_days), *moderation_due)
             }
+            Event::PetitionModerationOverdue { petition } => {
+                let p = self.petition_or_err(petition)?;
+                if p.status != PetitionStatus::Moderation {
+                    return Err(status_err(p, "in moderation"));
+                }
+                if p.moderation_overdue_at.is_some() {
+                    return Err(RuleError::AlreadyOverdue(petition.to_string()));
+                }
+                due("the end of the moderation due day", self.moderation_deadline(p), at)
+            }
             Event::PetitionExpired { petition } => {
                 let p = self.petition_or_err(petition)?;
                 if p.status != PetitionStatus::Gathering {
@@ -326,6 +336,7 @@ impl State {
                             index,
                             gathering_ends_at: None,
                             moderation_due: None,
+                            moderation_overdue_at: None,
                             closes_at: None,
                             threshold_reached_at: None,
                             rejection: None,
@@ -383,6 +394,10 @@ impl State {
             }
             Event::PetitionSubmitted { moderation_due, .. } => {
                 p.moderation_due = Some(*moderation_due);
+                moved(p, PetitionStatus::Moderation, None);
+            }
+            Event::PetitionModerationOverdue { .. } => {
+                p.moderation_overdue_at = Some(at);
                 moved(p, PetitionStatus::Moderation, None);
             }
             Event::PetitionExpired { .. } => moved(p, PetitionStatus::Expired, None),
@@ -468,6 +483,11 @@ impl State {
         format!("{PETITION_PREFIX}{id}")
     }
 
+    /// The instant the moderation due day ends.
+    fn moderation_deadline(&self, p: &Petition) -> Option<Timestamp> {
+        p.moderation_due.map(|d| Timestamp::end_of_day(d, self.utc_offset_minutes()))
+    }
+
     /// Events the rules require at `at` for one petition, in the order they must be logged.
     fn due_for(&self, p: &Petition, at: Timestamp) -> Vec<Event> {
         let mut due = Vec::new();
@@ -479,6 +499,11 @@ impl State {
             }
             PetitionStatus::Gathering if p.gathering_ends_at.is_some_and(|end| at >= end) => {
                 due.push(Event::PetitionExpired { petition: petition.clone() })
+            }
+            PetitionStatus::Moderation
+                if p.moderation_overdue_at.is_none() && self.moderation_deadline(p).is_some_and(|end| at >= end) =>
+            {
+                due.push(Event::PetitionModerationOverdue { petition: petition.clone() })
             }
             _ => {}
         }
@@ -632,6 +657,7 @@ impl State {
             "petition.drafted",
             "petition.launched",
             "petition.submitted",
+            "petition.moderation_overdue",
             "petition.expired",
             "petition.accepted",
             "petition.rejected",

@@ -177,6 +177,10 @@ fn expired(p: &str) -> Event {
     Event::PetitionExpired { petition: id(p) }
 }
 
+fn moderation_overdue(p: &str) -> Event {
+    Event::PetitionModerationOverdue { petition: id(p) }
+}
+
 fn closed(p: &str, threshold_reached: bool) -> Event {
     Event::PetitionClosed { petition: id(p), threshold_reached }
 }
@@ -582,6 +586,21 @@ fn deadline_events_wait_for_the_end_of_the_day() {
     assert_eq!(w.p("p-full").moderation_due, Some(date!(2026 - 05 - 04)));
     w.refused(expired("p-few"), "petition_status");
     w.refused(submitted("p-full", date!(2026 - 05 - 04)), "petition_status");
+
+    // Moderators have until the end of Monday 4 May local time; a missed deadline is
+    // recorded once, and the petition still waits for their decision.
+    let moderation_ends = end_of(date!(2026 - 05 - 04));
+    w.at = Timestamp(moderation_ends.0 - 1);
+    w.refused(moderation_overdue("p-full"), "not_yet_due");
+    assert_eq!(w.s.due_events(w.at), []);
+    assert_eq!(w.tick(moderation_ends), [moderation_overdue("p-full")]);
+    let p = w.p("p-full");
+    assert_eq!((p.status, p.moderation_overdue_at), (PetitionStatus::Moderation, Some(moderation_ends)));
+    w.refused(moderation_overdue("p-full"), "already_overdue");
+    w.refused(moderation_overdue("p-few"), "petition_status");
+    assert_eq!(w.tick(Timestamp(moderation_ends.0 + 86_400_000)), []);
+    w.ok(accept("p-full", "u-mod"));
+    assert_eq!(w.p("p-full").status, PetitionStatus::Open);
 }
 
 #[test]
@@ -958,6 +977,7 @@ fn one_of_each() -> Vec<Event> {
         launch("p-1"),
         sign("p-1", 2),
         submitted("p-1", date!(2026 - 04 - 22)),
+        moderation_overdue("p-1"),
         expired("p-1"),
         accept("p-1", "u-mod"),
         reject("p-1", RejectionReason::Duplicate, None, Some("p-0")),

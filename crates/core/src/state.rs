@@ -268,6 +268,7 @@ impl State {
             | Event::SignatureInvalidated { .. }
             | Event::ObligationOpened { .. }
             | Event::ObligationOverdue { .. }
+            | Event::PetitionModerationOverdue { .. }
             | Event::ObligationAnswered { .. } => self.check_petition(event, at),
         }
     }

@@ -536,7 +536,8 @@ fn petition_event() -> impl Strategy<Value = Event> {
             body: id("p-akimat"),
             due
         }),
-        1 => petition.prop_map(|petition| Event::ObligationOverdue { petition }),
+        1 => petition.clone().prop_map(|petition| Event::ObligationOverdue { petition }),
+        1 => petition.prop_map(|petition| Event::PetitionModerationOverdue { petition }),
         1 => (1u32..=3, 1u64..=4, 1u16..=3).prop_map(|(initial, threshold, days)| Event::PetitionRulesPublished {
             rules: small_rules(initial, threshold, days)
         }),

@@ -404,3 +404,4 @@ event-obligation-opened = Obligation opened
 event-obligation-overdue = Obligation overdue
 event-obligation-answered = Obligation answered
 summary-petition-rules = { $levels } levels
+event-petition-moderation_overdue = Moderation deadline missed

@@ -404,3 +404,4 @@ event-obligation-opened = Жауап беру міндеті туындады
 event-obligation-overdue = Жауап беру мерзімі өтті
 event-obligation-answered = Петицияға жауап берілді
 summary-petition-rules = деңгей саны: { $levels }
+event-petition-moderation_overdue = Модерация мерзімі өтіп кетті

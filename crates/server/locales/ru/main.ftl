@@ -404,3 +404,4 @@ event-obligation-opened = Возникла обязанность ответит
 event-obligation-overdue = Срок ответа просрочен
 event-obligation-answered = Дан ответ на петицию
 summary-petition-rules = уровней: { $levels }
+event-petition-moderation_overdue = Срок модерации пропущен

@@ -424,6 +424,8 @@ struct TransitionJson<'a> {
 struct Deadlines {
     gathering_ends_at: Option<String>,
     moderation_due: Option<String>,
+    /// When the rules recorded that moderators missed `moderation_due`.
+    moderation_overdue_at: Option<String>,
     closes_at: Option<String>,
 }
 
@@ -539,6 +541,7 @@ fn document_of<'a>(
         deadlines: Deadlines {
             gathering_ends_at: p.gathering_ends_at.map(rfc3339),
             moderation_due: p.moderation_due.map(format_date),
+            moderation_overdue_at: p.moderation_overdue_at.map(rfc3339),
             closes_at: p.closes_at.map(rfc3339),
         },
         threshold_reached_at: p.threshold_reached_at.map(rfc3339),
