@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// The README's "Walk a petition from draft to answer", in a real browser, on `dauys serve
+// --demo` (issue 4's "Done means": a new user starts the demo and walks a petition from draft
+// to a signed, published answer in Kazakh or Russian). One browser, as one person at one
+// computer: the citizen writes and launches a petition to the Esil district akimat (in
+// Kazakh), the demo crowd adds its initial supporters, the moderator accepts it (in Russian),
+// the crowd brings it to its threshold, and the official publishes the answer (in Russian);
+// the petition's page shows it to anyone.
+//
+// Debian's headless Chromium, driven by playwright-core; axe-core checks /petitions/new,
+// /demo, /moderation and the answered petition's page.
+//
+//   node demo-walk.mjs <base-url>
+//
+// Prints `petition <id>` for tests/tests/demo_browser.rs, which checks the API and
+// `dauys audit` afterwards.
+//
+// Environment: E2E_CHROMIUM, E2E_ARTIFACTS_DIR, E2E_TIMEOUT_MS (see harness.mjs)
+
+import { checkAccessibility, checkChrome, expect, fail, path, run, step, visit } from './harness.mjs';
+import { choose, clickAndWait, fieldByLabel, logInTo, mainText, noMessageIds } from './petitions-common.mjs';
+
+// The demo accounts (README.md, "Demo accounts").
+const citizen = { email: 'citizen@demo.dauys.kz', password: 'demo citizen password' };
+const moderator = { email: 'moderator@demo.dauys.kz', password: 'demo moderator password' };
+const official = { email: 'official@demo.dauys.kz', password: 'demo official password' };
+const ESIL = 'akimat-astana-esil';
+const LEVEL = 'district_akimat';
+
+const TITLE_KK = 'Есіл ауданындағы аулаларға орындықтар қою';
+const TEXT_KK = 'Есіл ауданының тұрғындары аулаларға орындықтар мен қоқыс жәшіктерін қоюды сұрайды.';
+
+// Russian, as the staff pages say it (the same labels as petitions-staff.mjs).
+const DECISION = /^Решение$/i;
+const SUPPORTED = /^Поддержано$/i;
+const IN_RUSSIAN = ' — на русском';
+const ANSWER = new RegExp(`^Ответ${IN_RUSSIAN}$`, 'i');
+const DISCUSSION = new RegExp(`^Запись общественного обсуждения${IN_RUSSIAN}$`, 'i');
+const HEAD = new RegExp(`^Публичное заявление руководителя органа${IN_RUSSIAN}$`, 'i');
+const PUBLISH = /опубликовать/i;
+const ANSWER_TEXT = 'Скамейки и урны будут установлены во дворах района до конца весны.';
+const DISCUSSION_TEXT = 'Общественное обсуждение прошло в акимате района, участвовали 25 жителей.';
+const HEAD_TEXT = 'Аким района поручил выполнить работы в срок.';
+
+/** The petition's status as its page says it (#petition-status data-status). */
+async function pageStatus(page, id, lang) {
+  await visit(page, `/petitions/${id}?lang=${lang}`);
+  return page.locator('#petition-status').getAttribute('data-status').catch(() => null);
+}
+
+/** Reloads the petition's page until its status is `want` (the rules follow the signatures). */
+async function waitForStatus(page, id, lang, want, ms = 20000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const status = await pageStatus(page, id, lang);
+    if (status === want) return;
+    if (Date.now() > deadline) fail(`/petitions/${id}: #petition-status is ${status} after ${ms} ms, expected ${want}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Reloads the petition's page until #obligation-status is `want`. */
+async function waitForObligation(page, id, lang, want, ms = 30000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    await visit(page, `/petitions/${id}?lang=${lang}`);
+    const status = await page.locator('#obligation-status').getAttribute('data-status').catch(() => null);
+    if (status === want) return;
+    if (Date.now() > deadline) fail(`/petitions/${id}: #obligation-status is ${status} after ${ms} ms, expected ${want}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Signs out from /me (the first sign-out button: this session only). */
+async function signOut(page, lang) {
+  await visit(page, `/me?lang=${lang}`);
+  const button = page.locator('main form[action="/logout"]:not(:has(input[name="everywhere"])) button[type="submit"]');
+  await clickAndWait(page, button.first(), 'the sign-out button on /me');
+  await visit(page, '/me?lang=' + lang);
+  expect(new URL(page.url()).pathname === '/login', `after signing out, /me led to ${path(page)}, expected the sign-in page`);
+}
+
+/** On /demo, clicks "Add … demo supporters" for `id`; returns the number the button offered. */
+async function addDemoSupporters(page, id, lang, label) {
+  await visit(page, `/demo?lang=${lang}`);
+  await checkChrome(page, lang);
+  await noMessageIds(page);
+  expect(await page.locator(`#demo-${id}`).count(), `/demo does not list ${id} (#demo-${id}):\n${await mainText(page)}`);
+  const form = page.locator('main form[action="/demo/supporters"]').filter({ has: page.locator(`input[name="petition"][value="${id}"]`) });
+  expect(await form.count(), `/demo: no "add demo supporters" form for ${id}:\n${await mainText(page)}`);
+  const button = form.getByRole('button');
+  const said = (await button.innerText()).trim();
+  const offered = Number((said.match(/\d[\d\s\u00a0]*/) || ['0'])[0].replace(/\D/g, ''));
+  if (label) await checkAccessibility(page, label);
+  const response = await clickAndWait(page, button, `the button "${said}"`);
+  expect(response.status() === 200 && new URL(page.url()).pathname === '/demo', `"${said}": status ${response.status()} at ${path(page)}, expected back on /demo`);
+  console.log(`   /demo: "${said}" (${offered})`);
+  return offered;
+}
+
+await run(async (newPage) => {
+  const b = await newPage('browser');
+  let id;
+
+  await step('the citizen signs in (kk) and opens Petitions → Start a petition', async () => {
+    await logInTo(b, citizen, 'kk', '/petitions');
+    await visit(b, '/petitions?lang=kk');
+    await clickAndWait(b, b.locator('header nav a[href="/petitions"], nav a[href="/petitions"]').first(), 'Petitions in the navigation');
+    await clickAndWait(b, b.locator('main a[href="/petitions/new"]').first(), 'the link to start a petition');
+    expect(new URL(b.url()).pathname === '/petitions/new', `"Start a petition" led to ${path(b)}`);
+    await checkChrome(b, 'kk');
+    await noMessageIds(b);
+    await checkAccessibility(b, '/petitions/new (kk)');
+  });
+
+  await step('she writes a petition to the Esil district akimat at the district level, in Kazakh, and saves the draft', async () => {
+    const form = b.locator('#draft-form');
+    expect(await form.count(), `${path(b)}: no #draft-form`);
+    await choose(b, /^Орган$/, ESIL, 'the body', form);
+    await choose(b, /^Деңгейі$/, LEVEL, 'the level', form);
+    const topics = await b.locator('#topic option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    expect(topics.length, '/petitions/new: the topic offers nothing');
+    await b.selectOption('#topic', topics[0]);
+    await b.fill('#title_kk', TITLE_KK);
+    await b.fill('#text_kk', TEXT_KK);
+    const response = await clickAndWait(b, b.locator('#save-draft'), 'the save-draft button');
+    const u = new URL(b.url());
+    const m = u.pathname.match(/^\/petitions\/(p-[^/]+)$/);
+    expect(response.status() === 200 && m, `saving the draft: status ${response.status()} at ${path(b)}:\n${await mainText(b)}`);
+    id = m[1];
+    console.log(`petition ${id}`);
+    await checkChrome(b, 'kk');
+    expect((await b.locator('#petition-status').getAttribute('data-status')) === 'draft', `${path(b)}: not a draft`);
+    expect((await mainText(b)).includes(TITLE_KK), `${path(b)} does not show the title`);
+  });
+
+  await step('she launches it: it gathers its initial supporters, hers the first', async () => {
+    await clickAndWait(b, b.locator('#launch-button'), 'the launch button');
+    await checkChrome(b, 'kk');
+    expect(!(await b.locator('main').getByRole('alert').count()), `launching showed an error:\n${await mainText(b)}`);
+    await waitForStatus(b, id, 'kk', 'gathering');
+  });
+
+  await step('on /demo (kk) she adds the missing initial supporters: the petition goes to moderation', async () => {
+    const offered = await addDemoSupporters(b, id, 'kk', '/demo (kk)');
+    expect(offered === 49, `/demo offered ${offered} supporters, the README says 49`);
+    await waitForStatus(b, id, 'kk', 'moderation');
+  });
+
+  await step('she signs out; the moderator signs in (ru) and accepts it on /moderation', async () => {
+    await signOut(b, 'kk');
+    await logInTo(b, moderator, 'ru', '/moderation');
+    await visit(b, '/moderation?lang=ru');
+    await checkChrome(b, 'ru');
+    await noMessageIds(b);
+    await checkAccessibility(b, '/moderation (ru)');
+    const accept = b.locator(`#accept-${id}`);
+    expect(await accept.count(), `/moderation: no accept button for ${id} (#accept-${id}):\n${await mainText(b)}`);
+    const response = await clickAndWait(b, accept, `the accept button of ${id}`);
+    expect(response.status() === 200, `accepting: status ${response.status()} at ${path(b)}:\n${await mainText(b)}`);
+    expect(!(await b.locator('main').getByRole('alert').count()), `accepting showed an error:\n${await mainText(b)}`);
+    await waitForStatus(b, id, 'ru', 'open');
+  });
+
+  await step('the moderator signs out; the citizen signs in and /demo brings the petition to its threshold', async () => {
+    await signOut(b, 'ru');
+    await logInTo(b, citizen, 'kk', '/demo');
+    const offered = await addDemoSupporters(b, id, 'kk');
+    expect(offered === 2450, `/demo offered ${offered} supporters, expected 2,450 (the threshold 2,500 less the first 50)`);
+    await waitForObligation(b, id, 'kk', 'awaiting');
+  });
+
+  await step('the citizen signs out; the official signs in (ru) and publishes the answer', async () => {
+    await signOut(b, 'kk');
+    await logInTo(b, official, 'ru', '/office/petitions');
+    await visit(b, '/office/petitions?lang=ru');
+    await checkChrome(b, 'ru');
+    const link = b.locator(`main a[href="/office/petitions/${id}/answer"]`);
+    await clickAndWait(b, link.first(), `the link to /office/petitions/${id}/answer`);
+    await checkChrome(b, 'ru');
+    await noMessageIds(b);
+    const form = b.locator(`main form[action="/office/petitions/${id}/answer"]`);
+    expect(await form.count(), `${path(b)}: no answer form`);
+    await choose(b, DECISION, SUPPORTED, 'the decision', form);
+    await (await fieldByLabel(b, ANSWER, 'the answer in Russian', null, form)).fill(ANSWER_TEXT);
+    await (await fieldByLabel(b, DISCUSSION, 'the record of the public discussion in Russian', null, form)).fill(DISCUSSION_TEXT);
+    await (await fieldByLabel(b, HEAD, "the head's statement in Russian", null, form)).fill(HEAD_TEXT);
+    const response = await clickAndWait(b, form.getByRole('button', { name: PUBLISH }), 'the publish button');
+    expect(response.status() === 200, `publishing the answer: status ${response.status()} at ${path(b)}:\n${await mainText(b)}`);
+    expect(!(await b.locator('main').getByRole('alert').count()), `publishing the answer showed an error:\n${await mainText(b)}`);
+  });
+
+  await step("the petition's page shows anyone that it is answered, with the answer", async () => {
+    const anyone = await newPage('anyone');
+    await visit(anyone, `/petitions/${id}?lang=ru`);
+    await checkChrome(anyone, 'ru');
+    await noMessageIds(anyone);
+    const obligation = await anyone.locator('#obligation-status').getAttribute('data-status').catch(() => null);
+    expect(obligation === 'answered', `/petitions/${id}: #obligation-status is ${obligation}, expected answered`);
+    const shown = await anyone.locator('#obligation-status').innerText();
+    expect(/ответ/i.test(shown), `/petitions/${id}: #obligation-status says "${shown}", expected answered (ответ…)`);
+    const status = await anyone.locator('#petition-status').getAttribute('data-status');
+    console.log(`   petition status ${status}, obligation ${obligation}`);
+    const main = await mainText(anyone);
+    for (const [what, t] of [
+      ['answer', ANSWER_TEXT],
+      ['record of the discussion', DISCUSSION_TEXT],
+      ["head's statement", HEAD_TEXT],
+    ]) {
+      expect(main.includes(t), `/petitions/${id} does not show the ${what} "${t}":\n${main}`);
+    }
+    const decision = (await anyone.locator('#decision').innerText().catch(() => '')).trim();
+    expect(/поддерж/i.test(decision), `/petitions/${id}: #decision is "${decision}", expected supported (поддерж…)`);
+    // README step 7: the answer's ledger entry, the signatures over time and by region.
+    const entry = anyone.locator('#obligation a[href^="/log/"]');
+    expect((await entry.count()) >= 2, `/petitions/${id}: #obligation links to ${await entry.count()} log entries, expected the obligation's and the answer's`);
+    for (const section of ['#chart', '#regions']) {
+      expect(await anyone.locator(section).count(), `/petitions/${id}: no ${section} section`);
+    }
+    expect(/2[\s\u00a0,.]?500/.test(await anyone.locator('#regions').innerText()), `/petitions/${id}: #regions does not count the 2,500 signatures`);
+    await checkAccessibility(anyone, `/petitions/${id} (ru, answered)`);
+  });
+});
