@@ -220,8 +220,20 @@ fn petition_entries(ctx: &Ctx, p: &Petition) -> Vec<Entry> {
     entries
 }
 
+/// The log index in an entry id of the form `…/log/{index}` (tag: ids have none).
+fn log_position(id: &str) -> Option<u64> {
+    id.rsplit_once("/log/").and_then(|(_, index)| index.parse().ok())
+}
+
 fn feed(ctx: &Ctx, app: &AppState, path: &str, title: String, mut entries: Vec<Entry>, limit: usize) -> Feed {
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    // Steps logged in the same millisecond (an act and what the rules required after it)
+    // keep their log order: the later entry is the newer.
+    entries.sort_by(|a, b| {
+        b.updated
+            .cmp(&a.updated)
+            .then_with(|| log_position(&b.id).cmp(&log_position(&a.id)))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     entries.truncate(limit);
     let fallback = app.petitions.view().rules().map_or(Timestamp(0), |r| r.published_at);
     let updated = entries.iter().map(|e| e.updated).max().unwrap_or_else(|| when(fallback));
