@@ -326,7 +326,12 @@ pub fn seed_history(config: &crate::config::Config) -> Result<Option<u64>, crate
 /// and skipped; a full queue or shutdown ends the loop.
 pub async fn run(state: AppState) {
     let sequencer = state.sequencer.clone();
-    let setup = setup_events();
+    let published = state.shared.public_state().map(|s| s.calendar_years.clone()).unwrap_or_default();
+    // A year already published stays as it is: republishing it on every start would only add
+    // identical entries to the log.
+    let setup = setup_events()
+        .into_iter()
+        .filter(|e| !matches!(e, Event::CalendarPublished { year, .. } if published.contains(year)));
     for event in setup {
         if !submit(&sequencer, event).await {
             return;
