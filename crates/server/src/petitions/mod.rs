@@ -521,6 +521,17 @@ pub fn new_petition_id() -> Result<PetitionId> {
     format!("p-{id}").parse().map_err(|e: dauys_core::EventError| PetitionError::Internal(e.to_string()))
 }
 
+/// The name of a topic (or forbidden topic) in the rules in force; the code if none.
+pub(crate) fn topic_label(petitions: &Petitions, lang: Lang, code: &TopicCode) -> String {
+    let rules = petitions.view().rules();
+    rules
+        .as_ref()
+        .and_then(|r| {
+            r.rules.topic(code).or_else(|| r.rules.forbidden_topic(code)).map(|t| t.name.get(lang).to_string())
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// The name of a level in the page's language.
 pub fn level_label(lang: Lang, level: Level) -> String {
     crate::i18n::t(lang, &format!("level-{}", level.as_str().replace('_', "-")))

@@ -33,7 +33,7 @@ use time::Date;
 use super::api::body_info;
 use super::map::{region_map, region_table};
 use super::view::{ListPage, ListQuery, Sort};
-use super::{level_label, Draft, PetitionError};
+use super::{level_label, topic_label, Draft, PetitionError};
 use crate::i18n::UiLang;
 use crate::people::pages::{
     csrf_field, locality_label, projection_rows_with_prefix, query_param, require_form, urlencode,
@@ -76,6 +76,21 @@ fn petition_href(id: &PetitionId) -> String {
 /// Off to sign in, and back to `next` (a local path) afterwards.
 fn sign_in_to(next: &str) -> Response {
     Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
+}
+
+/// The session of a citizen's form about `pet`: signed-out visitors are sent to sign in and
+/// back to the petition; a form without its CSRF token is refused.
+fn citizen_form(
+    p: &Page,
+    uri: &Uri,
+    session: Option<Session>,
+    pet: &Petition,
+    csrf: &str,
+) -> Result<Session, Box<Response>> {
+    if session.is_none() {
+        return Err(Box::new(sign_in_to(&petition_href(&pet.id))));
+    }
+    require_form(p, uri, session, None, csrf)
 }
 
 fn find(app: &AppState, raw: &str) -> Option<Arc<Petition>> {
@@ -144,16 +159,6 @@ fn reason_label(p: &Page, r: RejectionReason) -> String {
 
 fn sort_label(p: &Page, s: Sort) -> String {
     p.t(&format!("pp-sort-{}", s.as_str().replace('_', "-")))
-}
-
-fn topic_label(app: &AppState, lang: Lang, code: &TopicCode) -> String {
-    let rules = app.petitions.view().rules();
-    rules
-        .as_ref()
-        .and_then(|r| {
-            r.rules.topic(code).or_else(|| r.rules.forbidden_topic(code)).map(|t| t.name.get(lang).to_string())
-        })
-        .unwrap_or_else(|| code.to_string())
 }
 
 async fn body_label(app: &AppState, lang: Lang, body: &BodyId) -> String {
@@ -593,7 +598,7 @@ async fn list_items(app: &AppState, p: &Page, page: &ListPage) -> Markup {
                     p.muted {
                         (names.get(&pet.body).cloned().unwrap_or_default()) " · "
                         (level_label(p.lang, pet.level)) " · "
-                        (topic_label(app, p.lang, &pet.topic))
+                        (topic_label(&app.petitions, p.lang, &pet.topic))
                         @if let Some(t) = territory_label(p.lang, pet.territory.as_ref()) { " · " (t) }
                     }
                     p { strong { (p.t("pp-field-status")) ": " } (status_label(p, pet.status)) }
@@ -702,7 +707,7 @@ async fn petition_page(
             dt { (p.t("pp-field-author")) } dd { (p.t("pp-by-verified-citizen")) }
             dt { (p.t("pp-field-body")) } dd { (body_name) }
             dt { (p.t("pp-field-level")) } dd { (level_label(p.lang, pet.level)) }
-            dt { (p.t("pp-field-topic")) } dd { (topic_label(app, p.lang, &pet.topic)) }
+            dt { (p.t("pp-field-topic")) } dd { (topic_label(&app.petitions, p.lang, &pet.topic)) }
             dt { (p.t("pp-field-territory")) } dd {
                 (territory_label(p.lang, pet.territory.as_ref()).unwrap_or_else(|| p.t("pp-whole-country")))
             }
@@ -1051,10 +1056,7 @@ pub async fn sign(
     let Ok(Form(form)) = Form::<CsrfOnly>::from_request(Request::from_parts(parts, body), &app).await else {
         return p.error(StatusCode::BAD_REQUEST, &p.t("pp-err-title"), &p.t("pp-err-bad-form"));
     };
-    if session.is_none() {
-        return sign_in_to(&petition_href(&pet.id));
-    }
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+    let session = match citizen_form(&p, &uri, session, &pet, &form.csrf) {
         Ok(s) => s,
         Err(r) => return *r,
     };
@@ -1695,10 +1697,7 @@ pub async fn launch(
 ) -> Response {
     let p = Page::new(ui, &uri);
     let Some(pet) = find(&app, &raw) else { return not_found(&p, &raw) };
-    if session.is_none() {
-        return sign_in_to(&petition_href(&pet.id));
-    }
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+    let session = match citizen_form(&p, &uri, session, &pet, &form.csrf) {
         Ok(s) => s,
         Err(r) => return *r,
     };
@@ -1727,10 +1726,7 @@ pub async fn withdraw(
 ) -> Response {
     let p = Page::new(ui, &uri);
     let Some(pet) = find(&app, &raw) else { return not_found(&p, &raw) };
-    if session.is_none() {
-        return sign_in_to(&petition_href(&pet.id));
-    }
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
+    let session = match citizen_form(&p, &uri, session, &pet, &form.csrf) {
         Ok(s) => s,
         Err(r) => return *r,
     };

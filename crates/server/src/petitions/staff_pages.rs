@@ -26,7 +26,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use time::Date;
 
-use super::{level_label, AnswerForm, PetitionError};
+use super::{level_label, topic_label, AnswerForm, PetitionError};
 use crate::i18n::UiLang;
 use crate::people::pages::csrf_field;
 use crate::people::session::{MaybeSession, Session};
@@ -152,16 +152,6 @@ async fn body_names(app: &AppState, lang: Lang, bodies: Vec<BodyId>) -> HashMap<
 
 fn body_label(names: &HashMap<BodyId, String>, body: &BodyId) -> String {
     names.get(body).cloned().unwrap_or_else(|| body.to_string())
-}
-
-fn topic_label(app: &AppState, lang: Lang, code: &TopicCode) -> String {
-    let rules = app.petitions.view().rules();
-    rules
-        .as_ref()
-        .and_then(|r| {
-            r.rules.topic(code).or_else(|| r.rules.forbidden_topic(code)).map(|t| t.name.get(lang).to_string())
-        })
-        .unwrap_or_else(|| code.to_string())
 }
 
 /// `ps1-3fa2…` — enough to tell signers apart on the page; the full pseudonym is in the title.
@@ -413,7 +403,7 @@ async fn moderation_page(
                         dt { (p.t("staff-field-petition")) } dd { code { (id) } }
                         dt { (p.t("staff-field-level")) } dd { (level_label(p.lang, pet.level)) }
                         dt { (p.t("staff-field-body")) } dd { (body_label(&names, &pet.body)) }
-                        dt { (p.t("staff-field-topic")) } dd { (topic_label(app, p.lang, &pet.topic)) }
+                        dt { (p.t("staff-field-topic")) } dd { (topic_label(&app.petitions, p.lang, &pet.topic)) }
                         dt { (p.t("staff-field-supporters")) } dd { (pet.signatures) }
                         dt { (p.t("staff-field-moderation-due")) }
                         dd {
@@ -613,6 +603,25 @@ fn action_failed(p: &Page, petition: PetitionId, e: &PetitionError) -> (Failed, 
     (Failed::Action { petition, message: error_message(p, e) }, e.status())
 }
 
+/// After a moderator's act: back to the queue with `?done=` on success, else the queue again
+/// with what failed.
+async fn moderation_outcome<T>(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    id: PetitionId,
+    outcome: Result<T, PetitionError>,
+    done_key: &str,
+) -> Response {
+    match outcome {
+        Ok(_) => done(done_key, &id),
+        Err(e) => {
+            let (failed, status) = action_failed(p, id, &e);
+            moderation_failed(app, p, session, failed, status).await
+        }
+    }
+}
+
 /// POST /moderation/{id}/accept
 pub async fn accept(
     State(app): State<AppState>,
@@ -627,13 +636,8 @@ pub async fn accept(
         Ok(x) => x,
         Err(r) => return *r,
     };
-    match app.petitions.accept(&session.account, &id).await {
-        Ok(_) => done("accepted", &id),
-        Err(e) => {
-            let (failed, status) = action_failed(&p, id, &e);
-            moderation_failed(&app, &p, &session, failed, status).await
-        }
-    }
+    let outcome = app.petitions.accept(&session.account, &id).await;
+    moderation_outcome(&app, &p, &session, id, outcome, "accepted").await
 }
 
 /// The checked parts of a rejection.
@@ -734,13 +738,7 @@ pub async fn reject(
         .petitions
         .reject(&session.account, &id, checked.reason, checked.forbidden_topic, checked.duplicate_of, &checked.comment)
         .await;
-    match outcome {
-        Ok(_) => done("rejected", &id),
-        Err(e) => {
-            let (failed, status) = action_failed(&p, id, &e);
-            moderation_failed(&app, &p, &session, failed, status).await
-        }
-    }
+    moderation_outcome(&app, &p, &session, id, outcome, "rejected").await
 }
 
 /// POST /moderation/{id}/signatures/invalidate — strikes out a flagged signature.
@@ -765,13 +763,8 @@ pub async fn invalidate(
             return moderation_failed(&app, &p, &session, failed, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match app.petitions.invalidate(&session.account, &id, &signer, &reason).await {
-        Ok(_) => done("invalidated", &id),
-        Err(e) => {
-            let (failed, status) = action_failed(&p, id, &e);
-            moderation_failed(&app, &p, &session, failed, status).await
-        }
-    }
+    let outcome = app.petitions.invalidate(&session.account, &id, &signer, &reason).await;
+    moderation_outcome(&app, &p, &session, id, outcome, "invalidated").await
 }
 
 /// POST /moderation/{id}/signatures/dismiss — the flagged signature is genuine.
@@ -789,13 +782,8 @@ pub async fn dismiss(
         Err(r) => return *r,
     };
     let Ok(signer) = form.signer.trim().parse::<Pseudonym>() else { return not_found(&p) };
-    match app.petitions.dismiss_flags(&session.account, &id, &signer).await {
-        Ok(_) => done("dismissed", &id),
-        Err(e) => {
-            let (failed, status) = action_failed(&p, id, &e);
-            moderation_failed(&app, &p, &session, failed, status).await
-        }
-    }
+    let outcome = app.petitions.dismiss_flags(&session.account, &id, &signer).await;
+    moderation_outcome(&app, &p, &session, id, outcome, "dismissed").await
 }
 
 // ---------------------------------------------------------------------------------------
