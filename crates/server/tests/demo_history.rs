@@ -7,21 +7,16 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use dauys_core::{Entry, LogIndex, ObligationStatus, PetitionStatus, State};
-use dauys_server::config::Config;
 use dauys_server::{demo, router, Instance};
 use dauys_testkit::{Backend, TestDatabase};
 use tower::ServiceExt;
 
+mod common;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_history_replays_and_the_server_starts_on_it() {
     let db = TestDatabase::new(Backend::Sqlite);
-    let config = Config {
-        data_dir: db.dir.path().to_path_buf(),
-        database_url: db.database_url(),
-        origin: "test.dauys.example/log".into(),
-        checkpoint_interval_ms: 20,
-        ..Config::default()
-    };
+    let config = common::config(&db);
     let started = std::time::Instant::now();
     let size = demo::seed_history(&config).expect("history is written").expect("the log was empty");
     eprintln!("demo history: {size} entries in {:?}", started.elapsed());

@@ -14,6 +14,8 @@ use dauys_testkit::{Backend, TestDatabase};
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod common;
+
 /// Entries a new log starts with: the deployment's configuration and the legal bases for
 /// opening personal data.
 const GENESIS: u64 = 3;
@@ -25,14 +27,7 @@ struct TestApp {
 
 async fn start(backend: Backend) -> TestApp {
     let db = TestDatabase::new(backend);
-    let config = Config {
-        data_dir: db.dir.path().to_path_buf(),
-        database_url: db.database_url(),
-        origin: "test.dauys.example/log".into(),
-        checkpoint_interval_ms: 20,
-        ..Config::default()
-    };
-    let instance = Instance::start(config).await.expect("instance starts");
+    let instance = common::instance(common::config(&db)).await;
     TestApp { instance, _db: db }
 }
 
@@ -53,10 +48,7 @@ impl TestApp {
             None => req.body(Body::empty()),
         }
         .unwrap();
-        let resp = router(self.instance.state.clone()).oneshot(req).await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.unwrap().to_vec();
+        let (status, headers, bytes) = common::send(&self.instance, req).await;
         (status, bytes, headers)
     }
 

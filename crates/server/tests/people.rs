@@ -1,16 +1,17 @@
 //! People on real storage, both backends: a stolen database reveals no personal data, and
 //! every role against every protected page gets exactly the answer the policy promises.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use dauys_core::{AccountId, Locality, Role, VerificationMethod};
+use common::{account, blocking, sign_up};
+use dauys_core::{AccountId, Role, VerificationMethod};
 use dauys_server::config::Config;
-use dauys_server::people::{Account, IdentityClaim, People};
+use dauys_server::people::IdentityClaim;
 use dauys_server::{router, Instance};
 use dauys_testkit::{Backend, TestDatabase};
 use tower::ServiceExt;
+
+mod common;
 
 const BODY: &str = "akimat-test";
 
@@ -54,47 +55,11 @@ const PEOPLE: [Person; 3] = [
 
 async fn start(backend: Backend) -> (Instance, TestDatabase) {
     let db = TestDatabase::new(backend);
-    let config = Config {
-        data_dir: db.dir.path().to_path_buf(),
-        database_url: db.database_url(),
-        origin: "test.dauys.example/log".into(),
-        checkpoint_interval_ms: 20,
-        first_administrator_email: "admin@example.kz".into(),
-        ..Config::default()
-    };
-    let instance = Instance::start(config).await.expect("instance starts");
-    let body = dauys_core::Event::BodyRegistered {
-        body: BODY.parse().unwrap(),
-        name: dauys_core::LocalizedText::new("Сынақ әкімдігі", "Тестовый акимат", "Test akimat"),
-        kind: dauys_core::BodyKind::Akimat,
-        parent: None,
-    };
-    instance.state.sequencer.submit(body).await.expect("body registered");
+    let config = Config { first_administrator_email: "admin@example.kz".into(), ..common::config(&db) };
+    let instance = common::instance(config).await;
+    let name = dauys_core::LocalizedText::new("Сынақ әкімдігі", "Тестовый акимат", "Test akimat");
+    common::register_body(&instance, BODY, dauys_core::BodyKind::Akimat, name).await;
     (instance, db)
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.expect("blocking task")
-}
-
-async fn sign_up(people: &Arc<People>, email: &'static str) -> AccountId {
-    let p = people.clone();
-    blocking(move || p.sign_up(email, "correct horse battery staple")).await.expect("sign-up").expect("new account")
-}
-
-async fn account(people: &Arc<People>, id: &AccountId) -> Account {
-    let (p, id) = (people.clone(), id.to_string());
-    blocking(move || p.account(&id)).await.expect("account")
-}
-
-async fn grant(instance: &Instance, admin: &AccountId, account: &AccountId, role: Role, body: Option<&str>) {
-    let event = dauys_core::Event::RoleGranted {
-        account: account.clone(),
-        role,
-        body: body.map(|b| b.parse().unwrap()),
-        by: Some(admin.clone()),
-    };
-    instance.state.sequencer.submit(event).await.expect("role granted");
 }
 
 /// Fills an instance with people, verified, with phones, one of them opened by an official.
@@ -103,18 +68,12 @@ async fn populate(instance: &Instance) -> (AccountId, Vec<AccountId>) {
     let admin = sign_up(&people, "admin@example.kz").await;
     people.grant_first_administrator(&admin).await.expect("first administrator");
     let official = sign_up(&people, "official@example.kz").await;
-    grant(instance, &admin, &official, Role::Official, Some(BODY)).await;
+    common::grant(instance, &official, Role::Official, Some(BODY), &admin).await;
     let admin_account = account(&people, &admin).await;
     let mut ids = Vec::new();
     for person in &PEOPLE {
         let id = sign_up(&people, person.email).await;
-        let locality: Locality = person.locality.parse().unwrap();
-        let claim = IdentityClaim {
-            iin: person.iin.into(),
-            given_name: person.given.into(),
-            family_name: person.family.into(),
-            locality,
-        };
+        let claim = common::claim(person.iin, person.given, person.family, person.locality);
         people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
         let (p, a, phone) = (people.clone(), account(&people, &id).await, person.phone);
         let email = person.email;
@@ -253,10 +212,10 @@ async fn every_role_against_every_protected_page() {
         let email: &'static str = Box::leak(format!("{who:?}-matrix@example.kz").to_lowercase().into_boxed_str());
         let id = sign_up(&people, email).await;
         match who {
-            Who::Moderator => grant(&instance, &admin, &id, Role::Moderator, None).await,
-            Who::Official => grant(&instance, &admin, &id, Role::Official, Some(BODY)).await,
-            Who::Head => grant(&instance, &admin, &id, Role::Head, Some(BODY)).await,
-            Who::Auditor => grant(&instance, &admin, &id, Role::Auditor, None).await,
+            Who::Moderator => common::grant(&instance, &id, Role::Moderator, None, &admin).await,
+            Who::Official => common::grant(&instance, &id, Role::Official, Some(BODY), &admin).await,
+            Who::Head => common::grant(&instance, &id, Role::Head, Some(BODY), &admin).await,
+            Who::Auditor => common::grant(&instance, &id, Role::Auditor, None, &admin).await,
             _ => {}
         }
         tokens.push((who, id));

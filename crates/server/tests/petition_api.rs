@@ -7,18 +7,21 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
+use common::User as Citizen;
 use dauys_core::{
-    AccountId, BodyKind, Decision, Event, Lang, Level, Locality, LocalizedText, PartialText, PetitionId,
-    PetitionStatus, RejectionReason, Role, Threshold, VerificationMethod,
+    BodyKind, Decision, Lang, Level, LocalizedText, PartialText, PetitionId, PetitionStatus, RejectionReason, Role,
+    Threshold, VerificationMethod,
 };
 use dauys_ledger::{verify_inclusion, Checkpoint, Hash, NoteVerifier};
 use dauys_server::config::Config;
-use dauys_server::people::{Account, IdentityClaim, People};
-use dauys_server::petitions::{default_rules, AnswerForm, Draft};
+use dauys_server::people::{Account, People};
+use dauys_server::petitions::AnswerForm;
 use dauys_server::{router, Instance};
 use dauys_testkit::{Backend, TestDatabase};
 use serde_json::Value;
 use tower::ServiceExt;
+
+mod common;
 
 const GOV: &str = "government-test";
 const AKIMAT: &str = "akimat-almaty-test";
@@ -29,23 +32,11 @@ struct TestApp {
     _db: TestDatabase,
 }
 
-/// A verified citizen with a live session.
-struct Citizen {
-    account: Account,
-    /// The `dauys_session` cookie value.
-    token: String,
-    csrf: String,
-}
-
 struct Fixture {
     app: TestApp,
     moderator: Account,
     official: Account,
     citizens: Vec<Citizen>,
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.expect("blocking task")
 }
 
 /// The `n`-th valid IIN of a man born on 2 January 1985 (check digits as the IIN rules say).
@@ -65,91 +56,50 @@ fn iin(n: usize) -> String {
         .expect("enough IINs")
 }
 
-async fn sign_up(people: &Arc<People>, email: String) -> AccountId {
-    let p = people.clone();
-    blocking(move || p.sign_up(&email, "correct horse battery staple")).await.expect("sign-up").expect("new account")
-}
-
-async fn account(people: &Arc<People>, id: &AccountId) -> Account {
-    let (p, id) = (people.clone(), id.to_string());
-    blocking(move || p.account(&id)).await.expect("account")
-}
-
-async fn session(people: &Arc<People>, a: &Account) -> (String, String) {
-    let (p, a) = (people.clone(), a.clone());
-    blocking(move || {
-        let token = p.start_session(&a, 3_600_000).expect("session");
-        let s = p.session(&token).expect("session read").expect("live session");
-        (token, s.csrf)
-    })
-    .await
-}
-
-async fn submit(instance: &Instance, event: Event) {
-    instance.state.sequencer.submit(event).await.expect("event accepted");
-}
-
 /// An instance with two bodies, small petition rules (2 initial supporters, 4 signatures for
 /// the Government, 5 for an oblast's akimat), a moderator, an official of the Government
 /// body and `citizens` verified people (the first three in Almaty, the rest in Astana).
 async fn start(backend: Backend, citizens: usize) -> Fixture {
     let db = TestDatabase::new(backend);
-    let config = Config {
-        data_dir: db.dir.path().to_path_buf(),
-        database_url: db.database_url(),
-        origin: "test.dauys.example/log".into(),
-        checkpoint_interval_ms: 20,
-        first_administrator_email: "admin@example.kz".into(),
-        public_url: SITE.into(),
-        ..Config::default()
-    };
-    let instance = Instance::start(config).await.expect("instance starts");
+    let config =
+        Config { first_administrator_email: "admin@example.kz".into(), public_url: SITE.into(), ..common::config(&db) };
+    let instance = common::instance(config).await;
     for (body, kind, name) in [
         (GOV, BodyKind::Government, LocalizedText::new("Сынақ Үкіметі", "Тестовое правительство", "Test Government")),
         (AKIMAT, BodyKind::Akimat, LocalizedText::new("Алматы әкімдігі", "Акимат Алматы", "Akimat of Almaty")),
     ] {
-        submit(&instance, Event::BodyRegistered { body: body.parse().unwrap(), name, kind, parent: None }).await;
+        common::register_body(&instance, body, kind, name).await;
     }
-    let mut rules = default_rules();
-    rules.initial_supporters = 2;
-    for level in &mut rules.levels {
-        level.threshold = match level.level {
-            Level::Government => Threshold::Signatures(4),
-            _ => Threshold::Signatures(5),
-        };
-        level.collection_days = if level.level == Level::Government { 30 } else { 60 };
-    }
-    submit(&instance, Event::PetitionRulesPublished { rules }).await;
+    common::publish_small_rules(&instance, |levels| {
+        for level in levels {
+            level.threshold = match level.level {
+                Level::Government => Threshold::Signatures(4),
+                _ => Threshold::Signatures(5),
+            };
+            level.collection_days = if level.level == Level::Government { 30 } else { 60 };
+        }
+    })
+    .await;
 
     let people = instance.state.people.clone();
-    let admin = sign_up(&people, "admin@example.kz".into()).await;
+    let admin = common::sign_up(&people, "admin@example.kz").await;
     people.grant_first_administrator(&admin).await.expect("first administrator");
     let mut staff = Vec::new();
     for (email, role, body) in
         [("moderator@example.kz", Role::Moderator, None), ("official@example.kz", Role::Official, Some(GOV))]
     {
-        let id = sign_up(&people, email.into()).await;
-        let event = Event::RoleGranted {
-            account: id.clone(),
-            role,
-            body: body.map(|b| b.parse().unwrap()),
-            by: Some(admin.clone()),
-        };
-        submit(&instance, event).await;
-        staff.push(account(&people, &id).await);
+        let id = common::sign_up(&people, email).await;
+        common::grant(&instance, &id, role, body, &admin).await;
+        staff.push(common::account(&people, &id).await);
     }
     let mut list = Vec::new();
     for n in 0..citizens {
-        let id = sign_up(&people, format!("citizen{n}@example.kz")).await;
-        let locality: Locality = if n < 3 { "almaty-city" } else { "astana" }.parse().unwrap();
-        let claim =
-            IdentityClaim {
-                iin: iin(n), given_name: format!("Азамат{n}"), family_name: "Тестов".into(), locality
-            };
+        let id = common::sign_up(&people, format!("citizen{n}@example.kz")).await;
+        let locality = if n < 3 { "almaty-city" } else { "astana" };
+        let claim = common::claim(iin(n), format!("Азамат{n}"), "Тестов", locality);
         people.verify(&id, &claim, VerificationMethod::Oidc, None).await.expect("verified");
-        let a = account(&people, &id).await;
-        let (token, csrf) = session(&people, &a).await;
-        list.push(Citizen { account: a, token, csrf });
+        let a = common::account(&people, &id).await;
+        list.push(common::sign_in(&people, a).await);
     }
     let official = staff.pop().unwrap();
     let moderator = staff.pop().unwrap();
@@ -180,15 +130,8 @@ impl Fixture {
             Level::Government => (GOV, None),
             _ => (AKIMAT, Some("almaty-city".parse().unwrap())),
         };
-        let draft = Draft {
-            petition: None,
-            body: body.parse().unwrap(),
-            level,
-            territory,
-            topic: topic.parse().unwrap(),
-            title,
-            text: text("Мәтін: нақты талап.", "Текст: конкретное требование.", "Text: a concrete demand."),
-        };
+        let text = text("Мәтін: нақты талап.", "Текст: конкретное требование.", "Text: a concrete demand.");
+        let draft = common::draft(body, level, territory, topic, title, text);
         let author = &self.citizens[author].account;
         let id = petitions.draft(author, draft).await.expect("drafted");
         if let Some(supporter) = supporter {
@@ -222,10 +165,7 @@ impl Fixture {
 
 impl TestApp {
     async fn request(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
-        let resp = router(self.instance.state.clone()).oneshot(req).await.unwrap();
-        let (status, headers) = (resp.status(), resp.headers().clone());
-        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.unwrap().to_vec();
-        (status, headers, bytes)
+        common::send(&self.instance, req).await
     }
 
     async fn get(&self, uri: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
@@ -731,9 +671,9 @@ async fn signing_through_the_api(backend: Backend) {
 
     // A person not verified cannot sign.
     let people = f.people().clone();
-    let stranger = sign_up(&people, "stranger@example.kz".into()).await;
-    let stranger = account(&people, &stranger).await;
-    let (token, csrf) = session(&people, &stranger).await;
+    let stranger = common::sign_up(&people, "stranger@example.kz").await;
+    let stranger = common::account(&people, &stranger).await;
+    let Citizen { token, csrf, .. } = common::sign_in(&people, stranger).await;
     let (status, problem) = app.post_signature(id.as_str(), Some(&token), Some(&csrf)).await;
     assert_eq!((status, problem["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_verified")), "{problem}");
     // It holds a sequencer handle, which must be gone before the instance shuts down.

@@ -4,31 +4,24 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
+use common::{Reply, User as Person};
 use dauys_core::{
-    AccountId, BodyKind, Decision, Event, Level, Locality, PartialText, PetitionId, RejectionReason, Role, Threshold,
-    VerificationMethod,
+    BodyKind, Decision, Level, Locality, PartialText, PetitionId, RejectionReason, Role, Threshold, VerificationMethod,
 };
 use dauys_server::config::Config;
-use dauys_server::people::{Account, IdentityClaim};
+use dauys_server::people::Account;
 use dauys_server::petitions::{AnswerForm, Draft};
-use dauys_server::{router, Instance};
+use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
-use tower::ServiceExt;
+
+mod common;
 
 const AKIMAT: &str = "akimat-almaty";
 const GOVERNMENT: &str = "government-kz";
 /// Signatures that open an obligation in these tests, at local levels and for the Government.
 const THRESHOLD: u64 = 10;
 const GOVERNMENT_THRESHOLD: u64 = 3;
-
-/// A signed-in person.
-struct Person {
-    account: Account,
-    token: String,
-    csrf: String,
-}
 
 struct Env {
     instance: Instance,
@@ -51,102 +44,48 @@ const PEOPLE: [PersonSpec; 6] = [
     ("unverified", "unverified@example.kz", None, "", "", "almaty-city"),
 ];
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.expect("blocking task")
-}
-
-async fn account(instance: &Instance, id: &AccountId) -> Account {
-    let (p, id) = (instance.state.people.clone(), id.to_string());
-    blocking(move || p.account(&id)).await.expect("account")
-}
-
-async fn sign_up(instance: &Instance, email: &'static str) -> AccountId {
-    let p = instance.state.people.clone();
-    blocking(move || p.sign_up(email, "correct horse battery staple")).await.expect("sign-up").expect("new account")
-}
-
 /// An instance with two bodies, rules that need 2 supporters and 10 signatures (3 for the
 /// Government), a moderator, an official of the Government, and the people above signed in.
 async fn start() -> Env {
     let db = TestDatabase::new(Backend::Sqlite);
-    let config = Config {
-        data_dir: db.dir.path().to_path_buf(),
-        database_url: db.database_url(),
-        origin: "test.dauys.example/log".into(),
-        checkpoint_interval_ms: 20,
-        first_administrator_email: "admin@example.kz".into(),
-        ..Config::default()
-    };
-    let instance = Instance::start(config).await.expect("instance starts");
-    let seq = instance.state.sequencer.clone();
+    let config = Config { first_administrator_email: "admin@example.kz".into(), ..common::config(&db) };
+    let instance = common::instance(config).await;
     for (id, kind, kk, ru, en) in [
         (AKIMAT, BodyKind::Akimat, "Алматы қаласының әкімдігі", "Акимат города Алматы", "Akimat of Almaty"),
         (GOVERNMENT, BodyKind::Government, "Қазақстан Үкіметі", "Правительство Казахстана", "Government of Kazakhstan"),
     ] {
-        let event = Event::BodyRegistered {
-            body: id.parse().unwrap(),
-            name: dauys_core::LocalizedText::new(kk, ru, en),
-            kind,
-            parent: None,
-        };
-        seq.submit(event).await.expect("body registered");
+        common::register_body(&instance, id, kind, dauys_core::LocalizedText::new(kk, ru, en)).await;
     }
-    let mut rules = dauys_server::petitions::default_rules();
-    rules.initial_supporters = 2;
-    for level in &mut rules.levels {
-        let n = if level.level == Level::Government { GOVERNMENT_THRESHOLD } else { THRESHOLD };
-        level.threshold = Threshold::Signatures(n);
-    }
-    seq.submit(Event::PetitionRulesPublished { rules }).await.expect("rules published");
+    common::publish_small_rules(&instance, |levels| {
+        for level in levels {
+            let n = if level.level == Level::Government { GOVERNMENT_THRESHOLD } else { THRESHOLD };
+            level.threshold = Threshold::Signatures(n);
+        }
+    })
+    .await;
 
-    let people = instance.state.people.clone();
-    let admin = sign_up(&instance, "admin@example.kz").await;
+    let people = &instance.state.people;
+    let admin = common::sign_up(people, "admin@example.kz").await;
     people.grant_first_administrator(&admin).await.expect("first administrator");
-    let admin_account = account(&instance, &admin).await;
-    let moderator = sign_up(&instance, "moderator@example.kz").await;
-    let grant =
-        Event::RoleGranted { account: moderator.clone(), role: Role::Moderator, body: None, by: Some(admin.clone()) };
-    seq.submit(grant).await.expect("moderator granted");
-    let moderator = account(&instance, &moderator).await;
-    let official = sign_up(&instance, "official@example.kz").await;
-    let grant = Event::RoleGranted {
-        account: official.clone(),
-        role: Role::Official,
-        body: Some(GOVERNMENT.parse().unwrap()),
-        by: Some(admin.clone()),
-    };
-    seq.submit(grant).await.expect("official granted");
-    let official = account(&instance, &official).await;
+    let admin_account = common::account(people, &admin).await;
+    let moderator = common::sign_up(people, "moderator@example.kz").await;
+    common::grant(&instance, &moderator, Role::Moderator, None, &admin).await;
+    let moderator = common::account(people, &moderator).await;
+    let official = common::sign_up(people, "official@example.kz").await;
+    common::grant(&instance, &official, Role::Official, Some(GOVERNMENT), &admin).await;
+    let official = common::account(people, &official).await;
 
     let mut signed_in = HashMap::new();
     for (key, email, iin, given, family, locality) in PEOPLE {
-        let id = sign_up(&instance, email).await;
+        let id = common::sign_up(people, email).await;
         if let Some(iin) = iin {
-            let claim = IdentityClaim {
-                iin: iin.into(),
-                given_name: given.into(),
-                family_name: family.into(),
-                locality: locality.parse::<Locality>().unwrap(),
-            };
+            let claim = common::claim(iin, given, family, locality);
             people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
         }
-        let account = account(&instance, &id).await;
-        let (p, a) = (people.clone(), account.clone());
-        let (token, csrf) = blocking(move || {
-            let token = p.start_session(&a, 3_600_000).expect("session");
-            let s = p.session(&token).expect("session read").expect("live session");
-            (token, s.csrf)
-        })
-        .await;
-        signed_in.insert(key, Person { account, token, csrf });
+        let account = common::account(people, &id).await;
+        signed_in.insert(key, common::sign_in(people, account).await);
     }
     Env { instance, _db: db, moderator, official, people: signed_in }
-}
-
-struct Reply {
-    status: StatusCode,
-    location: String,
-    body: String,
 }
 
 /// Percent-encodes a form value (everything but ASCII letters and digits).
@@ -162,26 +101,15 @@ impl Env {
     /// A request as a browser sends it, in English unless the path says `lang=`; a form post
     /// from a signed-in person carries their CSRF token.
     async fn call(&self, method: Method, path: &str, who: Option<&str>, form: Option<&str>) -> Reply {
-        let mut request = Request::builder().method(method.clone()).uri(path).header(header::ACCEPT_LANGUAGE, "en");
         let mut body = form.unwrap_or("").to_string();
-        if let Some(key) = who {
+        let token = who.map(|key| {
             let p = self.person(key);
-            request = request.header(header::COOKIE, format!("dauys_session={}", p.token));
             if method == Method::POST && !body.contains("csrf=") {
                 body = if body.is_empty() { format!("csrf={}", p.csrf) } else { format!("{body}&csrf={}", p.csrf) };
             }
-        }
-        let request = if method == Method::POST {
-            request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body))
-        } else {
-            request.body(Body::empty())
-        }
-        .unwrap();
-        let response = router(self.instance.state.clone()).oneshot(request).await.unwrap();
-        let status = response.status();
-        let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
-        Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+            p.token.as_str()
+        });
+        common::browse(&self.instance, method, path, token, body).await
     }
 
     async fn get(&self, path: &str, who: Option<&str>) -> Reply {
@@ -204,15 +132,7 @@ impl Env {
         let petitions = &self.instance.state.petitions;
         let author = &self.person("author").account;
         let territory = (level != Level::Government).then(|| "almaty-city".parse::<Locality>().unwrap());
-        let draft = Draft {
-            petition: None,
-            body: body.parse().unwrap(),
-            level,
-            territory,
-            topic: topic.parse().unwrap(),
-            title,
-            text,
-        };
+        let draft = common::draft(body, level, territory, topic, title, text);
         let id = petitions.draft(author, draft).await.expect("drafted");
         petitions.launch(author, &id).await.expect("launched");
         let ip = std::net::IpAddr::from([10, 0, 0, 2]);

@@ -5,37 +5,23 @@
 
 use std::net::IpAddr;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
+use common::{Reply, User};
 use dauys_core::{
-    AccountId, BodyKind, Event, Lang, Level, LevelRule, LocalizedText, ObligationStatus, PartialText, PetitionId,
+    AccountId, BodyKind, Lang, Level, LevelRule, LocalizedText, ObligationStatus, PartialText, PetitionId,
     PetitionStatus, RejectionReason, Role, Threshold, VerificationMethod,
 };
 use dauys_server::config::Config;
-use dauys_server::people::{Account, IdentityClaim};
-use dauys_server::petitions::{default_rules, Draft, SignReceipt};
-use dauys_server::{router, Instance};
+use dauys_server::people::Account;
+use dauys_server::petitions::SignReceipt;
+use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
-use tower::ServiceExt;
+
+mod common;
 
 /// The body the test petitions address, and one whose officials have nothing to answer.
 const BODY: &str = "ministry-test";
 const OTHER_BODY: &str = "ministry-other";
-const PASSWORD: &str = "correct horse battery staple";
-
-/// Someone with an account and a live session.
-struct User {
-    account: Account,
-    token: String,
-    csrf: String,
-}
-
-/// What the router answered.
-struct Reply {
-    status: StatusCode,
-    location: String,
-    body: String,
-}
 
 /// An instance with small petition rules (2 initial supporters, 3 signatures for the
 /// Government level), two ministries, an administrator, a moderator, an official of each
@@ -47,10 +33,6 @@ struct World {
     official: User,
     other_official: User,
     citizens: Vec<User>,
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.expect("blocking task")
 }
 
 /// `n` distinct valid IINs of people born on 1 January 1990.
@@ -85,39 +67,16 @@ fn ip(last: u8) -> IpAddr {
     IpAddr::from([10, 0, 0, last])
 }
 
-async fn sign_up(instance: &Instance, email: String) -> AccountId {
-    let people = instance.state.people.clone();
-    blocking(move || people.sign_up(&email, PASSWORD)).await.expect("sign-up").expect("new account")
-}
-
-async fn account(instance: &Instance, id: &AccountId) -> Account {
-    let (people, id) = (instance.state.people.clone(), id.to_string());
-    blocking(move || people.account(&id)).await.expect("account")
-}
-
 /// A fresh session of the account, as a browser would hold it.
 async fn session(instance: &Instance, id: &AccountId) -> User {
-    let account = account(instance, id).await;
-    let (people, a) = (instance.state.people.clone(), account.clone());
-    let (token, csrf) = blocking(move || {
-        let token = people.start_session(&a, 3_600_000).expect("session");
-        let csrf = people.session(&token).expect("session read").expect("live session").csrf;
-        (token, csrf)
-    })
-    .await;
-    User { account, token, csrf }
+    let people = &instance.state.people;
+    common::sign_in(people, common::account(people, id).await).await
 }
 
 /// A new account holding `role` (in `body`), granted by `admin`.
 async fn staff(instance: &Instance, email: &str, admin: &Account, role: Role, body: Option<&str>) -> User {
-    let id = sign_up(instance, email.to_string()).await;
-    let event = Event::RoleGranted {
-        account: id.clone(),
-        role,
-        body: body.map(|b| b.parse().unwrap()),
-        by: Some(admin.id.clone()),
-    };
-    instance.state.sequencer.submit(event).await.expect("role granted");
+    let id = common::sign_up(&instance.state.people, email).await;
+    common::grant(instance, &id, role, body, &admin.id).await;
     session(instance, &id).await
 }
 
@@ -125,57 +84,38 @@ impl World {
     async fn new(citizens: usize) -> World {
         let db = TestDatabase::new(Backend::Sqlite);
         let config = Config {
-            data_dir: db.dir.path().to_path_buf(),
-            database_url: db.database_url(),
-            origin: "test.dauys.example/log".into(),
-            checkpoint_interval_ms: 20,
             first_administrator_email: "admin@example.kz".into(),
             // The second signature on a petition from one address is flagged.
             flag_address_burst: 1,
-            ..Config::default()
+            ..common::config(&db)
         };
-        let instance = Instance::start(config).await.expect("instance starts");
-        let sequencer = &instance.state.sequencer;
+        let instance = common::instance(config).await;
         for (body, en) in [(BODY, "Ministry of Tests"), (OTHER_BODY, "Ministry of Other Things")] {
-            let event = Event::BodyRegistered {
-                body: body.parse().unwrap(),
-                name: LocalizedText::new(format!("{en} (kk)"), format!("{en} (ru)"), en),
-                kind: BodyKind::Ministry,
-                parent: None,
-            };
-            sequencer.submit(event).await.expect("body registered");
+            let name = LocalizedText::new(format!("{en} (kk)"), format!("{en} (ru)"), en);
+            common::register_body(&instance, body, BodyKind::Ministry, name).await;
         }
-        let mut rules = default_rules();
-        rules.initial_supporters = 2;
-        rules.levels = vec![LevelRule {
-            level: Level::Government,
-            threshold: Threshold::Signatures(3),
-            collection_days: 30,
-            consideration_working_days: 10,
-        }];
-        sequencer.submit(Event::PetitionRulesPublished { rules }).await.expect("rules published");
+        common::publish_small_rules(&instance, |levels| {
+            *levels = vec![LevelRule {
+                level: Level::Government,
+                threshold: Threshold::Signatures(3),
+                collection_days: 30,
+                consideration_working_days: 10,
+            }]
+        })
+        .await;
 
-        let admin = sign_up(&instance, "admin@example.kz".into()).await;
-        instance.state.people.grant_first_administrator(&admin).await.expect("first administrator");
-        let admin = account(&instance, &admin).await;
+        let people = &instance.state.people;
+        let admin = common::sign_up(people, "admin@example.kz").await;
+        people.grant_first_administrator(&admin).await.expect("first administrator");
+        let admin = common::account(people, &admin).await;
         let moderator = staff(&instance, "moderator@example.kz", &admin, Role::Moderator, None).await;
         let official = staff(&instance, "official@example.kz", &admin, Role::Official, Some(BODY)).await;
         let other_official = staff(&instance, "other@example.kz", &admin, Role::Official, Some(OTHER_BODY)).await;
         let mut verified = Vec::new();
         for (n, iin) in iins(citizens).into_iter().enumerate() {
-            let id = sign_up(&instance, format!("citizen{n}@example.kz")).await;
-            let claim = IdentityClaim {
-                iin,
-                given_name: format!("Азамат{n}"),
-                family_name: "Тестов".into(),
-                locality: "astana".parse().unwrap(),
-            };
-            instance
-                .state
-                .people
-                .verify(&id, &claim, VerificationMethod::Manual, Some(&admin))
-                .await
-                .expect("verified");
+            let id = common::sign_up(people, format!("citizen{n}@example.kz")).await;
+            let claim = common::claim(iin, format!("Азамат{n}"), "Тестов", "astana");
+            people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin)).await.expect("verified");
             verified.push(session(&instance, &id).await);
         }
         World { instance, _db: db, moderator, official, other_official, citizens: verified }
@@ -185,15 +125,9 @@ impl World {
     /// from `address`: with its two initial supporters, it is in moderation.
     async fn in_moderation(&self, author: &User, supporter: &User, title: &str, address: IpAddr) -> PetitionId {
         let petitions = &self.instance.state.petitions;
-        let draft = Draft {
-            petition: None,
-            body: BODY.parse().unwrap(),
-            level: Level::Government,
-            territory: None,
-            topic: "transport".parse().unwrap(),
-            title: PartialText::one(Lang::En, title),
-            text: PartialText::one(Lang::En, format!("{title}.\nA second paragraph.")),
-        };
+        let (title, text) =
+            (PartialText::one(Lang::En, title), PartialText::one(Lang::En, format!("{title}.\nA second paragraph.")));
+        let draft = common::draft(BODY, Level::Government, None, "transport", title, text);
         let id = petitions.draft(&author.account, draft).await.expect("drafted");
         petitions.launch(&author.account, &id).await.expect("launched");
         self.sign(supporter, &id, address).await;
@@ -214,21 +148,7 @@ impl World {
     }
 
     async fn request(&self, method: Method, who: Option<&User>, path: &str, body: String) -> Reply {
-        let mut request = Request::builder().method(method.clone()).uri(path).header(header::ACCEPT_LANGUAGE, "en");
-        if let Some(user) = who {
-            request = request.header(header::COOKIE, format!("dauys_session={}", user.token));
-        }
-        let request = if method == Method::POST {
-            request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body))
-        } else {
-            request.body(Body::empty())
-        }
-        .unwrap();
-        let response = router(self.instance.state.clone()).oneshot(request).await.unwrap();
-        let status = response.status();
-        let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-        let bytes = axum::body::to_bytes(response.into_body(), 4 << 20).await.unwrap();
-        Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+        common::browse(&self.instance, method, path, who.map(|u| u.token.as_str()), body).await
     }
 
     async fn get(&self, who: Option<&User>, path: &str) -> Reply {

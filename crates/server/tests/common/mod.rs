@@ -1,0 +1,159 @@
+//! Helpers the server's integration tests share: an instance on a fresh test database,
+//! people signed up, verified and signed in, roles, bodies and small petition rules, and
+//! requests sent through the router.
+
+// Every test binary compiles this module but uses only some of its helpers.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use dauys_core::{AccountId, BodyKind, Event, Level, LevelRule, Locality, LocalizedText, PartialText, Role};
+use dauys_server::config::Config;
+use dauys_server::people::{Account, IdentityClaim, People};
+use dauys_server::petitions::{default_rules, Draft};
+use dauys_server::{router, Instance};
+use dauys_testkit::TestDatabase;
+use tower::ServiceExt;
+
+/// The password every test account signs up with.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The configuration of a test instance on `db`: a test origin and checkpoints every 20 ms.
+pub fn config(db: &TestDatabase) -> Config {
+    Config {
+        data_dir: db.dir.path().to_path_buf(),
+        database_url: db.database_url(),
+        origin: "test.dauys.example/log".into(),
+        checkpoint_interval_ms: 20,
+        ..Config::default()
+    }
+}
+
+/// Starts an instance with `config`.
+pub async fn instance(config: Config) -> Instance {
+    Instance::start(config).await.expect("instance starts")
+}
+
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("blocking task")
+}
+
+/// Logs `event` and waits for it to be accepted.
+pub async fn submit(instance: &Instance, event: Event) {
+    instance.state.sequencer.submit(event).await.expect("event accepted");
+}
+
+pub async fn register_body(instance: &Instance, body: &str, kind: BodyKind, name: LocalizedText) {
+    submit(instance, Event::BodyRegistered { body: body.parse().unwrap(), name, kind, parent: None }).await;
+}
+
+/// Publishes the default rules with 2 initial supporters and `levels` changed as given.
+pub async fn publish_small_rules(instance: &Instance, levels: impl FnOnce(&mut Vec<LevelRule>)) {
+    let mut rules = default_rules();
+    rules.initial_supporters = 2;
+    levels(&mut rules.levels);
+    submit(instance, Event::PetitionRulesPublished { rules }).await;
+}
+
+/// Grants `account` the `role` (in `body`), by the administrator `by`.
+pub async fn grant(instance: &Instance, account: &AccountId, role: Role, body: Option<&str>, by: &AccountId) {
+    let event = Event::RoleGranted {
+        account: account.clone(),
+        role,
+        body: body.map(|b| b.parse().unwrap()),
+        by: Some(by.clone()),
+    };
+    submit(instance, event).await;
+}
+
+pub async fn sign_up(people: &Arc<People>, email: impl Into<String>) -> AccountId {
+    let (p, email) = (people.clone(), email.into());
+    blocking(move || p.sign_up(&email, PASSWORD)).await.expect("sign-up").expect("new account")
+}
+
+pub async fn account(people: &Arc<People>, id: &AccountId) -> Account {
+    let (p, id) = (people.clone(), id.to_string());
+    blocking(move || p.account(&id)).await.expect("account")
+}
+
+/// An identity as a verification would establish it.
+pub fn claim(
+    iin: impl Into<String>,
+    given: impl Into<String>,
+    family: impl Into<String>,
+    locality: &str,
+) -> IdentityClaim {
+    IdentityClaim {
+        iin: iin.into(),
+        given_name: given.into(),
+        family_name: family.into(),
+        locality: locality.parse::<Locality>().unwrap(),
+    }
+}
+
+/// A new petition's draft to `body`.
+pub fn draft(
+    body: &str,
+    level: Level,
+    territory: Option<Locality>,
+    topic: &str,
+    title: PartialText,
+    text: PartialText,
+) -> Draft {
+    Draft { petition: None, body: body.parse().unwrap(), level, territory, topic: topic.parse().unwrap(), title, text }
+}
+
+/// Someone with an account and a live session, as a browser would hold it.
+pub struct User {
+    pub account: Account,
+    /// The `dauys_session` cookie value.
+    pub token: String,
+    pub csrf: String,
+}
+
+/// A fresh session of `account`.
+pub async fn sign_in(people: &Arc<People>, account: Account) -> User {
+    let (p, a) = (people.clone(), account.clone());
+    let (token, csrf) = blocking(move || {
+        let token = p.start_session(&a, 3_600_000).expect("session");
+        let csrf = p.session(&token).expect("session read").expect("live session").csrf;
+        (token, csrf)
+    })
+    .await;
+    User { account, token, csrf }
+}
+
+/// Sends `req` through the router: the status, headers and body of the answer.
+pub async fn send(instance: &Instance, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let resp = router(instance.state.clone()).oneshot(req).await.unwrap();
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.unwrap().to_vec();
+    (status, headers, bytes)
+}
+
+/// What the router answered a browser.
+pub struct Reply {
+    pub status: StatusCode,
+    pub location: String,
+    pub body: String,
+}
+
+/// A request as a browser sends it, in English: with the session cookie `token`, and a POST
+/// with `form` as its urlencoded body.
+pub async fn browse(instance: &Instance, method: Method, path: &str, token: Option<&str>, form: String) -> Reply {
+    let mut request = Request::builder().method(method.clone()).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+    if let Some(token) = token {
+        request = request.header(header::COOKIE, format!("dauys_session={token}"));
+    }
+    let request = if method == Method::POST {
+        request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form))
+    } else {
+        request.body(Body::empty())
+    }
+    .unwrap();
+    let (status, headers, bytes) = send(instance, request).await;
+    let location = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
