@@ -148,6 +148,22 @@ impl Level {
         }
     }
 
+    /// The territory a petition at this level takes from where its author lives: none for the
+    /// Government, the author's region for an oblast, their region and district for a
+    /// district or town (refused if their locality names no district).
+    pub fn territory_from(&self, home: &Locality) -> Result<Option<Locality>, EventError> {
+        let territory = match self {
+            Level::Government => None,
+            Level::OblastAkimat | Level::OblastMaslikhat => Some(Locality { region: home.region, district: None }),
+            Level::DistrictAkimat | Level::DistrictMaslikhat => Some(home.clone()),
+        };
+        if self.fits(territory.as_ref()) {
+            Ok(territory)
+        } else {
+            Err(EventError::TerritoryShape { level: *self })
+        }
+    }
+
     /// Does `territory` have the shape this level needs: none for the Government, a region
     /// for an oblast, a region and district for a district or town?
     pub fn fits(&self, territory: Option<&Locality>) -> bool {

@@ -1057,3 +1057,13 @@ fn petition_entries_are_strict() {
     rejects(RULES, "\"initial_supporters\":50", "\"initial_supporters\":0", "out_of_range");
     rejects(RULES, "\"basis_points\":100", "\"basis_points\":10001", "out_of_range");
 }
+
+#[test]
+fn territory_follows_the_level() {
+    let home: Locality = id("akmola/kokshetau");
+    assert_eq!(Level::Government.territory_from(&home), Ok(None));
+    assert_eq!(Level::OblastAkimat.territory_from(&home), Ok(Some(id("akmola"))));
+    assert_eq!(Level::DistrictMaslikhat.territory_from(&home), Ok(Some(home.clone())));
+    let city: Locality = id("astana");
+    assert_eq!(Level::DistrictAkimat.territory_from(&city).map_err(|e| e.code()), Err("territory_shape"));
+}

@@ -215,7 +215,6 @@ fn petition_draft(n: usize) -> Draft {
         petition: None,
         body: BODY.parse().expect("body id"),
         level: Level::Government,
-        territory: None,
         topic: "transport".parse().expect("topic"),
         title: PartialText::one(Lang::En, format!("Bench petition {n}: protected bicycle lanes on main streets")),
         text: PartialText::one(
@@ -762,7 +761,7 @@ async fn memory(args: Args) {
                 author: pseudonym(0, n, 0),
                 body: d.body,
                 level: d.level,
-                territory: d.territory,
+                territory: None,
                 topic: d.topic,
                 title: d.title,
                 text: d.text,

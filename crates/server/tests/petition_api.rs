@@ -126,12 +126,9 @@ impl Fixture {
         supporter: Option<usize>,
     ) -> PetitionId {
         let petitions = &self.app.instance.state.petitions;
-        let (body, territory) = match level {
-            Level::Government => (GOV, None),
-            _ => (AKIMAT, Some("almaty-city".parse().unwrap())),
-        };
+        let body = if level == Level::Government { GOV } else { AKIMAT };
         let text = text("Мәтін: нақты талап.", "Текст: конкретное требование.", "Text: a concrete demand.");
-        let draft = common::draft(body, level, territory, topic, title, text);
+        let draft = common::draft(body, level, topic, title, text);
         let author = &self.citizens[author].account;
         let id = petitions.draft(author, draft).await.expect("drafted");
         if let Some(supporter) = supporter {

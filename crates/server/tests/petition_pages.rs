@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use axum::http::{Method, StatusCode};
 use common::{Reply, User as Person};
 use dauys_core::{
-    BodyKind, Decision, Level, Locality, PartialText, PetitionId, RejectionReason, Role, Threshold, VerificationMethod,
+    BodyKind, Decision, Level, PartialText, PetitionId, RejectionReason, Role, Threshold, VerificationMethod,
 };
 use dauys_server::config::Config;
 use dauys_server::people::Account;
@@ -131,8 +131,7 @@ impl Env {
     ) -> PetitionId {
         let petitions = &self.instance.state.petitions;
         let author = &self.person("author").account;
-        let territory = (level != Level::Government).then(|| "almaty-city".parse::<Locality>().unwrap());
-        let draft = common::draft(body, level, territory, topic, title, text);
+        let draft = common::draft(body, level, topic, title, text);
         let id = petitions.draft(author, draft).await.expect("drafted");
         petitions.launch(author, &id).await.expect("launched");
         let ip = std::net::IpAddr::from([10, 0, 0, 2]);
@@ -196,7 +195,6 @@ async fn the_list_searches_in_kazakh_and_russian_filters_and_pages() {
         petition: None,
         body: GOVERNMENT.parse().unwrap(),
         level: Level::Government,
-        territory: None,
         topic: "other".parse().unwrap(),
         title: PartialText::one(kk, "Жарияланбаған жоба"),
         text: PartialText::one(kk, "Жоба мәтіні."),

@@ -127,7 +127,7 @@ impl World {
         let petitions = &self.instance.state.petitions;
         let (title, text) =
             (PartialText::one(Lang::En, title), PartialText::one(Lang::En, format!("{title}.\nA second paragraph.")));
-        let draft = common::draft(BODY, Level::Government, None, "transport", title, text);
+        let draft = common::draft(BODY, Level::Government, "transport", title, text);
         let id = petitions.draft(&author.account, draft).await.expect("drafted");
         petitions.launch(&author.account, &id).await.expect("launched");
         self.sign(supporter, &id, address).await;

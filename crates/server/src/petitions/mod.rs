@@ -139,8 +139,9 @@ pub struct Draft {
     /// `None` for a new petition (the server picks the id).
     pub petition: Option<PetitionId>,
     pub body: BodyId,
+    /// The territory follows from the level and where the author lives
+    /// ([`Level::territory_from`]).
     pub level: Level,
-    pub territory: Option<Locality>,
     pub topic: TopicCode,
     pub title: PartialText,
     pub text: PartialText,
@@ -301,13 +302,17 @@ impl Petitions {
             Some(id) => id,
             None => new_petition_id()?,
         };
+        let territory = draft
+            .level
+            .territory_from(&who.identity.locality)
+            .map_err(|e| PetitionError::Rejected(RuleError::InvalidEvent(e)))?;
         let author = self.people.petition_pseudonym(&who.iin, &petition);
         let event = Event::PetitionDrafted {
             petition: petition.clone(),
             author,
             body: draft.body,
             level: draft.level,
-            territory: draft.territory,
+            territory,
             topic: draft.topic,
             title: draft.title,
             text: draft.text,

@@ -1314,18 +1314,6 @@ async fn petitionable_bodies(app: &AppState, lang: Lang) -> Vec<Body> {
     bodies
 }
 
-/// The territory a petition at `level` takes from the author's verified locality.
-fn territory_for(level: Level, locality: &Locality) -> Result<Option<Locality>, &'static str> {
-    match level {
-        Level::Government => Ok(None),
-        Level::OblastAkimat | Level::OblastMaslikhat => Ok(Some(Locality { region: locality.region, district: None })),
-        Level::DistrictAkimat | Level::DistrictMaslikhat => match &locality.district {
-            Some(_) => Ok(Some(locality.clone())),
-            None => Err("pp-form-no-district"),
-        },
-    }
-}
-
 fn check_draft(
     app: &AppState,
     p: &Page,
@@ -1342,7 +1330,6 @@ fn check_draft(
         err("body", p.t("pp-form-choose-body"));
     }
     let level = v.level.parse::<Level>().ok().filter(|l| rules.as_ref().is_some_and(|r| r.rules.level(*l).is_some()));
-    let mut territory = None;
     match level {
         None => err("level", p.t("pp-form-choose-level")),
         Some(level) => {
@@ -1351,9 +1338,9 @@ fn check_draft(
                     err("level", p.t("pp-form-level-body"));
                 }
             }
-            match territory_for(level, &identity.locality) {
-                Ok(t) => territory = t,
-                Err(id) => err("level", p.t(id)),
+            // The service takes the territory from the author's locality; say here why it cannot.
+            if level.territory_from(&identity.locality).is_err() {
+                err("level", p.t("pp-form-no-district"));
             }
         }
     }
@@ -1397,7 +1384,7 @@ fn check_draft(
     }
     match (body, level, topic) {
         (Some(b), Some(level), Some(topic)) if errors.is_empty() => {
-            Ok(Draft { petition, body: b.id.clone(), level, territory, topic, title, text })
+            Ok(Draft { petition, body: b.id.clone(), level, topic, title, text })
         }
         _ => Err(errors),
     }
@@ -1834,15 +1821,5 @@ mod tests {
         assert_eq!(days_left(Timestamp(DAY_MS * 2), 1), Some(2));
         assert_eq!(days_left(Timestamp(DAY_MS * 2), DAY_MS + 1), Some(1));
         assert_eq!(days_left(Timestamp(DAY_MS), DAY_MS), None);
-    }
-
-    #[test]
-    fn territory_follows_the_level() {
-        let home: Locality = "akmola/kokshetau".parse().unwrap();
-        assert_eq!(territory_for(Level::Government, &home), Ok(None));
-        assert_eq!(territory_for(Level::OblastAkimat, &home), Ok(Some("akmola".parse().unwrap())));
-        assert_eq!(territory_for(Level::DistrictMaslikhat, &home), Ok(Some(home.clone())));
-        let city: Locality = "astana".parse().unwrap();
-        assert!(territory_for(Level::DistrictAkimat, &city).is_err());
     }
 }

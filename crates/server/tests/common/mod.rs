@@ -94,15 +94,8 @@ pub fn claim(
 }
 
 /// A new petition's draft to `body`.
-pub fn draft(
-    body: &str,
-    level: Level,
-    territory: Option<Locality>,
-    topic: &str,
-    title: PartialText,
-    text: PartialText,
-) -> Draft {
-    Draft { petition: None, body: body.parse().unwrap(), level, territory, topic: topic.parse().unwrap(), title, text }
+pub fn draft(body: &str, level: Level, topic: &str, title: PartialText, text: PartialText) -> Draft {
+    Draft { petition: None, body: body.parse().unwrap(), level, topic: topic.parse().unwrap(), title, text }
 }
 
 /// Someone with an account and a live session, as a browser would hold it.
