@@ -29,7 +29,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::people::{Account, Identity, People, PeopleError};
+use crate::people::{run_blocking, Account, Identity, People, PeopleError};
 use crate::sequencer::{Receipt, SequencerHandle, Shared, SubmitError};
 use view::PetitionsView;
 
@@ -274,7 +274,7 @@ impl Petitions {
     pub async fn signature(&self, petition: &PetitionId, signer: &Pseudonym) -> Result<Option<Signature>> {
         let key = format!("signature/{petition}/{signer}");
         let reader = self.people.reader().clone();
-        let row = blocking(move || reader.projection_row(&key)).await?;
+        let row = run_blocking(move || Ok(reader.projection_row(&key)?)).await?;
         row.map(|json| serde_json::from_str(&json).map_err(|e| PetitionError::Internal(format!("signature row: {e}"))))
             .transpose()
     }
@@ -397,7 +397,7 @@ impl Petitions {
         for reason in reasons {
             let (store, petition, signer, at) =
                 (self.people.store().clone(), receipt.petition.to_string(), receipt.signer.to_string(), now_ms());
-            if blocking(move || store.add_flag(&petition, &signer, reason, at)).await.is_err() {
+            if run_blocking(move || Ok(store.add_flag(&petition, &signer, reason, at)?)).await.is_err() {
                 // The signature stands either way; only the moderators' hint is lost.
                 tracing::error!(reason, petition = %receipt.petition, "could not store a signature flag");
             }
@@ -474,7 +474,7 @@ impl Petitions {
 
     async fn resolve_flags(&self, petition: &PetitionId, signer: &Pseudonym) -> Result<u64> {
         let (store, petition, signer) = (self.people.store().clone(), petition.to_string(), signer.to_string());
-        blocking(move || store.resolve_flags(&petition, &signer, now_ms())).await
+        Ok(run_blocking(move || Ok(store.resolve_flags(&petition, &signer, now_ms())?)).await?)
     }
 
     /// Open flags, oldest first (of one petition, or all).
@@ -486,7 +486,7 @@ impl Petitions {
     ) -> Result<Vec<dauys_store::people::FlagRow>> {
         self.require(moderator, &Action::ModeratePetitions)?;
         let (store, petition) = (self.people.store().clone(), petition.map(ToString::to_string));
-        blocking(move || store.open_flags(petition.as_deref(), limit)).await
+        Ok(run_blocking(move || Ok(store.open_flags(petition.as_deref(), limit)?)).await?)
     }
 
     /// An official or head of the obligated body publishes its answer.
@@ -504,16 +504,6 @@ impl Petitions {
         };
         Ok(self.sequencer.submit(event).await?)
     }
-}
-
-/// Runs a storage call on the blocking pool (the PostgreSQL driver blocks).
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> std::result::Result<T, dauys_store::StoreError> + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| PetitionError::Internal(e.to_string()))?
-        .map_err(|e| PetitionError::People(PeopleError::Store(e)))
 }
 
 /// A fresh petition id: `p-` and ten random base-32 characters (50 bits), so a link to a
