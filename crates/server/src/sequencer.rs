@@ -437,6 +437,7 @@ impl Worker {
             Event::DeploymentConfigured { utc_offset_minutes, .. } => {
                 view.utc_offset_minutes = Some(*utc_offset_minutes)
             }
+            Event::BodyRegistered { body, .. } => view.bodies.extend(self.state.body(body).cloned()),
             _ => {}
         }
         if let Some(id) = entry.event.petition() {

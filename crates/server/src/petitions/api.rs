@@ -10,11 +10,10 @@
 //! What it is not: the place for rules (they are in `dauys-core`) or for who may sign (that
 //! is [`super::Petitions`]); handlers translate HTTP to those calls.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
-use std::sync::{Arc, LazyLock, RwLock};
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
@@ -350,35 +349,9 @@ async fn list(
 // ---------------------------------------------------------------------------------------
 // The open-data document.
 
-/// Registered bodies never change (a body is registered once), so each one's name is read
-/// from its projection row the first time a petition to it is served and kept in memory.
-/// Keyed by the log's verifier key as well, so test instances in one process stay apart.
-type BodyCache = RwLock<HashMap<(String, BodyId), Arc<dauys_core::Body>>>;
-static BODIES: LazyLock<BodyCache> = LazyLock::new(Default::default);
-
-/// The registered body, if it is (from memory after the first read).
-pub(crate) async fn body_info(app: &AppState, body: &BodyId) -> Option<Arc<dauys_core::Body>> {
-    let key = (app.vkey.clone(), body.clone());
-    if let Some(found) = BODIES.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
-        return Some(found.clone());
-    }
-    let (reader, row_key) = (app.reader.clone(), format!("body/{body}"));
-    let row = match tokio::task::spawn_blocking(move || reader.projection_row(&row_key)).await {
-        Ok(Ok(row)) => row?,
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, body = %body, "body row not read");
-            return None;
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "body lookup task failed");
-            return None;
-        }
-    };
-    let parsed: dauys_core::Body =
-        serde_json::from_str(&row).map_err(|e| tracing::warn!(error = %e, body = %body, "unreadable body row")).ok()?;
-    let parsed = Arc::new(parsed);
-    BODIES.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, parsed.clone());
-    Some(parsed)
+/// The registered body, if it is (from the in-memory read model).
+pub(crate) fn body_info(app: &AppState, body: &BodyId) -> Option<Arc<dauys_core::Body>> {
+    app.petitions.view().body(body)
 }
 
 #[derive(Serialize)]
@@ -585,7 +558,7 @@ async fn document(State(app): State<AppState>, UiLang { lang, .. }: UiLang, Path
         Ok(p) => p,
         Err(problem) => return problem.into_response(),
     };
-    let body = body_info(&app, &p.body).await;
+    let body = body_info(&app, &p.body);
     let rules = app.petitions.view().rules();
     let doc = document_of(&p, body.as_deref(), rules.as_deref());
     with_cache(Json(doc).into_response(), SHORT_CACHE)

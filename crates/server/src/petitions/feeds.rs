@@ -328,7 +328,7 @@ async fn body_feed(State(app): State<AppState>, ui: UiLang, Path(file): Path<Str
         .filter(|p| p.status.is_public())
         .filter(|p| p.body == body || p.obligation.as_ref().is_some_and(|o| o.body == body))
         .collect();
-    let registered = body_info(&app, &body).await;
+    let registered = body_info(&app, &body);
     if registered.is_none() && petitions.is_empty() {
         return unknown().into_response();
     }

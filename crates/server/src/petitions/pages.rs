@@ -35,9 +35,7 @@ use super::map::{region_map, region_table};
 use super::view::{ListPage, ListQuery, Sort};
 use super::{level_label, topic_label, Draft, PetitionError};
 use crate::i18n::UiLang;
-use crate::people::pages::{
-    csrf_field, locality_label, projection_rows_with_prefix, query_param, require_form, urlencode,
-};
+use crate::people::pages::{csrf_field, locality_label, query_param, require_form, urlencode};
 use crate::people::session::{client_ip, MaybeSession, Session};
 use crate::people::Identity;
 use crate::web::{time_el, Page, Section};
@@ -161,8 +159,8 @@ fn sort_label(p: &Page, s: Sort) -> String {
     p.t(&format!("pp-sort-{}", s.as_str().replace('_', "-")))
 }
 
-async fn body_label(app: &AppState, lang: Lang, body: &BodyId) -> String {
-    body_info(app, body).await.map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
+fn body_label(app: &AppState, lang: Lang, body: &BodyId) -> String {
+    body_info(app, body).map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
 }
 
 /// A text written in one or more languages: the page's language if written, else the first
@@ -461,7 +459,7 @@ pub async fn list(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response
     body_ids.dedup();
     let mut bodies = Vec::with_capacity(body_ids.len());
     for b in body_ids {
-        let name = body_label(&app, p.lang, &b).await;
+        let name = body_label(&app, p.lang, &b);
         bodies.push((b, name));
     }
     bodies.sort_by(|a, b| a.1.cmp(&b.1));
@@ -587,7 +585,7 @@ async fn list_items(app: &AppState, p: &Page, page: &ListPage) -> Markup {
     let mut names = BTreeMap::new();
     for pet in &page.items {
         if !names.contains_key(&pet.body) {
-            names.insert(pet.body.clone(), body_label(app, p.lang, &pet.body).await);
+            names.insert(pet.body.clone(), body_label(app, p.lang, &pet.body));
         }
     }
     html! {
@@ -680,14 +678,14 @@ async fn petition_page(
     status: StatusCode,
 ) -> Response {
     let now = now_ms();
-    let body_name = body_label(app, p.lang, &pet.body).await;
+    let body_name = body_label(app, p.lang, &pet.body);
     let (title_lang, title) = pet.title.best(p.lang);
     let rules = app.petitions.view().rules();
     let daily = app.petitions.view().daily(&pet.id);
     let recent = app.petitions.recent(&pet.id);
     let link_only = matches!(pet.status, PetitionStatus::Draft | PetitionStatus::Gathering);
     let obligation_body = match &pet.obligation {
-        Some(o) if o.body != pet.body => body_label(app, p.lang, &o.body).await,
+        Some(o) if o.body != pet.body => body_label(app, p.lang, &o.body),
         _ => body_name.clone(),
     };
 
@@ -1308,7 +1306,7 @@ struct FieldError {
 async fn petitionable_bodies(app: &AppState, lang: Lang) -> Vec<Body> {
     let levels: Vec<Level> =
         app.petitions.view().rules().map(|r| r.rules.levels.iter().map(|l| l.level).collect()).unwrap_or_default();
-    let mut bodies: Vec<Body> = projection_rows_with_prefix::<Body>(app, "body/").await;
+    let mut bodies: Vec<Body> = app.petitions.view().bodies().iter().map(|b| (**b).clone()).collect();
     bodies.retain(|b| levels.iter().any(|l| l.addresses(b.kind)));
     bodies.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
     bodies

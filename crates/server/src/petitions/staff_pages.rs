@@ -133,21 +133,9 @@ fn done_notice(app: &AppState, p: &Page, uri: &Uri) -> Markup {
 }
 
 /// The names of `bodies` in the page's language (their identifiers where unknown).
-async fn body_names(app: &AppState, lang: Lang, bodies: Vec<BodyId>) -> HashMap<BodyId, String> {
-    let reader = app.reader.clone();
-    let read = tokio::task::spawn_blocking(move || {
-        bodies
-            .into_iter()
-            .map(|b| {
-                let row = reader.projection_row(&format!("body/{b}")).ok().flatten();
-                let name = row.and_then(|json| serde_json::from_str::<dauys_core::Body>(&json).ok()).map(|x| x.name);
-                (b, name)
-            })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .unwrap_or_default();
-    read.into_iter().filter_map(|(b, n)| n.map(|n| (b, n.get(lang).to_string()))).collect()
+fn body_names(app: &AppState, lang: Lang, bodies: Vec<BodyId>) -> HashMap<BodyId, String> {
+    let view = app.petitions.view();
+    bodies.into_iter().filter_map(|b| view.body(&b).map(|x| (b, x.name.get(lang).to_string()))).collect()
 }
 
 fn body_label(names: &HashMap<BodyId, String>, body: &BodyId) -> String {
@@ -363,7 +351,7 @@ async fn moderation_page(
     let mut bodies: Vec<BodyId> = queue.iter().map(|x| x.body.clone()).collect();
     bodies.sort();
     bodies.dedup();
-    let names = body_names(app, p.lang, bodies).await;
+    let names = body_names(app, p.lang, bodies);
     let rules = view.rules();
     let forbidden: Vec<(TopicCode, String)> = rules
         .as_ref()
@@ -847,7 +835,7 @@ pub async fn obligations(
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let names = body_names(&app, p.lang, bodies.clone()).await;
+    let names = body_names(&app, p.lang, bodies.clone());
     let now = Timestamp(super::now_ms());
     let view = app.petitions.view();
     let main = html! {
@@ -1002,7 +990,7 @@ async fn answer_page(
     status: StatusCode,
 ) -> Response {
     let Some(o) = &pet.obligation else { return not_found(p) };
-    let names = body_names(app, p.lang, vec![o.body.clone()]).await;
+    let names = body_names(app, p.lang, vec![o.body.clone()]);
     let now = Timestamp(super::now_ms());
     let title = p.t("staff-answer-title");
     // The page's language first: most answers are written in it.

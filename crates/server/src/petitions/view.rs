@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use dauys_core::{
-    BodyId, Lang, Level, ObligationStatus, Petition, PetitionId, PetitionStatus, PublishedRules, Region, State,
+    Body, BodyId, Lang, Level, ObligationStatus, Petition, PetitionId, PetitionStatus, PublishedRules, Region, State,
     Timestamp, TopicCode,
 };
 use time::Date;
@@ -24,6 +24,8 @@ pub struct ViewUpdate {
     pub signatures: Vec<(PetitionId, Timestamp, i64)>,
     pub rules: Option<PublishedRules>,
     pub utc_offset_minutes: Option<i16>,
+    /// Bodies registered in the batch (the pages name the bodies petitions address).
+    pub bodies: Vec<Body>,
 }
 
 impl ViewUpdate {
@@ -32,6 +34,7 @@ impl ViewUpdate {
             && self.signatures.is_empty()
             && self.rules.is_none()
             && self.utc_offset_minutes.is_none()
+            && self.bodies.is_empty()
     }
 }
 
@@ -46,6 +49,7 @@ struct ViewData {
     indexed: HashMap<PetitionId, Vec<String>>,
     rules: Option<Arc<PublishedRules>>,
     utc_offset_minutes: i16,
+    bodies: HashMap<BodyId, Arc<Body>>,
 }
 
 /// How the list is ordered.
@@ -134,6 +138,7 @@ impl PetitionsView {
         let mut data = ViewData {
             utc_offset_minutes: state.utc_offset_minutes(),
             rules: state.petition_rules().cloned().map(Arc::new),
+            bodies: state.bodies().map(|(id, b)| (id.clone(), Arc::new(b.clone()))).collect(),
             ..ViewData::default()
         };
         for p in state.petitions() {
@@ -160,6 +165,9 @@ impl PetitionsView {
         if let Some(rules) = update.rules {
             data.rules = Some(Arc::new(rules));
         }
+        for b in update.bodies {
+            data.bodies.insert(b.id.clone(), Arc::new(b));
+        }
         let offset = data.utc_offset_minutes;
         for (id, at, delta) in update.signatures {
             *data.daily.entry(id).or_default().entry(at.date_at_offset(offset)).or_insert(0) += delta;
@@ -180,6 +188,15 @@ impl PetitionsView {
             .get(id)
             .map(|d| d.iter().map(|(day, n)| (*day, u64::try_from(*n).unwrap_or(0))).collect())
             .unwrap_or_default()
+    }
+
+    pub fn body(&self, id: &BodyId) -> Option<Arc<Body>> {
+        self.read().bodies.get(id).cloned()
+    }
+
+    /// Every registered body, in no particular order.
+    pub fn bodies(&self) -> Vec<Arc<Body>> {
+        self.read().bodies.values().cloned().collect()
     }
 
     pub fn rules(&self) -> Option<Arc<PublishedRules>> {
