@@ -44,10 +44,24 @@ impl SqlitePeople {
             conn.pragma_update(None, "foreign_keys", "ON")?;
             Ok(conn)
         });
-        pool.with(|conn| {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            crate::sqlite_store::migrate(conn, MIGRATIONS)
-        })?;
+        // Several processes (or threads) may open a new file at once. Switching it to WAL can
+        // answer SQLITE_BUSY without consulting the busy handler, so the set-up is retried
+        // until the busy timeout has passed.
+        let give_up = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match pool.with(|conn| {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                crate::sqlite_store::migrate(conn, MIGRATIONS)
+            }) {
+                Err(StoreError::Sqlite(e))
+                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < give_up =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                outcome => break outcome?,
+            }
+        }
         Ok(SqlitePeople { pool })
     }
 }
