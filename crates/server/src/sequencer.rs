@@ -398,6 +398,7 @@ impl Worker {
             entries,
         };
         let public = checkpoint.as_ref().map(|_| Arc::new(self.state.public_state()));
+        view.log_size = self.builder.size();
         let prepared = Prepared {
             generation: self.generation,
             batch,

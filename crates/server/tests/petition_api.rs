@@ -139,9 +139,10 @@ impl Fixture {
         id
     }
 
-    async fn sign(&self, citizen: usize, id: &PetitionId) {
+    /// Signs and returns the signature's log index.
+    async fn sign(&self, citizen: usize, id: &PetitionId) -> u64 {
         let a = &self.citizens[citizen].account;
-        self.app.instance.state.petitions.sign(a, id, [10, 0, 0, citizen as u8].into()).await.expect("signed");
+        self.app.instance.state.petitions.sign(a, id, [10, 0, 0, citizen as u8].into()).await.expect("signed").index
     }
 
     async fn accept(&self, id: &PetitionId) {
@@ -437,18 +438,22 @@ async fn list_document_count_csv_and_feeds() {
     assert_eq!(count["petition"], s(&p.local));
     assert_eq!((count["signatures"].as_u64(), count["threshold"].as_u64()), (Some(2), Some(5)));
     assert_eq!(count["status"], "open");
-    assert!(count["as_of_log_size"].as_u64().unwrap() > count["signatures"].as_u64().unwrap());
+    let as_of = count["as_of_log_size"].as_u64().unwrap();
+    assert!(as_of > count["signatures"].as_u64().unwrap());
     let conditional = |tag: String| Request::get(&uri).header(header::IF_NONE_MATCH, tag).body(Body::empty()).unwrap();
     let (status, headers, body) = app.request(conditional(etag.clone())).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
     assert_eq!(headers[header::ETAG], etag.as_str());
     assert_eq!(app.request(conditional(format!("\"other\", W/{etag}"))).await.0, StatusCode::NOT_MODIFIED);
-    f.sign(2, &p.local).await;
+    let index = f.sign(2, &p.local).await;
+    assert!(as_of <= index, "the count before the signature is as of a log without it");
     let (status, headers, body) = app.request(conditional(etag.clone())).await;
     assert_eq!(status, StatusCode::OK, "a new signature changes the ETag");
     assert_ne!(headers[header::ETAG], etag.as_str());
-    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["signatures"], 3);
+    let count: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(count["signatures"], 3);
+    assert!(count["as_of_log_size"].as_u64().unwrap() > index, "the count with the signature is as of a log with it");
     assert_eq!(app.get("/api/v1/petitions/p-nosuchthing/count").await.0, StatusCode::NOT_FOUND);
 
     // CSV of the public petitions.

@@ -584,13 +584,8 @@ async fn count(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let p = match petition_by_path(&app, &id, lang) {
-        Ok(p) => p,
-        Err(problem) => return problem.into_response(),
-    };
-    // Read after the petition: the committer counts an entry into the log's size before it
-    // publishes the petition, so the count reflects no entry at or beyond this size.
-    let size = u64::try_from(app.metrics.tree_size.get()).unwrap_or(0);
+    let found = PetitionId::from_str(&id).ok().and_then(|id| app.petitions.view().get_as_of(&id));
+    let Some((p, size)) = found else { return unknown_petition(&id).in_lang(lang).into_response() };
     let (signatures, threshold, status) = (p.signatures, p.terms.threshold, p.status.as_str());
     // The body is a function of exactly these values (the id is the URL's), so they make a
     // strong validator.

@@ -26,16 +26,8 @@ pub struct ViewUpdate {
     pub utc_offset_minutes: Option<i16>,
     /// Bodies registered in the batch (the pages name the bodies petitions address).
     pub bodies: Vec<Body>,
-}
-
-impl ViewUpdate {
-    pub fn is_empty(&self) -> bool {
-        self.petitions.is_empty()
-            && self.signatures.is_empty()
-            && self.rules.is_none()
-            && self.utc_offset_minutes.is_none()
-            && self.bodies.is_empty()
-    }
+    /// The log's size once the batch is in: what the view reflects after this update.
+    pub log_size: u64,
 }
 
 #[derive(Default)]
@@ -50,6 +42,8 @@ struct ViewData {
     rules: Option<Arc<PublishedRules>>,
     utc_offset_minutes: i16,
     bodies: HashMap<BodyId, Arc<Body>>,
+    /// The log entries before this index, and no others, are reflected here.
+    log_size: u64,
 }
 
 /// How the list is ordered.
@@ -139,6 +133,7 @@ impl PetitionsView {
             utc_offset_minutes: state.utc_offset_minutes(),
             rules: state.petition_rules().cloned().map(Arc::new),
             bodies: state.bodies().map(|(id, b)| (id.clone(), Arc::new(b.clone()))).collect(),
+            log_size: state.size(),
             ..ViewData::default()
         };
         for p in state.petitions() {
@@ -155,10 +150,8 @@ impl PetitionsView {
 
     /// Publishes a committed batch's changes.
     pub fn apply(&self, update: ViewUpdate) {
-        if update.is_empty() {
-            return;
-        }
         let mut data = self.write();
+        data.log_size = update.log_size;
         if let Some(offset) = update.utc_offset_minutes {
             data.utc_offset_minutes = offset;
         }
@@ -179,6 +172,13 @@ impl PetitionsView {
 
     pub fn get(&self, id: &PetitionId) -> Option<Arc<Petition>> {
         self.read().petitions.get(id).cloned()
+    }
+
+    /// A petition and the log size it is exact for: it reflects every entry before that
+    /// index and none after (both are published under one lock, batch by batch).
+    pub fn get_as_of(&self, id: &PetitionId) -> Option<(Arc<Petition>, u64)> {
+        let data = self.read();
+        data.petitions.get(id).map(|p| (p.clone(), data.log_size))
     }
 
     /// Valid signatures of a petition per local day, oldest first.
