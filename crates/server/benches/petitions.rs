@@ -22,17 +22,13 @@
 //! the burst-flagging thresholds (which would otherwise flag, and store a flag for, nearly
 //! every signature) and says so in its output.
 //!
-//! `--transport service` (or `auto`, the default, when the route answers 404) drives the
-//! petitions service in process instead of HTTP for signing (session lookup, then
-//! `Petitions::sign`); a missing read route is reported as not measured.
-//!
 //! Memory mode (`--memory`): writes a log with `--signatures` (1,000,000) signatures on
 //! `--petitions` (10,000) petitions straight through the sequencer (synthetic per-petition
 //! pseudonyms), then starts the server again on that log in a child process and reports its
 //! start-up time and resident set (VmRSS, VmHWM) once loaded.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -57,13 +53,6 @@ const AIM_READS_PER_SEC: f64 = 20_000.0;
 const AIM_P99_MS: f64 = 100.0;
 const BODY: &str = "bench-government";
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Transport {
-    Auto,
-    Http,
-    Service,
-}
-
 #[derive(Clone, Debug)]
 struct Args {
     backend: Backend,
@@ -74,7 +63,6 @@ struct Args {
     seconds: u64,
     client_threads: usize,
     server_threads: usize,
-    transport: Transport,
     memory: bool,
     signatures: u64,
     /// Internal: the child process of `--memory` that starts the server on an existing log.
@@ -91,7 +79,6 @@ fn parse_args() -> Args {
         seconds: 10,
         client_threads: 1,
         server_threads: 2,
-        transport: Transport::Auto,
         memory: false,
         signatures: 1_000_000,
         load_only: None,
@@ -112,14 +99,6 @@ fn parse_args() -> Args {
             "--seconds" => args.seconds = value().parse().expect("--seconds N"),
             "--client-threads" => args.client_threads = value().parse().expect("--client-threads N"),
             "--server-threads" => args.server_threads = value().parse().expect("--server-threads N"),
-            "--transport" => {
-                args.transport = match value().as_str() {
-                    "auto" => Transport::Auto,
-                    "http" => Transport::Http,
-                    "service" => Transport::Service,
-                    other => panic!("unknown transport {other}"),
-                }
-            }
             "--memory" => args.memory = true,
             "--signatures" => args.signatures = value().parse().expect("--signatures N"),
             "--load-only" => {
@@ -453,17 +432,6 @@ fn sign_request(petition: &PetitionId, person: &Person) -> hyper::Request<Full<B
 }
 
 /// Which routes exist: a 404 on an open petition's URL means the route is not there yet.
-async fn probe(addr: SocketAddr, petition: &PetitionId, person: &Person) -> (bool, bool, bool) {
-    let mut c = Connection::open(addr).await;
-    let page = c.send(get(&format!("/petitions/{petition}"))).await.unwrap_or(404) != 404;
-    let count = c.send(get(&format!("/api/v1/petitions/{petition}/count"))).await.unwrap_or(404) != 404;
-    // Without the CSRF token: refused if the route exists, so nothing is signed.
-    let mut unsigned = sign_request(petition, person);
-    unsigned.headers_mut().remove("x-csrf-token");
-    let sign = c.send(unsigned).await.is_ok_and(|s| s != 404 && s != 405);
-    (page, count, sign)
-}
-
 fn load(server: &tokio::runtime::Runtime, args: Args) {
     let Setup { instance, _db, people, petitions, authors } = server.block_on(setup(&args));
     let state = instance.state.clone();
@@ -486,15 +454,6 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
         .enable_all()
         .build()
         .expect("client runtime");
-    let (page_http, count_http, sign_http) = client.block_on(probe(addr, &petitions[0], &people[authors]));
-    let pick = |exists: bool| match args.transport {
-        Transport::Http => true,
-        Transport::Service => false,
-        Transport::Auto => exists,
-    };
-    let (page_http, count_http, sign_http) = (pick(page_http), pick(count_http), pick(sign_http));
-    let how = |http: bool| if http { "HTTP" } else { "in-process service (route missing)" };
-    let read_how = |http: bool| if http { "HTTP" } else { "route missing: not measured" };
     println!(
         "backend={:?} people={} petitions={} signers={} readers={} seconds={} server_threads={} client_threads={} cores={}",
         args.backend,
@@ -507,7 +466,6 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
         args.client_threads,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    println!("signing: {}; count: {}; page: {}", how(sign_http), read_how(count_http), read_how(page_http));
     println!(
         "raised for the bench (all load from 127.0.0.1): sign_per_minute_per_address=100000000 \
          flag_address_burst=100000000 flag_new_account_burst=100000000"
@@ -521,10 +479,10 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
     let started = Instant::now();
     let signers: Vec<_> = (0..args.signers)
         .map(|_| {
-            let (people, petitions, next, state) = (people.clone(), petitions.clone(), next.clone(), state.clone());
+            let (people, petitions, next) = (people.clone(), petitions.clone(), next.clone());
             client.spawn(async move {
                 let mut tally = Tally::new();
-                let mut conn = if sign_http { Some(Connection::open(addr).await) } else { None };
+                let mut conn = Connection::open(addr).await;
                 while Instant::now() < deadline {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     if n >= pairs {
@@ -533,13 +491,10 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
                     let petition = &petitions[(n % petitions.len() as u64) as usize];
                     let person = &people[authors + (n / petitions.len() as u64) as usize];
                     let t = Instant::now();
-                    let outcome = match conn.as_mut() {
-                        Some(c) => match c.send(sign_request(petition, person)).await {
-                            Ok(201) => Ok(()),
-                            Ok(status) => Err(status.to_string()),
-                            Err(e) => Err(e),
-                        },
-                        None => sign_in_process(&state, petition, person).await,
+                    let outcome = match conn.send(sign_request(petition, person)).await {
+                        Ok(201) => Ok(()),
+                        Ok(status) => Err(status.to_string()),
+                        Err(e) => Err(e),
                     };
                     tally.record(t, outcome);
                 }
@@ -552,33 +507,22 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
             let petitions = petitions.clone();
             client.spawn(async move {
                 let (mut pages, mut counts) = (Tally::new(), Tally::new());
-                let mut conn = if page_http || count_http { Some(Connection::open(addr).await) } else { None };
+                let mut conn = Connection::open(addr).await;
                 let mut n = r;
                 while Instant::now() < deadline {
                     let petition = &petitions[n % petitions.len()];
                     n += 1;
-                    if page_http {
-                        let c = conn.as_mut().expect("connection");
+                    for (path, tally) in [
+                        (format!("/petitions/{petition}"), &mut pages),
+                        (format!("/api/v1/petitions/{petition}/count"), &mut counts),
+                    ] {
                         let t = Instant::now();
-                        let outcome = match c.send(get(&format!("/petitions/{petition}"))).await {
+                        let outcome = match conn.send(get(&path)).await {
                             Ok(200) => Ok(()),
                             Ok(status) => Err(status.to_string()),
                             Err(e) => Err(e),
                         };
-                        pages.record(t, outcome);
-                    }
-                    if count_http {
-                        let c = conn.as_mut().expect("connection");
-                        let t = Instant::now();
-                        let outcome = match c.send(get(&format!("/api/v1/petitions/{petition}/count"))).await {
-                            Ok(200) => Ok(()),
-                            Ok(status) => Err(status.to_string()),
-                            Err(e) => Err(e),
-                        };
-                        counts.record(t, outcome);
-                    }
-                    if !page_http && !count_http {
-                        break;
+                        tally.record(t, outcome);
                     }
                 }
                 (pages, counts)
@@ -611,9 +555,8 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
     let secs = started.elapsed().as_secs_f64();
     println!("elapsed_s={secs:.2}");
     let sig_rate = signed.report("signatures (201, durable)", secs);
-    let page_rate = if page_http { pages.report("page reads (GET /petitions/{id}, 200)", secs) } else { 0.0 };
-    let count_rate =
-        if count_http { counts.report("count reads (GET /api/v1/petitions/{id}/count, 200)", secs) } else { 0.0 };
+    let page_rate = pages.report("page reads (GET /petitions/{id}, 200)", secs);
+    let count_rate = counts.report("count reads (GET /api/v1/petitions/{id}/count, 200)", secs);
     let total: u64 = petitions.iter().filter_map(|id| state.petitions.view().get(id)).map(|p| p.signatures).sum();
     println!("signatures on the petitions in the read model: {total} (authors' included: {authors})");
     let p99 = |t: &Tally| t.latency.value_at_quantile(0.99) as f64 / 1000.0;
@@ -627,17 +570,11 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
         met(sig_rate >= AIM_SIGNATURES_PER_SEC)
     );
     println!(
-        "  page+count reads/s {:.0} / {:.0} = {:.2}  {}{}",
+        "  page+count reads/s {:.0} / {:.0} = {:.2}  {}",
         reads,
         AIM_READS_PER_SEC,
         reads / AIM_READS_PER_SEC,
-        met(reads >= AIM_READS_PER_SEC),
-        match (page_http, count_http) {
-            (true, true) => "",
-            (true, false) => " (count route missing: not measured)",
-            (false, true) => " (page route missing: not measured)",
-            (false, false) => " (no read route: not measured)",
-        }
+        met(reads >= AIM_READS_PER_SEC)
     );
     println!(
         "  signing p99 {:.1} ms / {:.0} ms = {:.2}  {}",
@@ -671,26 +608,6 @@ fn met(yes: bool) -> &'static str {
     } else {
         "NOT met"
     }
-}
-
-/// The in-process stand-in for the signing route: session lookup (as the extractor does),
-/// then the service's `sign`.
-async fn sign_in_process(state: &AppState, petition: &PetitionId, person: &Person) -> Result<(), String> {
-    let (p, token) = (state.people.clone(), person.token.clone());
-    let session = tokio::task::spawn_blocking(move || p.session(&token))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.code().to_string())?
-        .ok_or("no session")?;
-    if !session.form_is_genuine(&person.csrf) {
-        return Err("csrf".into());
-    }
-    state
-        .petitions
-        .sign(&session.account, petition, IpAddr::from([127, 0, 0, 1]))
-        .await
-        .map(|_| ())
-        .map_err(|e| e.code().to_string())
 }
 
 // ---------------------------------------------------------------------------------------
