@@ -41,6 +41,7 @@
 //! any later date, reaches the same state. Events never carry personal data.
 
 mod canonical;
+mod districts;
 mod entry;
 mod error;
 mod event;
@@ -54,6 +55,7 @@ mod text;
 pub mod calendar;
 
 pub use calendar::{Calendar, WorkingDays};
+pub use districts::{district_name, known_districts};
 pub use entry::{Entry, ENTRY_VERSION, MAX_ENTRY_BYTES};
 pub use error::{DecodeError, EventError, RuleError};
 pub use event::{format_date, parse_date, Event};

@@ -2,6 +2,7 @@
 //! bodies, keys, and the table of every opening of personal data.
 
 use super::*;
+use dauys_core::known_districts;
 
 // ---------------------------------------------------------------------------------------
 // Administrators
@@ -211,7 +212,15 @@ fn verify_page(p: &Page, session: &Session, id: &str, error: Option<&PeopleError
                 @for r in Region::ALL { option value=(r.code()) { (r.name().get(p.lang)) } }
             }
             label for="district" { (p.t("field-district")) }
-            input #district type="text" name="district" maxlength="64" pattern="[a-z0-9][a-z0-9\\-]*" aria-describedby="district-hint";
+            input #district type="text" name="district" maxlength="64" pattern="[a-z0-9][a-z0-9\\-]*" aria-describedby="district-hint" list="known-districts";
+            // The named districts, so the same identifier is typed for the same district.
+            datalist #known-districts {
+                @for r in Region::ALL {
+                    @for (id, name) in known_districts(r) {
+                        option value=(id) { (r.name().get(p.lang)) ", " (name.get(p.lang)) }
+                    }
+                }
+            }
             p.hint #district-hint { (p.t("district-hint")) }
             button #verify type="submit" { (p.t("admin-verify-button")) }
         }

@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use dauys_core::{AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, VerificationMethod};
+use dauys_core::{district_name, AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, VerificationMethod};
 use dauys_identity::policy::{authorize, Action};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -161,10 +161,16 @@ fn has_body_role(account: &Account) -> bool {
     account.staff.iter().flat_map(|s| s.grants.iter()).any(|g| matches!(g.role, Role::Official | Role::Head))
 }
 
+/// "Астана қаласы, Есіл ауданы": the region's name and, if the locality has one, its
+/// district's (its identifier where the district table has no name for it).
 pub(crate) fn locality_label(lang: Lang, locality: &Locality) -> String {
+    let region = locality.region.name();
     match &locality.district {
-        Some(d) => format!("{}, {d}", locality.region.name().get(lang)),
-        None => locality.region.name().get(lang).to_string(),
+        Some(d) => match district_name(locality.region, d) {
+            Some(name) => format!("{}, {}", region.get(lang), name.get(lang)),
+            None => format!("{}, {d}", region.get(lang)),
+        },
+        None => region.get(lang).to_string(),
     }
 }
 
@@ -255,4 +261,20 @@ pub(crate) async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned +
 
 async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> {
     projection_rows_with_prefix::<dauys_core::Body>(app, "body/").await.into_iter().map(|b| (b.id, b.name)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localities_are_named_in_the_page_language() {
+        let esil: Locality = "astana/esil".parse().unwrap();
+        assert_eq!(locality_label(Lang::Kk, &esil), "Астана қаласы, Есіл ауданы");
+        assert_eq!(locality_label(Lang::Ru, &esil), "город Астана, район Есиль");
+        assert_eq!(locality_label(Lang::En, &esil), "Astana, Esil district");
+        // A district the table does not name keeps its identifier; a region alone is its name.
+        assert_eq!(locality_label(Lang::Ru, &"akmola/kokshetau".parse().unwrap()), "Акмолинская область, kokshetau");
+        assert_eq!(locality_label(Lang::Kk, &"shymkent".parse().unwrap()), "Шымкент қаласы");
+    }
 }
