@@ -41,6 +41,7 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
             start += 1;
         }
     }
+    assert!(state.petitions().all(|p| p.id.as_str().starts_with(demo::history::SEEDED_PREFIX)));
     let statuses: BTreeSet<PetitionStatus> = state.petitions().map(|p| p.status).collect();
     for status in [
         PetitionStatus::Draft,
@@ -92,6 +93,23 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
     let bus = view.get(&bus.id).expect("the bus petition");
     assert!(bus.threshold_reached_at.is_some(), "threshold reached");
     assert_eq!(bus.obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Awaiting));
+
+    // The live demo adds supporters to the seeded open petitions, a few seconds apart.
+    let seeded_signatures = || -> u64 {
+        view.all()
+            .iter()
+            .filter(|p| p.status == PetitionStatus::Open && p.id.as_str().starts_with(demo::history::SEEDED_PREFIX))
+            .map(|p| p.signatures)
+            .sum()
+    };
+    let before = seeded_signatures();
+    let live = tokio::spawn(demo::run(state.clone()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while seeded_signatures() <= before {
+        assert!(std::time::Instant::now() < deadline, "no demo supporter arrived");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    live.abort();
     drop((state, shared, bus));
     instance.shutdown().await.expect("shutdown");
 }

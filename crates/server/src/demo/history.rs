@@ -19,6 +19,8 @@ pub const HISTORY_ADMIN: &str = "u-demo-admin-2026";
 pub const HISTORY_MODERATOR: &str = "u-demo-moderator-2026";
 /// The official of the Esil district akimat who answered the seeded obligation.
 pub const HISTORY_OFFICIAL: &str = "u-demo-official-2026";
+/// How every seeded petition's id starts (a visitor's petitions get random ids).
+pub const SEEDED_PREFIX: &str = "p-demo-";
 /// The district the citizen lives in, whose akimat has an awaiting and an overdue obligation.
 pub const ESIL_AKIMAT: &str = "akimat-astana-esil";
 

@@ -1,5 +1,6 @@
-//! Demo activity: a registry of real Kazakh state bodies, the 2026 holiday calendar, and a
-//! public notice every few seconds, so a first visitor sees a living log. Everything goes
+//! Demo activity: a registry of real Kazakh state bodies, the 2026 holiday calendar, and every
+//! few seconds a demo supporter on a seeded open petition (a public notice every thirty
+//! seconds), so a first visitor sees a living log. Everything goes
 //! through the sequencer like any other submission; nothing is written behind its back.
 //!
 //! On an empty log the demo first writes about four months of backdated history
@@ -343,13 +344,44 @@ pub async fn run(state: AppState) {
     let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     for n in 0u64.. {
         tokio::time::sleep(Duration::from_secs(3)).await;
-        let (tk, tr, te, bk, br, be) = NOTICES[(n % NOTICES.len() as u64) as usize];
+        // Mostly a supporter on one of the seeded open petitions, so counts move while a
+        // visitor watches; a notice every thirty seconds.
+        if n % NOTICE_EVERY != NOTICE_EVERY - 1 {
+            if let Some(petition) = next_open_demo_petition(&state, n) {
+                match crowd::add_supporters(&state, &petition, 1).await {
+                    Ok(_) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "demo activity stops");
+                        return;
+                    }
+                }
+            }
+        }
+        let (tk, tr, te, bk, br, be) = NOTICES[((n / NOTICE_EVERY) % NOTICES.len() as u64) as usize];
         let Some(notice) = id::<NoticeId>(&format!("demo-{run_id}-{n}")) else { return };
         let event = Event::NoticePublished { notice, title: text(tk, tr, te), text: text(bk, br, be) };
         if !submit(&sequencer, event).await {
             return;
         }
     }
+}
+
+/// One tick in this many publishes a notice; the others add a demo supporter.
+const NOTICE_EVERY: u64 = 10;
+
+/// The seeded petitions open for signatures, taken in turn (never a petition a visitor wrote:
+/// its count is theirs to drive from `/demo`).
+fn next_open_demo_petition(state: &AppState, n: u64) -> Option<std::sync::Arc<dauys_core::Petition>> {
+    let mut open: Vec<_> = state
+        .shared
+        .petitions
+        .all()
+        .into_iter()
+        .filter(|p| p.id.as_str().starts_with(history::SEEDED_PREFIX) && p.status == dauys_core::PetitionStatus::Open)
+        .collect();
+    open.sort_by(|a, b| a.id.cmp(&b.id));
+    let count = open.len() as u64;
+    (count > 0).then(|| open.swap_remove((n % count) as usize))
 }
 
 async fn submit(sequencer: &SequencerHandle, event: Event) -> bool {
