@@ -534,45 +534,59 @@ fn filters(app: &AppState, p: &Page, form: &ListForm, bodies: &[(BodyId, String)
             label for="q" { (p.t("pp-filter-q")) }
             input #q type="search" name="q" value=(form.q) maxlength=(MAX_QUERY_CHARS) aria-describedby="q-hint";
             p.hint #q-hint { (p.t("pp-filter-q-hint")) }
-            label for="status" { (field_label(p, "status")) }
-            select #status name="status" {
-                option value="" { (any) }
-                @for s in PetitionStatus::ALL.into_iter().filter(PetitionStatus::is_public) {
-                    option value=(s.as_str()) selected[form.status == s.as_str()] { (status_label(p, s)) }
+            div.filter-grid {
+                div.filter {
+                    label for="status" { (field_label(p, "status")) }
+                    select #status name="status" {
+                        option value="" { (any) }
+                        @for s in PetitionStatus::ALL.into_iter().filter(PetitionStatus::is_public) {
+                            option value=(s.as_str()) selected[form.status == s.as_str()] { (status_label(p, s)) }
+                        }
+                    }
                 }
-            }
-            label for="level" { (field_label(p, "level")) }
-            select #level name="level" {
-                option value="" { (any) }
-                @for l in &levels {
-                    option value=(l.as_str()) selected[form.level == l.as_str()] { (level_label(p.lang, *l)) }
+                div.filter {
+                    label for="level" { (field_label(p, "level")) }
+                    select #level name="level" {
+                        option value="" { (any) }
+                        @for l in &levels {
+                            option value=(l.as_str()) selected[form.level == l.as_str()] { (level_label(p.lang, *l)) }
+                        }
+                    }
                 }
-            }
-            label for="body" { (field_label(p, "body")) }
-            select #body name="body" {
-                option value="" { (any) }
-                @for (id, name) in bodies {
-                    option value=(id.as_str()) selected[form.body == id.as_str()] { (name) }
+                div.filter {
+                    label for="body" { (field_label(p, "body")) }
+                    select #body name="body" {
+                        option value="" { (any) }
+                        @for (id, name) in bodies {
+                            option value=(id.as_str()) selected[form.body == id.as_str()] { (name) }
+                        }
+                    }
                 }
-            }
-            label for="region" { (field_label(p, "region")) }
-            select #region name="region" {
-                option value="" { (any) }
-                @for r in Region::ALL {
-                    option value=(r.code()) selected[form.region == r.code()] { (r.name().get(p.lang)) }
+                div.filter {
+                    label for="region" { (field_label(p, "region")) }
+                    select #region name="region" {
+                        option value="" { (any) }
+                        @for r in Region::ALL {
+                            option value=(r.code()) selected[form.region == r.code()] { (r.name().get(p.lang)) }
+                        }
+                    }
                 }
-            }
-            label for="topic" { (field_label(p, "topic")) }
-            select #topic name="topic" {
-                option value="" { (any) }
-                @for (code, name) in &topics {
-                    option value=(code) selected[&form.topic == code] { (name) }
+                div.filter {
+                    label for="topic" { (field_label(p, "topic")) }
+                    select #topic name="topic" {
+                        option value="" { (any) }
+                        @for (code, name) in &topics {
+                            option value=(code) selected[&form.topic == code] { (name) }
+                        }
+                    }
                 }
-            }
-            label for="sort" { (field_label(p, "sort")) }
-            select #sort name="sort" {
-                @for s in Sort::ALL {
-                    option value=(s.as_str()) selected[form.sort == s.as_str()] { (sort_label(p, s)) }
+                div.filter {
+                    label for="sort" { (field_label(p, "sort")) }
+                    select #sort name="sort" {
+                        @for s in Sort::ALL {
+                            option value=(s.as_str()) selected[form.sort == s.as_str()] { (sort_label(p, s)) }
+                        }
+                    }
                 }
             }
             button #search type="submit" { (p.t("pp-search")) }
