@@ -11,6 +11,33 @@ use std::collections::BTreeSet;
 use std::fmt;
 use time::{Date, Weekday};
 
+/// Kazakhstan's weekdays off in 2026, as the demo publishes them and the petition rules are
+/// tested against:
+/// 1–2 and 7 January; 9 March for Sunday 8 March; Nauryz 23 March and 24–25 March for the
+/// weekend of 21–22; 1 and 7 May; 11 May for Saturday 9 May; 27 May (Kurban ait); 6 July;
+/// 31 August for Sunday 30 August; 26 October for Sunday 25 October; 16 December. No
+/// working day was transferred to a weekend.
+pub fn kazakhstan_2026_holidays() -> Vec<Date> {
+    use time::macros::date;
+    vec![
+        date!(2026 - 01 - 01),
+        date!(2026 - 01 - 02),
+        date!(2026 - 01 - 07),
+        date!(2026 - 03 - 09),
+        date!(2026 - 03 - 23),
+        date!(2026 - 03 - 24),
+        date!(2026 - 03 - 25),
+        date!(2026 - 05 - 01),
+        date!(2026 - 05 - 07),
+        date!(2026 - 05 - 11),
+        date!(2026 - 05 - 27),
+        date!(2026 - 07 - 06),
+        date!(2026 - 08 - 31),
+        date!(2026 - 10 - 26),
+        date!(2026 - 12 - 16),
+    ]
+}
+
 /// Holidays and transferred working days from all published years.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Calendar {

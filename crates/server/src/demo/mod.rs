@@ -14,7 +14,6 @@ pub mod history;
 use std::time::Duration;
 
 use dauys_core::{BodyId, BodyKind, Event, LocalizedText, NoticeId, VerificationMethod};
-use time::macros::date;
 
 use crate::people::{run_blocking, IdentityClaim, PeopleError};
 use crate::sequencer::{SequencerHandle, SubmitError};
@@ -274,23 +273,7 @@ pub fn setup_events() -> Vec<Event> {
     }
     setup.push(Event::CalendarPublished {
         year: 2026,
-        holidays: vec![
-            date!(2026 - 01 - 01),
-            date!(2026 - 01 - 02),
-            date!(2026 - 01 - 07),
-            date!(2026 - 03 - 09),
-            date!(2026 - 03 - 23),
-            date!(2026 - 03 - 24),
-            date!(2026 - 03 - 25),
-            date!(2026 - 05 - 01),
-            date!(2026 - 05 - 07),
-            date!(2026 - 05 - 11),
-            date!(2026 - 05 - 27),
-            date!(2026 - 07 - 06),
-            date!(2026 - 08 - 31),
-            date!(2026 - 10 - 26),
-            date!(2026 - 12 - 16),
-        ],
+        holidays: dauys_core::calendar::kazakhstan_2026_holidays(),
         transferred_working_days: vec![],
     });
     setup
