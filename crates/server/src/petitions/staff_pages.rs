@@ -861,8 +861,7 @@ pub async fn obligations(
                             }
                         }
                         tbody {
-                            @for pet in &owed {
-                                @if let Some(o) = &pet.obligation {
+                            @for (pet, o) in owed.iter().filter_map(|pet| pet.obligation.as_ref().map(|o| (pet, o))) {
                                 tr id={ "owed-" (pet.id) } {
                                     th scope="row" data-label=(p.t("staff-col-petition")) { a href=(petition_href(&pet.id)) { (title_of(&p, pet)) } }
                                     td data-label=(p.t("staff-col-signatures")) { (pet.signatures) }
@@ -875,7 +874,6 @@ pub async fn obligations(
                                             a href={ "/office/petitions/" (pet.id) "/answer" } { (p.t("staff-write-answer")) }
                                         }
                                     }
-                                }
                                 }
                             }
                         }
