@@ -67,7 +67,7 @@ pub use petition::{
     kazakhstan_rules, Answer, Decision, Invalidation, Level, LevelRule, Obligation, ObligationStatus, PartialText,
     Petition, PetitionRules, PetitionStatus, Population, PublishedRules, Rejection, RejectionReason, Signature, Terms,
     Threshold, Topic, Transition, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS, MAX_PETITION_TITLE_CHARS,
-    MAX_REASON_CHARS, MAX_STATEMENT_CHARS,
+    MAX_REASON_CHARS, MAX_STATEMENT_CHARS, MIN_PETITION_AGE,
 };
 pub use stamp::{LogIndex, Timestamp};
 pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};

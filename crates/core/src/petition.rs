@@ -101,6 +101,9 @@ pub const MAX_ANSWER_CHARS: usize = 4_000;
 pub const MAX_STATEMENT_CHARS: usize = 2_000;
 /// Maximum characters of a moderator's or author's stated reason.
 pub const MAX_REASON_CHARS: usize = 500;
+/// The age from which a verified person may write and sign petitions. The server checks it
+/// against the sealed profile (the log holds no birth dates), so an audit cannot re-check it.
+pub const MIN_PETITION_AGE: u32 = 18;
 
 /// Which level of government a petition addresses; it decides the threshold and deadlines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

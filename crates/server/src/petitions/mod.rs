@@ -251,7 +251,7 @@ impl Petitions {
         let identity = profile.identity.ok_or(PetitionError::NotVerified)?;
         let iin = Iin::parse(&identity.iin).map_err(|e| PetitionError::Internal(format!("stored IIN: {e}")))?;
         let today = Timestamp(now_ms()).date_at_offset(self.view().utc_offset_minutes());
-        if iin.age_on(today) < 18 {
+        if iin.age_on(today) < dauys_core::MIN_PETITION_AGE {
             return Err(PetitionError::Underage);
         }
         Ok(Eligible { iin, identity })
