@@ -18,7 +18,7 @@
 // Environment: E2E_CHROMIUM, E2E_ARTIFACTS_DIR, E2E_TIMEOUT_MS (see harness.mjs)
 
 import { checkAccessibility, checkChrome, expect, fail, path, run, step, visit } from './harness.mjs';
-import { choose, clickAndWait, fieldByLabel, logInTo, mainText, noMessageIds } from './petitions-common.mjs';
+import { choose, clickAndWait, logInTo, mainText, noMessageIds, publishSupportedAnswerInRussian } from './petitions-common.mjs';
 
 // The demo accounts (README.md, "Demo accounts").
 const citizen = { email: 'citizen@demo.dauys.kz', password: 'demo citizen password' };
@@ -30,14 +30,6 @@ const LEVEL = 'district_akimat';
 const TITLE_KK = 'Есіл ауданындағы аулаларға орындықтар қою';
 const TEXT_KK = 'Есіл ауданының тұрғындары аулаларға орындықтар мен қоқыс жәшіктерін қоюды сұрайды.';
 
-// Russian, as the staff pages say it (the same labels as petitions-staff.mjs).
-const DECISION = /^Решение$/i;
-const SUPPORTED = /^Поддержано$/i;
-const IN_RUSSIAN = ' — на русском';
-const ANSWER = new RegExp(`^Ответ${IN_RUSSIAN}$`, 'i');
-const DISCUSSION = new RegExp(`^Запись общественного обсуждения${IN_RUSSIAN}$`, 'i');
-const HEAD = new RegExp(`^Публичное заявление руководителя органа${IN_RUSSIAN}$`, 'i');
-const PUBLISH = /опубликовать/i;
 const ANSWER_TEXT = 'Скамейки и урны будут установлены во дворах района до конца весны.';
 const DISCUSSION_TEXT = 'Общественное обсуждение прошло в акимате района, участвовали 25 жителей.';
 const HEAD_TEXT = 'Аким района поручил выполнить работы в срок.';
@@ -181,13 +173,7 @@ await run(async (newPage) => {
     await noMessageIds(b);
     const form = b.locator(`main form[action="/office/petitions/${id}/answer"]`);
     expect(await form.count(), `${path(b)}: no answer form`);
-    await choose(b, DECISION, SUPPORTED, 'the decision', form);
-    await (await fieldByLabel(b, ANSWER, 'the answer in Russian', null, form)).fill(ANSWER_TEXT);
-    await (await fieldByLabel(b, DISCUSSION, 'the record of the public discussion in Russian', null, form)).fill(DISCUSSION_TEXT);
-    await (await fieldByLabel(b, HEAD, "the head's statement in Russian", null, form)).fill(HEAD_TEXT);
-    const response = await clickAndWait(b, form.getByRole('button', { name: PUBLISH }), 'the publish button');
-    expect(response.status() === 200, `publishing the answer: status ${response.status()} at ${path(b)}:\n${await mainText(b)}`);
-    expect(!(await b.locator('main').getByRole('alert').count()), `publishing the answer showed an error:\n${await mainText(b)}`);
+    await publishSupportedAnswerInRussian(b, form, { answer: ANSWER_TEXT, discussion: DISCUSSION_TEXT, head: HEAD_TEXT });
   });
 
   await step("the petition's page shows anyone that it is answered, with the answer", async () => {

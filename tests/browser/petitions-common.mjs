@@ -1,6 +1,7 @@
-// What the petition journeys (petitions-citizen.mjs, petitions-staff.mjs) share on top of
-// harness.mjs: finding fields by their accessible label, clicking through to the next page,
-// signing in on the page we were sent to, and reading the petitions a listing links to.
+// What the petition journeys (petitions-citizen.mjs, petitions-staff.mjs, demo-walk.mjs)
+// share on top of harness.mjs: finding fields by their accessible label, clicking through to
+// the next page, signing in on the page we were sent to, reading the petitions a listing links
+// to, and an official publishing an answer in Russian.
 
 import { checkChrome, expect, fail, path, visit } from './harness.mjs';
 
@@ -121,4 +122,27 @@ export async function noMessageIds(page) {
   const shown = await mainText(page);
   const ids = shown.match(/\b(?:pp|staff|err|level|event|field|pa)-[a-z0-9]+(?:-[a-z0-9]+)+\b/g);
   expect(!ids, `${path(page)} shows message ids instead of text: ${[...new Set(ids || [])].join(', ')}`);
+}
+
+// The answer form's labels in Russian, as an official reads them.
+const DECISION = /^Решение$/i;
+const SUPPORTED = /^Поддержано$/i;
+const IN_RUSSIAN = ' — на русском';
+const ANSWER = new RegExp(`^Ответ${IN_RUSSIAN}$`, 'i');
+const DISCUSSION = new RegExp(`^Запись общественного обсуждения${IN_RUSSIAN}$`, 'i');
+const HEAD = new RegExp(`^Публичное заявление руководителя органа${IN_RUSSIAN}$`, 'i');
+const PUBLISH = /опубликовать/i;
+
+/**
+ * Fills the answer `form` in Russian (decision "supported", the answer, the record of the
+ * public discussion, the head's statement), publishes it and checks it was accepted.
+ */
+export async function publishSupportedAnswerInRussian(page, form, { answer, discussion, head }) {
+  await choose(page, DECISION, SUPPORTED, 'the decision', form);
+  await (await fieldByLabel(page, ANSWER, 'the answer in Russian', null, form)).fill(answer);
+  await (await fieldByLabel(page, DISCUSSION, 'the record of the public discussion in Russian', null, form)).fill(discussion);
+  await (await fieldByLabel(page, HEAD, "the head's statement in Russian", null, form)).fill(head);
+  const response = await clickAndWait(page, form.getByRole('button', { name: PUBLISH }), 'the publish button');
+  expect(response.status() === 200, `publishing the answer: status ${response.status()} at ${path(page)}:\n${await mainText(page)}`);
+  expect(!(await page.locator('main').getByRole('alert').count()), `publishing the answer showed an error:\n${await mainText(page)}`);
 }

@@ -23,7 +23,7 @@
 //   E2E_CHROMIUM, E2E_ARTIFACTS_DIR, E2E_TIMEOUT_MS (see harness.mjs)
 
 import { checkAccessibility, checkChrome, env, expect, path, run, step, visit } from './harness.mjs';
-import { choose, chosen, clickAndWait, fieldByLabel, listedPetitions, logInTo, mainText, noMessageIds } from './petitions-common.mjs';
+import { choose, chosen, clickAndWait, fieldByLabel, listedPetitions, logInTo, mainText, noMessageIds, publishSupportedAnswerInRussian } from './petitions-common.mjs';
 
 const moderator = {
   email: env('E2E_MODERATOR_EMAIL', 'moderator@example.kz'),
@@ -47,13 +47,6 @@ const TOPIC_NAME = /Деятельность судов/i;
 const COMMENT = /^Комментарий/i;
 const REJECT = /^Отклонить$/i;
 const COMMENT_TEXT = 'Петиция касается деятельности судов, это запрещённая тема.';
-const DECISION = /^Решение$/i;
-const SUPPORTED = /^Поддержано$/i;
-const IN_RUSSIAN = ' — на русском';
-const ANSWER = new RegExp(`^Ответ${IN_RUSSIAN}$`, 'i');
-const DISCUSSION = new RegExp(`^Запись общественного обсуждения${IN_RUSSIAN}$`, 'i');
-const HEAD = new RegExp(`^Публичное заявление руководителя органа${IN_RUSSIAN}$`, 'i');
-const PUBLISH = /опубликовать/i;
 const ANSWER_TEXT = 'Освещение парка будет установлено до конца года.';
 const DISCUSSION_TEXT = 'Публичное обсуждение прошло 12 ноября, участвовали 40 жителей.';
 const HEAD_TEXT = 'Аким города поручил выполнить работы в срок.';
@@ -168,13 +161,7 @@ await run(async (newPage) => {
     await checkAccessibility(o, `/office/petitions/${TO_ANSWER}/answer (ru)`);
     const form = o.locator(`main form[action="/office/petitions/${TO_ANSWER}/answer"]`);
     expect(await form.count(), `${path(o)}: no answer form`);
-    await choose(o, DECISION, SUPPORTED, 'the decision', form);
-    await (await fieldByLabel(o, ANSWER, 'the answer in Russian', null, form)).fill(ANSWER_TEXT);
-    await (await fieldByLabel(o, DISCUSSION, 'the record of the public discussion in Russian', null, form)).fill(DISCUSSION_TEXT);
-    await (await fieldByLabel(o, HEAD, "the head's statement in Russian", null, form)).fill(HEAD_TEXT);
-    const response = await clickAndWait(o, form.getByRole('button', { name: PUBLISH }), 'the publish button');
-    expect(response.status() === 200, `publishing the answer: status ${response.status()} at ${path(o)}:\n${await mainText(o)}`);
-    expect(!(await o.locator('main').getByRole('alert').count()), `publishing the answer showed an error:\n${await mainText(o)}`);
+    await publishSupportedAnswerInRussian(o, form, { answer: ANSWER_TEXT, discussion: DISCUSSION_TEXT, head: HEAD_TEXT });
     console.log(`   after publishing: ${path(o)}`);
   });
 
