@@ -85,6 +85,18 @@ pub enum EventError {
     ShareWithoutTerritory { level: crate::Level },
     #[error("`forbidden_topic` goes with the reason forbidden_topic only, and `duplicate_of` with duplicate only")]
     RejectionShape,
+    #[error("{} shows nothing: it has only spaces and invisible characters; write it in visible letters", subject(.field, *.lang))]
+    InvisibleText { field: &'static str, lang: Option<Lang> },
+    #[error("{} contains U+{code:04X}, an invisible character that changes the direction of the text around it; remove it", subject(.field, *.lang))]
+    BidiControl { field: &'static str, lang: Option<Lang>, code: u32 },
+}
+
+/// "the kk translation of `title`", or "`reason`" for a text in no particular language.
+fn subject(field: &str, lang: Option<Lang>) -> String {
+    match lang {
+        Some(lang) => format!("the {lang} translation of `{field}`"),
+        None => format!("`{field}`"),
+    }
 }
 
 fn territory_shape(level: crate::Level) -> &'static str {
@@ -137,6 +149,8 @@ impl EventError {
             EventError::TerritoryShape { .. } => "territory_shape",
             EventError::RejectionShape => "rejection_shape",
             EventError::ShareWithoutTerritory { .. } => "share_without_territory",
+            EventError::InvisibleText { .. } => "invisible_text",
+            EventError::BidiControl { .. } => "bidi_control",
         }
     }
 }
@@ -284,6 +298,12 @@ pub enum RuleError {
     AlreadyAnswered(String),
     #[error("petition `{0}` (its moderation or its obligation) is already marked overdue")]
     AlreadyOverdue(String),
+    #[error(
+        "you wrote petition `{petition}`, so you may not {}: an author never decides on their own petition; leave it to {}",
+        .act.what(),
+        .act.left_to()
+    )]
+    ConflictOfInterest { petition: String, act: crate::StaffAct },
 }
 
 fn body_suffix(body: &Option<String>) -> String {
@@ -338,6 +358,7 @@ impl RuleError {
             RuleError::ObligationExists(_) => "obligation_exists",
             RuleError::AlreadyAnswered(_) => "already_answered",
             RuleError::AlreadyOverdue(_) => "already_overdue",
+            RuleError::ConflictOfInterest { .. } => "conflict_of_interest",
         }
     }
 }

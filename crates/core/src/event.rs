@@ -316,6 +316,27 @@ impl Event {
         "obligation.overdue",
         "obligation.answered",
     ];
+    /// The operator's own acts: the type tags the operator may publish on its own
+    /// authority (with the API token), because they are decisions of the deployment and name
+    /// no person as their author. Every other event is an act of a person (an administrator,
+    /// a moderator, an official, a citizen), which only that person's signed-in session may
+    /// submit, or an event the rules require, which only the server's rules log.
+    ///
+    /// `body.registered` is here: it names no person (it has no `by`), the log shows it the
+    /// same whichever way it came, and which state bodies a deployment serves is the
+    /// deployment's decision like its calendar and rules. Administrators also register
+    /// bodies from their pages.
+    ///
+    /// A type tag absent from this list is refused to the token, so a new event kind is a
+    /// person's act until someone decides otherwise here.
+    pub const OPERATOR_KINDS: [&'static str; 6] = [
+        "deployment.configured",
+        "calendar.published",
+        "body.registered",
+        "notice.published",
+        "access_bases.published",
+        "petition_rules.published",
+    ];
     pub const MIN_UTC_OFFSET_MINUTES: i16 = -720;
     pub const MAX_UTC_OFFSET_MINUTES: i16 = 840;
     pub const MIN_CALENDAR_YEAR: u16 = 2000;
@@ -352,6 +373,17 @@ impl Event {
             Event::ObligationOverdue { .. } => "obligation.overdue",
             Event::ObligationAnswered { .. } => "obligation.answered",
         }
+    }
+
+    /// Whether the type tag `kind` is one of the operator's own acts ([`Event::OPERATOR_KINDS`]).
+    pub fn is_operator_kind(kind: &str) -> bool {
+        Self::OPERATOR_KINDS.contains(&kind)
+    }
+
+    /// Whether this event is one of the operator's own acts ([`Event::OPERATOR_KINDS`]),
+    /// which the operator may publish without acting as anyone.
+    pub fn is_operator_act(&self) -> bool {
+        Self::is_operator_kind(self.kind())
     }
 
     /// The petition an event is about, for petition and obligation events.
@@ -452,6 +484,69 @@ impl Event {
             return Err(EventError::TooLarge { bytes, max: crate::MAX_ENTRY_BYTES });
         }
         Ok(())
+    }
+
+    /// Checks an event submitted now: [`Event::validate`], then the rules for public text
+    /// added after logs already held entries — no text that shows nothing, no bidirectional
+    /// controls in one-line texts ([`crate::check_new_text`]; `SPEC.md` §4.1).
+    ///
+    /// Replay does not apply them: [`crate::Entry::decode`] and [`crate::State::apply`] call
+    /// `validate` only, so a log that already holds such a text still replays, here and in
+    /// every auditor. The sequencer calls this on every submission before queueing it.
+    pub fn check_new(&self) -> Result<(), EventError> {
+        use crate::text::check_new_text;
+        self.validate()?;
+        let partial = |field, text: &PartialText, multiline| {
+            text.langs().try_for_each(|lang| check_new_text(field, Some(lang), text.get(lang).unwrap_or(""), multiline))
+        };
+        let line = |field, s: &str| check_new_text(field, None, s, false);
+        match self {
+            Event::DeploymentConfigured { name, .. } | Event::BodyRegistered { name, .. } => {
+                name.check_new(TextUse::Name)
+            }
+            Event::NoticePublished { title, text, .. } => {
+                title.check_new(TextUse::Title)?;
+                text.check_new(TextUse::Text)
+            }
+            Event::AccessBasesPublished { bases } => bases.iter().try_for_each(|b| b.name.check_new(TextUse::Name)),
+            Event::PersonalDataOpened { purpose, case, .. } => {
+                line("purpose", purpose)?;
+                line("case", case)
+            }
+            Event::PetitionRulesPublished { rules } => {
+                rules.topics.iter().chain(&rules.forbidden_topics).try_for_each(|t| t.name.check_new(TextUse::Name))
+            }
+            Event::PetitionDrafted { title, text, .. } => {
+                partial("title", title, false)?;
+                partial("text", text, true)
+            }
+            Event::PetitionRejected { comment, .. } => line("comment", comment),
+            Event::PetitionWithdrawn { reason, .. } | Event::SignatureInvalidated { reason, .. } => {
+                line("reason", reason)
+            }
+            Event::ObligationAnswered { answer, discussion, head_statement, .. } => {
+                partial("answer", answer, true)?;
+                partial("discussion", discussion, true)?;
+                partial("head_statement", head_statement, true)
+            }
+            // No free text.
+            Event::CalendarPublished { .. }
+            | Event::PersonVerified { .. }
+            | Event::PersonErased { .. }
+            | Event::RoleGranted { .. }
+            | Event::RoleRevoked { .. }
+            | Event::RegistryImported { .. }
+            | Event::KeyRotated { .. }
+            | Event::PetitionLaunched { .. }
+            | Event::PetitionSigned { .. }
+            | Event::PetitionSubmitted { .. }
+            | Event::PetitionModerationOverdue { .. }
+            | Event::PetitionExpired { .. }
+            | Event::PetitionAccepted { .. }
+            | Event::PetitionClosed { .. }
+            | Event::ObligationOpened { .. }
+            | Event::ObligationOverdue { .. } => Ok(()),
+        }
     }
 }
 
@@ -579,6 +674,34 @@ mod tests {
         for bad in ["2026-3-21", "2026-02-30", "+026-03-21", "2026-03-21T00", "२०२६-03-21", ""] {
             assert_eq!(parse_date(bad).unwrap_err().code(), "invalid_date", "{bad}");
         }
+    }
+
+    #[test]
+    fn operator_acts_are_a_closed_list_of_kinds() {
+        let mut seen = std::collections::BTreeSet::new();
+        for kind in Event::OPERATOR_KINDS {
+            assert!(Event::KINDS.contains(&kind), "{kind} is not an event type");
+            assert!(seen.insert(kind), "{kind} listed twice");
+        }
+        // Acts of people, and events only the rules may log, are never the operator's.
+        for kind in [
+            "person.verified",
+            "role.granted",
+            "role.revoked",
+            "personal_data.opened",
+            "key.rotated",
+            "petition.signed",
+            "petition.accepted",
+            "petition.submitted",
+            "obligation.opened",
+            "obligation.answered",
+        ] {
+            assert!(!Event::is_operator_kind(kind), "{kind} must not be an operator act");
+        }
+        let notice = Event::NoticePublished { notice: "n".parse().expect("slug"), title: lt("t"), text: lt("x") };
+        assert!(notice.is_operator_act());
+        let erased = Event::PersonErased { person: format!("ps1-{}", "ab".repeat(32)).parse().expect("pseudonym") };
+        assert!(!erased.is_operator_act());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! append-only, Merkle-tree log of events.
 //!
 //! This crate defines
-//! - the [`Event`]s that can be appended, and their validation ([`Event::validate`]);
+//! - the [`Event`]s that can be appended, and their validation ([`Event::validate`], and
+//!   for new submissions [`Event::check_new`]);
 //! - the [`Entry`] (an event plus the sequencer's [`Timestamp`]) and its canonical bytes,
 //!   which are the Merkle leaves ([`Entry::encode`], [`Entry::decode`]; see `SPEC.md`);
 //! - the deterministic [`State`] machine that folds entries into public state and the
@@ -65,14 +66,15 @@ pub use people::{
 };
 pub use petition::{
     kazakhstan_rules, Answer, Decision, Invalidation, Level, LevelRule, Obligation, ObligationStatus, PartialText,
-    Petition, PetitionRules, PetitionStatus, Population, PublishedRules, Rejection, RejectionReason, Signature, Terms,
-    Threshold, Topic, Transition, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS, MAX_PETITION_TITLE_CHARS,
+    Petition, PetitionRules, PetitionStatus, Population, PublishedRules, Rejection, RejectionReason, Signature,
+    StaffAct, Terms, Threshold, Topic, Transition, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS, MAX_PETITION_TITLE_CHARS,
     MAX_REASON_CHARS, MAX_STATEMENT_CHARS, MIN_PETITION_AGE,
 };
 pub use stamp::{LogIndex, Timestamp};
 pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};
 pub use text::{
-    AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId, PetitionId, TopicCode,
+    check_new_text, AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId, PetitionId,
+    TopicCode,
 };
 
 #[cfg(test)]

@@ -12,8 +12,8 @@
 
 use crate::text::validate_translation;
 use crate::{
-    AccountId, BodyId, BodyKind, EventError, Lang, Locality, LocalizedText, LogIndex, PetitionId, Pseudonym, Region,
-    Timestamp, TopicCode,
+    AccountId, BodyId, BodyKind, Event, EventError, Lang, Locality, LocalizedText, LogIndex, PetitionId, Pseudonym,
+    Region, Timestamp, TopicCode,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -522,6 +522,55 @@ pub struct Transition {
     pub by: Option<AccountId>,
     pub at: Timestamp,
     pub index: LogIndex,
+}
+
+/// A staff member's decision on one petition, which its author must never make: nobody judges
+/// their own cause (see [`Petition::check_conflict_of_interest`]).
+///
+/// Not staff acts: `petition.withdrawn` is the author's own act and stays theirs, and signing
+/// is a citizen's act that staff keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StaffAct {
+    /// `petition.accepted`.
+    Accept,
+    /// `petition.rejected`.
+    Reject,
+    /// `signature.invalidated`, and dismissing a flag on a signature (kept off the log): which
+    /// signatures of the petition count.
+    ReviewSignatures,
+    /// `obligation.answered`: the answer published on the body's behalf.
+    Answer,
+}
+
+impl StaffAct {
+    /// The staff act an event records, if it records one.
+    pub fn of(event: &Event) -> Option<StaffAct> {
+        match event {
+            Event::PetitionAccepted { .. } => Some(StaffAct::Accept),
+            Event::PetitionRejected { .. } => Some(StaffAct::Reject),
+            Event::SignatureInvalidated { .. } => Some(StaffAct::ReviewSignatures),
+            Event::ObligationAnswered { .. } => Some(StaffAct::Answer),
+            _ => None,
+        }
+    }
+
+    /// What the act does, as in "you may not accept it".
+    pub fn what(&self) -> &'static str {
+        match self {
+            StaffAct::Accept => "accept it",
+            StaffAct::Reject => "reject it",
+            StaffAct::ReviewSignatures => "review its signatures",
+            StaffAct::Answer => "answer it",
+        }
+    }
+
+    /// Who else may do it.
+    pub fn left_to(&self) -> &'static str {
+        match self {
+            StaffAct::Accept | StaffAct::Reject | StaffAct::ReviewSignatures => "another moderator",
+            StaffAct::Answer => "another official or the head of the body",
+        }
+    }
 }
 
 /// A moderator's rejection.

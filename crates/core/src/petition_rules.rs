@@ -9,7 +9,7 @@
 
 use crate::petition::{
     Answer, Invalidation, Obligation, ObligationStatus, Petition, PetitionStatus, PublishedRules, Rejection,
-    RejectionReason, Signature, SignatureFact, SignerKey, Terms, Threshold, Transition,
+    RejectionReason, Signature, SignatureFact, SignerKey, StaffAct, Terms, Threshold, Transition,
 };
 use crate::state::State;
 use crate::{AccountId, Event, LogIndex, PetitionId, Pseudonym, Role, RuleError, Timestamp};
@@ -177,6 +177,7 @@ impl State {
             }
             Event::PetitionAccepted { petition, by } => {
                 let p = self.petition_or_err(petition)?;
+                // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
                 self.check_moderator(by, p)?;
                 if p.status != PetitionStatus::Moderation {
                     return Err(status_err(p, "in moderation"));
@@ -185,6 +186,7 @@ impl State {
             }
             Event::PetitionRejected { petition, by, reason, forbidden_topic, duplicate_of, .. } => {
                 let p = self.petition_or_err(petition)?;
+                // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
                 self.check_moderator(by, p)?;
                 if !matches!(p.status, PetitionStatus::Gathering | PetitionStatus::Moderation) {
                     return Err(status_err(p, "gathering supporters or in moderation"));
@@ -242,6 +244,7 @@ impl State {
             }
             Event::SignatureInvalidated { petition, signer, by, .. } => {
                 let p = self.petition_or_err(petition)?;
+                // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
                 self.check_moderator(by, p)?;
                 let fact =
                     self.signatures.get(petition).and_then(|s| s.get(&SignerKey::of(signer))).ok_or_else(|| {
@@ -277,6 +280,7 @@ impl State {
             }
             Event::ObligationAnswered { petition, by, .. } => {
                 let p = self.petition_or_err(petition)?;
+                // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
                 let o = p.obligation.as_ref().ok_or_else(|| RuleError::NoObligation(petition.to_string()))?;
                 if !self.holds(by, Role::Official, Some(&o.body)) && !self.holds(by, Role::Head, Some(&o.body)) {
                     return Err(RuleError::NotOfficialOfBody { official: by.to_string(), body: o.body.to_string() });
@@ -680,6 +684,31 @@ impl State {
             || self.petition_rules.is_some() != (count("petition_rules.published") > 0)
         {
             return bad("meta".into(), "counts do not match the petition rows".into());
+        }
+        Ok(())
+    }
+}
+
+impl Petition {
+    /// Conflict of interest: the author of a petition never decides on it as staff — never
+    /// accepts or rejects it, reviews its signatures or answers it on the body's behalf. `actor`
+    /// is the acting staff member's pseudonym for this petition, derived as the author's is;
+    /// `None` when they are not a verified person, who cannot have written a petition.
+    ///
+    /// The fold cannot apply this rule: staff act under their account, the author appears only
+    /// as a per-petition pseudonym, and linking the two is exactly what the log must not show
+    /// (§8.6 of SPEC.md). So the server, which can derive the staff member's pseudonym, calls
+    /// this before it submits the act; the author never changes after the first draft, so the
+    /// answer cannot go stale before the act is logged.
+    ///
+    /// Signers are not checked: signing is a citizen's act that staff keep, and an initial
+    /// supporter is no more the petition's party than any other signer. Signatures are
+    /// pseudonymous per petition too, so the log could not show it either. Appeals, when they
+    /// come, take the same rule: whoever considers an appeal is never its applicant, checked the
+    /// same way since the applicant is pseudonymous as well.
+    pub fn check_conflict_of_interest(&self, act: StaffAct, actor: Option<&Pseudonym>) -> Result<(), RuleError> {
+        if actor == Some(&self.author) {
+            return Err(RuleError::ConflictOfInterest { petition: self.id.to_string(), act });
         }
         Ok(())
     }

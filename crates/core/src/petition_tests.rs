@@ -308,6 +308,24 @@ impl World {
         self.ok(draft);
         self.open_drafted(p.as_str());
     }
+
+    /// A staff act as the server submits it: first the conflict-of-interest rule with the
+    /// staff member's pseudonym for the petition (`None`: not a verified person), then the
+    /// fold and what the rules require after it. Refused with the rule's code, changing nothing.
+    #[track_caller]
+    fn staff_act(&mut self, e: Event, actor: Option<Pseudonym>) -> Result<(), &'static str> {
+        let act = StaffAct::of(&e).expect("a staff act");
+        let petition = e.petition().cloned().expect("a petition event");
+        let before = (self.s.clone(), self.s.rows());
+        let checked =
+            self.s.petition(&petition).expect("petition exists").check_conflict_of_interest(act, actor.as_ref());
+        if let Err(refused) = checked {
+            assert_eq!((self.s.clone(), self.s.rows()), before, "a refused {} changed the state", e.kind());
+            return Err(refused.code());
+        }
+        self.ok(e);
+        Ok(())
+    }
 }
 
 // ---- thresholds and terms -------------------------------------------------------------
@@ -835,6 +853,95 @@ fn set_reason(e: &mut Event, text: &str) {
     if let Event::PetitionWithdrawn { reason, .. } = e {
         *reason = text.into();
     }
+}
+
+// ---- conflicts of interest ------------------------------------------------------------
+//
+// Every test petition is written by `ps(1)`. Staff act under their account and the author
+// appears only by pseudonym, so the rule takes the staff member's pseudonym for the petition,
+// as the server derives it; `u-mod` being `ps(1)` is a moderator who wrote the petition.
+
+#[test]
+fn an_author_who_moderates_cannot_accept_or_reject_their_own_petition() {
+    let mut w = World::new();
+    for p in ["p-accept", "p-reject", "p-gathering"] {
+        w.ok(gov(p));
+        w.ok(launch(p));
+        w.ok(sign(p, 1));
+    }
+    for p in ["p-accept", "p-reject"] {
+        w.ok(sign(p, 2));
+        w.ok(sign(p, 3));
+        assert_eq!(w.p(p).status, PetitionStatus::Moderation);
+    }
+    let author = Some(ps(1));
+    use RejectionReason::Unclear;
+    assert_eq!(w.staff_act(accept("p-accept", "u-mod"), author.clone()), Err("conflict_of_interest"));
+    assert_eq!(w.staff_act(reject("p-reject", Unclear, None, None), author.clone()), Err("conflict_of_interest"));
+    // Nor while it still gathers its supporters.
+    assert_eq!(w.staff_act(reject("p-gathering", Unclear, None, None), author.clone()), Err("conflict_of_interest"));
+    for p in ["p-accept", "p-reject"] {
+        assert_eq!((w.p(p).status, w.p(p).transitions.len()), (PetitionStatus::Moderation, 3));
+    }
+    // The refusal says why and who may decide instead.
+    let refused = w.p("p-accept").check_conflict_of_interest(StaffAct::Accept, author.as_ref());
+    let message = refused.expect_err("refused").to_string();
+    assert!(message.contains("you wrote petition `p-accept`") && message.contains("another moderator"), "{message}");
+}
+
+#[test]
+fn another_moderator_decides_on_the_authors_petition() {
+    let mut w = World::new();
+    for p in ["p-accept", "p-reject"] {
+        w.ok(gov(p));
+        w.ok(launch(p));
+        for n in 1..=3 {
+            w.ok(sign(p, n));
+        }
+    }
+    // A moderator who is not a verified person, and one who signed as an initial supporter:
+    // signing is not a conflict (and the log could not show it).
+    assert_eq!(w.staff_act(accept("p-accept", "u-mod"), None), Ok(()));
+    assert_eq!(w.staff_act(reject("p-reject", RejectionReason::Unclear, None, None), Some(ps(2))), Ok(()));
+    assert_eq!(w.p("p-accept").status, PetitionStatus::Open);
+    assert_eq!(w.p("p-reject").status, PetitionStatus::Rejected);
+    // Withdrawing is the author's own act, and signing a citizen's: neither is a staff act.
+    assert_eq!(StaffAct::of(&withdraw("p-accept", 1)), None);
+    assert_eq!(StaffAct::of(&sign("p-accept", 4)), None);
+    w.ok(withdraw("p-accept", 1));
+    assert_eq!(w.p("p-accept").status, PetitionStatus::Withdrawn);
+}
+
+#[test]
+fn an_author_who_reviews_signatures_cannot_strike_out_those_of_their_own_petition() {
+    let mut w = World::new();
+    w.ok(gov("p-1"));
+    w.ok(launch("p-1"));
+    w.ok(sign("p-1", 1));
+    w.ok(sign("p-1", 2));
+    assert_eq!(w.staff_act(invalidate("p-1", 2, "u-mod"), Some(ps(1))), Err("conflict_of_interest"));
+    assert_eq!((w.p("p-1").signatures, w.p("p-1").invalidated), (2, 0));
+    assert_eq!(w.staff_act(invalidate("p-1", 2, "u-mod"), Some(ps(3))), Ok(()));
+    assert_eq!((w.p("p-1").signatures, w.p("p-1").invalidated), (1, 1));
+}
+
+#[test]
+fn an_author_who_is_an_official_cannot_answer_their_own_petition() {
+    let mut w = World::new();
+    w.open(district("p-reached"));
+    w.ok(sign("p-reached", 1));
+    assert_eq!(w.obligation("p-reached").status, ObligationStatus::Awaiting);
+    // `u-off`, official of the obligated akimat, wrote the petition.
+    assert_eq!(w.staff_act(answer("p-reached", "u-off"), Some(ps(1))), Err("conflict_of_interest"));
+    assert_eq!(
+        (w.obligation("p-reached").status, w.obligation("p-reached").answer.is_none()),
+        (ObligationStatus::Awaiting, true)
+    );
+    let refused = w.p("p-reached").check_conflict_of_interest(StaffAct::Answer, Some(&ps(1)));
+    assert!(refused.expect_err("refused").to_string().contains("another official or the head of the body"));
+    // The head of the akimat, who did not, answers.
+    assert_eq!(w.staff_act(answer("p-reached", "u-head"), Some(ps(7))), Ok(()));
+    assert_eq!(w.obligation("p-reached").status, ObligationStatus::Answered);
 }
 
 #[test]

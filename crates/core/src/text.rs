@@ -113,6 +113,14 @@ impl LocalizedText {
         }
         Ok(())
     }
+
+    /// [`check_new_text`] for each translation: the rules for new submissions only.
+    pub(crate) fn check_new(&self, usage: TextUse) -> Result<(), EventError> {
+        for lang in Lang::ALL {
+            check_new_text(usage.field(), Some(lang), self.get(lang), usage == TextUse::Text)?;
+        }
+        Ok(())
+    }
 }
 
 /// Checks one translation's length and characters (not its emptiness, which the two kinds
@@ -141,6 +149,88 @@ pub(crate) fn validate_translation(
                 "none are allowed in a one-line text"
             },
         });
+    }
+    Ok(())
+}
+
+/// The bidirectional formatting characters (Unicode UAX #9): the embeddings and overrides
+/// U+202A–U+202E, the isolates U+2066–U+2069 and the marks U+200E, U+200F, U+061C. They are
+/// invisible, yet change the order in which the characters around them are shown, so that
+/// a text reads differently from what it holds ("Trojan Source").
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The embeddings, overrides and isolates: the bidirectional controls that act on the text
+/// after them, up to the end of the paragraph, rather than only on their neighbours.
+fn is_bidi_embedding(c: char) -> bool {
+    is_bidi_control(c) && !matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Characters that show nothing on their own: white space, the format characters (general
+/// category Cf, listed here as of Unicode 15.1 so that the rule cannot change with a library
+/// upgrade), the other default-ignorable code points (variation selectors, the Hangul
+/// fillers, the combining grapheme joiner, tags) and the blank Braille pattern U+2800.
+pub(crate) fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            u32::from(c),
+            0x00AD
+                | 0x034F
+                | 0x0600..=0x0605
+                | 0x061C
+                | 0x06DD
+                | 0x070F
+                | 0x0890..=0x0891
+                | 0x08E2
+                | 0x115F..=0x1160
+                | 0x17B4..=0x17B5
+                | 0x180B..=0x180F
+                | 0x200B..=0x200F
+                | 0x202A..=0x202E
+                | 0x2060..=0x206F
+                | 0x2800
+                | 0x3164
+                | 0xFE00..=0xFE0F
+                | 0xFEFF
+                | 0xFFA0
+                | 0xFFF0..=0xFFFB
+                | 0x110BD
+                | 0x110CD
+                | 0x13430..=0x1343F
+                | 0x1BCA0..=0x1BCA3
+                | 0x1D173..=0x1D17A
+                | 0xE0000..=0xE0FFF
+        )
+}
+
+/// Checks one public text (one translation of it, or a one-line field such as a reason)
+/// against the rules that new submissions follow on top of
+/// [`Event::validate`](crate::Event::validate); see [`Event::check_new`](crate::Event::check_new)
+/// and `SPEC.md` §4.1. `lang` is `None` for a text in no particular language.
+///
+/// * A text that shows nothing — only white space and invisible characters — is refused
+///   (`invisible_text`): a blank title or name in a list deceives as much as an empty one.
+/// * A one-line text (a title, a name, a reason) may hold no bidirectional control at all
+///   (`bidi_control`): it is shown inline, beside other text, in lists, tables, feeds and
+///   mail subjects, where even a mark moves the punctuation around it, and Kazakh, Russian
+///   and English never need one.
+/// * A multi-line text may hold the marks (LRM, RLM, ALM — single zero-width letters that
+///   only settle the direction of their neighbours, as a quotation in Arabic script may
+///   need) but no embedding, override or isolate: those re-order everything after them, so
+///   what readers see would differ from what moderators search.
+///
+/// Other invisible characters inside visible text are accepted everywhere: the zero-width
+/// joiner and non-joiner shape emoji sequences and words of several scripts, the soft hyphen
+/// breaks long Kazakh words, and refusing them would turn away honest text while the
+/// deception they allow (text that looks empty) is caught by the first rule.
+pub fn check_new_text(field: &'static str, lang: Option<Lang>, s: &str, multiline: bool) -> Result<(), EventError> {
+    if s.chars().all(is_invisible) {
+        return Err(EventError::InvisibleText { field, lang });
+    }
+    let refused = |c: char| if multiline { is_bidi_embedding(c) } else { is_bidi_control(c) };
+    if let Some(c) = s.chars().find(|&c| refused(c)) {
+        return Err(EventError::BidiControl { field, lang, code: u32::from(c) });
     }
     Ok(())
 }
@@ -327,5 +417,95 @@ mod tests {
         assert!(long.validate(TextUse::Name).is_ok());
         let too_long = LocalizedText::new("ә".repeat(301), "a", "b");
         assert_eq!(too_long.validate(TextUse::Name).unwrap_err().code(), "text_too_long");
+    }
+
+    #[test]
+    fn new_texts_show_something_and_keep_their_direction() {
+        let one_line = |s: &str| check_new_text("title", Some(Lang::En), s, false).map_err(|e| e.code());
+        let multi_line = |s: &str| check_new_text("text", Some(Lang::En), s, true).map_err(|e| e.code());
+        // Kazakh, Russian and English, with the punctuation and symbols titles use.
+        for ok in [
+            "Алматыда велосипед жолдарын салу: 2026 жылға дейін",
+            "Қоғамдық көлік — әр ауданға!",
+            "Построить велодорожки в Алматы (до 2026 г.)",
+            "Bike lanes in Almaty, by 2026 — 100% of avenues",
+            "=HYPERLINK(\"x\")",
+            // A zero-width joiner inside an emoji sequence, a soft hyphen inside a long word.
+            "Отбасы 👨\u{200D}👩\u{200D}👧 үшін",
+            "жауап\u{00AD}кершілік",
+        ] {
+            assert_eq!(one_line(ok), Ok(()), "{ok:?}");
+            assert_eq!(multi_line(ok), Ok(()), "{ok:?}");
+        }
+        // Nothing visible: zero-width spaces and joiners, a BOM, a word joiner, no-break and
+        // ideographic spaces, a Hangul filler, the blank Braille pattern, a tag, a variation
+        // selector.
+        for blank in [
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}",
+            " \u{FEFF}\u{2060} ",
+            "\u{00A0}\u{3000}",
+            "\u{3164}",
+            "\u{2800}\u{2800}",
+            "\u{E0041}",
+            "\u{FE0F}",
+            "\u{200E}\u{202E}",
+        ] {
+            assert_eq!(one_line(blank), Err("invisible_text"), "{blank:?}");
+            assert_eq!(multi_line(blank), Err("invisible_text"), "{blank:?}");
+        }
+        // Every bidirectional control is refused in a one-line text; in a multi-line text
+        // the marks are allowed, the embeddings, overrides and isolates are not.
+        for c in ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}') {
+            let s = format!("Petition {c}gnis");
+            assert_eq!(one_line(&s), Err("bidi_control"), "U+{:04X}", u32::from(c));
+            assert_eq!(multi_line(&s), Err("bidi_control"), "U+{:04X}", u32::from(c));
+        }
+        for c in ['\u{200E}', '\u{200F}', '\u{061C}'] {
+            let s = format!("Petition {c}(1)");
+            assert_eq!(one_line(&s), Err("bidi_control"), "U+{:04X}", u32::from(c));
+            assert_eq!(multi_line(&s), Ok(()), "U+{:04X}", u32::from(c));
+        }
+        let e = check_new_text("title", Some(Lang::Kk), "a\u{202E}b", false).unwrap_err();
+        assert_eq!(e, EventError::BidiControl { field: "title", lang: Some(Lang::Kk), code: 0x202E });
+        assert!(e.to_string().contains("kk translation of `title`") && e.to_string().contains("U+202E"), "{e}");
+        let e = check_new_text("reason", None, "\u{200B}", false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`reason` shows nothing: it has only spaces and invisible characters; write it in visible letters"
+        );
+    }
+
+    /// The text rules bind new submissions (`Event::check_new`), not replay: an entry logged
+    /// before them still decodes and applies.
+    #[test]
+    fn new_text_rules_are_not_replay_rules() {
+        use crate::{Entry, Event, LogIndex, State, Timestamp};
+        let body = |name: LocalizedText| Event::BodyRegistered {
+            body: "akimat-astana".parse().expect("slug"),
+            name,
+            kind: BodyKind::Akimat,
+            parent: None,
+        };
+        let spoofed = body(LocalizedText::new("Әкімдік", "Акимат \u{202E}анатсА", "\u{200B}"));
+        assert_eq!(spoofed.validate(), Ok(()));
+        let e = spoofed.check_new().unwrap_err();
+        assert_eq!(
+            (e.code(), e),
+            ("bidi_control", EventError::BidiControl { field: "name", lang: Some(Lang::Ru), code: 0x202E })
+        );
+        let bytes = Entry::new(Timestamp(1_772_443_800_000), spoofed).encode();
+        let mut state = State::new();
+        state.apply(LogIndex(0), &Entry::decode(&bytes).expect("an old entry still decodes")).expect("and applies");
+        assert!(body(LocalizedText::new("Әкімдік", "Акимат", "Akimat")).check_new().is_ok());
+
+        let notice = |title: &str, text: &str| Event::NoticePublished {
+            notice: "n-1".parse().expect("slug"),
+            title: LocalizedText::new(title, "Заголовок", "Title"),
+            text: LocalizedText::new(text, "Текст", "Text"),
+        };
+        assert_eq!(notice("\u{2066}Тақырып", "Мәтін").check_new().map_err(|e| e.code()), Err("bidi_control"));
+        assert_eq!(notice("Тақырып", "\u{200D}\n\u{200D}").check_new().map_err(|e| e.code()), Err("invisible_text"));
+        assert_eq!(notice("Тақырып", "Мәтін \u{200F}(1)").check_new(), Ok(()));
     }
 }
