@@ -11,6 +11,8 @@
 //! - [`password`]: Argon2id password hashing for local accounts, with a timing-safe answer for
 //!   unknown accounts and a length policy.
 //! - [`policy`]: authorization decided in one function, [`policy::authorize`].
+//! - [`fields`]: the light checks of e-mail addresses and one-line fields people type.
+//! - [`registry`]: parsing and checking a registry file (CSV) an administrator imports.
 //!
 //! Byte-level formats and derivations are specified in `SPEC.md` beside this crate.
 //!
@@ -53,11 +55,13 @@
 //! server), does not record accesses (the server appends `personal_data.opened` events), and
 //! does not store anything.
 
+pub mod fields;
 pub mod iin;
 mod key_text;
 pub mod password;
 pub mod policy;
 pub mod pseudonym;
+pub mod registry;
 pub mod vault;
 
 pub use key_text::KeyTextError;
