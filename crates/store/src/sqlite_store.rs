@@ -61,18 +61,75 @@ pub struct SqliteReader {
     pool: Pool<Connection>,
 }
 
+/// Makes a SQLite database file private to the server's user (mode 0600) before SQLite
+/// opens it: creates it empty with that mode if it is absent — SQLite takes an empty file
+/// as a new database, and creates the `-wal` and `-shm` files with the permissions of the
+/// database file — and takes group and other permissions off the file and its `-wal` and
+/// `-shm` if they already exist with them (files of an older version, created 0644),
+/// saying so in the log. A umask would do it too, but it is the whole process's and would
+/// race with every other thread that creates a file.
+pub(crate) fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let name = path.as_os_str();
+        if name == ":memory:" || name.to_string_lossy().starts_with("file:") {
+            return Ok(());
+        }
+        match File::options().write(true).create_new(true).mode(0o600).open(path) {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(source) => return Err(StoreError::Io { path: path.display().to_string(), source }),
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = name.to_owned();
+            file.push(suffix);
+            restrict_to_owner(Path::new(&file));
+        }
+    }
+    Ok(())
+}
+
+/// Takes group and other permissions off an existing file, with a warning that says what
+/// changed; a file that is absent or already private is left alone. A file the server may
+/// not change (another user's) is reported, not fatal: the server still works.
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else { return };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return;
+    }
+    let private = mode & 0o700;
+    let (was, now) = (format!("{mode:o}"), format!("{private:o}"));
+    match std::fs::set_permissions(path, std::fs::Permissions::from_mode(private)) {
+        Ok(()) => tracing::warn!(
+            path = %path.display(), was, now,
+            "the database file was readable by other users of this machine; made it private to the server's user"
+        ),
+        Err(e) => tracing::warn!(
+            path = %path.display(), was, error = %e,
+            "the database file is readable by other users of this machine and could not be made private; run `chmod 600` on it"
+        ),
+    }
+}
+
 /// Opens (creating if needed) a SQLite log, runs migrations and takes the writer lock.
 pub fn open_sqlite(path: &Path) -> Result<(SqliteWriter, SqliteReader)> {
     let lock_path = path.with_extension("writer.lock");
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|source| StoreError::Io { path: lock_path.display().to_string(), source })?;
+    let mut options = File::options();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let lock =
+        options.open(&lock_path).map_err(|source| StoreError::Io { path: lock_path.display().to_string(), source })?;
     if lock.try_lock().is_err() {
         return Err(StoreError::WriterLocked(path.display().to_string()));
     }
+    #[cfg(unix)]
+    restrict_to_owner(&lock_path);
+    make_private(path)?;
     let mut conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -295,5 +352,64 @@ impl Reader for SqliteReader {
             let rows = stmt.query_map(params![prefix, upper], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    }
+
+    /// Every file of a SQLite log and its people store — the databases, their `-wal` and
+    /// `-shm`, the writer lock — is readable by the server's user only.
+    #[test]
+    fn database_files_are_private() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let log = dir.path().join("dauys.sqlite3");
+        let (mut writer, reader) = open_sqlite(&log).expect("log opens");
+        let people = crate::people::open_people(&log.display().to_string()).expect("people store opens");
+        writer
+            .commit(&Batch {
+                entries: Vec::new(),
+                tiles: Vec::new(),
+                rows: vec![("k".into(), Some("v".into()))],
+                checkpoint: None,
+            })
+            .expect("commit");
+        assert_eq!(reader.projection_row("k").expect("read"), Some("v".into()));
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for expected in ["dauys.sqlite3", "dauys.sqlite3-wal", "dauys.sqlite3-shm", "dauys.people.sqlite3-wal"] {
+            assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+        }
+        for name in &names {
+            assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
+        }
+        drop((writer, reader, people));
+    }
+
+    /// Files an older version left readable by others are made private when opened again.
+    #[test]
+    fn readable_database_files_are_made_private() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let log = dir.path().join("dauys.sqlite3");
+        drop(open_sqlite(&log).expect("log opens"));
+        let wal = dir.path().join("dauys.sqlite3-wal");
+        std::fs::write(&wal, b"").expect("wal");
+        for file in [&log, &wal, &dir.path().join("dauys.writer.lock")] {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        }
+        let again = open_sqlite(&log).expect("log opens again");
+        for file in [&log, &wal, &dir.path().join("dauys.writer.lock")] {
+            assert_eq!(mode(file), 0o600, "{}", file.display());
+        }
+        drop(again);
     }
 }

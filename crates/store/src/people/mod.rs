@@ -31,8 +31,6 @@
 //!     wrapped_key: Some(vec![2; 72]),
 //!     sealed_profile: Some(vec![3; 60]),
 //!     email_verified: false,
-//!     failed_logins: 0,
-//!     locked_until_ms: 0,
 //! };
 //! people.create_account(&account).unwrap();
 //! assert_eq!(people.account_by_email(&[1; 32]).unwrap(), Some(account));
@@ -65,8 +63,6 @@ pub struct AccountRow {
     /// The profile sealed under the data key; `None` after erasure.
     pub sealed_profile: Option<Vec<u8>>,
     pub email_verified: bool,
-    pub failed_logins: u32,
-    pub locked_until_ms: u64,
 }
 
 /// A signed-in session, found by the hash of its cookie token.

@@ -1,5 +1,5 @@
 //! The people store in the log's PostgreSQL database (the `people_*` tables of migrations 2
-//! and 3),
+//! to 4),
 //! over its own pool of connections. A violated constraint is told apart by its name, which
 //! the migration sets explicitly.
 
@@ -11,7 +11,7 @@ use crate::pool::Pool;
 use crate::{to_i64, to_u64, Result, StoreError};
 
 const ACCOUNT_COLUMNS: &str = "id, email_lookup, password_phc, created_at_ms, person, wrapped_key, sealed_profile, \
-                               email_verified, failed_logins, locked_until_ms";
+                               email_verified";
 
 const FLAG_COLUMNS: &str = "id, petition, signer, reason, created_at_ms, resolved_at_ms";
 
@@ -75,8 +75,6 @@ fn account_from_row(r: &Row) -> Result<AccountRow> {
         wrapped_key: r.get(5),
         sealed_profile: r.get(6),
         email_verified: r.get(7),
-        failed_logins: to_u32(r.get(8), "failed logins")?,
-        locked_until_ms: to_u64(r.get(9), "lock time")?,
     })
 }
 
@@ -131,9 +129,7 @@ impl PeopleStore for PgPeople {
     fn create_account(&self, a: &AccountRow) -> Result<()> {
         self.pool.with(|c| {
             c.execute(
-                &format!(
-                    "INSERT INTO people_accounts ({ACCOUNT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                ),
+                &format!("INSERT INTO people_accounts ({ACCOUNT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
                 &[
                     &a.id,
                     &a.email_lookup,
@@ -143,8 +139,6 @@ impl PeopleStore for PgPeople {
                     &a.wrapped_key,
                     &a.sealed_profile,
                     &a.email_verified,
-                    &i64::from(a.failed_logins),
-                    &to_i64(a.locked_until_ms),
                 ],
             )
             .map_err(db)?;
@@ -169,7 +163,7 @@ impl PeopleStore for PgPeople {
             let changed = c
                 .execute(
                     "UPDATE people_accounts SET email_lookup = $2, password_phc = $3, person = $4, wrapped_key = $5,
-                         sealed_profile = $6, email_verified = $7, failed_logins = $8, locked_until_ms = $9
+                         sealed_profile = $6, email_verified = $7
                      WHERE id = $1",
                     &[
                         &a.id,
@@ -179,8 +173,6 @@ impl PeopleStore for PgPeople {
                         &a.wrapped_key,
                         &a.sealed_profile,
                         &a.email_verified,
-                        &i64::from(a.failed_logins),
-                        &to_i64(a.locked_until_ms),
                     ],
                 )
                 .map_err(db)?;

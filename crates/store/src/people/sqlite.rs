@@ -20,6 +20,7 @@ use crate::{to_i64, Migration, Result, StoreError};
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, sql: include_str!("../../migrations/sqlite/0002_people.sql") },
     Migration { version: 3, sql: include_str!("../../migrations/sqlite/0003_people_flags.sql") },
+    Migration { version: 4, sql: include_str!("../../migrations/sqlite/0004_no_login_lock.sql") },
 ];
 
 const FLAG_COLUMNS: &str = "id, petition, signer, reason, created_at_ms, resolved_at_ms";
@@ -27,7 +28,7 @@ const FLAG_COLUMNS: &str = "id, petition, signer, reason, created_at_ms, resolve
 const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 
 const ACCOUNT_COLUMNS: &str = "id, email_lookup, password_phc, created_at_ms, person, wrapped_key, sealed_profile, \
-                               email_verified, failed_logins, locked_until_ms";
+                               email_verified";
 
 pub(super) struct SqlitePeople {
     pool: Pool<Connection>,
@@ -36,6 +37,7 @@ pub(super) struct SqlitePeople {
 impl SqlitePeople {
     /// Opens (creating if needed) the people file at `path` and runs its migrations.
     pub(super) fn open(path: &Path) -> Result<SqlitePeople> {
+        crate::sqlite_store::make_private(path)?;
         let file = path.to_path_buf();
         let pool = Pool::new(16, move || {
             let conn = Connection::open(&file)?;
@@ -129,8 +131,6 @@ fn account_from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
         wrapped_key: r.get(5)?,
         sealed_profile: r.get(6)?,
         email_verified: r.get(7)?,
-        failed_logins: r.get(8)?,
-        locked_until_ms: r.get(9)?,
     })
 }
 
@@ -196,9 +196,7 @@ impl PeopleStore for SqlitePeople {
         self.pool.with(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let inserted = tx.execute(
-                &format!(
-                    "INSERT INTO people_accounts ({ACCOUNT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                ),
+                &format!("INSERT INTO people_accounts ({ACCOUNT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
                 params![
                     a.id,
                     a.email_lookup,
@@ -208,8 +206,6 @@ impl PeopleStore for SqlitePeople {
                     a.wrapped_key,
                     a.sealed_profile,
                     a.email_verified,
-                    a.failed_logins,
-                    to_i64(a.locked_until_ms),
                 ],
             );
             if let Err(e) = inserted {
@@ -237,7 +233,7 @@ impl PeopleStore for SqlitePeople {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let updated = tx.execute(
                 "UPDATE people_accounts SET email_lookup = ?2, password_phc = ?3, person = ?4, wrapped_key = ?5,
-                     sealed_profile = ?6, email_verified = ?7, failed_logins = ?8, locked_until_ms = ?9
+                     sealed_profile = ?6, email_verified = ?7
                  WHERE id = ?1",
                 params![
                     a.id,
@@ -247,8 +243,6 @@ impl PeopleStore for SqlitePeople {
                     a.wrapped_key,
                     a.sealed_profile,
                     a.email_verified,
-                    a.failed_logins,
-                    to_i64(a.locked_until_ms),
                 ],
             );
             match updated {
