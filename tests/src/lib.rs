@@ -79,6 +79,9 @@ pub struct ServerOptions {
     /// The port to listen on (127.0.0.1), when something must know it before the server
     /// starts (an OpenID Connect provider's allowed redirect URI); otherwise a free one.
     pub port: Option<u16>,
+    /// Start the server under this open-file limit (soft and hard), through util-linux's
+    /// `prlimit`, as a small or misconfigured host would.
+    pub open_file_limit: Option<u64>,
 }
 
 /// A running `dauys serve`, killed when dropped. Its data directory is a fresh temporary
@@ -124,6 +127,11 @@ impl Server {
         self.kill();
         self.child = spawn(&self.options, self.data_dir.path(), self.addr, &self.log_path);
         self.wait_ready(Duration::from_secs(30));
+    }
+
+    /// The server's process id (for reading its memory and descriptors in /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// What the server has printed so far.
@@ -204,7 +212,14 @@ impl Server {
 fn spawn(options: &ServerOptions, data_dir: &Path, addr: SocketAddr, log_path: &Path) -> Child {
     let binary = dauys_binary();
     let log = std::fs::OpenOptions::new().create(true).append(true).open(log_path).expect("server log file");
-    let mut cmd = Command::new(&binary);
+    let mut cmd = match options.open_file_limit {
+        Some(limit) => {
+            let mut cmd = Command::new("prlimit");
+            cmd.arg(format!("--nofile={limit}:{limit}")).arg(&binary);
+            cmd
+        }
+        None => Command::new(&binary),
+    };
     // The server reads DAUYS_* from its environment; the test's own must not leak in.
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("DAUYS_") {

@@ -43,6 +43,24 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Longest a request may take before it is answered 408/503, in seconds.
     pub request_timeout_secs: u64,
+    /// Client connections held at once; further clients wait in the accept queue. Lowered
+    /// at start to what the open-file limit allows.
+    pub max_connections: usize,
+    /// Longest a client may take to send a request's headers, in seconds, counted from when
+    /// the server starts waiting for them (a new connection, or the previous response sent).
+    pub header_read_timeout_secs: u64,
+    /// A connection with no request in flight and no byte moving either way for this many
+    /// seconds is closed (idle keep-alive, stalled readers).
+    pub idle_timeout_secs: u64,
+    /// Password hashes (Argon2id, ~19 MiB each) computed at once by sign-in, sign-up and
+    /// password reset. 0: half the machine's cores, at least one.
+    pub password_hashes_in_flight: usize,
+    /// Longest a sign-in, sign-up or reset waits for a hashing slot before it is answered 503
+    /// with Retry-After, in milliseconds.
+    pub password_queue_ms: u64,
+    /// Reverse proxies whose `X-Forwarded-For` header names the client (exact addresses).
+    /// Empty: the socket's peer is the client, and the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Log output: "text" for people, "json" for log collectors.
     pub log_format: LogFormat,
     /// Public URL the server is reached at, used in the "how to verify" instructions.
@@ -134,6 +152,12 @@ impl Default for Config {
             queue_capacity: 65_536,
             max_body_bytes: 256 * 1024,
             request_timeout_secs: 30,
+            max_connections: 4096,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 30,
+            password_hashes_in_flight: 0,
+            password_queue_ms: 2000,
+            trusted_proxies: Vec::new(),
             log_format: LogFormat::Text,
             public_url: String::new(),
             vault_master_key_file: PathBuf::new(),
@@ -199,6 +223,15 @@ impl Config {
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes must be at least 1024");
         }
+        if self.request_timeout_secs == 0 || self.header_read_timeout_secs == 0 || self.idle_timeout_secs == 0 {
+            return bad("request_timeout_secs, header_read_timeout_secs and idle_timeout_secs must be at least 1");
+        }
+        if self.max_connections == 0 {
+            return bad("max_connections must be at least 1");
+        }
+        if self.password_queue_ms > 60_000 {
+            return bad("password_queue_ms must be at most 60000 (a minute)");
+        }
         if self.session_hours == 0 || self.session_hours > 24 * 30 {
             return bad("session_hours must be between 1 and 720");
         }
@@ -245,6 +278,15 @@ impl Config {
         } else {
             self.mail_dir.clone()
         }
+    }
+
+    /// Password hashes computed at once: the configured number, or half the cores. Half,
+    /// so that a flood of sign-ins leaves the other half to everything else.
+    pub fn password_hash_slots(&self) -> usize {
+        if self.password_hashes_in_flight > 0 {
+            return self.password_hashes_in_flight;
+        }
+        std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
     }
 
     pub fn public_url(&self) -> String {

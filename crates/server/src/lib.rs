@@ -17,6 +17,7 @@
 
 pub mod api;
 pub mod config;
+pub mod connections;
 pub mod demo;
 pub mod i18n;
 pub mod keys;
@@ -25,6 +26,7 @@ pub mod openapi;
 pub mod people;
 pub mod petitions;
 pub mod problem;
+pub mod security_headers;
 pub mod sequencer;
 pub mod web;
 
@@ -108,6 +110,7 @@ pub struct ServeOptions {
 pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let body_limit = state.config.max_body_bytes;
+    let security_headers = security_headers::SecurityHeaders::from_config(&state.config);
     Router::new()
         .route("/checkpoint", get(api::checkpoint))
         .route("/tile/{*rest}", get(api::tile))
@@ -160,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(timeout, time_limit))
+        .layer(middleware::from_fn_with_state(security_headers, security_headers::add))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -234,7 +238,7 @@ pub struct Instance {
 
 impl Instance {
     pub async fn start(config: Config) -> Result<Instance, ServeError> {
-        std::fs::create_dir_all(&config.data_dir)
+        keys::create_private_dir(&config.data_dir)
             .map_err(|source| ServeError::DataDir { path: config.data_dir.display().to_string(), source })?;
         let signer = keys::load_or_create_signer(&config.data_dir, &config.origin)?;
         let api_token = keys::load_or_create_api_token(&config.data_dir)?;
@@ -268,14 +272,22 @@ impl Instance {
                 .await??
         };
         release_load_spike();
-        let people = Arc::new(people::People::new(
-            people_store,
-            reader.clone(),
-            handle.clone(),
-            people_keys,
-            dauys_identity::password::PasswordParams::default(),
-            &config.first_administrator_email,
-        ));
+        return_large_blocks_to_the_os();
+        let people = Arc::new(
+            people::People::new(
+                people_store,
+                reader.clone(),
+                handle.clone(),
+                people_keys,
+                dauys_identity::password::PasswordParams::default(),
+                &config.first_administrator_email,
+            )
+            .with_password_pool(
+                config.password_hash_slots(),
+                Duration::from_millis(config.password_queue_ms),
+                metrics.password_hash_refusals.clone(),
+            ),
+        );
         let limits = people::session::Limits::new(config.sign_in_per_minute, config.sign_up_per_hour);
         let oidc = (!config.oidc_issuer_url.is_empty()).then(|| {
             Arc::new(people::oidc::OidcVerifier::new(people::oidc::OidcSettings {
@@ -333,6 +345,18 @@ fn release_load_spike() {
     }
 }
 
+/// Each password hash allocates ~19 MiB. glibc serves a block that size by mmap, but after
+/// freeing one it raises its mmap threshold, so later hashes come from the thread's arena and
+/// stay in the process when freed (a flood of sign-ins left hundreds of MiB held). A fixed
+/// threshold keeps such blocks mmapped, so freeing a hash's memory returns it to the OS.
+fn return_large_blocks_to_the_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's tuning; 4 MiB is a valid threshold.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+    }
+}
+
 /// Starts everything, serves until SIGINT/SIGTERM, then drains: in-flight requests finish,
 /// the sequencer commits what was queued and signs a last checkpoint.
 pub async fn serve(config: Config, options: ServeOptions) -> Result<(), ServeError> {
@@ -358,16 +382,30 @@ pub async fn serve(config: Config, options: ServeOptions) -> Result<(), ServeErr
         vkey = %state.vkey,
         "Dauys is serving"
     );
-    // The peer address feeds the per-address limits on sign-in and sign-up.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    let limits = connection_limits(&state.config);
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_read_timeout_secs = limits.header_read_timeout.as_secs(),
+        idle_timeout_secs = limits.idle_timeout.as_secs(),
+        "accepting connections"
+    );
+    let metrics = state.metrics.clone();
+    connections::serve(listener, router(state), limits, metrics, shutdown_signal()).await;
     if let Some(demo) = demo {
         demo.abort();
         let _ = demo.await;
     }
     tracing::info!("draining the sequencer");
-    instance.shutdown().await?;
-    served.map_err(|source| ServeError::Listen { addr: listen, source })
+    instance.shutdown().await
+}
+
+fn connection_limits(config: &Config) -> connections::ConnectionLimits {
+    connections::ConnectionLimits {
+        max_connections: connections::connections_that_fit(config.max_connections),
+        header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
+        idle_timeout: Duration::from_secs(config.idle_timeout_secs),
+        drain_timeout: Duration::from_secs(config.request_timeout_secs),
+    }
 }
 
 /// The first entry of a new log says what deployment it belongs to.

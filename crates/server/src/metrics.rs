@@ -15,6 +15,10 @@ pub struct Metrics {
     pub commit_failures: Counter,
     pub tree_size: Gauge,
     pub checkpoint_size: Gauge,
+    /// Client connections held now (bounded by `max_connections`).
+    pub connections_open: Gauge,
+    /// Password checks and hashes refused because the bounded hashing pool stayed full.
+    pub password_hash_refusals: Counter,
     checkpoint_age_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
@@ -29,6 +33,8 @@ impl Default for Metrics {
             commit_failures: Counter::default(),
             tree_size: Gauge::default(),
             checkpoint_size: Gauge::default(),
+            connections_open: Gauge::default(),
+            password_hash_refusals: Counter::default(),
             checkpoint_age_seconds: Gauge::default(),
             registry: Registry::default(),
         };
@@ -43,6 +49,12 @@ impl Default for Metrics {
         registry.register("commit_failures", "Batch commits that failed and were retried", m.commit_failures.clone());
         registry.register("tree_size", "Entries in the log", m.tree_size.clone());
         registry.register("checkpoint_size", "Tree size of the latest signed checkpoint", m.checkpoint_size.clone());
+        registry.register("connections_open", "Client connections held now", m.connections_open.clone());
+        registry.register(
+            "password_hash_refusals",
+            "Sign-ins, sign-ups and resets answered 503 because every password-hashing slot stayed busy",
+            m.password_hash_refusals.clone(),
+        );
         registry.register(
             "checkpoint_age_seconds",
             "Seconds since the latest checkpoint was signed",

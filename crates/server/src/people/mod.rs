@@ -7,6 +7,7 @@
 //! log holds is a pseudonym, a random account id or a commitment. A stolen database or a
 //! copied log reveals no identifier, name, e-mail or phone number.
 
+pub mod guard;
 pub mod mail;
 pub mod oidc;
 pub mod pages;
@@ -30,12 +31,6 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
-
-/// Wrong passwords before an account's sign-in is slowed down.
-pub const FREE_ATTEMPTS: u32 = 5;
-/// The longest an account is ever locked after wrong passwords: an attacker can delay its
-/// owner, never lock them out for good.
-pub const MAX_LOCK_MS: u64 = 15 * 60 * 1000;
 
 /// What a person told us or an identity provider vouched for. Sealed as one record.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,8 +72,10 @@ pub struct IdentityClaim {
 pub enum PeopleError {
     #[error("e-mail address or password is wrong")]
     WrongCredentials,
-    #[error("too many wrong passwords; try again in {minutes} minutes")]
-    Locked { minutes: u64 },
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("the server is busy checking other passwords; try again in {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     #[error("not a valid e-mail address")]
     InvalidEmail,
     #[error("this address cannot be used for this account")]
@@ -137,7 +134,8 @@ impl PeopleError {
     pub fn code(&self) -> &'static str {
         match self {
             PeopleError::WrongCredentials => "wrong-credentials",
-            PeopleError::Locked { .. } => "locked",
+            PeopleError::TooManyAttempts { .. } => "too-many-attempts",
+            PeopleError::Busy { .. } => "busy",
             PeopleError::InvalidEmail => "invalid-email",
             PeopleError::EmailUnavailable => "email-unavailable",
             PeopleError::RegistryHeader => "registry-header",
@@ -176,7 +174,18 @@ impl PeopleError {
                 | PeopleError::Vault(_)
                 | PeopleError::Internal(_)
                 | PeopleError::Oidc(_)
+                | PeopleError::Busy { .. }
         )
+    }
+
+    /// When the client should try again, for a `Retry-After` header.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            PeopleError::TooManyAttempts { retry_after_secs } | PeopleError::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -273,6 +282,17 @@ pub struct People {
     pseudonym_ring_path: Option<std::path::PathBuf>,
     password_params: PasswordParams,
     first_administrator_email: String,
+    password_pool: guard::PasswordPool,
+    throttle: guard::SignInThrottle,
+    device_key: guard::DeviceKey,
+}
+
+/// A successful sign-in: the account, its new session's cookie token, and the device
+/// cookie that lets this browser skip the per-name delay next time.
+pub struct SignedIn {
+    pub account: Account,
+    pub session_token: String,
+    pub device_cookie: String,
 }
 
 pub struct PeopleKeys {
@@ -300,28 +320,25 @@ fn random_32() -> Result<[u8; 32]> {
     Ok(bytes)
 }
 
-/// Trimmed and lower-cased; a light syntax check (the real check is the mail arriving).
+/// Trimmed and lower-cased; a light syntax check (the real check is the mail arriving). See
+/// [`dauys_identity::fields::normalize_email`].
 pub fn normalize_email(email: &str) -> Result<String> {
-    let e = email.trim().to_lowercase();
-    let valid = e.len() <= 254
-        && e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
-        })
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-    if valid {
-        Ok(e)
-    } else {
-        Err(PeopleError::InvalidEmail)
-    }
+    Ok(dauys_identity::fields::normalize_email(email)?)
 }
 
-/// A one-line field a person typed: trimmed, non-empty, at most `max` characters.
+/// A one-line field a person typed: trimmed, non-empty, at most `max` characters. See
+/// [`dauys_identity::fields::clean_line`].
 pub fn clean_line(field: &'static str, value: &str, max: usize) -> Result<String> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(PeopleError::InvalidField { field, max });
+    Ok(dauys_identity::fields::clean_line(field, value, max)?)
+}
+
+impl From<dauys_identity::fields::FieldError> for PeopleError {
+    fn from(e: dauys_identity::fields::FieldError) -> PeopleError {
+        match e {
+            dauys_identity::fields::FieldError::InvalidEmail => PeopleError::InvalidEmail,
+            dauys_identity::fields::FieldError::InvalidField { field, max } => PeopleError::InvalidField { field, max },
+        }
     }
-    Ok(v.to_string())
 }
 
 /// Runs blocking work (storage, Argon2id, the OIDC client) on Tokio's blocking pool, never on
@@ -374,7 +391,21 @@ impl People {
             pseudonym_ring_path: keys.pseudonym_ring_path,
             password_params,
             first_administrator_email: first_administrator_email.trim().to_lowercase(),
+            password_pool: guard::PasswordPool::new(1, std::time::Duration::from_secs(2), Default::default()),
+            throttle: guard::SignInThrottle::default(),
+            device_key: guard::DeviceKey::generate(),
         }
+    }
+
+    /// Sets the number of password threads and the wait for one (see [`guard::PasswordPool`]).
+    pub fn with_password_pool(
+        mut self,
+        slots: usize,
+        queue_wait: std::time::Duration,
+        refusals: prometheus_client::metrics::counter::Counter,
+    ) -> People {
+        self.password_pool = guard::PasswordPool::new(slots, queue_wait, refusals);
+        self
     }
 
     /// Seals a record that belongs to no account (a registry row, a mail) under a fresh data
@@ -463,8 +494,6 @@ impl People {
             wrapped_key: Some(wrapped.to_bytes().to_vec()),
             sealed_profile: Some(data_key.seal(&profile_aad(id.as_str()), &plain)),
             email_verified: false,
-            failed_logins: 0,
-            locked_until_ms: 0,
         };
         match self.store.create_account(&row) {
             Ok(()) => Ok(Some(id)),
@@ -502,36 +531,73 @@ impl People {
         Ok(self.sequencer.submit(event).await?)
     }
 
-    /// Checks a password; counts failures and locks the account for a while after
-    /// [`FREE_ATTEMPTS`]. Unknown addresses cost the same time as known ones. Blocking.
+    /// Checks a password. Unknown addresses cost the same time as known ones (a dummy hash),
+    /// and neither writes anything. Blocking (Argon2id): call through [`People::hashing`],
+    /// or through [`People::sign_in`], which also throttles.
     pub fn check_password(&self, email: &str, password: &str) -> Result<Account> {
         let Ok(email) = normalize_email(email) else {
             password::verify_against_dummy(&self.password_params, password)?;
             return Err(PeopleError::WrongCredentials);
         };
-        let Some(mut row) = self.store.account_by_email(&self.email_lookup(&email))? else {
+        let Some(row) = self.store.account_by_email(&self.email_lookup(&email))? else {
             password::verify_against_dummy(&self.password_params, password)?;
             return Err(PeopleError::WrongCredentials);
         };
-        let now = now_ms();
-        if row.locked_until_ms > now {
-            return Err(PeopleError::Locked { minutes: (row.locked_until_ms - now).div_ceil(60_000) });
-        }
         if password::verify_password(&row.password_phc, password)? {
-            if row.failed_logins > 0 {
-                row.failed_logins = 0;
-                row.locked_until_ms = 0;
-                self.store.update_account(&row)?;
-            }
             return self.account_from_row(row);
         }
-        row.failed_logins = row.failed_logins.saturating_add(1);
-        if row.failed_logins >= FREE_ATTEMPTS {
-            let doublings = (row.failed_logins - FREE_ATTEMPTS).min(10);
-            row.locked_until_ms = now + (60_000u64 << doublings).min(MAX_LOCK_MS);
-        }
-        self.store.update_account(&row)?;
         Err(PeopleError::WrongCredentials)
+    }
+
+    /// The name the sign-in throttle counts attempts under: the address's keyed lookup, the
+    /// same whether or not an account has it (so the throttle never tells which do).
+    fn sign_in_name(&self, email: &str) -> Vec<u8> {
+        match normalize_email(email) {
+            Ok(email) => self.email_lookup(&email),
+            Err(_) => self.email_lookup(&format!("not an address: {}", email.trim().to_lowercase())),
+        }
+    }
+
+    /// Runs password work (Argon2id) on one of the few password threads once one is free;
+    /// [`PeopleError::Busy`] when none frees up in time (see [`guard::PasswordPool`]).
+    pub async fn hashing<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&People) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let this = self.clone();
+        self.password_pool.run(move || work(&this)).await
+    }
+
+    /// Signs in: waits its turn under the per-name delay (skipped for a browser that signed
+    /// in to this name before), checks the password in a hashing slot and starts a session.
+    pub async fn sign_in(
+        self: &Arc<Self>,
+        email: &str,
+        password: Zeroizing<String>,
+        device_cookie: Option<&str>,
+        session_ttl_ms: u64,
+    ) -> Result<SignedIn> {
+        let name = self.sign_in_name(email);
+        if !self.device_key.recognises(device_cookie, &name) {
+            match self.throttle.admit(&name, std::time::Instant::now()) {
+                guard::Admission::After(wait) if wait.is_zero() => {}
+                guard::Admission::After(wait) => tokio::time::sleep(wait).await,
+                guard::Admission::Refused(after) => {
+                    let retry_after_secs = u64::try_from(after.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
+                    return Err(PeopleError::TooManyAttempts { retry_after_secs });
+                }
+            }
+        }
+        let email = email.to_string();
+        let (account, session_token) = self
+            .hashing(move |people| {
+                let account = people.check_password(&email, &password)?;
+                let token = people.start_session(&account, session_ttl_ms)?;
+                Ok((account, token))
+            })
+            .await?;
+        self.throttle.succeeded(&name);
+        Ok(SignedIn { account, session_token, device_cookie: self.device_key.cookie_for(&name) })
     }
 
     /// Runs storage and vault work on a blocking thread: the PostgreSQL driver must never

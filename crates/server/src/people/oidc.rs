@@ -113,7 +113,7 @@ impl OidcVerifier {
         let mut pending = self.pending.lock().map_err(|_| PeopleError::Internal("pending sign-ins lock".into()))?;
         pending.retain(|_, p| p.started.elapsed() < PENDING_TTL);
         if pending.len() >= MAX_PENDING {
-            return Err(PeopleError::Locked { minutes: 10 });
+            return Err(PeopleError::TooManyAttempts { retry_after_secs: 60 });
         }
         pending.insert(
             state.secret().clone(),

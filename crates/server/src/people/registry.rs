@@ -9,21 +9,20 @@ use std::sync::Arc;
 use dauys_core::{Commitment, Event, Locality, VerificationMethod};
 use dauys_identity::iin::Iin;
 use dauys_identity::policy::{authorize, Action};
+use dauys_identity::registry::RegistryError;
 use dauys_store::people::RegistryRow;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::{clean_line, normalize_email, now_ms, Account, IdentityClaim, People, PeopleError};
+use super::{now_ms, Account, IdentityClaim, People, PeopleError};
 use crate::sequencer::Receipt;
 
 /// How long a code stays valid.
 pub const CODE_TTL_MS: u64 = 15 * 60 * 1000;
 /// Wrong codes before the person must ask for a new one.
 pub const CODE_ATTEMPTS: u32 = 5;
-/// Rows refused before an import stops listing them.
-const MAX_REPORTED_ERRORS: usize = 10;
 
 /// One person as the registry lists them. Sealed in the store.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +41,17 @@ pub struct RegistryRecord {
 #[derive(Debug)]
 pub struct ImportErrors(pub Vec<(usize, PeopleError)>);
 
+impl From<RegistryError> for PeopleError {
+    fn from(e: RegistryError) -> PeopleError {
+        match e {
+            RegistryError::Header => PeopleError::RegistryHeader,
+            RegistryError::Row => PeopleError::RegistryRow,
+            RegistryError::Iin(e) => PeopleError::Iin(e),
+            RegistryError::Field(e) => e.into(),
+        }
+    }
+}
+
 fn registry_aad(lookup: &[u8]) -> Vec<u8> {
     let mut aad = b"dauys/registry/v1:".to_vec();
     aad.extend_from_slice(lookup);
@@ -58,47 +68,22 @@ impl People {
     }
 
     /// Parses and checks a registry file (`iin,given_name,family_name,locality,email` with a
-    /// header line). Every row must be valid, or nothing is imported.
+    /// header line; see [`dauys_identity::registry`]). Every row must be valid, or nothing is
+    /// imported.
     pub fn parse_registry(&self, csv_text: &str, by: &Account) -> Result<Vec<RegistryRecord>, ImportErrors> {
-        let mut reader =
-            csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(csv_text.as_bytes());
-        let expected = ["iin", "given_name", "family_name", "locality", "email"];
-        match reader.headers() {
-            Ok(h) if h.iter().eq(expected.iter().copied()) => {}
-            _ => return Err(ImportErrors(vec![(1, PeopleError::RegistryHeader)])),
-        }
-        let mut records = Vec::new();
-        let mut errors = Vec::new();
-        for (n, row) in reader.records().enumerate() {
-            let line = n + 2;
-            let parsed = row.map_err(|_| PeopleError::RegistryRow).and_then(|row| {
-                let field = |i: usize| row.get(i).unwrap_or("").to_string();
-                let iin = Iin::parse(&field(0))?;
-                let given_name = clean_line("given_name", &field(1), 100)?;
-                let family_name = clean_line("family_name", &field(2), 100)?;
-                let locality: Locality =
-                    field(3).parse().map_err(|_| PeopleError::InvalidField { field: "locality", max: 64 })?;
-                let email = normalize_email(&field(4))?;
-                Ok(RegistryRecord {
-                    iin: iin.expose_digits().to_string(),
-                    given_name,
-                    family_name,
-                    locality,
-                    email,
-                    imported_by: by.id.to_string(),
-                })
-            });
-            match parsed {
-                Ok(r) => records.push(r),
-                Err(e) if errors.len() < MAX_REPORTED_ERRORS => errors.push((line, e)),
-                Err(_) => {}
-            }
-        }
-        if errors.is_empty() {
-            Ok(records)
-        } else {
-            Err(ImportErrors(errors))
-        }
+        let entries = dauys_identity::registry::parse_registry(csv_text)
+            .map_err(|errors| ImportErrors(errors.into_iter().map(|(line, e)| (line, e.into())).collect()))?;
+        Ok(entries
+            .into_iter()
+            .map(|e| RegistryRecord {
+                iin: e.iin.expose_digits().to_string(),
+                given_name: e.given_name,
+                family_name: e.family_name,
+                locality: e.locality,
+                email: e.email,
+                imported_by: by.id.to_string(),
+            })
+            .collect())
     }
 
     /// Imports checked records and logs `registry.imported` with the file's SHA-256.

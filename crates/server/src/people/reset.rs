@@ -78,14 +78,13 @@ impl People {
         Ok(())
     }
 
-    /// Sets a new password through a reset link and ends every session. Blocking (Argon2id).
+    /// Sets a new password through a reset link and ends every session. Blocking (Argon2id):
+    /// call through [`People::hashing`].
     pub fn reset_password(&self, token: &str, new_password: &str) -> Result<(), PeopleError> {
         let id = self.check_reset_token(token)?;
         password::check_password_policy(new_password)?;
         let mut row = self.store.account(&id)?.ok_or(PeopleError::ResetLinkInvalid)?;
         row.password_phc = password::hash_password(&self.password_params, new_password)?;
-        row.failed_logins = 0;
-        row.locked_until_ms = 0;
         self.store.update_account(&row)?;
         self.store.delete_sessions_of(&id)?;
         Ok(())

@@ -116,12 +116,37 @@ impl FromRequestParts<AppState> for MaybeSession {
     }
 }
 
-/// The client's address, as the socket saw it (the server sits behind no proxy by default).
-pub fn client_ip(parts: &Parts) -> IpAddr {
-    parts
+/// The client's address, for per-address limits: the socket's peer, or — when the peer is
+/// one of the configured `trusted_proxies` — the nearest address in `X-Forwarded-For` that
+/// is not a trusted proxy itself. Addresses further left were written by the client and
+/// prove nothing.
+pub fn client_ip(app: &AppState, parts: &Parts) -> IpAddr {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(addr)| addr.ip())
+        .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(addr)| addr.ip());
+    forwarded_client(peer, &app.config.trusted_proxies, parts.headers.get_all("x-forwarded-for"))
+}
+
+fn forwarded_client<'a>(
+    peer: IpAddr,
+    trusted: &[IpAddr],
+    forwarded_for: impl IntoIterator<Item = &'a axum::http::HeaderValue>,
+) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> =
+        forwarded_for.into_iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(str::trim).collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // A hop we cannot read: we cannot tell who is behind it, so it is the client.
+            Err(_) => return peer,
+        }
+    }
+    peer
 }
 
 /// Per-address limits on sign-in, sign-up and verification attempts: bursts are allowed,
@@ -132,6 +157,15 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// One attempt against a per-address limit; refused with the time until the next one.
+    pub fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, address: IpAddr) -> Result<(), PeopleError> {
+        use governor::clock::Clock;
+        limiter.check_key(&address).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            PeopleError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) }
+        })
+    }
+
     pub fn new(sign_in_per_minute: u32, sign_up_per_hour: u32) -> Arc<Limits> {
         let per_minute = NonZeroU32::new(sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let per_hour = NonZeroU32::new(sign_up_per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
@@ -139,5 +173,35 @@ impl Limits {
             sign_in: RateLimiter::keyed(Quota::per_minute(per_minute)),
             sign_up: RateLimiter::keyed(Quota::per_hour(per_hour)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn client(peer: &str, trusted: &[&str], header: &[&str]) -> String {
+        let trusted: Vec<IpAddr> = trusted.iter().map(|t| t.parse().unwrap()).collect();
+        let values: Vec<HeaderValue> = header.iter().map(|h| HeaderValue::from_str(h).unwrap()).collect();
+        forwarded_client(peer.parse().unwrap(), &trusted, &values).to_string()
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        // No proxy configured: the header is the client's own claim and is ignored.
+        assert_eq!(client("203.0.113.9", &[], &["198.51.100.1"]), "203.0.113.9");
+        // From an untrusted peer, ignored too.
+        assert_eq!(client("203.0.113.9", &["127.0.0.1"], &["198.51.100.1"]), "203.0.113.9");
+        // Behind the proxy: the address the proxy appended.
+        assert_eq!(client("127.0.0.1", &["127.0.0.1"], &["198.51.100.1"]), "198.51.100.1");
+        // A client that forges a leftmost address gets its real one, appended by the proxy.
+        assert_eq!(client("127.0.0.1", &["127.0.0.1"], &["10.0.0.1, 198.51.100.1"]), "198.51.100.1");
+        // Two proxies in a row, and two header lines.
+        assert_eq!(client("127.0.0.1", &["127.0.0.1", "10.1.1.1"], &["198.51.100.7", "10.1.1.1"]), "198.51.100.7");
+        // Garbage where the proxy's hop should be: the proxy itself, not a forged address.
+        assert_eq!(client("127.0.0.1", &["127.0.0.1"], &["198.51.100.1, nonsense"]), "127.0.0.1");
+        // No header at all.
+        assert_eq!(client("127.0.0.1", &["127.0.0.1"], &[]), "127.0.0.1");
     }
 }

@@ -94,14 +94,13 @@ pub async fn signup(State(app): State<AppState>, ui: UiLang, request: Request) -
     if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
         return form_expired(&app, &p, true, &form);
     }
-    if app.limits.sign_up.check_key(&client_ip(&parts)).is_err() {
-        let e = PeopleError::Locked { minutes: 60 };
+    if let Err(e) = Limits::check(&app.limits.sign_up, client_ip(&app, &parts)) {
         let n = error_box(&p, &e);
-        return credentials_page(&app, &p, true, &form.email, "/me", Some(n), StatusCode::TOO_MANY_REQUESTS);
+        let page = credentials_page(&app, &p, true, &form.email, "/me", Some(n), StatusCode::TOO_MANY_REQUESTS);
+        return with_retry_after(page, &e);
     }
-    let people = app.people.clone();
-    let (email, password) = (form.email.clone(), form.password.clone());
-    let created = run_blocking(move || people.sign_up(&email, &password)).await;
+    let (email, password) = (form.email.clone(), Zeroizing::new(form.password.clone()));
+    let created = app.people.hashing(move |people| people.sign_up(&email, &password)).await;
     match created {
         Ok(new_account) => {
             if let Some(id) = new_account {
@@ -135,27 +134,26 @@ pub async fn login(State(app): State<AppState>, ui: UiLang, request: Request) ->
     if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
         return form_expired(&app, &p, false, &form);
     }
-    if app.limits.sign_in.check_key(&client_ip(&parts)).is_err() {
-        let n = error_box(&p, &PeopleError::Locked { minutes: 1 });
-        return credentials_page(&app, &p, false, &form.email, &next, Some(n), StatusCode::TOO_MANY_REQUESTS);
-    }
-    let people = app.people.clone();
     let ttl = app.config.session_hours * 3_600_000;
-    let (email, password) = (form.email.clone(), form.password.clone());
-    let outcome = run_blocking(move || {
-        let account = people.check_password(&email, &password)?;
-        Ok((people.start_session(&account, ttl)?, account.id))
-    })
-    .await;
-    match outcome {
-        Ok((token, id)) => {
-            app.people.ensure_first_administrator(&id, &form.email).await;
-            let cookie = set_cookie(SESSION_COOKIE, &token, ttl / 1000, secure(&app), "Lax");
-            with_cookie(Redirect::to(&next).into_response(), cookie)
+    let signed_in = match Limits::check(&app.limits.sign_in, client_ip(&app, &parts)) {
+        Ok(()) => {
+            let device = cookie_value(&parts, DEVICE_COOKIE);
+            app.people.sign_in(&form.email, Zeroizing::new(form.password.clone()), device, ttl).await
         }
-        Err(e) if e.is_client_error() => {
+        Err(e) => Err(e),
+    };
+    match signed_in {
+        Ok(signed_in) => {
+            app.people.ensure_first_administrator(&signed_in.account.id, &form.email).await;
+            let session = set_cookie(SESSION_COOKIE, &signed_in.session_token, ttl / 1000, secure(&app), "Lax");
+            let device =
+                set_cookie(DEVICE_COOKIE, &signed_in.device_cookie, DEVICE_COOKIE_SECS, secure(&app), "Strict");
+            with_cookie(with_cookie(Redirect::to(&next).into_response(), session), device)
+        }
+        Err(e) if e.is_client_error() || e.retry_after_secs().is_some() => {
             let n = error_box(&p, &e);
-            credentials_page(&app, &p, false, &form.email, &next, Some(n), status_of(&e))
+            let page = credentials_page(&app, &p, false, &form.email, &next, Some(n), status_of(&e));
+            with_retry_after(page, &e)
         }
         Err(e) => failure_page(&p, &e),
     }
@@ -488,9 +486,9 @@ pub async fn reset_request(State(app): State<AppState>, ui: UiLang, request: Req
         let n = html! { div.error role="alert" id="form-error" { p { (p.t("err-form-expired")) } } };
         return reset_request_page(&app, &p, Some(n), StatusCode::FORBIDDEN);
     }
-    if app.limits.sign_up.check_key(&client_ip(&parts)).is_err() {
-        let n = error_box(&p, &PeopleError::Locked { minutes: 60 });
-        return reset_request_page(&app, &p, Some(n), StatusCode::TOO_MANY_REQUESTS);
+    if let Err(e) = Limits::check(&app.limits.sign_up, client_ip(&app, &parts)) {
+        let n = error_box(&p, &e);
+        return with_retry_after(reset_request_page(&app, &p, Some(n), StatusCode::TOO_MANY_REQUESTS), &e);
     }
     match app.people.request_password_reset(&form.email, &app.config.public_url()) {
         Ok(()) => {
@@ -565,9 +563,8 @@ pub async fn set_new_password(
     if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
         return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
     }
-    let people = app.people.clone();
-    let t = token.clone();
-    match run_blocking(move || people.reset_password(&t, &form.password)).await {
+    let (t, password) = (token.clone(), Zeroizing::new(form.password.clone()));
+    match app.people.hashing(move |people| people.reset_password(&t, &password)).await {
         Ok(()) => Redirect::to("/login?reset=1").into_response(),
         Err(e @ PeopleError::Password(_)) => {
             new_password_page(&app, &p, &token, Some(&e), StatusCode::UNPROCESSABLE_ENTITY)

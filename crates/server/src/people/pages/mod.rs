@@ -12,8 +12,10 @@ use dauys_core::{district_name, AccountId, BasisCode, BodyId, Lang, Locality, Re
 use dauys_identity::policy::{authorize, Action};
 use maud::{html, Markup};
 use serde::Deserialize;
+use zeroize::Zeroizing;
 
-use super::session::{client_ip, cookie_value, set_cookie, MaybeSession, Session, FORM_COOKIE, SESSION_COOKIE};
+use super::guard::{DEVICE_COOKIE, DEVICE_COOKIE_SECS};
+use super::session::{client_ip, cookie_value, set_cookie, Limits, MaybeSession, Session, FORM_COOKIE, SESSION_COOKIE};
 use super::{run_blocking, Account, IdentityClaim, PeopleError};
 use crate::i18n::UiLang;
 use crate::problem::Problem;
@@ -52,7 +54,7 @@ fn error_box(p: &Page, e: &PeopleError) -> Markup {
 fn status_of(e: &PeopleError) -> StatusCode {
     match e {
         PeopleError::Denied(_) => StatusCode::FORBIDDEN,
-        PeopleError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        PeopleError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         PeopleError::NoSuchAccount => StatusCode::NOT_FOUND,
         e if e.is_client_error() => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::SERVICE_UNAVAILABLE,
@@ -60,10 +62,11 @@ fn status_of(e: &PeopleError) -> StatusCode {
 }
 
 fn failure_page(p: &Page, e: &PeopleError) -> Response {
-    if !e.is_client_error() {
+    // Back-pressure (busy hashing slots) is expected under a flood, not a fault.
+    if !e.is_client_error() && e.retry_after_secs().is_none() {
         tracing::error!(error = %e, "people operation failed");
     }
-    p.error(status_of(e), &p.t("err-title"), &message(p, e))
+    with_retry_after(p.error(status_of(e), &p.t("err-title"), &message(p, e)), e)
 }
 
 pub(crate) fn csrf_field(token: &str) -> Markup {
@@ -72,6 +75,14 @@ pub(crate) fn csrf_field(token: &str) -> Markup {
 
 fn secure(app: &AppState) -> bool {
     app.config.public_url().starts_with("https://")
+}
+
+/// Adds `Retry-After` when the failure says when to come back (rate limits, busy hashing).
+fn with_retry_after(mut response: Response, e: &PeopleError) -> Response {
+    if let Some(secs) = e.retry_after_secs() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
 }
 
 fn with_cookie(mut response: Response, cookie: String) -> Response {
@@ -96,11 +107,23 @@ pub(crate) fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Only local paths, so `next=` cannot send anyone to another site.
+/// Where to go after signing in: a path on this site; the person's page when none is given,
+/// the home page when the one given is not safe. Browsers drop tabs
+/// and line breaks from URLs and read `\` as `/`, so `/\t/evil.example` would become
+/// `//evil.example` — another site. Only visible ASCII is allowed, no backslash, and the
+/// result must parse as a path with no scheme or host.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/me".to_string(),
+    let n = match next {
+        None | Some("") => return "/me".to_string(),
+        Some(n) => n,
+    };
+    let visible = n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    let local = n.starts_with('/') && !n.starts_with("//");
+    let parses_as_path = n.parse::<Uri>().is_ok_and(|u| u.scheme().is_none() && u.authority().is_none());
+    if visible && local && parses_as_path {
+        n.to_string()
+    } else {
+        "/".to_string()
     }
 }
 

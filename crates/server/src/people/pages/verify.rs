@@ -150,14 +150,8 @@ pub async fn registry_code(
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if app.limits.sign_in.check_key(&client_ip(&request_parts)).is_err() {
-        return code_page(
-            &p,
-            &session,
-            false,
-            Some(&PeopleError::Locked { minutes: 1 }),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
+    if let Err(e) = Limits::check(&app.limits.sign_in, client_ip(&app, &request_parts)) {
+        return with_retry_after(code_page(&p, &session, false, Some(&e), StatusCode::TOO_MANY_REQUESTS), &e);
     }
     if form.code.trim().is_empty() {
         return match app.people.request_registry_code(&session.account, &form.iin) {
