@@ -8,12 +8,13 @@
 //!   (in Russian; `tests/browser/petitions-staff.mjs`).
 //!
 //! Each test starts its own `dauys` binary and sets it up from outside, as a deployment would
-//! be: accounts through the sign-up, sign-in and in-person verification forms, everything
-//! else as events through the operator API — the body, small petition rules (2 initial
-//! supporters, 3 signatures at the oblast level), the roles, and petitions whose other
-//! supporters are test people known to the log only by pseudonym. Debian's headless Chromium
-//! runs the journeys (playwright-core) with axe-core checking the pages. Chromium or Node.js
-//! missing is a failure (run `scripts/setup`), never a skip.
+//! be: the operator's acts through the operator API (the body, small petition rules: 2
+//! initial supporters, 3 signatures at the oblast level), and every person's act through the
+//! web pages in that person's session — sign-up and sign-in, the administrator's role grants
+//! and verifications in person, petitions drafted, launched and signed by verified people of
+//! Almaty, the moderator's acceptances. Debian's headless Chromium runs the journeys
+//! (playwright-core) with axe-core checking the pages. Chromium or Node.js missing is a
+//! failure (run `scripts/setup`), never a skip.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,12 +29,6 @@ const PASSWORD_SUFFIX: &str = " correct horse battery";
 const BODY: &str = "akimat-almaty";
 /// The petitions' territory: the oblast level, Almaty city (where the citizen lives).
 const TERRITORY: &str = "almaty-city";
-/// Fixed petition ids (the server's own are random), so the journeys know them.
-const TO_SIGN: &str = "p-signhere22";
-const TO_ANSWER: &str = "p-answerme22";
-const TO_REJECT: &str = "p-rejectme22";
-/// Launched, with its author's signature only: reachable by link, not listed.
-const GATHERING: &str = "p-gathering2";
 /// A word of the Kazakh title of the petition to sign, for the search.
 const SEARCH_KK: &str = "аялдама";
 
@@ -103,18 +98,23 @@ impl<'a> Visitor<'a> {
         self.read(request.send_form(&form), &format!("POST {action}"))
     }
 
+    /// Submits a form (see [`Visitor::submit`]) that answers with a redirect to a page
+    /// starting with `expected`, as every form of the set-up does when it succeeds; returns
+    /// the redirect's Location.
+    fn act(&mut self, form_page: &str, action: &str, fields: &[(&str, &str)], expected: &str) -> String {
+        let (status, location, body) = self.submit(form_page, action, fields);
+        assert!(
+            (300..400).contains(&status) && location.starts_with(expected),
+            "POST {action} {fields:?}: {status} → {location:?}, expected a redirect to {expected}…\n{body}"
+        );
+        location
+    }
+
     /// Signs up, signs in and returns the account id.
     fn sign_up_and_in(&mut self, email: &str) -> String {
         let password = format!("{email}{PASSWORD_SUFFIX}");
-        let (status, location, body) =
-            self.submit("/signup?lang=en", "/signup", &[("email", email), ("password", &password)]);
-        assert!(
-            (300..400).contains(&status) && location.starts_with("/login"),
-            "sign-up of {email}: {status} → {location}\n{body}"
-        );
-        let (status, location, body) =
-            self.submit("/login", "/login", &[("email", email), ("password", &password), ("next", "/me")]);
-        assert!((300..400).contains(&status) && location == "/me", "sign-in of {email}: {status} → {location}\n{body}");
+        self.act("/signup?lang=en", "/signup", &[("email", email), ("password", &password)], "/login");
+        self.act("/login", "/login", &[("email", email), ("password", &password), ("next", "/me")], "/me");
         let (status, me) = self.get("/me");
         assert_eq!(status, 200, "/me of {email}:\n{me}");
         let at = me.find("id=\"account-id\"").unwrap_or_else(|| panic!("/me of {email}: no #account-id:\n{me}"));
@@ -122,6 +122,97 @@ impl<'a> Visitor<'a> {
         let start = rest.find("u-").expect("an account id on /me");
         rest[start..start + 18].to_owned()
     }
+
+    /// The administrator grants `role` (of `body`, or none when empty) at /admin/roles.
+    fn grant_role(&mut self, account: &str, role: &str, body: &str) {
+        self.act(
+            "/admin/people",
+            "/admin/roles",
+            &[("account", account), ("role", role), ("body", body)],
+            "/admin/people",
+        );
+    }
+
+    /// The administrator verifies `person` (account `account`) in person: they live in the
+    /// petitions' territory.
+    fn verify_in_person(&mut self, account: &str, person: &Person) {
+        let verify = format!("/admin/people/{account}/verify");
+        self.act(
+            &verify,
+            &verify,
+            &[
+                ("iin", person.iin.as_str()),
+                ("given_name", person.given_name),
+                ("family_name", person.family_name),
+                ("region", TERRITORY),
+                ("district", ""),
+            ],
+            "/admin/people",
+        );
+    }
+
+    /// A verified author drafts a petition to the body at the oblast level (the territory
+    /// is their home region) and launches it, which signs it; returns its id.
+    fn draft_and_launch(&mut self, topic: &str, [title_kk, title_ru, title_en]: [&str; 3]) -> String {
+        let drafted = self.act(
+            "/petitions/new",
+            "/petitions/new",
+            &[
+                ("body", BODY),
+                ("level", "oblast_akimat"),
+                ("topic", topic),
+                ("title_kk", title_kk),
+                ("text_kk", "Қала тұрғындары осы мәселені шешуді сұрайды."),
+                ("title_ru", title_ru),
+                ("text_ru", "Жители города просят решить этот вопрос."),
+                ("title_en", title_en),
+                ("text_en", "The city's residents ask for this to be solved."),
+            ],
+            "/petitions/p-",
+        );
+        // `/petitions/<id>?done=drafted`
+        let page = drafted.split('?').next().unwrap_or_default().to_owned();
+        self.act(&page, &format!("{page}/launch"), &[], &format!("{page}?done=launched"));
+        page.trim_start_matches("/petitions/").to_owned()
+    }
+
+    /// A verified person signs a petition from its page.
+    fn sign(&mut self, petition: &str) {
+        let page = format!("/petitions/{petition}");
+        self.act(&page, &format!("{page}/sign"), &[], &format!("{page}/receipt"));
+    }
+
+    /// The moderator accepts a petition in moderation from the queue.
+    fn accept(&mut self, petition: &str) {
+        self.act("/moderation", &format!("/moderation/{petition}/accept"), &[], "/moderation?done=accepted");
+    }
+}
+
+/// A person the administrator verifies in person, living in the petitions' territory.
+struct Person {
+    iin: String,
+    given_name: &'static str,
+    family_name: &'static str,
+}
+
+/// `n` distinct valid IINs of adults (men born on 1 January 1985, serials 0001, 0002, …),
+/// with the check digit of `crates/identity/src/iin.rs`: the first eleven digits weighted
+/// 1…11 modulo 11, or, when that is 10, weighted 3…11, 1, 2; a prefix for which both give 10
+/// is never issued, so it is skipped.
+fn adult_iins(n: usize) -> Vec<String> {
+    let check_digit = |digits: &[u32]| {
+        let weighted =
+            |first: u32| digits.iter().zip(0..).map(|(d, i)| d * ((first + i - 1) % 11 + 1)).sum::<u32>() % 11;
+        [weighted(1), weighted(3)].into_iter().find(|&r| r != 10)
+    };
+    (1..10_000)
+        .filter_map(|serial| {
+            let prefix = format!("8501013{serial:04}");
+            let digits: Vec<u32> = prefix.chars().filter_map(|c| c.to_digit(10)).collect();
+            check_digit(&digits).map(|c| format!("{prefix}{c}"))
+        })
+        .take(n)
+        .collect()
 }
 
 /// The value of `attribute` in the first tag that contains `marker`.
@@ -135,22 +226,10 @@ fn attribute_after(html: &str, marker: &str, attribute: &str) -> Option<String> 
     Some(tag[v..].split('"').next()?.to_owned())
 }
 
-fn submit_ok(server: &Server, event: Value) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (status, receipt) = server.submit(&event);
-        if status == 201 {
-            return;
-        }
-        // A role granted by the first administrator needs that grant committed first.
-        assert!(Instant::now() < deadline && status != 400, "{}: {status} {receipt}", event["type"]);
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-/// A test person's pseudonym for a petition: only the log knows them, by this.
-fn pseudonym(n: u32) -> String {
-    format!("ps1-{n:064x}")
+/// An operator's act, with the operator token.
+fn publish(server: &Server, event: Value) {
+    let (status, receipt) = server.submit(&event);
+    assert_eq!(status, 201, "{}: {receipt}", event["type"]);
 }
 
 fn text(kk: &str, ru: &str, en: &str) -> Value {
@@ -176,6 +255,14 @@ struct Setup {
     citizen_email: &'static str,
     moderator_email: &'static str,
     official_email: &'static str,
+    /// Open, two signatures of three: the citizen's is the third.
+    to_sign: String,
+    /// Past its threshold: an obligation awaits the official.
+    to_answer: String,
+    /// In moderation, about a forbidden topic.
+    to_reject: String,
+    /// Launched, with its author's signature only: reachable by link, not listed.
+    gathering: String,
 }
 
 /// A fresh server with the body, the rules, the people and four petitions: one open to
@@ -185,7 +272,7 @@ fn set_up() -> Setup {
     let server = Server::start_with(ServerOptions {
         extra_env: vec![
             ("DAUYS_FIRST_ADMINISTRATOR_EMAIL".into(), ADMIN_EMAIL.into()),
-            // Everyone signs in from 127.0.0.1.
+            // Everyone signs up and in from 127.0.0.1.
             ("DAUYS_SIGN_IN_PER_MINUTE".into(), "1000".into()),
             ("DAUYS_SIGN_UP_PER_HOUR".into(), "1000".into()),
         ],
@@ -195,12 +282,20 @@ fn set_up() -> Setup {
         ("aigerim@example.kz", "moderator@example.kz", "official@example.kz");
 
     let mut admin = Visitor::new(&server);
-    let admin_id = admin.sign_up_and_in(ADMIN_EMAIL);
+    admin.sign_up_and_in(ADMIN_EMAIL);
     let citizen_id = Visitor::new(&server).sign_up_and_in(citizen_email);
-    let moderator_id = Visitor::new(&server).sign_up_and_in(moderator_email);
+    let mut moderator = Visitor::new(&server);
+    let moderator_id = moderator.sign_up_and_in(moderator_email);
     let official_id = Visitor::new(&server).sign_up_and_in(official_email);
+    // The petitions' author and the people who support and sign them.
+    let mut author = Visitor::new(&server);
+    let author_id = author.sign_up_and_in("author@example.kz");
+    let mut supporter = Visitor::new(&server);
+    let supporter_id = supporter.sign_up_and_in("supporter@example.kz");
+    let mut signer = Visitor::new(&server);
+    let signer_id = signer.sign_up_and_in("signer@example.kz");
 
-    submit_ok(
+    publish(
         &server,
         json!({
             "type": "body.registered",
@@ -209,33 +304,28 @@ fn set_up() -> Setup {
             "kind": "akimat",
         }),
     );
-    for (account, role, body) in [(&moderator_id, "moderator", None), (&official_id, "official", Some(BODY))] {
-        let mut grant = json!({"type": "role.granted", "account": account, "role": role, "by": admin_id});
-        if let Some(body) = body {
-            grant["body"] = json!(body);
-        }
-        submit_ok(&server, grant);
+    admin.grant_role(&moderator_id, "moderator", "");
+    admin.grant_role(&official_id, "official", BODY);
+
+    // Verified in person by the administrator, all living in Almaty: the citizen (as the
+    // OpenID Connect provider knows her), the author, the supporter and the third signer.
+    let citizen = OIDC_PEOPLE[0];
+    assert_eq!(citizen.locality, TERRITORY);
+    let [author_iin, supporter_iin, signer_iin]: [String; 3] = adult_iins(3).try_into().expect("three IINs");
+    for (account, person) in [
+        (
+            &citizen_id,
+            Person { iin: citizen.iin.into(), given_name: citizen.given_name, family_name: citizen.family_name },
+        ),
+        (&author_id, Person { iin: author_iin, given_name: "Ерлан", family_name: "Сәрсенбаев" }),
+        (&supporter_id, Person { iin: supporter_iin, given_name: "Бауыржан", family_name: "Қасымов" }),
+        (&signer_id, Person { iin: signer_iin, given_name: "Асхат", family_name: "Тоқтаров" }),
+    ] {
+        admin.verify_in_person(account, &person);
     }
 
-    // The citizen, verified in person by the administrator: she lives in Almaty.
-    let person = OIDC_PEOPLE[0];
-    assert_eq!(person.locality, TERRITORY);
-    let verify = format!("/admin/people/{citizen_id}/verify");
-    let (status, location, body) = admin.submit(
-        &verify,
-        &verify,
-        &[
-            ("iin", person.iin),
-            ("given_name", person.given_name),
-            ("family_name", person.family_name),
-            ("region", TERRITORY),
-            ("district", ""),
-        ],
-    );
-    assert!((200..400).contains(&status), "verifying {citizen_id}: {status} → {location}\n{body}");
-
     let topic = |code: &str, kk: &str, ru: &str, en: &str| json!({"code": code, "name": text(kk, ru, en)});
-    submit_ok(
+    publish(
         &server,
         json!({
             "type": "petition_rules.published",
@@ -260,79 +350,44 @@ fn set_up() -> Setup {
         }),
     );
 
-    // Four petitions, each written and launched by a test person; three are supported by
-    // one more, so the rules send them to moderation, and one still gathers its supporters.
-    let petitions = [
-        (
-            TO_SIGN,
-            "transport",
-            text(
-                "Әл-Фараби даңғылына жаңа аялдама салу",
-                "Построить новую остановку на проспекте аль-Фараби",
-                "Build a new bus stop on al-Farabi Avenue",
-            ),
-        ),
-        (
-            TO_ANSWER,
-            "urban",
-            text(
-                "Абай даңғылындағы саябақты жарықтандыру",
-                "Осветить парк на проспекте Абая",
-                "Light the park on Abai Avenue",
-            ),
-        ),
-        (
-            GATHERING,
-            "transport",
-            text("Түнгі автобус бағытын ашу", "Открыть ночной автобусный маршрут", "Open a night bus route"),
-        ),
-        (
-            TO_REJECT,
-            "urban",
-            text(
-                "Аудандық соттың төрағасын ауыстыру",
-                "Сменить председателя районного суда",
-                "Replace the chairman of the district court",
-            ),
-        ),
-    ];
-    let mut n = 0;
-    for (id, topic, title) in &petitions {
-        n += 1;
-        let author = pseudonym(n);
-        submit_ok(
-            &server,
-            json!({
-                "type": "petition.drafted", "petition": id, "author": author, "body": BODY,
-                "level": "oblast_akimat", "territory": TERRITORY, "topic": topic, "title": title,
-                "text": text(
-                    "Қала тұрғындары осы мәселені шешуді сұрайды.",
-                    "Жители города просят решить этот вопрос.",
-                    "The city's residents ask for this to be solved.",
-                ),
-            }),
-        );
-        submit_ok(&server, json!({"type": "petition.launched", "petition": id, "by": author}));
-        // The gathering petition has only its author's signature, one short of moderation.
-        let supporters = if *id == GATHERING { vec![author] } else { vec![author, pseudonym(100 + n)] };
-        for signer in supporters {
-            submit_ok(
-                &server,
-                json!({"type": "petition.signed", "petition": id, "signer": signer, "region": TERRITORY}),
-            );
-        }
+    // Four petitions by one author, each launched (the author's signature is the first);
+    // the supporter's makes three of them reach the initial supporters, so the rules send
+    // them to moderation, and one still gathers its supporters.
+    let to_sign = author.draft_and_launch(
+        "transport",
+        [
+            "Әл-Фараби даңғылына жаңа аялдама салу",
+            "Построить новую остановку на проспекте аль-Фараби",
+            "Build a new bus stop on al-Farabi Avenue",
+        ],
+    );
+    let to_answer = author.draft_and_launch(
+        "urban",
+        ["Абай даңғылындағы саябақты жарықтандыру", "Осветить парк на проспекте Абая", "Light the park on Abai Avenue"],
+    );
+    let gathering = author.draft_and_launch(
+        "transport",
+        ["Түнгі автобус бағытын ашу", "Открыть ночной автобусный маршрут", "Open a night bus route"],
+    );
+    let to_reject = author.draft_and_launch(
+        "urban",
+        [
+            "Аудандық соттың төрағасын ауыстыру",
+            "Сменить председателя районного суда",
+            "Replace the chairman of the district court",
+        ],
+    );
+    for petition in [&to_sign, &to_answer, &to_reject] {
+        supporter.sign(petition);
     }
     wait_for_count(&server, "petition.submitted", 3);
-    for id in [TO_SIGN, TO_ANSWER] {
-        submit_ok(&server, json!({"type": "petition.accepted", "petition": id, "by": moderator_id}));
+    for petition in [&to_sign, &to_answer] {
+        moderator.accept(petition);
     }
     // The third signature of TO_ANSWER reaches its threshold: an obligation opens on the body.
-    submit_ok(
-        &server,
-        json!({"type": "petition.signed", "petition": TO_ANSWER, "signer": pseudonym(200), "region": TERRITORY}),
-    );
+    signer.sign(&to_answer);
     wait_for_count(&server, "obligation.opened", 1);
-    Setup { server, citizen_email, moderator_email, official_email }
+    Setup { server, citizen_email, moderator_email, official_email, to_sign, to_answer, to_reject, gathering }
 }
 
 fn run_journey(setup: &Setup, script: &str, artifacts: &str, env: &[(&str, &str)]) {
@@ -350,10 +405,10 @@ fn run_journey(setup: &Setup, script: &str, artifacts: &str, env: &[(&str, &str)
         ("E2E_OFFICIAL_EMAIL", setup.official_email),
         ("E2E_OFFICIAL_PASSWORD", &official_password),
         ("E2E_BODY", BODY),
-        ("E2E_PETITION_TO_SIGN", TO_SIGN),
-        ("E2E_PETITION_TO_ANSWER", TO_ANSWER),
-        ("E2E_PETITION_TO_REJECT", TO_REJECT),
-        ("E2E_PETITION_GATHERING", GATHERING),
+        ("E2E_PETITION_TO_SIGN", setup.to_sign.as_str()),
+        ("E2E_PETITION_TO_ANSWER", setup.to_answer.as_str()),
+        ("E2E_PETITION_TO_REJECT", setup.to_reject.as_str()),
+        ("E2E_PETITION_GATHERING", setup.gathering.as_str()),
         ("E2E_SEARCH_KK", SEARCH_KK),
         ("E2E_FORBIDDEN_TOPIC", "courts"),
         ("E2E_ARTIFACTS_DIR", artifacts),

@@ -3,9 +3,10 @@
 //! submission. Handlers only translate HTTP to calls; the log's logic is in `dauys-ledger`,
 //! the rules in `dauys-core`.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dauys_core::{Entry, Event, Lang, PublicState};
@@ -14,6 +15,8 @@ use dauys_ledger::{
     TILE_WIDTH,
 };
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::i18n::UiLang;
 use crate::problem::Problem;
@@ -47,17 +50,17 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
 fn json_problem(rejection: JsonRejection) -> Problem {
     let detail = rejection.body_text();
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-            "send Content-Type: application/json",
-        ),
+        JsonRejection::MissingJsonContentType(_) => unsupported_media_type(),
         JsonRejection::BytesRejection(_) if detail.contains("length limit") => {
             Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", detail)
         }
         JsonRejection::JsonDataError(_) => Problem::bad_request("invalid-event", detail),
         _ => Problem::bad_request("invalid-json", detail),
     }
+}
+
+fn unsupported_media_type() -> Problem {
+    Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "send Content-Type: application/json")
 }
 
 /// `Query` whose rejections are problem details.
@@ -68,8 +71,19 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Api
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Problem> {
         let lang = UiLang::from_request_parts(parts, state).await.map_or(Lang::Kk, |l| l.lang);
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
+        // `lang` is every API path's parameter, checked by `UiLang`; the handler's own
+        // parameters are the rest, so a query type that refuses unknown fields accepts it.
+        let rest: Vec<&str> = parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("lang"))
+            .collect();
+        let uri: Uri = format!("/?{}", rest.join("&"))
+            .parse()
+            .map_err(|e| Problem::bad_request("invalid-parameter", format!("query: {e}")).in_lang(lang))?;
+        axum::extract::Query::<T>::try_from_uri(&uri)
             .map(|q| ApiQuery(q.0))
             .map_err(|e: QueryRejection| Problem::bad_request("invalid-parameter", e.body_text()).in_lang(lang))
     }
@@ -161,8 +175,8 @@ fn checkpoint_json(app: &AppState) -> Option<CheckpointJson> {
     })
 }
 
-/// GET /api/v1/log
-pub async fn log_info(State(app): State<AppState>) -> Json<LogInfo> {
+/// GET /api/v1/log (`UiLang` only checks `?lang=`: nothing here is translated).
+pub async fn log_info(State(app): State<AppState>, _: UiLang) -> Json<LogInfo> {
     Json(LogInfo { origin: app.config.origin.clone(), vkey: app.vkey.clone(), checkpoint: checkpoint_json(&app) })
 }
 
@@ -220,6 +234,15 @@ pub async fn inclusion(
 /// The inclusion proof of one entry (by index, by leaf hash, or both, which must agree)
 /// against the latest checkpoint or an earlier tree size. Shared by the JSON API and the
 /// entry page; the caller sets the problem's language.
+///
+/// What a request that cannot be answered gets:
+/// - no `index` and no `hash`, or an entry at or beyond an explicit `size` (an entry is in a
+///   tree only if its index is below the tree's size, so `size=0` never is): 400;
+/// - an explicit `size` the log has not reached yet, or an entry beyond the latest
+///   checkpoint when no `size` is given: 409 `not-yet-checkpointed` with Retry-After if the
+///   log already holds that many entries (a checkpoint will cover them within its
+///   interval), else 404;
+/// - an unknown leaf hash: 404; an index and a hash that disagree: 400.
 pub async fn prove_inclusion(
     app: &AppState,
     index: Option<u64>,
@@ -227,18 +250,28 @@ pub async fn prove_inclusion(
     size: Option<u64>,
 ) -> Result<InclusionProof, Problem> {
     let latest = app.shared.latest_checkpoint().ok_or_else(no_checkpoint)?;
-    let tree_size = size.unwrap_or(latest.checkpoint.size);
-    if tree_size > latest.checkpoint.size {
-        return Err(Problem::bad_request(
-            "invalid-parameter",
-            format!("size {tree_size} is beyond the latest checkpoint ({})", latest.checkpoint.size),
-        ));
-    }
     if index.is_none() && wanted_hash.is_none() {
         return Err(Problem::bad_request("invalid-parameter", "give index=N or hash=HEX (or both, from a receipt)"));
     }
+    if size == Some(0) {
+        return Err(Problem::bad_request("invalid-parameter", "size=0 is the empty tree, which holds no entry"));
+    }
+    if let (Some(i), Some(s)) = (index, size) {
+        if i >= s {
+            return Err(not_in_tree(i, s));
+        }
+    }
+    let signed = latest.checkpoint.size;
+    let tree_size = size.unwrap_or(signed);
     let app2 = app.clone();
     let (index, leaf_hash, proof) = blocking(move || {
+        if tree_size > signed {
+            return Err(beyond_checkpoint(
+                app2.reader.size()?,
+                tree_size,
+                format!("no checkpoint has size {tree_size} yet"),
+            ));
+        }
         let index = match (index, wanted_hash) {
             (Some(i), _) => i,
             (None, Some(h)) => *app2
@@ -246,19 +279,16 @@ pub async fn prove_inclusion(
                 .indexes_of_leaf(&h.0)?
                 .first()
                 .ok_or_else(|| Problem::not_found(format!("no entry has leaf hash {h}")))?,
-            (None, None) => unreachable!("checked above"),
+            (None, None) => return Err(Problem::bad_request("invalid-parameter", "give index=N or hash=HEX")),
         };
         if index >= tree_size {
-            let covered = app2.reader.size()? > index;
-            return Err(if covered {
-                Problem::new(
-                    StatusCode::CONFLICT,
-                    "not-yet-checkpointed",
-                    format!("entry {index} is logged but not yet covered by a checkpoint; retry in a second"),
-                )
-                .retry_after(1)
-            } else {
-                Problem::not_found(format!("the log has no entry {index}"))
+            return Err(match size {
+                Some(size) => not_in_tree(index, size),
+                None => beyond_checkpoint(
+                    app2.reader.size()?,
+                    index.saturating_add(1),
+                    format!("entry {index} is not covered by the latest checkpoint yet"),
+                ),
             });
         }
         let body = app2.reader.entries(index, index + 1)?;
@@ -284,6 +314,24 @@ pub async fn prove_inclusion(
     })
 }
 
+/// An entry at or beyond a tree's size is not in that tree: a request that can never succeed.
+fn not_in_tree(index: u64, size: u64) -> Problem {
+    Problem::bad_request(
+        "invalid-parameter",
+        format!("entry {index} is not in a tree of size {size}: an index must be below the tree size"),
+    )
+}
+
+/// A tree of `needed` entries that no checkpoint covers yet: 409 "not yet" if the log holds
+/// that many entries already (the next checkpoint will cover them), else 404.
+fn beyond_checkpoint(logged: u64, needed: u64, what: String) -> Problem {
+    if logged >= needed {
+        Problem::new(StatusCode::CONFLICT, "not-yet-checkpointed", format!("{what}; retry in a second")).retry_after(1)
+    } else {
+        Problem::not_found(format!("{what}: the log holds {logged} entries"))
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyQuery {
@@ -307,21 +355,24 @@ pub async fn consistency(
 ) -> Result<Json<ConsistencyProof>, Problem> {
     let latest = app.shared.latest_checkpoint().ok_or_else(|| no_checkpoint().in_lang(lang))?;
     let to = q.to.unwrap_or(latest.checkpoint.size);
-    if q.from > to || to > latest.checkpoint.size {
+    if q.from > to {
         return Err(Problem::bad_request(
             "invalid-parameter",
-            format!(
-                "need from <= to <= {} (the latest checkpoint), got from={} to={to}",
-                latest.checkpoint.size, q.from
-            ),
+            format!("need from <= to (an older tree size first), got from={} to={to}", q.from),
         )
         .in_lang(lang));
     }
-    let from = q.from;
+    let (from, signed) = (q.from, latest.checkpoint.size);
     let app2 = app.clone();
-    let proof = blocking(move || consistency_proof(&tile_source(&app2), from, to).map_err(ledger_problem))
-        .await
-        .map_err(|p| p.in_lang(lang))?;
+    let proof = blocking(move || {
+        if to > signed {
+            let what = format!("no checkpoint has size {to} yet");
+            return Err(beyond_checkpoint(app2.reader.size()?, to, what));
+        }
+        consistency_proof(&tile_source(&app2), from, to).map_err(ledger_problem)
+    })
+    .await
+    .map_err(|p| p.in_lang(lang))?;
     Ok(Json(ConsistencyProof {
         from,
         to,
@@ -433,32 +484,126 @@ pub async fn state(State(app): State<AppState>, UiLang { lang, .. }: UiLang) -> 
     load_public_state(&app).await.map(Json).map_err(|p| p.in_lang(lang))
 }
 
+/// Whether the request carries the operator's token (`Authorization: Bearer <token>`).
 fn authorised(app: &AppState, headers: &HeaderMap) -> bool {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    // Constant-time comparison: the token must not leak through timing.
-    given.len() == app.api_token.len()
-        && given.bytes().zip(app.api_token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or("", |(_, token)| token.trim());
+    // Digests compared in constant time: neither the token's bytes nor its length leak
+    // through the time a refusal takes.
+    let (given, expected) = (Sha256::digest(given.as_bytes()), Sha256::digest(app.api_token.as_bytes()));
+    !app.api_token.is_empty() && bool::from(given.ct_eq(&expected))
 }
 
-/// POST /api/v1/events — submit an event (operator token required until accounts exist).
-pub async fn submit(
-    State(app): State<AppState>,
-    UiLang { lang, .. }: UiLang,
-    headers: HeaderMap,
-    ApiJson(event): ApiJson<Event>,
-) -> Result<(StatusCode, Json<Receipt>), Problem> {
-    if !authorised(&app, &headers) {
-        return Err(Problem::new(
+/// Proof that the request carries the operator's token. As a request-parts extractor it runs
+/// before the handler's body extractor, so a caller without the token is refused (401)
+/// before anything reads or parses what it sent.
+pub struct OperatorToken;
+
+impl FromRequestParts<AppState> for OperatorToken {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, app: &AppState) -> Result<Self, Response> {
+        let lang = UiLang::from_request_parts(parts, app).await.map_or(Lang::Kk, |l| l.lang);
+        if authorised(app, &parts.headers) {
+            return Ok(OperatorToken);
+        }
+        let mut response = Problem::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "send Authorization: Bearer <token> with the token from the data directory's api.token",
         )
-        .in_lang(lang));
+        .in_lang(lang)
+        .into_response();
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"dauys\""));
+        Err(response)
     }
+}
+
+/// Whether the request says its body is JSON (`application/json` or `application/*+json`).
+fn json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn bytes_problem(rejection: BytesRejection) -> Problem {
+    let detail = rejection.body_text();
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", detail)
+    } else {
+        Problem::bad_request("invalid-json", detail)
+    }
+}
+
+/// The problem for an event the operator may not publish: an act of a person, or one only
+/// the rules log.
+fn not_an_operator_act(kind: &str) -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "not-an-operator-act",
+        format!(
+            "{kind} is not an operator act: the operator token publishes only {}. Acts of a person go through that \
+             person's signed-in session, and events the rules require are logged by the server's rules",
+            Event::OPERATOR_KINDS.join(", ")
+        ),
+    )
+}
+
+/// The body of `POST /api/v1/events`: one of the operator's own acts
+/// ([`Event::OPERATOR_KINDS`]). An event of another known type is refused (403) on its `type`
+/// alone, whatever its other members; then the body must parse as that event.
+pub struct OperatorEvent(pub Event);
+
+impl FromRequest<AppState> for OperatorEvent {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, app: &AppState) -> Result<Self, Problem> {
+        let (mut parts, body) = req.into_parts();
+        let lang = UiLang::from_request_parts(&mut parts, app).await.map_or(Lang::Kk, |l| l.lang);
+        if !json_content_type(&parts.headers) {
+            return Err(unsupported_media_type().in_lang(lang));
+        }
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), app)
+            .await
+            .map_err(|r| bytes_problem(r).in_lang(lang))?;
+        /// Only the type tag; serde skips the other members.
+        #[derive(Deserialize)]
+        struct Tagged<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: Option<std::borrow::Cow<'a, str>>,
+        }
+        if let Ok(Tagged { kind: Some(kind) }) = serde_json::from_slice::<Tagged>(&bytes) {
+            if Event::KINDS.contains(&kind.as_ref()) && !Event::is_operator_kind(&kind) {
+                return Err(not_an_operator_act(&kind).in_lang(lang));
+            }
+        }
+        let Json(event) = Json::<Event>::from_bytes(&bytes).map_err(|r| json_problem(r).in_lang(lang))?;
+        // The decision itself, on the parsed event (the look at the tag above only answers
+        // sooner).
+        if !event.is_operator_act() {
+            return Err(not_an_operator_act(event.kind()).in_lang(lang));
+        }
+        Ok(OperatorEvent(event))
+    }
+}
+
+/// POST /api/v1/events — the operator publishes one of its own acts (deployment settings,
+/// calendars, bodies, access bases, petition rules, notices) with its token. Acts of people
+/// go through their sessions; this endpoint cannot act as anyone.
+pub async fn submit(
+    State(app): State<AppState>,
+    // Checked first, before anything else the request says, and before the body is read:
+    // see `OperatorToken`.
+    _: OperatorToken,
+    UiLang { lang, .. }: UiLang,
+    OperatorEvent(event): OperatorEvent,
+) -> Result<(StatusCode, Json<Receipt>), Problem> {
     event.validate().map_err(|e| Problem::bad_request("invalid-event", format!("{}: {e}", e.code())).in_lang(lang))?;
     match app.sequencer.submit(event).await {
         Ok(receipt) => Ok((StatusCode::CREATED, Json(receipt))),

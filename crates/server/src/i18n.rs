@@ -1,15 +1,24 @@
 //! Translations (Fluent files under `locales/{kk,ru,en}`) and the choice of language for a
 //! request: `?lang=` first, then the `lang` cookie, then the browser's Accept-Language,
 //! then Kazakh.
+//!
+//! Pages take any `?lang=` leniently (`ru-RU` is Russian; an unknown value falls back, so an
+//! old link still shows a page). The machine interface (`/api/…`, `/feeds/…`) is described
+//! by its OpenAPI document, where `lang` is one of `kk`, `ru`, `en`: there any other value
+//! is a 400 problem naming the parameter, as for every other parameter of the API.
 
 use std::collections::HashMap;
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use dauys_core::Lang;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, LanguageIdentifier, Loader};
+use serde_json::{Map, Value};
+
+use crate::problem::Problem;
 
 static_loader! {
     static LOCALES = {
@@ -67,25 +76,71 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
     choices.first().map(|c| c.2)
 }
 
+/// Whether `path` is part of the machine interface, where `?lang=` must be exactly one of
+/// the three codes.
+fn strict_lang_path(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/feeds/")
+}
+
+/// The value of every `lang` parameter in a query string, as written (`lang` without `=` has
+/// the empty value).
+fn query_langs(query: &str) -> impl Iterator<Item = &str> {
+    query.split('&').filter_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (key == "lang").then_some(value)
+    })
+}
+
+/// The language chosen without `?lang=`: the `lang` cookie, then Accept-Language, then Kazakh.
+fn remembered_or_accepted(parts: &Parts) -> UiLang {
+    let cookie = parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=")).and_then(parse_lang));
+    if let Some(lang) = cookie {
+        return UiLang { lang, chosen: false };
+    }
+    let accept = parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(from_accept_language);
+    UiLang { lang: accept.unwrap_or(Lang::Kk), chosen: false }
+}
+
+/// A `?lang=` value the machine interface does not know: a 400 problem naming the parameter
+/// and its allowed values, titled in the language the request would otherwise get.
+#[derive(Debug)]
+pub struct UnknownLang {
+    value: String,
+    lang: Lang,
+}
+
+impl IntoResponse for UnknownLang {
+    fn into_response(self) -> Response {
+        let allowed: Vec<&str> = Lang::ALL.iter().map(Lang::as_str).collect();
+        let detail = format!("lang: {:?} is not one of: {}", self.value, allowed.join(", "));
+        let problem = Problem::bad_request("invalid-parameter", detail).in_lang(self.lang);
+        let mut extensions = Map::new();
+        extensions.insert("parameter".into(), Value::String("lang".into()));
+        extensions.insert("allowed".into(), Value::from(allowed));
+        crate::petitions::api::problem_with(problem, extensions)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for UiLang {
-    type Rejection = std::convert::Infallible;
+    type Rejection = UnknownLang;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        if strict_lang_path(parts.uri.path()) {
+            if let Some(value) = query_langs(query).find(|v| !Lang::ALL.iter().any(|l| l.as_str() == *v)) {
+                let value = value.chars().take(80).collect();
+                return Err(UnknownLang { value, lang: remembered_or_accepted(parts).lang });
+            }
+        }
         if let Some(lang) = query.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(parse_lang) {
             return Ok(UiLang { lang, chosen: true });
         }
-        let cookie = parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=")).and_then(parse_lang));
-        if let Some(lang) = cookie {
-            return Ok(UiLang { lang, chosen: false });
-        }
-        let accept = parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(from_accept_language);
-        Ok(UiLang { lang: accept.unwrap_or(Lang::Kk), chosen: false })
+        Ok(remembered_or_accepted(parts))
     }
 }
 
@@ -99,6 +154,41 @@ mod tests {
         assert_eq!(from_accept_language("de, en;q=0.5, kk;q=0.7"), Some(Lang::Kk));
         assert_eq!(from_accept_language("fr, de"), None);
         assert_eq!(from_accept_language("kk;q=0, en"), Some(Lang::En));
+    }
+
+    async fn ui_lang(uri: &str) -> Result<UiLang, UnknownLang> {
+        let request = axum::http::Request::get(uri).header(ACCEPT_LANGUAGE, "ru").body(()).expect("request");
+        let (mut parts, ()) = request.into_parts();
+        UiLang::from_request_parts(&mut parts, &()).await
+    }
+
+    #[tokio::test]
+    async fn the_api_refuses_an_unknown_lang_and_pages_fall_back() {
+        assert_eq!(ui_lang("/api/v1/entries?lang=en").await.ok(), Some(UiLang { lang: Lang::En, chosen: true }));
+        assert_eq!(ui_lang("/api/v1/entries").await.ok(), Some(UiLang { lang: Lang::Ru, chosen: false }));
+        for uri in [
+            "/api/v1/entries?lang=de",
+            "/api/v1/entries?lang=",
+            "/api/v1/entries?lang",
+            "/api/v1/entries?lang=EN",
+            "/api/v1/entries?lang=ru-RU",
+            "/api/v1/entries?lang=kk&lang=xx",
+            "/feeds/petitions.atom?lang=fr",
+        ] {
+            let refused = ui_lang(uri).await.expect_err(uri);
+            assert_eq!(refused.lang, Lang::Ru, "{uri}: the title follows Accept-Language");
+            let response = refused.into_response();
+            assert_eq!(response.status(), axum::http::StatusCode::BAD_REQUEST, "{uri}");
+            let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.expect("body");
+            let problem: Value = serde_json::from_slice(&body).expect("json");
+            assert_eq!(problem["code"], "invalid-parameter", "{uri}");
+            assert_eq!(problem["parameter"], "lang", "{uri}");
+            assert_eq!(problem["allowed"], serde_json::json!(["kk", "ru", "en"]), "{uri}");
+        }
+        // `language=` is another parameter; pages take any value and fall back.
+        assert_eq!(ui_lang("/api/v1/entries?language=de").await.ok().map(|l| l.lang), Some(Lang::Ru));
+        assert_eq!(ui_lang("/petitions?lang=de").await.ok(), Some(UiLang { lang: Lang::Ru, chosen: false }));
+        assert_eq!(ui_lang("/petitions?lang=en-GB").await.ok(), Some(UiLang { lang: Lang::En, chosen: true }));
     }
 
     #[test]
@@ -144,6 +234,7 @@ mod tests {
             "unsupported-media-type",
             "payload-too-large",
             "unauthorized",
+            "not-an-operator-act",
             "rejected",
             "busy",
             "storage-unavailable",
@@ -162,7 +253,7 @@ mod tests {
                 let id = format!("problem-{code}");
                 assert_ne!(t(lang, &id), id, "{id} missing in {}", lang.as_str());
             }
-            for status in [400, 401, 404, 405, 409, 413, 415, 500, 503] {
+            for status in [400, 401, 403, 404, 405, 409, 413, 415, 500, 503] {
                 let id = format!("problem-status-{status}");
                 assert_ne!(t(lang, &id), id, "{id} missing in {}", lang.as_str());
             }

@@ -39,16 +39,7 @@ impl TestApp {
         body: Option<Value>,
         token: bool,
     ) -> (StatusCode, Vec<u8>, header::HeaderMap) {
-        let mut req = Request::builder().method(method).uri(uri);
-        if token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.instance.state.api_token));
-        }
-        let req = match body {
-            Some(v) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let (status, headers, bytes) = common::send(&self.instance, req).await;
+        let (status, headers, bytes) = common::api_call(&self.instance, method, uri, body.as_ref(), token).await;
         (status, bytes, headers)
     }
 
@@ -254,7 +245,7 @@ async fn malformed_requests_get_problem_details() {
         (Method::GET, "/api/v1/proof/inclusion?index=abc", None, false, 400),
         (Method::GET, "/api/v1/proof/inclusion?index=999999", None, false, 404),
         (Method::GET, "/api/v1/proof/inclusion?hash=zz", None, false, 400),
-        (Method::GET, "/api/v1/proof/inclusion?index=0&size=99999", None, false, 400),
+        (Method::GET, "/api/v1/proof/inclusion?index=0&size=99999", None, false, 404),
         (Method::GET, "/api/v1/proof/inclusion?index=0&bogus=1", None, false, 400),
         (Method::GET, "/api/v1/proof/consistency", None, false, 400),
         (Method::GET, "/api/v1/proof/consistency?from=5&to=2", None, false, 400),
@@ -356,4 +347,210 @@ async fn health_metrics_and_openapi() {
     let info = app.get_json("/api/v1/log").await;
     assert_eq!(info["vkey"], app.instance.state.vkey.as_str());
     app.instance.shutdown().await.unwrap();
+}
+
+/// What the operator's token is refused, and what it is still allowed.
+mod operator_token {
+    use super::*;
+
+    const GOV: &str = "gov";
+    const ADMIN: &str = "real-admin";
+    const MODERATOR: &str = "real-moderator";
+    const OFFICIAL: &str = "real-official";
+    const PETITION: &str = "p-water";
+
+    fn pseudonym(n: u8) -> String {
+        format!("ps1-{}", format!("{n:02x}").repeat(32))
+    }
+
+    fn text(s: &str) -> Value {
+        serde_json::json!({"kk": format!("{s} (kk)"), "ru": format!("{s} (ru)"), "en": s})
+    }
+
+    /// Logs `event` as the server's own services do (straight to the sequencer, not through
+    /// the token's endpoint).
+    async fn log(app: &TestApp, event: Value) {
+        let event: Event = serde_json::from_value(event).expect("an event");
+        common::submit(&app.instance, event).await;
+    }
+
+    /// A log with a real administrator, moderator and official of the Government, and an
+    /// open petition to the Government whose threshold (3) was reached: its obligation awaits
+    /// the official's answer. Everything is logged as the people's own sessions would.
+    async fn a_petition_awaiting_its_answer(backend: Backend) -> TestApp {
+        let app = start(backend).await;
+        common::register_body(
+            &app.instance,
+            GOV,
+            dauys_core::BodyKind::Government,
+            LocalizedText::new("Үкімет", "Правительство", "Government"),
+        )
+        .await;
+        common::publish_small_rules(&app.instance, |levels| {
+            for level in levels {
+                level.threshold = dauys_core::Threshold::Signatures(3);
+            }
+        })
+        .await;
+        log(&app, serde_json::json!({"type": "role.granted", "account": ADMIN, "role": "administrator"})).await;
+        for (account, role, body) in [(MODERATOR, "moderator", None), (OFFICIAL, "official", Some(GOV))] {
+            let mut grant = serde_json::json!({"type": "role.granted", "account": account, "role": role, "by": ADMIN});
+            if let Some(body) = body {
+                grant["body"] = body.into();
+            }
+            log(&app, grant).await;
+        }
+        let author = pseudonym(1);
+        log(
+            &app,
+            serde_json::json!({"type": "petition.drafted", "petition": PETITION, "author": author, "body": GOV,
+                "level": "government", "topic": "transport", "title": text("Clean water"), "text": text("Please.")}),
+        )
+        .await;
+        log(&app, serde_json::json!({"type": "petition.launched", "petition": PETITION, "by": author})).await;
+        for n in 1..=2 {
+            log(&app, serde_json::json!({"type": "petition.signed", "petition": PETITION, "signer": pseudonym(n), "region": "astana"}))
+                .await;
+        }
+        log(&app, serde_json::json!({"type": "petition.accepted", "petition": PETITION, "by": MODERATOR})).await;
+        log(&app, serde_json::json!({"type": "petition.signed", "petition": PETITION, "signer": pseudonym(3), "region": "astana"}))
+            .await;
+        wait_for_count(&app, "obligation.opened", 1).await;
+        app
+    }
+
+    /// Waits until the public state (as of the latest checkpoint) counts `n` events of `kind`.
+    async fn wait_for_count(app: &TestApp, kind: &str, n: u64) {
+        for _ in 0..300 {
+            if app.get_json("/api/v1/state").await["counts"][kind].as_u64() == Some(n) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the state never counted {n} {kind}: {}", app.get_json("/api/v1/state").await);
+    }
+
+    fn answer() -> Value {
+        serde_json::json!({"type": "obligation.answered", "petition": PETITION, "by": OFFICIAL, "decision": "supported",
+            "answer": {"en": "We will."}, "discussion": {"en": "Discussed."}, "head_statement": {"en": "Agreed."}})
+    }
+
+    async fn log_size(app: &TestApp) -> u64 {
+        app.get_json("/api/v1/entries?limit=1").await["size"].as_u64().expect("size")
+    }
+
+    #[tokio::test]
+    async fn the_token_cannot_act_as_anyone() {
+        for_each_backend(|backend| async move {
+            let app = a_petition_awaiting_its_answer(backend).await;
+            let attacks = [
+                // A role grant "by" the real administrator.
+                serde_json::json!({"type": "role.granted", "account": "operator-friend", "role": "administrator", "by": ADMIN}),
+                // A signature under an invented pseudonym.
+                serde_json::json!({"type": "petition.signed", "petition": PETITION, "signer": pseudonym(99), "region": "astana"}),
+                // The petition's answer "by" the real official.
+                answer(),
+                // Other people's acts, and events only the rules log.
+                serde_json::json!({"type": "role.revoked", "account": OFFICIAL, "role": "official", "body": GOV, "by": ADMIN}),
+                serde_json::json!({"type": "petition.closed", "petition": PETITION, "threshold_reached": true}),
+                serde_json::json!({"type": "obligation.overdue", "petition": PETITION}),
+                // Refused on its type alone, even when the rest would not parse.
+                serde_json::json!({"type": "person.verified"}),
+            ];
+            for attack in attacks {
+                let before = log_size(&app).await;
+                let (status, body, headers) = app.call(Method::POST, "/api/v1/events", Some(attack.clone()), true).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{backend:?} {attack}: {}", String::from_utf8_lossy(&body));
+                assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+                let problem: Value = serde_json::from_slice(&body).unwrap();
+                assert_eq!(problem["code"], "not-an-operator-act", "{problem}");
+                assert!(problem["detail"].as_str().unwrap().contains("signed-in session"), "{problem}");
+                assert!(!problem["title"].as_str().unwrap().starts_with("problem-"), "untranslated: {problem}");
+                assert_eq!(log_size(&app).await, before, "{backend:?}: {attack} reached the log");
+            }
+            // The same signature and answer, logged as the people's sessions would, are
+            // accepted: the refusals above were the token's, not the rules'.
+            log(&app, serde_json::json!({"type": "petition.signed", "petition": PETITION, "signer": pseudonym(99), "region": "astana"}))
+                .await;
+            log(&app, answer()).await;
+            wait_for_count(&app, "obligation.answered", 1).await;
+
+            // The operator's own acts still go through.
+            let before = log_size(&app).await;
+            let receipt = app.submit(notice(7)).await;
+            assert_eq!(receipt["index"], before);
+            let body = serde_json::json!({"type": "body.registered", "body": "akimat-astana", "kind": "akimat",
+                "name": {"kk": "Астана әкімдігі", "ru": "Акимат Астаны", "en": "Akimat of Astana"}});
+            app.submit(body).await;
+            assert_eq!(log_size(&app).await, before + 2);
+            app.instance.shutdown().await.unwrap();
+        })
+        .await;
+    }
+
+    /// The token is checked before the body is read: without it, a malformed body, a wrong
+    /// content type or a person's act are all 401, never 400, 415 or 403.
+    #[tokio::test]
+    async fn the_token_is_checked_before_the_body() {
+        let app = start(Backend::Sqlite).await;
+        let bodies: [(&str, Vec<u8>); 4] = [
+            ("application/json", b"{not json".to_vec()),
+            ("application/json", vec![0xff, 0xfe, b'{']),
+            ("text/plain", notice(1).to_string().into_bytes()),
+            ("application/json", answer().to_string().into_bytes()),
+        ];
+        for token in [None, Some("wrong-token"), Some("")] {
+            for (content_type, body) in &bodies {
+                let mut req = Request::post("/api/v1/events").header(header::CONTENT_TYPE, *content_type);
+                if let Some(token) = token {
+                    req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+                }
+                let (status, headers, bytes) =
+                    common::send(&app.instance, req.body(Body::from(body.clone())).unwrap()).await;
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{token:?} {content_type}: {}",
+                    String::from_utf8_lossy(&bytes)
+                );
+                assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+                assert!(headers[header::WWW_AUTHENTICATE].to_str().unwrap().starts_with("Bearer"));
+                let problem: Value = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(problem["code"], "unauthorized");
+            }
+        }
+        // Nor is anything else about the request judged first.
+        let req = Request::post("/api/v1/events?lang=de&bogus=1")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{"))
+            .unwrap();
+        assert_eq!(common::send(&app.instance, req).await.0, StatusCode::UNAUTHORIZED);
+        // The scheme's name is case-insensitive (RFC 9110); the token is not.
+        let token = app.instance.state.api_token.to_string();
+        for (authorization, expected) in [
+            (format!("bearer {token}"), StatusCode::CREATED),
+            (format!("Bearer {}", token.to_uppercase()), StatusCode::UNAUTHORIZED),
+            (format!("Bearer {token}x"), StatusCode::UNAUTHORIZED),
+            (format!("Basic {token}"), StatusCode::UNAUTHORIZED),
+        ] {
+            let req = Request::post("/api/v1/events")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, authorization.clone())
+                .body(Body::from(notice(2).to_string()))
+                .unwrap();
+            let (status, _, bytes) = common::send(&app.instance, req).await;
+            assert_eq!(status, expected, "{authorization}: {}", String::from_utf8_lossy(&bytes));
+        }
+        // With the token, the same bad bodies get their own answers.
+        for ((content_type, body), expected) in bodies.iter().zip([400, 400, 415, 403]) {
+            let req = Request::post("/api/v1/events")
+                .header(header::CONTENT_TYPE, *content_type)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::from(body.clone()))
+                .unwrap();
+            let (status, _, bytes) = common::send(&app.instance, req).await;
+            assert_eq!(status.as_u16(), expected, "{content_type}: {}", String::from_utf8_lossy(&bytes));
+        }
+        app.instance.shutdown().await.unwrap();
+    }
 }

@@ -126,6 +126,26 @@ pub async fn send(instance: &Instance, req: Request<Body>) -> (StatusCode, Heade
     (status, headers, bytes)
 }
 
+/// An API request through the router: `body` as JSON, and the operator token when `token`.
+pub async fn api_call(
+    instance: &Instance,
+    method: Method,
+    uri: &str,
+    body: Option<&serde_json::Value>,
+    token: bool,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {}", instance.state.api_token));
+    }
+    let req = match body {
+        Some(v) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    send(instance, req).await
+}
+
 /// What the router answered a browser.
 pub struct Reply {
     pub status: StatusCode,
