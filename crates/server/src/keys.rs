@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use dauys_ledger::NoteSigner;
@@ -28,6 +28,34 @@ pub enum KeyError {
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
     move |source| KeyError::Io { path: path.to_path_buf(), source }
+}
+
+/// Creates a directory (and any missing parent) that only the server's user may list or
+/// enter (0700), or takes group and other permissions off an existing one, with a warning
+/// that says what changed. For the data directory, which holds the keys and the databases,
+/// and the mail spool: nobody else on the machine has a reason to look inside.
+///
+/// A directory the server may not change (another user's) stays as it is, with a warning
+/// saying how to fix it: the files inside are created 0600 all the same.
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(path)?;
+    let mode = fs::metadata(path)?.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    let private = mode & 0o700;
+    let (was, now) = (format!("{mode:o}"), format!("{private:o}"));
+    match fs::set_permissions(path, fs::Permissions::from_mode(private)) {
+        Ok(()) => tracing::warn!(
+            path = %path.display(), was, now,
+            "the directory was open to other users of this machine; made it private to the server's user"
+        ),
+        Err(e) => tracing::warn!(
+            path = %path.display(), was, error = %e,
+            "the directory is open to other users of this machine and could not be made private; run `chmod 700` on it"
+        ),
+    }
+    Ok(())
 }
 
 pub fn signing_key_path(data_dir: &Path) -> PathBuf {
@@ -152,6 +180,22 @@ mod tests {
         let b = load_or_create_signer(dir.path(), "test.example/log").unwrap();
         assert_eq!(a.vkey(), b.vkey());
         assert!(matches!(load_or_create_signer(dir.path(), "other.example/log"), Err(KeyError::OriginMismatch { .. })));
+    }
+
+    #[test]
+    fn private_directories_are_created_and_tightened() {
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let data = dir.path().join("var").join("data");
+        create_private_dir(&data).unwrap();
+        assert_eq!(mode(&data), 0o700);
+        // An existing directory open to others (as older versions created it) is tightened.
+        fs::set_permissions(&data, fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&data).unwrap();
+        assert_eq!(mode(&data), 0o700);
+        fs::set_permissions(&data, fs::Permissions::from_mode(0o770)).unwrap();
+        create_private_dir(&data).unwrap();
+        assert_eq!(mode(&data), 0o700);
     }
 
     #[test]

@@ -103,6 +103,7 @@ pub struct SequencerHandle {
 impl SequencerHandle {
     /// Queues an event and waits until it is durable (or refused).
     pub async fn submit(&self, event: Event) -> Result<Receipt, SubmitError> {
+        check_new(&event)?;
         let (reply, answer) = oneshot::channel();
         match self.queue.try_send(Job { event, queued_at: Instant::now(), reply }) {
             Ok(()) => {}
@@ -111,6 +112,13 @@ impl SequencerHandle {
         }
         answer.await.unwrap_or(Err(SubmitError::ShuttingDown))
     }
+}
+
+/// The rules that bind new submissions on top of those every replay applies
+/// ([`Event::check_new`]: no public text that shows nothing or that bidirectional controls
+/// re-order). Events the rules require carry no text, so only submissions pass here.
+fn check_new(event: &Event) -> Result<(), SubmitError> {
+    event.check_new().map_err(|e| SubmitError::Rejected(RuleError::InvalidEvent(e)))
 }
 
 pub struct SequencerConfig {
@@ -652,6 +660,7 @@ pub fn import_history(
             return Err(ImportError::OutOfOrder { index: worker.builder.size(), kind });
         }
         worker.last_timestamp = at;
+        check_new(&event).map_err(|e| refused(&worker, kind, e))?;
         let due = worker.state.due_events(at);
         by_rules(&mut worker, &mut building, due, at)?;
         worker.append(Entry { timestamp: at, event }, &mut building).map_err(|e| refused(&worker, kind, e))?;

@@ -256,6 +256,10 @@ async fn every_role_against_every_protected_page() {
         (Method::GET, "/admin/keys".into(), "", [S, F, F, F, F, F, A]),
         (Method::POST, "/admin/keys/rotate".into(), "", [S, F, F, F, F, F, A]),
         (Method::GET, "/office".into(), "", [S, F, F, A, A, F, F]),
+        (Method::GET, "/office/person?account=SUBJECT".into(), "", [S, F, F, A, A, F, F]),
+        (Method::GET, "/office/petitions".into(), "", [S, F, F, A, A, F, F]),
+        (Method::GET, "/office/petitions/p-nosuchthing/answer".into(), "", [S, F, F, A, A, F, F]),
+        (Method::GET, "/moderation".into(), "", [S, F, A, F, F, F, F]),
         (
             Method::POST,
             "/office/person".into(),
@@ -265,7 +269,7 @@ async fn every_role_against_every_protected_page() {
     ];
     for (method, path, form, expected) in matrix {
         for ((who, session), expect) in sessions.iter().zip(expected) {
-            let mut request = Request::builder().method(method.clone()).uri(path.as_str());
+            let mut request = Request::builder().method(method.clone()).uri(path.replace("SUBJECT", subject.as_str()));
             let mut body = form.replace("SUBJECT", subject.as_str());
             if let Some((token, csrf)) = session {
                 request = request.header(header::COOKIE, format!("dauys_session={token}"));
@@ -290,6 +294,64 @@ async fn every_role_against_every_protected_page() {
             assert_eq!(got, expect, "{who:?} {method} {path}: status {status}, location {location:?}");
         }
     }
+
+    // The form to open a person's record is refused to a citizen as its submit is, with the
+    // translated page, and shown to an official.
+    let uri = format!("/office/person?account={subject}&lang=ru");
+    for (who, want) in [(Who::Citizen, StatusCode::FORBIDDEN), (Who::Official, StatusCode::OK)] {
+        let token = sessions.iter().find(|(w, _)| *w == who).and_then(|(_, s)| s.as_ref()).map(|(t, _)| t).unwrap();
+        let request =
+            Request::get(uri.as_str()).header(header::COOKIE, format!("dauys_session={token}")).body(Body::empty());
+        let response = router(instance.state.clone()).oneshot(request.unwrap()).await.unwrap();
+        assert_eq!(response.status(), want, "{who:?} GET {uri}");
+        let html = String::from_utf8(axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap().to_vec());
+        let html = html.unwrap();
+        if who == Who::Citizen {
+            assert!(html.contains("У вашей учётной записи нет нужной для этого роли."), "{html}");
+            assert!(!html.contains("name=\"purpose\""), "no form for a citizen");
+        } else {
+            assert!(html.contains("name=\"purpose\"") && html.contains(subject.as_str()), "{html}");
+        }
+    }
+}
+
+/// The data directory and all in it are the server's user's alone: the directory and the
+/// mail spool 0700; every file — keys, databases with their `-wal` and `-shm`, the writer
+/// lock, mail — 0600.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDatabase::new(Backend::Sqlite);
+    // A directory the server creates (the test's own temporary one is already 0700).
+    let data = db.dir.path().join("data");
+    let instance = common::instance(Config { data_dir: data.clone(), ..common::config(&db) }).await;
+    let (status, _, _) =
+        form_post(&instance, "/signup", "email=private%40example.kz&password=correct+horse+battery+staple".into())
+            .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    first_mail(&data.join("mail")).await;
+    let mut seen = Vec::new();
+    let mut dirs = vec![data.clone()];
+    while let Some(dir) = dirs.pop() {
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", dir.display());
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            // A file SQLite removed meanwhile (a rollback journal) has nothing to check.
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            if meta.is_dir() {
+                dirs.push(path);
+            } else {
+                assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{}", path.display());
+                seen.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    for file in ["log-signing.key", "dauys.sqlite3", "dauys.sqlite3-wal", "dauys.people.sqlite3", "dauys.writer.lock"] {
+        assert!(seen.iter().any(|s| s == file), "{file} in {seen:?}");
+    }
+    instance.shutdown().await.expect("shutdown");
 }
 
 /// The first message the file mail sender writes to `dir`, within 20 seconds.

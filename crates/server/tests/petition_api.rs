@@ -292,6 +292,31 @@ async fn populate(f: &Fixture) -> Petitions {
     Petitions { answered, local, moderation, rejected, draft, gathering }
 }
 
+/// A title a spreadsheet would run as a formula comes out of the CSV as text (OWASP CSV
+/// injection), while plain titles, counts and dates come out as they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_cells_cannot_run_formulas() {
+    let f = start(Backend::Sqlite, 4).await;
+    let formulas = f
+        .petition(0, Level::Government, "transport", text("=HYPERLINK(\"http://evil\",\"x\")", "+1", "-2+3"), Some(1))
+        .await;
+    let plain = f
+        .petition(2, Level::Government, "health", text("@SUM(A1)", "Обычное название", "A plain title"), Some(3))
+        .await;
+    let (status, _, body) = f.app.get("/api/v1/petitions.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(body.as_slice()).records().collect::<Result<_, _>>().expect("the CSV parses");
+    let row = |id: &PetitionId| rows.iter().find(|r| &r[0] == id.as_str()).unwrap_or_else(|| panic!("no row {id}"));
+    let r = row(&formulas);
+    assert_eq!((&r[1], &r[2], &r[3]), ("'=HYPERLINK(\"http://evil\",\"x\")", "'+1", "'-2+3"));
+    let r = row(&plain);
+    assert_eq!((&r[1], &r[2], &r[3]), ("'@SUM(A1)", "Обычное название", "A plain title"));
+    // Counts and dates are not text someone typed: they stay numbers and dates.
+    assert_eq!((&r[9], &r[10]), ("2", "4"));
+    assert!(r[9].parse::<u64>().is_ok() && !r[11].starts_with('\''), "{r:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_document_count_csv_and_feeds() {
     let f = start(Backend::Sqlite, 8).await;
@@ -334,6 +359,9 @@ async fn list_document_count_csv_and_feeds() {
     );
     assert_eq!(ids(&page2).len(), 1);
     assert_eq!(ids(&app.get_json("/api/v1/petitions?per_page=3&page=9").await).len(), 0);
+    // A page number near usize::MAX once overflowed into a panic.
+    assert_eq!(ids(&app.get_json(&format!("/api/v1/petitions?per_page=100&page={}", usize::MAX)).await).len(), 0);
+    assert_eq!(ids(&app.get_json("/api/v1/petitions?per_page=100&page=922337203685477582").await).len(), 0);
 
     // A wrong parameter is a problem naming it and what it may be.
     let problem = app.bad_parameter("/api/v1/petitions?status=draft", "status").await;

@@ -493,6 +493,44 @@ async fn an_author_drafts_edits_launches_and_withdraws() {
     assert!(page.body.contains("The petition is withdrawn."));
 }
 
+/// A title that shows nothing, or that direction controls re-order, is refused on the form's
+/// title field in the page's language; the service refuses it too (the rule is the core's),
+/// while honest Kazakh, Russian and English go through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deceptive_titles_are_refused_in_every_language() {
+    let env = start().await;
+    let text = enc("Просим отремонтировать тротуары на улице Абая.");
+    for (lang, field, title, message) in [
+        ("kk", "title_ru", "Тротуары \u{202E}мя зеб", "айналасындағы мәтіннің бағытын өзгертетін көрінбейтін таңба"),
+        ("ru", "title_ru", "\u{200B}\u{200D}\u{3164}", "В этом тексте ничего не видно"),
+        ("en", "title_ru", "\u{2066}Тротуары\u{2069}", "an invisible character that changes the direction"),
+        ("en", "title_ru", "Тротуары\u{200F}", "an invisible character that changes the direction"),
+    ] {
+        let form = format!("body={AKIMAT}&level=oblast_akimat&topic=transport&{field}={}&text_ru={text}", enc(title));
+        let again = env.post(&format!("/petitions/new?lang={lang}"), Some("author"), &form).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{title:?}");
+        let error = again.body.find(&format!("id=\"{field}-error\"")).expect("an error on the title field");
+        assert!(again.body[error..].contains(message), "{lang} {title:?}: {}", again.body);
+    }
+    // The text may hold a mark (a quotation in Arabic script), not an override.
+    let form = |title: &str, text: &str| {
+        format!("body={AKIMAT}&level=oblast_akimat&topic=transport&title_kk={}&text_kk={}", enc(title), enc(text))
+    };
+    let again = env.post("/petitions/new", Some("author"), &form("Жолдар", "Мәтін \u{202D}ьтінім")).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("id=\"text_kk-error\""), "{}", again.body);
+    let fine = form("Жолдарды жөндеу 👨\u{200D}👩\u{200D}👧", "Абай көшесі \u{200F}(دوستى) жөнделсін.");
+    let saved = env.post("/petitions/new", Some("author"), &fine).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    // Past the form, the service refuses it the same way.
+    let (title, text) = ru("Тротуары \u{202E}мя зеб", "Просим отремонтировать тротуары.");
+    let draft = common::draft(AKIMAT, Level::OblastAkimat, "transport", title, text);
+    let refused = env.instance.state.petitions.draft(&env.person("author").account, draft).await.unwrap_err();
+    assert_eq!(refused.code(), "bidi_control", "{refused}");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons() {
     let env = start().await;

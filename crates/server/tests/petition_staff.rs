@@ -29,6 +29,7 @@ const OTHER_BODY: &str = "ministry-other";
 struct World {
     instance: Instance,
     _db: TestDatabase,
+    admin: AccountId,
     moderator: User,
     official: User,
     other_official: User,
@@ -118,7 +119,7 @@ impl World {
             people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin)).await.expect("verified");
             verified.push(session(&instance, &id).await);
         }
-        World { instance, _db: db, moderator, official, other_official, citizens: verified }
+        World { instance, _db: db, admin: admin.id, moderator, official, other_official, citizens: verified }
     }
 
     /// A petition to the test ministry, launched by `author` and signed by `supporter`
@@ -167,6 +168,12 @@ impl World {
     /// Posts `fields` as they are: no CSRF token.
     async fn post_bare(&self, who: Option<&User>, path: &str, fields: &[(&str, &str)]) -> Reply {
         self.request(Method::POST, who, path, form(fields)).await
+    }
+
+    /// `who` granted `role` (in `body`) as well, with a fresh session that carries it.
+    async fn also_staff(&self, who: &User, role: Role, body: Option<&str>) -> User {
+        common::grant(&self.instance, &who.account.id, role, body, &self.admin).await;
+        session(&self.instance, &who.account.id).await
     }
 
     /// The pseudonym `who` signs `id` under.
@@ -436,5 +443,101 @@ async fn flagged_signatures_are_listed_and_invalidating_one_lowers_the_count() {
     assert_eq!(w.petition(&id).signatures, 3);
     let page = w.get(Some(&w.moderator), &reply.location).await;
     assert!(page.body.contains("id=\"flags-empty\"") && page.body.contains("The flag was dismissed"), "{}", page.body);
+    w.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_never_decides_on_a_petition_they_wrote() {
+    let w = World::new(4).await;
+    // A verified citizen who is also a moderator writes a petition, which reaches moderation.
+    let author = w.also_staff(&w.citizens[0], Role::Moderator, None).await;
+    let id = w.in_moderation(&author, &w.citizens[1], "Pave the courtyard of my building", ip(1)).await;
+
+    // The queue lists it, with a line saying why there is nothing to do instead of the forms.
+    let page = w.get(Some(&author), "/moderation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("id=\"queued-{id}\"")), "{}", page.body);
+    assert!(page.body.contains(&format!("id=\"own-{id}\"")), "no reason shown:\n{}", page.body);
+    assert!(page.body.contains("You wrote this petition, so you cannot accept or reject it."), "{}", page.body);
+    for action in ["accept", "reject"] {
+        assert!(
+            !page.body.contains(&format!("/moderation/{id}/{action}")),
+            "the {action} form is offered:\n{}",
+            page.body
+        );
+    }
+
+    // Posting the forms anyway is refused, in words, and the petition stays in moderation.
+    let accept = format!("/moderation/{id}/accept");
+    let reply = w.post(Some(&author), &accept, &[]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    assert!(reply.body.contains("You wrote this petition, so you may not decide on it"), "{}", reply.body);
+    let reject = format!("/moderation/{id}/reject");
+    let reply =
+        w.post(Some(&author), &format!("{reject}?lang=ru"), &[("reason", "unclear"), ("comment", "Unclear.")]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    assert!(reply.body.contains("Вы автор этой петиции"), "not refused in Russian:\n{}", reply.body);
+    let p = w.petition(&id);
+    assert_eq!((p.status, p.transitions.len()), (PetitionStatus::Moderation, 3));
+
+    // Another moderator sees the forms and decides.
+    let page = w.get(Some(&w.moderator), "/moderation").await;
+    assert!(page.body.contains(&format!("id=\"accept-{id}\"")) && !page.body.contains(&format!("id=\"own-{id}\"")));
+    let reply = w.post(Some(&w.moderator), &accept, &[]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(w.status(&id), PetitionStatus::Open);
+
+    // Nor does the author review its flagged signatures.
+    w.sign(&w.citizens[2], &id, ip(9)).await;
+    let flagged = w.sign(&w.citizens[3], &id, ip(9)).await;
+    let page = w.get(Some(&author), "/moderation").await;
+    assert!(page.body.contains(&format!("id=\"flags-{id}\"")), "{}", page.body);
+    assert!(page.body.contains(&format!("id=\"own-flags-{id}\"")), "no reason shown:\n{}", page.body);
+    assert!(!page.body.contains(&format!("/moderation/{id}/signatures/")), "the review is offered:\n{}", page.body);
+    for action in ["invalidate", "dismiss"] {
+        let path = format!("/moderation/{id}/signatures/{action}");
+        let reply = w.post(Some(&author), &path, &[("signer", flagged.signer.as_str()), ("reason", "Burst.")]).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{action}: {}", reply.body);
+        assert!(reply.body.contains("You wrote this petition, so you may not decide on it"), "{}", reply.body);
+    }
+    let p = w.petition(&id);
+    assert_eq!((p.signatures, p.invalidated), (4, 0));
+    let page = w.get(Some(&w.moderator), "/moderation").await;
+    assert!(page.body.contains(&format!("title=\"{}\"", flagged.signer)), "the flag was dismissed:\n{}", page.body);
+    w.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_official_never_answers_a_petition_they_wrote() {
+    let w = World::new(3).await;
+    let [a, b, c] = [&w.citizens[0], &w.citizens[1], &w.citizens[2]];
+    // A verified citizen who is also an official of the body the petition addresses.
+    let author = w.also_staff(a, Role::Official, Some(BODY)).await;
+    let id = w.in_moderation(&author, b, "Open a reading room in the ministry", ip(1)).await;
+    w.instance.state.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
+    w.sign(c, &id, ip(2)).await;
+    assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Awaiting));
+
+    // The office lists what the body owes, without the link to answer this one, and says why.
+    let answer_path = format!("/office/petitions/{id}/answer");
+    let list = w.get(Some(&author), "/office/petitions").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains(&format!("id=\"own-{id}\"")), "no reason shown:\n{}", list.body);
+    assert!(!list.body.contains(&format!("href=\"{answer_path}\"")), "the answer is offered:\n{}", list.body);
+    let form = w.get(Some(&author), &answer_path).await;
+    assert!(form.body.contains("id=\"own-petition\"") && !form.body.contains("id=\"publish\""), "{}", form.body);
+
+    // Posting an answer anyway is refused, in words; nothing is answered.
+    let fields = [("decision", "supported"), ("answer_en", "Yes."), ("discussion_en", "Held."), ("head_en", "Agreed.")];
+    let reply = w.post(Some(&author), &answer_path, &fields).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    assert!(reply.body.contains("You wrote this petition, so you may not decide on it"), "{}", reply.body);
+    assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Awaiting));
+
+    // The body's other official answers.
+    assert!(w.get(Some(&w.official), "/office/petitions").await.body.contains(&format!("href=\"{answer_path}\"")));
+    let reply = w.post(Some(&w.official), &answer_path, &fields).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Answered));
     w.shutdown().await;
 }

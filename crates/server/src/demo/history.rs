@@ -15,7 +15,9 @@ use sha2::{Digest, Sha256};
 
 /// The administrator who set the demo up months ago (not an account one can sign in to).
 pub const HISTORY_ADMIN: &str = "u-demo-admin-2026";
-/// The moderator who accepted and rejected the seeded petitions.
+/// The moderator who accepted and rejected the seeded petitions. Like the official below, a
+/// staff account with no verified identity, and every seeded author is a synthetic pseudonym:
+/// no seeded decision or answer is its author's own (the conflict-of-interest rule).
 pub const HISTORY_MODERATOR: &str = "u-demo-moderator-2026";
 /// The official of the Esil district akimat who answered the seeded obligation.
 pub const HISTORY_OFFICIAL: &str = "u-demo-official-2026";

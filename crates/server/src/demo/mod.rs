@@ -283,7 +283,7 @@ pub fn setup_events() -> Vec<Event> {
 /// Runs before [`crate::Instance::start`], so the genesis steps find everything in place.
 /// Returns the log's size after the import, or `None` when the log already had entries.
 pub fn seed_history(config: &crate::config::Config) -> Result<Option<u64>, crate::ServeError> {
-    std::fs::create_dir_all(&config.data_dir)
+    crate::keys::create_private_dir(&config.data_dir)
         .map_err(|source| crate::ServeError::DataDir { path: config.data_dir.display().to_string(), source })?;
     let location = config.database_location();
     let store_error =

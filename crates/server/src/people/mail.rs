@@ -154,7 +154,7 @@ pub struct FileSender {
 
 impl FileSender {
     fn send(&self, id: u64, mail: &Mail) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
+        crate::keys::create_private_dir(&self.dir)?;
         let text = format!(
             "To: {}\r\nSubject: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
             mail.to, mail.subject, mail.body

@@ -824,16 +824,33 @@ const CSV_HEADER: [&str; 16] = [
     "answered_at",
 ];
 
+/// A cell of text someone typed, made safe to open in a spreadsheet (OWASP, "CSV
+/// Injection"): Excel, LibreOffice and Google Sheets run a cell that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return as a formula — `=HYPERLINK(…)` in a petition's title
+/// would become a link in the reader's sheet. Such a cell gets a leading `'`, which
+/// spreadsheets read as "this is text" and do not show.
+///
+/// Only free text goes through here: the other cells are slugs (`[a-z0-9]…`), enum values,
+/// counts and dates, which never start with those characters, and counts must stay numbers.
+fn text_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
 fn csv_bytes(petitions: &[Arc<Petition>]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     w.write_record(CSV_HEADER)?;
     for p in petitions.iter().filter(|p| p.status.is_public()) {
         let answer = p.obligation.as_ref().and_then(|o| o.answer.as_ref());
+        let title = |lang| text_cell(p.title.get(lang).unwrap_or(""));
         w.write_record([
             p.id.as_str(),
-            p.title.kk.as_deref().unwrap_or(""),
-            p.title.ru.as_deref().unwrap_or(""),
-            p.title.en.as_deref().unwrap_or(""),
+            &title(Lang::Kk),
+            &title(Lang::Ru),
+            &title(Lang::En),
             p.body.as_str(),
             p.level.as_str(),
             &p.territory.as_ref().map(ToString::to_string).unwrap_or_default(),
@@ -863,5 +880,27 @@ async fn csv_export(State(app): State<AppState>, UiLang { lang, .. }: UiLang) ->
             r
         }
         Err(e) => Problem::internal(e).in_lang(lang).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cell;
+
+    #[test]
+    fn text_cells_that_a_spreadsheet_would_run_are_quoted() {
+        for (typed, written) in [
+            ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+        ] {
+            assert_eq!(text_cell(typed), written);
+        }
+        for plain in ["Автобус жолақтары", "Bus lanes = faster", "1+1", "", "'quoted"] {
+            assert_eq!(text_cell(plain), plain);
+        }
     }
 }

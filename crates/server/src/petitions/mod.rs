@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use dauys_core::{
     AccountId, BodyId, Decision, Event, Lang, Level, Locality, PartialText, Petition, PetitionId, Pseudonym, Region,
-    RejectionReason, RuleError, Signature, Timestamp, TopicCode,
+    RejectionReason, RuleError, Signature, StaffAct, Timestamp, TopicCode,
 };
 use dauys_identity::iin::Iin;
 use dauys_identity::policy::{authorize, Action, Denied};
@@ -101,6 +101,7 @@ impl PetitionError {
             PetitionError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
             PetitionError::Denied(_) => S::FORBIDDEN,
             PetitionError::AlreadySigned { .. } => S::CONFLICT,
+            PetitionError::Rejected(RuleError::ConflictOfInterest { .. }) => S::FORBIDDEN,
             PetitionError::RateLimited => S::TOO_MANY_REQUESTS,
             PetitionError::Rejected(_) => S::UNPROCESSABLE_ENTITY,
             PetitionError::People(e) if e.is_client_error() => S::UNPROCESSABLE_ENTITY,
@@ -279,6 +280,42 @@ impl Petitions {
             .transpose()
     }
 
+    /// The account's pseudonym for a petition if it belongs to a verified person: what the
+    /// conflict-of-interest rule compares with the petition's author. Unlike
+    /// [`Petitions::pseudonym_of`] it fails closed: a profile that cannot be opened refuses the
+    /// staff act instead of letting it through unchecked.
+    fn staff_pseudonym(&self, account: &Account, petition: &PetitionId) -> Result<Option<Pseudonym>> {
+        let profile = match self.people.profile(&account.row) {
+            Ok(profile) => profile,
+            // Erased: no identifier is left, so nothing links the account to any petition.
+            Err(PeopleError::Erased) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(identity) = profile.identity else { return Ok(None) };
+        let iin = Iin::parse(&identity.iin).map_err(|e| PetitionError::Internal(format!("stored IIN: {e}")))?;
+        Ok(Some(self.people.petition_pseudonym(&iin, petition)))
+    }
+
+    /// Refuses a staff act on a petition the acting account wrote (the core's
+    /// [`Petition::check_conflict_of_interest`]). The log names the author only by a
+    /// per-petition pseudonym, so the fold cannot apply this rule; the server can, since it
+    /// derives the staff member's pseudonym the way it derived the author's. The author never
+    /// changes after the first draft, so the answer holds until the act is logged.
+    fn refuse_conflict_of_interest(&self, account: &Account, petition: &PetitionId, act: StaffAct) -> Result<()> {
+        let p = self.get(petition)?;
+        let actor = self.staff_pseudonym(account, petition)?;
+        p.check_conflict_of_interest(act, actor.as_ref()).map_err(PetitionError::Rejected)
+    }
+
+    /// Whether a staff member wrote a petition, for many petitions at once (the profile is
+    /// opened once): the staff pages hide the acts the rules would refuse them. Only for
+    /// display: the service refuses the acts themselves, whatever a page offers.
+    pub fn written_by<'a>(&'a self, account: &Account) -> impl Fn(&Petition) -> bool + 'a {
+        let identity = self.people.profile(&account.row).ok().and_then(|p| p.identity);
+        let iin = identity.and_then(|i| Iin::parse(&i.iin).ok());
+        move |p: &Petition| iin.as_ref().is_some_and(|iin| self.people.petition_pseudonym(iin, &p.id) == p.author)
+    }
+
     /// The petitions the account wrote (any status), newest first. Authors appear in the log
     /// only by per-petition pseudonym, so this derives the account's pseudonym for each.
     pub fn authored_by(&self, account: &Account) -> Vec<Arc<Petition>> {
@@ -419,6 +456,7 @@ impl Petitions {
 
     pub async fn accept(&self, moderator: &Account, petition: &PetitionId) -> Result<Receipt> {
         self.require(moderator, &Action::ModeratePetitions)?;
+        self.refuse_conflict_of_interest(moderator, petition, StaffAct::Accept)?;
         Ok(self
             .sequencer
             .submit(Event::PetitionAccepted { petition: petition.clone(), by: moderator.id.clone() })
@@ -435,6 +473,7 @@ impl Petitions {
         comment: &str,
     ) -> Result<Receipt> {
         self.require(moderator, &Action::ModeratePetitions)?;
+        self.refuse_conflict_of_interest(moderator, petition, StaffAct::Reject)?;
         let event = Event::PetitionRejected {
             petition: petition.clone(),
             by: moderator.id.clone(),
@@ -455,6 +494,7 @@ impl Petitions {
         reason: &str,
     ) -> Result<Receipt> {
         self.require(moderator, &Action::ModeratePetitions)?;
+        self.refuse_conflict_of_interest(moderator, petition, StaffAct::ReviewSignatures)?;
         let event = Event::SignatureInvalidated {
             petition: petition.clone(),
             signer: signer.clone(),
@@ -469,6 +509,8 @@ impl Petitions {
     /// Dismisses the flags of a signature that a moderator found genuine.
     pub async fn dismiss_flags(&self, moderator: &Account, petition: &PetitionId, signer: &Pseudonym) -> Result<u64> {
         self.require(moderator, &Action::ModeratePetitions)?;
+        // Keeping a doubtful signature counted is as much the author's own cause as striking it.
+        self.refuse_conflict_of_interest(moderator, petition, StaffAct::ReviewSignatures)?;
         self.resolve_flags(petition, signer).await
     }
 
@@ -494,6 +536,7 @@ impl Petitions {
         let p = self.get(petition)?;
         let body = p.obligation.as_ref().map_or_else(|| p.body.clone(), |o| o.body.clone());
         self.require(official, &Action::AnswerPetition { body })?;
+        self.refuse_conflict_of_interest(official, petition, StaffAct::Answer)?;
         let event = Event::ObligationAnswered {
             petition: petition.clone(),
             by: official.id.clone(),

@@ -995,7 +995,7 @@ fn chart(p: &Page, daily: &[(Date, u64)]) -> Markup {
     html! {
         figure.chart {
             svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (W) " " (H) } role="img"
-                aria-labelledby="chart-title chart-desc" width="100%" style="max-width:40rem;height:auto" {
+                aria-labelledby="chart-title chart-desc" width="100%" {
                 title #chart-title { (p.t("pp-chart-title")) }
                 desc #chart-desc { (desc) }
                 g aria-hidden="true" font-family="sans-serif" font-size="12" fill="#1f1f1f" {
@@ -1064,7 +1064,7 @@ pub async fn sign(
     let p = Page::new(ui, &uri);
     let Some(pet) = find(&app, &raw) else { return not_found(&p, &raw) };
     let (parts, body) = request.into_parts();
-    let address = client_ip(&parts);
+    let address = client_ip(&app, &parts);
     let Ok(Form(form)) = Form::<CsrfOnly>::from_request(Request::from_parts(parts, body), &app).await else {
         return p.error(StatusCode::BAD_REQUEST, &p.t("pp-err-title"), &p.t("pp-err-bad-form"));
     };
@@ -1388,6 +1388,15 @@ fn check_draft(
                 p.t_args("pp-form-too-long", &[("max", FluentValue::from(MAX_PETITION_TEXT_CHARS))]),
             );
         }
+        // The core's rules for new text: nothing only invisible, no direction controls.
+        for (field, s, multiline) in [("title", t, false), ("text", x, true)] {
+            // An empty text is reported as missing above.
+            let checked =
+                if s.is_empty() { Ok(()) } else { dauys_core::check_new_text(field, Some(lang), s, multiline) };
+            if let Err(e) = checked {
+                err(&format!("{field}_{l}"), p.t(&format!("pp-err-{}", e.code().replace('_', "-"))));
+            }
+        }
         title.set(lang, t);
         text.set(lang, x);
     }
@@ -1419,7 +1428,7 @@ fn described_by(errors: &[FieldError], field: &str, hint: Option<&str>) -> Optio
 fn error_line(errors: &[FieldError], field: &str) -> Markup {
     html! {
         @if let Some(e) = field_error(errors, field) {
-            p.field-error id={ (field) "-error" } style="color:#a11d1d;font-weight:600" { (e.message) }
+            p.field-error id={ (field) "-error" } { (e.message) }
         }
     }
 }

@@ -47,8 +47,6 @@ pub fn routes() -> Router<AppState> {
 
 /// How many open flags the moderation page lists.
 const FLAG_LIMIT: u32 = 500;
-/// Colour of "overdue": the same red as errors (7:1 on white); the word says it too.
-const OVERDUE_STYLE: &str = "color:#a11d1d;font-weight:600";
 
 // ---------------------------------------------------------------------------------------
 // Shared bits
@@ -358,6 +356,8 @@ async fn moderation_page(
         .map(|r| r.rules.forbidden_topics.iter().map(|t| (t.code.clone(), t.name.get(p.lang).to_string())).collect())
         .unwrap_or_default();
     let today = today(app);
+    // The acts the rules would refuse a moderator on a petition they wrote are not offered.
+    let wrote = app.petitions.written_by(&session.account);
     let failed = failed.as_ref();
     let action_error = |id: &PetitionId| match failed {
         Some(Failed::Action { petition, message }) if petition == id => Some(message.clone()),
@@ -397,7 +397,7 @@ async fn moderation_page(
                         dd {
                             @match pet.moderation_due {
                                 Some(due) if due < today => {
-                                    strong.overdue style=(OVERDUE_STYLE) { (date_el(due)) " — " (p.t("staff-past-due")) }
+                                    strong.overdue { (date_el(due)) " — " (p.t("staff-past-due")) }
                                 }
                                 Some(due) => { (date_el(due)) }
                                 None => { "—" }
@@ -411,11 +411,15 @@ async fn moderation_page(
                     @if let Some(message) = action_error(&pet.id) {
                         div.error role="alert" id={ "action-error-" (id) } { p { (message) } }
                     }
-                    form.inline method="post" action={ "/moderation/" (id) "/accept" } {
-                        (csrf_field(&session.csrf))
-                        button type="submit" id={ "accept-" (id) } aria-describedby={ "title-" (id) } { (p.t("staff-accept")) }
+                    @if wrote(pet.as_ref()) {
+                        div.notice id={ "own-" (id) } { p { (p.t("staff-own-petition-moderation")) } }
+                    } @else {
+                        form.inline method="post" action={ "/moderation/" (id) "/accept" } {
+                            (csrf_field(&session.csrf))
+                            button type="submit" id={ "accept-" (id) } aria-describedby={ "title-" (id) } { (p.t("staff-accept")) }
+                        }
+                        (reject_form(p, session, pet, &forbidden, values, errors))
                     }
-                    (reject_form(p, session, pet, &forbidden, values, errors))
                 }
             }
         }
@@ -431,6 +435,7 @@ async fn moderation_page(
             @for (n, petition) in order.iter().enumerate() {
                 @let pet = petition.parse::<PetitionId>().ok().and_then(|id| view.get(&id));
                 @let signers = &flagged[petition];
+                @let own = pet.as_ref().is_some_and(|x| wrote(x.as_ref()));
                 section.flags id={ "flags-" (petition) } aria-labelledby={ "flags-title-" (n) } {
                     h3 id={ "flags-title-" (n) } {
                         @match &pet {
@@ -443,6 +448,9 @@ async fn moderation_page(
                     }
                     @if let Some(message) = pet.as_ref().and_then(|x| action_error(&x.id)) {
                         div.error role="alert" { p { (message) } }
+                    }
+                    @if own {
+                        div.notice id={ "own-flags-" (petition) } { p { (p.t("staff-own-petition-signatures")) } }
                     }
                     table.entries {
                         caption { (p.t("staff-flags-caption")) }
@@ -471,24 +479,28 @@ async fn moderation_page(
                                         @if let Some((_, at)) = reasons.first() { (time_el(app, *at)) }
                                     }
                                     td data-label=(p.t("staff-col-actions")) {
-                                        @if !errors.is_empty() {
-                                            (alert(&format!("{field}-alert"), &p.t("staff-form-problems"), &errors))
-                                        }
-                                        form.stack method="post" action={ "/moderation/" (petition) "/signatures/invalidate" } {
-                                            (csrf_field(&session.csrf))
-                                            input type="hidden" name="signer" value=(signer);
-                                            label for=(field) { (p.t("staff-invalidate-reason")) }
-                                            input type="text" id=(field) name="reason" required maxlength=(MAX_REASON_CHARS)
-                                                value=(kept.map_or("", |(r, _)| r))
-                                                aria-invalid=[invalid(&errors, &field)]
-                                                aria-describedby=[described_by(&errors, &field, None)];
-                                            (error_line(&errors, &field))
-                                            button.danger type="submit" { (p.t("staff-invalidate")) }
-                                        }
-                                        form.inline method="post" action={ "/moderation/" (petition) "/signatures/dismiss" } {
-                                            (csrf_field(&session.csrf))
-                                            input type="hidden" name="signer" value=(signer);
-                                            button type="submit" { (p.t("staff-dismiss")) }
+                                        @if own {
+                                            "—"
+                                        } @else {
+                                            @if !errors.is_empty() {
+                                                (alert(&format!("{field}-alert"), &p.t("staff-form-problems"), &errors))
+                                            }
+                                            form.stack method="post" action={ "/moderation/" (petition) "/signatures/invalidate" } {
+                                                (csrf_field(&session.csrf))
+                                                input type="hidden" name="signer" value=(signer);
+                                                label for=(field) { (p.t("staff-invalidate-reason")) }
+                                                input type="text" id=(field) name="reason" required maxlength=(MAX_REASON_CHARS)
+                                                    value=(kept.map_or("", |(r, _)| r))
+                                                    aria-invalid=[invalid(&errors, &field)]
+                                                    aria-describedby=[described_by(&errors, &field, None)];
+                                                (error_line(&errors, &field))
+                                                button.danger type="submit" { (p.t("staff-invalidate")) }
+                                            }
+                                            form.inline method="post" action={ "/moderation/" (petition) "/signatures/dismiss" } {
+                                                (csrf_field(&session.csrf))
+                                                input type="hidden" name="signer" value=(signer);
+                                                button type="submit" { (p.t("staff-dismiss")) }
+                                            }
                                         }
                                     }
                                 }
@@ -815,7 +827,7 @@ fn status_el(p: &Page, pet: &Petition, now: Timestamp) -> Markup {
     let late = pet.obligation.as_ref().is_some_and(|o| o.overdue_at.is_some());
     match obligation_status(pet, now) {
         Some(ObligationStatus::Overdue) => {
-            html! { strong.overdue style=(OVERDUE_STYLE) { (p.t("staff-obligation-overdue")) } }
+            html! { strong.overdue { (p.t("staff-obligation-overdue")) } }
         }
         Some(ObligationStatus::Answered) if late => html! { (p.t("staff-obligation-answered-late")) },
         Some(ObligationStatus::Answered) => html! { (p.t("staff-obligation-answered")) },
@@ -831,10 +843,12 @@ pub async fn obligations(
     MaybeSession(session): MaybeSession,
 ) -> Response {
     let p = Page::new(ui, &uri);
-    let (_, bodies) = match official(&p, session, "/office/petitions") {
+    let (session, bodies) = match official(&p, session, "/office/petitions") {
         Ok(x) => x,
         Err(r) => return *r,
     };
+    // An official does not answer a petition they wrote: the link is not offered.
+    let wrote = app.petitions.written_by(&session.account);
     let names = body_names(&app, p.lang, bodies.clone());
     let now = Timestamp(super::now_ms());
     let view = app.petitions.view();
@@ -870,6 +884,8 @@ pub async fn obligations(
                                     td data-label=(p.t("staff-col-actions")) {
                                         @if o.status == ObligationStatus::Answered {
                                             a href=(petition_href(&pet.id)) { (p.t("staff-see-answer")) }
+                                        } @else if wrote(pet.as_ref()) {
+                                            span id={ "own-" (pet.id) } { (p.t("staff-own-petition-answer")) }
                                         } @else {
                                             a href={ "/office/petitions/" (pet.id) "/answer" } { (p.t("staff-write-answer")) }
                                         }
@@ -991,6 +1007,7 @@ async fn answer_page(
     let names = body_names(app, p.lang, vec![o.body.clone()]);
     let now = Timestamp(super::now_ms());
     let title = p.t("staff-answer-title");
+    let own = app.petitions.written_by(&session.account)(pet);
     // The page's language first: most answers are written in it.
     let mut langs = vec![p.lang];
     langs.extend(Lang::ALL.into_iter().filter(|l| *l != p.lang));
@@ -1011,6 +1028,11 @@ async fn answer_page(
             div.notice role="status" #already-answered {
                 p { (p.t("staff-err-already-answered")) " " a href={ "/log/" (answer.index) } { (p.t("staff-see-on-log")) } }
             }
+        } @else if own {
+            @if let Some(message) = &failure {
+                div.error role="alert" #answer-failed { p { (message) } }
+            }
+            div.notice #own-petition { p { (p.t("staff-own-petition-answer")) } }
         } @else {
             div.box #who-signs {
                 p { (p.t("staff-answer-signed-by")) " " code #signer { (session.account.id) } }

@@ -262,7 +262,9 @@ impl PetitionsView {
             }),
         }
         let total = hits.len();
-        let items = hits.into_iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
+        // A page number from a URL can be anything up to usize::MAX: past the end is empty.
+        let skip = page.saturating_sub(1).saturating_mul(per_page);
+        let items = hits.into_iter().skip(skip).take(per_page).cloned().collect();
         ListPage { items, total, page, per_page }
     }
 }

@@ -1,18 +1,48 @@
 //! Officials' pages: find a person and open their record, stating purpose, basis and case.
 
 use super::*;
+use dauys_identity::policy::Denied;
 
 // ---------------------------------------------------------------------------------------
 // Officials
+
+/// The bodies whose cases the account may open records for, as [`authorize`] decides for
+/// each body its grants name — so the pages offer exactly what the submit accepts — or why
+/// it may open none.
+fn opening_bodies(account: &Account) -> Result<Vec<BodyId>, Denied> {
+    let actor = account.actor();
+    let mut named: Vec<BodyId> =
+        account.staff.iter().flat_map(|s| s.grants.iter()).filter_map(|g| g.body.clone()).collect();
+    named.sort();
+    named.dedup();
+    let (mut allowed, mut refusal) = (Vec::new(), None);
+    for body in named {
+        match authorize(&actor, &Action::OpenPersonalData { body: body.clone() }) {
+            Ok(()) => allowed.push(body),
+            Err(denied) => {
+                refusal.get_or_insert(denied);
+            }
+        }
+    }
+    if allowed.is_empty() {
+        if let Some(denied) = refusal {
+            return Err(denied);
+        }
+        // No grant names a body (a citizen, an administrator, an auditor): ask about any
+        // body, so that the refusal is the policy's own.
+        if let Ok(any) = "any".parse::<BodyId>() {
+            authorize(&actor, &Action::OpenPersonalData { body: any })?;
+        }
+    }
+    Ok(allowed)
+}
 
 /// GET /office — find a person by account id.
 pub async fn office(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
     let p = Page::new(ui, &uri);
     let Some(session) = session else { return sign_in_first(&uri) };
-    if !has_body_role(&session.account) {
-        let e =
-            PeopleError::Denied(dauys_identity::policy::Denied::MissingRole { needed: &[Role::Official, Role::Head] });
-        return failure_page(&p, &e);
+    if let Err(denied) = opening_bodies(&session.account) {
+        return failure_page(&p, &PeopleError::Denied(denied));
     }
     let main = html! {
         h1 { (p.t("office-title")) }
@@ -48,15 +78,12 @@ async fn open_page(
     error: Option<&PeopleError>,
     status: StatusCode,
 ) -> Response {
+    // The same decision as the submit's: a page that offers no body it could open is refused.
+    let bodies = match opening_bodies(&session.account) {
+        Ok(bodies) => bodies,
+        Err(denied) => return failure_page(p, &PeopleError::Denied(denied)),
+    };
     let bases = access_bases(app).await;
-    let bodies: Vec<BodyId> = session
-        .account
-        .staff
-        .iter()
-        .flat_map(|s| s.grants.iter())
-        .filter(|g| matches!(g.role, Role::Official | Role::Head))
-        .filter_map(|g| g.body.clone())
-        .collect();
     let mut body_names = Vec::new();
     for b in &bodies {
         body_names.push((b.clone(), body_name(app, p.lang, b).await));
