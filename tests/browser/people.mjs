@@ -323,11 +323,13 @@ await run(async (newPage) => {
     await checkChrome(b);
     await checkAccessibility(b, '/admin/people (403)');
     await visit(b, '/office', 403);
-    // The open form renders for anyone signed in, but opening is refused: post it with a
-    // genuine CSRF token and a real body, as a forged form would.
-    await visit(b, `/office/person?account=${encodeURIComponent(citizenId)}`);
-    const csrf = await b.getAttribute('form[action="/office/person"] input[name="csrf"]', 'value');
-    expect(csrf, '/office/person: no csrf field in the form');
+    // The open form is refused as its submit is; and posting it anyway, with the citizen's
+    // genuine CSRF token (from her own page) and a real body, as a forged form would, too.
+    await visit(b, `/office/person?account=${encodeURIComponent(citizenId)}`, 403);
+    expect(!(await b.$('form[action="/office/person"]')), '/office/person shows its form to a citizen');
+    await visit(b, '/me');
+    const csrf = await b.getAttribute('input[name="csrf"]', 'value');
+    expect(csrf, '/me: no csrf field in any form');
     const refused = await b.request.post(url('/office/person'), {
       form: { csrf, account: citizenId, body: BODY, basis: 'appeal-consideration', purpose: PURPOSE, case: CASE },
       maxRedirects: 0,
