@@ -258,10 +258,23 @@ impl Petitions {
         Ok(Eligible { iin, identity })
     }
 
+    /// The IIN of the account's verified person: `None` when it is not verified or was
+    /// erased (then nothing links it to any petition); an error when its profile cannot be
+    /// opened, so a caller that must not let a doubt through can fail closed.
+    fn verified_iin(&self, account: &Account) -> Result<Option<Iin>> {
+        let profile = match self.people.profile(&account.row) {
+            Ok(profile) => profile,
+            Err(PeopleError::Erased) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(identity) = profile.identity else { return Ok(None) };
+        let iin = Iin::parse(&identity.iin).map_err(|e| PetitionError::Internal(format!("stored IIN: {e}")))?;
+        Ok(Some(iin))
+    }
+
     /// The account's pseudonym for a petition, if verified (for "you signed this" and receipts).
     pub fn pseudonym_of(&self, account: &Account, petition: &PetitionId) -> Option<Pseudonym> {
-        let identity = self.people.profile(&account.row).ok()?.identity?;
-        let iin = Iin::parse(&identity.iin).ok()?;
+        let iin = self.verified_iin(account).ok()??;
         Some(self.people.petition_pseudonym(&iin, petition))
     }
 
@@ -280,22 +293,6 @@ impl Petitions {
             .transpose()
     }
 
-    /// The account's pseudonym for a petition if it belongs to a verified person: what the
-    /// conflict-of-interest rule compares with the petition's author. Unlike
-    /// [`Petitions::pseudonym_of`] it fails closed: a profile that cannot be opened refuses the
-    /// staff act instead of letting it through unchecked.
-    fn staff_pseudonym(&self, account: &Account, petition: &PetitionId) -> Result<Option<Pseudonym>> {
-        let profile = match self.people.profile(&account.row) {
-            Ok(profile) => profile,
-            // Erased: no identifier is left, so nothing links the account to any petition.
-            Err(PeopleError::Erased) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let Some(identity) = profile.identity else { return Ok(None) };
-        let iin = Iin::parse(&identity.iin).map_err(|e| PetitionError::Internal(format!("stored IIN: {e}")))?;
-        Ok(Some(self.people.petition_pseudonym(&iin, petition)))
-    }
-
     /// Refuses a staff act on a petition the acting account wrote (the core's
     /// [`Petition::check_conflict_of_interest`]). The log names the author only by a
     /// per-petition pseudonym, so the fold cannot apply this rule; the server can, since it
@@ -303,7 +300,9 @@ impl Petitions {
     /// changes after the first draft, so the answer holds until the act is logged.
     fn refuse_conflict_of_interest(&self, account: &Account, petition: &PetitionId, act: StaffAct) -> Result<()> {
         let p = self.get(petition)?;
-        let actor = self.staff_pseudonym(account, petition)?;
+        // Fails closed: a profile that cannot be opened refuses the act rather than letting
+        // it through unchecked.
+        let actor = self.verified_iin(account)?.map(|iin| self.people.petition_pseudonym(&iin, petition));
         p.check_conflict_of_interest(act, actor.as_ref()).map_err(PetitionError::Rejected)
     }
 
@@ -311,19 +310,15 @@ impl Petitions {
     /// opened once): the staff pages hide the acts the rules would refuse them. Only for
     /// display: the service refuses the acts themselves, whatever a page offers.
     pub fn written_by<'a>(&'a self, account: &Account) -> impl Fn(&Petition) -> bool + 'a {
-        let identity = self.people.profile(&account.row).ok().and_then(|p| p.identity);
-        let iin = identity.and_then(|i| Iin::parse(&i.iin).ok());
+        let iin = self.verified_iin(account).ok().flatten();
         move |p: &Petition| iin.as_ref().is_some_and(|iin| self.people.petition_pseudonym(iin, &p.id) == p.author)
     }
 
     /// The petitions the account wrote (any status), newest first. Authors appear in the log
     /// only by per-petition pseudonym, so this derives the account's pseudonym for each.
     pub fn authored_by(&self, account: &Account) -> Vec<Arc<Petition>> {
-        let Some(identity) = self.people.profile(&account.row).ok().and_then(|p| p.identity) else {
-            return Vec::new();
-        };
-        let Ok(iin) = Iin::parse(&identity.iin) else { return Vec::new() };
-        self.view().all().into_iter().filter(|p| self.people.petition_pseudonym(&iin, &p.id) == p.author).collect()
+        let written = self.written_by(account);
+        self.view().all().into_iter().filter(|p| written(p)).collect()
     }
 
     /// The last few signers of a petition since this server started (first name and initial).
