@@ -39,22 +39,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
 /// saying how to fix it: the files inside are created 0600 all the same.
 pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
     fs::DirBuilder::new().recursive(true).mode(0o700).create(path)?;
-    let mode = fs::metadata(path)?.permissions().mode() & 0o777;
-    if mode & 0o077 == 0 {
-        return Ok(());
-    }
-    let private = mode & 0o700;
-    let (was, now) = (format!("{mode:o}"), format!("{private:o}"));
-    match fs::set_permissions(path, fs::Permissions::from_mode(private)) {
-        Ok(()) => tracing::warn!(
-            path = %path.display(), was, now,
-            "the directory was open to other users of this machine; made it private to the server's user"
-        ),
-        Err(e) => tracing::warn!(
-            path = %path.display(), was, error = %e,
-            "the directory is open to other users of this machine and could not be made private; run `chmod 700` on it"
-        ),
-    }
+    dauys_store::restrict_to_owner(path);
     Ok(())
 }
 

@@ -48,6 +48,8 @@ pub use people::{
 };
 pub use postgres_store::open_postgres;
 pub use sqlite_store::open_sqlite;
+#[cfg(unix)]
+pub use sqlite_store::restrict_to_owner;
 
 /// What can go wrong in storage. The messages name the database and what to check.
 #[derive(Debug, thiserror::Error)]

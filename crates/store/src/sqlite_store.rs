@@ -90,11 +90,12 @@ pub(crate) fn make_private(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Takes group and other permissions off an existing file, with a warning that says what
-/// changed; a file that is absent or already private is left alone. A file the server may
-/// not change (another user's) is reported, not fatal: the server still works.
+/// Takes group and other permissions off an existing file or directory, with a warning that
+/// says what changed; one that is absent or already private is left alone. One the server may
+/// not change (another user's) is reported, not fatal: the server still works. Shared with
+/// the server, which keeps its data directory and mail spool private the same way.
 #[cfg(unix)]
-fn restrict_to_owner(path: &Path) {
+pub fn restrict_to_owner(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let Ok(meta) = std::fs::metadata(path) else { return };
     let mode = meta.permissions().mode() & 0o777;
@@ -106,11 +107,11 @@ fn restrict_to_owner(path: &Path) {
     match std::fs::set_permissions(path, std::fs::Permissions::from_mode(private)) {
         Ok(()) => tracing::warn!(
             path = %path.display(), was, now,
-            "the database file was readable by other users of this machine; made it private to the server's user"
+            "this was open to other users of this machine; made it private to the server's user"
         ),
         Err(e) => tracing::warn!(
             path = %path.display(), was, error = %e,
-            "the database file is readable by other users of this machine and could not be made private; run `chmod 600` on it"
+            "this is open to other users of this machine and could not be made private; run `chmod {now} PATH` on it"
         ),
     }
 }
