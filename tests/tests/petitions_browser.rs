@@ -195,26 +195,6 @@ struct Person {
     family_name: &'static str,
 }
 
-/// `n` distinct valid IINs of adults (men born on 1 January 1985, serials 0001, 0002, …),
-/// with the check digit of `crates/identity/src/iin.rs`: the first eleven digits weighted
-/// 1…11 modulo 11, or, when that is 10, weighted 3…11, 1, 2; a prefix for which both give 10
-/// is never issued, so it is skipped.
-fn adult_iins(n: usize) -> Vec<String> {
-    let check_digit = |digits: &[u32]| {
-        let weighted =
-            |first: u32| digits.iter().zip(0..).map(|(d, i)| d * ((first + i - 1) % 11 + 1)).sum::<u32>() % 11;
-        [weighted(1), weighted(3)].into_iter().find(|&r| r != 10)
-    };
-    (1..10_000)
-        .filter_map(|serial| {
-            let prefix = format!("8501013{serial:04}");
-            let digits: Vec<u32> = prefix.chars().filter_map(|c| c.to_digit(10)).collect();
-            check_digit(&digits).map(|c| format!("{prefix}{c}"))
-        })
-        .take(n)
-        .collect()
-}
-
 /// The value of `attribute` in the first tag that contains `marker`.
 fn attribute_after(html: &str, marker: &str, attribute: &str) -> Option<String> {
     let at = html.find(marker)?;
@@ -311,7 +291,8 @@ fn set_up() -> Setup {
     // OpenID Connect provider knows her), the author, the supporter and the third signer.
     let citizen = OIDC_PEOPLE[0];
     assert_eq!(citizen.locality, TERRITORY);
-    let [author_iin, supporter_iin, signer_iin]: [String; 3] = adult_iins(3).try_into().expect("three IINs");
+    let [author_iin, supporter_iin, signer_iin]: [String; 3] =
+        dauys_testkit::adult_iins(3).try_into().expect("three IINs");
     for (account, person) in [
         (
             &citizen_id,

@@ -68,20 +68,6 @@ struct World {
     known: Vec<String>,
 }
 
-fn iins(n: usize) -> Vec<String> {
-    let mut found = Vec::new();
-    for serial in 1..10_000u32 {
-        let head = format!("9001013{serial:04}");
-        if let Some(iin) = (0..10).map(|d| format!("{head}{d}")).find(|c| dauys_identity::iin::Iin::parse(c).is_ok()) {
-            found.push(iin);
-        }
-        if found.len() == n {
-            break;
-        }
-    }
-    found
-}
-
 fn address(last: u8) -> IpAddr {
     IpAddr::from([10, 0, 0, last])
 }
@@ -122,7 +108,7 @@ impl World {
                 staff.push(session(id).await);
             }
             let mut verified = Vec::new();
-            for (n, iin) in iins(4).into_iter().enumerate() {
+            for (n, iin) in dauys_testkit::adult_iins(4).into_iter().enumerate() {
                 let id = common::sign_up(&people, format!("citizen{n}@example.kz")).await;
                 let claim = common::claim(iin, format!("Азамат{n}"), "Тестов", "astana");
                 people.verify(&id, &claim, dauys_core::VerificationMethod::Manual, Some(&admin_account)).await.unwrap();

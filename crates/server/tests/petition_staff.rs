@@ -36,21 +36,6 @@ struct World {
     citizens: Vec<User>,
 }
 
-/// `n` distinct valid IINs of people born on 1 January 1990.
-fn iins(n: usize) -> Vec<String> {
-    let mut found = Vec::new();
-    for serial in 1..10_000u32 {
-        let head = format!("9001013{serial:04}");
-        if let Some(iin) = (0..10).map(|d| format!("{head}{d}")).find(|c| dauys_identity::iin::Iin::parse(c).is_ok()) {
-            found.push(iin);
-        }
-        if found.len() == n {
-            break;
-        }
-    }
-    found
-}
-
 /// `application/x-www-form-urlencoded`.
 fn form(fields: &[(&str, &str)]) -> String {
     let enc = |s: &str| {
@@ -113,7 +98,7 @@ impl World {
         let official = staff(&instance, "official@example.kz", &admin, Role::Official, Some(BODY)).await;
         let other_official = staff(&instance, "other@example.kz", &admin, Role::Official, Some(OTHER_BODY)).await;
         let mut verified = Vec::new();
-        for (n, iin) in iins(citizens).into_iter().enumerate() {
+        for (n, iin) in dauys_testkit::adult_iins(citizens).into_iter().enumerate() {
             let id = common::sign_up(people, format!("citizen{n}@example.kz")).await;
             let claim = common::claim(iin, format!("Азамат{n}"), "Тестов", "astana");
             people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin)).await.expect("verified");

@@ -10,9 +10,22 @@
 //! }
 //! ```
 //!
-//! Not a mock of anything: it only creates and removes real databases.
+//! Not a mock of anything: it only creates and removes real databases, and makes up valid
+//! IINs for test people ([`adult_iins`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// `n` distinct valid IINs of adults (men born on 1 January 1985), for test people: each
+/// is the first serial number whose check digit the real parser accepts.
+pub fn adult_iins(n: usize) -> Vec<String> {
+    (1..10_000u32)
+        .filter_map(|serial| {
+            let head = format!("8501013{serial:04}");
+            (0..10).map(|d| format!("{head}{d}")).find(|c| dauys_identity::iin::Iin::parse(c).is_ok())
+        })
+        .take(n)
+        .collect()
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
