@@ -122,7 +122,7 @@ impl IntoResponse for UnknownLang {
         let mut extensions = Map::new();
         extensions.insert("parameter".into(), Value::String("lang".into()));
         extensions.insert("allowed".into(), Value::from(allowed));
-        crate::petitions::api::problem_with(problem, extensions)
+        problem.with_members(extensions)
     }
 }
 

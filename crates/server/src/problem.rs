@@ -4,7 +4,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use dauys_core::Lang;
-use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::i18n::t;
 
@@ -16,16 +16,6 @@ pub struct Problem {
     pub lang: Lang,
     /// Seconds after which a retry may succeed (sets Retry-After).
     pub retry_after: Option<u32>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    #[serde(rename = "type")]
-    kind: String,
-    title: String,
-    status: u16,
-    code: &'a str,
-    detail: &'a str,
 }
 
 impl Problem {
@@ -68,15 +58,20 @@ impl Problem {
     }
 }
 
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        let body = Body {
-            kind: format!("/problems/{}", self.code),
-            title: self.title(),
-            status: self.status.as_u16(),
-            code: self.code,
-            detail: &self.detail,
-        };
+impl Problem {
+    /// The response, with extension members (RFC 9457 §3.2) beside the standard ones, such
+    /// as the `parameter` a request got wrong and the values it may take. A member named like
+    /// a standard one is ignored.
+    pub fn with_members(self, members: Map<String, Value>) -> Response {
+        let mut body = Map::new();
+        body.insert("type".into(), Value::String(format!("/problems/{}", self.code)));
+        body.insert("title".into(), Value::String(self.title()));
+        body.insert("status".into(), Value::from(self.status.as_u16()));
+        body.insert("code".into(), Value::String(self.code.into()));
+        body.insert("detail".into(), Value::String(self.detail.clone()));
+        for (k, v) in members {
+            body.entry(k).or_insert(v);
+        }
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (self.status, json).into_response();
         let headers = response.headers_mut();
@@ -86,6 +81,12 @@ impl IntoResponse for Problem {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         response
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        self.with_members(Map::new())
     }
 }
 

@@ -88,27 +88,6 @@ fn unknown_petition(id: &str) -> Problem {
     Problem::new(StatusCode::NOT_FOUND, "petition_not_found", format!("there is no petition {shown:?}"))
 }
 
-/// A problem with RFC 9457 extension members (`parameter`, `allowed`, `signature`, …).
-pub(crate) fn problem_with(problem: Problem, extensions: Map<String, Value>) -> Response {
-    let mut body = Map::new();
-    body.insert("type".into(), Value::String(format!("/problems/{}", problem.code)));
-    body.insert("title".into(), Value::String(problem.title()));
-    body.insert("status".into(), Value::from(problem.status.as_u16()));
-    body.insert("code".into(), Value::String(problem.code.into()));
-    body.insert("detail".into(), Value::String(problem.detail.clone()));
-    for (k, v) in extensions {
-        body.entry(k).or_insert(v);
-    }
-    let mut response = (problem.status, serde_json::to_vec(&body).unwrap_or_default()).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(problem.lang.as_str()));
-    if let Some(s) = problem.retry_after {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from(s));
-    }
-    response
-}
-
 /// A petition operation's failure as a problem: the error's stable code is the type's
 /// suffix, its status the HTTP status.
 fn petition_problem(e: &PetitionError, lang: Lang) -> Response {
@@ -137,7 +116,7 @@ fn petition_problem(e: &PetitionError, lang: Lang) -> Response {
         }
         _ => {}
     }
-    problem_with(problem, extensions)
+    problem.with_members(extensions)
 }
 
 fn signature_path(petition: &PetitionId, signer: &Pseudonym) -> String {
@@ -185,7 +164,7 @@ fn invalid(
         Some(list) => extensions.insert("allowed".into(), Value::from(list)),
         None => extensions.insert("expected".into(), Value::String(expected.into())),
     };
-    Box::new(problem_with(Problem::bad_request("invalid-parameter", detail).in_lang(lang), extensions))
+    Box::new(Problem::bad_request("invalid-parameter", detail).in_lang(lang).with_members(extensions))
 }
 
 /// A present, non-blank parameter (a form submits empty fields as `name=`).
