@@ -162,6 +162,14 @@ impl SignInThrottle {
         let mut names = self.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if names.len() >= MAX_NAMES && !names.contains_key(name) {
             names.retain(|_, r| now.saturating_duration_since(r.last_attempt) < FORGET_AFTER);
+            // Still full (a crowd of names within the hour): the least recently tried goes,
+            // so memory stays bounded whatever is sent.
+            if names.len() >= MAX_NAMES {
+                let oldest = names.iter().min_by_key(|(_, r)| r.last_attempt).map(|(k, _)| k.clone());
+                if let Some(oldest) = oldest {
+                    names.remove(&oldest);
+                }
+            }
         }
         let record = names.entry(name.to_vec()).or_insert(NameRecord { attempts: 0, next_at: now, last_attempt: now });
         if now.saturating_duration_since(record.last_attempt) >= FORGET_AFTER {
@@ -260,6 +268,20 @@ mod tests {
         assert_eq!(throttle.admit(b"someone-else", now), Admission::After(s(0)));
         throttle.succeeded(name);
         assert_eq!(throttle.admit(name, now + s(7)), Admission::After(s(0)));
+    }
+
+    #[test]
+    fn the_names_remembered_stay_bounded() {
+        let throttle = SignInThrottle::default();
+        let now = Instant::now();
+        for n in 0..MAX_NAMES + 10 {
+            throttle.admit(&n.to_le_bytes(), now + Duration::from_millis(n as u64));
+        }
+        let names = throttle.names.lock().unwrap();
+        assert_eq!(names.len(), MAX_NAMES);
+        // The least recently tried went first.
+        assert!(!names.contains_key(&0usize.to_le_bytes()[..]));
+        assert!(names.contains_key(&(MAX_NAMES + 9).to_le_bytes()[..]));
     }
 
     #[test]
