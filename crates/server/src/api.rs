@@ -604,7 +604,7 @@ pub async fn submit(
     UiLang { lang, .. }: UiLang,
     OperatorEvent(event): OperatorEvent,
 ) -> Result<(StatusCode, Json<Receipt>), Problem> {
-    event.validate().map_err(|e| Problem::bad_request("invalid-event", format!("{}: {e}", e.code())).in_lang(lang))?;
+    event.check_new().map_err(|e| Problem::bad_request("invalid-event", format!("{}: {e}", e.code())).in_lang(lang))?;
     match app.sequencer.submit(event).await {
         Ok(receipt) => Ok((StatusCode::CREATED, Json(receipt))),
         Err(e) => Err(submit_problem(e).in_lang(lang)),

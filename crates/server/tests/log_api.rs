@@ -553,4 +553,21 @@ mod operator_token {
         }
         app.instance.shutdown().await.unwrap();
     }
+
+    #[tokio::test]
+    async fn an_operator_notice_with_deceptive_text_is_a_bad_request() {
+        let app = start(Backend::Sqlite).await;
+        let before = log_size(&app).await;
+        for (title, code) in [("\u{202E}txt.exe", "bidi_control"), ("\u{200B}\u{2060}", "invisible_text")] {
+            let mut event = notice(9);
+            event["title"]["en"] = title.into();
+            let (status, body, _) = app.call(Method::POST, "/api/v1/events", Some(event), true).await;
+            let problem: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+            assert_eq!(problem["code"], "invalid-event", "{problem}");
+            assert!(problem["detail"].as_str().unwrap_or("").starts_with(code), "{problem}");
+        }
+        assert_eq!(log_size(&app).await, before);
+        app.instance.shutdown().await.unwrap();
+    }
 }
