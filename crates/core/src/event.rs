@@ -1,7 +1,7 @@
 //! Events: the facts appended to the log.
 
 use crate::people::{self, AccessBasis, Commitment, KeyKind, Locality, Pseudonym, Region, Role, VerificationMethod};
-use crate::petition::{
+use crate::{
     Decision, Level, PartialText, PetitionRules, RejectionReason, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS,
     MAX_PETITION_TITLE_CHARS, MAX_REASON_CHARS, MAX_STATEMENT_CHARS,
 };

@@ -7,7 +7,9 @@
 //! - the [`Entry`] (an event plus the sequencer's [`Timestamp`]) and its canonical bytes,
 //!   which are the Merkle leaves ([`Entry::encode`], [`Entry::decode`]; see `SPEC.md`);
 //! - the deterministic [`State`] machine that folds entries into public state and the
-//!   projection rows a database caches ([`State::apply`], [`State::take_changes`]);
+//!   projection rows a database caches ([`State::apply`], [`State::take_changes`]): a router
+//!   over capabilities — the registry, notices, petitions — that each implement one trait
+//!   (`capability.rs`), with the obligations a body owes in `obligation.rs`;
 //! - the working-day [`calendar`] that deadlines are counted in.
 //!
 //! ```
@@ -42,13 +44,18 @@
 //! any later date, reaches the same state. Events never carry personal data.
 
 mod canonical;
+mod capability;
 mod districts;
 mod entry;
 mod error;
 mod event;
+mod notices;
+mod obligation;
 mod people;
-mod petition;
-mod petition_rules;
+mod petitions;
+mod public_state;
+mod registry;
+mod rows;
 mod stamp;
 mod state;
 mod text;
@@ -64,22 +71,25 @@ pub use people::{
     AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,
     Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS,
 };
-pub use petition::{
-    kazakhstan_rules, Answer, Decision, Invalidation, Level, LevelRule, Obligation, ObligationStatus, PartialText,
-    Petition, PetitionRules, PetitionStatus, Population, PublishedRules, Rejection, RejectionReason, Signature,
-    StaffAct, Terms, Threshold, Topic, Transition, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS, MAX_PETITION_TITLE_CHARS,
-    MAX_REASON_CHARS, MAX_STATEMENT_CHARS, MIN_PETITION_AGE,
+pub use notices::{Notice, Notices};
+pub use obligation::{Answer, Decision, Obligation, ObligationStatus, Opener};
+pub use petitions::{
+    kazakhstan_rules, Invalidation, Level, LevelRule, Petition, PetitionRules, PetitionStatus, Petitions, Population,
+    PublishedRules, Rejection, RejectionReason, Signature, StaffAct, Terms, Threshold, Topic, Transition,
+    MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS, MAX_PETITION_TITLE_CHARS, MAX_REASON_CHARS, MAX_STATEMENT_CHARS,
+    MIN_PETITION_AGE,
 };
+pub use public_state::{NoticeSummary, PublicState, LATEST_NOTICES};
+pub use registry::{Body, CalendarYear, Deployment, Registry};
+pub use rows::{RowKey, RowPrefix};
 pub use stamp::{LogIndex, Timestamp};
-pub use state::{Body, CalendarYear, Deployment, Notice, NoticeSummary, PublicState, State, LATEST_NOTICES};
+pub use state::State;
 pub use text::{
-    check_new_text, AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId, PetitionId,
-    TopicCode,
+    check_new_text, AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId, PartialText,
+    PetitionId, TopicCode,
 };
 
 #[cfg(test)]
 mod entry_tests;
-#[cfg(test)]
-mod petition_tests;
 #[cfg(test)]
 mod state_tests;

@@ -84,7 +84,7 @@ fn roles_start_with_one_administrator_from_the_console() {
     let revoke_last =
         Event::RoleRevoked { account: id("u-admin"), role: Role::Administrator, body: None, by: id("u-admin") };
     refused(&mut s, revoke_last, 5000, "last_administrator");
-    assert!(s.holds(&id("u-admin"), Role::Administrator, None));
+    assert!(s.registry().holds(&id("u-admin"), Role::Administrator, None));
 }
 
 #[test]
@@ -111,9 +111,9 @@ fn only_an_official_of_the_body_opens_data_on_a_published_basis() {
     s.apply(first, &Entry::new(Timestamp(at), opening("u-off", "akimat", "appeal"))).expect("opening");
     let restricted = LogIndex(s.size());
     s.apply(restricted, &Entry::new(Timestamp(at), opening("u-off", "akimat", "crime"))).expect("opening");
-    assert_eq!(s.opening(first).map(|o| o.disclosed_from), Some(Timestamp(at)));
+    assert_eq!(s.registry().opening(first).map(|o| o.disclosed_from), Some(Timestamp(at)));
     // A restricted basis delays what the subject is shown by its days, never the event.
-    assert_eq!(s.opening(restricted).map(|o| o.disclosed_from), Some(Timestamp(at + 90 * 86_400_000)));
+    assert_eq!(s.registry().opening(restricted).map(|o| o.disclosed_from), Some(Timestamp(at + 90 * 86_400_000)));
     assert_eq!(s.public_state().data_openings, 2);
 }
 
@@ -141,22 +141,22 @@ fn one_identifier_one_verified_person() {
     refused(&mut s, Event::PersonErased { person: pseudonym(3) }, 5000, "person_not_verified");
     let erased = LogIndex(s.size());
     s.apply(erased, &Entry::new(Timestamp(5000), Event::PersonErased { person: p.clone() })).expect("erase");
-    assert!(s.verified_person(&p).is_none());
+    assert!(s.registry().verified_person(&p).is_none());
     // After erasure the person may verify again, as a new record.
     s.apply(LogIndex(s.size()), &Entry::new(Timestamp(5000), verified)).expect("verify again");
-    assert_eq!(s.verified_people(), 1);
+    assert_eq!(s.registry().verified_people(), 1);
 }
 
 #[test]
 fn key_versions_only_go_up() {
     let rotate = |version| Event::KeyRotated { key: KeyKind::Pseudonym, version, by: id("u-admin") };
     let mut s = fold(&[grant("u-admin", Role::Administrator, None, None)]);
-    assert_eq!(s.key_version(KeyKind::Pseudonym), 1);
+    assert_eq!(s.registry().key_version(KeyKind::Pseudonym), 1);
     refused(&mut s, rotate(1), 5000, "key_version_not_newer");
     refused(&mut s, rotate(0), 5000, "key_version_zero");
     s.apply(LogIndex(s.size()), &Entry::new(Timestamp(5000), rotate(2))).expect("rotate");
-    assert_eq!(s.key_version(KeyKind::Pseudonym), 2);
-    assert_eq!(s.key_version(KeyKind::VaultMaster), 1);
+    assert_eq!(s.registry().key_version(KeyKind::Pseudonym), 2);
+    assert_eq!(s.registry().key_version(KeyKind::VaultMaster), 1);
 }
 
 #[test]
@@ -190,8 +190,8 @@ fn body_rules() {
         name.ru.clear();
     }
     refused(&mut s, bad_name, 5000, "empty_text");
-    assert_eq!(s.body(&id("mon")).and_then(|b| b.parent.clone()), Some(id("gov")));
-    assert_eq!(s.bodies().count(), 2);
+    assert_eq!(s.registry().body(&id("mon")).and_then(|b| b.parent.clone()), Some(id("gov")));
+    assert_eq!(s.registry().bodies().count(), 2);
     // Equal timestamps are fine: the sequencer may stamp two entries in one millisecond.
     let last = s.last_timestamp().map_or(0, |t| t.0);
     assert!(s.check(&body("same-ms", None), Timestamp(last)).is_ok());
@@ -222,13 +222,13 @@ fn notices_and_reissues() {
         cal(vec![date!(2026 - 03 - 24)]),
     ]);
     refused(&mut s, notice("n1"), 9999, "notice_exists");
-    assert_eq!(s.utc_offset_minutes(), 300);
-    assert!(s.calendar().is_working_day(date!(2026 - 03 - 23)));
-    assert!(!s.calendar().is_working_day(date!(2026 - 03 - 24)));
+    assert_eq!(s.registry().utc_offset_minutes(), 300);
+    assert!(s.registry().calendar().is_working_day(date!(2026 - 03 - 23)));
+    assert!(!s.registry().calendar().is_working_day(date!(2026 - 03 - 24)));
     assert_eq!(s.counts().get("calendar.published"), Some(&2));
-    let latest: Vec<&str> = s.latest_notices(5).iter().map(|n| n.id.as_str()).collect();
+    let latest: Vec<&str> = s.notices().latest(5).iter().map(|n| n.id.as_str()).collect();
     assert_eq!(latest, ["n2", "n1"]);
-    assert!(s.notice(&id("n1")).is_some());
+    assert!(s.notices().get(&id("n1")).is_some());
 
     let p = s.public_state();
     assert_eq!(p.size, 6);
@@ -731,7 +731,7 @@ proptest! {
         prop_assert_eq!(replay.rows(), rows.clone());
         prop_assert_eq!(&replay, &live);
         prop_assert_eq!(replay.public_state(), live.public_state());
-        prop_assert_eq!(replay.calendar(), live.calendar());
+        prop_assert_eq!(replay.registry().calendar(), live.registry().calendar());
         // The rules require the same of any copy.
         let later = Timestamp(ts.saturating_add(30 * 86_400_000));
         prop_assert_eq!(replay.due_events(later), live.due_events(later));

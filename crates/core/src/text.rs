@@ -509,3 +509,74 @@ mod tests {
         assert_eq!(notice("Тақырып", "Мәтін \u{200F}(1)").check_new(), Ok(()));
     }
 }
+
+/// Text written by a citizen or an official in one or more of Kazakh, Russian and English. At
+/// least one is required; a language left out is omitted, never empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartialText {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ru: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl PartialText {
+    /// A text in one language.
+    pub fn one(lang: Lang, text: impl Into<String>) -> Self {
+        let mut t = PartialText::default();
+        *t.slot(lang) = Some(text.into());
+        t
+    }
+
+    fn slot(&mut self, lang: Lang) -> &mut Option<String> {
+        match lang {
+            Lang::Kk => &mut self.kk,
+            Lang::Ru => &mut self.ru,
+            Lang::En => &mut self.en,
+        }
+    }
+
+    /// Sets (or, with an empty or blank text, removes) one language.
+    pub fn set(&mut self, lang: Lang, text: &str) {
+        *self.slot(lang) = (!text.trim().is_empty()).then(|| text.to_owned());
+    }
+
+    pub fn get(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Kk => self.kk.as_deref(),
+            Lang::Ru => self.ru.as_deref(),
+            Lang::En => self.en.as_deref(),
+        }
+    }
+
+    /// The text in `lang` if written in it, else in the first language it has (Kazakh,
+    /// Russian, English), with the language shown so the page can mark it.
+    pub fn best(&self, lang: Lang) -> (Lang, &str) {
+        if let Some(s) = self.get(lang) {
+            return (lang, s);
+        }
+        Lang::ALL.into_iter().find_map(|l| self.get(l).map(|s| (l, s))).unwrap_or((lang, ""))
+    }
+
+    /// The languages it is written in.
+    pub fn langs(&self) -> impl Iterator<Item = Lang> + '_ {
+        Lang::ALL.into_iter().filter(|l| self.get(*l).is_some())
+    }
+
+    pub(crate) fn validate(&self, field: &'static str, max: usize, multiline: bool) -> Result<(), EventError> {
+        if self.langs().next().is_none() {
+            return Err(EventError::EmptyField { field });
+        }
+        for lang in Lang::ALL {
+            let Some(s) = self.get(lang) else { continue };
+            if s.trim().is_empty() {
+                return Err(EventError::BlankTranslation { field, lang });
+            }
+            validate_translation(field, lang, s, max, multiline)?;
+        }
+        Ok(())
+    }
+}

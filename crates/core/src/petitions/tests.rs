@@ -281,7 +281,7 @@ impl World {
 
     #[track_caller]
     fn p(&self, p: &str) -> &Petition {
-        self.s.petition(&id(p)).expect("petition exists")
+        self.s.petitions().get(&id(p)).expect("petition exists")
     }
 
     #[track_caller]
@@ -318,7 +318,7 @@ impl World {
         let petition = e.petition().cloned().expect("a petition event");
         let before = (self.s.clone(), self.s.rows());
         let checked =
-            self.s.petition(&petition).expect("petition exists").check_conflict_of_interest(act, actor.as_ref());
+            self.s.petitions().get(&petition).expect("petition exists").check_conflict_of_interest(act, actor.as_ref());
         if let Err(refused) = checked {
             assert_eq!((self.s.clone(), self.s.rows()), before, "a refused {} changed the state", e.kind());
             return Err(refused.code());
@@ -334,7 +334,7 @@ impl World {
 fn thresholds_are_absolute_or_a_population_share_rounded_up() {
     let populations = vec![population("akmola", 1_250), population("kostanay", 1_251), population("abai", 1_300)];
     let mut w = World::with(Some(kazakhstan_rules(populations, vec![topic("roads")], vec![])));
-    let rules_index = w.s.petition_rules().map(|r| r.index);
+    let rules_index = w.s.petitions().rules().map(|r| r.index);
     // (draft, threshold, working days to answer)
     let cases = [
         (gov("p-1"), 50_000, 40),
@@ -397,7 +397,7 @@ fn drafts_the_rules_cannot_price_are_refused() {
     let government = national.levels.iter().position(|l| l.level == Level::Government).expect("government level");
     national.levels[government].threshold = Threshold::PopulationShare { basis_points: 1 };
     w.refused(Event::PetitionRulesPublished { rules: national }, "share_without_territory");
-    assert_eq!(w.s.petitions().count(), 0);
+    assert_eq!(w.s.petitions().all().count(), 0);
 }
 
 fn set_topic(e: &mut Event, code: &str) {
@@ -415,7 +415,7 @@ fn set_title(e: &mut Event, text: PartialText) {
 #[test]
 fn new_rules_never_apply_retroactively() {
     let mut w = World::new();
-    let rules_a = w.s.petition_rules().map(|r| r.index).expect("rules");
+    let rules_a = w.s.petitions().rules().map(|r| r.index).expect("rules");
     w.ok(gov("p-kept"));
     w.ok(gov("p-redrafted"));
     let first = w.p("p-redrafted").index;
@@ -426,7 +426,7 @@ fn new_rules_never_apply_retroactively() {
     b.levels[0].threshold = Threshold::Signatures(7);
     b.levels[0].consideration_working_days = 30;
     w.ok(Event::PetitionRulesPublished { rules: b });
-    let rules_b = w.s.petition_rules().map(|r| r.index).expect("rules");
+    let rules_b = w.s.petitions().rules().map(|r| r.index).expect("rules");
 
     let kept = &w.p("p-kept").terms;
     assert_eq!((kept.threshold, kept.initial_supporters, kept.consideration_working_days), (5, 3, 40));
@@ -959,13 +959,13 @@ fn invalidations_update_the_counts() {
     assert_eq!((p.signatures, p.invalidated), (1, 1));
     assert_eq!(p.by_region.iter().map(|(r, n)| (*r, *n)).collect::<Vec<_>>(), [(Region::Akmola, 1)]);
     w.refused(invalidate("p-1", 2, "u-mod"), "already_invalidated");
-    let s = w.s.signature(&id("p-1"), &ps(2)).expect("signature kept");
+    let s = w.s.petitions().signature(&id("p-1"), &ps(2)).expect("signature kept");
     let inv = s.invalidation.expect("invalidated");
     assert_eq!((inv.by, inv.reason, inv.at), (id("u-mod"), "flagged burst".to_owned(), w.at));
     w.ok(invalidate("p-1", 1, "u-mod"));
     let p = w.p("p-1");
     assert_eq!((p.signatures, p.invalidated, p.by_region.len()), (0, 2, 0));
-    assert_eq!(w.s.signatures_of(&id("p-1")).len(), 2);
+    assert_eq!(w.s.petitions().signatures_of(&id("p-1")).len(), 2);
     assert_eq!(w.s.public_state().signatures, 0);
 }
 
@@ -1005,7 +1005,7 @@ const DRAFT_ROW: &str = r#"{"author":"ps1-01010101010101010101010101010101010101
 #[test]
 fn rows_rebuild_the_state_and_tampering_is_refused() {
     let mut w = lifecycle();
-    let statuses: Vec<PetitionStatus> = w.s.petitions().map(|p| p.status).collect();
+    let statuses: Vec<PetitionStatus> = w.s.petitions().all().map(|p| p.status).collect();
     use PetitionStatus::*;
     assert_eq!(statuses, [Closed, Draft, Expired, Moderation, Open, Rejected, Withdrawn]);
     assert_eq!(w.obligation("p-closed").overdue_at, Some(end_of(date!(2026 - 04 - 03))));

@@ -1,5 +1,5 @@
-//! The petition rules: which petition events the state accepts, what they change, and which
-//! events the rules themselves require (deadlines passed, counts reached).
+//! The petitions capability: which petition events the state accepts, what they change, and
+//! which events the rules themselves require (deadlines passed, counts reached).
 //!
 //! Deadlines are computed from the entries' timestamps, the deployment's time zone and the
 //! published working-day calendar, never from a clock, so a replay reaches the same dates.
@@ -7,52 +7,93 @@
 //! reached) so that a reader of the log sees it; the state refuses them unless they match
 //! what it computes, and refuses a deadline event before its deadline.
 
-use crate::petition::{
-    Answer, Invalidation, Obligation, ObligationStatus, Petition, PetitionStatus, PublishedRules, Rejection,
-    RejectionReason, Signature, SignatureFact, SignerKey, StaffAct, Terms, Threshold, Transition,
-};
-use crate::state::State;
-use crate::{AccountId, Event, LogIndex, PetitionId, Pseudonym, Role, RuleError, Timestamp};
+use std::collections::{BTreeMap, HashMap};
+
 use time::{Date, Duration};
 
-pub(crate) const PETITION_RULES_KEY: &str = "petition-rules";
-pub(crate) const PETITION_PREFIX: &str = "petition/";
-pub(crate) const SIGNATURE_PREFIX: &str = "signature/";
+use super::{
+    Invalidation, Petition, PetitionStatus, PublishedRules, Rejection, RejectionReason, Signature, SignatureFact,
+    SignerKey, StaffAct, Terms, Threshold, Transition,
+};
+use crate::capability::{require_due, require_match, Capability, Changes, Context, Placement, Scope};
+use crate::obligation::{Answer, Obligation, Opener};
+use crate::registry::Registry;
+use crate::rows::{invalid_row, parse_row, row_json, RowKey, RowPrefix};
+use crate::{AccountId, Event, LogIndex, PetitionId, Pseudonym, PublicState, Role, RuleError, Timestamp};
 
-pub(crate) fn signature_key(petition: &PetitionId, signer: &Pseudonym) -> String {
-    format!("{SIGNATURE_PREFIX}{petition}/{signer}")
+/// The petitions part of the public state: the rules in force, every petition with its
+/// obligation, and every signature.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Petitions {
+    rules: Option<PublishedRules>,
+    petitions: BTreeMap<PetitionId, Petition>,
+    /// Signatures by petition and signer (a hash map: a million of them are looked up, never
+    /// listed in order, and rows are sorted when listed).
+    signatures: HashMap<PetitionId, HashMap<SignerKey, SignatureFact>>,
+    invalidations: BTreeMap<(PetitionId, SignerKey), Invalidation>,
 }
 
-impl State {
+const RULES_KEY: &str = "petition-rules";
+
+impl RowPrefix {
+    pub const PETITION: RowPrefix = RowPrefix::new("petition/");
+    pub const SIGNATURE: RowPrefix = RowPrefix::new("signature/");
+}
+
+impl RowKey {
+    pub fn petition_rules() -> RowKey {
+        RowKey::single(RULES_KEY)
+    }
+
+    pub fn petition(id: &PetitionId) -> RowKey {
+        RowPrefix::PETITION.key(id)
+    }
+
+    pub fn signature(petition: &PetitionId, signer: &Pseudonym) -> RowKey {
+        RowPrefix::SIGNATURE.key(format_args!("{petition}/{signer}"))
+    }
+}
+
+/// What checking a petition event decided that applying it needs.
+pub(crate) enum Decided {
+    Nothing,
+    /// A draft takes the terms of the rules in force.
+    Terms(Terms),
+    /// A launched petition gathers its initial supporters until then.
+    GatheringEnds(Timestamp),
+    /// An accepted petition collects signatures until then.
+    Closes(Timestamp),
+    /// An obligation's due day ends then.
+    DueAt(Timestamp),
+}
+
+impl StaffAct {
+    /// The staff act an event records, if it records one.
+    pub fn of(event: &Event) -> Option<StaffAct> {
+        match event {
+            Event::PetitionAccepted { .. } => Some(StaffAct::Accept),
+            Event::PetitionRejected { .. } => Some(StaffAct::Reject),
+            Event::SignatureInvalidated { .. } => Some(StaffAct::ReviewSignatures),
+            Event::ObligationAnswered { .. } => Some(StaffAct::Answer),
+            _ => None,
+        }
+    }
+}
+
+impl Petitions {
     fn petition_or_err(&self, id: &PetitionId) -> Result<&Petition, RuleError> {
         self.petitions.get(id).ok_or_else(|| RuleError::UnknownPetition(id.to_string()))
     }
 
-    fn check_moderator(&self, account: &AccountId, petition: &Petition) -> Result<(), RuleError> {
-        if self.holds(account, Role::Moderator, None) || self.holds(account, Role::Moderator, Some(&petition.body)) {
-            Ok(())
-        } else {
-            Err(RuleError::NotModerator(account.to_string()))
-        }
-    }
-
-    fn local_date(&self, at: Timestamp) -> Date {
-        at.date_at_offset(self.utc_offset_minutes())
-    }
-
-    fn add_working_days(&self, at: Timestamp, days: u16) -> Date {
-        self.calendar().add_working_days(self.local_date(at), u32::from(days))
-    }
-
     /// The terms a petition drafted now takes.
-    fn terms_for(&self, event: &Event) -> Result<Terms, RuleError> {
+    fn terms_for(&self, registry: &Registry, event: &Event) -> Result<Terms, RuleError> {
         let Event::PetitionDrafted { level, territory, topic, body, .. } = event else {
             unreachable!("terms are taken by petition.drafted only");
         };
-        let published = self.petition_rules.as_ref().ok_or(RuleError::NoPetitionRules)?;
+        let published = self.rules.as_ref().ok_or(RuleError::NoPetitionRules)?;
         let rules = &published.rules;
         let rule = rules.level(*level).ok_or(RuleError::LevelNotPetitionable(*level))?;
-        let b = self.bodies.get(body).ok_or_else(|| RuleError::UnknownBody(body.to_string()))?;
+        let b = registry.body(body).ok_or_else(|| RuleError::UnknownBody(body.to_string()))?;
         if !level.addresses(b.kind) {
             return Err(RuleError::BodyNotAtLevel { body: body.to_string(), kind: b.kind, level: *level });
         }
@@ -80,7 +121,128 @@ impl State {
         })
     }
 
-    pub(crate) fn check_petition(&self, event: &Event, at: Timestamp) -> Result<(), RuleError> {
+    /// The obligation of a petition, for an event on it.
+    fn obligation_of(&self, petition: &PetitionId) -> Result<&Obligation, RuleError> {
+        let p = self.petition_or_err(petition)?;
+        p.obligation.as_ref().ok_or_else(|| RuleError::NoObligation(petition.to_string()))
+    }
+
+    /// Events the rules require at `at` for one petition, in the order they must be logged.
+    fn due_for(&self, registry: &Registry, p: &Petition, at: Timestamp) -> Vec<Event> {
+        let mut due = Vec::new();
+        let petition = p.id.clone();
+        match p.status {
+            PetitionStatus::Gathering if p.signatures >= u64::from(p.terms.initial_supporters) => {
+                let moderation_due = registry.add_working_days(at, p.terms.moderation_working_days);
+                due.push(Event::PetitionSubmitted { petition: petition.clone(), moderation_due });
+            }
+            PetitionStatus::Gathering if p.gathering_ends_at.is_some_and(|end| at >= end) => {
+                due.push(Event::PetitionExpired { petition: petition.clone() })
+            }
+            PetitionStatus::Moderation
+                if p.moderation_overdue_at.is_none()
+                    && moderation_deadline(registry, p).is_some_and(|end| at >= end) =>
+            {
+                due.push(Event::PetitionModerationOverdue { petition: petition.clone() })
+            }
+            _ => {}
+        }
+        if let (Some(reached), None) = (p.threshold_reached_at, &p.obligation) {
+            let date = Obligation::due_date(registry, reached, p.terms.consideration_working_days);
+            due.push(Event::ObligationOpened { petition: petition.clone(), body: p.body.clone(), due: date });
+        }
+        if p.status == PetitionStatus::Open && p.closes_at.is_some_and(|end| at >= end) {
+            due.push(Event::PetitionClosed {
+                petition: petition.clone(),
+                threshold_reached: p.threshold_reached_at.is_some(),
+            });
+        }
+        if p.obligation.as_ref().is_some_and(|o| o.is_overdue_at(at)) {
+            due.push(Event::ObligationOverdue { petition });
+        }
+        due
+    }
+
+    /// The petition rules in force, if published.
+    pub fn rules(&self) -> Option<&PublishedRules> {
+        self.rules.as_ref()
+    }
+
+    pub fn get(&self, id: &PetitionId) -> Option<&Petition> {
+        self.petitions.get(id)
+    }
+
+    /// Every petition, by id.
+    pub fn all(&self) -> impl Iterator<Item = &Petition> {
+        self.petitions.values()
+    }
+
+    /// One signature, as its row and the signer's receipt show it.
+    pub fn signature(&self, petition: &PetitionId, signer: &Pseudonym) -> Option<Signature> {
+        let key = SignerKey::of(signer);
+        let fact = self.signatures.get(petition)?.get(&key)?;
+        Some(Signature {
+            petition: petition.clone(),
+            signer: signer.clone(),
+            region: fact.region,
+            signed_at: fact.signed_at,
+            index: fact.index,
+            invalidation: self.invalidations.get(&(petition.clone(), key)).cloned(),
+        })
+    }
+
+    /// Every signature of a petition (valid and invalidated), in no particular order.
+    pub fn signatures_of(&self, petition: &PetitionId) -> Vec<Signature> {
+        let Some(facts) = self.signatures.get(petition) else { return Vec::new() };
+        facts.keys().filter_map(|k| self.signature(petition, &k.pseudonym())).collect()
+    }
+
+    /// When each signature of a petition was made, and whether it was invalidated; cheaper
+    /// than [`Petitions::signatures_of`] when only the times are needed.
+    pub fn signature_times(&self, petition: &PetitionId) -> Vec<(Timestamp, bool)> {
+        self.signatures
+            .get(petition)
+            .map(|s| s.values().map(|f| (f.signed_at, f.invalidated)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Total signatures held (valid and invalidated) across petitions.
+    pub fn signature_count(&self) -> usize {
+        self.signatures.values().map(|s| s.len()).sum()
+    }
+
+    /// Loads a signature row into the state (used when rebuilding from rows).
+    fn load_signature(&mut self, s: Signature) -> bool {
+        let key = SignerKey::of(&s.signer);
+        let fact = SignatureFact {
+            region: s.region,
+            signed_at: s.signed_at,
+            index: s.index,
+            invalidated: s.invalidation.is_some(),
+        };
+        if let Some(inv) = s.invalidation {
+            self.invalidations.insert((s.petition.clone(), key), inv);
+        }
+        self.signatures.entry(s.petition).or_default().insert(key, fact).is_none()
+    }
+}
+
+/// The instant the moderation due day ends.
+fn moderation_deadline(registry: &Registry, p: &Petition) -> Option<Timestamp> {
+    p.moderation_due.map(|d| registry.end_of_day(d))
+}
+
+fn check_moderator(registry: &Registry, account: &AccountId, petition: &Petition) -> Result<(), RuleError> {
+    if registry.holds(account, Role::Moderator, None) || registry.holds(account, Role::Moderator, Some(&petition.body)) {
+        Ok(())
+    } else {
+        Err(RuleError::NotModerator(account.to_string()))
+    }
+}
+
+impl Petitions {
+    /// The checks of every petition event, before any decision is taken.
+    fn check_event(&self, registry: &Registry, event: &Event, at: Timestamp) -> Result<(), RuleError> {
         let status_err = |p: &Petition, needed: &'static str| RuleError::PetitionStatus {
             petition: p.id.to_string(),
             status: p.status,
@@ -97,7 +259,7 @@ impl State {
                         return Err(status_err(p, "a draft"));
                     }
                 }
-                self.terms_for(event).map(|_| ())
+                Ok(())
             }
             Event::PetitionLaunched { petition, by } => {
                 let p = self.petition_or_err(petition)?;
@@ -146,7 +308,7 @@ impl State {
                         need,
                     });
                 }
-                matches("moderation_due", self.add_working_days(at, p.terms.moderation_working_days), *moderation_due)
+                require_match("moderation_due", registry.add_working_days(at, p.terms.moderation_working_days), *moderation_due)
             }
             Event::PetitionModerationOverdue { petition } => {
                 let p = self.petition_or_err(petition)?;
@@ -156,14 +318,14 @@ impl State {
                 if p.moderation_overdue_at.is_some() {
                     return Err(RuleError::AlreadyOverdue(petition.to_string()));
                 }
-                due("the end of the moderation due day", self.moderation_deadline(p), at)
+                require_due("the end of the moderation due day", moderation_deadline(registry, p), at)
             }
             Event::PetitionExpired { petition } => {
                 let p = self.petition_or_err(petition)?;
                 if p.status != PetitionStatus::Gathering {
                     return Err(status_err(p, "gathering supporters"));
                 }
-                due("the end of the initial window", p.gathering_ends_at, at)?;
+                require_due("the end of the initial window", p.gathering_ends_at, at)?;
                 let need = u64::from(p.terms.initial_supporters);
                 if p.signatures >= need {
                     // It has its supporters: it goes to moderation instead.
@@ -178,7 +340,7 @@ impl State {
             Event::PetitionAccepted { petition, by } => {
                 let p = self.petition_or_err(petition)?;
                 // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
-                self.check_moderator(by, p)?;
+                check_moderator(registry, by, p)?;
                 if p.status != PetitionStatus::Moderation {
                     return Err(status_err(p, "in moderation"));
                 }
@@ -187,12 +349,12 @@ impl State {
             Event::PetitionRejected { petition, by, reason, forbidden_topic, duplicate_of, .. } => {
                 let p = self.petition_or_err(petition)?;
                 // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
-                self.check_moderator(by, p)?;
+                check_moderator(registry, by, p)?;
                 if !matches!(p.status, PetitionStatus::Gathering | PetitionStatus::Moderation) {
                     return Err(status_err(p, "gathering supporters or in moderation"));
                 }
                 if let Some(code) = forbidden_topic {
-                    let rules = self.petition_rules.as_ref().ok_or(RuleError::NoPetitionRules)?;
+                    let rules = self.rules.as_ref().ok_or(RuleError::NoPetitionRules)?;
                     if rules.rules.forbidden_topic(code).is_none() {
                         return Err(RuleError::UnknownForbiddenTopic(code.to_string()));
                     }
@@ -234,18 +396,18 @@ impl State {
                 if p.status != PetitionStatus::Open {
                     return Err(status_err(p, "open"));
                 }
-                due("the end of the collection window", p.closes_at, at)?;
+                require_due("the end of the collection window", p.closes_at, at)?;
                 if p.threshold_reached_at.is_some() && p.obligation.is_none() {
                     // The obligation comes first, so the log never shows a petition closed
                     // with its threshold reached and nothing owed.
                     return Err(RuleError::NoObligation(petition.to_string()));
                 }
-                matches("threshold_reached", p.threshold_reached_at.is_some(), *threshold_reached)
+                require_match("threshold_reached", p.threshold_reached_at.is_some(), *threshold_reached)
             }
             Event::SignatureInvalidated { petition, signer, by, .. } => {
                 let p = self.petition_or_err(petition)?;
                 // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
-                self.check_moderator(by, p)?;
+                check_moderator(registry, by, p)?;
                 let fact =
                     self.signatures.get(petition).and_then(|s| s.get(&SignerKey::of(signer))).ok_or_else(|| {
                         RuleError::UnknownSignature { petition: petition.to_string(), signer: signer.to_string() }
@@ -265,47 +427,76 @@ impl State {
                 if p.obligation.is_some() {
                     return Err(RuleError::ObligationExists(petition.to_string()));
                 }
-                matches("body", p.body.to_string(), body.to_string())?;
-                matches("due", self.add_working_days(reached, p.terms.consideration_working_days), *due)
+                require_match("body", p.body.to_string(), body.to_string())?;
+                require_match("due", Obligation::due_date(registry, reached, p.terms.consideration_working_days), *due)
             }
             Event::ObligationOverdue { petition } => {
-                let p = self.petition_or_err(petition)?;
-                let o = p.obligation.as_ref().ok_or_else(|| RuleError::NoObligation(petition.to_string()))?;
-                match o.status {
-                    ObligationStatus::Awaiting => {}
-                    ObligationStatus::Overdue => return Err(RuleError::AlreadyOverdue(petition.to_string())),
-                    ObligationStatus::Answered => return Err(RuleError::AlreadyAnswered(petition.to_string())),
-                }
-                due("the end of the due day", Some(o.due_at), at)
+                self.obligation_of(petition)?.check_overdue(&Opener::Petition(petition.clone()), at)
             }
             Event::ObligationAnswered { petition, by, .. } => {
-                let p = self.petition_or_err(petition)?;
                 // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
-                let o = p.obligation.as_ref().ok_or_else(|| RuleError::NoObligation(petition.to_string()))?;
-                if !self.holds(by, Role::Official, Some(&o.body)) && !self.holds(by, Role::Head, Some(&o.body)) {
-                    return Err(RuleError::NotOfficialOfBody { official: by.to_string(), body: o.body.to_string() });
-                }
-                if o.status == ObligationStatus::Answered {
-                    return Err(RuleError::AlreadyAnswered(petition.to_string()));
-                }
-                Ok(())
+                self.obligation_of(petition)?.check_answer(&Opener::Petition(petition.clone()), registry, by)
             }
-            _ => unreachable!("check_petition is called for petition events only"),
+            other => unreachable!("the petitions capability does not rule on {}", other.kind()),
         }
     }
+}
 
-    /// Applies a checked petition event; returns the main projection row it changed (others
-    /// are marked dirty here).
-    pub(crate) fn apply_petition(&mut self, index: LogIndex, at: Timestamp, event: &Event) -> String {
+impl Capability for Petitions {
+    const EVENTS: &'static [&'static str] = &[
+        "petition_rules.published",
+        "petition.drafted",
+        "petition.launched",
+        "petition.signed",
+        "petition.submitted",
+        "petition.moderation_overdue",
+        "petition.expired",
+        "petition.accepted",
+        "petition.rejected",
+        "petition.withdrawn",
+        "petition.closed",
+        "signature.invalidated",
+        "obligation.opened",
+        "obligation.overdue",
+        "obligation.answered",
+    ];
+
+    type Decision = Decided;
+
+    fn check(&self, ctx: &Context<'_>, event: &Event, at: Timestamp) -> Result<Decided, RuleError> {
+        let registry = ctx.registry;
+        self.check_event(registry, event, at)?;
+        Ok(match event {
+            Event::PetitionDrafted { .. } => Decided::Terms(self.terms_for(registry, event)?),
+            Event::PetitionLaunched { petition, .. } => {
+                let p = self.petition_or_err(petition)?;
+                let last = registry.add_working_days(at, p.terms.initial_window_working_days);
+                Decided::GatheringEnds(registry.end_of_day(last))
+            }
+            Event::PetitionAccepted { petition, .. } => {
+                let p = self.petition_or_err(petition)?;
+                // Saturates like every other deadline, rather than overflow near year 9999.
+                let last = registry
+                    .local_date(at)
+                    .checked_add(Duration::days(p.terms.collection_days.into()))
+                    .unwrap_or(Date::MAX);
+                Decided::Closes(registry.end_of_day(last))
+            }
+            Event::ObligationOpened { due, .. } => Decided::DueAt(registry.end_of_day(*due)),
+            _ => Decided::Nothing,
+        })
+    }
+
+    fn apply(&mut self, decided: Decided, index: LogIndex, at: Timestamp, event: &Event, changes: &mut Changes) {
         if let Event::PetitionRulesPublished { rules } = event {
-            self.petition_rules = Some(PublishedRules { rules: rules.clone(), published_at: at, index });
-            return PETITION_RULES_KEY.to_owned();
+            self.rules = Some(PublishedRules { rules: rules.clone(), published_at: at, index });
+            changes.row(RowKey::petition_rules());
+            return;
         }
-        if let Event::PetitionDrafted { petition, author, body, level, territory, topic, title, text } = event {
-            let terms = match self.terms_for(event) {
-                Ok(t) => t,
-                Err(e) => unreachable!("checked before applying: {e}"),
-            };
+        if let (Event::PetitionDrafted { petition, author, body, level, territory, topic, title, text }, Decided::Terms(terms)) =
+            (event, &decided)
+        {
+            let terms = terms.clone();
             let transition =
                 Transition { event: event.kind().to_owned(), status: PetitionStatus::Draft, by: None, at, index };
             match self.petitions.get_mut(petition) {
@@ -351,16 +542,11 @@ impl State {
                     );
                 }
             }
-            return format!("{PETITION_PREFIX}{petition}");
+            changes.row(RowKey::petition(petition));
+            return;
         }
         let Some(id) = event.petition().cloned() else {
-            unreachable!("apply_petition is called for petition events only");
-        };
-        // Computed before borrowing the petition mutably.
-        let offset = self.utc_offset_minutes();
-        let calendar = match event {
-            Event::PetitionLaunched { .. } => Some(self.calendar()),
-            _ => None,
+            unreachable!("every other petition event names its petition");
         };
         let Some(p) = self.petitions.get_mut(&id) else {
             unreachable!("checked before applying: petition `{id}` exists");
@@ -369,15 +555,12 @@ impl State {
             p.status = status;
             p.transitions.push(Transition { event: event.kind().to_owned(), status, by: by.cloned(), at, index });
         };
-        match event {
-            Event::PetitionLaunched { .. } => {
-                let start = at.date_at_offset(offset);
-                let last =
-                    calendar.unwrap_or_default().add_working_days(start, p.terms.initial_window_working_days.into());
-                p.gathering_ends_at = Some(Timestamp::end_of_day(last, offset));
+        match (event, decided) {
+            (Event::PetitionLaunched { .. }, Decided::GatheringEnds(end)) => {
+                p.gathering_ends_at = Some(end);
                 moved(p, PetitionStatus::Gathering, None);
             }
-            Event::PetitionSigned { petition, signer, region } => {
+            (Event::PetitionSigned { petition, signer, region }, _) => {
                 p.signatures += 1;
                 *p.by_region.entry(*region).or_insert(0) += 1;
                 let crossed = match p.status {
@@ -388,35 +571,32 @@ impl State {
                     if p.status == PetitionStatus::Open {
                         p.threshold_reached_at = Some(at);
                     }
-                    self.pending_follow_ups.insert(id.clone());
+                    changes.follow_up(RowKey::petition(&id));
                 }
                 self.signatures.entry(petition.clone()).or_default().insert(
                     SignerKey::of(signer),
                     SignatureFact { region: *region, signed_at: at, index, invalidated: false },
                 );
-                self.dirty.insert(signature_key(petition, signer));
+                changes.row(RowKey::signature(petition, signer));
             }
-            Event::PetitionSubmitted { moderation_due, .. } => {
+            (Event::PetitionSubmitted { moderation_due, .. }, _) => {
                 p.moderation_due = Some(*moderation_due);
                 moved(p, PetitionStatus::Moderation, None);
             }
-            Event::PetitionModerationOverdue { .. } => {
+            (Event::PetitionModerationOverdue { .. }, _) => {
                 p.moderation_overdue_at = Some(at);
                 moved(p, PetitionStatus::Moderation, None);
             }
-            Event::PetitionExpired { .. } => moved(p, PetitionStatus::Expired, None),
-            Event::PetitionAccepted { by, .. } => {
-                // Saturates like every other deadline, rather than overflow near year 9999.
-                let start = at.date_at_offset(offset);
-                let last = start.checked_add(Duration::days(p.terms.collection_days.into())).unwrap_or(Date::MAX);
-                p.closes_at = Some(Timestamp::end_of_day(last, offset));
+            (Event::PetitionExpired { .. }, _) => moved(p, PetitionStatus::Expired, None),
+            (Event::PetitionAccepted { by, .. }, Decided::Closes(end)) => {
+                p.closes_at = Some(end);
                 if p.signatures >= p.terms.threshold {
                     p.threshold_reached_at = Some(at);
-                    self.pending_follow_ups.insert(id.clone());
+                    changes.follow_up(RowKey::petition(&id));
                 }
                 moved(p, PetitionStatus::Open, Some(by));
             }
-            Event::PetitionRejected { by, reason, forbidden_topic, duplicate_of, comment, .. } => {
+            (Event::PetitionRejected { by, reason, forbidden_topic, duplicate_of, comment, .. }, _) => {
                 p.rejection = Some(Rejection {
                     reason: *reason,
                     forbidden_topic: forbidden_topic.clone(),
@@ -426,12 +606,12 @@ impl State {
                 });
                 moved(p, PetitionStatus::Rejected, Some(by));
             }
-            Event::PetitionWithdrawn { reason, .. } => {
+            (Event::PetitionWithdrawn { reason, .. }, _) => {
                 p.withdrawal_reason = Some(reason.clone());
                 moved(p, PetitionStatus::Withdrawn, None);
             }
-            Event::PetitionClosed { .. } => moved(p, PetitionStatus::Closed, None),
-            Event::SignatureInvalidated { petition, signer, by, reason } => {
+            (Event::PetitionClosed { .. }, _) => moved(p, PetitionStatus::Closed, None),
+            (Event::SignatureInvalidated { petition, signer, by, reason }, _) => {
                 let key = SignerKey::of(signer);
                 if let Some(fact) = self.signatures.get_mut(petition).and_then(|s| s.get_mut(&key)) {
                     fact.invalidated = true;
@@ -444,34 +624,21 @@ impl State {
                         }
                     }
                 }
-                self.invalidations.insert(
-                    (petition.clone(), key),
-                    Invalidation { by: by.clone(), reason: reason.clone(), at, index },
-                );
-                self.dirty.insert(signature_key(petition, signer));
+                self.invalidations
+                    .insert((petition.clone(), key), Invalidation { by: by.clone(), reason: reason.clone(), at, index });
+                changes.row(RowKey::signature(petition, signer));
             }
-            Event::ObligationOpened { body, due, .. } => {
-                p.obligation = Some(Obligation {
-                    body: body.clone(),
-                    status: ObligationStatus::Awaiting,
-                    due: *due,
-                    due_at: Timestamp::end_of_day(*due, offset),
-                    opened_at: at,
-                    index,
-                    overdue_at: None,
-                    answer: None,
-                });
+            (Event::ObligationOpened { body, due, .. }, Decided::DueAt(due_at)) => {
+                p.obligation = Some(Obligation::open(body.clone(), *due, due_at, at, index));
             }
-            Event::ObligationOverdue { .. } => {
+            (Event::ObligationOverdue { .. }, _) => {
                 if let Some(o) = &mut p.obligation {
-                    o.status = ObligationStatus::Overdue;
-                    o.overdue_at = Some(at);
+                    o.mark_overdue(at);
                 }
             }
-            Event::ObligationAnswered { by, decision, answer, discussion, head_statement, .. } => {
+            (Event::ObligationAnswered { by, decision, answer, discussion, head_statement, .. }, _) => {
                 if let Some(o) = &mut p.obligation {
-                    o.status = ObligationStatus::Answered;
-                    o.answer = Some(Answer {
+                    o.answer(Answer {
                         by: by.clone(),
                         decision: *decision,
                         answer: answer.clone(),
@@ -482,158 +649,114 @@ impl State {
                     });
                 }
             }
-            _ => unreachable!("apply_petition is called for petition events only"),
+            (other, _) => unreachable!("{} was checked without the decision it needs", other.kind()),
         }
-        format!("{PETITION_PREFIX}{id}")
+        changes.row(RowKey::petition(&id));
     }
 
-    /// The instant the moderation due day ends.
-    fn moderation_deadline(&self, p: &Petition) -> Option<Timestamp> {
-        p.moderation_due.map(|d| Timestamp::end_of_day(d, self.utc_offset_minutes()))
+    fn due_events(&self, ctx: &Context<'_>, at: Timestamp, scope: Scope<'_>) -> Vec<Event> {
+        let registry = ctx.registry;
+        match scope {
+            Scope::All => self.petitions.values().flat_map(|p| self.due_for(registry, p, at)).collect(),
+            Scope::Touched(keys) => keys
+                .iter()
+                .filter_map(|key| self.petitions.get(&RowPrefix::PETITION.id_in(key.as_str())?.parse().ok()?))
+                .flat_map(|p| self.due_for(registry, p, at))
+                .collect(),
+        }
     }
 
-    /// Events the rules require at `at` for one petition, in the order they must be logged.
-    fn due_for(&self, p: &Petition, at: Timestamp) -> Vec<Event> {
-        let mut due = Vec::new();
-        let petition = p.id.clone();
-        match p.status {
-            PetitionStatus::Gathering if p.signatures >= u64::from(p.terms.initial_supporters) => {
-                let moderation_due = self.add_working_days(at, p.terms.moderation_working_days);
-                due.push(Event::PetitionSubmitted { petition: petition.clone(), moderation_due });
-            }
-            PetitionStatus::Gathering if p.gathering_ends_at.is_some_and(|end| at >= end) => {
-                due.push(Event::PetitionExpired { petition: petition.clone() })
-            }
-            PetitionStatus::Moderation
-                if p.moderation_overdue_at.is_none() && self.moderation_deadline(p).is_some_and(|end| at >= end) =>
-            {
-                due.push(Event::PetitionModerationOverdue { petition: petition.clone() })
-            }
-            _ => {}
+    fn row(&self, key: &str) -> Option<String> {
+        if key == RULES_KEY {
+            return self.rules.as_ref().map(row_json);
         }
-        if let (Some(reached), None) = (p.threshold_reached_at, &p.obligation) {
-            let date = self.add_working_days(reached, p.terms.consideration_working_days);
-            due.push(Event::ObligationOpened { petition: petition.clone(), body: p.body.clone(), due: date });
+        if let Some(id) = RowPrefix::PETITION.id_in(key) {
+            return self.petitions.get(&id.parse().ok()?).map(row_json);
         }
-        if p.status == PetitionStatus::Open && p.closes_at.is_some_and(|end| at >= end) {
-            due.push(Event::PetitionClosed {
-                petition: petition.clone(),
-                threshold_reached: p.threshold_reached_at.is_some(),
-            });
+        let (id, signer) = RowPrefix::SIGNATURE.id_in(key)?.split_once('/')?;
+        self.signature(&id.parse().ok()?, &signer.parse().ok()?).map(|s| row_json(&s))
+    }
+
+    fn rows(&self, out: &mut Vec<(String, String)>) {
+        if let Some(r) = &self.rules {
+            out.push((RowKey::petition_rules().into_string(), row_json(r)));
         }
-        if let Some(o) = &p.obligation {
-            if o.status == ObligationStatus::Awaiting && at >= o.due_at {
-                due.push(Event::ObligationOverdue { petition });
+        out.extend(self.petitions.iter().map(|(id, p)| (RowKey::petition(id).into_string(), row_json(p))));
+        for (id, facts) in &self.signatures {
+            for k in facts.keys() {
+                let signer = k.pseudonym();
+                if let Some(s) = self.signature(id, &signer) {
+                    out.push((RowKey::signature(id, &signer).into_string(), row_json(&s)));
+                }
             }
         }
-        due
     }
 
-    /// Every event the rules require at `at`: deadlines that have passed and counts that were
-    /// reached. The sequencer logs them as soon as they are due; an auditor can check that a
-    /// log left none pending for long.
-    pub fn due_events(&self, at: Timestamp) -> Vec<Event> {
-        self.petitions.values().flat_map(|p| self.due_for(p, at)).collect()
-    }
-
-    /// The events required by what the last applied entries did (a count reached, a petition
-    /// accepted past its threshold). The sequencer logs them right after, in the same batch.
-    pub fn take_follow_ups(&mut self, at: Timestamp) -> Vec<Event> {
-        let pending = std::mem::take(&mut self.pending_follow_ups);
-        pending.iter().filter_map(|id| self.petitions.get(id)).flat_map(|p| self.due_for(p, at)).collect()
-    }
-
-    /// The petition rules in force, if published.
-    pub fn petition_rules(&self) -> Option<&PublishedRules> {
-        self.petition_rules.as_ref()
-    }
-
-    pub fn petition(&self, id: &PetitionId) -> Option<&Petition> {
-        self.petitions.get(id)
-    }
-
-    /// Every petition, by id.
-    pub fn petitions(&self) -> impl Iterator<Item = &Petition> {
-        self.petitions.values()
-    }
-
-    /// One signature, as its row and the signer's receipt show it.
-    pub fn signature(&self, petition: &PetitionId, signer: &Pseudonym) -> Option<Signature> {
-        let key = SignerKey::of(signer);
-        let fact = self.signatures.get(petition)?.get(&key)?;
-        Some(Signature {
-            petition: petition.clone(),
-            signer: signer.clone(),
-            region: fact.region,
-            signed_at: fact.signed_at,
-            index: fact.index,
-            invalidation: self.invalidations.get(&(petition.clone(), key)).cloned(),
-        })
-    }
-
-    /// Every signature of a petition (valid and invalidated), in no particular order.
-    pub fn signatures_of(&self, petition: &PetitionId) -> Vec<Signature> {
-        let Some(facts) = self.signatures.get(petition) else { return Vec::new() };
-        facts.keys().filter_map(|k| self.signature(petition, &k.pseudonym())).collect()
-    }
-
-    /// When each signature of a petition was made, and whether it was invalidated; cheaper
-    /// than [`State::signatures_of`] when only the times are needed.
-    pub fn signature_times(&self, petition: &PetitionId) -> Vec<(Timestamp, bool)> {
-        self.signatures
-            .get(petition)
-            .map(|s| s.values().map(|f| (f.signed_at, f.invalidated)).collect())
-            .unwrap_or_default()
-    }
-
-    /// Total signatures held (valid and invalidated) across petitions.
-    pub fn signature_count(&self) -> usize {
-        self.signatures.values().map(|s| s.len()).sum()
-    }
-
-    pub(crate) fn petition_signature_rows(&self) -> Vec<(String, Signature)> {
-        self.signatures
-            .iter()
-            .flat_map(|(id, facts)| {
-                facts.keys().filter_map(move |k| {
-                    let signer = k.pseudonym();
-                    self.signature(id, &signer).map(|s| (signature_key(id, &signer), s))
-                })
-            })
-            .collect()
-    }
-
-    /// Loads a signature row into the state (used when rebuilding from rows).
-    pub(crate) fn load_signature(&mut self, s: Signature) -> bool {
-        let key = SignerKey::of(&s.signer);
-        let fact = SignatureFact {
-            region: s.region,
-            signed_at: s.signed_at,
-            index: s.index,
-            invalidated: s.invalidation.is_some(),
-        };
-        if let Some(inv) = s.invalidation {
-            self.invalidations.insert((s.petition.clone(), key), inv);
+    fn load_row(&mut self, key: &str, value: &str) -> Result<bool, RuleError> {
+        let duplicate = || invalid_row(key, "duplicate row");
+        if key == RULES_KEY {
+            let r: PublishedRules = parse_row(key, value)?;
+            Event::PetitionRulesPublished { rules: r.rules.clone() }
+                .validate()
+                .map_err(|e| invalid_row(key, e.to_string()))?;
+            if self.rules.replace(r).is_some() {
+                return Err(duplicate());
+            }
+        } else if let Some(id) = RowPrefix::PETITION.id_in(key) {
+            let p: Petition = parse_row(key, value)?;
+            if id != p.id.as_str() {
+                return Err(invalid_row(key, "key does not match the petition id"));
+            }
+            Event::PetitionDrafted {
+                petition: p.id.clone(),
+                author: p.author.clone(),
+                body: p.body.clone(),
+                level: p.level,
+                territory: p.territory.clone(),
+                topic: p.topic.clone(),
+                title: p.title.clone(),
+                text: p.text.clone(),
+            }
+            .validate()
+            .map_err(|e| invalid_row(key, e.to_string()))?;
+            if self.petitions.insert(p.id.clone(), p).is_some() {
+                return Err(duplicate());
+            }
+        } else if RowPrefix::SIGNATURE.id_in(key).is_some() {
+            let s: Signature = parse_row(key, value)?;
+            if RowKey::signature(&s.petition, &s.signer) != key {
+                return Err(invalid_row(key, "key does not match the signature"));
+            }
+            if !self.load_signature(s) {
+                return Err(duplicate());
+            }
+        } else {
+            return Ok(false);
         }
-        self.signatures.entry(s.petition).or_default().insert(key, fact).is_none()
+        Ok(true)
     }
 
     /// Petition rows agree with their signature rows and with the log's counts.
-    pub(crate) fn check_petitions_consistency(&self) -> Result<(), RuleError> {
-        let bad = |key: String, reason: String| Err(RuleError::InvalidRow { key, reason });
-        let count = |kind: &str| self.counts().get(kind).copied().unwrap_or(0);
-        let mut logged: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    fn check_consistency(&self, ctx: &Context<'_>, placed: &mut Placement) -> Result<(), RuleError> {
+        if let Some(r) = &self.rules {
+            placed.place(&RowKey::petition_rules(), r.index, r.published_at)?;
+        }
         for p in self.petitions.values() {
-            let key = format!("{PETITION_PREFIX}{}", p.id);
+            placed.place(&RowKey::petition(&p.id), p.index, p.drafted_at)?;
+        }
+        let count = |kind| ctx.count(kind);
+        let mut logged: BTreeMap<&str, u64> = BTreeMap::new();
+        for p in self.petitions.values() {
+            let key = RowKey::petition(&p.id);
             let facts = self.signatures.get(&p.id);
             let valid = facts.map_or(0, |f| f.values().filter(|s| !s.invalidated).count()) as u64;
             let invalid = facts.map_or(0, |f| f.values().filter(|s| s.invalidated).count()) as u64;
-            let mut by_region = std::collections::BTreeMap::new();
+            let mut by_region = BTreeMap::new();
             for f in facts.into_iter().flat_map(|f| f.values()).filter(|f| !f.invalidated) {
                 *by_region.entry(f.region).or_insert(0u64) += 1;
             }
             if valid != p.signatures || invalid != p.invalidated || by_region != p.by_region {
-                return bad(key, "counts do not match the signature rows".into());
+                return Err(invalid_row(key.as_str(), "counts do not match the signature rows"));
             }
             // The first step is the first draft, steps are in log order, the last one gives the
             // status.
@@ -642,9 +765,9 @@ impl State {
                 .first()
                 .is_some_and(|t| t.event == "petition.drafted" && t.index == p.index && t.at == p.drafted_at);
             let ordered = p.transitions.windows(2).all(|w| w[0].index < w[1].index && w[0].at <= w[1].at);
-            let last_ok = p.transitions.last().is_some_and(|t| t.status == p.status && t.index.0 < self.size());
+            let last_ok = p.transitions.last().is_some_and(|t| t.status == p.status && t.index.0 < ctx.meta.size);
             if !first_ok || !ordered || !last_ok {
-                return bad(key, "transitions inconsistent with the petition or meta".into());
+                return Err(invalid_row(key.as_str(), "transitions inconsistent with the petition or meta"));
             }
             for t in &p.transitions {
                 *logged.entry(t.event.as_str()).or_insert(0) += 1;
@@ -671,21 +794,30 @@ impl State {
             "obligation.overdue",
             "obligation.answered",
         ];
-        if logged.keys().any(|k| !marks.contains(k))
-            || marks.iter().any(|k| logged.get(k).copied().unwrap_or(0) != count(k))
+        if logged.keys().any(|k| !marks.contains(k)) || marks.iter().any(|k| logged.get(k).copied().unwrap_or(0) != count(k))
         {
-            return bad("meta".into(), "counts do not match the petition rows".into());
+            return Err(invalid_row("meta", "counts do not match the petition rows"));
         }
         if self.signatures.keys().any(|id| !self.petitions.contains_key(id)) {
-            return bad(SIGNATURE_PREFIX.into(), "a signature of an unknown petition".into());
+            return Err(invalid_row(RowPrefix::SIGNATURE.as_str(), "a signature of an unknown petition"));
         }
         if self.signature_count() as u64 != count("petition.signed")
             || self.invalidations.len() as u64 != count("signature.invalidated")
-            || self.petition_rules.is_some() != (count("petition_rules.published") > 0)
+            || self.rules.is_some() != (count("petition_rules.published") > 0)
         {
-            return bad("meta".into(), "counts do not match the petition rows".into());
+            return Err(invalid_row("meta", "counts do not match the petition rows"));
         }
         Ok(())
+    }
+
+    fn summarize(&self, public: &mut PublicState) {
+        for p in self.petitions.values() {
+            *public.petitions.entry(p.status.as_str().to_owned()).or_insert(0) += 1;
+            public.signatures += p.signatures;
+            if let Some(o) = &p.obligation {
+                *public.obligations.entry(o.status.as_str().to_owned()).or_insert(0) += 1;
+            }
+        }
     }
 }
 
@@ -711,23 +843,5 @@ impl Petition {
             return Err(RuleError::ConflictOfInterest { petition: self.id.to_string(), act });
         }
         Ok(())
-    }
-}
-
-/// Refuses a deadline event before its deadline.
-fn due(what: &'static str, deadline: Option<Timestamp>, at: Timestamp) -> Result<(), RuleError> {
-    match deadline {
-        Some(d) if at >= d => Ok(()),
-        Some(d) => Err(RuleError::NotYetDue { what, due: d }),
-        None => Err(RuleError::NotYetDue { what, due: Timestamp::MAX }),
-    }
-}
-
-/// Refuses a rule-required event whose stated decision differs from the rules'.
-fn matches<T: PartialEq + std::fmt::Debug>(field: &'static str, expected: T, got: T) -> Result<(), RuleError> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(RuleError::RuleMismatch { field, expected: format!("{expected:?}"), got: format!("{got:?}") })
     }
 }

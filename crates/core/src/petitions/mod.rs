@@ -1,8 +1,9 @@
 //! Petitions that bind: the published rules, a petition's lifecycle, its signatures and the
 //! obligation that crossing the threshold opens on the addressed body.
 //!
-//! The rules themselves (which transitions are allowed, and the deadlines) are in
-//! `petition_rules.rs`; this module holds the types and their field checks.
+//! The rules themselves (which transitions are allowed, and the deadlines) are in `rules.rs`,
+//! the petitions capability; this module holds the types and their field checks. The
+//! obligation's own rules are in `crate::obligation`, shared with whatever else opens one.
 //!
 //! Signers appear only as per-petition pseudonyms (the same person has unrelated pseudonyms
 //! on different petitions) and their region, which the by-region counts need. Who may sign
@@ -10,86 +11,21 @@
 //! against private records before it submits the signature; the log cannot show it without
 //! identifying the signer.
 
-use crate::text::validate_translation;
+mod rules;
+#[cfg(test)]
+mod tests;
+
+pub use rules::Petitions;
+
+use crate::obligation::Obligation;
 use crate::{
-    AccountId, BodyId, BodyKind, Event, EventError, Lang, Locality, LocalizedText, LogIndex, PetitionId, Pseudonym,
+    AccountId, BodyId, BodyKind, EventError, Locality, LocalizedText, LogIndex, PartialText, PetitionId, Pseudonym,
     Region, Timestamp, TopicCode,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use time::Date;
-
-/// Text written by a citizen or an official in one or more of Kazakh, Russian and English. At
-/// least one is required; a language left out is omitted, never empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PartialText {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kk: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ru: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub en: Option<String>,
-}
-
-impl PartialText {
-    /// A text in one language.
-    pub fn one(lang: Lang, text: impl Into<String>) -> Self {
-        let mut t = PartialText::default();
-        *t.slot(lang) = Some(text.into());
-        t
-    }
-
-    fn slot(&mut self, lang: Lang) -> &mut Option<String> {
-        match lang {
-            Lang::Kk => &mut self.kk,
-            Lang::Ru => &mut self.ru,
-            Lang::En => &mut self.en,
-        }
-    }
-
-    /// Sets (or, with an empty or blank text, removes) one language.
-    pub fn set(&mut self, lang: Lang, text: &str) {
-        *self.slot(lang) = (!text.trim().is_empty()).then(|| text.to_owned());
-    }
-
-    pub fn get(&self, lang: Lang) -> Option<&str> {
-        match lang {
-            Lang::Kk => self.kk.as_deref(),
-            Lang::Ru => self.ru.as_deref(),
-            Lang::En => self.en.as_deref(),
-        }
-    }
-
-    /// The text in `lang` if written in it, else in the first language it has (Kazakh,
-    /// Russian, English), with the language shown so the page can mark it.
-    pub fn best(&self, lang: Lang) -> (Lang, &str) {
-        if let Some(s) = self.get(lang) {
-            return (lang, s);
-        }
-        Lang::ALL.into_iter().find_map(|l| self.get(l).map(|s| (l, s))).unwrap_or((lang, ""))
-    }
-
-    /// The languages it is written in.
-    pub fn langs(&self) -> impl Iterator<Item = Lang> + '_ {
-        Lang::ALL.into_iter().filter(|l| self.get(*l).is_some())
-    }
-
-    pub(crate) fn validate(&self, field: &'static str, max: usize, multiline: bool) -> Result<(), EventError> {
-        if self.langs().next().is_none() {
-            return Err(EventError::EmptyField { field });
-        }
-        for lang in Lang::ALL {
-            let Some(s) = self.get(lang) else { continue };
-            if s.trim().is_empty() {
-                return Err(EventError::BlankTranslation { field, lang });
-            }
-            validate_translation(field, lang, s, max, multiline)?;
-        }
-        Ok(())
-    }
-}
 
 /// Maximum characters of a petition's title, per language.
 pub const MAX_PETITION_TITLE_CHARS: usize = 200;
@@ -463,37 +399,6 @@ impl std::str::FromStr for RejectionReason {
     }
 }
 
-/// What the body decided on a petition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Supported,
-    PartiallySupported,
-    NotSupported,
-}
-
-impl Decision {
-    pub const ALL: [Decision; 3] = [Decision::Supported, Decision::PartiallySupported, Decision::NotSupported];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Decision::Supported => "supported",
-            Decision::PartiallySupported => "partially_supported",
-            Decision::NotSupported => "not_supported",
-        }
-    }
-}
-
-impl std::str::FromStr for Decision {
-    type Err = EventError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Decision::ALL
-            .into_iter()
-            .find(|l| l.as_str() == s)
-            .ok_or_else(|| EventError::UnknownDecision { value: s.chars().take(40).collect() })
-    }
-}
-
 /// The terms a petition took from the rules in force when it was drafted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -543,17 +448,6 @@ pub enum StaffAct {
 }
 
 impl StaffAct {
-    /// The staff act an event records, if it records one.
-    pub fn of(event: &Event) -> Option<StaffAct> {
-        match event {
-            Event::PetitionAccepted { .. } => Some(StaffAct::Accept),
-            Event::PetitionRejected { .. } => Some(StaffAct::Reject),
-            Event::SignatureInvalidated { .. } => Some(StaffAct::ReviewSignatures),
-            Event::ObligationAnswered { .. } => Some(StaffAct::Answer),
-            _ => None,
-        }
-    }
-
     /// What the act does, as in "you may not accept it".
     pub fn what(&self) -> &'static str {
         match self {
@@ -584,58 +478,6 @@ pub struct Rejection {
     pub duplicate_of: Option<PetitionId>,
     pub comment: String,
     pub by: AccountId,
-}
-
-/// Whether the body has answered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ObligationStatus {
-    Awaiting,
-    Answered,
-    Overdue,
-}
-
-impl ObligationStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ObligationStatus::Awaiting => "awaiting",
-            ObligationStatus::Answered => "answered",
-            ObligationStatus::Overdue => "overdue",
-        }
-    }
-}
-
-/// The body's published answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Answer {
-    pub by: AccountId,
-    pub decision: Decision,
-    pub answer: PartialText,
-    pub discussion: PartialText,
-    pub head_statement: PartialText,
-    pub answered_at: Timestamp,
-    pub index: LogIndex,
-}
-
-/// What the threshold opened on the addressed body.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Obligation {
-    pub body: BodyId,
-    pub status: ObligationStatus,
-    /// The last day to answer, in the deployment's time zone.
-    #[serde(with = "crate::event::date")]
-    pub due: Date,
-    /// The instant the due day ends; an answer at or after it is late.
-    pub due_at: Timestamp,
-    pub opened_at: Timestamp,
-    pub index: LogIndex,
-    /// When the rules marked it overdue (kept after a late answer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overdue_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<Answer>,
 }
 
 /// A petition in the public state (its signatures are kept apart, one row each).

@@ -1,0 +1,122 @@
+//! Public notices from the operator (terms, maintenance, results).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::capability::{Capability, Changes, Context, Placement};
+use crate::public_state::{NoticeSummary, LATEST_NOTICES};
+use crate::rows::{invalid_row, load_once, parse_row, row_json, RowKey, RowPrefix};
+use crate::{Event, LocalizedText, LogIndex, NoticeId, PublicState, RuleError, Timestamp};
+
+/// A published notice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub id: NoticeId,
+    pub title: LocalizedText,
+    pub text: LocalizedText,
+    pub published_at: Timestamp,
+    pub index: LogIndex,
+}
+
+/// The notices part of the public state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Notices {
+    notices: BTreeMap<NoticeId, Notice>,
+}
+
+impl RowPrefix {
+    pub const NOTICE: RowPrefix = RowPrefix::new("notice/");
+}
+
+impl RowKey {
+    pub fn notice(id: &NoticeId) -> RowKey {
+        RowPrefix::NOTICE.key(id)
+    }
+}
+
+impl Notices {
+    /// Notices by id.
+    pub fn all(&self) -> impl Iterator<Item = (&NoticeId, &Notice)> {
+        self.notices.iter()
+    }
+
+    pub fn get(&self, id: &NoticeId) -> Option<&Notice> {
+        self.notices.get(id)
+    }
+
+    /// Up to `n` notices, most recently published first.
+    pub fn latest(&self, n: usize) -> Vec<&Notice> {
+        let mut all: Vec<&Notice> = self.notices.values().collect();
+        all.sort_by_key(|n| std::cmp::Reverse(n.index));
+        all.truncate(n);
+        all
+    }
+}
+
+impl Capability for Notices {
+    const EVENTS: &'static [&'static str] = &["notice.published"];
+
+    type Decision = ();
+
+    fn check(&self, _ctx: &Context<'_>, event: &Event, _at: Timestamp) -> Result<(), RuleError> {
+        match event {
+            Event::NoticePublished { notice, .. } if self.notices.contains_key(notice) => {
+                Err(RuleError::NoticeExists(notice.to_string()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn apply(&mut self, _: (), index: LogIndex, at: Timestamp, event: &Event, changes: &mut Changes) {
+        if let Event::NoticePublished { notice, title, text } = event {
+            self.notices.insert(
+                notice.clone(),
+                Notice { id: notice.clone(), title: title.clone(), text: text.clone(), published_at: at, index },
+            );
+            changes.row(RowKey::notice(notice));
+        }
+    }
+
+    fn row(&self, key: &str) -> Option<String> {
+        let id: NoticeId = RowPrefix::NOTICE.id_in(key)?.parse().ok()?;
+        self.notices.get(&id).map(row_json)
+    }
+
+    fn rows(&self, out: &mut Vec<(String, String)>) {
+        out.extend(self.notices.iter().map(|(id, n)| (RowKey::notice(id).into_string(), row_json(n))));
+    }
+
+    fn load_row(&mut self, key: &str, value: &str) -> Result<bool, RuleError> {
+        let Some(id) = RowPrefix::NOTICE.id_in(key) else { return Ok(false) };
+        let n: Notice = parse_row(key, value)?;
+        if id != n.id.as_str() {
+            return Err(invalid_row(key, format!("key does not match id `{}`", n.id)));
+        }
+        Event::NoticePublished { notice: n.id.clone(), title: n.title.clone(), text: n.text.clone() }
+            .validate()
+            .map_err(|e| invalid_row(key, e.to_string()))?;
+        load_once(&mut self.notices, n.id.clone(), n, key)?;
+        Ok(true)
+    }
+
+    fn check_consistency(&self, ctx: &Context<'_>, placed: &mut Placement) -> Result<(), RuleError> {
+        for n in self.notices.values() {
+            placed.place(&RowKey::notice(&n.id), n.index, n.published_at)?;
+        }
+        if self.notices.len() as u64 != ctx.count("notice.published") {
+            return Err(invalid_row("meta", "counts do not match the rows"));
+        }
+        Ok(())
+    }
+
+    fn summarize(&self, public: &mut PublicState) {
+        public.notices = self.notices.len() as u64;
+        public.latest_notices = self
+            .latest(LATEST_NOTICES)
+            .into_iter()
+            .map(|n| NoticeSummary { id: n.id.clone(), title: n.title.clone(), published_at: n.published_at, index: n.index })
+            .collect();
+    }
+}
