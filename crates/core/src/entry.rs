@@ -117,10 +117,15 @@ impl Entry {
             return Err(DecodeError::UnknownEventType(kind.chars().take(80).collect()));
         };
         let context = format!("event `{kind}`");
-        let mut allowed = layout.optional.to_vec();
-        allowed.push("type");
-        check_fields(ev, layout.required, &allowed, &context)?;
-        for &field in layout.texts {
+        let names = |optional| layout.fields.iter().filter(move |f| f.optional == optional).map(|f| f.name);
+        let required: Vec<&'static str> = names(false).collect();
+        let allowed: Vec<&str> = names(true).chain(["type"]).collect();
+        check_fields(ev, &required, &allowed, &context)?;
+        // Sorted, as in `check_fields`, so that which field an error names does not depend on
+        // the order the fields are declared in.
+        let mut texts: Vec<&str> = layout.fields.iter().filter(|f| f.text).map(|f| f.name).collect();
+        texts.sort_unstable();
+        for field in texts {
             let Some(Value::Object(t)) = ev.get(field) else {
                 return Err(DecodeError::InvalidValue {
                     context: format!("field `{field}` of {context}"),
@@ -150,13 +155,14 @@ fn check_fields(
     optional: &[&str],
     context: &str,
 ) -> Result<(), DecodeError> {
-    // Sorted so the error names the same field whatever order the bytes had.
+    // The first by name, so the error names the same field whatever order the bytes had or
+    // the fields were declared in.
     let mut keys: Vec<&String> = map.keys().collect();
     keys.sort();
     if let Some(k) = keys.into_iter().find(|k| !required.contains(&k.as_str()) && !optional.contains(&k.as_str())) {
         return Err(DecodeError::UnknownField { field: k.chars().take(80).collect(), context: context.to_owned() });
     }
-    if let Some(&f) = required.iter().find(|f| !map.contains_key(**f)) {
+    if let Some(f) = required.iter().copied().filter(|f| !map.contains_key(*f)).min() {
         return Err(DecodeError::MissingField { field: f, context: context.to_owned() });
     }
     Ok(())

@@ -12,310 +12,259 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use time::{Date, Weekday};
 
-/// An event as submitted by a client. It has no timestamp: the sequencer assigns one when it
-/// appends the event to the log, producing an [`crate::Entry`].
-///
-/// The JSON form is an object with a `type` tag; unknown types and unknown fields are refused
-/// so that a typo never silently becomes a different, valid event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", deny_unknown_fields)]
-pub enum Event {
-    /// Names the deployment and fixes the time zone in which calendar days are counted.
-    /// May be re-issued; the latest one is in force.
-    #[serde(rename = "deployment.configured")]
-    DeploymentConfigured {
-        name: LocalizedText,
-        /// Minutes east of UTC, -720..=840 (Kazakhstan: 300).
-        utc_offset_minutes: i16,
-    },
-    /// The official working-day calendar of one year. Republishing a year replaces it.
-    #[serde(rename = "calendar.published")]
-    CalendarPublished {
-        /// 2000..=2100.
-        year: u16,
-        /// Days off other than ordinary Saturdays and Sundays (public holidays and weekdays
-        /// made days off by decree), all in `year`, ascending, unique.
-        #[serde(with = "dates")]
-        holidays: Vec<Date>,
-        /// Saturdays and Sundays that are working days by decree, all in `year`, ascending,
-        /// unique.
-        #[serde(with = "dates")]
-        transferred_working_days: Vec<Date>,
-    },
-    /// Registers a state body that can receive appeals and petitions.
-    #[serde(rename = "body.registered")]
-    BodyRegistered {
-        body: BodyId,
-        name: LocalizedText,
-        kind: BodyKind,
-        /// The superior body, which must already be registered. Omitted (not `null`) when none.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        parent: Option<BodyId>,
-    },
-    /// A public notice from the operator (terms, maintenance, results).
-    #[serde(rename = "notice.published")]
-    NoticePublished { notice: NoticeId, title: LocalizedText, text: LocalizedText },
-    /// A person's identity was verified. Only their pseudonym and locality are recorded; the
-    /// same pseudonym cannot be verified twice (one national identifier, one person).
-    #[serde(rename = "person.verified")]
-    PersonVerified {
-        person: Pseudonym,
-        locality: Locality,
-        method: VerificationMethod,
-        /// The administrator who verified a registry or manual verification; omitted for an
-        /// identity provider.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        by: Option<AccountId>,
-    },
-    /// A person's personal data was erased at their request (their data key destroyed). They
-    /// are no longer verified; the log keeps what it recorded, which identifies no one.
-    #[serde(rename = "person.erased")]
-    PersonErased { person: Pseudonym },
-    /// An administrator granted a role. `by` is omitted only for the first administrator,
-    /// granted from the operator's console while no administrator exists.
-    #[serde(rename = "role.granted")]
-    RoleGranted {
-        account: AccountId,
-        role: Role,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        body: Option<BodyId>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        by: Option<AccountId>,
-    },
-    /// An administrator revoked a role.
-    #[serde(rename = "role.revoked")]
-    RoleRevoked {
-        account: AccountId,
-        role: Role,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        body: Option<BodyId>,
-        by: AccountId,
-    },
-    /// The legal bases on which officials may open personal data. Replaces the previous list
-    /// for openings after it.
-    #[serde(rename = "access_bases.published")]
-    AccessBasesPublished { bases: Vec<AccessBasis> },
-    /// An official opened a person's personal data, stating why. The subject is named only by
-    /// a commitment that the subject can open on their "who looked at my data" page.
-    #[serde(rename = "personal_data.opened")]
-    PersonalDataOpened {
-        subject: Commitment,
-        body: BodyId,
-        official: AccountId,
-        basis: BasisCode,
-        purpose: String,
-        case: String,
-    },
-    /// An administrator imported a census or registry file; `digest` is the file's SHA-256.
-    #[serde(rename = "registry.imported")]
-    RegistryImported { records: u32, digest: Commitment, by: AccountId },
-    /// An administrator put a new version of a secret key in use.
-    #[serde(rename = "key.rotated")]
-    KeyRotated { key: KeyKind, version: u16, by: AccountId },
-    /// The petition rules: levels, thresholds, windows, deadlines, topics. Replaces the
-    /// previous rules for petitions drafted after it.
-    #[serde(rename = "petition_rules.published")]
-    PetitionRulesPublished { rules: PetitionRules },
-    /// A verified person wrote (or, while it is a draft, rewrote) a petition. `author` is
-    /// their pseudonym for this petition.
-    #[serde(rename = "petition.drafted")]
-    PetitionDrafted {
-        petition: PetitionId,
-        author: Pseudonym,
-        body: BodyId,
-        level: Level,
-        /// The region, or region and district, of a local petition; omitted for the Government.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        territory: Option<Locality>,
-        topic: TopicCode,
-        title: PartialText,
-        text: PartialText,
-    },
-    /// The author launched the draft: it gathers its initial supporters by link.
-    #[serde(rename = "petition.launched")]
-    PetitionLaunched { petition: PetitionId, by: Pseudonym },
-    /// A signature. `signer` is the signer's pseudonym for this petition, so one person signs
-    /// a petition once; `region` feeds the by-region counts.
-    #[serde(rename = "petition.signed")]
-    PetitionSigned { petition: PetitionId, signer: Pseudonym, region: Region },
-    /// By the rules: the petition has its initial supporters and goes to moderation, which
-    /// must decide by `moderation_due`.
-    #[serde(rename = "petition.submitted")]
-    PetitionSubmitted {
-        petition: PetitionId,
-        #[serde(with = "date")]
-        moderation_due: time::Date,
-    },
-    /// By the rules: moderators let the moderation deadline pass without deciding. The
-    /// petition stays in moderation; the lapse stays on its record.
-    #[serde(rename = "petition.moderation_overdue")]
-    PetitionModerationOverdue { petition: PetitionId },
-    /// By the rules: the initial window ended without enough supporters.
-    #[serde(rename = "petition.expired")]
-    PetitionExpired { petition: PetitionId },
-    /// A moderator accepted the petition: it is public and collects signatures.
-    #[serde(rename = "petition.accepted")]
-    PetitionAccepted { petition: PetitionId, by: AccountId },
-    /// A moderator rejected the petition with a coded reason the author is shown.
-    #[serde(rename = "petition.rejected")]
-    PetitionRejected {
-        petition: PetitionId,
-        by: AccountId,
-        reason: RejectionReason,
-        /// The forbidden topic cited; only with the reason `forbidden_topic`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        forbidden_topic: Option<TopicCode>,
-        /// The earlier petition; only with the reason `duplicate`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        duplicate_of: Option<PetitionId>,
-        comment: String,
-    },
-    /// The author withdrew the petition (only before its threshold is reached).
-    #[serde(rename = "petition.withdrawn")]
-    PetitionWithdrawn { petition: PetitionId, by: Pseudonym, reason: String },
-    /// By the rules: the collection window ended.
-    #[serde(rename = "petition.closed")]
-    PetitionClosed { petition: PetitionId, threshold_reached: bool },
-    /// A moderator struck out a signature (e.g. one of a flagged burst); the count follows.
-    #[serde(rename = "signature.invalidated")]
-    SignatureInvalidated { petition: PetitionId, signer: Pseudonym, by: AccountId, reason: String },
-    /// By the rules: the threshold was reached, so the addressed body must answer by `due`
-    /// (working days counted from the day the threshold was reached).
-    #[serde(rename = "obligation.opened")]
-    ObligationOpened {
-        petition: PetitionId,
-        body: BodyId,
-        #[serde(with = "date")]
-        due: time::Date,
-    },
-    /// By the rules: the due day ended without an answer.
-    #[serde(rename = "obligation.overdue")]
-    ObligationOverdue { petition: PetitionId },
-    /// An official or head of the body published its answer, under their account.
-    #[serde(rename = "obligation.answered")]
-    ObligationAnswered {
-        petition: PetitionId,
-        by: AccountId,
-        decision: Decision,
-        answer: PartialText,
-        /// The record of the public discussion the rules require.
-        discussion: PartialText,
-        /// The public statement of the body's head.
-        head_statement: PartialText,
-    },
-}
-
 /// Field layout of one event type. Decoding checks entries against it before deserializing,
 /// to report unknown or missing fields precisely.
 pub(crate) struct Layout {
     pub(crate) kind: &'static str,
-    pub(crate) required: &'static [&'static str],
-    pub(crate) optional: &'static [&'static str],
-    /// Fields holding a [`LocalizedText`].
-    pub(crate) texts: &'static [&'static str],
+    /// In declaration order, which is not the order of the encoded entry (sorted by name).
+    pub(crate) fields: &'static [Field],
 }
 
-pub(crate) const LAYOUTS: &[Layout] = &[
-    Layout {
-        kind: "deployment.configured",
-        required: &["name", "utc_offset_minutes"],
-        optional: &[],
-        texts: &["name"],
-    },
-    Layout {
-        kind: "calendar.published",
-        required: &["holidays", "transferred_working_days", "year"],
-        optional: &[],
-        texts: &[],
-    },
-    Layout { kind: "body.registered", required: &["body", "kind", "name"], optional: &["parent"], texts: &["name"] },
-    Layout {
-        kind: "notice.published",
-        required: &["notice", "text", "title"],
-        optional: &[],
-        texts: &["text", "title"],
-    },
-    Layout { kind: "person.verified", required: &["locality", "method", "person"], optional: &["by"], texts: &[] },
-    Layout { kind: "person.erased", required: &["person"], optional: &[], texts: &[] },
-    Layout { kind: "role.granted", required: &["account", "role"], optional: &["body", "by"], texts: &[] },
-    Layout { kind: "role.revoked", required: &["account", "by", "role"], optional: &["body"], texts: &[] },
-    Layout { kind: "access_bases.published", required: &["bases"], optional: &[], texts: &[] },
-    Layout {
-        kind: "personal_data.opened",
-        required: &["basis", "body", "case", "official", "purpose", "subject"],
-        optional: &[],
-        texts: &[],
-    },
-    Layout { kind: "registry.imported", required: &["by", "digest", "records"], optional: &[], texts: &[] },
-    Layout { kind: "key.rotated", required: &["by", "key", "version"], optional: &[], texts: &[] },
-    Layout { kind: "petition_rules.published", required: &["rules"], optional: &[], texts: &[] },
-    Layout {
-        kind: "petition.drafted",
-        required: &["author", "body", "level", "petition", "text", "title", "topic"],
-        optional: &["territory"],
-        texts: &[],
-    },
-    Layout { kind: "petition.launched", required: &["by", "petition"], optional: &[], texts: &[] },
-    Layout { kind: "petition.signed", required: &["petition", "region", "signer"], optional: &[], texts: &[] },
-    Layout { kind: "petition.submitted", required: &["moderation_due", "petition"], optional: &[], texts: &[] },
-    Layout { kind: "petition.moderation_overdue", required: &["petition"], optional: &[], texts: &[] },
-    Layout { kind: "petition.expired", required: &["petition"], optional: &[], texts: &[] },
-    Layout { kind: "petition.accepted", required: &["by", "petition"], optional: &[], texts: &[] },
-    Layout {
-        kind: "petition.rejected",
-        required: &["by", "comment", "petition", "reason"],
-        optional: &["duplicate_of", "forbidden_topic"],
-        texts: &[],
-    },
-    Layout { kind: "petition.withdrawn", required: &["by", "petition", "reason"], optional: &[], texts: &[] },
-    Layout { kind: "petition.closed", required: &["petition", "threshold_reached"], optional: &[], texts: &[] },
-    Layout {
-        kind: "signature.invalidated",
-        required: &["by", "petition", "reason", "signer"],
-        optional: &[],
-        texts: &[],
-    },
-    Layout { kind: "obligation.opened", required: &["body", "due", "petition"], optional: &[], texts: &[] },
-    Layout { kind: "obligation.overdue", required: &["petition"], optional: &[], texts: &[] },
-    Layout {
-        kind: "obligation.answered",
-        required: &["answer", "by", "decision", "discussion", "head_statement", "petition"],
-        optional: &[],
-        texts: &[],
-    },
-];
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    /// An `Option`, which the encoding omits when it is `None`.
+    pub(crate) optional: bool,
+    /// A [`LocalizedText`], whose three languages decoding checks by name.
+    pub(crate) text: bool,
+}
+
+/// What decoding needs to know of a field, read from its type's name: `Option` is the one
+/// type of field an entry may omit, `LocalizedText` the one whose members decoding checks.
+macro_rules! field_layout {
+    ($name:ident, Option) => {
+        Field { name: stringify!($name), optional: true, text: false }
+    };
+    ($name:ident, LocalizedText) => {
+        Field { name: stringify!($name), optional: false, text: true }
+    };
+    ($name:ident, $other:ident) => {
+        Field { name: stringify!($name), optional: false, text: false }
+    };
+}
+
+/// Declares the events, each once: `"type.tag" => Variant { field: Type, ... }` with their doc
+/// comments and serde attributes. Makes the [`Event`] enum, [`Event::KINDS`] in declaration
+/// order, [`Event::kind`] and the [`LAYOUTS`] of decoding, so that a type tag and a field list
+/// cannot disagree between them.
+///
+/// A field's type is written as a bare name with at most one type argument (`Option<BodyId>`,
+/// `Vec<Date>`, not `time::Date`), because the layout is read from that name (see
+/// [`field_layout!`]); any other form of type does not match and fails to compile.
+macro_rules! events {
+    (
+        $(#[$enum_attr:meta])*
+        pub enum Event {
+            $(
+                $(#[$variant_attr:meta])*
+                $tag:literal => $variant:ident {
+                    $(
+                        $(#[$field_attr:meta])*
+                        $field:ident : $ty:ident $(<$arg:ty>)?
+                    ),* $(,)?
+                }
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$enum_attr])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "type", deny_unknown_fields)]
+        pub enum Event {
+            $(
+                $(#[$variant_attr])*
+                #[serde(rename = $tag)]
+                $variant { $($(#[$field_attr])* $field: $ty $(<$arg>)?),* },
+            )*
+        }
+
+        pub(crate) const LAYOUTS: &[Layout] =
+            &[$(Layout { kind: $tag, fields: &[$(field_layout!($field, $ty)),*] }),*];
+
+        impl Event {
+            /// All type tags, in the order the events are declared.
+            pub const KINDS: [&'static str; [$($tag),*].len()] = [$($tag),*];
+
+            /// The `type` tag, e.g. `"body.registered"`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Event::$variant { .. } => $tag,)*
+                }
+            }
+        }
+    };
+}
+
+events! {
+    /// An event as submitted by a client. It has no timestamp: the sequencer assigns one when it
+    /// appends the event to the log, producing an [`crate::Entry`].
+    ///
+    /// The JSON form is an object with a `type` tag; unknown types and unknown fields are refused
+    /// so that a typo never silently becomes a different, valid event.
+    pub enum Event {
+        /// Names the deployment and fixes the time zone in which calendar days are counted.
+        /// May be re-issued; the latest one is in force.
+        "deployment.configured" => DeploymentConfigured {
+            name: LocalizedText,
+            /// Minutes east of UTC, -720..=840 (Kazakhstan: 300).
+            utc_offset_minutes: i16,
+        },
+        /// The official working-day calendar of one year. Republishing a year replaces it.
+        "calendar.published" => CalendarPublished {
+            /// 2000..=2100.
+            year: u16,
+            /// Days off other than ordinary Saturdays and Sundays (public holidays and weekdays
+            /// made days off by decree), all in `year`, ascending, unique.
+            #[serde(with = "dates")]
+            holidays: Vec<Date>,
+            /// Saturdays and Sundays that are working days by decree, all in `year`, ascending,
+            /// unique.
+            #[serde(with = "dates")]
+            transferred_working_days: Vec<Date>,
+        },
+        /// Registers a state body that can receive appeals and petitions.
+        "body.registered" => BodyRegistered {
+            body: BodyId,
+            name: LocalizedText,
+            kind: BodyKind,
+            /// The superior body, which must already be registered. Omitted (not `null`) when none.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            parent: Option<BodyId>,
+        },
+        /// A public notice from the operator (terms, maintenance, results).
+        "notice.published" => NoticePublished { notice: NoticeId, title: LocalizedText, text: LocalizedText },
+        /// A person's identity was verified. Only their pseudonym and locality are recorded; the
+        /// same pseudonym cannot be verified twice (one national identifier, one person).
+        "person.verified" => PersonVerified {
+            person: Pseudonym,
+            locality: Locality,
+            method: VerificationMethod,
+            /// The administrator who verified a registry or manual verification; omitted for an
+            /// identity provider.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            by: Option<AccountId>,
+        },
+        /// A person's personal data was erased at their request (their data key destroyed). They
+        /// are no longer verified; the log keeps what it recorded, which identifies no one.
+        "person.erased" => PersonErased { person: Pseudonym },
+        /// An administrator granted a role. `by` is omitted only for the first administrator,
+        /// granted from the operator's console while no administrator exists.
+        "role.granted" => RoleGranted {
+            account: AccountId,
+            role: Role,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            body: Option<BodyId>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            by: Option<AccountId>,
+        },
+        /// An administrator revoked a role.
+        "role.revoked" => RoleRevoked {
+            account: AccountId,
+            role: Role,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            body: Option<BodyId>,
+            by: AccountId,
+        },
+        /// The legal bases on which officials may open personal data. Replaces the previous list
+        /// for openings after it.
+        "access_bases.published" => AccessBasesPublished { bases: Vec<AccessBasis> },
+        /// An official opened a person's personal data, stating why. The subject is named only by
+        /// a commitment that the subject can open on their "who looked at my data" page.
+        "personal_data.opened" => PersonalDataOpened {
+            subject: Commitment,
+            body: BodyId,
+            official: AccountId,
+            basis: BasisCode,
+            purpose: String,
+            case: String,
+        },
+        /// An administrator imported a census or registry file; `digest` is the file's SHA-256.
+        "registry.imported" => RegistryImported { records: u32, digest: Commitment, by: AccountId },
+        /// An administrator put a new version of a secret key in use.
+        "key.rotated" => KeyRotated { key: KeyKind, version: u16, by: AccountId },
+        /// The petition rules: levels, thresholds, windows, deadlines, topics. Replaces the
+        /// previous rules for petitions drafted after it.
+        "petition_rules.published" => PetitionRulesPublished { rules: PetitionRules },
+        /// A verified person wrote (or, while it is a draft, rewrote) a petition. `author` is
+        /// their pseudonym for this petition.
+        "petition.drafted" => PetitionDrafted {
+            petition: PetitionId,
+            author: Pseudonym,
+            body: BodyId,
+            level: Level,
+            /// The region, or region and district, of a local petition; omitted for the Government.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            territory: Option<Locality>,
+            topic: TopicCode,
+            title: PartialText,
+            text: PartialText,
+        },
+        /// The author launched the draft: it gathers its initial supporters by link.
+        "petition.launched" => PetitionLaunched { petition: PetitionId, by: Pseudonym },
+        /// A signature. `signer` is the signer's pseudonym for this petition, so one person signs
+        /// a petition once; `region` feeds the by-region counts.
+        "petition.signed" => PetitionSigned { petition: PetitionId, signer: Pseudonym, region: Region },
+        /// By the rules: the petition has its initial supporters and goes to moderation, which
+        /// must decide by `moderation_due`.
+        "petition.submitted" => PetitionSubmitted {
+            petition: PetitionId,
+            #[serde(with = "date")]
+            moderation_due: Date,
+        },
+        /// By the rules: moderators let the moderation deadline pass without deciding. The
+        /// petition stays in moderation; the lapse stays on its record.
+        "petition.moderation_overdue" => PetitionModerationOverdue { petition: PetitionId },
+        /// By the rules: the initial window ended without enough supporters.
+        "petition.expired" => PetitionExpired { petition: PetitionId },
+        /// A moderator accepted the petition: it is public and collects signatures.
+        "petition.accepted" => PetitionAccepted { petition: PetitionId, by: AccountId },
+        /// A moderator rejected the petition with a coded reason the author is shown.
+        "petition.rejected" => PetitionRejected {
+            petition: PetitionId,
+            by: AccountId,
+            reason: RejectionReason,
+            /// The forbidden topic cited; only with the reason `forbidden_topic`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            forbidden_topic: Option<TopicCode>,
+            /// The earlier petition; only with the reason `duplicate`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            duplicate_of: Option<PetitionId>,
+            comment: String,
+        },
+        /// The author withdrew the petition (only before its threshold is reached).
+        "petition.withdrawn" => PetitionWithdrawn { petition: PetitionId, by: Pseudonym, reason: String },
+        /// By the rules: the collection window ended.
+        "petition.closed" => PetitionClosed { petition: PetitionId, threshold_reached: bool },
+        /// A moderator struck out a signature (e.g. one of a flagged burst); the count follows.
+        "signature.invalidated" => SignatureInvalidated {
+            petition: PetitionId,
+            signer: Pseudonym,
+            by: AccountId,
+            reason: String,
+        },
+        /// By the rules: the threshold was reached, so the addressed body must answer by `due`
+        /// (working days counted from the day the threshold was reached).
+        "obligation.opened" => ObligationOpened {
+            petition: PetitionId,
+            body: BodyId,
+            #[serde(with = "date")]
+            due: Date,
+        },
+        /// By the rules: the due day ended without an answer.
+        "obligation.overdue" => ObligationOverdue { petition: PetitionId },
+        /// An official or head of the body published its answer, under their account.
+        "obligation.answered" => ObligationAnswered {
+            petition: PetitionId,
+            by: AccountId,
+            decision: Decision,
+            answer: PartialText,
+            /// The record of the public discussion the rules require.
+            discussion: PartialText,
+            /// The public statement of the body's head.
+            head_statement: PartialText,
+        },
+    }
+}
 
 impl Event {
-    /// All type tags.
-    pub const KINDS: [&'static str; 27] = [
-        "deployment.configured",
-        "calendar.published",
-        "body.registered",
-        "notice.published",
-        "person.verified",
-        "person.erased",
-        "role.granted",
-        "role.revoked",
-        "access_bases.published",
-        "personal_data.opened",
-        "registry.imported",
-        "key.rotated",
-        "petition_rules.published",
-        "petition.drafted",
-        "petition.launched",
-        "petition.signed",
-        "petition.submitted",
-        "petition.moderation_overdue",
-        "petition.expired",
-        "petition.accepted",
-        "petition.rejected",
-        "petition.withdrawn",
-        "petition.closed",
-        "signature.invalidated",
-        "obligation.opened",
-        "obligation.overdue",
-        "obligation.answered",
-    ];
     /// The operator's own acts: the type tags the operator may publish on its own
     /// authority (with the API token), because they are decisions of the deployment and name
     /// no person as their author. Every other event is an act of a person (an administrator,
@@ -341,39 +290,6 @@ impl Event {
     pub const MAX_UTC_OFFSET_MINUTES: i16 = 840;
     pub const MIN_CALENDAR_YEAR: u16 = 2000;
     pub const MAX_CALENDAR_YEAR: u16 = 2100;
-
-    /// The `type` tag, e.g. `"body.registered"`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Event::DeploymentConfigured { .. } => "deployment.configured",
-            Event::CalendarPublished { .. } => "calendar.published",
-            Event::BodyRegistered { .. } => "body.registered",
-            Event::NoticePublished { .. } => "notice.published",
-            Event::PersonVerified { .. } => "person.verified",
-            Event::PersonErased { .. } => "person.erased",
-            Event::RoleGranted { .. } => "role.granted",
-            Event::RoleRevoked { .. } => "role.revoked",
-            Event::AccessBasesPublished { .. } => "access_bases.published",
-            Event::PersonalDataOpened { .. } => "personal_data.opened",
-            Event::RegistryImported { .. } => "registry.imported",
-            Event::KeyRotated { .. } => "key.rotated",
-            Event::PetitionRulesPublished { .. } => "petition_rules.published",
-            Event::PetitionDrafted { .. } => "petition.drafted",
-            Event::PetitionLaunched { .. } => "petition.launched",
-            Event::PetitionSigned { .. } => "petition.signed",
-            Event::PetitionSubmitted { .. } => "petition.submitted",
-            Event::PetitionModerationOverdue { .. } => "petition.moderation_overdue",
-            Event::PetitionExpired { .. } => "petition.expired",
-            Event::PetitionAccepted { .. } => "petition.accepted",
-            Event::PetitionRejected { .. } => "petition.rejected",
-            Event::PetitionWithdrawn { .. } => "petition.withdrawn",
-            Event::PetitionClosed { .. } => "petition.closed",
-            Event::SignatureInvalidated { .. } => "signature.invalidated",
-            Event::ObligationOpened { .. } => "obligation.opened",
-            Event::ObligationOverdue { .. } => "obligation.overdue",
-            Event::ObligationAnswered { .. } => "obligation.answered",
-        }
-    }
 
     /// Whether the type tag `kind` is one of the operator's own acts ([`Event::OPERATOR_KINDS`]).
     pub fn is_operator_kind(kind: &str) -> bool {
@@ -666,6 +582,158 @@ mod tests {
 
     fn lt(s: &str) -> LocalizedText {
         LocalizedText::new(format!("{s} kk"), format!("{s} ru"), format!("{s} en"))
+    }
+
+    fn id<T: std::str::FromStr>(s: &str) -> T
+    where
+        T::Err: std::fmt::Debug,
+    {
+        s.parse().expect("valid id in test")
+    }
+
+    /// Valid events of every kind, in the order of [`Event::KINDS`], giving between them a
+    /// value to every optional field.
+    fn examples() -> Vec<Event> {
+        let ps = |n| Pseudonym::from_digest(1, &[n; 32]).expect("valid version");
+        let pt = |s: &str| PartialText::one(crate::Lang::Ru, s);
+        let p = || id::<PetitionId>("p-1");
+        let admin = || id::<AccountId>("u-admin");
+        let topic = |code: &str| crate::Topic { code: id(code), name: lt(code) };
+        let rules = crate::kazakhstan_rules(
+            vec![crate::Population { territory: id("akmola"), people: 1_250 }],
+            vec![topic("roads")],
+            vec![topic("elections")],
+        );
+        let rejected = |reason, forbidden_topic: Option<&str>, duplicate_of: Option<&str>| Event::PetitionRejected {
+            petition: p(),
+            by: id("u-mod"),
+            reason,
+            forbidden_topic: forbidden_topic.map(id),
+            duplicate_of: duplicate_of.map(id),
+            comment: "see the rules".into(),
+        };
+        vec![
+            Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: 300 },
+            Event::CalendarPublished {
+                year: 2026,
+                holidays: vec![date!(2026 - 01 - 01)],
+                transferred_working_days: vec![date!(2026 - 01 - 03)],
+            },
+            Event::BodyRegistered {
+                body: id("mon"),
+                name: lt("mon"),
+                kind: BodyKind::Ministry,
+                parent: Some(id("government")),
+            },
+            Event::NoticePublished { notice: id("n"), title: lt("t"), text: lt("x") },
+            Event::PersonVerified {
+                person: ps(1),
+                locality: id("akmola/kokshetau"),
+                method: VerificationMethod::Manual,
+                by: Some(admin()),
+            },
+            Event::PersonErased { person: ps(1) },
+            Event::RoleGranted { account: id("u-off"), role: Role::Official, body: Some(id("mon")), by: Some(admin()) },
+            Event::RoleRevoked { account: id("u-off"), role: Role::Official, body: Some(id("mon")), by: admin() },
+            Event::AccessBasesPublished {
+                bases: vec![AccessBasis { code: id("appeal"), name: lt("appeal"), disclosure_delay_days: 0 }],
+            },
+            Event::PersonalDataOpened {
+                subject: Commitment::from_digest(&[7; 32]),
+                body: id("mon"),
+                official: id("u-off"),
+                basis: id("appeal"),
+                purpose: "an appeal".into(),
+                case: "A-1".into(),
+            },
+            Event::RegistryImported { records: 10, digest: Commitment::from_digest(&[1; 32]), by: admin() },
+            Event::KeyRotated { key: KeyKind::Pseudonym, version: 2, by: admin() },
+            Event::PetitionRulesPublished { rules },
+            Event::PetitionDrafted {
+                petition: p(),
+                author: ps(1),
+                body: id("akmola-akimat"),
+                level: Level::OblastAkimat,
+                territory: Some(id("akmola")),
+                topic: id("roads"),
+                title: pt("Fix the road"),
+                text: pt("The road to the school needs repair."),
+            },
+            Event::PetitionLaunched { petition: p(), by: ps(1) },
+            Event::PetitionSigned { petition: p(), signer: ps(2), region: id("akmola") },
+            Event::PetitionSubmitted { petition: p(), moderation_due: date!(2026 - 02 - 02) },
+            Event::PetitionModerationOverdue { petition: p() },
+            Event::PetitionExpired { petition: p() },
+            Event::PetitionAccepted { petition: p(), by: id("u-mod") },
+            rejected(RejectionReason::ForbiddenTopic, Some("elections"), None),
+            rejected(RejectionReason::Duplicate, None, Some("p-0")),
+            Event::PetitionWithdrawn { petition: p(), by: ps(1), reason: "solved".into() },
+            Event::PetitionClosed { petition: p(), threshold_reached: true },
+            Event::SignatureInvalidated { petition: p(), signer: ps(2), by: id("u-mod"), reason: "a burst".into() },
+            Event::ObligationOpened { petition: p(), body: id("akmola-akimat"), due: date!(2026 - 03 - 02) },
+            Event::ObligationOverdue { petition: p() },
+            Event::ObligationAnswered {
+                petition: p(),
+                by: id("u-off"),
+                decision: Decision::Supported,
+                answer: pt("We will repair it."),
+                discussion: pt("Discussed on 1 March."),
+                head_statement: pt("Agreed."),
+            },
+        ]
+    }
+
+    /// The declaration makes the enum, the kinds and the layouts; this checks that what it
+    /// makes agrees with what serde and decoding do with each kind.
+    #[test]
+    fn every_kind_round_trips_through_its_layout() {
+        use serde_json::Value;
+        let examples = examples();
+        let mut kinds: Vec<&str> = examples.iter().map(Event::kind).collect();
+        kinds.dedup();
+        assert_eq!(kinds, Event::KINDS);
+        assert_eq!(LAYOUTS.iter().map(|l| l.kind).collect::<Vec<_>>(), Event::KINDS);
+        let mut members = std::collections::BTreeSet::new();
+        for event in &examples {
+            let kind = event.kind();
+            let layout = LAYOUTS.iter().find(|l| l.kind == kind).expect("every kind has a layout");
+            let Value::Object(json) = serde_json::to_value(event).expect("serializes") else {
+                panic!("{kind} is not an object");
+            };
+            assert_eq!(json["type"], kind);
+            assert_eq!(&serde_json::from_value::<Event>(Value::Object(json.clone())).expect(kind), event);
+            for (name, value) in json.iter().filter(|(name, _)| *name != "type") {
+                let field = layout.fields.iter().find(|f| f.name == name);
+                let field = field.unwrap_or_else(|| panic!("{kind}: `{name}` is not in the layout"));
+                let is_text = LocalizedText::deserialize(value).is_ok();
+                assert_eq!(field.text, is_text, "{kind}: `{name}` is a LocalizedText: {is_text}");
+                members.insert((kind, field.name));
+            }
+            for field in layout.fields {
+                if !field.optional {
+                    assert!(json.contains_key(field.name), "{kind}: required `{}` is missing", field.name);
+                    continue;
+                }
+                // Decoding lets an optional field be left out, so leaving it out must deserialize
+                // and serialize back to the same JSON (as an omission, not a `null`).
+                let mut without = json.clone();
+                without.remove(field.name);
+                let event: Event = serde_json::from_value(Value::Object(without.clone())).expect(field.name);
+                assert_eq!(serde_json::to_value(&event).expect("serializes"), Value::Object(without));
+            }
+            let entry = crate::Entry::new(Timestamp(1_772_400_000_000), event.clone());
+            assert_eq!(crate::Entry::decode(&entry.encode()), Ok(entry), "{kind}");
+        }
+        for layout in LAYOUTS {
+            for field in layout.fields {
+                assert!(
+                    members.contains(&(layout.kind, field.name)),
+                    "no example of `{}` in {}",
+                    field.name,
+                    layout.kind
+                );
+            }
+        }
     }
 
     #[test]
