@@ -362,3 +362,27 @@ impl RuleError {
         }
     }
 }
+
+impl RuleError {
+    /// Refuses a deadline event before its deadline.
+    pub(crate) fn unless_due(what: &'static str, deadline: Option<Timestamp>, at: Timestamp) -> Result<(), RuleError> {
+        match deadline {
+            Some(d) if at >= d => Ok(()),
+            Some(d) => Err(RuleError::NotYetDue { what, due: d }),
+            None => Err(RuleError::NotYetDue { what, due: Timestamp::MAX }),
+        }
+    }
+
+    /// Refuses a rule-required event whose stated decision differs from the rules'.
+    pub(crate) fn unless_equal<T: PartialEq + std::fmt::Debug>(
+        field: &'static str,
+        expected: T,
+        got: T,
+    ) -> Result<(), RuleError> {
+        if expected == got {
+            Ok(())
+        } else {
+            Err(RuleError::RuleMismatch { field, expected: format!("{expected:?}"), got: format!("{got:?}") })
+        }
+    }
+}

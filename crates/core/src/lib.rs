@@ -45,6 +45,7 @@
 
 mod canonical;
 mod capability;
+mod dates;
 mod districts;
 mod entry;
 mod error;
@@ -66,7 +67,8 @@ pub use calendar::{Calendar, WorkingDays};
 pub use districts::{district_name, known_districts};
 pub use entry::{Entry, ENTRY_VERSION, MAX_ENTRY_BYTES};
 pub use error::{DecodeError, EventError, RuleError};
-pub use event::{format_date, parse_date, Event};
+pub use dates::{format_date, parse_date};
+pub use event::Event;
 pub use people::{
     AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,
     Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS,

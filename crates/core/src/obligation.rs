@@ -7,7 +7,6 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::capability::require_due;
 use crate::registry::Registry;
 use crate::{AccountId, BodyId, EventError, LogIndex, PartialText, PetitionId, RuleError, Timestamp};
 
@@ -96,7 +95,7 @@ pub struct Obligation {
     pub body: BodyId,
     pub status: ObligationStatus,
     /// The last day to answer, in the deployment's time zone.
-    #[serde(with = "crate::event::date")]
+    #[serde(with = "crate::dates::one")]
     pub due: Date,
     /// The instant the due day ends; an answer at or after it is late.
     pub due_at: Timestamp,
@@ -143,7 +142,7 @@ impl Obligation {
             ObligationStatus::Overdue => return Err(RuleError::AlreadyOverdue(opener.id())),
             ObligationStatus::Answered => return Err(RuleError::AlreadyAnswered(opener.id())),
         }
-        require_due("the end of the due day", Some(self.due_at), at)
+        RuleError::unless_due("the end of the due day", Some(self.due_at), at)
     }
 
     pub(crate) fn mark_overdue(&mut self, at: Timestamp) {

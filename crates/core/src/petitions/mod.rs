@@ -506,7 +506,7 @@ pub struct Petition {
     pub index: LogIndex,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gathering_ends_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::event::optional_date")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::dates::optional")]
     pub moderation_due: Option<Date>,
     /// When the rules recorded that moderators missed `moderation_due`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

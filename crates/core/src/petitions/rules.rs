@@ -15,7 +15,7 @@ use super::{
     Invalidation, Petition, PetitionStatus, PublishedRules, Rejection, RejectionReason, Signature, SignatureFact,
     SignerKey, StaffAct, Terms, Threshold, Transition,
 };
-use crate::capability::{require_due, require_match, Capability, Changes, Context, Placement, Scope};
+use crate::capability::{Capability, Changes, Context, Placement, Scope};
 use crate::obligation::{Answer, Obligation, Opener};
 use crate::registry::Registry;
 use crate::rows::{invalid_row, parse_row, row_json, RowKey, RowPrefix};
@@ -308,7 +308,7 @@ impl Petitions {
                         need,
                     });
                 }
-                require_match("moderation_due", registry.add_working_days(at, p.terms.moderation_working_days), *moderation_due)
+                RuleError::unless_equal("moderation_due", registry.add_working_days(at, p.terms.moderation_working_days), *moderation_due)
             }
             Event::PetitionModerationOverdue { petition } => {
                 let p = self.petition_or_err(petition)?;
@@ -318,14 +318,14 @@ impl Petitions {
                 if p.moderation_overdue_at.is_some() {
                     return Err(RuleError::AlreadyOverdue(petition.to_string()));
                 }
-                require_due("the end of the moderation due day", moderation_deadline(registry, p), at)
+                RuleError::unless_due("the end of the moderation due day", moderation_deadline(registry, p), at)
             }
             Event::PetitionExpired { petition } => {
                 let p = self.petition_or_err(petition)?;
                 if p.status != PetitionStatus::Gathering {
                     return Err(status_err(p, "gathering supporters"));
                 }
-                require_due("the end of the initial window", p.gathering_ends_at, at)?;
+                RuleError::unless_due("the end of the initial window", p.gathering_ends_at, at)?;
                 let need = u64::from(p.terms.initial_supporters);
                 if p.signatures >= need {
                     // It has its supporters: it goes to moderation instead.
@@ -396,13 +396,13 @@ impl Petitions {
                 if p.status != PetitionStatus::Open {
                     return Err(status_err(p, "open"));
                 }
-                require_due("the end of the collection window", p.closes_at, at)?;
+                RuleError::unless_due("the end of the collection window", p.closes_at, at)?;
                 if p.threshold_reached_at.is_some() && p.obligation.is_none() {
                     // The obligation comes first, so the log never shows a petition closed
                     // with its threshold reached and nothing owed.
                     return Err(RuleError::NoObligation(petition.to_string()));
                 }
-                require_match("threshold_reached", p.threshold_reached_at.is_some(), *threshold_reached)
+                RuleError::unless_equal("threshold_reached", p.threshold_reached_at.is_some(), *threshold_reached)
             }
             Event::SignatureInvalidated { petition, signer, by, .. } => {
                 let p = self.petition_or_err(petition)?;
@@ -427,8 +427,8 @@ impl Petitions {
                 if p.obligation.is_some() {
                     return Err(RuleError::ObligationExists(petition.to_string()));
                 }
-                require_match("body", p.body.to_string(), body.to_string())?;
-                require_match("due", Obligation::due_date(registry, reached, p.terms.consideration_working_days), *due)
+                RuleError::unless_equal("body", p.body.to_string(), body.to_string())?;
+                RuleError::unless_equal("due", Obligation::due_date(registry, reached, p.terms.consideration_working_days), *due)
             }
             Event::ObligationOverdue { petition } => {
                 self.obligation_of(petition)?.check_overdue(&Opener::Petition(petition.clone()), at)

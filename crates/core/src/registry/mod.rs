@@ -30,9 +30,9 @@ pub struct Deployment {
 #[serde(deny_unknown_fields)]
 pub struct CalendarYear {
     pub year: u16,
-    #[serde(with = "crate::event::dates")]
+    #[serde(with = "crate::dates::list")]
     pub holidays: Vec<Date>,
-    #[serde(with = "crate::event::dates")]
+    #[serde(with = "crate::dates::list")]
     pub transferred_working_days: Vec<Date>,
     pub published_at: Timestamp,
     pub index: LogIndex,
