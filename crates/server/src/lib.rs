@@ -26,6 +26,7 @@ pub mod openapi;
 pub mod people;
 pub mod petitions;
 pub mod problem;
+pub mod projection;
 pub mod security_headers;
 pub mod sequencer;
 pub mod web;
