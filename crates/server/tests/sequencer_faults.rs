@@ -59,6 +59,7 @@ fn start(writer: Box<dyn Writer>) -> (Sequencer, dauys_server::sequencer::Sequen
         },
         Arc::new(Metrics::default()),
         shared.clone(),
+        Vec::new(),
     )
     .unwrap();
     (sequencer, handle, shared)
