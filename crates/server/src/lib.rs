@@ -26,6 +26,7 @@ pub mod openapi;
 pub mod people;
 pub mod petitions;
 pub mod problem;
+pub mod projection;
 pub mod security_headers;
 pub mod sequencer;
 pub mod web;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub reader: Arc<dyn dauys_store::Reader>,
     pub sequencer: SequencerHandle,
     pub shared: Arc<Shared>,
+    /// The deployment's bodies and time zone, for every capability's pages.
+    pub deployment: Arc<projection::DeploymentView>,
     pub metrics: Arc<Metrics>,
     pub vkey: String,
     pub api_token: Arc<str>,
@@ -258,6 +261,11 @@ impl Instance {
         .map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
         let metrics = Arc::new(Metrics::default());
         let shared = Arc::new(Shared::default());
+        let deployment = Arc::new(projection::DeploymentView::default());
+        let petitions_view = Arc::new(petitions::view::PetitionsView::new(deployment.clone()));
+        // Every read model the sequencer keeps, in the order it publishes them: a view that
+        // others refer to comes before them. A capability adds its read model here.
+        let projectors: Vec<Arc<dyn projection::Projector>> = vec![deployment.clone(), petitions_view.clone()];
         let vkey = signer.vkey();
         let sequencer_config = SequencerConfig {
             origin: config.origin.clone(),
@@ -268,8 +276,10 @@ impl Instance {
         // Resuming reads storage through blocking drivers.
         let (sequencer, handle) = {
             let (metrics, shared) = (metrics.clone(), shared.clone());
-            tokio::task::spawn_blocking(move || Sequencer::start(writer, signer, sequencer_config, metrics, shared))
-                .await??
+            tokio::task::spawn_blocking(move || {
+                Sequencer::start(writer, signer, sequencer_config, metrics, shared, projectors)
+            })
+            .await??
         };
         release_load_spike();
         return_large_blocks_to_the_os();
@@ -299,13 +309,14 @@ impl Instance {
                 locality_claim: config.oidc_locality_claim.clone(),
             }))
         });
-        let petitions = Arc::new(petitions::Petitions::new(&config, people.clone(), handle.clone(), shared.clone()));
+        let petitions = Arc::new(petitions::Petitions::new(&config, people.clone(), handle.clone(), petitions_view));
         let state = AppState {
             petitions,
             config: Arc::new(config),
             reader,
             sequencer: handle,
             shared,
+            deployment,
             metrics,
             vkey,
             api_token: api_token.into(),

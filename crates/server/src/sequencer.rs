@@ -15,19 +15,23 @@
 //! A failed commit is retried; if storage stays down the batch's submitters get an error
 //! (nothing was acknowledged), every batch prepared on top of it is refused too, and the
 //! sequencer resumes from what storage holds, so memory and storage never disagree.
+//!
+//! It knows no capability: the read models pages serve are [`Projector`]s given at start,
+//! fed every entry of a batch on the sequencer thread and published by the committer once
+//! the batch is durable (see [`crate::projection`]).
 
 use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::petitions::view::{PetitionsView, ViewUpdate};
 use dauys_core::{Entry, Event, LogIndex, PublicState, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
 use dauys_ledger::{leaf_hash, Checkpoint, Hash, Note, NoteSigner, TreeBuilder};
 use dauys_store::{Batch, NewEntry, StoreError, StoredCheckpoint, Writer};
 use tokio::sync::oneshot;
 
 use crate::metrics::Metrics;
+use crate::projection::{BatchProjection, Projector};
 
 /// What a submitter keeps: where its entry is and what it hashes to.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -64,8 +68,6 @@ pub struct Shared {
     latest: RwLock<Option<Arc<PublishedCheckpoint>>>,
     /// The public state as of the latest checkpoint (the home page and `/api/v1/state`).
     public: RwLock<Option<Arc<PublicState>>>,
-    /// Petitions as of the last committed batch.
-    pub petitions: PetitionsView,
 }
 
 impl Shared {
@@ -145,13 +147,15 @@ pub struct Sequencer {
 }
 
 impl Sequencer {
-    /// Resumes from storage and starts the two threads.
+    /// Resumes from storage and starts the two threads. `projectors` are the read models to
+    /// keep, fed and published in this order.
     pub fn start(
         mut writer: Box<dyn Writer>,
         signer: NoteSigner,
         config: SequencerConfig,
         metrics: Arc<Metrics>,
         shared: Arc<Shared>,
+        projectors: Vec<Arc<dyn Projector>>,
     ) -> Result<(Sequencer, SequencerHandle), StartError> {
         let resumed = resume(writer.as_mut())?;
         let (queue, jobs) = mpsc::sync_channel(config.queue_capacity);
@@ -162,7 +166,9 @@ impl Sequencer {
             metrics.checkpoint_size.set(last.checkpoint.size as i64);
             shared.publish(last.clone());
         }
-        shared.petitions.rebuild(&resumed.0);
+        for projector in &projectors {
+            projector.rebuild(&resumed.0);
+        }
         shared.publish_state(Arc::new(resumed.0.public_state()));
         let mut worker = Worker {
             signer,
@@ -175,11 +181,12 @@ impl Sequencer {
             generation: 0,
             config,
             metrics: metrics.clone(),
+            projectors: projectors.clone(),
             prepared: prepared_tx,
             resets: resets_rx,
         };
         worker.adopt(resumed);
-        let committer = Committer { writer, generation: 0, metrics, shared, resets: resets_tx };
+        let committer = Committer { writer, generation: 0, metrics, shared, projectors, resets: resets_tx };
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
                 .name(name.into())
@@ -267,7 +274,8 @@ struct Prepared {
     waiting: Vec<Waiting>,
     checkpoint: Option<PublishedCheckpoint>,
     tree_size: u64,
-    view: ViewUpdate,
+    /// What the batch changes in each read model, to publish once it is durable.
+    projections: Vec<Box<dyn BatchProjection>>,
     /// The state's public summary, computed when the batch carries a checkpoint.
     public: Option<Arc<PublicState>>,
 }
@@ -287,6 +295,7 @@ struct Worker {
     generation: u64,
     config: SequencerConfig,
     metrics: Arc<Metrics>,
+    projectors: Vec<Arc<dyn Projector>>,
     prepared: SyncSender<Prepared>,
     resets: mpsc::Receiver<(u64, Resumed)>,
 }
@@ -303,8 +312,7 @@ const RULES_TICK: Duration = Duration::from_secs(1);
 struct Building {
     entries: Vec<NewEntry>,
     waiting: Vec<Waiting>,
-    view: ViewUpdate,
-    touched: std::collections::BTreeSet<dauys_core::PetitionId>,
+    projections: Vec<Box<dyn BatchProjection>>,
 }
 
 impl Worker {
@@ -356,7 +364,8 @@ impl Worker {
         }
         let now = now_ms();
         let timestamp = Timestamp(now.max(self.last_timestamp.0));
-        let mut building = Building::default();
+        let mut building =
+            Building { projections: self.projectors.iter().map(|p| p.begin()).collect(), ..Building::default() };
         if self.rules_checked_at.elapsed() >= RULES_TICK {
             self.rules_checked_at = Instant::now();
             for event in self.state.due_events(timestamp) {
@@ -378,8 +387,7 @@ impl Worker {
                 }
             }
         }
-        let Building { entries, waiting, mut view, touched } = building;
-        view.petitions = touched.iter().filter_map(|id| self.state.petition(id).cloned()).collect();
+        let Building { entries, waiting, mut projections } = building;
         let due = self.signed_at.elapsed() >= self.config.checkpoint_interval;
         let checkpoint = if self.checkpoint_pending() && (due || force_checkpoint) { self.sign(now) } else { None };
         if entries.is_empty() && checkpoint.is_none() {
@@ -406,14 +414,16 @@ impl Worker {
             entries,
         };
         let public = checkpoint.as_ref().map(|_| Arc::new(self.state.public_state()));
-        view.log_size = self.builder.size();
+        for projection in &mut projections {
+            projection.seal(&self.state, self.builder.size());
+        }
         let prepared = Prepared {
             generation: self.generation,
             batch,
             waiting,
             checkpoint,
             tree_size: self.builder.size(),
-            view,
+            projections,
             public,
         };
         if let Err(mpsc::SendError(lost)) = self.prepared.send(prepared) {
@@ -434,23 +444,8 @@ impl Worker {
         let leaf = leaf_hash(&body);
         self.builder.append(leaf);
         building.entries.push(NewEntry { index, leaf_hash: leaf.0, body });
-        let view = &mut building.view;
-        match &entry.event {
-            Event::PetitionSigned { petition, .. } => view.signatures.push((petition.clone(), entry.timestamp, 1)),
-            Event::SignatureInvalidated { petition, signer, .. } => {
-                if let Some(s) = self.state.signature(petition, signer) {
-                    view.signatures.push((petition.clone(), s.signed_at, -1));
-                }
-            }
-            Event::PetitionRulesPublished { .. } => view.rules = self.state.petition_rules().cloned(),
-            Event::DeploymentConfigured { utc_offset_minutes, .. } => {
-                view.utc_offset_minutes = Some(*utc_offset_minutes)
-            }
-            Event::BodyRegistered { body, .. } => view.bodies.extend(self.state.body(body).cloned()),
-            _ => {}
-        }
-        if let Some(id) = entry.event.petition() {
-            building.touched.insert(id.clone());
+        for projection in &mut building.projections {
+            projection.applied(&self.state, &entry);
         }
         Ok(Receipt { index, leaf_hash: leaf, timestamp: entry.timestamp })
     }
@@ -487,6 +482,7 @@ struct Committer {
     generation: u64,
     metrics: Arc<Metrics>,
     shared: Arc<Shared>,
+    projectors: Vec<Arc<dyn Projector>>,
     resets: mpsc::Sender<(u64, Resumed)>,
 }
 
@@ -512,7 +508,9 @@ impl Committer {
                         self.metrics.checkpoint_size.set(c.checkpoint.size as i64);
                         self.shared.publish(c);
                     }
-                    self.shared.petitions.apply(p.view);
+                    for projection in p.projections {
+                        projection.publish();
+                    }
                     if let Some(public) = p.public {
                         self.shared.publish_state(public);
                     }
@@ -559,7 +557,9 @@ impl Committer {
     fn reload(&mut self) {
         match resume(self.writer.as_mut()) {
             Ok(resumed) => {
-                self.shared.petitions.rebuild(&resumed.0);
+                for projector in &self.projectors {
+                    projector.rebuild(&resumed.0);
+                }
                 self.shared.publish_state(Arc::new(resumed.0.public_state()));
                 self.generation += 1;
                 let _ = self.resets.send((self.generation, resumed));
@@ -622,6 +622,9 @@ pub fn import_history(
             queue_capacity: 1,
         },
         metrics: Arc::new(Metrics::default()),
+        // Nothing reads the log while its history is written; the server rebuilds its read
+        // models from storage when it starts.
+        projectors: Vec::new(),
         prepared,
         resets,
     };

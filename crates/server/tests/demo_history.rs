@@ -66,8 +66,8 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
     // The server starts on it and adds no genesis entries.
     let instance = Instance::start(config).await.expect("instance starts");
     assert_eq!(instance.state.reader.size().expect("size"), size);
-    let shared = instance.state.shared.clone();
-    let view = &shared.petitions;
+    let petitions = instance.state.petitions.clone();
+    let view = petitions.view();
     assert!(view.all().len() >= 15);
 
     // Without --demo there is no demo crowd page.
@@ -110,6 +110,6 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     live.abort();
-    drop((state, shared, bus));
+    drop((state, petitions, bus));
     instance.shutdown().await.expect("shutdown");
 }

@@ -50,8 +50,8 @@ async fn page(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(se
     let p = Page::new(ui, &uri);
     let lang = p.lang;
     let petitions: Vec<_> = app
-        .shared
         .petitions
+        .view()
         .all()
         .into_iter()
         .filter(|x| matches!(x.status, PetitionStatus::Gathering | PetitionStatus::Open))
@@ -132,7 +132,7 @@ async fn add(
     if let Err(page) = require_form(&p, &uri, session, None, &form.csrf) {
         return *page;
     }
-    let Some(petition) = form.petition.parse::<PetitionId>().ok().and_then(|id| app.shared.petitions.get(&id)) else {
+    let Some(petition) = form.petition.parse::<PetitionId>().ok().and_then(|id| app.petitions.view().get(&id)) else {
         return p.error(StatusCode::NOT_FOUND, &p.t("demo-crowd-not-found"), &p.t("demo-crowd-not-found-text"));
     };
     let n = missing(&petition);

@@ -356,8 +356,8 @@ const NOTICE_EVERY: u64 = 10;
 /// its count is theirs to drive from `/demo`).
 fn next_open_demo_petition(state: &AppState, n: u64) -> Option<std::sync::Arc<dauys_core::Petition>> {
     let mut open: Vec<_> = state
-        .shared
         .petitions
+        .view()
         .all()
         .into_iter()
         .filter(|p| p.id.as_str().starts_with(history::SEEDED_PREFIX) && p.status == dauys_core::PetitionStatus::Open)

@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::people::{run_blocking, Account, Identity, People, PeopleError};
-use crate::sequencer::{Receipt, SequencerHandle, Shared, SubmitError};
+use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
 use view::PetitionsView;
 
 /// Why a petition operation failed. `code()` is stable and picks the translated message.
@@ -190,7 +190,7 @@ impl Bursts {
 pub struct Petitions {
     people: Arc<People>,
     sequencer: SequencerHandle,
-    shared: Arc<Shared>,
+    view: Arc<PetitionsView>,
     per_account: DefaultKeyedRateLimiter<AccountId>,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
     bursts: Mutex<Bursts>,
@@ -220,12 +220,17 @@ struct Eligible {
 }
 
 impl Petitions {
-    pub fn new(config: &Config, people: Arc<People>, sequencer: SequencerHandle, shared: Arc<Shared>) -> Petitions {
+    pub fn new(
+        config: &Config,
+        people: Arc<People>,
+        sequencer: SequencerHandle,
+        view: Arc<PetitionsView>,
+    ) -> Petitions {
         let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
         Petitions {
             people,
             sequencer,
-            shared,
+            view,
             per_account: RateLimiter::keyed(per_minute(config.sign_per_minute_per_account)),
             per_address: RateLimiter::keyed(per_minute(config.sign_per_minute_per_address)),
             bursts: Mutex::default(),
@@ -238,7 +243,7 @@ impl Petitions {
 
     /// The read model: petitions as of the last committed batch.
     pub fn view(&self) -> &PetitionsView {
-        &self.shared.petitions
+        &self.view
     }
 
     pub fn get(&self, id: &PetitionId) -> Result<Arc<Petition>> {

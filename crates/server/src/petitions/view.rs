@@ -8,27 +8,15 @@
 //! and never ahead of it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use dauys_core::{
-    Body, BodyId, Lang, Level, ObligationStatus, Petition, PetitionId, PetitionStatus, PublishedRules, Region, State,
-    Timestamp, TopicCode,
+    Body, BodyId, Entry, Event, Lang, Level, ObligationStatus, Petition, PetitionId, PetitionStatus, PublishedRules,
+    Region, State, Timestamp, TopicCode,
 };
 use time::Date;
 
-/// Changes of one committed batch, prepared by the sequencer from its state.
-#[derive(Clone, Debug, Default)]
-pub struct ViewUpdate {
-    pub petitions: Vec<Petition>,
-    /// `(petition, signed_at, +1 or -1)`: signatures added or invalidated, for the daily chart.
-    pub signatures: Vec<(PetitionId, Timestamp, i64)>,
-    pub rules: Option<PublishedRules>,
-    pub utc_offset_minutes: Option<i16>,
-    /// Bodies registered in the batch (the pages name the bodies petitions address).
-    pub bodies: Vec<Body>,
-    /// The log's size once the batch is in: what the view reflects after this update.
-    pub log_size: u64,
-}
+use crate::projection::{BatchProjection, DeploymentView, Projector};
 
 #[derive(Default)]
 struct ViewData {
@@ -40,8 +28,6 @@ struct ViewData {
     /// The words each petition is indexed under, to unindex it.
     indexed: HashMap<PetitionId, Vec<String>>,
     rules: Option<Arc<PublishedRules>>,
-    utc_offset_minutes: i16,
-    bodies: HashMap<BodyId, Arc<Body>>,
     /// The log entries before this index, and no others, are reflected here.
     log_size: u64,
 }
@@ -108,9 +94,10 @@ impl ListPage {
 }
 
 /// The shared read model; cheap to read from any number of threads.
-#[derive(Default)]
 pub struct PetitionsView {
-    data: RwLock<ViewData>,
+    data: Arc<RwLock<ViewData>>,
+    /// Where the bodies and the time zone are kept for every capability.
+    deployment: Arc<DeploymentView>,
 }
 
 /// Splits text into lower-cased words of letters and digits (any script), at least two long.
@@ -119,55 +106,16 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl PetitionsView {
+    pub fn new(deployment: Arc<DeploymentView>) -> PetitionsView {
+        PetitionsView { data: Arc::default(), deployment }
+    }
+
     fn read(&self) -> RwLockReadGuard<'_, ViewData> {
-        self.data.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.data.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, ViewData> {
-        self.data.write().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Replaces everything with what `state` holds (at start, and after storage was reloaded).
-    pub fn rebuild(&self, state: &State) {
-        let mut data = ViewData {
-            utc_offset_minutes: state.utc_offset_minutes(),
-            rules: state.petition_rules().cloned().map(Arc::new),
-            bodies: state.bodies().map(|(id, b)| (id.clone(), Arc::new(b.clone()))).collect(),
-            log_size: state.size(),
-            ..ViewData::default()
-        };
-        for p in state.petitions() {
-            let daily = data.daily.entry(p.id.clone()).or_default();
-            for (at, invalidated) in state.signature_times(&p.id) {
-                if !invalidated {
-                    *daily.entry(at.date_at_offset(data.utc_offset_minutes)).or_insert(0) += 1;
-                }
-            }
-            data.put(p.clone());
-        }
-        *self.write() = data;
-    }
-
-    /// Publishes a committed batch's changes.
-    pub fn apply(&self, update: ViewUpdate) {
-        let mut data = self.write();
-        data.log_size = update.log_size;
-        if let Some(offset) = update.utc_offset_minutes {
-            data.utc_offset_minutes = offset;
-        }
-        if let Some(rules) = update.rules {
-            data.rules = Some(Arc::new(rules));
-        }
-        for b in update.bodies {
-            data.bodies.insert(b.id.clone(), Arc::new(b));
-        }
-        let offset = data.utc_offset_minutes;
-        for (id, at, delta) in update.signatures {
-            *data.daily.entry(id).or_default().entry(at.date_at_offset(offset)).or_insert(0) += delta;
-        }
-        for p in update.petitions {
-            data.put(p);
-        }
+        self.data.write().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn get(&self, id: &PetitionId) -> Option<Arc<Petition>> {
@@ -190,21 +138,24 @@ impl PetitionsView {
             .unwrap_or_default()
     }
 
+    /// The deployment's (see [`DeploymentView::body`]); pages read it here until they move
+    /// to the shared view.
     pub fn body(&self, id: &BodyId) -> Option<Arc<Body>> {
-        self.read().bodies.get(id).cloned()
+        self.deployment.body(id)
     }
 
-    /// Every registered body, in no particular order.
+    /// Every registered body, in no particular order: the deployment's, as [`Self::body`].
     pub fn bodies(&self) -> Vec<Arc<Body>> {
-        self.read().bodies.values().cloned().collect()
+        self.deployment.bodies()
     }
 
     pub fn rules(&self) -> Option<Arc<PublishedRules>> {
         self.read().rules.clone()
     }
 
+    /// The deployment's time zone, as [`Self::body`].
     pub fn utc_offset_minutes(&self) -> i16 {
-        self.read().utc_offset_minutes
+        self.deployment.utc_offset_minutes()
     }
 
     /// Every petition (any status), for open-data exports and the author's own list.
@@ -266,6 +217,97 @@ impl PetitionsView {
         let skip = page.saturating_sub(1).saturating_mul(per_page);
         let items = hits.into_iter().skip(skip).take(per_page).cloned().collect();
         ListPage { items, total, page, per_page }
+    }
+}
+
+impl Projector for PetitionsView {
+    fn rebuild(&self, state: &State) {
+        let offset = state.utc_offset_minutes();
+        let mut data = ViewData {
+            rules: state.petition_rules().cloned().map(Arc::new),
+            log_size: state.size(),
+            ..ViewData::default()
+        };
+        for p in state.petitions() {
+            let daily = data.daily.entry(p.id.clone()).or_default();
+            for (at, invalidated) in state.signature_times(&p.id) {
+                if !invalidated {
+                    *daily.entry(at.date_at_offset(offset)).or_insert(0) += 1;
+                }
+            }
+            data.put(p.clone());
+        }
+        *self.write() = data;
+    }
+
+    fn begin(&self) -> Box<dyn BatchProjection> {
+        Box::new(Changes {
+            data: self.data.clone(),
+            touched: BTreeSet::new(),
+            signatures: Vec::new(),
+            rules_published: false,
+            petitions: Vec::new(),
+            rules: None,
+            utc_offset_minutes: 0,
+            log_size: 0,
+        })
+    }
+}
+
+/// What one batch changes, collected on the sequencer thread from its state.
+struct Changes {
+    data: Arc<RwLock<ViewData>>,
+    /// Petitions an entry of the batch names, copied from the state when the batch is sealed.
+    touched: BTreeSet<PetitionId>,
+    /// `(petition, signed_at, +1 or -1)`: signatures added or invalidated, for the daily chart.
+    signatures: Vec<(PetitionId, Timestamp, i64)>,
+    rules_published: bool,
+    petitions: Vec<Petition>,
+    rules: Option<PublishedRules>,
+    /// The time zone once the batch is in: the daily chart counts its signatures' days in it.
+    utc_offset_minutes: i16,
+    /// The log's size once the batch is in: what the view reflects after publishing.
+    log_size: u64,
+}
+
+impl BatchProjection for Changes {
+    fn applied(&mut self, state: &State, entry: &Entry) {
+        match &entry.event {
+            Event::PetitionSigned { petition, .. } => self.signatures.push((petition.clone(), entry.timestamp, 1)),
+            Event::SignatureInvalidated { petition, signer, .. } => {
+                if let Some(s) = state.signature(petition, signer) {
+                    self.signatures.push((petition.clone(), s.signed_at, -1));
+                }
+            }
+            Event::PetitionRulesPublished { .. } => self.rules_published = true,
+            _ => {}
+        }
+        if let Some(id) = entry.event.petition() {
+            self.touched.insert(id.clone());
+        }
+    }
+
+    fn seal(&mut self, state: &State, log_size: u64) {
+        self.petitions = self.touched.iter().filter_map(|id| state.petition(id).cloned()).collect();
+        if self.rules_published {
+            self.rules = state.petition_rules().cloned();
+        }
+        self.utc_offset_minutes = state.utc_offset_minutes();
+        self.log_size = log_size;
+    }
+
+    fn publish(self: Box<Self>) {
+        let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
+        data.log_size = self.log_size;
+        if let Some(rules) = self.rules {
+            data.rules = Some(Arc::new(rules));
+        }
+        for (id, at, delta) in self.signatures {
+            *data.daily.entry(id).or_default().entry(at.date_at_offset(self.utc_offset_minutes)).or_insert(0) += delta;
+        }
+        for p in self.petitions {
+            data.put(p);
+        }
     }
 }
 

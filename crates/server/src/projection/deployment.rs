@@ -1,0 +1,89 @@
+//! What every capability's pages need from the deployment: the bodies it registered and the
+//! time zone in which it counts calendar days.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
+
+use dauys_core::{Body, BodyId, Entry, Event, State};
+
+use super::{BatchProjection, Projector};
+
+#[derive(Default)]
+struct Data {
+    utc_offset_minutes: i16,
+    bodies: HashMap<BodyId, Arc<Body>>,
+}
+
+/// The deployment's bodies and time zone as of the last committed batch; cheap to read from
+/// any number of threads.
+#[derive(Default)]
+pub struct DeploymentView {
+    data: Arc<RwLock<Data>>,
+}
+
+impl DeploymentView {
+    fn read(&self) -> RwLockReadGuard<'_, Data> {
+        self.data.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn body(&self, id: &BodyId) -> Option<Arc<Body>> {
+        self.read().bodies.get(id).cloned()
+    }
+
+    /// Every registered body, in no particular order.
+    pub fn bodies(&self) -> Vec<Arc<Body>> {
+        self.read().bodies.values().cloned().collect()
+    }
+
+    /// Minutes east of UTC in which calendar days are counted.
+    pub fn utc_offset_minutes(&self) -> i16 {
+        self.read().utc_offset_minutes
+    }
+}
+
+impl Projector for DeploymentView {
+    fn rebuild(&self, state: &State) {
+        let data = Data {
+            utc_offset_minutes: state.utc_offset_minutes(),
+            bodies: state.bodies().map(|(id, b)| (id.clone(), Arc::new(b.clone()))).collect(),
+        };
+        *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
+    }
+
+    fn begin(&self) -> Box<dyn BatchProjection> {
+        Box::new(Changes { data: self.data.clone(), utc_offset_minutes: None, bodies: Vec::new() })
+    }
+}
+
+/// What one batch changes: a new time zone, bodies registered.
+struct Changes {
+    data: Arc<RwLock<Data>>,
+    utc_offset_minutes: Option<i16>,
+    bodies: Vec<Body>,
+}
+
+impl BatchProjection for Changes {
+    fn applied(&mut self, state: &State, entry: &Entry) {
+        match &entry.event {
+            Event::DeploymentConfigured { utc_offset_minutes, .. } => {
+                self.utc_offset_minutes = Some(*utc_offset_minutes)
+            }
+            Event::BodyRegistered { body, .. } => self.bodies.extend(state.body(body).cloned()),
+            _ => {}
+        }
+    }
+
+    fn publish(self: Box<Self>) {
+        // Most batches are signatures: they leave this view alone and take no write lock.
+        if self.utc_offset_minutes.is_none() && self.bodies.is_empty() {
+            return;
+        }
+        let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(offset) = self.utc_offset_minutes {
+            data.utc_offset_minutes = offset;
+        }
+        for b in self.bodies {
+            data.bodies.insert(b.id.clone(), Arc::new(b));
+        }
+    }
+}
