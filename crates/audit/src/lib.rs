@@ -164,7 +164,7 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
     Ok(AuditReport {
         origin: checkpoint.origin.clone(),
         public_state: replay.state.public_state(),
-        petitions: replay.state.petitions().cloned().collect(),
+        petitions: replay.state.petitions().all().cloned().collect(),
         pending_rule_events,
         checkpoint,
         previous: replay.previous,

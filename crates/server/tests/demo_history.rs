@@ -41,8 +41,8 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
             start += 1;
         }
     }
-    assert!(state.petitions().all(|p| p.id.as_str().starts_with(demo::history::SEEDED_PREFIX)));
-    let statuses: BTreeSet<PetitionStatus> = state.petitions().map(|p| p.status).collect();
+    assert!(state.petitions().all().all(|p| p.id.as_str().starts_with(demo::history::SEEDED_PREFIX)));
+    let statuses: BTreeSet<PetitionStatus> = state.petitions().all().map(|p| p.status).collect();
     for status in [
         PetitionStatus::Draft,
         PetitionStatus::Gathering,
@@ -56,7 +56,7 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
         assert!(statuses.contains(&status), "a petition is {status:?}");
     }
     let obligations: Vec<ObligationStatus> =
-        state.petitions().filter_map(|p| p.obligation.as_ref().map(|o| o.status)).collect();
+        state.petitions().all().filter_map(|p| p.obligation.as_ref().map(|o| o.status)).collect();
     for status in [ObligationStatus::Awaiting, ObligationStatus::Answered, ObligationStatus::Overdue] {
         assert!(obligations.contains(&status), "an obligation is {status:?}: {obligations:?}");
     }

@@ -222,15 +222,15 @@ impl PetitionsView {
 
 impl Projector for PetitionsView {
     fn rebuild(&self, state: &State) {
-        let offset = state.utc_offset_minutes();
+        let offset = state.registry().utc_offset_minutes();
         let mut data = ViewData {
-            rules: state.petition_rules().cloned().map(Arc::new),
+            rules: state.petitions().rules().cloned().map(Arc::new),
             log_size: state.size(),
             ..ViewData::default()
         };
-        for p in state.petitions() {
+        for p in state.petitions().all() {
             let daily = data.daily.entry(p.id.clone()).or_default();
-            for (at, invalidated) in state.signature_times(&p.id) {
+            for (at, invalidated) in state.petitions().signature_times(&p.id) {
                 if !invalidated {
                     *daily.entry(at.date_at_offset(offset)).or_insert(0) += 1;
                 }
@@ -275,7 +275,7 @@ impl BatchProjection for Changes {
         match &entry.event {
             Event::PetitionSigned { petition, .. } => self.signatures.push((petition.clone(), entry.timestamp, 1)),
             Event::SignatureInvalidated { petition, signer, .. } => {
-                if let Some(s) = state.signature(petition, signer) {
+                if let Some(s) = state.petitions().signature(petition, signer) {
                     self.signatures.push((petition.clone(), s.signed_at, -1));
                 }
             }
@@ -288,11 +288,11 @@ impl BatchProjection for Changes {
     }
 
     fn seal(&mut self, state: &State, log_size: u64) {
-        self.petitions = self.touched.iter().filter_map(|id| state.petition(id).cloned()).collect();
+        self.petitions = self.touched.iter().filter_map(|id| state.petitions().get(id).cloned()).collect();
         if self.rules_published {
-            self.rules = state.petition_rules().cloned();
+            self.rules = state.petitions().rules().cloned();
         }
-        self.utc_offset_minutes = state.utc_offset_minutes();
+        self.utc_offset_minutes = state.registry().utc_offset_minutes();
         self.log_size = log_size;
     }
 

@@ -44,8 +44,8 @@ impl DeploymentView {
 impl Projector for DeploymentView {
     fn rebuild(&self, state: &State) {
         let data = Data {
-            utc_offset_minutes: state.utc_offset_minutes(),
-            bodies: state.bodies().map(|(id, b)| (id.clone(), Arc::new(b.clone()))).collect(),
+            utc_offset_minutes: state.registry().utc_offset_minutes(),
+            bodies: state.registry().bodies().map(|(id, b)| (id.clone(), Arc::new(b.clone()))).collect(),
         };
         *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
     }
@@ -68,7 +68,7 @@ impl BatchProjection for Changes {
             Event::DeploymentConfigured { utc_offset_minutes, .. } => {
                 self.utc_offset_minutes = Some(*utc_offset_minutes)
             }
-            Event::BodyRegistered { body, .. } => self.bodies.extend(state.body(body).cloned()),
+            Event::BodyRegistered { body, .. } => self.bodies.extend(state.registry().body(body).cloned()),
             _ => {}
         }
     }
