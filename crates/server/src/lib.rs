@@ -26,6 +26,7 @@ pub mod openapi;
 pub mod people;
 pub mod petitions;
 pub mod problem;
+mod receipts;
 pub mod security_headers;
 pub mod sequencer;
 pub mod web;

@@ -8,21 +8,26 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use dauys_core::{Entry, Event, Lang, Role, Timestamp, VerificationMethod};
-use dauys_ledger::{node_hash, Checkpoint, Hash, NoteVerifier};
+use dauys_ledger::{Checkpoint, Hash, NoteVerifier};
 use fluent_templates::fluent_bundle::FluentValue;
 use maud::{html, Markup, DOCTYPE};
 
 use crate::api::{self, EntryView, InclusionProof};
 use crate::i18n::{t, t_args, UiLang};
+use crate::people::session::Session;
 use crate::problem::Problem;
+use crate::receipts::{self, walk_proof};
 use crate::AppState;
+
+pub(crate) mod extract;
+pub(crate) mod forms;
 
 /// Entries per page of the log browser.
 pub const PAGE_SIZE: u64 = 20;
 /// Entries on the home page.
 pub const HOME_ENTRIES: u64 = 10;
 
-const STYLE: &str = include_str!("../static/style.css");
+const STYLE: &str = include_str!("../../static/style.css");
 
 /// A version tag for the stylesheet's URL, so it can be cached for a year and still change
 /// with a new release.
@@ -59,7 +64,9 @@ pub(crate) enum Section {
     None,
 }
 
-/// What every page needs to know about the request.
+/// What every page needs to know about the request; handlers take it as an extractor
+/// ([`extract`]), which also looks up the session.
+#[derive(Clone)]
 pub(crate) struct Page {
     pub(crate) lang: Lang,
     chosen: bool,
@@ -67,6 +74,8 @@ pub(crate) struct Page {
     path: String,
     /// The query without `lang=`, kept by the language switcher.
     query: Vec<String>,
+    /// The visitor's session, when signed in.
+    pub(crate) session: Option<Session>,
 }
 
 fn safe_path(path: &str) -> String {
@@ -84,11 +93,17 @@ impl Page {
             .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
             .map(str::to_string)
             .collect();
-        Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(uri.path()), query }
+        Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(uri.path()), query, session: None }
     }
 
     fn for_path(ui: UiLang, path: &str) -> Page {
-        Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(path), query: Vec::new() }
+        Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(path), query: Vec::new(), session: None }
+    }
+
+    /// The same page context for another page: a form's action shows the page the form is
+    /// on again, and the language switcher must lead there, not to the action.
+    pub(crate) fn at(self, path: &str) -> Page {
+        Page { path: safe_path(path), query: Vec::new(), ..self }
     }
 
     pub(crate) fn t(&self, id: &str) -> String {
@@ -557,45 +572,6 @@ pub async fn log_page(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Resp
     p.render(StatusCode::OK, &title, Section::Log, main)
 }
 
-/// One step of walking an inclusion proof (RFC 9162 §2.1.3.2).
-struct Step {
-    sibling: Hash,
-    sibling_is_left: bool,
-    result: Hash,
-}
-
-/// Walks the proof exactly as a verifier would, so the page can show every step. Returns
-/// the steps and whether the walk ended at the tree's root position.
-fn walk_proof(proof: &InclusionProof) -> (Vec<Step>, bool) {
-    let mut steps = Vec::with_capacity(proof.proof.len());
-    if proof.index >= proof.tree_size {
-        return (steps, false);
-    }
-    let (mut f, mut s) = (proof.index, proof.tree_size - 1);
-    let mut r = proof.leaf_hash;
-    for p in &proof.proof {
-        if s == 0 {
-            return (steps, false);
-        }
-        let left = f & 1 == 1 || f == s;
-        if left {
-            r = node_hash(p, &r);
-            if f & 1 == 0 {
-                while f & 1 == 0 && f != 0 {
-                    f >>= 1;
-                    s >>= 1;
-                }
-            }
-        } else {
-            r = node_hash(&r, p);
-        }
-        steps.push(Step { sibling: *p, sibling_is_left: left, result: r });
-        f >>= 1;
-        s >>= 1;
-    }
-    (steps, s == 0)
-}
-
 /// GET /log/{index} — one entry, its proof and how to check it.
 pub async fn entry_page(State(app): State<AppState>, ui: UiLang, uri: Uri, Path(raw): Path<String>) -> Response {
     let p = Page::new(ui, &uri);
@@ -624,7 +600,7 @@ pub async fn entry_page(State(app): State<AppState>, ui: UiLang, uri: Uri, Path(
     };
     let proof = match api::prove_inclusion(&app, Some(index), None, None).await {
         Ok(proof) => Some(proof),
-        Err(e) if e.code == "not-yet-checkpointed" || e.code == "no-checkpoint" => None,
+        Err(e) if receipts::is_pending(e.code) => None,
         Err(e) => return p.problem(e),
     };
     let bytes = view.entry.encode();
@@ -839,34 +815,5 @@ mod tests {
         assert_eq!(utc_offset_label(300), "UTC+05:00");
         assert_eq!(utc_offset_label(-90), "UTC−01:30");
         assert_eq!(local_time(0, 300).0, "1970-01-01 05:00:00 UTC+05:00");
-    }
-
-    #[test]
-    fn proof_walk_reaches_the_root() {
-        use dauys_ledger::leaf_hash;
-        // A tree of 5 leaves, built by hand.
-        let leaves: Vec<Hash> = (0..5u8).map(|i| leaf_hash(&[i])).collect();
-        let h01 = node_hash(&leaves[0], &leaves[1]);
-        let h23 = node_hash(&leaves[2], &leaves[3]);
-        let h0123 = node_hash(&h01, &h23);
-        let root = node_hash(&h0123, &leaves[4]);
-        // Leaf 2: siblings 3 (right), h01 (left), leaf 4 (right).
-        let proof = InclusionProof {
-            index: 2,
-            tree_size: 5,
-            leaf_hash: leaves[2],
-            proof: vec![leaves[3], h01, leaves[4]],
-            checkpoint: None,
-        };
-        let (steps, ok) = walk_proof(&proof);
-        assert!(ok);
-        assert_eq!(steps.last().map(|s| s.result), Some(root));
-        assert_eq!(steps.iter().map(|s| s.sibling_is_left).collect::<Vec<_>>(), [false, true, false]);
-        // Leaf 4 (the last, alone on the right edge): one sibling, h0123, on the left.
-        let proof =
-            InclusionProof { index: 4, tree_size: 5, leaf_hash: leaves[4], proof: vec![h0123], checkpoint: None };
-        let (steps, ok) = walk_proof(&proof);
-        assert!(ok);
-        assert_eq!(steps[0].result, root);
     }
 }
