@@ -325,14 +325,14 @@ struct CsrfField {
     csrf: String,
 }
 
-/// Reads an urlencoded form body as `T`, and its `csrf` field; an unreadable body is the
-/// translated "form could not be read" page.
+/// Reads an urlencoded form body as `T`, and its `csrf` field, with the page the answer is
+/// shown on; an unreadable body is the translated "form could not be read" page.
 async fn read_form<T: DeserializeOwned + Send>(
-    page: &Page,
-    parts: &Parts,
-    body: Body,
+    request: Request,
     app: &AppState,
-) -> Result<(T, String), PageError> {
+) -> Result<(Page, Parts, T, String), PageError> {
+    let (mut parts, body) = request.into_parts();
+    let page = Page::from_request_parts(&mut parts, app).await?;
     let bytes =
         Bytes::from_request(Request::from_parts(parts.clone(), body), app).await.map_err(|_| page.bad_form())?;
     let read = |bytes: Bytes| Request::from_parts(parts.clone(), Body::from(bytes));
@@ -340,7 +340,7 @@ async fn read_form<T: DeserializeOwned + Send>(
     let Ok(Form(CsrfField { csrf })) = Form::<CsrfField>::from_request(read(bytes), app).await else {
         return Err(page.bad_form());
     };
-    Ok((form, csrf))
+    Ok((page, parts, form, csrf))
 }
 
 /// A form posted by a signed-in person with their session's CSRF token: a visitor who is
@@ -352,9 +352,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = PageError;
 
     async fn from_request(request: Request, app: &AppState) -> Result<CsrfForm<T>, PageError> {
-        let (mut parts, body) = request.into_parts();
-        let page = Page::from_request_parts(&mut parts, app).await?;
-        let (form, csrf) = read_form::<T>(&page, &parts, body, app).await?;
+        let (page, parts, form, csrf) = read_form::<T>(request, app).await?;
         let session = page.session.as_ref().ok_or_else(|| PageError::SignIn { next: return_to(&parts) })?;
         if !session.form_is_genuine(&csrf) {
             return Err(page.form_expired());
@@ -374,9 +372,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedOutForm<T> {
     type Rejection = PageError;
 
     async fn from_request(request: Request, app: &AppState) -> Result<SignedOutForm<T>, PageError> {
-        let (mut parts, body) = request.into_parts();
-        let page = Page::from_request_parts(&mut parts, app).await?;
-        let (form, csrf) = read_form::<T>(&page, &parts, body, app).await?;
+        let (_, parts, form, csrf) = read_form::<T>(request, app).await?;
         let cookie = crate::people::session::cookie_value(&parts.headers, FORM_COOKIE);
         let genuine = cookie.is_some_and(|c| !c.is_empty() && bool::from(c.as_bytes().ct_eq(csrf.as_bytes())));
         Ok(SignedOutForm { form, genuine })

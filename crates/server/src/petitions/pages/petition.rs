@@ -2,6 +2,7 @@
 //! sign box, signatures over time and by region; and signing.
 
 use super::*;
+use crate::web::event_label;
 
 /// What the petition page shows above its sections after an action.
 pub(super) enum Flash {
@@ -202,7 +203,7 @@ pub(super) async fn petition_page(
                     @for tr in &pet.transitions {
                         tr {
                             th scope="row" data-label=(p.t("pp-col-status")) { (status_label(p, tr.status)) }
-                            td data-label=(p.t("pp-col-event")) { (event_label(p, &tr.event)) }
+                            td data-label=(p.t("pp-col-event")) { (event_label(p.lang, &tr.event)) }
                             td data-label=(p.t("pp-col-time")) { (time_el(app, tr.at.0)) }
                             td data-label=(p.t("pp-col-entry")) { a href={ "/log/" (tr.index.0) } { "#" (tr.index.0) } }
                         }
@@ -221,17 +222,6 @@ pub(super) async fn petition_page(
         p { a href="/petitions" { (p.t("pp-back-to-list")) } }
     };
     p.render(status, title, Section::Petitions, main)
-}
-
-/// The label of a transition's event type, from the log's own labels.
-fn event_label(p: &Page, event: &str) -> String {
-    let id = format!("event-{}", event.replace('.', "-"));
-    let label = p.t(&id);
-    if label == id {
-        event.to_string()
-    } else {
-        label
-    }
 }
 
 /// Signing: the form, or why the visitor cannot sign, or their receipt.
