@@ -10,6 +10,9 @@
 //! | list people, verify a person manually, import a registry | an administrator |
 //! | grant or revoke a role, manage bodies, rotate keys | an administrator |
 //! | the auditor's view of access events | an auditor or an administrator |
+//! | moderate petitions | a moderator |
+//! | moderate a petition addressed to body B | a moderator of the whole deployment, or **of B** |
+//! | answer a petition for body B | an official or head **of B** |
 //!
 //! Staff need no verification of their own identity: they are accountable through their role
 //! grants, which an administrator logs under their public account id, and every opening of
@@ -120,6 +123,11 @@ pub enum Action {
     RotateKeys,
     /// Accept or reject petitions, and invalidate flagged signatures.
     ModeratePetitions,
+    /// Moderate one petition addressed to `body`: a moderator bound to a body moderates only
+    /// that body's petitions.
+    ModeratePetitionTo {
+        body: BodyId,
+    },
     /// Publish the answer of `body` to a petition that reached its threshold.
     AnswerPetition {
         body: BodyId,
@@ -171,8 +179,18 @@ const MODERATOR: &[Role] = &[Role::Moderator];
 /// What an action requires beyond being signed in.
 enum Requirement<'a> {
     SignedIn,
-    Role { any_of: &'static [Role] },
-    RoleInBody { any_of: &'static [Role], body: &'a BodyId },
+    Role {
+        any_of: &'static [Role],
+    },
+    RoleInBody {
+        any_of: &'static [Role],
+        body: &'a BodyId,
+    },
+    /// A grant for the whole deployment, or one for `body`.
+    RoleForBody {
+        any_of: &'static [Role],
+        body: &'a BodyId,
+    },
 }
 
 fn requirement(action: &Action) -> Requirement<'_> {
@@ -195,6 +213,7 @@ fn requirement(action: &Action) -> Requirement<'_> {
         | Action::RotateKeys => Requirement::Role { any_of: ADMINISTRATOR },
         Action::ViewAuditView => Requirement::Role { any_of: AUDIT },
         Action::ModeratePetitions => Requirement::Role { any_of: MODERATOR },
+        Action::ModeratePetitionTo { body } => Requirement::RoleForBody { any_of: MODERATOR, body },
         Action::AnswerPetition { body } => Requirement::RoleInBody { any_of: STAFF_OF_BODY, body },
     }
 }
@@ -218,6 +237,16 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), Denied> {
                 return Err(Denied::MissingRole { needed: any_of });
             }
             if !holders.any(|g| g.body.as_ref() == Some(body)) {
+                return Err(Denied::NotInBody { body: body.clone() });
+            }
+            Ok(())
+        }
+        Requirement::RoleForBody { any_of, body } => {
+            let mut holders = actor.grants.iter().filter(|g| any_of.contains(&g.role)).peekable();
+            if holders.peek().is_none() {
+                return Err(Denied::MissingRole { needed: any_of });
+            }
+            if !holders.any(|g| g.body.as_ref().is_none_or(|b| b == body)) {
                 return Err(Denied::NotInBody { body: body.clone() });
             }
             Ok(())
@@ -333,6 +362,24 @@ mod tests {
         assert_eq!(authorize(&admin, &Action::ListPeople), Ok(()));
         let e = authorize(&citizen, &Action::ViewAuditView).unwrap_err();
         assert_eq!(e.to_string(), "this needs the role auditor or administrator");
+    }
+
+    #[test]
+    fn moderators_bound_to_a_body_moderate_only_its_petitions() {
+        let signed = |grants: Vec<RoleGrant>| Actor::signed_in(account(), grants);
+        let of_a = Action::ModeratePetitionTo { body: body("akimat-a") };
+        let everywhere = signed(vec![grant(Role::Moderator, None)]);
+        assert_eq!(authorize(&everywhere, &of_a), Ok(()));
+        let moderator_of_a = signed(vec![grant(Role::Moderator, Some("akimat-a"))]);
+        assert_eq!(authorize(&moderator_of_a, &of_a), Ok(()));
+        let moderator_of_b = signed(vec![grant(Role::Moderator, Some("akimat-b"))]);
+        assert_eq!(authorize(&moderator_of_b, &of_a), Err(Denied::NotInBody { body: body("akimat-a") }));
+        let official_of_a = signed(vec![grant(Role::Official, Some("akimat-a"))]);
+        assert_eq!(authorize(&official_of_a, &of_a), Err(Denied::MissingRole { needed: &[Role::Moderator] }));
+        assert_eq!(authorize(&Actor::anonymous(), &of_a), Err(Denied::NotSignedIn));
+        // Both grants: the one for the whole deployment decides.
+        let both = signed(vec![grant(Role::Moderator, Some("akimat-b")), grant(Role::Moderator, None)]);
+        assert_eq!(authorize(&both, &of_a), Ok(()));
     }
 
     #[test]

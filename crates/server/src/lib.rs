@@ -27,6 +27,7 @@ pub mod people;
 pub mod petitions;
 pub mod problem;
 pub mod projection;
+mod receipts;
 pub mod security_headers;
 pub mod sequencer;
 pub mod web;

@@ -260,7 +260,6 @@ pp-check-walkthrough = The proof, step by step
 
 ## Errors
 pp-err-title = It did not work
-pp-err-bad-form = The form could not be read. Go back, reload the page and try again.
 pp-err-other = The action could not be done (code { $code }). Reload the page and try again.
 pp-err-petition-not-found = There is no such petition.
 pp-err-unknown-petition = There is no such petition.

@@ -4,7 +4,6 @@ staff-forbidden-title = Not allowed
 staff-forbidden-moderation = Only moderators can see and use the moderation page.
 staff-forbidden-office = Only officials and heads of a state body can see what their body owes.
 staff-forbidden-other-body = This answer is owed by a body you do not act for: only its officials and head can answer.
-staff-form-expired = This form has expired or was not sent from this site. Reload the page and try again.
 staff-not-found-title = Not found
 staff-not-found = There is no such petition or signature.
 staff-form-problems = Please correct the following:

@@ -48,9 +48,8 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -103,7 +102,7 @@ impl FromRequestParts<AppState> for MaybeSession {
     type Rejection = crate::problem::Problem;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie_value(parts, SESSION_COOKIE).map(str::to_string) else {
+        let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE).map(str::to_string) else {
             return Ok(MaybeSession(None));
         };
         if token.len() != 64 {

@@ -10,8 +10,6 @@ pub struct CredentialsForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     next: String,
 }
 
@@ -58,14 +56,12 @@ fn credentials_page(
 }
 
 /// GET /signup
-pub async fn signup_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
-    let p = Page::new(ui, &uri);
+pub(crate) async fn signup_form(State(app): State<AppState>, p: Page) -> Response {
     credentials_page(&app, &p, true, "", "/me", None, StatusCode::OK)
 }
 
 /// GET /login
-pub async fn login_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
-    let p = Page::new(ui, &uri);
+pub(crate) async fn login_form(State(app): State<AppState>, p: Page, uri: Uri) -> Response {
     let next = safe_next(query_param(&uri, "next").as_deref());
     let notice = if query_param(&uri, "created").is_some() {
         Some(html! { div.notice role="status" { p { (p.t("signup-done")) } } })
@@ -77,24 +73,27 @@ pub async fn login_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Re
     credentials_page(&app, &p, false, "", &next, notice, StatusCode::OK)
 }
 
+/// Above a signed-out form shown again: its token did not match its cookie.
+fn expired_box(p: &Page) -> Markup {
+    html! { div.error role="alert" id="form-error" { p { (p.t("err-form-expired")) } } }
+}
+
 fn form_expired(app: &AppState, p: &Page, signing_up: bool, form: &CredentialsForm) -> Response {
-    let notice = html! { div.error role="alert" id="form-error" { p { (p.t("err-form-expired")) } } };
-    credentials_page(app, p, signing_up, &form.email, &safe_next(Some(&form.next)), Some(notice), StatusCode::FORBIDDEN)
+    let next = safe_next(Some(&form.next));
+    credentials_page(app, p, signing_up, &form.email, &next, Some(expired_box(p)), StatusCode::FORBIDDEN)
 }
 
 /// POST /signup
-pub async fn signup(State(app): State<AppState>, ui: UiLang, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let p = Page::new(ui, &parts.uri);
-    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
-    let Ok(Form(form)) = Form::<CredentialsForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
-    else {
-        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
-    };
-    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
+pub(crate) async fn signup(
+    State(app): State<AppState>,
+    p: Page,
+    ClientAddr(address): ClientAddr,
+    SignedOutForm { form, genuine }: SignedOutForm<CredentialsForm>,
+) -> Response {
+    if !genuine {
         return form_expired(&app, &p, true, &form);
     }
-    if let Err(e) = Limits::check(&app.limits.sign_up, client_ip(&app, &parts)) {
+    if let Err(e) = Limits::check(&app.limits.sign_up, address) {
         let n = error_box(&p, &e);
         let page = credentials_page(&app, &p, true, &form.email, "/me", Some(n), StatusCode::TOO_MANY_REQUESTS);
         return with_retry_after(page, &e);
@@ -122,22 +121,21 @@ pub async fn signup(State(app): State<AppState>, ui: UiLang, request: Request) -
 }
 
 /// POST /login
-pub async fn login(State(app): State<AppState>, ui: UiLang, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let p = Page::new(ui, &parts.uri);
-    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
-    let Ok(Form(form)) = Form::<CredentialsForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
-    else {
-        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
-    };
+pub(crate) async fn login(
+    State(app): State<AppState>,
+    p: Page,
+    ClientAddr(address): ClientAddr,
+    headers: axum::http::HeaderMap,
+    SignedOutForm { form, genuine }: SignedOutForm<CredentialsForm>,
+) -> Response {
     let next = safe_next(Some(&form.next));
-    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
+    if !genuine {
         return form_expired(&app, &p, false, &form);
     }
     let ttl = app.config.session_hours * 3_600_000;
-    let signed_in = match Limits::check(&app.limits.sign_in, client_ip(&app, &parts)) {
+    let signed_in = match Limits::check(&app.limits.sign_in, address) {
         Ok(()) => {
-            let device = cookie_value(&parts, DEVICE_COOKIE);
+            let device = cookie_value(&headers, DEVICE_COOKIE);
             app.people.sign_in(&form.email, Zeroizing::new(form.password.clone()), device, ttl).await
         }
         Err(e) => Err(e),
@@ -159,14 +157,20 @@ pub async fn login(State(app): State<AppState>, ui: UiLang, request: Request) ->
     }
 }
 
-/// POST /logout — this session, or with `everywhere` every session of the account.
-pub async fn logout(
-    State(app): State<AppState>,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<CsrfForm>,
-) -> Response {
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    everywhere: Option<String>,
+}
+
+/// POST /logout — this session, or with `everywhere` every session of the account. Signing
+/// out is never refused with a page: a visitor who is not signed in goes home, a form
+/// without its token back to their page.
+pub(crate) async fn logout(State(app): State<AppState>, p: Page, Form(form): Form<LogoutForm>) -> Response {
     let clear = set_cookie(SESSION_COOKIE, "", 0, secure(&app), "Lax");
-    let Some(session) = session else { return with_cookie(Redirect::to("/").into_response(), clear) };
+    let Some(session) = p.session else { return with_cookie(Redirect::to("/").into_response(), clear) };
     if !session.form_is_genuine(&form.csrf) {
         return Redirect::to("/me").into_response();
     }
@@ -187,16 +191,13 @@ pub async fn logout(
 // The citizen's own pages
 
 /// GET /me — the profile.
-pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
-    let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
+pub(crate) async fn me(State(app): State<AppState>, p: Page, Citizen { session, .. }: Citizen) -> PageResult {
     let people = app.people.clone();
     let row = session.account.row.clone();
-    let profile = match run_blocking(move || people.profile(&row)).await {
-        Ok(profile) => profile,
-        Err(e) => return failure_page(&p, &e),
-    };
+    let profile = run_blocking(move || people.profile(&row)).await.map_err(|e| failure_page(&p, &e))?;
     let account = &session.account;
+    let opens = acting_bodies(account, Opening::action).is_ok();
+    let answers = acting_bodies(account, Answering::action).is_ok();
     let main = html! {
         h1 { (p.t("me-title")) }
         dl.fields {
@@ -251,9 +252,9 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
                 @if account.may(&Action::ManageBodies) { li { a href="/admin/bodies" { (p.t("bodies-title")) } } }
                 @if account.may(&Action::RotateKeys) { li { a href="/admin/keys" { (p.t("keys-title")) } } }
                 @if account.may(&Action::ViewAuditView) { li { a href="/audit/openings" { (p.t("audit-title")) } } }
-                @if has_body_role(account) { li { a href="/office" { (p.t("office-title")) } } }
+                @if opens { li { a href="/office" { (p.t("office-title")) } } }
                 @if account.may(&Action::ModeratePetitions) { li { a href="/moderation" { (p.t("staff-moderation-title")) } } }
-                @if has_body_role(account) { li { a href="/office/petitions" { (p.t("staff-office-title")) } } }
+                @if answers { li { a href="/office/petitions" { (p.t("staff-office-title")) } } }
             }
         }
         h2 { (p.t("me-contacts")) }
@@ -284,13 +285,11 @@ pub async fn me(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(
             button.danger type="submit" { (p.t("erase-button")) }
         }
     };
-    p.render(StatusCode::OK, &p.t("me-title"), Section::Account, main)
+    Ok(p.render(StatusCode::OK, &p.t("me-title"), Section::Account, main))
 }
 
 #[derive(Deserialize)]
 pub struct ContactsForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -298,18 +297,12 @@ pub struct ContactsForm {
 }
 
 /// POST /me/contacts
-pub async fn update_contacts(
+pub(crate) async fn update_contacts(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<ContactsForm>,
+    p: Page,
+    Citizen { session, .. }: Citizen,
+    CsrfForm(form): CsrfForm<ContactsForm>,
 ) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let people = app.people.clone();
     let base = app.config.public_url();
     match run_blocking(move || people.update_contacts(&session.account, &form.email, &form.phone, &base)).await {
@@ -321,24 +314,16 @@ pub async fn update_contacts(
 #[derive(Deserialize)]
 pub struct EraseForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     confirm: String,
 }
 
 /// POST /me/erase
-pub async fn erase(
+pub(crate) async fn erase(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<EraseForm>,
+    p: Page,
+    Citizen { session, .. }: Citizen,
+    CsrfForm(form): CsrfForm<EraseForm>,
 ) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     if form.confirm != "yes" {
         return p.error(StatusCode::UNPROCESSABLE_ENTITY, &p.t("err-title"), &p.t("err-erase-unconfirmed"));
     }
@@ -353,8 +338,7 @@ pub async fn erase(
 }
 
 /// GET /me/data.json — everything held about the account holder.
-pub async fn my_data(State(app): State<AppState>, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
-    let Some(session) = session else { return sign_in_first(&uri) };
+pub(crate) async fn my_data(State(app): State<AppState>, Citizen { session, .. }: Citizen) -> Response {
     let people = app.people.clone();
     match run_blocking(move || people.export(&session.account)).await {
         Ok(doc) => (
@@ -371,20 +355,11 @@ pub async fn my_data(State(app): State<AppState>, uri: Uri, MaybeSession(session
 }
 
 /// GET /me/access — "who looked at my data".
-pub async fn who_looked(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
+pub(crate) async fn who_looked(State(app): State<AppState>, p: Page, Citizen { session, .. }: Citizen) -> PageResult {
     let people = app.people.clone();
     let account = session.account.clone();
-    let seen = match run_blocking(move || people.openings_seen_by(&account, now_ms())).await {
-        Ok(seen) => seen,
-        Err(e) => return failure_page(&p, &e),
-    };
+    let seen =
+        run_blocking(move || people.openings_seen_by(&account, now_ms())).await.map_err(|e| failure_page(&p, &e))?;
     let bases = access_bases(&app).await;
     let main = html! {
         h1 { (p.t("access-title")) }
@@ -429,7 +404,7 @@ pub async fn who_looked(
         }
         p.note { (p.t("access-restricted-note")) }
     };
-    p.render(StatusCode::OK, &p.t("access-title"), Section::Account, main)
+    Ok(p.render(StatusCode::OK, &p.t("access-title"), Section::Account, main))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -438,15 +413,11 @@ pub async fn who_looked(
 #[derive(Deserialize)]
 pub struct ResetRequestForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
 }
 
 #[derive(Deserialize)]
 pub struct NewPasswordForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     password: String,
 }
@@ -468,25 +439,21 @@ fn reset_request_page(app: &AppState, p: &Page, notice: Option<Markup>, status: 
 }
 
 /// GET /reset
-pub async fn reset_request_form(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
-    let p = Page::new(ui, &uri);
+pub(crate) async fn reset_request_form(State(app): State<AppState>, p: Page) -> Response {
     reset_request_page(&app, &p, None, StatusCode::OK)
 }
 
 /// POST /reset — sends a link if an account uses the address; the same answer either way.
-pub async fn reset_request(State(app): State<AppState>, ui: UiLang, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let p = Page::new(ui, &parts.uri);
-    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
-    let Ok(Form(form)) = Form::<ResetRequestForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
-    else {
-        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
-    };
-    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
-        let n = html! { div.error role="alert" id="form-error" { p { (p.t("err-form-expired")) } } };
-        return reset_request_page(&app, &p, Some(n), StatusCode::FORBIDDEN);
+pub(crate) async fn reset_request(
+    State(app): State<AppState>,
+    p: Page,
+    ClientAddr(address): ClientAddr,
+    SignedOutForm { form, genuine }: SignedOutForm<ResetRequestForm>,
+) -> Response {
+    if !genuine {
+        return reset_request_page(&app, &p, Some(expired_box(&p)), StatusCode::FORBIDDEN);
     }
-    if let Err(e) = Limits::check(&app.limits.sign_up, client_ip(&app, &parts)) {
+    if let Err(e) = Limits::check(&app.limits.sign_up, address) {
         let n = error_box(&p, &e);
         return with_retry_after(reset_request_page(&app, &p, Some(n), StatusCode::TOO_MANY_REQUESTS), &e);
     }
@@ -528,13 +495,7 @@ fn new_password_page(
 }
 
 /// GET /reset/{token}
-pub async fn new_password_form(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    Path(token): Path<String>,
-) -> Response {
-    let p = Page::new(ui, &uri);
+pub(crate) async fn new_password_form(State(app): State<AppState>, p: Page, Path(token): Path<String>) -> Response {
     let people = app.people.clone();
     let checked = {
         let token = token.clone();
@@ -547,38 +508,30 @@ pub async fn new_password_form(
 }
 
 /// POST /reset/{token}
-pub async fn set_new_password(
+pub(crate) async fn set_new_password(
     State(app): State<AppState>,
-    ui: UiLang,
+    p: Page,
     Path(token): Path<String>,
-    request: Request,
-) -> Response {
-    let (parts, body) = request.into_parts();
-    let p = Page::new(ui, &parts.uri);
-    let form_cookie = cookie_value(&parts, FORM_COOKIE).map(str::to_string);
-    let Ok(Form(form)) = Form::<NewPasswordForm>::from_request(Request::from_parts(parts.clone(), body), &app).await
-    else {
-        return p.error(StatusCode::BAD_REQUEST, &p.t("err-title"), &p.t("err-bad-form"));
-    };
-    if !form_cookie_matches(form_cookie.as_deref(), &form.csrf) {
-        return p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"));
+    SignedOutForm { form, genuine }: SignedOutForm<NewPasswordForm>,
+) -> PageResult {
+    if !genuine {
+        return Err(p.form_expired());
     }
     let (t, password) = (token.clone(), Zeroizing::new(form.password.clone()));
-    match app.people.hashing(move |people| people.reset_password(&t, &password)).await {
+    Ok(match app.people.hashing(move |people| people.reset_password(&t, &password)).await {
         Ok(()) => Redirect::to("/login?reset=1").into_response(),
         Err(e @ PeopleError::Password(_)) => {
             new_password_page(&app, &p, &token, Some(&e), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => failure_page(&p, &e),
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
 // Confirming the sign-in address
 
 /// GET /confirm/{token}
-pub async fn confirm_email(State(app): State<AppState>, ui: UiLang, uri: Uri, Path(token): Path<String>) -> Response {
-    let p = Page::new(ui, &uri);
+pub(crate) async fn confirm_email(State(app): State<AppState>, p: Page, Path(token): Path<String>) -> Response {
     let people = app.people.clone();
     match run_blocking(move || people.confirm_email(&token)).await {
         Ok(()) => {
@@ -596,18 +549,12 @@ pub async fn confirm_email(State(app): State<AppState>, ui: UiLang, uri: Uri, Pa
 }
 
 /// POST /me/confirm-email — sends the confirmation link again.
-pub async fn resend_confirmation(
+pub(crate) async fn resend_confirmation(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<CsrfForm>,
+    p: Page,
+    Citizen { session, .. }: Citizen,
+    _: CsrfForm<NoFields>,
 ) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let (people, id, base) = (app.people.clone(), session.account.row.id.clone(), app.config.public_url());
     match run_blocking(move || people.send_email_confirmation(&id, &base)).await {
         Ok(()) => Redirect::to("/me").into_response(),

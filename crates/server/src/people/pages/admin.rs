@@ -8,23 +8,13 @@ use dauys_core::known_districts;
 // Administrators
 
 /// GET /admin/people
-pub async fn admin_people(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require(&p, &uri, session, &Action::ListPeople) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+pub(crate) async fn admin_people(State(app): State<AppState>, p: Page, uri: Uri) -> PageResult {
+    let session = p.authorize(&Action::ListPeople)?;
     let after = query_param(&uri, "after");
     let people = app.people.clone();
-    let rows = match run_blocking(move || Ok(people.store().list_accounts(after.as_deref(), 50)?)).await {
-        Ok(rows) => rows,
-        Err(e) => return failure_page(&p, &e),
-    };
+    let rows = run_blocking(move || Ok(people.store().list_accounts(after.as_deref(), 50)?))
+        .await
+        .map_err(|e| failure_page(&p, &e))?;
     let bodies = all_bodies(&app).await;
     let staff = all_staff(&app).await;
     let main = html! {
@@ -105,13 +95,11 @@ pub async fn admin_people(
             button #grant type="submit" { (p.t("admin-grant-button")) }
         }
     };
-    p.render(StatusCode::OK, &p.t("admin-people-title"), Section::Admin, main)
+    Ok(p.render(StatusCode::OK, &p.t("admin-people-title"), Section::Admin, main))
 }
 
 #[derive(Deserialize)]
 pub struct GrantForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     account: String,
     #[serde(default)]
@@ -121,50 +109,31 @@ pub struct GrantForm {
 }
 
 /// POST /admin/roles
-pub async fn grant_role(
+pub(crate) async fn grant_role(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<GrantForm>,
-) -> Response {
-    change_role(app, ui, uri, session, form, true).await
+    p: Page,
+    CsrfForm(form): CsrfForm<GrantForm>,
+) -> PageResult {
+    change_role(app, p, form, true).await
 }
 
 /// POST /admin/roles/revoke
-pub async fn revoke_role(
+pub(crate) async fn revoke_role(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<GrantForm>,
-) -> Response {
-    change_role(app, ui, uri, session, form, false).await
+    p: Page,
+    CsrfForm(form): CsrfForm<GrantForm>,
+) -> PageResult {
+    change_role(app, p, form, false).await
 }
 
-async fn change_role(
-    app: AppState,
-    ui: UiLang,
-    uri: Uri,
-    session: Option<Session>,
-    form: GrantForm,
-    grant: bool,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let action = if grant { Action::GrantRole } else { Action::RevokeRole };
-    let session = match require_form(&p, &uri, session, Some(&action), &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+async fn change_role(app: AppState, p: Page, form: GrantForm, grant: bool) -> PageResult {
+    let session = p.authorize(if grant { &Action::GrantRole } else { &Action::RevokeRole })?;
     let invalid = |field| failure_page(&p, &PeopleError::InvalidField { field, max: 64 });
-    let Ok(account) = form.account.trim().parse::<AccountId>() else { return invalid("account") };
-    let Ok(role) = form.role.parse::<Role>() else { return invalid("role") };
+    let account = form.account.trim().parse::<AccountId>().map_err(|_| invalid("account"))?;
+    let role = form.role.parse::<Role>().map_err(|_| invalid("role"))?;
     let body = match form.body.trim() {
         "" => None,
-        b => match b.parse::<BodyId>() {
-            Ok(b) => Some(b),
-            Err(_) => return invalid("body"),
-        },
+        b => Some(b.parse::<BodyId>().map_err(|_| invalid("body"))?),
     };
     let by = session.account.id.clone();
     let event = if grant {
@@ -172,16 +141,14 @@ async fn change_role(
     } else {
         dauys_core::Event::RoleRevoked { account, role, body, by }
     };
-    match app.sequencer.submit(event).await {
+    Ok(match app.sequencer.submit(event).await {
         Ok(_) => Redirect::to("/admin/people").into_response(),
         Err(e) => failure_page(&p, &PeopleError::from(e)),
-    }
+    })
 }
 
 #[derive(Deserialize)]
 pub struct VerifyForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     iin: String,
     #[serde(default)]
@@ -229,33 +196,19 @@ fn verify_page(p: &Page, session: &Session, id: &str, error: Option<&PeopleError
 }
 
 /// GET /admin/people/{id}/verify
-pub async fn verify_form(
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Path(id): Path<String>,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    match require(&p, &uri, session, &Action::VerifyPersonManually) {
-        Ok(session) => verify_page(&p, &session, &id, None, StatusCode::OK),
-        Err(r) => *r,
-    }
+pub(crate) async fn verify_form(p: Page, Path(id): Path<String>) -> PageResult {
+    let session = p.authorize(&Action::VerifyPersonManually)?;
+    Ok(verify_page(&p, session, &id, None, StatusCode::OK))
 }
 
 /// POST /admin/people/{id}/verify
-pub async fn verify(
+pub(crate) async fn verify(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
+    p: Page,
     Path(id): Path<String>,
-    Form(form): Form<VerifyForm>,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, Some(&Action::VerifyPersonManually), &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+    CsrfForm(form): CsrfForm<VerifyForm>,
+) -> PageResult {
+    let session = p.authorize(&Action::VerifyPersonManually)?;
     let locality = if form.district.trim().is_empty() {
         form.region.clone()
     } else {
@@ -263,11 +216,9 @@ pub async fn verify(
     };
     let Ok(locality) = locality.parse::<Locality>() else {
         let e = PeopleError::InvalidField { field: "locality", max: 64 };
-        return verify_page(&p, &session, &id, Some(&e), StatusCode::UNPROCESSABLE_ENTITY);
+        return Err(verify_page(&p, session, &id, Some(&e), StatusCode::UNPROCESSABLE_ENTITY).into());
     };
-    let Ok(account_id) = id.parse::<AccountId>() else {
-        return failure_page(&p, &PeopleError::NoSuchAccount);
-    };
+    let account_id = id.parse::<AccountId>().map_err(|_| failure_page(&p, &PeopleError::NoSuchAccount))?;
     let claim = IdentityClaim {
         iin: form.iin.clone(),
         given_name: form.given_name.clone(),
@@ -275,11 +226,11 @@ pub async fn verify(
         locality,
     };
     let outcome = app.people.verify(&account_id, &claim, VerificationMethod::Manual, Some(&session.account)).await;
-    match outcome {
+    Ok(match outcome {
         Ok(_) => Redirect::to("/admin/people").into_response(),
-        Err(e) if e.is_client_error() => verify_page(&p, &session, &id, Some(&e), status_of(&e)),
+        Err(e) if e.is_client_error() => verify_page(&p, session, &id, Some(&e), status_of(&e)),
         Err(e) => failure_page(&p, &e),
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -287,8 +238,6 @@ pub async fn verify(
 
 #[derive(Deserialize)]
 pub struct RegistryForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     csv: String,
 }
@@ -310,27 +259,18 @@ fn registry_page(p: &Page, session: &Session, csv: &str, notice: Option<Markup>,
 }
 
 /// GET /admin/registry
-pub async fn registry_form(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
-    let p = Page::new(ui, &uri);
-    match require(&p, &uri, session, &Action::ImportRegistry) {
-        Ok(session) => registry_page(&p, &session, "", None, StatusCode::OK),
-        Err(r) => *r,
-    }
+pub(crate) async fn registry_form(p: Page) -> PageResult {
+    let session = p.authorize(&Action::ImportRegistry)?;
+    Ok(registry_page(&p, session, "", None, StatusCode::OK))
 }
 
 /// POST /admin/registry
-pub async fn import_registry(
+pub(crate) async fn import_registry(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<RegistryForm>,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, Some(&Action::ImportRegistry), &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+    p: Page,
+    CsrfForm(form): CsrfForm<RegistryForm>,
+) -> PageResult {
+    let session = p.authorize(&Action::ImportRegistry)?;
     let records = match app.people.parse_registry(&form.csv, &session.account) {
         Ok(r) => r,
         Err(crate::people::registry::ImportErrors(errors)) => {
@@ -340,21 +280,21 @@ pub async fn import_registry(
                     ul { @for (line, e) in &errors { li { (p.t("registry-line")) " " (line) ": " (message(&p, e)) } } }
                 }
             };
-            return registry_page(&p, &session, &form.csv, Some(n), StatusCode::UNPROCESSABLE_ENTITY);
+            return Ok(registry_page(&p, session, &form.csv, Some(n), StatusCode::UNPROCESSABLE_ENTITY));
         }
     };
     let count = records.len();
-    match app.people.import_registry(&session.account, &form.csv, records).await {
+    Ok(match app.people.import_registry(&session.account, &form.csv, records).await {
         Ok(receipt) => {
             let n = html! {
                 div.notice role="status" id="imported" {
                     p { (p.t("registry-imported")) " " strong { (count) } " · " a href={ "/log/" (receipt.index) } { (p.t("see-on-log")) } }
                 }
             };
-            registry_page(&p, &session, "", Some(n), StatusCode::OK)
+            registry_page(&p, session, "", Some(n), StatusCode::OK)
         }
         Err(e) => failure_page(&p, &e),
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -362,8 +302,6 @@ pub async fn import_registry(
 
 #[derive(Deserialize)]
 pub struct BodyForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     body: String,
     #[serde(default)]
@@ -434,32 +372,18 @@ async fn bodies_page(
 }
 
 /// GET /admin/bodies
-pub async fn bodies(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    match require(&p, &uri, session, &Action::ManageBodies) {
-        Ok(session) => bodies_page(&app, &p, &session, None, StatusCode::OK).await,
-        Err(r) => *r,
-    }
+pub(crate) async fn bodies(State(app): State<AppState>, p: Page) -> PageResult {
+    let session = p.authorize(&Action::ManageBodies)?;
+    Ok(bodies_page(&app, &p, session, None, StatusCode::OK).await)
 }
 
 /// POST /admin/bodies — registers a body on the ledger.
-pub async fn register_body(
+pub(crate) async fn register_body(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<BodyForm>,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, Some(&Action::ManageBodies), &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+    p: Page,
+    CsrfForm(form): CsrfForm<BodyForm>,
+) -> PageResult {
+    let session = p.authorize(&Action::ManageBodies)?;
     let invalid = PeopleError::InvalidField { field: "body", max: 64 };
     let kind = dauys_core::BodyKind::ALL.into_iter().find(|k| k.as_str() == form.kind);
     let parent = match form.parent.trim() {
@@ -467,34 +391,26 @@ pub async fn register_body(
         p => p.parse::<BodyId>().map(Some),
     };
     let (Ok(body), Some(kind), Ok(parent)) = (form.body.trim().parse::<BodyId>(), kind, parent) else {
-        return bodies_page(&app, &p, &session, Some(&invalid), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(bodies_page(&app, &p, session, Some(&invalid), StatusCode::UNPROCESSABLE_ENTITY).await);
     };
     let name = dauys_core::LocalizedText::new(form.name_kk.trim(), form.name_ru.trim(), form.name_en.trim());
-    match app.sequencer.submit(dauys_core::Event::BodyRegistered { body, name, kind, parent }).await {
+    Ok(match app.sequencer.submit(dauys_core::Event::BodyRegistered { body, name, kind, parent }).await {
         Ok(_) => Redirect::to("/admin/bodies").into_response(),
         Err(e) => {
             let e = PeopleError::from(e);
             if e.is_client_error() {
-                bodies_page(&app, &p, &session, Some(&e), status_of(&e)).await
+                bodies_page(&app, &p, session, Some(&e), status_of(&e)).await
             } else {
                 failure_page(&p, &e)
             }
         }
-    }
+    })
 }
 
 /// GET /audit/openings — every opening of personal data on the ledger, newest first, for
 /// auditors (the same events anyone can read in the log; here gathered in one table).
-pub async fn audit_openings(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    if let Err(r) = require(&p, &uri, session, &Action::ViewAuditView) {
-        return *r;
-    }
+pub(crate) async fn audit_openings(State(app): State<AppState>, p: Page) -> PageResult {
+    p.authorize(&Action::ViewAuditView)?;
     let mut openings: Vec<dauys_core::DataOpening> = projection_rows_with_prefix(&app, "opening/").await;
     openings.sort_by_key(|o| std::cmp::Reverse(o.index));
     let bases = access_bases(&app).await;
@@ -527,19 +443,15 @@ pub async fn audit_openings(
             }
         }
     };
-    p.render(StatusCode::OK, &p.t("audit-title"), Section::Admin, main)
+    Ok(p.render(StatusCode::OK, &p.t("audit-title"), Section::Admin, main))
 }
 
 // ---------------------------------------------------------------------------------------
 // Keys
 
 /// GET /admin/keys
-pub async fn keys(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require(&p, &uri, session, &Action::RotateKeys) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+pub(crate) async fn keys(State(app): State<AppState>, p: Page) -> PageResult {
+    let session = p.authorize(&Action::RotateKeys)?;
     let main = html! {
         h1 { (p.t("keys-title")) }
         p { (p.t("keys-lead")) }
@@ -552,24 +464,14 @@ pub async fn keys(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSessio
             button.danger #rotate type="submit" { (p.t("keys-rotate-button")) }
         }
     };
-    p.render(StatusCode::OK, &p.t("keys-title"), Section::Admin, main)
+    Ok(p.render(StatusCode::OK, &p.t("keys-title"), Section::Admin, main))
 }
 
 /// POST /admin/keys/rotate
-pub async fn rotate_keys(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, Some(&Action::RotateKeys), &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
-    match app.people.rotate_pseudonym_key(&session.account).await {
+pub(crate) async fn rotate_keys(State(app): State<AppState>, p: Page, _: CsrfForm<NoFields>) -> PageResult {
+    let session = p.authorize(&Action::RotateKeys)?;
+    Ok(match app.people.rotate_pseudonym_key(&session.account).await {
         Ok(_) => Redirect::to("/admin/keys").into_response(),
         Err(e) => failure_page(&p, &e),
-    }
+    })
 }

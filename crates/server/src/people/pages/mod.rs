@@ -1,24 +1,29 @@
 //! Pages for people, by audience: `account` (a person's own pages), `verify` (verifying one's
 //! identity), `office` (officials opening records), `admin` (administrators and auditors).
-//! This module holds what they share: failure pages, CSRF fields and checks, the guards
-//! `require` and `require_form` (every decision goes to `authorize`), and projection lookups.
+//! This module holds what they share: failure pages, cookies, and projection lookups; the
+//! guards are the extractors of [`crate::web::extract`] (every decision goes to `authorize`).
 //! Plain HTML forms, no JavaScript; every form that changes something carries a CSRF token.
 
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use dauys_core::{district_name, AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, VerificationMethod};
-use dauys_identity::policy::{authorize, Action};
+use dauys_identity::policy::Action;
 use maud::{html, Markup};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::guard::{DEVICE_COOKIE, DEVICE_COOKIE_SECS};
-use super::session::{client_ip, cookie_value, set_cookie, Limits, MaybeSession, Session, FORM_COOKIE, SESSION_COOKIE};
-use super::{run_blocking, Account, IdentityClaim, PeopleError};
-use crate::i18n::UiLang;
+use super::session::{cookie_value, set_cookie, Limits, Session, FORM_COOKIE, SESSION_COOKIE};
+use super::{run_blocking, IdentityClaim, PeopleError};
 use crate::problem::Problem;
+use crate::web::extract::{
+    acting_bodies, sign_in_href, Answering, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageResult,
+    SignedOutForm,
+};
+pub(crate) use crate::web::forms::csrf_field;
+use crate::web::forms::{code_message_id, query_param, NoFields};
 use crate::web::{role_label, time_el, Page, Section};
 use crate::AppState;
 
@@ -38,7 +43,7 @@ fn now_ms() -> u64 {
 
 /// The translated message for a failure, or its English text when there is none.
 fn message(p: &Page, e: &PeopleError) -> String {
-    let id = format!("err-{}", e.code().replace('_', "-"));
+    let id = code_message_id("err-", e.code());
     let text = p.t(&id);
     if text == id {
         e.to_string()
@@ -61,16 +66,13 @@ fn status_of(e: &PeopleError) -> StatusCode {
     }
 }
 
-fn failure_page(p: &Page, e: &PeopleError) -> Response {
+/// The page for a failed operation: its status, and the translated reason.
+pub(crate) fn failure_page(p: &Page, e: &PeopleError) -> Response {
     // Back-pressure (busy hashing slots) is expected under a flood, not a fault.
     if !e.is_client_error() && e.retry_after_secs().is_none() {
         tracing::error!(error = %e, "people operation failed");
     }
     with_retry_after(p.error(status_of(e), &p.t("err-title"), &message(p, e)), e)
-}
-
-pub(crate) fn csrf_field(token: &str) -> Markup {
-    html! { input type="hidden" name="csrf" value=(token); }
 }
 
 fn secure(app: &AppState) -> bool {
@@ -90,21 +92,6 @@ fn with_cookie(mut response: Response, cookie: String) -> Response {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
-}
-
-/// Sends a signed-out visitor to the sign-in page, then back.
-fn sign_in_first(uri: &Uri) -> Response {
-    let back = uri.path();
-    Redirect::to(&format!("/login?next={}", urlencode(back))).into_response()
-}
-
-pub(crate) fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Where to go after signing in: a path on this site; the person's page when none is given,
@@ -127,37 +114,6 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub(crate) fn query_param(uri: &Uri, name: &str) -> Option<String> {
-    uri.query()?.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (k == name).then(|| percent_decode(v))
-    })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// A fresh double-submit token for a signed-out form, and its cookie.
 fn form_token(app: &AppState) -> (String, String) {
     let mut bytes = [0u8; 16];
@@ -165,23 +121,6 @@ fn form_token(app: &AppState) -> (String, String) {
     let token = hex::encode(bytes);
     let cookie = set_cookie(FORM_COOKIE, &token, 3600, secure(app), "Strict");
     (token, cookie)
-}
-
-fn form_cookie_matches(request_cookie: Option<&str>, submitted: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    request_cookie.is_some_and(|c| !c.is_empty() && bool::from(c.as_bytes().ct_eq(submitted.as_bytes())))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    everywhere: Option<String>,
-}
-
-fn has_body_role(account: &Account) -> bool {
-    account.staff.iter().flat_map(|s| s.grants.iter()).any(|g| matches!(g.role, Role::Official | Role::Head))
 }
 
 /// "Астана қаласы, Есіл ауданы": the region's name and, if the locality has one, its
@@ -236,17 +175,9 @@ async fn body_name(app: &AppState, lang: Lang, body: &BodyId) -> String {
         .map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
 }
 
-/// The session, if it may do `action`; else the page to show instead.
-fn require(p: &Page, uri: &Uri, session: Option<Session>, action: &Action) -> Result<Session, Box<Response>> {
-    let Some(session) = session else { return Err(Box::new(sign_in_first(uri))) };
-    match authorize(&session.account.actor(), action) {
-        Ok(()) => Ok(session),
-        Err(denied) => Err(Box::new(failure_page(p, &PeopleError::Denied(denied)))),
-    }
-}
-
-/// For a form post: the session, if signed in, allowed `action` (when given) and the form's
-/// CSRF token is this session's; else the page to show instead.
+/// For a form post handled outside the page extractors (the demo's): the session, if
+/// signed in, allowed `action` (when given) and the form's CSRF token is this session's;
+/// else the page to show instead.
 pub(crate) fn require_form(
     p: &Page,
     uri: &Uri,
@@ -254,12 +185,13 @@ pub(crate) fn require_form(
     action: Option<&Action>,
     csrf: &str,
 ) -> Result<Session, Box<Response>> {
-    let session = match action {
-        Some(action) => require(p, uri, session, action)?,
-        None => session.ok_or_else(|| Box::new(sign_in_first(uri)))?,
-    };
+    let Some(session) = session else { return Err(Box::new(Redirect::to(&sign_in_href(uri.path())).into_response())) };
+    if let Some(action) = action {
+        dauys_identity::policy::authorize(&session.account.actor(), action)
+            .map_err(|denied| Box::new(failure_page(p, &PeopleError::Denied(denied))))?;
+    }
     if !session.form_is_genuine(csrf) {
-        return Err(Box::new(p.error(StatusCode::FORBIDDEN, &p.t("err-title"), &p.t("err-form-expired"))));
+        return Err(Box::new(p.form_expired().into_response()));
     }
     Ok(session)
 }

@@ -1,49 +1,12 @@
 //! Officials' pages: find a person and open their record, stating purpose, basis and case.
 
 use super::*;
-use dauys_identity::policy::Denied;
 
 // ---------------------------------------------------------------------------------------
 // Officials
 
-/// The bodies whose cases the account may open records for, as [`authorize`] decides for
-/// each body its grants name — so the pages offer exactly what the submit accepts — or why
-/// it may open none.
-fn opening_bodies(account: &Account) -> Result<Vec<BodyId>, Denied> {
-    let actor = account.actor();
-    let mut named: Vec<BodyId> =
-        account.staff.iter().flat_map(|s| s.grants.iter()).filter_map(|g| g.body.clone()).collect();
-    named.sort();
-    named.dedup();
-    let (mut allowed, mut refusal) = (Vec::new(), None);
-    for body in named {
-        match authorize(&actor, &Action::OpenPersonalData { body: body.clone() }) {
-            Ok(()) => allowed.push(body),
-            Err(denied) => {
-                refusal.get_or_insert(denied);
-            }
-        }
-    }
-    if allowed.is_empty() {
-        if let Some(denied) = refusal {
-            return Err(denied);
-        }
-        // No grant names a body (a citizen, an administrator, an auditor): ask about any
-        // body, so that the refusal is the policy's own.
-        if let Ok(any) = "any".parse::<BodyId>() {
-            authorize(&actor, &Action::OpenPersonalData { body: any })?;
-        }
-    }
-    Ok(allowed)
-}
-
 /// GET /office — find a person by account id.
-pub async fn office(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
-    let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
-    if let Err(denied) = opening_bodies(&session.account) {
-        return failure_page(&p, &PeopleError::Denied(denied));
-    }
+pub(crate) async fn office(p: Page, _: Official<Opening>) -> Response {
     let main = html! {
         h1 { (p.t("office-title")) }
         p { (p.t("office-lead")) }
@@ -58,34 +21,24 @@ pub async fn office(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -
 }
 
 /// GET /office/person?account=… — the form to open a person's data, stating why.
-pub async fn open_form(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
+pub(crate) async fn open_form(State(app): State<AppState>, p: Page, official: Official<Opening>, uri: Uri) -> Response {
     let account = query_param(&uri, "account").unwrap_or_default();
-    open_page(&app, &p, &session, account.trim(), None, StatusCode::OK).await
+    open_page(&app, &p, &official, account.trim(), None, StatusCode::OK).await
 }
 
+/// The form offers exactly the bodies the submit accepts ([`Official`] asked `authorize`).
 async fn open_page(
     app: &AppState,
     p: &Page,
-    session: &Session,
+    official: &Official<Opening>,
     subject: &str,
     error: Option<&PeopleError>,
     status: StatusCode,
 ) -> Response {
-    // The same decision as the submit's: a page that offers no body it could open is refused.
-    let bodies = match opening_bodies(&session.account) {
-        Ok(bodies) => bodies,
-        Err(denied) => return failure_page(p, &PeopleError::Denied(denied)),
-    };
+    let (session, bodies) = (&official.session, &official.bodies);
     let bases = access_bases(app).await;
     let mut body_names = Vec::new();
-    for b in &bodies {
+    for b in bodies {
         body_names.push((b.clone(), body_name(app, p.lang, b).await));
     }
     let main = html! {
@@ -118,8 +71,6 @@ async fn open_page(
 #[derive(Deserialize)]
 pub struct OpenForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     account: String,
     #[serde(default)]
     body: String,
@@ -132,25 +83,19 @@ pub struct OpenForm {
 }
 
 /// POST /office/person — logs the opening, then shows the data.
-pub async fn open(
+pub(crate) async fn open(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<OpenForm>,
+    p: Page,
+    official: Official<Opening>,
+    CsrfForm(form): CsrfForm<OpenForm>,
 ) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let subject = form.account.trim().to_string();
     let (Ok(body), Ok(basis)) = (form.body.parse::<BodyId>(), form.basis.parse::<BasisCode>()) else {
         let e = PeopleError::InvalidField { field: "body", max: 64 };
-        return open_page(&app, &p, &session, &subject, Some(&e), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return open_page(&app, &p, &official, &subject, Some(&e), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let outcome =
-        app.people.open_personal_data(&session.account, &subject, &body, &basis, &form.purpose, &form.case).await;
+    let account = &official.session.account;
+    let outcome = app.people.open_personal_data(account, &subject, &body, &basis, &form.purpose, &form.case).await;
     match outcome {
         Ok((profile, receipt)) => {
             let main = html! {
@@ -172,7 +117,7 @@ pub async fn open(
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(e) if e.is_client_error() => open_page(&app, &p, &session, &subject, Some(&e), status_of(&e)).await,
+        Err(e) if e.is_client_error() => open_page(&app, &p, &official, &subject, Some(&e), status_of(&e)).await,
         Err(e) => failure_page(&p, &e),
     }
 }

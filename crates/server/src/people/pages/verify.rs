@@ -7,14 +7,7 @@ use super::*;
 // Verifying one's own identity
 
 /// GET /verify — the ways to verify.
-pub async fn verify_choices(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-) -> Response {
-    let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
+pub(crate) async fn verify_choices(State(app): State<AppState>, p: Page, Citizen { session, .. }: Citizen) -> Response {
     let main = html! {
         h1 { (p.t("verify-title")) }
         @if session.account.row.person.is_some() {
@@ -41,18 +34,12 @@ pub async fn verify_choices(
 }
 
 /// POST /verify/oidc — off to the identity provider.
-pub async fn oidc_start(
+pub(crate) async fn oidc_start(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<CsrfForm>,
+    p: Page,
+    Citizen { session, .. }: Citizen,
+    _: CsrfForm<NoFields>,
 ) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
     let account_id = session.account.row.id.clone();
     match run_blocking(move || oidc.start(&account_id)).await {
@@ -62,14 +49,12 @@ pub async fn oidc_start(
 }
 
 /// GET /verify/oidc/callback?code=…&state=… — back from the identity provider.
-pub async fn oidc_callback(
+pub(crate) async fn oidc_callback(
     State(app): State<AppState>,
-    ui: UiLang,
+    p: Page,
+    Citizen { session, .. }: Citizen,
     uri: Uri,
-    MaybeSession(session): MaybeSession,
 ) -> Response {
-    let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
     let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
     let (Some(code), Some(state)) = (query_param(&uri, "code"), query_param(&uri, "state")) else {
         // The person cancelled at the provider, or it reported an error.
@@ -95,8 +80,6 @@ pub async fn oidc_callback(
 
 #[derive(Deserialize)]
 pub struct CodeForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     iin: String,
     #[serde(default)]
@@ -130,27 +113,19 @@ fn code_page(p: &Page, session: &Session, sent: bool, error: Option<&PeopleError
 }
 
 /// GET /verify/registry
-pub async fn registry_code_form(ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
-    let p = Page::new(ui, &uri);
-    let Some(session) = session else { return sign_in_first(&uri) };
+pub(crate) async fn registry_code_form(p: Page, Citizen { session, .. }: Citizen) -> Response {
     code_page(&p, &session, false, None, StatusCode::OK)
 }
 
 /// POST /verify/registry — without `code`, sends one; with it, checks it.
-pub async fn registry_code(
+pub(crate) async fn registry_code(
     State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    request_parts: axum::http::request::Parts,
-    Form(form): Form<CodeForm>,
+    p: Page,
+    Citizen { session, .. }: Citizen,
+    ClientAddr(address): ClientAddr,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Response {
-    let p = Page::new(ui, &uri);
-    let session = match require_form(&p, &uri, session, None, &form.csrf) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
-    if let Err(e) = Limits::check(&app.limits.sign_in, client_ip(&app, &request_parts)) {
+    if let Err(e) = Limits::check(&app.limits.sign_in, address) {
         return with_retry_after(code_page(&p, &session, false, Some(&e), StatusCode::TOO_MANY_REQUESTS), &e);
     }
     if form.code.trim().is_empty() {

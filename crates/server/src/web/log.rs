@@ -1,276 +1,24 @@
-//! Server-rendered pages: the home page, a browser of the log and one page per entry with
-//! its inclusion proof and how to check it by hand. Plain HTML and one stylesheet — no
-//! JavaScript — in Kazakh, Russian or English (every string comes from `locales/`).
-
-use std::sync::OnceLock;
+//! The log's pages: the home page, a browser of the log and one page per entry with its
+//! inclusion proof and how to check it by hand.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use dauys_core::{Entry, Event, Lang, Role, Timestamp, VerificationMethod};
-use dauys_ledger::{node_hash, Checkpoint, Hash, NoteVerifier};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use dauys_core::{Entry, Event, Lang, VerificationMethod};
+use dauys_ledger::{Checkpoint, Hash, NoteVerifier};
 use fluent_templates::fluent_bundle::FluentValue;
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup};
 
+use super::{event_label, role_label, time_el, utc_offset_label, Page, Section, HOME_ENTRIES, PAGE_SIZE};
 use crate::api::{self, EntryView, InclusionProof};
-use crate::i18n::{t, t_args, UiLang};
+use crate::i18n::{t, t_args};
 use crate::problem::Problem;
+use crate::receipts::{self, walk_proof};
 use crate::AppState;
-
-/// Entries per page of the log browser.
-pub const PAGE_SIZE: u64 = 20;
-/// Entries on the home page.
-pub const HOME_ENTRIES: u64 = 10;
-
-const STYLE: &str = include_str!("../static/style.css");
-
-/// A version tag for the stylesheet's URL, so it can be cached for a year and still change
-/// with a new release.
-fn style_version() -> &'static str {
-    static VERSION: OnceLock<String> = OnceLock::new();
-    VERSION.get_or_init(|| {
-        // FNV-1a: stable across builds and platforms, enough to bust a cache.
-        let hash =
-            STYLE.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        format!("{:012x}", hash & 0xffff_ffff_ffff)
-    })
-}
-
-/// GET /static/style.css
-pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        STYLE,
-    )
-        .into_response()
-}
-
-/// Which section of the site a page belongs to, for `aria-current` in the navigation.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Section {
-    Home,
-    Log,
-    Petitions,
-    Account,
-    Admin,
-    None,
-}
-
-/// What every page needs to know about the request.
-pub(crate) struct Page {
-    pub(crate) lang: Lang,
-    chosen: bool,
-    /// The request's path, made safe to use as a relative link.
-    path: String,
-    /// The query without `lang=`, kept by the language switcher.
-    query: Vec<String>,
-}
-
-fn safe_path(path: &str) -> String {
-    // Never produce a scheme-relative URL (`//host`) or a backslash browsers read as `/`.
-    let trimmed = path.trim_start_matches(['/', '\\']);
-    format!("/{}", trimmed.replace('\\', "%5C"))
-}
-
-impl Page {
-    pub(crate) fn new(ui: UiLang, uri: &Uri) -> Page {
-        let query = uri
-            .query()
-            .unwrap_or("")
-            .split('&')
-            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
-            .map(str::to_string)
-            .collect();
-        Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(uri.path()), query }
-    }
-
-    fn for_path(ui: UiLang, path: &str) -> Page {
-        Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(path), query: Vec::new() }
-    }
-
-    pub(crate) fn t(&self, id: &str) -> String {
-        t(self.lang, id)
-    }
-
-    pub(crate) fn t_args(&self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        t_args(self.lang, id, args)
-    }
-
-    fn switch_href(&self, to: Lang) -> String {
-        let mut parts = self.query.clone();
-        parts.push(format!("lang={}", to.as_str()));
-        format!("{}?{}", self.path, parts.join("&"))
-    }
-
-    pub(crate) fn render(&self, status: StatusCode, title: &str, section: Section, main: Markup) -> Response {
-        let site = self.t("site-title");
-        let full_title = if title.contains(site.as_str()) { title.to_string() } else { format!("{title} — {site}") };
-        let current = |s: Section| (s == section).then_some("page");
-        let markup = html! {
-            (DOCTYPE)
-            html lang=(self.lang.as_str()) {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    title { (full_title) }
-                    meta name="description" content=(self.t("site-tagline"));
-                    link rel="stylesheet" href={ "/static/style.css?v=" (style_version()) };
-                    @for l in Lang::ALL {
-                        link rel="alternate" hreflang=(l.as_str()) href=(self.switch_href(l));
-                    }
-                }
-                body {
-                    a.skip href="#main" { (self.t("skip-to-content")) }
-                    header.site {
-                        div.wrap {
-                            a.brand href="/" {
-                                (site)
-                                small { (self.t("site-tagline")) }
-                            }
-                            nav aria-label=(self.t("nav-label")) {
-                                ul {
-                                    li { a href="/" aria-current=[current(Section::Home)] { (self.t("nav-home")) } }
-                                    li { a href="/log" aria-current=[current(Section::Log)] { (self.t("nav-log")) } }
-                                    li { a href="/petitions" aria-current=[current(Section::Petitions)] { (self.t("pp-nav")) } }
-                                    li { a href="/me" aria-current=[current(Section::Account)] { (self.t("nav-account")) } }
-                                }
-                            }
-                            nav.langs aria-label=(self.t("lang-switcher-label")) {
-                                span { (self.t("lang-switcher-label")) ":" }
-                                ul {
-                                    @for l in Lang::ALL {
-                                        li {
-                                            a href=(self.switch_href(l)) lang=(l.as_str()) hreflang=(l.as_str())
-                                                aria-current=[(l == self.lang).then_some("true")] {
-                                                (self.t(&format!("lang-{}", l.as_str())))
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    main #main.wrap tabindex="-1" {
-                        (main)
-                    }
-                    footer.site {
-                        div.wrap {
-                            p { (self.t("footer-about")) }
-                            p { (self.t("footer-machine")) }
-                            ul {
-                                li { a href="/checkpoint" { code { "/checkpoint" } } " — " (self.t("footer-checkpoint")) }
-                                li { code { "/tile/…" } " — " (self.t("footer-tiles")) }
-                                li { a href="/api/v1/log" { code { "/api/v1/log" } } " — " (self.t("footer-log-info")) }
-                                li { a href="/openapi.json" { code { "/openapi.json" } } " — " (self.t("footer-openapi")) }
-                            }
-                        }
-                    }
-                }
-            }
-        };
-        let mut response = (status, markup).into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(self.lang.as_str()));
-        headers.insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        if self.chosen {
-            let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", self.lang.as_str());
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                headers.insert(header::SET_COOKIE, v);
-            }
-        }
-        response
-    }
-
-    /// A page for a failure: a heading, an explanation and the way home.
-    pub(crate) fn error(&self, status: StatusCode, title: &str, text: &str) -> Response {
-        let main = html! {
-            h1 { (title) }
-            p.lead { (text) }
-            p { a href="/log" { (self.t("error-go-log")) } " · " a href="/" { (self.t("error-go-home")) } }
-        };
-        self.render(status, title, Section::None, main)
-    }
-
-    /// A problem from the shared API code, as a page in this language.
-    pub(crate) fn problem(&self, problem: Problem) -> Response {
-        let retry = problem.retry_after;
-        let status = problem.status;
-        let title = problem.in_lang(self.lang).title();
-        let text = if status.is_server_error() { self.t("error-try-later") } else { self.t("error-check-address") };
-        let mut response = self.error(status, &title, &text);
-        if let Some(s) = retry {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
-        }
-        response
-    }
-}
-
-/// The translated 404 page for any path no route serves.
-pub fn not_found_page(lang: UiLang, path: &str) -> Response {
-    let page = Page::for_path(lang, path);
-    let shown: String = path.chars().take(200).collect();
-    page.error(
-        StatusCode::NOT_FOUND,
-        &page.t("error-not-found-title"),
-        &page.t_args("error-not-found-text", &[("path", FluentValue::from(shown))]),
-    )
-}
-
-// ---------------------------------------------------------------------------------------
-// Formatting
-
-/// `2026-03-02 14:30:05 UTC+05:00` in the deployment's time zone, and the RFC 3339 instant.
-fn local_time(ms: u64, utc_offset_minutes: i16) -> (String, String) {
-    let rfc3339 = Timestamp(ms).to_rfc3339();
-    let offset =
-        time::UtcOffset::from_whole_seconds(i32::from(utc_offset_minutes) * 60).unwrap_or(time::UtcOffset::UTC);
-    let shown = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| t.to_offset(offset))
-        .map(|t| {
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {}",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second(),
-                utc_offset_label(utc_offset_minutes)
-            )
-        })
-        .unwrap_or_else(|_| rfc3339.clone());
-    (shown, rfc3339)
-}
-
-fn utc_offset_label(minutes: i16) -> String {
-    let sign = if minutes < 0 { '−' } else { '+' };
-    let m = minutes.unsigned_abs();
-    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
-}
-
-pub(crate) fn time_el(app: &AppState, ms: u64) -> Markup {
-    let (shown, machine) = local_time(ms, app.config.utc_offset_minutes);
-    html! { time datetime=(machine) { (shown) } }
-}
 
 fn short_hash(h: &Hash) -> String {
     let hex = h.to_string();
     format!("{}…", &hex[..hex.len().min(12)])
-}
-
-/// The human label of an event type, e.g. "Body registered".
-fn event_label(lang: Lang, kind: &str) -> String {
-    let id = format!("event-{}", kind.replace('.', "-"));
-    let label = t(lang, &id);
-    if label == id {
-        kind.to_string()
-    } else {
-        label
-    }
 }
 
 fn body_kind_label(lang: Lang, kind: dauys_core::BodyKind) -> String {
@@ -367,12 +115,6 @@ fn summary(lang: Lang, entry: &Entry) -> String {
     }
 }
 
-/// The translated name of a role.
-pub(crate) fn role_label(lang: Lang, role: Role) -> String {
-    t(lang, &format!("role-{}", role.as_str()))
-}
-
-/// The first characters of a long identifier, for tables.
 fn short_text(s: &str) -> String {
     match s.char_indices().nth(16) {
         Some((i, _)) => format!("{}…", &s[..i]),
@@ -441,8 +183,7 @@ fn checkpoint_section(app: &AppState, p: &Page) -> Markup {
 // Pages
 
 /// GET / — the deployment, its latest checkpoint and the newest entries.
-pub async fn home(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
-    let p = Page::new(ui, &uri);
+pub(crate) async fn home(State(app): State<AppState>, p: Page) -> Response {
     let state = match api::load_public_state(&app).await {
         Ok(s) => s,
         Err(e) => return p.problem(e),
@@ -489,8 +230,7 @@ pub async fn home(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response
 }
 
 /// GET /log?before=N — the log, newest first.
-pub async fn log_page(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Response {
-    let p = Page::new(ui, &uri);
+pub(crate) async fn log_page(State(app): State<AppState>, p: Page, uri: Uri) -> Response {
     let raw_before = uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("before="));
     let before = match raw_before {
         None | Some("") => None,
@@ -557,48 +297,8 @@ pub async fn log_page(State(app): State<AppState>, ui: UiLang, uri: Uri) -> Resp
     p.render(StatusCode::OK, &title, Section::Log, main)
 }
 
-/// One step of walking an inclusion proof (RFC 9162 §2.1.3.2).
-struct Step {
-    sibling: Hash,
-    sibling_is_left: bool,
-    result: Hash,
-}
-
-/// Walks the proof exactly as a verifier would, so the page can show every step. Returns
-/// the steps and whether the walk ended at the tree's root position.
-fn walk_proof(proof: &InclusionProof) -> (Vec<Step>, bool) {
-    let mut steps = Vec::with_capacity(proof.proof.len());
-    if proof.index >= proof.tree_size {
-        return (steps, false);
-    }
-    let (mut f, mut s) = (proof.index, proof.tree_size - 1);
-    let mut r = proof.leaf_hash;
-    for p in &proof.proof {
-        if s == 0 {
-            return (steps, false);
-        }
-        let left = f & 1 == 1 || f == s;
-        if left {
-            r = node_hash(p, &r);
-            if f & 1 == 0 {
-                while f & 1 == 0 && f != 0 {
-                    f >>= 1;
-                    s >>= 1;
-                }
-            }
-        } else {
-            r = node_hash(&r, p);
-        }
-        steps.push(Step { sibling: *p, sibling_is_left: left, result: r });
-        f >>= 1;
-        s >>= 1;
-    }
-    (steps, s == 0)
-}
-
 /// GET /log/{index} — one entry, its proof and how to check it.
-pub async fn entry_page(State(app): State<AppState>, ui: UiLang, uri: Uri, Path(raw): Path<String>) -> Response {
-    let p = Page::new(ui, &uri);
+pub(crate) async fn entry_page(State(app): State<AppState>, p: Page, Path(raw): Path<String>) -> Response {
     let Ok(index) = raw.parse::<u64>() else {
         let shown: String = raw.chars().take(40).collect();
         return p.error(
@@ -624,7 +324,7 @@ pub async fn entry_page(State(app): State<AppState>, ui: UiLang, uri: Uri, Path(
     };
     let proof = match api::prove_inclusion(&app, Some(index), None, None).await {
         Ok(proof) => Some(proof),
-        Err(e) if e.code == "not-yet-checkpointed" || e.code == "no-checkpoint" => None,
+        Err(e) if receipts::is_pending(e.code) => None,
         Err(e) => return p.problem(e),
     };
     let bytes = view.entry.encode();
@@ -819,54 +519,5 @@ fn field_label(p: &Page, name: &str) -> String {
         name.to_string()
     } else {
         label
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn safe_paths_stay_on_this_site() {
-        assert_eq!(safe_path("/log/3"), "/log/3");
-        assert_eq!(safe_path("//evil.example/x"), "/evil.example/x");
-        assert_eq!(safe_path("/\\evil.example"), "/evil.example");
-        assert_eq!(safe_path(""), "/");
-    }
-
-    #[test]
-    fn offsets_are_labelled() {
-        assert_eq!(utc_offset_label(300), "UTC+05:00");
-        assert_eq!(utc_offset_label(-90), "UTC−01:30");
-        assert_eq!(local_time(0, 300).0, "1970-01-01 05:00:00 UTC+05:00");
-    }
-
-    #[test]
-    fn proof_walk_reaches_the_root() {
-        use dauys_ledger::leaf_hash;
-        // A tree of 5 leaves, built by hand.
-        let leaves: Vec<Hash> = (0..5u8).map(|i| leaf_hash(&[i])).collect();
-        let h01 = node_hash(&leaves[0], &leaves[1]);
-        let h23 = node_hash(&leaves[2], &leaves[3]);
-        let h0123 = node_hash(&h01, &h23);
-        let root = node_hash(&h0123, &leaves[4]);
-        // Leaf 2: siblings 3 (right), h01 (left), leaf 4 (right).
-        let proof = InclusionProof {
-            index: 2,
-            tree_size: 5,
-            leaf_hash: leaves[2],
-            proof: vec![leaves[3], h01, leaves[4]],
-            checkpoint: None,
-        };
-        let (steps, ok) = walk_proof(&proof);
-        assert!(ok);
-        assert_eq!(steps.last().map(|s| s.result), Some(root));
-        assert_eq!(steps.iter().map(|s| s.sibling_is_left).collect::<Vec<_>>(), [false, true, false]);
-        // Leaf 4 (the last, alone on the right edge): one sibling, h0123, on the left.
-        let proof =
-            InclusionProof { index: 4, tree_size: 5, leaf_hash: leaves[4], proof: vec![h0123], checkpoint: None };
-        let (steps, ok) = walk_proof(&proof);
-        assert!(ok);
-        assert_eq!(steps[0].result, root);
     }
 }

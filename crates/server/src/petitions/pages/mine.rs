@@ -1,0 +1,66 @@
+//! "My petitions": what the signed-in person wrote, and what each waits for.
+
+use super::*;
+
+/// What the author does or waits for next.
+fn next_step(p: &Page, app: &AppState, pet: &Petition, now: u64) -> String {
+    match pet.status {
+        PetitionStatus::Draft => p.t("pp-next-draft"),
+        PetitionStatus::Gathering | PetitionStatus::Moderation => deadline(p, app, pet, now).unwrap_or_default(),
+        PetitionStatus::Open if pet.threshold_reached_at.is_some() => p.t("pp-next-threshold"),
+        PetitionStatus::Open => deadline(p, app, pet, now).unwrap_or_default(),
+        PetitionStatus::Closed => match &pet.obligation {
+            Some(o) if o.answer.is_some() => p.t("pp-next-answered"),
+            Some(o) => p.t_args("pp-next-awaiting", &[("date", FluentValue::from(dauys_core::format_date(o.due)))]),
+            None => p.t("pp-next-closed"),
+        },
+        PetitionStatus::Rejected => p.t("pp-next-rejected"),
+        PetitionStatus::Withdrawn | PetitionStatus::Expired => p.t("pp-next-none"),
+    }
+}
+
+/// GET /me/petitions — the petitions the signed-in person wrote.
+pub(crate) async fn mine(State(app): State<AppState>, p: Page, Citizen { session, .. }: Citizen) -> Response {
+    let verified = session.account.row.person.is_some();
+    let petitions = app.petitions.authored_by(&session.account);
+    let now = now_ms();
+    let title = p.t("pp-mine-title");
+    let main = html! {
+        h1 { (title) }
+        p { a href="/petitions/new" { (p.t("pp-start")) } }
+        @if !verified {
+            div.notice #verify-first {
+                p { (p.t("pp-verify-to-start")) " " a href="/verify" { (p.t("pp-verify-link")) } }
+            }
+        }
+        @if petitions.is_empty() {
+            p #mine-empty { (p.t("pp-mine-empty")) }
+        } @else {
+            table.entries #my-petitions {
+                caption { (p.t("pp-mine-caption")) }
+                thead { tr {
+                    th scope="col" { (p.t("pp-col-petition")) }
+                    th scope="col" { (p.t("pp-col-status")) }
+                    th scope="col" class="num" { (p.t("pp-col-signatures")) }
+                    th scope="col" { (p.t("pp-col-next")) }
+                } }
+                tbody {
+                    @for pet in &petitions {
+                        tr data-petition=(pet.id.as_str()) {
+                            th scope="row" data-label=(p.t("pp-col-petition")) { a href=(petition_href(&pet.id)) { (partial_title(&p, &pet.title)) } }
+                            td data-label=(p.t("pp-col-status")) { (status_label(&p, pet.status)) }
+                            td.num data-label=(p.t("pp-col-signatures")) { (num(p.lang, pet.signatures)) " / " (num(p.lang, pet.terms.threshold)) }
+                            td data-label=(p.t("pp-col-next")) {
+                                (next_step(&p, &app, pet, now))
+                                @if pet.status == PetitionStatus::Draft {
+                                    " " a href={ (petition_href(&pet.id)) "/edit" } { (p.t("pp-edit")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    p.render(StatusCode::OK, &title, Section::Account, main)
+}

@@ -1,0 +1,309 @@
+//! Server-rendered pages: the page frame every page shares ([`Page`]), the extractors page
+//! handlers start from ([`extract`]), shared form pieces ([`forms`]) and the log's own pages
+//! (`log`). Plain HTML and one stylesheet — no JavaScript — in Kazakh, Russian or English
+//! (every string comes from `locales/`).
+
+use std::sync::OnceLock;
+
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use dauys_core::{Lang, Role, Timestamp};
+use fluent_templates::fluent_bundle::FluentValue;
+use maud::{html, Markup, DOCTYPE};
+
+use crate::i18n::{t, t_args, UiLang};
+use crate::people::session::Session;
+use crate::problem::Problem;
+use crate::AppState;
+
+pub(crate) mod extract;
+pub(crate) mod forms;
+mod log;
+
+pub(crate) use log::{entry_page, home, log_page};
+
+/// Entries per page of the log browser.
+pub const PAGE_SIZE: u64 = 20;
+/// Entries on the home page.
+pub const HOME_ENTRIES: u64 = 10;
+
+const STYLE: &str = include_str!("../../static/style.css");
+
+/// A version tag for the stylesheet's URL, so it can be cached for a year and still change
+/// with a new release.
+fn style_version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        // FNV-1a: stable across builds and platforms, enough to bust a cache.
+        let hash =
+            STYLE.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        format!("{:012x}", hash & 0xffff_ffff_ffff)
+    })
+}
+
+/// GET /static/style.css
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// Which section of the site a page belongs to, for `aria-current` in the navigation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Section {
+    Home,
+    Log,
+    Petitions,
+    Account,
+    Admin,
+    None,
+}
+
+/// What every page needs to know about the request; handlers take it as an extractor
+/// ([`extract`]), which also looks up the session.
+#[derive(Clone)]
+pub(crate) struct Page {
+    pub(crate) lang: Lang,
+    chosen: bool,
+    /// The request's path, made safe to use as a relative link.
+    path: String,
+    /// The query without `lang=`, kept by the language switcher.
+    query: Vec<String>,
+    /// The visitor's session, when signed in.
+    pub(crate) session: Option<Session>,
+}
+
+fn safe_path(path: &str) -> String {
+    // Never produce a scheme-relative URL (`//host`) or a backslash browsers read as `/`.
+    let trimmed = path.trim_start_matches(['/', '\\']);
+    format!("/{}", trimmed.replace('\\', "%5C"))
+}
+
+impl Page {
+    pub(crate) fn new(ui: UiLang, uri: &Uri) -> Page {
+        let query = uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+            .map(str::to_string)
+            .collect();
+        Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(uri.path()), query, session: None }
+    }
+
+    fn for_path(ui: UiLang, path: &str) -> Page {
+        Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(path), query: Vec::new(), session: None }
+    }
+
+    /// The same page context for another page: a form's action shows the page the form is
+    /// on again, and the language switcher must lead there, not to the action.
+    pub(crate) fn at(self, path: &str) -> Page {
+        Page { path: safe_path(path), query: Vec::new(), ..self }
+    }
+
+    pub(crate) fn t(&self, id: &str) -> String {
+        t(self.lang, id)
+    }
+
+    pub(crate) fn t_args(&self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        t_args(self.lang, id, args)
+    }
+
+    fn switch_href(&self, to: Lang) -> String {
+        let mut parts = self.query.clone();
+        parts.push(format!("lang={}", to.as_str()));
+        format!("{}?{}", self.path, parts.join("&"))
+    }
+
+    pub(crate) fn render(&self, status: StatusCode, title: &str, section: Section, main: Markup) -> Response {
+        let site = self.t("site-title");
+        let full_title = if title.contains(site.as_str()) { title.to_string() } else { format!("{title} — {site}") };
+        let current = |s: Section| (s == section).then_some("page");
+        let markup = html! {
+            (DOCTYPE)
+            html lang=(self.lang.as_str()) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (full_title) }
+                    meta name="description" content=(self.t("site-tagline"));
+                    link rel="stylesheet" href={ "/static/style.css?v=" (style_version()) };
+                    @for l in Lang::ALL {
+                        link rel="alternate" hreflang=(l.as_str()) href=(self.switch_href(l));
+                    }
+                }
+                body {
+                    a.skip href="#main" { (self.t("skip-to-content")) }
+                    header.site {
+                        div.wrap {
+                            a.brand href="/" {
+                                (site)
+                                small { (self.t("site-tagline")) }
+                            }
+                            nav aria-label=(self.t("nav-label")) {
+                                ul {
+                                    li { a href="/" aria-current=[current(Section::Home)] { (self.t("nav-home")) } }
+                                    li { a href="/log" aria-current=[current(Section::Log)] { (self.t("nav-log")) } }
+                                    li { a href="/petitions" aria-current=[current(Section::Petitions)] { (self.t("pp-nav")) } }
+                                    li { a href="/me" aria-current=[current(Section::Account)] { (self.t("nav-account")) } }
+                                }
+                            }
+                            nav.langs aria-label=(self.t("lang-switcher-label")) {
+                                span { (self.t("lang-switcher-label")) ":" }
+                                ul {
+                                    @for l in Lang::ALL {
+                                        li {
+                                            a href=(self.switch_href(l)) lang=(l.as_str()) hreflang=(l.as_str())
+                                                aria-current=[(l == self.lang).then_some("true")] {
+                                                (self.t(&format!("lang-{}", l.as_str())))
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    main #main.wrap tabindex="-1" {
+                        (main)
+                    }
+                    footer.site {
+                        div.wrap {
+                            p { (self.t("footer-about")) }
+                            p { (self.t("footer-machine")) }
+                            ul {
+                                li { a href="/checkpoint" { code { "/checkpoint" } } " — " (self.t("footer-checkpoint")) }
+                                li { code { "/tile/…" } " — " (self.t("footer-tiles")) }
+                                li { a href="/api/v1/log" { code { "/api/v1/log" } } " — " (self.t("footer-log-info")) }
+                                li { a href="/openapi.json" { code { "/openapi.json" } } " — " (self.t("footer-openapi")) }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        let mut response = (status, markup).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(self.lang.as_str()));
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        if self.chosen {
+            let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", self.lang.as_str());
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                headers.insert(header::SET_COOKIE, v);
+            }
+        }
+        response
+    }
+
+    /// A page for a failure: a heading, an explanation and the way home.
+    pub(crate) fn error(&self, status: StatusCode, title: &str, text: &str) -> Response {
+        let main = html! {
+            h1 { (title) }
+            p.lead { (text) }
+            p { a href="/log" { (self.t("error-go-log")) } " · " a href="/" { (self.t("error-go-home")) } }
+        };
+        self.render(status, title, Section::None, main)
+    }
+
+    /// A problem from the shared API code, as a page in this language.
+    pub(crate) fn problem(&self, problem: Problem) -> Response {
+        let retry = problem.retry_after;
+        let status = problem.status;
+        let title = problem.in_lang(self.lang).title();
+        let text = if status.is_server_error() { self.t("error-try-later") } else { self.t("error-check-address") };
+        let mut response = self.error(status, &title, &text);
+        if let Some(s) = retry {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        response
+    }
+}
+
+/// The translated 404 page for any path no route serves.
+pub fn not_found_page(lang: UiLang, path: &str) -> Response {
+    let page = Page::for_path(lang, path);
+    let shown: String = path.chars().take(200).collect();
+    page.error(
+        StatusCode::NOT_FOUND,
+        &page.t("error-not-found-title"),
+        &page.t_args("error-not-found-text", &[("path", FluentValue::from(shown))]),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Formatting
+
+/// `2026-03-02 14:30:05 UTC+05:00` in the deployment's time zone, and the RFC 3339 instant.
+fn local_time(ms: u64, utc_offset_minutes: i16) -> (String, String) {
+    let rfc3339 = Timestamp(ms).to_rfc3339();
+    let offset =
+        time::UtcOffset::from_whole_seconds(i32::from(utc_offset_minutes) * 60).unwrap_or(time::UtcOffset::UTC);
+    let shown = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| t.to_offset(offset))
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                utc_offset_label(utc_offset_minutes)
+            )
+        })
+        .unwrap_or_else(|_| rfc3339.clone());
+    (shown, rfc3339)
+}
+
+fn utc_offset_label(minutes: i16) -> String {
+    let sign = if minutes < 0 { '−' } else { '+' };
+    let m = minutes.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+pub(crate) fn time_el(app: &AppState, ms: u64) -> Markup {
+    let (shown, machine) = local_time(ms, app.config.utc_offset_minutes);
+    html! { time datetime=(machine) { (shown) } }
+}
+
+pub(crate) fn event_label(lang: Lang, kind: &str) -> String {
+    let id = format!("event-{}", kind.replace('.', "-"));
+    let label = t(lang, &id);
+    if label == id {
+        kind.to_string()
+    } else {
+        label
+    }
+}
+
+/// The translated name of a role.
+pub(crate) fn role_label(lang: Lang, role: Role) -> String {
+    t(lang, &format!("role-{}", role.as_str()))
+}
+
+/// The first characters of a long identifier, for tables.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_paths_stay_on_this_site() {
+        assert_eq!(safe_path("/log/3"), "/log/3");
+        assert_eq!(safe_path("//evil.example/x"), "/evil.example/x");
+        assert_eq!(safe_path("/\\evil.example"), "/evil.example");
+        assert_eq!(safe_path(""), "/");
+    }
+
+    #[test]
+    fn offsets_are_labelled() {
+        assert_eq!(utc_offset_label(300), "UTC+05:00");
+        assert_eq!(utc_offset_label(-90), "UTC−01:30");
+        assert_eq!(local_time(0, 300).0, "1970-01-01 05:00:00 UTC+05:00");
+    }
+}
