@@ -18,7 +18,8 @@ pub mod session;
 use std::sync::Arc;
 
 use dauys_core::{
-    AccountId, BasisCode, BodyId, Commitment, Event, Locality, Pseudonym, RuleError, Staff, VerificationMethod,
+    AccountId, BasisCode, BodyId, Commitment, Event, Locality, LogIndex, Pseudonym, RowKey, RuleError, Staff,
+    VerificationMethod,
 };
 use dauys_identity::iin::Iin;
 use dauys_identity::password::{self, PasswordParams};
@@ -457,7 +458,7 @@ impl People {
     }
 
     fn staff_of(&self, id: &AccountId) -> Result<Option<Staff>> {
-        let row = self.reader.projection_row(&format!("staff/{id}"))?;
+        let row = self.reader.projection_row(RowKey::staff(id).as_str())?;
         row.map(|json| serde_json::from_str(&json).map_err(|e| PeopleError::Internal(format!("staff row: {e}"))))
             .transpose()
     }
@@ -748,7 +749,7 @@ impl People {
         let key = self.data_key(&account.row)?;
         let mut seen = Vec::new();
         for row in self.store.openings_of(&account.row.id)?.into_iter().rev() {
-            let Some(json) = self.reader.projection_row(&format!("opening/{:020}", row.log_index))? else {
+            let Some(json) = self.reader.projection_row(RowKey::opening(LogIndex(row.log_index)).as_str())? else {
                 continue;
             };
             let opening: dauys_core::DataOpening =

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use dauys_core::{
     AccountId, BodyId, Decision, Event, Lang, Level, Locality, PartialText, Petition, PetitionId, Pseudonym, Region,
-    RejectionReason, RuleError, Signature, StaffAct, Timestamp, TopicCode,
+    RejectionReason, RowKey, RuleError, Signature, StaffAct, Timestamp, TopicCode,
 };
 use dauys_identity::iin::Iin;
 use dauys_identity::policy::{authorize, Action, Denied};
@@ -291,7 +291,7 @@ impl Petitions {
 
     /// One signature by pseudonym, from the projection.
     pub async fn signature(&self, petition: &PetitionId, signer: &Pseudonym) -> Result<Option<Signature>> {
-        let key = format!("signature/{petition}/{signer}");
+        let key = RowKey::signature(petition, signer).into_string();
         let reader = self.people.reader().clone();
         let row = run_blocking(move || Ok(reader.projection_row(&key)?)).await?;
         row.map(|json| serde_json::from_str(&json).map_err(|e| PetitionError::Internal(format!("signature row: {e}"))))

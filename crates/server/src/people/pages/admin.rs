@@ -323,7 +323,7 @@ async fn bodies_page(
     error: Option<&PeopleError>,
     status: StatusCode,
 ) -> Response {
-    let bodies: Vec<dauys_core::Body> = projection_rows_with_prefix(app, "body/").await;
+    let bodies: Vec<dauys_core::Body> = projection_rows_with_prefix(app, dauys_core::RowPrefix::BODY).await;
     let main = html! {
         h1 { (p.t("bodies-title")) }
         @if let Some(e) = error { (error_box(p, e)) }
@@ -411,7 +411,7 @@ pub(crate) async fn register_body(
 /// auditors (the same events anyone can read in the log; here gathered in one table).
 pub(crate) async fn audit_openings(State(app): State<AppState>, p: Page) -> PageResult {
     p.authorize(&Action::ViewAuditView)?;
-    let mut openings: Vec<dauys_core::DataOpening> = projection_rows_with_prefix(&app, "opening/").await;
+    let mut openings: Vec<dauys_core::DataOpening> = projection_rows_with_prefix(&app, dauys_core::RowPrefix::OPENING).await;
     openings.sort_by_key(|o| std::cmp::Reverse(o.index));
     let bases = access_bases(&app).await;
     let main = html! {

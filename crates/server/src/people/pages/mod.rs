@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use dauys_core::{district_name, AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, VerificationMethod};
+use dauys_core::{
+    district_name, AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, RowKey, RowPrefix, VerificationMethod,
+};
 use dauys_identity::policy::Action;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -146,8 +148,9 @@ fn method_label(p: &Page, method: VerificationMethod) -> String {
 
 /// One projection row, parsed. A storage or parse failure is logged and reads as absent, so a
 /// page still renders (with identifiers in place of names) rather than failing whole.
-async fn projection_row<T: serde::de::DeserializeOwned + Send + 'static>(app: &AppState, key: String) -> Option<T> {
+async fn projection_row<T: serde::de::DeserializeOwned + Send + 'static>(app: &AppState, key: RowKey) -> Option<T> {
     let reader = app.reader.clone();
+    let key = key.into_string();
     let read = run_blocking(move || Ok(reader.projection_row(&key)?.map(|json| (key, json)))).await;
     match read {
         Ok(Some((key, json))) => {
@@ -162,7 +165,7 @@ async fn projection_row<T: serde::de::DeserializeOwned + Send + 'static>(app: &A
 }
 
 async fn access_bases(app: &AppState) -> Vec<dauys_core::AccessBasis> {
-    projection_row::<dauys_core::AccessBases>(app, "access-bases".into()).await.map(|b| b.bases).unwrap_or_default()
+    projection_row::<dauys_core::AccessBases>(app, RowKey::access_bases()).await.map(|b| b.bases).unwrap_or_default()
 }
 
 fn basis_name(bases: &[dauys_core::AccessBasis], lang: Lang, code: &BasisCode) -> String {
@@ -170,7 +173,7 @@ fn basis_name(bases: &[dauys_core::AccessBasis], lang: Lang, code: &BasisCode) -
 }
 
 async fn body_name(app: &AppState, lang: Lang, body: &BodyId) -> String {
-    projection_row::<dauys_core::Body>(app, format!("body/{body}"))
+    projection_row::<dauys_core::Body>(app, RowKey::body(body))
         .await
         .map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
 }
@@ -197,17 +200,17 @@ pub(crate) fn require_form(
 }
 
 async fn all_staff(app: &AppState) -> Vec<dauys_core::Staff> {
-    projection_rows_with_prefix(app, "staff/").await
+    projection_rows_with_prefix(app, RowPrefix::STAFF).await
 }
 
 /// Every projection row under `prefix`, parsed; rows that do not parse are skipped (the
 /// projection is checked when loaded, so none should be).
 pub(crate) async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned + Send + 'static>(
     app: &AppState,
-    prefix: &'static str,
+    prefix: RowPrefix,
 ) -> Vec<T> {
     let reader = app.reader.clone();
-    let rows = run_blocking(move || Ok(reader.projection_rows_with_prefix(prefix)?)).await.unwrap_or_else(|e| {
+    let rows = run_blocking(move || Ok(reader.projection_rows_with_prefix(prefix.as_str())?)).await.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "projection rows not read");
         Vec::new()
     });
@@ -215,7 +218,7 @@ pub(crate) async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned +
 }
 
 async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> {
-    projection_rows_with_prefix::<dauys_core::Body>(app, "body/").await.into_iter().map(|b| (b.id, b.name)).collect()
+    projection_rows_with_prefix::<dauys_core::Body>(app, RowPrefix::BODY).await.into_iter().map(|b| (b.id, b.name)).collect()
 }
 
 #[cfg(test)]
