@@ -90,7 +90,12 @@ fn fixed_examples() -> Vec<(Entry, &'static str)> {
 fn canonical_bytes_of_fixed_examples() {
     for (entry, expected) in fixed_examples() {
         assert_eq!(String::from_utf8_lossy(&entry.encode()), expected, "{}", entry.event.kind());
-        assert_eq!(crate::entry::encoded_len(entry.timestamp, &entry.event), expected.len(), "{}", entry.event.kind());
+        assert_eq!(
+            crate::envelope::encoded_len(entry.timestamp, &entry.event),
+            expected.len(),
+            "{}",
+            entry.event.kind()
+        );
         assert_eq!(Entry::decode(expected.as_bytes()), Ok(entry));
     }
 }

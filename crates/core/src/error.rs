@@ -1,18 +1,18 @@
 //! Errors. Each has a stable machine `code()` (used in HTTP problem details and by clients to
 //! pick a translated message) and an English `Display` that says what to change.
 
-use crate::{Lang, LogIndex, Role, Timestamp};
+use crate::{LogIndex, Timestamp};
 use thiserror::Error;
 
 /// An event whose fields are invalid on their own, whatever the state.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum EventError {
     #[error("the {lang} translation of `{field}` is empty; all three translations (kk, ru, en) are required")]
-    EmptyText { field: &'static str, lang: Lang },
+    EmptyText { field: &'static str, lang: &'static str },
     #[error("the {lang} translation of `{field}` has {actual} characters; at most {max} are allowed")]
-    TextTooLong { field: &'static str, lang: Lang, max: usize, actual: usize },
+    TextTooLong { field: &'static str, lang: &'static str, max: usize, actual: usize },
     #[error("the {lang} translation of `{field}` contains a control character (U+{code:04X}); {allowed}")]
-    ControlCharacter { field: &'static str, lang: Lang, code: u32, allowed: &'static str },
+    ControlCharacter { field: &'static str, lang: &'static str, code: u32, allowed: &'static str },
     #[error(
         "`{value}` is not a valid identifier: use 1 to 64 characters a-z, 0-9 and '-', starting with a letter or digit"
     )]
@@ -50,9 +50,9 @@ pub enum EventError {
     #[error("`{value}` is not a role; expected citizen, moderator, official, head, auditor or administrator")]
     UnknownRole { value: String },
     #[error("the role `{role}` acts for a body: give `body`")]
-    BodyRequired { role: Role },
+    BodyRequired { role: &'static str },
     #[error("the role `{role}` does not belong to a body: omit `body`")]
-    BodyNotAllowed { role: Role },
+    BodyNotAllowed { role: &'static str },
     #[error("verification by `{method}` is an administrator's act: give `by`")]
     AdministratorRequired { method: &'static str },
     #[error("verification by an identity provider names no administrator: omit `by`")]
@@ -64,7 +64,7 @@ pub enum EventError {
     #[error("key versions start at 1")]
     KeyVersionZero,
     #[error("the {lang} text of `{field}` is blank; leave a language out rather than empty")]
-    BlankTranslation { field: &'static str, lang: Lang },
+    BlankTranslation { field: &'static str, lang: &'static str },
     #[error("`{value}` is not a petition level; expected government, oblast_akimat, oblast_maslikhat, district_akimat or district_maslikhat")]
     UnknownLevel { value: String },
     #[error("`{value}` is not a petition status")]
@@ -79,31 +79,23 @@ pub enum EventError {
     TooManyItems { field: &'static str, max: usize, actual: usize },
     #[error("`{item}` appears twice in `{field}`")]
     DuplicateItem { field: &'static str, item: String },
-    #[error("a petition to the level `{level}` needs {}", territory_shape(*.level))]
-    TerritoryShape { level: crate::Level },
+    #[error("a petition to the level `{level}` needs {needs}")]
+    TerritoryShape { level: &'static str, needs: &'static str },
     #[error("the level `{level}` has no territory, so its threshold cannot be a share of a population; give a number of signatures")]
-    ShareWithoutTerritory { level: crate::Level },
+    ShareWithoutTerritory { level: &'static str },
     #[error("`forbidden_topic` goes with the reason forbidden_topic only, and `duplicate_of` with duplicate only")]
     RejectionShape,
     #[error("{} shows nothing: it has only spaces and invisible characters; write it in visible letters", subject(.field, *.lang))]
-    InvisibleText { field: &'static str, lang: Option<Lang> },
+    InvisibleText { field: &'static str, lang: Option<&'static str> },
     #[error("{} contains U+{code:04X}, an invisible character that changes the direction of the text around it; remove it", subject(.field, *.lang))]
-    BidiControl { field: &'static str, lang: Option<Lang>, code: u32 },
+    BidiControl { field: &'static str, lang: Option<&'static str>, code: u32 },
 }
 
 /// "the kk translation of `title`", or "`reason`" for a text in no particular language.
-fn subject(field: &str, lang: Option<Lang>) -> String {
+fn subject(field: &str, lang: Option<&str>) -> String {
     match lang {
         Some(lang) => format!("the {lang} translation of `{field}`"),
         None => format!("`{field}`"),
-    }
-}
-
-fn territory_shape(level: crate::Level) -> &'static str {
-    match level {
-        crate::Level::Government => "no territory",
-        crate::Level::OblastAkimat | crate::Level::OblastMaslikhat => "a region as its territory, e.g. `akmola`",
-        _ => "a region and district as its territory, e.g. `akmola/kokshetau`",
     }
 }
 
@@ -237,9 +229,9 @@ pub enum RuleError {
     #[error("an administrator exists, so this act must name the administrator in `by`")]
     AdministratorExists,
     #[error("account `{account}` already holds the role `{role}`{}", body_suffix(.body))]
-    GrantExists { account: String, role: Role, body: Option<String> },
+    GrantExists { account: String, role: &'static str, body: Option<String> },
     #[error("account `{account}` does not hold the role `{role}`{}", body_suffix(.body))]
-    GrantMissing { account: String, role: Role, body: Option<String> },
+    GrantMissing { account: String, role: &'static str, body: Option<String> },
     #[error("account `{0}` is the last administrator; grant the role to another account first")]
     LastAdministrator(String),
     #[error("account `{official}` is not an official or head of body `{body}`")]
@@ -253,9 +245,9 @@ pub enum RuleError {
     #[error("no petition rules are published yet; publish them with petition_rules.published")]
     NoPetitionRules,
     #[error("the petition rules in force do not allow petitions to the level `{0}`")]
-    LevelNotPetitionable(crate::Level),
+    LevelNotPetitionable(&'static str),
     #[error("body `{body}` is a {kind} and cannot be addressed at the level `{level}`")]
-    BodyNotAtLevel { body: String, kind: crate::BodyKind, level: crate::Level },
+    BodyNotAtLevel { body: String, kind: &'static str, level: &'static str },
     #[error("`{0}` is not a topic in the petition rules in force")]
     UnknownTopic(String),
     #[error("`{0}` is not a forbidden topic in the petition rules in force")]
@@ -267,7 +259,7 @@ pub enum RuleError {
     #[error("only the author of petition `{0}` may do this")]
     NotAuthor(String),
     #[error("petition `{petition}` is {status}; this needs it to be {needed}")]
-    PetitionStatus { petition: String, status: crate::PetitionStatus, needed: &'static str },
+    PetitionStatus { petition: String, status: &'static str, needed: &'static str },
     #[error("this person has already signed petition `{0}`: one person, one signature")]
     AlreadySigned(String),
     #[error("petition `{petition}` is for {territory}; signers from {region} cannot sign it")]
@@ -300,10 +292,10 @@ pub enum RuleError {
     AlreadyOverdue(String),
     #[error(
         "you wrote petition `{petition}`, so you may not {}: an author never decides on their own petition; leave it to {}",
-        .act.what(),
-        .act.left_to()
+        .act,
+        .left_to
     )]
-    ConflictOfInterest { petition: String, act: crate::StaffAct },
+    ConflictOfInterest { petition: String, act: &'static str, left_to: &'static str },
 }
 
 fn body_suffix(body: &Option<String>) -> String {

@@ -1,7 +1,7 @@
 //! Events: the facts appended to the log.
 
-use crate::people::{self, AccessBasis, Commitment, KeyKind, Locality, Pseudonym, Region, Role, VerificationMethod};
 use crate::dates::format_date;
+use crate::people::{self, AccessBasis, Commitment, KeyKind, Locality, Pseudonym, Region, Role, VerificationMethod};
 use crate::text::TextUse;
 use crate::{
     AccountId, BasisCode, BodyId, BodyKind, Decision, EventError, Level, LocalizedText, NoticeId, PartialText,
@@ -364,7 +364,7 @@ impl Event {
                 title.validate("title", MAX_PETITION_TITLE_CHARS, false)?;
                 text.validate("text", MAX_PETITION_TEXT_CHARS, true)?;
                 if !level.fits(territory.as_ref()) {
-                    return Err(EventError::TerritoryShape { level: *level });
+                    return Err(level.territory_shape_error());
                 }
             }
             Event::PetitionRejected { reason, forbidden_topic, duplicate_of, comment, .. } => {
@@ -394,7 +394,7 @@ impl Event {
             | Event::ObligationOverdue { .. } => {}
         }
         // The largest timestamp gives the longest envelope, so this bound holds for any entry.
-        let bytes = crate::entry::encoded_len(Timestamp::MAX, self);
+        let bytes = crate::envelope::encoded_len(Timestamp::MAX, self);
         if bytes > crate::MAX_ENTRY_BYTES {
             return Err(EventError::TooLarge { bytes, max: crate::MAX_ENTRY_BYTES });
         }

@@ -48,6 +48,7 @@ mod capability;
 mod dates;
 mod districts;
 mod entry;
+mod envelope;
 mod error;
 mod event;
 mod notices;
@@ -64,17 +65,18 @@ mod text;
 pub mod calendar;
 
 pub use calendar::{Calendar, WorkingDays};
-pub use districts::{district_name, known_districts};
-pub use entry::{Entry, ENTRY_VERSION, MAX_ENTRY_BYTES};
-pub use error::{DecodeError, EventError, RuleError};
 pub use dates::{format_date, parse_date};
+pub use districts::{district_name, known_districts};
+pub use entry::Entry;
+pub use envelope::{ENTRY_VERSION, MAX_ENTRY_BYTES};
+pub use error::{DecodeError, EventError, RuleError};
 pub use event::Event;
+pub use notices::{Notice, Notices};
+pub use obligation::{Answer, Decision, Obligation, ObligationStatus, Opener};
 pub use people::{
     AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,
     Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS,
 };
-pub use notices::{Notice, Notices};
-pub use obligation::{Answer, Decision, Obligation, ObligationStatus, Opener};
 pub use petitions::{
     kazakhstan_rules, Invalidation, Level, LevelRule, Petition, PetitionRules, PetitionStatus, Petitions, Population,
     PublishedRules, Rejection, RejectionReason, Signature, StaffAct, Terms, Threshold, Topic, Transition,

@@ -116,7 +116,12 @@ impl Capability for Notices {
         public.latest_notices = self
             .latest(LATEST_NOTICES)
             .into_iter()
-            .map(|n| NoticeSummary { id: n.id.clone(), title: n.title.clone(), published_at: n.published_at, index: n.index })
+            .map(|n| NoticeSummary {
+                id: n.id.clone(),
+                title: n.title.clone(),
+                published_at: n.published_at,
+                index: n.index,
+            })
             .collect();
     }
 }

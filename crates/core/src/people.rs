@@ -385,8 +385,8 @@ pub(crate) fn validate_line(field: &'static str, s: &str, max: usize) -> Result<
 
 pub(crate) fn validate_grant_shape(role: Role, body: Option<&BodyId>) -> Result<(), EventError> {
     match body {
-        None if role.needs_body() => Err(EventError::BodyRequired { role }),
-        Some(_) if !role.may_have_body() => Err(EventError::BodyNotAllowed { role }),
+        None if role.needs_body() => Err(EventError::BodyRequired { role: role.as_str() }),
+        Some(_) if !role.may_have_body() => Err(EventError::BodyNotAllowed { role: role.as_str() }),
         _ => Ok(()),
     }
 }

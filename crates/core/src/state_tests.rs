@@ -634,7 +634,7 @@ impl Sequenced {
     fn offer(&mut self, entry: Entry) -> Result<bool, TestCaseError> {
         let bytes = entry.encode();
         // The size check's shortcut measures exactly the canonical bytes.
-        prop_assert_eq!(crate::entry::encoded_len(entry.timestamp, &entry.event), bytes.len());
+        prop_assert_eq!(crate::envelope::encoded_len(entry.timestamp, &entry.event), bytes.len());
         // decode accepts exactly the valid events, and round-trips them.
         match entry.event.validate() {
             Ok(()) => prop_assert_eq!(Entry::decode(&bytes), Ok(entry.clone())),

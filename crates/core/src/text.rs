@@ -107,7 +107,7 @@ impl LocalizedText {
         for lang in Lang::ALL {
             let s = self.get(lang);
             if s.trim().is_empty() {
-                return Err(EventError::EmptyText { field, lang });
+                return Err(EventError::EmptyText { field, lang: lang.as_str() });
             }
             validate_translation(field, lang, s, usage.max_chars(), usage == TextUse::Text)?;
         }
@@ -134,14 +134,14 @@ pub(crate) fn validate_translation(
 ) -> Result<(), EventError> {
     let actual = s.chars().count();
     if actual > max {
-        return Err(EventError::TextTooLong { field, lang, max, actual });
+        return Err(EventError::TextTooLong { field, lang: lang.as_str(), max, actual });
     }
     // Control characters render invisibly or break layouts and terminals of people reading
     // the public log; only line breaks in long text have a legitimate use.
     if let Some(c) = s.chars().find(|&c| c.is_control() && !(multiline && c == '\n')) {
         return Err(EventError::ControlCharacter {
             field,
-            lang,
+            lang: lang.as_str(),
             code: u32::from(c),
             allowed: if multiline {
                 "only line feeds (\\n) are allowed"
@@ -226,11 +226,11 @@ pub(crate) fn is_invisible(c: char) -> bool {
 /// deception they allow (text that looks empty) is caught by the first rule.
 pub fn check_new_text(field: &'static str, lang: Option<Lang>, s: &str, multiline: bool) -> Result<(), EventError> {
     if s.chars().all(is_invisible) {
-        return Err(EventError::InvisibleText { field, lang });
+        return Err(EventError::InvisibleText { field, lang: lang.map(|l| l.as_str()) });
     }
     let refused = |c: char| if multiline { is_bidi_embedding(c) } else { is_bidi_control(c) };
     if let Some(c) = s.chars().find(|&c| refused(c)) {
-        return Err(EventError::BidiControl { field, lang, code: u32::from(c) });
+        return Err(EventError::BidiControl { field, lang: lang.map(|l| l.as_str()), code: u32::from(c) });
     }
     Ok(())
 }
@@ -406,7 +406,7 @@ mod tests {
         assert_eq!(t.get(Lang::Kk), "Әкімдік");
         assert!(t.validate(TextUse::Name).is_ok());
         let e = LocalizedText::new(" ", "a", "b").validate(TextUse::Name);
-        assert!(matches!(e, Err(EventError::EmptyText { lang: Lang::Kk, .. })));
+        assert!(matches!(e, Err(EventError::EmptyText { lang: "kk", .. })));
         let nl = LocalizedText::new("a\nb", "a", "b");
         assert!(nl.validate(TextUse::Text).is_ok());
         assert_eq!(nl.validate(TextUse::Title).unwrap_err().code(), "control_character");
@@ -467,7 +467,7 @@ mod tests {
             assert_eq!(multi_line(&s), Ok(()), "U+{:04X}", u32::from(c));
         }
         let e = check_new_text("title", Some(Lang::Kk), "a\u{202E}b", false).unwrap_err();
-        assert_eq!(e, EventError::BidiControl { field: "title", lang: Some(Lang::Kk), code: 0x202E });
+        assert_eq!(e, EventError::BidiControl { field: "title", lang: Some("kk"), code: 0x202E });
         assert!(e.to_string().contains("kk translation of `title`") && e.to_string().contains("U+202E"), "{e}");
         let e = check_new_text("reason", None, "\u{200B}", false).unwrap_err();
         assert_eq!(
@@ -492,7 +492,7 @@ mod tests {
         let e = spoofed.check_new().unwrap_err();
         assert_eq!(
             (e.code(), e),
-            ("bidi_control", EventError::BidiControl { field: "name", lang: Some(Lang::Ru), code: 0x202E })
+            ("bidi_control", EventError::BidiControl { field: "name", lang: Some("ru"), code: 0x202E })
         );
         let bytes = Entry::new(Timestamp(1_772_443_800_000), spoofed).encode();
         let mut state = State::new();
@@ -573,7 +573,7 @@ impl PartialText {
         for lang in Lang::ALL {
             let Some(s) = self.get(lang) else { continue };
             if s.trim().is_empty() {
-                return Err(EventError::BlankTranslation { field, lang });
+                return Err(EventError::BlankTranslation { field, lang: lang.as_str() });
             }
             validate_translation(field, lang, s, max, multiline)?;
         }

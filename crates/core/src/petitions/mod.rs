@@ -99,7 +99,7 @@ impl Level {
         if self.fits(territory.as_ref()) {
             Ok(territory)
         } else {
-            Err(EventError::TerritoryShape { level: *self })
+            Err(self.territory_shape_error())
         }
     }
 
@@ -112,6 +112,19 @@ impl Level {
             (Level::DistrictAkimat | Level::DistrictMaslikhat, Some(t)) => t.district.is_some(),
             _ => false,
         }
+    }
+}
+
+impl Level {
+    /// The error for a territory of the wrong shape: none for the Government, a region for an
+    /// oblast, a region and district below it.
+    pub(crate) fn territory_shape_error(&self) -> EventError {
+        let needs = match self {
+            Level::Government => "no territory",
+            Level::OblastAkimat | Level::OblastMaslikhat => "a region as its territory, e.g. `akmola`",
+            _ => "a region and district as its territory, e.g. `akmola/kokshetau`",
+        };
+        EventError::TerritoryShape { level: self.as_str(), needs }
     }
 }
 
@@ -252,7 +265,7 @@ impl PetitionRules {
                 Threshold::Signatures(n) => range("threshold.signatures", n, 1, Threshold::MAX_SIGNATURES)?,
                 Threshold::PopulationShare { .. } if l.level == Level::Government => {
                     // A Government petition has no territory, so no population to take a share of.
-                    return Err(EventError::ShareWithoutTerritory { level: l.level });
+                    return Err(EventError::ShareWithoutTerritory { level: l.level.as_str() });
                 }
                 Threshold::PopulationShare { basis_points } => {
                     range("threshold.population_share.basis_points", basis_points.into(), 1, 10_000)?

@@ -92,10 +92,14 @@ impl Petitions {
         };
         let published = self.rules.as_ref().ok_or(RuleError::NoPetitionRules)?;
         let rules = &published.rules;
-        let rule = rules.level(*level).ok_or(RuleError::LevelNotPetitionable(*level))?;
+        let rule = rules.level(*level).ok_or(RuleError::LevelNotPetitionable(level.as_str()))?;
         let b = registry.body(body).ok_or_else(|| RuleError::UnknownBody(body.to_string()))?;
         if !level.addresses(b.kind) {
-            return Err(RuleError::BodyNotAtLevel { body: body.to_string(), kind: b.kind, level: *level });
+            return Err(RuleError::BodyNotAtLevel {
+                body: body.to_string(),
+                kind: b.kind.as_str(),
+                level: level.as_str(),
+            });
         }
         if rules.topic(topic).is_none() {
             return Err(RuleError::UnknownTopic(topic.to_string()));
@@ -233,7 +237,8 @@ fn moderation_deadline(registry: &Registry, p: &Petition) -> Option<Timestamp> {
 }
 
 fn check_moderator(registry: &Registry, account: &AccountId, petition: &Petition) -> Result<(), RuleError> {
-    if registry.holds(account, Role::Moderator, None) || registry.holds(account, Role::Moderator, Some(&petition.body)) {
+    if registry.holds(account, Role::Moderator, None) || registry.holds(account, Role::Moderator, Some(&petition.body))
+    {
         Ok(())
     } else {
         Err(RuleError::NotModerator(account.to_string()))
@@ -245,7 +250,7 @@ impl Petitions {
     fn check_event(&self, registry: &Registry, event: &Event, at: Timestamp) -> Result<(), RuleError> {
         let status_err = |p: &Petition, needed: &'static str| RuleError::PetitionStatus {
             petition: p.id.to_string(),
-            status: p.status,
+            status: p.status.as_str(),
             needed,
         };
         match event {
@@ -308,7 +313,11 @@ impl Petitions {
                         need,
                     });
                 }
-                RuleError::unless_equal("moderation_due", registry.add_working_days(at, p.terms.moderation_working_days), *moderation_due)
+                RuleError::unless_equal(
+                    "moderation_due",
+                    registry.add_working_days(at, p.terms.moderation_working_days),
+                    *moderation_due,
+                )
             }
             Event::PetitionModerationOverdue { petition } => {
                 let p = self.petition_or_err(petition)?;
@@ -428,7 +437,11 @@ impl Petitions {
                     return Err(RuleError::ObligationExists(petition.to_string()));
                 }
                 RuleError::unless_equal("body", p.body.to_string(), body.to_string())?;
-                RuleError::unless_equal("due", Obligation::due_date(registry, reached, p.terms.consideration_working_days), *due)
+                RuleError::unless_equal(
+                    "due",
+                    Obligation::due_date(registry, reached, p.terms.consideration_working_days),
+                    *due,
+                )
             }
             Event::ObligationOverdue { petition } => {
                 self.obligation_of(petition)?.check_overdue(&Opener::Petition(petition.clone()), at)
@@ -493,8 +506,10 @@ impl Capability for Petitions {
             changes.row(RowKey::petition_rules());
             return;
         }
-        if let (Event::PetitionDrafted { petition, author, body, level, territory, topic, title, text }, Decided::Terms(terms)) =
-            (event, &decided)
+        if let (
+            Event::PetitionDrafted { petition, author, body, level, territory, topic, title, text },
+            Decided::Terms(terms),
+        ) = (event, &decided)
         {
             let terms = terms.clone();
             let transition =
@@ -624,8 +639,10 @@ impl Capability for Petitions {
                         }
                     }
                 }
-                self.invalidations
-                    .insert((petition.clone(), key), Invalidation { by: by.clone(), reason: reason.clone(), at, index });
+                self.invalidations.insert(
+                    (petition.clone(), key),
+                    Invalidation { by: by.clone(), reason: reason.clone(), at, index },
+                );
                 changes.row(RowKey::signature(petition, signer));
             }
             (Event::ObligationOpened { body, due, .. }, Decided::DueAt(due_at)) => {
@@ -794,7 +811,8 @@ impl Capability for Petitions {
             "obligation.overdue",
             "obligation.answered",
         ];
-        if logged.keys().any(|k| !marks.contains(k)) || marks.iter().any(|k| logged.get(k).copied().unwrap_or(0) != count(k))
+        if logged.keys().any(|k| !marks.contains(k))
+            || marks.iter().any(|k| logged.get(k).copied().unwrap_or(0) != count(k))
         {
             return Err(invalid_row("meta", "counts do not match the petition rows"));
         }
@@ -840,7 +858,11 @@ impl Petition {
     /// same way since the applicant is pseudonymous as well.
     pub fn check_conflict_of_interest(&self, act: StaffAct, actor: Option<&Pseudonym>) -> Result<(), RuleError> {
         if actor == Some(&self.author) {
-            return Err(RuleError::ConflictOfInterest { petition: self.id.to_string(), act });
+            return Err(RuleError::ConflictOfInterest {
+                petition: self.id.to_string(),
+                act: act.what(),
+                left_to: act.left_to(),
+            });
         }
         Ok(())
     }

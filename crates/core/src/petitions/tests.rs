@@ -1087,7 +1087,7 @@ fn petition_entries_round_trip() {
     for (i, e) in one_of_each().into_iter().enumerate() {
         let entry = Entry::new(Timestamp(1_772_443_800_000 + i as u64), e);
         let bytes = entry.encode();
-        assert_eq!(crate::entry::encoded_len(entry.timestamp, &entry.event), bytes.len());
+        assert_eq!(crate::envelope::encoded_len(entry.timestamp, &entry.event), bytes.len());
         assert_eq!(Entry::decode(&bytes), Ok(entry.clone()), "{}", entry.event.kind());
         let json = serde_json::to_string(&entry.event).expect("serializes");
         assert_eq!(serde_json::from_str::<Event>(&json).ok(), Some(entry.event));

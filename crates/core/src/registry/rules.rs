@@ -2,7 +2,9 @@
 
 use super::{Body, CalendarYear, Deployment, Registry};
 use crate::capability::{Capability, Changes, Context, Placement};
-use crate::people::{validate_bases, validate_grant_shape, AccessBases, DataOpening, Grant, KeyVersion, Staff, VerifiedPerson};
+use crate::people::{
+    validate_bases, validate_grant_shape, AccessBases, DataOpening, Grant, KeyVersion, Staff, VerifiedPerson,
+};
 use crate::rows::{invalid_row, load_once, parse_row, row_json, RowKey, RowPrefix};
 use crate::{AccountId, BodyId, Event, LogIndex, PublicState, Role, RuleError, Timestamp};
 
@@ -98,7 +100,7 @@ impl Capability for Registry {
                 if self.holds(account, *role, body.as_ref()) {
                     return Err(RuleError::GrantExists {
                         account: account.to_string(),
-                        role: *role,
+                        role: role.as_str(),
                         body: body.as_ref().map(BodyId::to_string),
                     });
                 }
@@ -109,7 +111,7 @@ impl Capability for Registry {
                 if !self.holds(account, *role, body.as_ref()) {
                     return Err(RuleError::GrantMissing {
                         account: account.to_string(),
-                        role: *role,
+                        role: role.as_str(),
                         body: body.as_ref().map(BodyId::to_string),
                     });
                 }
@@ -122,7 +124,10 @@ impl Capability for Registry {
             Event::PersonalDataOpened { body, official, basis, .. } => {
                 self.check_body(Some(body))?;
                 if !self.acts_for(official, body) {
-                    return Err(RuleError::NotOfficialOfBody { official: official.to_string(), body: body.to_string() });
+                    return Err(RuleError::NotOfficialOfBody {
+                        official: official.to_string(),
+                        body: body.to_string(),
+                    });
                 }
                 let bases = self.access_bases.as_ref().ok_or(RuleError::NoAccessBases)?;
                 if !bases.bases.iter().any(|b| &b.code == basis) {
@@ -146,8 +151,12 @@ impl Capability for Registry {
     fn apply(&mut self, _: (), index: LogIndex, at: Timestamp, event: &Event, changes: &mut Changes) {
         match event {
             Event::DeploymentConfigured { name, utc_offset_minutes } => {
-                self.deployment =
-                    Some(Deployment { name: name.clone(), utc_offset_minutes: *utc_offset_minutes, configured_at: at, index });
+                self.deployment = Some(Deployment {
+                    name: name.clone(),
+                    utc_offset_minutes: *utc_offset_minutes,
+                    configured_at: at,
+                    index,
+                });
                 changes.row(RowKey::deployment());
             }
             Event::CalendarPublished { year, holidays, transferred_working_days } => {
@@ -241,7 +250,8 @@ impl Capability for Registry {
             // Counted in `meta`; nothing else to keep.
             Event::RegistryImported { .. } => {}
             Event::KeyRotated { key, version, by } => {
-                self.keys.insert(*key, KeyVersion { key: *key, version: *version, by: by.clone(), rotated_at: at, index });
+                self.keys
+                    .insert(*key, KeyVersion { key: *key, version: *version, by: by.clone(), rotated_at: at, index });
                 changes.row(RowKey::key_version(*key));
             }
             other => unreachable!("the registry does not rule on {}", other.kind()),
@@ -308,7 +318,10 @@ impl Capability for Registry {
         let duplicate = || invalid_row(key, "duplicate row");
         if key == super::DEPLOYMENT_KEY {
             let d: Deployment = parse_row(key, value)?;
-            valid_as(key, Event::DeploymentConfigured { name: d.name.clone(), utc_offset_minutes: d.utc_offset_minutes })?;
+            valid_as(
+                key,
+                Event::DeploymentConfigured { name: d.name.clone(), utc_offset_minutes: d.utc_offset_minutes },
+            )?;
             if self.deployment.replace(d).is_some() {
                 return Err(duplicate());
             }
@@ -333,7 +346,12 @@ impl Capability for Registry {
             }
             valid_as(
                 key,
-                Event::BodyRegistered { body: b.id.clone(), name: b.name.clone(), kind: b.kind, parent: b.parent.clone() },
+                Event::BodyRegistered {
+                    body: b.id.clone(),
+                    name: b.name.clone(),
+                    kind: b.kind,
+                    parent: b.parent.clone(),
+                },
             )?;
             load_once(&mut self.bodies, b.id.clone(), b, key)?;
         } else if let Some(id) = RowPrefix::PERSON.id_in(key) {

@@ -210,15 +210,20 @@ pub(crate) async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned +
     prefix: RowPrefix,
 ) -> Vec<T> {
     let reader = app.reader.clone();
-    let rows = run_blocking(move || Ok(reader.projection_rows_with_prefix(prefix.as_str())?)).await.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "projection rows not read");
-        Vec::new()
-    });
+    let rows =
+        run_blocking(move || Ok(reader.projection_rows_with_prefix(prefix.as_str())?)).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "projection rows not read");
+            Vec::new()
+        });
     rows.into_iter().filter_map(|(_, v)| serde_json::from_str::<T>(&v).ok()).collect()
 }
 
 async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> {
-    projection_rows_with_prefix::<dauys_core::Body>(app, RowPrefix::BODY).await.into_iter().map(|b| (b.id, b.name)).collect()
+    projection_rows_with_prefix::<dauys_core::Body>(app, RowPrefix::BODY)
+        .await
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect()
 }
 
 #[cfg(test)]
