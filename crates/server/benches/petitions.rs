@@ -231,8 +231,8 @@ async fn setup(args: &Args) -> Setup {
     prepare_log(&state).await;
     // A second People over the same store and keys, with cheap password hashing: sign-up's
     // Argon2id at the default cost would take 20,000 × 28 ms. Nobody signs in by password.
-    let location = config.database_location();
-    let store = tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location))
+    let (location, max) = (config.database_location(), config.max_read_connections().expect("a valid maximum"));
+    let store = tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location, max))
         .await
         .expect("task")
         .expect("people store");

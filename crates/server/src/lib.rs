@@ -76,6 +76,8 @@ pub enum ServeError {
     },
     #[error(transparent)]
     Key(#[from] keys::KeyError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
     #[error("opening the log at {location}: {source}")]
     Store {
         location: String,
@@ -243,17 +245,18 @@ impl Instance {
         let signer = keys::load_or_create_signer(&config.data_dir, &config.origin)?;
         let api_token = keys::load_or_create_api_token(&config.data_dir)?;
         let location = config.database_location();
+        let max_read = config.max_read_connections()?;
         let opened = {
             let location = location.clone();
             // The PostgreSQL driver blocks; keep it off the async workers.
-            tokio::task::spawn_blocking(move || dauys_store::open(&location)).await?
+            tokio::task::spawn_blocking(move || dauys_store::open_with(&location, max_read)).await?
         };
         let (writer, reader) =
             opened.map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
         let people_keys = keys::load_or_create_people_keys(&config)?;
         let people_store = {
             let location = location.clone();
-            tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location)).await?
+            tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location, max_read)).await?
         }
         .map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
         let metrics = Arc::new(Metrics::default());

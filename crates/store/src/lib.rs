@@ -46,6 +46,7 @@ use std::sync::Arc;
 pub use people::{
     open_people, people_sqlite_path, AccountRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow,
 };
+pub use pool::MaxConnections;
 pub use postgres_store::open_postgres;
 pub use sqlite_store::open_sqlite;
 #[cfg(unix)]
@@ -80,6 +81,11 @@ pub enum StoreError {
     /// `"mail"` or `"registry row"`.
     #[error("no such {what}; check the id (it may never have existed)")]
     NotFound { what: &'static str },
+    /// No pooled connection became free (all `max` busy) or could be opened in time.
+    #[error(
+        "no database connection was free within {waited:?} ({max} at most are open; raise max_read_connections if the database can take more): {detail}"
+    )]
+    Unavailable { max: u32, waited: std::time::Duration, detail: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -165,13 +171,19 @@ fn prefix_upper_bound(prefix: &str) -> Option<String> {
     None
 }
 
-/// Opens a log by location: a `postgres://` or `postgresql://` URL, or a SQLite file path.
+/// Opens a log by location: a `postgres://` or `postgresql://` URL, or a SQLite file path,
+/// with readers pooled up to [`MaxConnections::DEFAULT`].
 pub fn open(location: &str) -> Result<(Box<dyn Writer>, Arc<dyn Reader>)> {
+    open_with(location, MaxConnections::DEFAULT)
+}
+
+/// [`open`] with at most `max_readers` reader connections open at once.
+pub fn open_with(location: &str, max_readers: MaxConnections) -> Result<(Box<dyn Writer>, Arc<dyn Reader>)> {
     if is_postgres_url(location) {
-        let (w, r) = open_postgres(location)?;
+        let (w, r) = open_postgres(location, max_readers)?;
         Ok((Box::new(w), Arc::new(r)))
     } else {
-        let (w, r) = open_sqlite(std::path::Path::new(location))?;
+        let (w, r) = open_sqlite(std::path::Path::new(location), max_readers)?;
         Ok((Box::new(w), Arc::new(r)))
     }
 }
@@ -179,9 +191,9 @@ pub fn open(location: &str) -> Result<(Box<dyn Writer>, Arc<dyn Reader>)> {
 /// Opens read access only: no writer lock is taken, so it works beside a running server.
 pub fn open_reader(location: &str) -> Result<Arc<dyn Reader>> {
     if is_postgres_url(location) {
-        Ok(Arc::new(postgres_store::PgReader::connect(location)?))
+        Ok(Arc::new(postgres_store::PgReader::connect(location, MaxConnections::DEFAULT)?))
     } else {
-        Ok(Arc::new(sqlite_store::SqliteReader::open(std::path::Path::new(location))?))
+        Ok(Arc::new(sqlite_store::SqliteReader::open(std::path::Path::new(location), MaxConnections::DEFAULT)?))
     }
 }
 

@@ -7,13 +7,14 @@ use std::sync::{Arc, Barrier};
 use dauys_store::people::{
     open_people, people_sqlite_path, AccountRow, FlagRow, OpeningRow, PeopleStore, RegistryRow, SessionRow,
 };
-use dauys_store::{open, Batch, NewEntry, StoreError};
+use dauys_store::{open, Batch, MaxConnections, NewEntry, StoreError};
 use dauys_testkit::{Backend, TestDatabase};
 
 fn both(test: impl Fn(TestDatabase, Arc<dyn PeopleStore>)) {
     for backend in Backend::ALL {
         let db = TestDatabase::new(backend);
-        let people = open_people(&db.location()).unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        let people =
+            open_people(&db.location(), MaxConnections::DEFAULT).unwrap_or_else(|e| panic!("{backend:?}: {e}"));
         test(db, people);
     }
 }
@@ -458,7 +459,7 @@ fn flags_hold_no_network_address() {
     let expected = ["created_at_ms", "id", "petition", "reason", "resolved_at_ms", "signer"];
     for backend in Backend::ALL {
         let db = TestDatabase::new(backend);
-        open_people(&db.location()).unwrap();
+        open_people(&db.location(), MaxConnections::DEFAULT).unwrap();
         let mut columns: Vec<String> = match backend {
             Backend::Sqlite => {
                 let conn =
@@ -490,15 +491,15 @@ fn people_survive_reopening_and_migrations_run_once() {
     both(|db, people| {
         people.create_account(&account(1)).unwrap();
         drop(people);
-        let again = open_people(&db.location()).unwrap();
-        let beside = open_people(&db.location()).unwrap(); // no lock: several may be open
+        let again = open_people(&db.location(), MaxConnections::DEFAULT).unwrap();
+        let beside = open_people(&db.location(), MaxConnections::DEFAULT).unwrap(); // no lock: several may be open
         assert_eq!(again.account("u-01").unwrap(), Some(account(1)));
         beside.create_account(&account(2)).unwrap();
         assert_eq!(again.count_accounts().unwrap(), 2);
         // The log opens on the same location afterwards, and the people store after it.
         let (mut w, _r) = open(&db.location()).unwrap();
         assert_eq!(w.head().unwrap().size, 0);
-        assert_eq!(open_people(&db.location()).unwrap().count_accounts().unwrap(), 2);
+        assert_eq!(open_people(&db.location(), MaxConnections::DEFAULT).unwrap().count_accounts().unwrap(), 2);
     });
 }
 
@@ -507,7 +508,7 @@ fn the_log_writer_does_not_hold_back_people_writes() {
     both(|db, _people| {
         let (mut w, r) = open(&db.location()).unwrap();
         w.head().unwrap();
-        let people = open_people(&db.location()).unwrap();
+        let people = open_people(&db.location(), MaxConnections::DEFAULT).unwrap();
         people.create_account(&account(1)).unwrap();
         people.create_session(&session(1, "u-01", 100)).unwrap();
         w.commit(&Batch {
@@ -532,7 +533,7 @@ fn the_sqlite_people_file_is_separate_from_the_log() {
     assert_eq!(file.file_name().unwrap(), "dauys.people.sqlite3");
 
     let (_writer, _reader) = open(&db.location()).unwrap(); // holds the log's writer lock
-    let people = open_people(&db.location()).unwrap();
+    let people = open_people(&db.location(), MaxConnections::DEFAULT).unwrap();
     people.create_account(&account(1)).unwrap();
     assert!(file.exists());
 
@@ -555,7 +556,7 @@ fn the_sqlite_people_file_is_separate_from_the_log() {
 #[test]
 fn the_postgres_people_tables_share_the_logs_database() {
     let db = TestDatabase::new(Backend::Postgres);
-    let people = open_people(&db.location()).unwrap();
+    let people = open_people(&db.location(), MaxConnections::DEFAULT).unwrap();
     people.create_account(&account(1)).unwrap();
     let (_writer, _reader) = open(&db.location()).unwrap();
     let mut client = postgres::Client::connect(&db.location(), postgres::NoTls).unwrap();
@@ -637,12 +638,13 @@ fn first_opens_at_once_migrate_once() {
                         // The log opening too (PostgreSQL: the same migration sequence).
                         open(location).map(|_| ()).unwrap_or_else(|e| panic!("{backend:?} log: {e}"));
                     } else {
-                        let people = open_people(location).unwrap_or_else(|e| panic!("{backend:?} {t}: {e}"));
+                        let people = open_people(location, MaxConnections::DEFAULT)
+                            .unwrap_or_else(|e| panic!("{backend:?} {t}: {e}"));
                         people.create_account(&account(t)).unwrap();
                     }
                 });
             }
         });
-        assert_eq!(open_people(&location).unwrap().count_accounts().unwrap(), 5);
+        assert_eq!(open_people(&location, MaxConnections::DEFAULT).unwrap().count_accounts().unwrap(), 5);
     }
 }

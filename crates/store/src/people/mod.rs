@@ -21,7 +21,7 @@
 //! ```
 //! use dauys_store::people::{open_people, AccountRow};
 //! let dir = tempfile::tempdir().unwrap();
-//! let people = open_people(&dir.path().join("dauys.sqlite3").display().to_string()).unwrap();
+//! let people = open_people(&dir.path().join("dauys.sqlite3").display().to_string(), Default::default()).unwrap();
 //! let account = AccountRow {
 //!     id: "u-00ff".into(),
 //!     email_lookup: vec![1; 32],
@@ -43,7 +43,7 @@ mod sqlite;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::Result;
+use crate::{MaxConnections, Result};
 
 /// An account. The id is public (it appears in the log when roles are granted); nothing
 /// else here is readable without the caller's keys.
@@ -211,11 +211,11 @@ pub trait PeopleStore: Send + Sync {
 /// takes): for a SQLite path, the file [`people_sqlite_path`] beside it; for a
 /// `postgres://` URL, the same database. Creates it and runs migrations if needed. Takes no
 /// lock: any number of stores may be open on one location, beside the log's writer.
-pub fn open_people(location: &str) -> Result<Arc<dyn PeopleStore>> {
+pub fn open_people(location: &str, max: MaxConnections) -> Result<Arc<dyn PeopleStore>> {
     if crate::is_postgres_url(location) {
-        Ok(Arc::new(postgres::PgPeople::connect(location)?))
+        Ok(Arc::new(postgres::PgPeople::connect(location, max)?))
     } else {
-        Ok(Arc::new(sqlite::SqlitePeople::open(&people_sqlite_path(Path::new(location)))?))
+        Ok(Arc::new(sqlite::SqlitePeople::open(&people_sqlite_path(Path::new(location)), max)?))
     }
 }
 

@@ -7,7 +7,7 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls, Row};
 
 use super::{last_of_each, to_u32, AccountRow, FlagRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow};
-use crate::pool::Pool;
+use crate::pool::{MaxConnections, Pool};
 use crate::{to_i64, to_u64, Result, StoreError};
 
 const ACCOUNT_COLUMNS: &str = "id, email_lookup, password_phc, created_at_ms, person, wrapped_key, sealed_profile, \
@@ -25,10 +25,10 @@ pub(super) struct PgPeople {
 
 impl PgPeople {
     /// Connects (so a wrong URL fails at start) and applies any missing migration.
-    pub(super) fn connect(url: &str) -> Result<PgPeople> {
+    pub(super) fn connect(url: &str, max: MaxConnections) -> Result<PgPeople> {
+        crate::postgres_store::migrate(&mut Client::connect(url, NoTls)?)?;
         let url = url.to_string();
-        let pool = Pool::new(16, move || Ok(Client::connect(&url, NoTls)?));
-        pool.with(crate::postgres_store::migrate)?;
+        let pool = Pool::new(max, move || Ok(Client::connect(&url, NoTls)?));
         Ok(PgPeople { pool })
     }
 }

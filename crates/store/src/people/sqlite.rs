@@ -12,7 +12,7 @@ use std::time::Duration;
 use rusqlite::{ffi, params, Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior};
 
 use super::{last_of_each, AccountRow, FlagRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow};
-use crate::pool::Pool;
+use crate::pool::{MaxConnections, Pool};
 use crate::{to_i64, Migration, Result, StoreError};
 
 /// Applied to the people file only (the log's file has migration 1); numbered as on
@@ -36,24 +36,27 @@ pub(super) struct SqlitePeople {
 
 impl SqlitePeople {
     /// Opens (creating if needed) the people file at `path` and runs its migrations.
-    pub(super) fn open(path: &Path) -> Result<SqlitePeople> {
+    pub(super) fn open(path: &Path, max: MaxConnections) -> Result<SqlitePeople> {
         crate::sqlite_store::make_private(path)?;
         let file = path.to_path_buf();
-        let pool = Pool::new(16, move || {
+        let connect = move || {
             let conn = Connection::open(&file)?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "synchronous", "FULL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             Ok(conn)
-        });
+        };
         // Several processes (or threads) may open a new file at once. Switching it to WAL can
         // answer SQLITE_BUSY without consulting the busy handler, so the set-up is retried
         // until the busy timeout has passed.
         let give_up = std::time::Instant::now() + BUSY_TIMEOUT;
-        loop {
-            match pool.with(|conn| {
+        let set_up = loop {
+            // On a connection of its own, not the pool's: the pool would retry a failing
+            // open until its checkout wait ran out instead of saying why at once.
+            match connect().and_then(|mut conn| {
                 conn.pragma_update(None, "journal_mode", "WAL")?;
-                crate::sqlite_store::migrate(conn, MIGRATIONS)
+                crate::sqlite_store::migrate(&mut conn, MIGRATIONS)?;
+                Ok(conn)
             }) {
                 Err(StoreError::Sqlite(e))
                     if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
@@ -63,7 +66,13 @@ impl SqlitePeople {
                 }
                 outcome => break outcome?,
             }
-        }
+        };
+        let pool = Pool::new(max, connect);
+        // One connection stays open in the pool from now on (the set-up one closes only after
+        // it), so SQLite does not delete and recreate the `-wal` and `-shm` files whenever
+        // the last connection closes.
+        pool.with(|_| Ok(()))?;
+        drop(set_up);
         Ok(SqlitePeople { pool })
     }
 }
@@ -542,7 +551,7 @@ mod tests {
     #[test]
     fn every_pooled_connection_is_durable_patient_and_checks_references() {
         let dir = tempfile::tempdir().unwrap();
-        let people = SqlitePeople::open(&dir.path().join("p.sqlite3")).unwrap();
+        let people = SqlitePeople::open(&dir.path().join("p.sqlite3"), MaxConnections::DEFAULT).unwrap();
         let settings = |c: &mut Connection| -> Result<(String, i64, i64, i64)> {
             Ok((
                 c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
