@@ -254,9 +254,9 @@ impl Instance {
         let (writer, reader) =
             opened.map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
         let people_keys = keys::load_or_create_people_keys(&config)?;
-        let people_store = {
+        let private_store = {
             let location = location.clone();
-            tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location, max_read)).await?
+            tokio::task::spawn_blocking(move || dauys_store::open_private(&location, max_read)).await?
         }
         .map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
         let metrics = Arc::new(Metrics::default());
@@ -278,7 +278,7 @@ impl Instance {
         return_large_blocks_to_the_os();
         let people = Arc::new(
             people::People::new(
-                people_store,
+                &private_store,
                 reader.clone(),
                 handle.clone(),
                 people_keys,
@@ -302,7 +302,13 @@ impl Instance {
                 locality_claim: config.oidc_locality_claim.clone(),
             }))
         });
-        let petitions = Arc::new(petitions::Petitions::new(&config, people.clone(), handle.clone(), shared.clone()));
+        let petitions = Arc::new(petitions::Petitions::new(
+            &config,
+            people.clone(),
+            private_store.flags.clone(),
+            handle.clone(),
+            shared.clone(),
+        ));
         let state = AppState {
             petitions,
             config: Arc::new(config),

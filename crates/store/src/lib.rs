@@ -26,9 +26,10 @@
 //! an exclusive lock on a file beside the database, the PostgreSQL writer holds a session
 //! advisory lock. Readers never block the writer (SQLite in WAL mode; PostgreSQL MVCC).
 //!
-//! Beside the log, the [`people`] store ([`open_people`]) keeps the private side of
-//! identity: accounts, sessions, each person's record of who opened their data, the mail
-//! outbox and the imported registry. **It is not part of the log** (nothing in it is ever
+//! Beside the log, the private store ([`open_private`]) keeps the private side of identity
+//! and of the capabilities, in parts by job: [`people`] (accounts and sessions, each
+//! person's record of who opened their data, the mail outbox, the imported registry) and
+//! the moderators' [`flags`] on petition signatures. **It is not part of the log** (nothing in it is ever
 //! published or replayed), **it never sees plaintext personal data** (identifiers arrive as
 //! keyed hashes, everything else sealed by the caller) and **it does no cryptography**:
 //! erasing an account forgets its wrapped data key, which leaves the person's sealed records
@@ -36,18 +37,23 @@
 //! handlers and untouched by the log's writer lock; with PostgreSQL, the `people_*` tables of
 //! the log's database.
 
+pub mod flags;
 pub mod people;
 mod pool;
 mod postgres_store;
+mod private;
+mod sql;
 mod sqlite_store;
 
 use std::sync::Arc;
 
+pub use flags::{FlagRow, Flags};
 pub use people::{
-    open_people, people_sqlite_path, AccountRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow,
+    people_sqlite_path, AccountRow, Accounts, MailRow, OpeningRow, Openings, Outbox, Registry, RegistryRow, SessionRow,
 };
 pub use pool::MaxConnections;
 pub use postgres_store::open_postgres;
+pub use private::{open_private, PrivateStore};
 pub use sqlite_store::open_sqlite;
 #[cfg(unix)]
 pub use sqlite_store::restrict_to_owner;

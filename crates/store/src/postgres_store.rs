@@ -8,7 +8,7 @@ use crate::pool::{MaxConnections, Pool};
 use crate::{to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError, StoredCheckpoint, Writer};
 
 /// The log's tables and the people store's (`people_*`) share one database and one
-/// migration sequence; whichever of [`open_postgres`] and [`crate::open_people`] runs first
+/// migration sequence; whichever of [`open_postgres`] and [`crate::open_private`] runs first
 /// applies them.
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/postgres/0001_log.sql") },

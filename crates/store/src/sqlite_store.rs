@@ -372,8 +372,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let log = dir.path().join("dauys.sqlite3");
         let (mut writer, reader) = open_sqlite(&log, MaxConnections::DEFAULT).expect("log opens");
-        let people = crate::people::open_people(&log.display().to_string(), MaxConnections::DEFAULT)
-            .expect("people store opens");
+        let people =
+            crate::open_private(&log.display().to_string(), MaxConnections::DEFAULT).expect("people store opens");
         writer
             .commit(&Batch {
                 entries: Vec::new(),
