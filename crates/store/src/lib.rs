@@ -29,7 +29,8 @@
 //! Beside the log, the private store ([`open_private`]) keeps the private side of identity
 //! and of the capabilities, in parts by job: [`people`] (accounts and sessions, each
 //! person's record of who opened their data, the mail outbox, the imported registry) and
-//! the moderators' [`flags`] on petition signatures. **It is not part of the log** (nothing in it is ever
+//! the moderators' [`flags`] on petition signatures, and [`sealed`] records of any
+//! capability by typed id. **It is not part of the log** (nothing in it is ever
 //! published or replayed), **it never sees plaintext personal data** (identifiers arrive as
 //! keyed hashes, everything else sealed by the caller) and **it does no cryptography**:
 //! erasing an account forgets its wrapped data key, which leaves the person's sealed records
@@ -42,6 +43,7 @@ pub mod people;
 mod pool;
 mod postgres_store;
 mod private;
+pub mod sealed;
 mod sql;
 mod sqlite_store;
 
@@ -54,6 +56,7 @@ pub use people::{
 pub use pool::MaxConnections;
 pub use postgres_store::open_postgres;
 pub use private::{open_private, PrivateStore};
+pub use sealed::{RecordId, RecordKind, SealedRecord, SealedRecords};
 pub use sqlite_store::open_sqlite;
 #[cfg(unix)]
 pub use sqlite_store::restrict_to_owner;
@@ -80,7 +83,7 @@ pub enum StoreError {
     #[error("the stored log is inconsistent: {0}")]
     Corrupt(String),
     /// A unique value is already held by another row: `"email"`, `"account id"`, `"person"`,
-    /// `"session"`, `"opening"` or `"registry row"`.
+    /// `"session"`, `"opening"`, `"registry row"` or `"sealed record"`.
     #[error("another record already has this {what}; choose another or update the existing one")]
     Conflict { what: &'static str },
     /// The row to change, or the account a row refers to, does not exist: `"account"`,
@@ -92,6 +95,12 @@ pub enum StoreError {
         "no database connection was free within {waited:?} ({max} at most are open; raise max_read_connections if the database can take more): {detail}"
     )]
     Unavailable { max: u32, waited: std::time::Duration, detail: String },
+    /// A sealed record over its kind's size limit (see [`RecordKind::max_sealed_bytes`]).
+    #[error("a sealed {kind} of {size} bytes is over its limit of {max} bytes; send a smaller one")]
+    TooLarge { kind: &'static str, size: usize, max: usize },
+    /// A record id that is empty, too long or not made of `A-Z a-z 0-9 - _`.
+    #[error("{0:?} is not a record id: 1 to 64 of A-Z, a-z, 0-9, '-' and '_'")]
+    InvalidRecordId(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, sql: include_str!("../migrations/postgres/0002_people.sql") },
     Migration { version: 3, sql: include_str!("../migrations/postgres/0003_people_flags.sql") },
     Migration { version: 4, sql: include_str!("../migrations/postgres/0004_no_login_lock.sql") },
+    Migration { version: 5, sql: include_str!("../migrations/postgres/0005_sealed_records.sql") },
 ];
 
 /// Advisory lock key of the single writer ("dauys" in ASCII).

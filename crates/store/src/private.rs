@@ -9,6 +9,7 @@ use rusqlite::{Connection, ErrorCode};
 use crate::flags::Flags;
 use crate::people::{people_sqlite_path, Accounts, Openings, Outbox, Registry};
 use crate::pool::{MaxConnections, Pool};
+use crate::sealed::SealedRecords;
 use crate::sql::Db;
 use crate::{Migration, Result, StoreError};
 
@@ -18,6 +19,7 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
     Migration { version: 2, sql: include_str!("../migrations/sqlite/0002_people.sql") },
     Migration { version: 3, sql: include_str!("../migrations/sqlite/0003_people_flags.sql") },
     Migration { version: 4, sql: include_str!("../migrations/sqlite/0004_no_login_lock.sql") },
+    Migration { version: 5, sql: include_str!("../migrations/sqlite/0005_sealed_records.sql") },
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
@@ -31,6 +33,7 @@ pub struct PrivateStore {
     pub outbox: Outbox,
     pub registry: Registry,
     pub flags: Flags,
+    pub sealed: SealedRecords,
 }
 
 /// Opens the private store that belongs to the log at `location` (what [`crate::open`]
@@ -48,7 +51,8 @@ pub fn open_private(location: &str, max: MaxConnections) -> Result<PrivateStore>
         openings: Openings::new(db.clone()),
         outbox: Outbox::new(db.clone()),
         registry: Registry::new(db.clone()),
-        flags: Flags::new(db),
+        flags: Flags::new(db.clone()),
+        sealed: SealedRecords::new(db),
     })
 }
 

@@ -77,21 +77,14 @@ impl dyn Sql + '_ {
         Ok(rows)
     }
 
-    /// The first row, if any.
+    /// The row of a query that returns at most one (a lookup by key, `RETURNING`).
     pub fn query_opt<T>(
         &mut self,
         sql: &str,
         params: &[&dyn Value],
         map: impl Fn(&Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
-        let mut first = None;
-        self.each_row(sql, params, &mut |row| {
-            if first.is_none() {
-                first = Some(map(row)?);
-            }
-            Ok(())
-        })?;
-        Ok(first)
+        Ok(self.query(sql, params, map)?.into_iter().next())
     }
 
     /// The first row of a query that always returns one (`COUNT(*)`, `EXISTS`, `RETURNING`).
@@ -106,8 +99,7 @@ struct Lite<'c>(&'c rusqlite::Connection);
 
 impl Sql for Lite<'_> {
     fn execute(&mut self, sql: &str, params: &[&dyn Value]) -> Result<u64> {
-        let params: Vec<&dyn rusqlite::ToSql> = params.iter().map(|&p| p as &dyn rusqlite::ToSql).collect();
-        Ok(self.0.prepare_cached(sql)?.execute(params.as_slice())? as u64)
+        Ok(self.0.prepare_cached(sql)?.execute(lite(params).as_slice())? as u64)
     }
 
     fn each_row(
@@ -116,9 +108,8 @@ impl Sql for Lite<'_> {
         params: &[&dyn Value],
         each: &mut dyn FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
-        let params: Vec<&dyn rusqlite::ToSql> = params.iter().map(|&p| p as &dyn rusqlite::ToSql).collect();
         let mut stmt = self.0.prepare_cached(sql)?;
-        let mut rows = stmt.query(params.as_slice())?;
+        let mut rows = stmt.query(lite(params).as_slice())?;
         while let Some(row) = rows.next()? {
             each(&Row::Sqlite(row))?;
         }
@@ -143,6 +134,10 @@ impl<C: postgres::GenericClient> Sql for C {
         }
         Ok(())
     }
+}
+
+fn lite<'a>(params: &[&'a dyn Value]) -> Vec<&'a dyn rusqlite::ToSql> {
+    params.iter().map(|&p| p as &dyn rusqlite::ToSql).collect()
 }
 
 fn pg<'a>(params: &[&'a dyn Value]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {

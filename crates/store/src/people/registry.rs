@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::RegistryRow;
-use crate::sql::{changed_one, keyed, Db, Row};
+use crate::sql::{changed_one, keyed, Db, Row, Value};
 use crate::{to_i64, Result};
 
 /// Registry rows per PostgreSQL `INSERT … SELECT unnest(…)` statement: big imports stay a
@@ -25,6 +25,12 @@ fn registry_from_row(r: &Row<'_>) -> Result<RegistryRow> {
         code_attempts: r.get_u32(4, "code attempts")?,
         claimed_by: r.get(5)?,
     })
+}
+
+/// Runs `f` with the row's columns as parameters `?1` to `?6`, in table order.
+fn with_values<T>(r: &RegistryRow, f: impl FnOnce(&[&dyn Value]) -> T) -> T {
+    let (expires, attempts) = (to_i64(r.code_expires_ms), i64::from(r.code_attempts));
+    f(&[&r.iin_lookup, &r.sealed_record, &r.code_hash, &expires, &attempts, &r.claimed_by])
 }
 
 /// Registry rows with one row per IIN, the last of each kept, in first-seen order.
@@ -80,20 +86,15 @@ impl Registry {
             // Embedded, a cached statement per row costs no round trip.
             Db::Sqlite(_) => self.db.transaction(|c| {
                 for r in &rows {
-                    c.execute(
-                        "INSERT INTO people_registry
-                             (iin_lookup, sealed_record, code_hash, code_expires_ms, code_attempts, claimed_by)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                         ON CONFLICT (iin_lookup) DO UPDATE SET sealed_record = excluded.sealed_record",
-                        &[
-                            &r.iin_lookup,
-                            &r.sealed_record,
-                            &r.code_hash,
-                            &to_i64(r.code_expires_ms),
-                            &i64::from(r.code_attempts),
-                            &r.claimed_by,
-                        ],
-                    )
+                    with_values(r, |values| {
+                        c.execute(
+                            "INSERT INTO people_registry
+                                 (iin_lookup, sealed_record, code_hash, code_expires_ms, code_attempts, claimed_by)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                             ON CONFLICT (iin_lookup) DO UPDATE SET sealed_record = excluded.sealed_record",
+                            values,
+                        )
+                    })
                     .map_err(|e| keyed(e, "registry row", "account"))?;
                 }
                 Ok(rows.len() as u64)
@@ -116,21 +117,15 @@ impl Registry {
     /// NotFound `"account"` if `claimed_by` names no account.
     pub fn update(&self, r: &RegistryRow) -> Result<()> {
         self.db.with(|c| {
-            let changed = c
-                .execute(
+            let changed = with_values(r, |values| {
+                c.execute(
                     "UPDATE people_registry SET sealed_record = ?2, code_hash = ?3, code_expires_ms = ?4,
                          code_attempts = ?5, claimed_by = ?6
                      WHERE iin_lookup = ?1",
-                    &[
-                        &r.iin_lookup,
-                        &r.sealed_record,
-                        &r.code_hash,
-                        &to_i64(r.code_expires_ms),
-                        &i64::from(r.code_attempts),
-                        &r.claimed_by,
-                    ],
+                    values,
                 )
-                .map_err(|e| keyed(e, "registry row", "account"))?;
+            })
+            .map_err(|e| keyed(e, "registry row", "account"))?;
             changed_one(changed, "registry row")
         })
     }
