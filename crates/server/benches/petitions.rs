@@ -231,14 +231,14 @@ async fn setup(args: &Args) -> Setup {
     prepare_log(&state).await;
     // A second People over the same store and keys, with cheap password hashing: sign-up's
     // Argon2id at the default cost would take 20,000 × 28 ms. Nobody signs in by password.
-    let location = config.database_location();
-    let store = tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location))
+    let (location, max) = (config.database_location(), config.max_read_connections().expect("a valid maximum"));
+    let store = tokio::task::spawn_blocking(move || dauys_store::open_private(&location, max))
         .await
         .expect("task")
         .expect("people store");
     let keys = dauys_server::keys::load_or_create_people_keys(&config).expect("people keys");
     let cheap = PasswordParams { memory_kib: 8, iterations: 1, parallelism: 1 };
-    let people = Arc::new(People::new(store, state.reader.clone(), state.sequencer.clone(), keys, cheap, ""));
+    let people = Arc::new(People::new(&store, state.reader.clone(), state.sequencer.clone(), keys, cheap, ""));
 
     let started = Instant::now();
     let admin_id = {

@@ -24,6 +24,12 @@ pub struct Config {
     /// `postgres://user@host/db` to use PostgreSQL; empty means SQLite at
     /// `<data_dir>/dauys.sqlite3`. Env: `DAUYS_DATABASE_URL`.
     pub database_url: String,
+    /// Database connections each of the server's two pools (the log's readers, the people
+    /// store) holds open at once; a request that finds them all busy waits up to 5 s and is
+    /// then answered 503 `storage-unavailable`. With PostgreSQL the server opens at most
+    /// twice this plus two (the log's writer, a migration): keep that below the server's
+    /// `max_connections`. Env: `DAUYS_MAX_READ_CONNECTIONS`.
+    pub max_read_connections: u32,
     /// The log's origin: the first line of every checkpoint and the name of its signing key.
     /// It must be unique to this log and never change (C2SP tlog-checkpoint). Env: `DAUYS_ORIGIN`.
     pub origin: String,
@@ -140,6 +146,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
             database_url: String::new(),
+            max_read_connections: dauys_store::MaxConnections::DEFAULT.get(),
             origin: "dauys.localhost/log".to_string(),
             deployment_name: Names {
                 kk: "Дауыс — ашық тізілім".to_string(),
@@ -229,6 +236,9 @@ impl Config {
         if self.max_connections == 0 {
             return bad("max_connections must be at least 1");
         }
+        if self.max_read_connections == 0 {
+            return bad("max_read_connections must be at least 1");
+        }
         if self.password_queue_ms > 60_000 {
             return bad("password_queue_ms must be at most 60000 (a minute)");
         }
@@ -245,6 +255,12 @@ impl Config {
             return bad("utc_offset_minutes must be between -720 and 840");
         }
         Ok(())
+    }
+
+    /// [`Config::max_read_connections`] as the store takes it (0 is refused by `validate`).
+    pub fn max_read_connections(&self) -> Result<dauys_store::MaxConnections, ConfigError> {
+        dauys_store::MaxConnections::new(self.max_read_connections)
+            .ok_or_else(|| ConfigError::Invalid("max_read_connections must be at least 1".to_string()))
     }
 
     /// Where the log lives: the PostgreSQL URL, or the SQLite file in the data directory.

@@ -80,6 +80,8 @@ pub enum ServeError {
     },
     #[error(transparent)]
     Key(#[from] keys::KeyError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
     #[error("opening the log at {location}: {source}")]
     Store {
         location: String,
@@ -247,17 +249,18 @@ impl Instance {
         let signer = keys::load_or_create_signer(&config.data_dir, &config.origin)?;
         let api_token = keys::load_or_create_api_token(&config.data_dir)?;
         let location = config.database_location();
+        let max_read = config.max_read_connections()?;
         let opened = {
             let location = location.clone();
             // The PostgreSQL driver blocks; keep it off the async workers.
-            tokio::task::spawn_blocking(move || dauys_store::open(&location)).await?
+            tokio::task::spawn_blocking(move || dauys_store::open_with(&location, max_read)).await?
         };
         let (writer, reader) =
             opened.map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
         let people_keys = keys::load_or_create_people_keys(&config)?;
-        let people_store = {
+        let private_store = {
             let location = location.clone();
-            tokio::task::spawn_blocking(move || dauys_store::people::open_people(&location)).await?
+            tokio::task::spawn_blocking(move || dauys_store::open_private(&location, max_read)).await?
         }
         .map_err(|source| ServeError::Store { location: dauys_store::redact(&location), source })?;
         let metrics = Arc::new(Metrics::default());
@@ -286,7 +289,7 @@ impl Instance {
         return_large_blocks_to_the_os();
         let people = Arc::new(
             people::People::new(
-                people_store,
+                &private_store,
                 reader.clone(),
                 handle.clone(),
                 people_keys,
@@ -310,7 +313,13 @@ impl Instance {
                 locality_claim: config.oidc_locality_claim.clone(),
             }))
         });
-        let petitions = Arc::new(petitions::Petitions::new(&config, people.clone(), handle.clone(), petitions_view));
+        let petitions = Arc::new(petitions::Petitions::new(
+            &config,
+            people.clone(),
+            private_store.flags.clone(),
+            handle.clone(),
+            petitions_view,
+        ));
         let state = AppState {
             petitions,
             config: Arc::new(config),

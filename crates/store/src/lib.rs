@@ -26,9 +26,11 @@
 //! an exclusive lock on a file beside the database, the PostgreSQL writer holds a session
 //! advisory lock. Readers never block the writer (SQLite in WAL mode; PostgreSQL MVCC).
 //!
-//! Beside the log, the [`people`] store ([`open_people`]) keeps the private side of
-//! identity: accounts, sessions, each person's record of who opened their data, the mail
-//! outbox and the imported registry. **It is not part of the log** (nothing in it is ever
+//! Beside the log, the private store ([`open_private`]) keeps the private side of identity
+//! and of the capabilities, in parts by job: [`people`] (accounts and sessions, each
+//! person's record of who opened their data, the mail outbox, the imported registry) and
+//! the moderators' [`flags`] on petition signatures, and [`sealed`] records of any
+//! capability by typed id. **It is not part of the log** (nothing in it is ever
 //! published or replayed), **it never sees plaintext personal data** (identifiers arrive as
 //! keyed hashes, everything else sealed by the caller) and **it does no cryptography**:
 //! erasing an account forgets its wrapped data key, which leaves the person's sealed records
@@ -36,17 +38,25 @@
 //! handlers and untouched by the log's writer lock; with PostgreSQL, the `people_*` tables of
 //! the log's database.
 
+pub mod flags;
 pub mod people;
 mod pool;
 mod postgres_store;
+mod private;
+pub mod sealed;
+mod sql;
 mod sqlite_store;
 
 use std::sync::Arc;
 
+pub use flags::{FlagRow, Flags};
 pub use people::{
-    open_people, people_sqlite_path, AccountRow, MailRow, OpeningRow, PeopleStore, RegistryRow, SessionRow,
+    people_sqlite_path, AccountRow, Accounts, MailRow, OpeningRow, Openings, Outbox, Registry, RegistryRow, SessionRow,
 };
+pub use pool::MaxConnections;
 pub use postgres_store::open_postgres;
+pub use private::{open_private, PrivateStore};
+pub use sealed::{RecordId, RecordKind, SealedRecord, SealedRecords};
 pub use sqlite_store::open_sqlite;
 #[cfg(unix)]
 pub use sqlite_store::restrict_to_owner;
@@ -73,13 +83,24 @@ pub enum StoreError {
     #[error("the stored log is inconsistent: {0}")]
     Corrupt(String),
     /// A unique value is already held by another row: `"email"`, `"account id"`, `"person"`,
-    /// `"session"`, `"opening"` or `"registry row"`.
+    /// `"session"`, `"opening"`, `"registry row"` or `"sealed record"`.
     #[error("another record already has this {what}; choose another or update the existing one")]
     Conflict { what: &'static str },
     /// The row to change, or the account a row refers to, does not exist: `"account"`,
     /// `"mail"` or `"registry row"`.
     #[error("no such {what}; check the id (it may never have existed)")]
     NotFound { what: &'static str },
+    /// No pooled connection became free (all `max` busy) or could be opened in time.
+    #[error(
+        "no database connection was free within {waited:?} ({max} at most are open; raise max_read_connections if the database can take more): {detail}"
+    )]
+    Unavailable { max: u32, waited: std::time::Duration, detail: String },
+    /// A sealed record over its kind's size limit (see [`RecordKind::max_sealed_bytes`]).
+    #[error("a sealed {kind} of {size} bytes is over its limit of {max} bytes; send a smaller one")]
+    TooLarge { kind: &'static str, size: usize, max: usize },
+    /// A record id that is empty, too long or not made of `A-Z a-z 0-9 - _`.
+    #[error("{0:?} is not a record id: 1 to 64 of A-Z, a-z, 0-9, '-' and '_'")]
+    InvalidRecordId(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -165,13 +186,19 @@ fn prefix_upper_bound(prefix: &str) -> Option<String> {
     None
 }
 
-/// Opens a log by location: a `postgres://` or `postgresql://` URL, or a SQLite file path.
+/// Opens a log by location: a `postgres://` or `postgresql://` URL, or a SQLite file path,
+/// with readers pooled up to [`MaxConnections::DEFAULT`].
 pub fn open(location: &str) -> Result<(Box<dyn Writer>, Arc<dyn Reader>)> {
+    open_with(location, MaxConnections::DEFAULT)
+}
+
+/// [`open`] with at most `max_readers` reader connections open at once.
+pub fn open_with(location: &str, max_readers: MaxConnections) -> Result<(Box<dyn Writer>, Arc<dyn Reader>)> {
     if is_postgres_url(location) {
-        let (w, r) = open_postgres(location)?;
+        let (w, r) = open_postgres(location, max_readers)?;
         Ok((Box::new(w), Arc::new(r)))
     } else {
-        let (w, r) = open_sqlite(std::path::Path::new(location))?;
+        let (w, r) = open_sqlite(std::path::Path::new(location), max_readers)?;
         Ok((Box::new(w), Arc::new(r)))
     }
 }
@@ -179,9 +206,9 @@ pub fn open(location: &str) -> Result<(Box<dyn Writer>, Arc<dyn Reader>)> {
 /// Opens read access only: no writer lock is taken, so it works beside a running server.
 pub fn open_reader(location: &str) -> Result<Arc<dyn Reader>> {
     if is_postgres_url(location) {
-        Ok(Arc::new(postgres_store::PgReader::connect(location)?))
+        Ok(Arc::new(postgres_store::PgReader::connect(location, MaxConnections::DEFAULT)?))
     } else {
-        Ok(Arc::new(sqlite_store::SqliteReader::open(std::path::Path::new(location))?))
+        Ok(Arc::new(sqlite_store::SqliteReader::open(std::path::Path::new(location), MaxConnections::DEFAULT)?))
     }
 }
 

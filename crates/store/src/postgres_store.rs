@@ -4,17 +4,18 @@
 
 use postgres::{Client, NoTls};
 
-use crate::pool::Pool;
+use crate::pool::{MaxConnections, Pool};
 use crate::{to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError, StoredCheckpoint, Writer};
 
 /// The log's tables and the people store's (`people_*`) share one database and one
-/// migration sequence; whichever of [`open_postgres`] and [`crate::open_people`] runs first
+/// migration sequence; whichever of [`open_postgres`] and [`crate::open_private`] runs first
 /// applies them.
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/postgres/0001_log.sql") },
     Migration { version: 2, sql: include_str!("../migrations/postgres/0002_people.sql") },
     Migration { version: 3, sql: include_str!("../migrations/postgres/0003_people_flags.sql") },
     Migration { version: 4, sql: include_str!("../migrations/postgres/0004_no_login_lock.sql") },
+    Migration { version: 5, sql: include_str!("../migrations/postgres/0005_sealed_records.sql") },
 ];
 
 /// Advisory lock key of the single writer ("dauys" in ASCII).
@@ -36,7 +37,7 @@ pub struct PgReader {
     pool: Pool<Client>,
 }
 
-pub fn open_postgres(url: &str) -> Result<(PgWriter, PgReader)> {
+pub fn open_postgres(url: &str, max_readers: MaxConnections) -> Result<(PgWriter, PgReader)> {
     let mut client = Client::connect(url, NoTls)?;
     // A writer that just stopped releases its session lock only when the server notices its
     // connection closed, a moment later: a restart waits that moment out. A second writer
@@ -53,7 +54,7 @@ pub fn open_postgres(url: &str) -> Result<(PgWriter, PgReader)> {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     migrate(&mut client)?;
-    Ok((PgWriter { client, size: 0 }, PgReader::connect(url)?))
+    Ok((PgWriter { client, size: 0 }, PgReader::connect(url, max_readers)?))
 }
 
 /// Applies the embedded migrations not yet recorded in `schema_migrations`, all in one
@@ -193,13 +194,12 @@ impl Writer for PgWriter {
 }
 
 impl PgReader {
-    pub fn connect(url: &str) -> Result<PgReader> {
-        // Connect once now so a wrong URL fails at start, not on the first request.
-        let first = Client::connect(url, NoTls)?;
+    pub fn connect(url: &str, max: MaxConnections) -> Result<PgReader> {
+        // Connect once now so a wrong URL fails at start, not on the first request (the
+        // pool would retry until its checkout wait runs out).
+        drop(Client::connect(url, NoTls)?);
         let url = url.to_string();
-        let pool = Pool::new(16, move || Ok(Client::connect(&url, NoTls)?));
-        pool.with(|_| Ok(()))?;
-        drop(first);
+        let pool = Pool::new(max, move || Ok(Client::connect(&url, NoTls)?));
         Ok(PgReader { pool })
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::pool::Pool;
+use crate::pool::{MaxConnections, Pool};
 use crate::{to_i64, to_u64, Batch, Head, Migration, Reader, Result, StoreError, StoredCheckpoint, Writer};
 
 const MIGRATIONS: &[Migration] = &[Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_log.sql") }];
@@ -117,7 +117,7 @@ pub fn restrict_to_owner(path: &Path) {
 }
 
 /// Opens (creating if needed) a SQLite log, runs migrations and takes the writer lock.
-pub fn open_sqlite(path: &Path) -> Result<(SqliteWriter, SqliteReader)> {
+pub fn open_sqlite(path: &Path, max_readers: MaxConnections) -> Result<(SqliteWriter, SqliteReader)> {
     let lock_path = path.with_extension("writer.lock");
     let mut options = File::options();
     options.create(true).truncate(false).write(true);
@@ -143,7 +143,7 @@ pub fn open_sqlite(path: &Path) -> Result<(SqliteWriter, SqliteReader)> {
     migrate(&mut conn, MIGRATIONS)?;
     let checkpointer = WalCheckpointer::start(path)?;
     let writer = SqliteWriter { conn, size: 0, _lock: lock, _checkpointer: checkpointer };
-    let reader = SqliteReader::open(path)?;
+    let reader = SqliteReader::open(path, max_readers)?;
     Ok((writer, reader))
 }
 
@@ -272,7 +272,7 @@ impl Writer for SqliteWriter {
 }
 
 impl SqliteReader {
-    pub fn open(path: &Path) -> Result<SqliteReader> {
+    pub fn open(path: &Path, max: MaxConnections) -> Result<SqliteReader> {
         if !path.exists() {
             return Err(StoreError::Io {
                 path: path.display().to_string(),
@@ -280,7 +280,7 @@ impl SqliteReader {
             });
         }
         let path = path.to_path_buf();
-        let pool = Pool::new(16, move || {
+        let pool = Pool::new(max, move || {
             let conn = Connection::open_with_flags(
                 &path,
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -371,8 +371,9 @@ mod tests {
     fn database_files_are_private() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let log = dir.path().join("dauys.sqlite3");
-        let (mut writer, reader) = open_sqlite(&log).expect("log opens");
-        let people = crate::people::open_people(&log.display().to_string()).expect("people store opens");
+        let (mut writer, reader) = open_sqlite(&log, MaxConnections::DEFAULT).expect("log opens");
+        let people =
+            crate::open_private(&log.display().to_string(), MaxConnections::DEFAULT).expect("people store opens");
         writer
             .commit(&Batch {
                 entries: Vec::new(),
@@ -401,13 +402,13 @@ mod tests {
     fn readable_database_files_are_made_private() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let log = dir.path().join("dauys.sqlite3");
-        drop(open_sqlite(&log).expect("log opens"));
+        drop(open_sqlite(&log, MaxConnections::DEFAULT).expect("log opens"));
         let wal = dir.path().join("dauys.sqlite3-wal");
         std::fs::write(&wal, b"").expect("wal");
         for file in [&log, &wal, &dir.path().join("dauys.writer.lock")] {
             std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         }
-        let again = open_sqlite(&log).expect("log opens again");
+        let again = open_sqlite(&log, MaxConnections::DEFAULT).expect("log opens again");
         for file in [&log, &wal, &dir.path().join("dauys.writer.lock")] {
             assert_eq!(mode(file), 0o600, "{}", file.display());
         }

@@ -2,18 +2,17 @@
 //! fresh database on the real PostgreSQL server (`DAUYS_TEST_POSTGRES_URL`, default
 //! `postgres://postgres@127.0.0.1:5432/test`).
 
-use std::sync::{Arc, Barrier};
+use std::sync::Barrier;
 
-use dauys_store::people::{
-    open_people, people_sqlite_path, AccountRow, FlagRow, OpeningRow, PeopleStore, RegistryRow, SessionRow,
-};
-use dauys_store::{open, Batch, NewEntry, StoreError};
+use dauys_store::people::{people_sqlite_path, AccountRow, OpeningRow, RegistryRow, SessionRow};
+use dauys_store::{open, open_private, Batch, FlagRow, MaxConnections, NewEntry, PrivateStore, StoreError};
 use dauys_testkit::{Backend, TestDatabase};
 
-fn both(test: impl Fn(TestDatabase, Arc<dyn PeopleStore>)) {
+fn both(test: impl Fn(TestDatabase, PrivateStore)) {
     for backend in Backend::ALL {
         let db = TestDatabase::new(backend);
-        let people = open_people(&db.location()).unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        let people =
+            open_private(&db.location(), MaxConnections::DEFAULT).unwrap_or_else(|e| panic!("{backend:?}: {e}"));
         test(db, people);
     }
 }
@@ -70,12 +69,12 @@ fn not_found<T: std::fmt::Debug>(result: dauys_store::Result<T>) -> &'static str
 fn accounts_are_created_found_and_updated() {
     both(|_db, people| {
         let a = account(1);
-        people.create_account(&a).unwrap();
-        assert_eq!(people.account("u-01").unwrap(), Some(a.clone()));
-        assert_eq!(people.account("u-02").unwrap(), None);
-        assert_eq!(people.account_by_email(&[1; 32]).unwrap(), Some(a.clone()));
-        assert_eq!(people.account_by_email(&[2; 32]).unwrap(), None);
-        assert_eq!(people.account_by_person("p1").unwrap(), None);
+        people.accounts.create_account(&a).unwrap();
+        assert_eq!(people.accounts.account("u-01").unwrap(), Some(a.clone()));
+        assert_eq!(people.accounts.account("u-02").unwrap(), None);
+        assert_eq!(people.accounts.account_by_email(&[1; 32]).unwrap(), Some(a.clone()));
+        assert_eq!(people.accounts.account_by_email(&[2; 32]).unwrap(), None);
+        assert_eq!(people.accounts.account_by_person("p1").unwrap(), None);
 
         // Every mutable field is written; the id and creation time are not.
         let changed = AccountRow {
@@ -88,181 +87,181 @@ fn accounts_are_created_found_and_updated() {
             email_verified: true,
             ..a.clone()
         };
-        people.update_account(&changed).unwrap();
-        let stored = people.account("u-01").unwrap().unwrap();
+        people.accounts.update_account(&changed).unwrap();
+        let stored = people.accounts.account("u-01").unwrap().unwrap();
         assert_eq!(stored, AccountRow { created_at_ms: a.created_at_ms, ..changed.clone() });
-        assert_eq!(people.account_by_email(&[0xEE; 32]).unwrap(), Some(stored.clone()));
-        assert_eq!(people.account_by_email(&[1; 32]).unwrap(), None);
-        assert_eq!(people.account_by_person("p1").unwrap(), Some(stored));
+        assert_eq!(people.accounts.account_by_email(&[0xEE; 32]).unwrap(), Some(stored.clone()));
+        assert_eq!(people.accounts.account_by_email(&[1; 32]).unwrap(), None);
+        assert_eq!(people.accounts.account_by_person("p1").unwrap(), Some(stored));
 
         // Setting the pseudonym back to None frees it.
-        people.update_account(&AccountRow { person: None, ..changed }).unwrap();
-        assert_eq!(people.account_by_person("p1").unwrap(), None);
+        people.accounts.update_account(&AccountRow { person: None, ..changed }).unwrap();
+        assert_eq!(people.accounts.account_by_person("p1").unwrap(), None);
 
-        assert_eq!(not_found(people.update_account(&account(7))), "account");
+        assert_eq!(not_found(people.accounts.update_account(&account(7))), "account");
     });
 }
 
 #[test]
 fn accounts_list_in_id_order_and_count() {
     both(|_db, people| {
-        assert_eq!(people.count_accounts().unwrap(), 0);
-        assert_eq!(people.list_accounts(None, 10).unwrap(), vec![]);
+        assert_eq!(people.accounts.count_accounts().unwrap(), 0);
+        assert_eq!(people.accounts.list_accounts(None, 10).unwrap(), vec![]);
         for n in [5, 3, 0x1f, 1, 0xa0, 2] {
-            people.create_account(&account(n)).unwrap();
+            people.accounts.create_account(&account(n)).unwrap();
         }
-        assert_eq!(people.count_accounts().unwrap(), 6);
+        assert_eq!(people.accounts.count_accounts().unwrap(), 6);
         let ids = |rows: Vec<AccountRow>| rows.into_iter().map(|a| a.id).collect::<Vec<_>>();
-        assert_eq!(ids(people.list_accounts(None, 4).unwrap()), ["u-01", "u-02", "u-03", "u-05"]);
-        assert_eq!(ids(people.list_accounts(Some("u-05"), 4).unwrap()), ["u-1f", "u-a0"]);
-        assert_eq!(ids(people.list_accounts(Some("u-a0"), 4).unwrap()), Vec::<String>::new());
-        assert_eq!(ids(people.list_accounts(Some("u-0"), 1).unwrap()), ["u-01"]);
-        assert_eq!(people.list_accounts(None, 0).unwrap(), vec![]);
+        assert_eq!(ids(people.accounts.list_accounts(None, 4).unwrap()), ["u-01", "u-02", "u-03", "u-05"]);
+        assert_eq!(ids(people.accounts.list_accounts(Some("u-05"), 4).unwrap()), ["u-1f", "u-a0"]);
+        assert_eq!(ids(people.accounts.list_accounts(Some("u-a0"), 4).unwrap()), Vec::<String>::new());
+        assert_eq!(ids(people.accounts.list_accounts(Some("u-0"), 1).unwrap()), ["u-01"]);
+        assert_eq!(people.accounts.list_accounts(None, 0).unwrap(), vec![]);
         // Rows come back whole.
-        assert_eq!(people.list_accounts(Some("u-1e"), 1).unwrap(), vec![account(0x1f)]);
+        assert_eq!(people.accounts.list_accounts(Some("u-1e"), 1).unwrap(), vec![account(0x1f)]);
     });
 }
 
 #[test]
 fn duplicates_are_typed_conflicts() {
     both(|_db, people| {
-        people.create_account(&account(1)).unwrap();
-        people.create_account(&account(2)).unwrap();
+        people.accounts.create_account(&account(1)).unwrap();
+        people.accounts.create_account(&account(2)).unwrap();
 
         // Same email, new id.
         let same_email = AccountRow { id: "u-99".into(), ..account(1) };
-        assert_eq!(conflict(people.create_account(&same_email)), "email");
+        assert_eq!(conflict(people.accounts.create_account(&same_email)), "email");
         // Same id, new email.
         let same_id = AccountRow { email_lookup: vec![0x77; 32], ..account(1) };
-        assert_eq!(conflict(people.create_account(&same_id)), "account id");
+        assert_eq!(conflict(people.accounts.create_account(&same_id)), "account id");
         // Same id and same email: either name is true; it must still be a conflict.
-        assert!(matches!(people.create_account(&account(1)), Err(StoreError::Conflict { .. })));
+        assert!(matches!(people.accounts.create_account(&account(1)), Err(StoreError::Conflict { .. })));
 
         // One identity, one account: set_person, create_account and update_account.
-        people.set_person("u-01", "person-x").unwrap();
-        people.set_person("u-01", "person-x").unwrap(); // the holder may set it again
-        assert_eq!(conflict(people.set_person("u-02", "person-x")), "person");
-        assert_eq!(not_found(people.set_person("u-nobody", "person-y")), "account");
+        people.accounts.set_person("u-01", "person-x").unwrap();
+        people.accounts.set_person("u-01", "person-x").unwrap(); // the holder may set it again
+        assert_eq!(conflict(people.accounts.set_person("u-02", "person-x")), "person");
+        assert_eq!(not_found(people.accounts.set_person("u-nobody", "person-y")), "account");
         let new_with_person = AccountRow { person: Some("person-x".into()), ..account(3) };
-        assert_eq!(conflict(people.create_account(&new_with_person)), "person");
+        assert_eq!(conflict(people.accounts.create_account(&new_with_person)), "person");
         let updated_to_person = AccountRow { person: Some("person-x".into()), ..account(2) };
-        assert_eq!(conflict(people.update_account(&updated_to_person)), "person");
+        assert_eq!(conflict(people.accounts.update_account(&updated_to_person)), "person");
         // An update to another account's email.
         let updated_to_email = AccountRow { email_lookup: vec![1; 32], ..account(2) };
-        assert_eq!(conflict(people.update_account(&updated_to_email)), "email");
+        assert_eq!(conflict(people.accounts.update_account(&updated_to_email)), "email");
 
         // Nothing of the refused writes stuck, and the store is still usable.
-        assert_eq!(people.count_accounts().unwrap(), 2);
-        assert_eq!(people.account("u-02").unwrap(), Some(account(2)));
-        assert_eq!(people.account_by_person("person-x").unwrap().unwrap().id, "u-01");
-        people.create_account(&account(3)).unwrap();
-        assert_eq!(people.count_accounts().unwrap(), 3);
+        assert_eq!(people.accounts.count_accounts().unwrap(), 2);
+        assert_eq!(people.accounts.account("u-02").unwrap(), Some(account(2)));
+        assert_eq!(people.accounts.account_by_person("person-x").unwrap().unwrap().id, "u-01");
+        people.accounts.create_account(&account(3)).unwrap();
+        assert_eq!(people.accounts.count_accounts().unwrap(), 3);
     });
 }
 
 #[test]
 fn sessions_are_created_found_and_deleted() {
     both(|_db, people| {
-        people.create_account(&account(1)).unwrap();
-        people.create_account(&account(2)).unwrap();
+        people.accounts.create_account(&account(1)).unwrap();
+        people.accounts.create_account(&account(2)).unwrap();
         let s = session(1, "u-01", 100);
-        people.create_session(&s).unwrap();
-        people.create_session(&session(2, "u-01", 200)).unwrap();
-        people.create_session(&session(3, "u-01", 300)).unwrap();
-        people.create_session(&session(4, "u-02", 400)).unwrap();
-        assert_eq!(people.session(&[1; 32]).unwrap(), Some(s.clone()));
-        assert_eq!(people.session(&[9; 32]).unwrap(), None);
+        people.accounts.create_session(&s).unwrap();
+        people.accounts.create_session(&session(2, "u-01", 200)).unwrap();
+        people.accounts.create_session(&session(3, "u-01", 300)).unwrap();
+        people.accounts.create_session(&session(4, "u-02", 400)).unwrap();
+        assert_eq!(people.accounts.session(&[1; 32]).unwrap(), Some(s.clone()));
+        assert_eq!(people.accounts.session(&[9; 32]).unwrap(), None);
 
-        assert_eq!(conflict(people.create_session(&session(1, "u-02", 500))), "session");
-        assert_eq!(not_found(people.create_session(&session(5, "u-nobody", 500))), "account");
+        assert_eq!(conflict(people.accounts.create_session(&session(1, "u-02", 500))), "session");
+        assert_eq!(not_found(people.accounts.create_session(&session(5, "u-nobody", 500))), "account");
 
-        people.delete_session(&[1; 32]).unwrap();
-        people.delete_session(&[1; 32]).unwrap(); // already gone: not an error
-        assert_eq!(people.session(&[1; 32]).unwrap(), None);
+        people.accounts.delete_session(&[1; 32]).unwrap();
+        people.accounts.delete_session(&[1; 32]).unwrap(); // already gone: not an error
+        assert_eq!(people.accounts.session(&[1; 32]).unwrap(), None);
 
         // Logout everywhere touches only that account.
-        assert_eq!(people.delete_sessions_of("u-01").unwrap(), 2);
-        assert_eq!(people.delete_sessions_of("u-01").unwrap(), 0);
-        assert!(people.session(&[4; 32]).unwrap().is_some());
+        assert_eq!(people.accounts.delete_sessions_of("u-01").unwrap(), 2);
+        assert_eq!(people.accounts.delete_sessions_of("u-01").unwrap(), 0);
+        assert!(people.accounts.session(&[4; 32]).unwrap().is_some());
     });
 }
 
 #[test]
 fn expired_sessions_are_deleted() {
     both(|_db, people| {
-        people.create_account(&account(1)).unwrap();
+        people.accounts.create_account(&account(1)).unwrap();
         for (token, expires) in [(1, 100), (2, 200), (3, 300), (4, 400)] {
-            people.create_session(&session(token, "u-01", expires)).unwrap();
+            people.accounts.create_session(&session(token, "u-01", expires)).unwrap();
         }
-        assert_eq!(people.delete_expired_sessions(99).unwrap(), 0);
+        assert_eq!(people.accounts.delete_expired_sessions(99).unwrap(), 0);
         // Expired means expires_at_ms <= now.
-        assert_eq!(people.delete_expired_sessions(200).unwrap(), 2);
-        assert_eq!(people.session(&[2; 32]).unwrap(), None);
-        assert!(people.session(&[3; 32]).unwrap().is_some());
-        assert_eq!(people.delete_expired_sessions(200).unwrap(), 0);
-        assert_eq!(people.delete_expired_sessions(u64::MAX).unwrap(), 2);
+        assert_eq!(people.accounts.delete_expired_sessions(200).unwrap(), 2);
+        assert_eq!(people.accounts.session(&[2; 32]).unwrap(), None);
+        assert!(people.accounts.session(&[3; 32]).unwrap().is_some());
+        assert_eq!(people.accounts.delete_expired_sessions(200).unwrap(), 0);
+        assert_eq!(people.accounts.delete_expired_sessions(u64::MAX).unwrap(), 2);
     });
 }
 
 #[test]
 fn openings_are_kept_per_account_in_log_order() {
     both(|_db, people| {
-        people.create_account(&account(1)).unwrap();
-        people.create_account(&account(2)).unwrap();
+        people.accounts.create_account(&account(1)).unwrap();
+        people.accounts.create_account(&account(2)).unwrap();
         let opening = |id: &str, index: u64| OpeningRow {
             account_id: id.into(),
             log_index: index,
             sealed_nonce: vec![index as u8; 56],
         };
         for index in [40, 7, 1_000_000_000_000, 12] {
-            people.add_opening(&opening("u-01", index)).unwrap();
+            people.openings.add(&opening("u-01", index)).unwrap();
         }
-        people.add_opening(&opening("u-02", 7)).unwrap();
-        let indexes: Vec<u64> = people.openings_of("u-01").unwrap().into_iter().map(|o| o.log_index).collect();
+        people.openings.add(&opening("u-02", 7)).unwrap();
+        let indexes: Vec<u64> = people.openings.of("u-01").unwrap().into_iter().map(|o| o.log_index).collect();
         assert_eq!(indexes, [7, 12, 40, 1_000_000_000_000]);
-        assert_eq!(people.openings_of("u-02").unwrap(), vec![opening("u-02", 7)]);
-        assert_eq!(people.openings_of("u-03").unwrap(), vec![]);
-        assert_eq!(conflict(people.add_opening(&opening("u-01", 7))), "opening");
-        assert_eq!(not_found(people.add_opening(&opening("u-nobody", 1))), "account");
+        assert_eq!(people.openings.of("u-02").unwrap(), vec![opening("u-02", 7)]);
+        assert_eq!(people.openings.of("u-03").unwrap(), vec![]);
+        assert_eq!(conflict(people.openings.add(&opening("u-01", 7))), "opening");
+        assert_eq!(not_found(people.openings.add(&opening("u-nobody", 1))), "account");
     });
 }
 
 #[test]
 fn mail_waits_in_the_outbox_until_sent() {
     both(|_db, people| {
-        let late = people.enqueue_mail(b"sealed late", 300).unwrap();
-        let early = people.enqueue_mail(b"sealed early", 100).unwrap();
-        let middle = people.enqueue_mail(b"sealed middle", 200).unwrap();
+        let late = people.outbox.enqueue(b"sealed late", 300).unwrap();
+        let early = people.outbox.enqueue(b"sealed early", 100).unwrap();
+        let middle = people.outbox.enqueue(b"sealed middle", 200).unwrap();
         assert!(late < early && early < middle, "ids increase: {late} {early} {middle}");
 
-        let pending = people.pending_mail(10).unwrap();
+        let pending = people.outbox.pending(10).unwrap();
         let ids: Vec<u64> = pending.iter().map(|m| m.id).collect();
         assert_eq!(ids, [early, middle, late], "oldest first");
         assert_eq!(pending[0].sealed, b"sealed early");
         assert_eq!((pending[0].attempts, pending[0].sent_at_ms), (0, None));
-        assert_eq!(people.pending_mail(1).unwrap().len(), 1);
+        assert_eq!(people.outbox.pending(1).unwrap().len(), 1);
 
-        people.mark_mail_failed(early).unwrap();
-        people.mark_mail_failed(early).unwrap();
-        assert_eq!(people.pending_mail(1).unwrap()[0].attempts, 2);
+        people.outbox.mark_failed(early).unwrap();
+        people.outbox.mark_failed(early).unwrap();
+        assert_eq!(people.outbox.pending(1).unwrap()[0].attempts, 2);
 
-        people.mark_mail_sent(early, 500).unwrap();
-        let ids: Vec<u64> = people.pending_mail(10).unwrap().iter().map(|m| m.id).collect();
+        people.outbox.mark_sent(early, 500).unwrap();
+        let ids: Vec<u64> = people.outbox.pending(10).unwrap().iter().map(|m| m.id).collect();
         assert_eq!(ids, [middle, late]);
 
-        assert_eq!(not_found(people.mark_mail_sent(early + late + middle + 1, 1)), "mail");
-        assert_eq!(not_found(people.mark_mail_failed(early + late + middle + 1)), "mail");
+        assert_eq!(not_found(people.outbox.mark_sent(early + late + middle + 1, 1)), "mail");
+        assert_eq!(not_found(people.outbox.mark_failed(early + late + middle + 1)), "mail");
     });
 }
 
 #[test]
 fn registry_import_replaces_records_and_keeps_claims() {
     both(|_db, people| {
-        people.create_account(&account(1)).unwrap();
-        assert_eq!(people.upsert_registry(&[]).unwrap(), 0);
-        assert_eq!(people.upsert_registry(&[registry_row(1, b"r1"), registry_row(2, b"r2")]).unwrap(), 2);
-        assert_eq!(people.registry(&[1; 32]).unwrap(), Some(registry_row(1, b"r1")));
-        assert_eq!(people.registry(&[3; 32]).unwrap(), None);
+        people.accounts.create_account(&account(1)).unwrap();
+        assert_eq!(people.registry.upsert(&[]).unwrap(), 0);
+        assert_eq!(people.registry.upsert(&[registry_row(1, b"r1"), registry_row(2, b"r2")]).unwrap(), 2);
+        assert_eq!(people.registry.get(&[1; 32]).unwrap(), Some(registry_row(1, b"r1")));
+        assert_eq!(people.registry.get(&[3; 32]).unwrap(), None);
 
         // A code is sent and the person claims the row.
         let claimed = RegistryRow {
@@ -272,11 +271,11 @@ fn registry_import_replaces_records_and_keeps_claims() {
             claimed_by: Some("u-01".into()),
             ..registry_row(1, b"r1")
         };
-        people.update_registry(&claimed).unwrap();
-        assert_eq!(people.registry(&[1; 32]).unwrap(), Some(claimed.clone()));
-        assert_eq!(not_found(people.update_registry(&registry_row(9, b"x"))), "registry row");
+        people.registry.update(&claimed).unwrap();
+        assert_eq!(people.registry.get(&[1; 32]).unwrap(), Some(claimed.clone()));
+        assert_eq!(not_found(people.registry.update(&registry_row(9, b"x"))), "registry row");
         let bad_claim = RegistryRow { claimed_by: Some("u-nobody".into()), ..registry_row(2, b"r2") };
-        assert_eq!(not_found(people.update_registry(&bad_claim)), "account");
+        assert_eq!(not_found(people.registry.update(&bad_claim)), "account");
 
         // A new import replaces the sealed record only; a repeated IIN: the last row wins.
         let reimport = [
@@ -284,18 +283,18 @@ fn registry_import_replaces_records_and_keeps_claims() {
             registry_row(3, b"r3"),
             registry_row(1, b"r1 new"),
         ];
-        assert_eq!(people.upsert_registry(&reimport).unwrap(), 2);
+        assert_eq!(people.registry.upsert(&reimport).unwrap(), 2);
         assert_eq!(
-            people.registry(&[1; 32]).unwrap(),
+            people.registry.get(&[1; 32]).unwrap(),
             Some(RegistryRow { sealed_record: b"r1 new".to_vec(), ..claimed })
         );
-        assert_eq!(people.registry(&[3; 32]).unwrap(), Some(registry_row(3, b"r3")));
+        assert_eq!(people.registry.get(&[3; 32]).unwrap(), Some(registry_row(3, b"r3")));
 
         // A failed import leaves nothing behind (one transaction).
         let failing =
             [registry_row(4, b"r4"), RegistryRow { claimed_by: Some("u-nobody".into()), ..registry_row(5, b"r5") }];
-        assert_eq!(not_found(people.upsert_registry(&failing)), "account");
-        assert_eq!(people.registry(&[4; 32]).unwrap(), None);
+        assert_eq!(not_found(people.registry.upsert(&failing)), "account");
+        assert_eq!(people.registry.get(&[4; 32]).unwrap(), None);
     });
 }
 
@@ -312,9 +311,9 @@ fn a_large_registry_import_is_one_batch() {
                 claimed_by: None,
             })
             .collect();
-        assert_eq!(people.upsert_registry(&rows).unwrap(), 12_345);
+        assert_eq!(people.registry.upsert(&rows).unwrap(), 12_345);
         for n in [0u32, 4_999, 5_000, 12_344] {
-            assert_eq!(people.registry(&n.to_be_bytes().repeat(8)).unwrap().as_ref(), Some(&rows[n as usize]));
+            assert_eq!(people.registry.get(&n.to_be_bytes().repeat(8)).unwrap().as_ref(), Some(&rows[n as usize]));
         }
     });
 }
@@ -322,47 +321,50 @@ fn a_large_registry_import_is_one_batch() {
 #[test]
 fn erasing_shreds_the_key_profile_pseudonym_and_sessions() {
     both(|_db, people| {
-        people.create_account(&account(1)).unwrap();
-        people.create_account(&account(2)).unwrap();
-        people.set_person("u-01", "person-1").unwrap();
-        people.create_session(&session(1, "u-01", 100)).unwrap();
-        people.create_session(&session(2, "u-01", 100)).unwrap();
-        people.create_session(&session(3, "u-02", 100)).unwrap();
-        people.add_opening(&OpeningRow { account_id: "u-01".into(), log_index: 3, sealed_nonce: vec![1; 56] }).unwrap();
+        people.accounts.create_account(&account(1)).unwrap();
+        people.accounts.create_account(&account(2)).unwrap();
+        people.accounts.set_person("u-01", "person-1").unwrap();
+        people.accounts.create_session(&session(1, "u-01", 100)).unwrap();
+        people.accounts.create_session(&session(2, "u-01", 100)).unwrap();
+        people.accounts.create_session(&session(3, "u-02", 100)).unwrap();
+        people
+            .openings
+            .add(&OpeningRow { account_id: "u-01".into(), log_index: 3, sealed_nonce: vec![1; 56] })
+            .unwrap();
 
-        people.erase_account("u-01").unwrap();
-        let erased = people.account("u-01").unwrap().unwrap();
+        people.accounts.erase_account("u-01").unwrap();
+        let erased = people.accounts.account("u-01").unwrap().unwrap();
         assert_eq!(erased.wrapped_key, None);
         assert_eq!(erased.sealed_profile, None);
         assert_eq!(erased.person, None);
-        assert_eq!(people.account_by_person("person-1").unwrap(), None);
-        assert_eq!(people.session(&[1; 32]).unwrap(), None);
-        assert_eq!(people.session(&[2; 32]).unwrap(), None);
+        assert_eq!(people.accounts.account_by_person("person-1").unwrap(), None);
+        assert_eq!(people.accounts.session(&[1; 32]).unwrap(), None);
+        assert_eq!(people.accounts.session(&[2; 32]).unwrap(), None);
         // The sealed opening stays, unreadable without the key; others are untouched.
-        assert_eq!(people.openings_of("u-01").unwrap().len(), 1);
-        assert!(people.session(&[3; 32]).unwrap().is_some());
-        assert_eq!(people.account("u-02").unwrap(), Some(account(2)));
+        assert_eq!(people.openings.of("u-01").unwrap().len(), 1);
+        assert!(people.accounts.session(&[3; 32]).unwrap().is_some());
+        assert_eq!(people.accounts.account("u-02").unwrap(), Some(account(2)));
 
-        people.erase_account("u-01").unwrap(); // erasing twice is harmless
-        assert_eq!(not_found(people.erase_account("u-nobody")), "account");
+        people.accounts.erase_account("u-01").unwrap(); // erasing twice is harmless
+        assert_eq!(not_found(people.accounts.erase_account("u-nobody")), "account");
     });
 }
 
 #[test]
 fn flags_are_added_once_per_reason_and_listed_oldest_first() {
     both(|_db, people| {
-        assert_eq!(people.open_flags(None, 10).unwrap(), vec![]);
-        assert_eq!(people.count_open_flags(None).unwrap(), 0);
+        assert_eq!(people.flags.open(None, 10).unwrap(), vec![]);
+        assert_eq!(people.flags.count_open(None).unwrap(), 0);
 
-        let late = people.add_flag("water-for-aul", "s-aa", "address_burst", 300).unwrap();
-        let early = people.add_flag("water-for-aul", "s-bb", "new_account", 100).unwrap();
-        let other = people.add_flag("bus-route-12", "s-aa", "address_burst", 200).unwrap();
-        let second_reason = people.add_flag("water-for-aul", "s-aa", "new_account", 300).unwrap();
+        let late = people.flags.add("water-for-aul", "s-aa", "address_burst", 300).unwrap();
+        let early = people.flags.add("water-for-aul", "s-bb", "new_account", 100).unwrap();
+        let other = people.flags.add("bus-route-12", "s-aa", "address_burst", 200).unwrap();
+        let second_reason = people.flags.add("water-for-aul", "s-aa", "new_account", 300).unwrap();
         assert!(late < early && early < other && other < second_reason, "ids increase");
 
         // The same (petition, signer, reason) again: the same id, nothing changed.
-        assert_eq!(people.add_flag("water-for-aul", "s-aa", "address_burst", 900).unwrap(), late);
-        assert_eq!(people.count_open_flags(None).unwrap(), 4);
+        assert_eq!(people.flags.add("water-for-aul", "s-aa", "address_burst", 900).unwrap(), late);
+        assert_eq!(people.flags.count_open(None).unwrap(), 4);
 
         let flag = |id, petition: &str, signer: &str, reason: &str, created_at_ms| FlagRow {
             id,
@@ -374,7 +376,7 @@ fn flags_are_added_once_per_reason_and_listed_oldest_first() {
         };
         // Oldest first; equal times in order of creation. Rows come back whole.
         assert_eq!(
-            people.open_flags(None, 10).unwrap(),
+            people.flags.open(None, 10).unwrap(),
             vec![
                 flag(early, "water-for-aul", "s-bb", "new_account", 100),
                 flag(other, "bus-route-12", "s-aa", "address_burst", 200),
@@ -383,48 +385,48 @@ fn flags_are_added_once_per_reason_and_listed_oldest_first() {
             ]
         );
         let ids = |rows: Vec<FlagRow>| rows.into_iter().map(|f| f.id).collect::<Vec<_>>();
-        assert_eq!(ids(people.open_flags(Some("water-for-aul"), 10).unwrap()), [early, late, second_reason]);
-        assert_eq!(ids(people.open_flags(Some("bus-route-12"), 10).unwrap()), [other]);
-        assert_eq!(ids(people.open_flags(Some("no-such-petition"), 10).unwrap()), Vec::<u64>::new());
-        assert_eq!(people.count_open_flags(Some("water-for-aul")).unwrap(), 3);
-        assert_eq!(people.count_open_flags(Some("bus-route-12")).unwrap(), 1);
-        assert_eq!(people.count_open_flags(Some("no-such-petition")).unwrap(), 0);
+        assert_eq!(ids(people.flags.open(Some("water-for-aul"), 10).unwrap()), [early, late, second_reason]);
+        assert_eq!(ids(people.flags.open(Some("bus-route-12"), 10).unwrap()), [other]);
+        assert_eq!(ids(people.flags.open(Some("no-such-petition"), 10).unwrap()), Vec::<u64>::new());
+        assert_eq!(people.flags.count_open(Some("water-for-aul")).unwrap(), 3);
+        assert_eq!(people.flags.count_open(Some("bus-route-12")).unwrap(), 1);
+        assert_eq!(people.flags.count_open(Some("no-such-petition")).unwrap(), 0);
 
         // The limit.
-        assert_eq!(ids(people.open_flags(None, 2).unwrap()), [early, other]);
-        assert_eq!(ids(people.open_flags(Some("water-for-aul"), 1).unwrap()), [early]);
-        assert_eq!(people.open_flags(None, 0).unwrap(), vec![]);
+        assert_eq!(ids(people.flags.open(None, 2).unwrap()), [early, other]);
+        assert_eq!(ids(people.flags.open(Some("water-for-aul"), 1).unwrap()), [early]);
+        assert_eq!(people.flags.open(None, 0).unwrap(), vec![]);
     });
 }
 
 #[test]
 fn resolving_closes_every_open_flag_of_one_signature() {
     both(|_db, people| {
-        let burst = people.add_flag("water-for-aul", "s-aa", "address_burst", 100).unwrap();
-        let new_account = people.add_flag("water-for-aul", "s-aa", "new_account", 110).unwrap();
-        let same_signer_elsewhere = people.add_flag("bus-route-12", "s-aa", "address_burst", 120).unwrap();
-        let other_signer = people.add_flag("water-for-aul", "s-bb", "address_burst", 130).unwrap();
+        let burst = people.flags.add("water-for-aul", "s-aa", "address_burst", 100).unwrap();
+        let new_account = people.flags.add("water-for-aul", "s-aa", "new_account", 110).unwrap();
+        let same_signer_elsewhere = people.flags.add("bus-route-12", "s-aa", "address_burst", 120).unwrap();
+        let other_signer = people.flags.add("water-for-aul", "s-bb", "address_burst", 130).unwrap();
 
-        assert_eq!(people.resolve_flags("water-for-aul", "s-aa", 500).unwrap(), 2);
+        assert_eq!(people.flags.resolve("water-for-aul", "s-aa", 500).unwrap(), 2);
         // Already resolved, or never flagged: nothing to do, not an error.
-        assert_eq!(people.resolve_flags("water-for-aul", "s-aa", 600).unwrap(), 0);
-        assert_eq!(people.resolve_flags("water-for-aul", "s-zz", 600).unwrap(), 0);
+        assert_eq!(people.flags.resolve("water-for-aul", "s-aa", 600).unwrap(), 0);
+        assert_eq!(people.flags.resolve("water-for-aul", "s-zz", 600).unwrap(), 0);
 
         let ids = |rows: Vec<FlagRow>| rows.into_iter().map(|f| f.id).collect::<Vec<_>>();
-        assert_eq!(ids(people.open_flags(None, 10).unwrap()), [same_signer_elsewhere, other_signer]);
-        assert_eq!(ids(people.open_flags(Some("water-for-aul"), 10).unwrap()), [other_signer]);
-        assert_eq!(people.count_open_flags(None).unwrap(), 2);
-        assert_eq!(people.count_open_flags(Some("water-for-aul")).unwrap(), 1);
+        assert_eq!(ids(people.flags.open(None, 10).unwrap()), [same_signer_elsewhere, other_signer]);
+        assert_eq!(ids(people.flags.open(Some("water-for-aul"), 10).unwrap()), [other_signer]);
+        assert_eq!(people.flags.count_open(None).unwrap(), 2);
+        assert_eq!(people.flags.count_open(Some("water-for-aul")).unwrap(), 1);
 
         // Flagging a resolved signature again for the same reason returns the resolved flag
         // and does not reopen it; a new reason is a new, open flag.
-        assert_eq!(people.add_flag("water-for-aul", "s-aa", "address_burst", 700).unwrap(), burst);
-        assert_eq!(people.add_flag("water-for-aul", "s-aa", "new_account", 700).unwrap(), new_account);
-        assert_eq!(people.count_open_flags(Some("water-for-aul")).unwrap(), 1);
-        let fresh = people.add_flag("water-for-aul", "s-aa", "late_night", 800).unwrap();
-        assert_eq!(ids(people.open_flags(Some("water-for-aul"), 10).unwrap()), [other_signer, fresh]);
-        assert_eq!(people.resolve_flags("water-for-aul", "s-aa", 900).unwrap(), 1);
-        assert_eq!(people.count_open_flags(None).unwrap(), 2);
+        assert_eq!(people.flags.add("water-for-aul", "s-aa", "address_burst", 700).unwrap(), burst);
+        assert_eq!(people.flags.add("water-for-aul", "s-aa", "new_account", 700).unwrap(), new_account);
+        assert_eq!(people.flags.count_open(Some("water-for-aul")).unwrap(), 1);
+        let fresh = people.flags.add("water-for-aul", "s-aa", "late_night", 800).unwrap();
+        assert_eq!(ids(people.flags.open(Some("water-for-aul"), 10).unwrap()), [other_signer, fresh]);
+        assert_eq!(people.flags.resolve("water-for-aul", "s-aa", 900).unwrap(), 1);
+        assert_eq!(people.flags.count_open(None).unwrap(), 2);
     });
 }
 
@@ -439,7 +441,8 @@ fn many_threads_flag_one_signature_and_get_one_flag() {
                     scope.spawn(move || {
                         start.wait();
                         people
-                            .add_flag("water-for-aul", "s-aa", "address_burst", 100 + t)
+                            .flags
+                            .add("water-for-aul", "s-aa", "address_burst", 100 + t)
                             .unwrap_or_else(|e| panic!("thread {t}: {e:?}"))
                     })
                 })
@@ -447,8 +450,8 @@ fn many_threads_flag_one_signature_and_get_one_flag() {
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
-        assert_eq!(people.count_open_flags(None).unwrap(), 1);
-        assert_eq!(people.open_flags(None, 10).unwrap()[0].id, ids[0]);
+        assert_eq!(people.flags.count_open(None).unwrap(), 1);
+        assert_eq!(people.flags.open(None, 10).unwrap()[0].id, ids[0]);
     });
 }
 
@@ -458,7 +461,7 @@ fn flags_hold_no_network_address() {
     let expected = ["created_at_ms", "id", "petition", "reason", "resolved_at_ms", "signer"];
     for backend in Backend::ALL {
         let db = TestDatabase::new(backend);
-        open_people(&db.location()).unwrap();
+        open_private(&db.location(), MaxConnections::DEFAULT).unwrap();
         let mut columns: Vec<String> = match backend {
             Backend::Sqlite => {
                 let conn =
@@ -488,17 +491,20 @@ fn flags_hold_no_network_address() {
 #[test]
 fn people_survive_reopening_and_migrations_run_once() {
     both(|db, people| {
-        people.create_account(&account(1)).unwrap();
+        people.accounts.create_account(&account(1)).unwrap();
         drop(people);
-        let again = open_people(&db.location()).unwrap();
-        let beside = open_people(&db.location()).unwrap(); // no lock: several may be open
-        assert_eq!(again.account("u-01").unwrap(), Some(account(1)));
-        beside.create_account(&account(2)).unwrap();
-        assert_eq!(again.count_accounts().unwrap(), 2);
+        let again = open_private(&db.location(), MaxConnections::DEFAULT).unwrap();
+        let beside = open_private(&db.location(), MaxConnections::DEFAULT).unwrap(); // no lock: several may be open
+        assert_eq!(again.accounts.account("u-01").unwrap(), Some(account(1)));
+        beside.accounts.create_account(&account(2)).unwrap();
+        assert_eq!(again.accounts.count_accounts().unwrap(), 2);
         // The log opens on the same location afterwards, and the people store after it.
         let (mut w, _r) = open(&db.location()).unwrap();
         assert_eq!(w.head().unwrap().size, 0);
-        assert_eq!(open_people(&db.location()).unwrap().count_accounts().unwrap(), 2);
+        assert_eq!(
+            open_private(&db.location(), MaxConnections::DEFAULT).unwrap().accounts.count_accounts().unwrap(),
+            2
+        );
     });
 }
 
@@ -507,15 +513,15 @@ fn the_log_writer_does_not_hold_back_people_writes() {
     both(|db, _people| {
         let (mut w, r) = open(&db.location()).unwrap();
         w.head().unwrap();
-        let people = open_people(&db.location()).unwrap();
-        people.create_account(&account(1)).unwrap();
-        people.create_session(&session(1, "u-01", 100)).unwrap();
+        let people = open_private(&db.location(), MaxConnections::DEFAULT).unwrap();
+        people.accounts.create_account(&account(1)).unwrap();
+        people.accounts.create_session(&session(1, "u-01", 100)).unwrap();
         w.commit(&Batch {
             entries: vec![NewEntry { index: 0, leaf_hash: [0; 32], body: b"{}".to_vec() }],
             ..Batch::default()
         })
         .unwrap();
-        people.erase_account("u-01").unwrap();
+        people.accounts.erase_account("u-01").unwrap();
         assert_eq!(r.size().unwrap(), 1);
         // People data never appears in the log's projection.
         assert_eq!(r.projection_rows().unwrap(), vec![]);
@@ -532,8 +538,8 @@ fn the_sqlite_people_file_is_separate_from_the_log() {
     assert_eq!(file.file_name().unwrap(), "dauys.people.sqlite3");
 
     let (_writer, _reader) = open(&db.location()).unwrap(); // holds the log's writer lock
-    let people = open_people(&db.location()).unwrap();
-    people.create_account(&account(1)).unwrap();
+    let people = open_private(&db.location(), MaxConnections::DEFAULT).unwrap();
+    people.accounts.create_account(&account(1)).unwrap();
     assert!(file.exists());
 
     let tables = |path: &std::path::Path| -> Vec<String> {
@@ -555,8 +561,8 @@ fn the_sqlite_people_file_is_separate_from_the_log() {
 #[test]
 fn the_postgres_people_tables_share_the_logs_database() {
     let db = TestDatabase::new(Backend::Postgres);
-    let people = open_people(&db.location()).unwrap();
-    people.create_account(&account(1)).unwrap();
+    let people = open_private(&db.location(), MaxConnections::DEFAULT).unwrap();
+    people.accounts.create_account(&account(1)).unwrap();
     let (_writer, _reader) = open(&db.location()).unwrap();
     let mut client = postgres::Client::connect(&db.location(), postgres::NoTls).unwrap();
     let versions: Vec<i64> = client
@@ -565,7 +571,7 @@ fn the_postgres_people_tables_share_the_logs_database() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4]);
+    assert_eq!(versions, [1, 2, 3, 4, 5]);
     let count: i64 = client.query_one("SELECT COUNT(*) FROM people_accounts", &[]).unwrap().get(0);
     assert_eq!(count, 1);
 }
@@ -584,15 +590,15 @@ fn many_threads_create_accounts_at_once() {
                     for i in 0..EACH {
                         let n = t * EACH + i;
                         let a = AccountRow { id: format!("u-{t}-{i:02}"), ..account(n) };
-                        people.create_account(&a).unwrap_or_else(|e| panic!("thread {t}, account {i}: {e}"));
-                        people.create_session(&session(n, &a.id, 100)).unwrap();
-                        people.set_person(&a.id, &format!("p-{n}")).unwrap();
+                        people.accounts.create_account(&a).unwrap_or_else(|e| panic!("thread {t}, account {i}: {e}"));
+                        people.accounts.create_session(&session(n, &a.id, 100)).unwrap();
+                        people.accounts.set_person(&a.id, &format!("p-{n}")).unwrap();
                     }
                 });
             }
         });
-        assert_eq!(people.count_accounts().unwrap(), u64::from(THREADS) * u64::from(EACH));
-        assert_eq!(people.delete_expired_sessions(100).unwrap(), u64::from(THREADS) * u64::from(EACH));
+        assert_eq!(people.accounts.count_accounts().unwrap(), u64::from(THREADS) * u64::from(EACH));
+        assert_eq!(people.accounts.delete_expired_sessions(100).unwrap(), u64::from(THREADS) * u64::from(EACH));
     });
 }
 
@@ -607,7 +613,7 @@ fn many_threads_race_for_one_email_and_one_wins() {
                     scope.spawn(move || {
                         start.wait();
                         let a = AccountRow { id: format!("u-race-{t}"), ..account(1) };
-                        match people.create_account(&a) {
+                        match people.accounts.create_account(&a) {
                             Ok(()) => true,
                             Err(StoreError::Conflict { what: "email" }) => false,
                             Err(e) => panic!("thread {t}: {e:?}"),
@@ -618,7 +624,7 @@ fn many_threads_race_for_one_email_and_one_wins() {
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert_eq!(won.iter().filter(|w| **w).count(), 1);
-        assert_eq!(people.count_accounts().unwrap(), 1);
+        assert_eq!(people.accounts.count_accounts().unwrap(), 1);
     });
 }
 
@@ -637,12 +643,13 @@ fn first_opens_at_once_migrate_once() {
                         // The log opening too (PostgreSQL: the same migration sequence).
                         open(location).map(|_| ()).unwrap_or_else(|e| panic!("{backend:?} log: {e}"));
                     } else {
-                        let people = open_people(location).unwrap_or_else(|e| panic!("{backend:?} {t}: {e}"));
-                        people.create_account(&account(t)).unwrap();
+                        let people = open_private(location, MaxConnections::DEFAULT)
+                            .unwrap_or_else(|e| panic!("{backend:?} {t}: {e}"));
+                        people.accounts.create_account(&account(t)).unwrap();
                     }
                 });
             }
         });
-        assert_eq!(open_people(&location).unwrap().count_accounts().unwrap(), 5);
+        assert_eq!(open_private(&location, MaxConnections::DEFAULT).unwrap().accounts.count_accounts().unwrap(), 5);
     }
 }

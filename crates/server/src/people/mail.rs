@@ -68,14 +68,14 @@ impl People {
     pub fn enqueue_mail(&self, mail: &Mail) -> Result<(), PeopleError> {
         let created = super::now_ms();
         let plain = Zeroizing::new(serde_json::to_vec(mail).map_err(|e| PeopleError::Internal(e.to_string()))?);
-        self.store.enqueue_mail(&self.seal_standalone(&aad(created), &plain), created)?;
+        self.outbox.enqueue(&self.seal_standalone(&aad(created), &plain), created)?;
         Ok(())
     }
 
     /// Sends what is waiting; returns how many went out. Blocking.
     pub fn deliver_mail(&self, sender: &Sender) -> Result<usize, PeopleError> {
         let mut sent = 0;
-        for row in self.store.pending_mail(BATCH)? {
+        for row in self.outbox.pending(BATCH)? {
             if row.attempts >= MAX_ATTEMPTS {
                 continue;
             }
@@ -84,12 +84,12 @@ impl People {
                 serde_json::from_slice(&plain).map_err(|e| PeopleError::Internal(format!("mail record: {e}")))?;
             match sender.send(row.id, &mail) {
                 Ok(()) => {
-                    self.store.mark_mail_sent(row.id, super::now_ms())?;
+                    self.outbox.mark_sent(row.id, super::now_ms())?;
                     sent += 1;
                 }
                 Err(e) => {
                     tracing::warn!(id = row.id, error = %e, "mail not sent; will retry");
-                    self.store.mark_mail_failed(row.id)?;
+                    self.outbox.mark_failed(row.id)?;
                 }
             }
         }

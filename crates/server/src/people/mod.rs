@@ -26,7 +26,7 @@ use dauys_identity::password::{self, PasswordParams};
 use dauys_identity::policy::{authorize, Action, Actor, Denied, RoleGrant};
 use dauys_identity::pseudonym::{opening_commitment, PseudonymContext, PseudonymKeyRing};
 use dauys_identity::vault::{DataKey, MasterKey, WrappedKey};
-use dauys_store::people::{AccountRow, OpeningRow, PeopleStore};
+use dauys_store::people::{AccountRow, Accounts, OpeningRow, Openings, Outbox, Registry};
 use dauys_store::StoreError;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -272,7 +272,10 @@ pub fn default_access_bases() -> Vec<dauys_core::AccessBasis> {
 
 /// The people service: keys, store and the log's submission handle.
 pub struct People {
-    store: Arc<dyn PeopleStore>,
+    store: Accounts,
+    openings: Openings,
+    outbox: Outbox,
+    registry: Registry,
     reader: Arc<dyn dauys_store::Reader>,
     sequencer: SequencerHandle,
     master: MasterKey,
@@ -376,7 +379,7 @@ fn opening_aad(id: &str, index: u64) -> Vec<u8> {
 
 impl People {
     pub fn new(
-        store: Arc<dyn PeopleStore>,
+        store: &dauys_store::PrivateStore,
         reader: Arc<dyn dauys_store::Reader>,
         sequencer: SequencerHandle,
         keys: PeopleKeys,
@@ -384,7 +387,10 @@ impl People {
         first_administrator_email: &str,
     ) -> People {
         People {
-            store,
+            store: store.accounts.clone(),
+            openings: store.openings.clone(),
+            outbox: store.outbox.clone(),
+            registry: store.registry.clone(),
             reader,
             sequencer,
             master: keys.master,
@@ -730,11 +736,7 @@ impl People {
         self.blocking(move |people| {
             let key = people.data_key(&subject)?;
             let sealed_nonce = key.seal(&opening_aad(&subject.id, index), &nonce);
-            Ok(people.store.add_opening(&OpeningRow {
-                account_id: subject.id.clone(),
-                log_index: index,
-                sealed_nonce,
-            })?)
+            Ok(people.openings.add(&OpeningRow { account_id: subject.id.clone(), log_index: index, sealed_nonce })?)
         })
         .await?;
         Ok((profile, receipt))
@@ -748,7 +750,7 @@ impl People {
         let iin = Iin::parse(&identity.iin)?;
         let key = self.data_key(&account.row)?;
         let mut seen = Vec::new();
-        for row in self.store.openings_of(&account.row.id)?.into_iter().rev() {
+        for row in self.openings.of(&account.row.id)?.into_iter().rev() {
             let Some(json) = self.reader.projection_row(RowKey::opening(LogIndex(row.log_index)).as_str())? else {
                 continue;
             };
@@ -887,7 +889,8 @@ impl People {
         &self.reader
     }
 
-    pub fn store(&self) -> &Arc<dyn PeopleStore> {
+    /// Accounts and their sessions.
+    pub fn store(&self) -> &Accounts {
         &self.store
     }
 }

@@ -112,7 +112,7 @@ impl People {
                     claimed_by: None,
                 });
             }
-            Ok(people.store.upsert_registry(&rows)?)
+            Ok(people.registry.upsert(&rows)?)
         })
         .await?;
         let event =
@@ -138,7 +138,7 @@ impl People {
     async fn send_registry_code(self: &Arc<Self>, account_id: String, iin: Iin) -> Result<(), PeopleError> {
         self.blocking(move |people| {
             let lookup = people.iin_lookup(&iin);
-            let Some(mut row) = people.store.registry(&lookup)? else { return Ok(()) };
+            let Some(mut row) = people.registry.get(&lookup)? else { return Ok(()) };
             if row.claimed_by.is_some() {
                 return Ok(());
             }
@@ -147,7 +147,7 @@ impl People {
             row.code_hash = Some(people.code_hash(&account_id, &code));
             row.code_expires_ms = now_ms() + CODE_TTL_MS;
             row.code_attempts = 0;
-            people.store.update_registry(&row)?;
+            people.registry.update(&row)?;
             people.enqueue_mail(&super::mail::Mail::registry_code(&record.email, &code))
         })
         .await
@@ -171,20 +171,20 @@ impl People {
             .blocking(move |people| {
                 let lookup = people.iin_lookup(&iin);
                 let wrong = PeopleError::WrongCode;
-                let Some(mut row) = people.store.registry(&lookup)? else { return Err(wrong) };
+                let Some(mut row) = people.registry.get(&lookup)? else { return Err(wrong) };
                 let Some(expected) = row.code_hash.clone() else { return Err(wrong) };
                 if row.claimed_by.is_some() || row.code_expires_ms <= now_ms() || row.code_attempts >= CODE_ATTEMPTS {
                     return Err(wrong);
                 }
                 if !bool::from(people.code_hash(&account_id, &code).ct_eq(&expected)) {
                     row.code_attempts += 1;
-                    people.store.update_registry(&row)?;
+                    people.registry.update(&row)?;
                     return Err(wrong);
                 }
                 let record = people.open_registry_record(&row)?;
                 // Single use: spent now, claimed once the verification is on the ledger.
                 row.code_hash = None;
-                people.store.update_registry(&row)?;
+                people.registry.update(&row)?;
                 Ok((record, row))
             })
             .await?;
@@ -198,7 +198,7 @@ impl People {
         };
         let receipt = self.verify(&account.id, &claim, VerificationMethod::Registry, Some(&admin)).await?;
         row.claimed_by = Some(account.row.id.clone());
-        self.blocking(move |people| Ok(people.store.update_registry(&row)?)).await?;
+        self.blocking(move |people| Ok(people.registry.update(&row)?)).await?;
         Ok(receipt)
     }
 

@@ -189,6 +189,7 @@ impl Bursts {
 /// The petitions service, shared by pages and API handlers.
 pub struct Petitions {
     people: Arc<People>,
+    flags: dauys_store::Flags,
     sequencer: SequencerHandle,
     view: Arc<PetitionsView>,
     per_account: DefaultKeyedRateLimiter<AccountId>,
@@ -223,12 +224,14 @@ impl Petitions {
     pub fn new(
         config: &Config,
         people: Arc<People>,
+        flags: dauys_store::Flags,
         sequencer: SequencerHandle,
         view: Arc<PetitionsView>,
     ) -> Petitions {
         let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
         Petitions {
             people,
+            flags,
             sequencer,
             view,
             per_account: RateLimiter::keyed(per_minute(config.sign_per_minute_per_account)),
@@ -433,8 +436,8 @@ impl Petitions {
         }
         for reason in reasons {
             let (store, petition, signer, at) =
-                (self.people.store().clone(), receipt.petition.to_string(), receipt.signer.to_string(), now_ms());
-            if run_blocking(move || Ok(store.add_flag(&petition, &signer, reason, at)?)).await.is_err() {
+                (self.flags.clone(), receipt.petition.to_string(), receipt.signer.to_string(), now_ms());
+            if run_blocking(move || Ok(store.add(&petition, &signer, reason, at)?)).await.is_err() {
                 // The signature stands either way; only the moderators' hint is lost.
                 tracing::error!(reason, petition = %receipt.petition, "could not store a signature flag");
             }
@@ -515,8 +518,8 @@ impl Petitions {
     }
 
     async fn resolve_flags(&self, petition: &PetitionId, signer: &Pseudonym) -> Result<u64> {
-        let (store, petition, signer) = (self.people.store().clone(), petition.to_string(), signer.to_string());
-        Ok(run_blocking(move || Ok(store.resolve_flags(&petition, &signer, now_ms())?)).await?)
+        let (store, petition, signer) = (self.flags.clone(), petition.to_string(), signer.to_string());
+        Ok(run_blocking(move || Ok(store.resolve(&petition, &signer, now_ms())?)).await?)
     }
 
     /// Open flags, oldest first (of one petition, or all).
@@ -525,10 +528,10 @@ impl Petitions {
         moderator: &Account,
         petition: Option<&PetitionId>,
         limit: u32,
-    ) -> Result<Vec<dauys_store::people::FlagRow>> {
+    ) -> Result<Vec<dauys_store::FlagRow>> {
         self.require(moderator, &Action::ModeratePetitions)?;
-        let (store, petition) = (self.people.store().clone(), petition.map(ToString::to_string));
-        Ok(run_blocking(move || Ok(store.open_flags(petition.as_deref(), limit)?)).await?)
+        let (store, petition) = (self.flags.clone(), petition.map(ToString::to_string));
+        Ok(run_blocking(move || Ok(store.open(petition.as_deref(), limit)?)).await?)
     }
 
     /// An official or head of the obligated body publishes its answer.
