@@ -206,7 +206,9 @@ async fn read_models_see_only_durable_batches_in_registration_order_and_are_rebu
         match what {
             "rebuild" => assert_eq!(size, 3, "{steps:?}"),
             _ if n < last_rebuild => assert!(size <= 3, "{steps:?}"),
-            _ => assert_eq!(size, 4, "{steps:?}"),
+            // A batch that only signs a checkpoint may be published between the rebuild and
+            // the retried entry: it reflects the three stored entries.
+            _ => assert!((3..=4).contains(&size), "{steps:?}"),
         }
     }
     assert_eq!(steps.last(), Some(&("publish", 4)));
