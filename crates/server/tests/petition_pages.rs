@@ -527,7 +527,7 @@ async fn deceptive_titles_are_refused_in_every_language() {
     let (title, text) = ru("Тротуары \u{202E}мя зеб", "Просим отремонтировать тротуары.");
     let draft = common::draft(AKIMAT, Level::OblastAkimat, "transport", title, text);
     let refused = env.instance.state.petitions.draft(&env.person("author").account, draft).await.unwrap_err();
-    assert_eq!(refused.code(), "bidi_control", "{refused}");
+    assert_eq!(refused.code(), "bidi-control", "{refused}");
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
