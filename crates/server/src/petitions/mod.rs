@@ -572,7 +572,7 @@ pub(crate) fn topic_label(petitions: &Petitions, lang: Lang, code: &TopicCode) -
 
 /// The name of a level in the page's language.
 pub fn level_label(lang: Lang, level: Level) -> String {
-    crate::i18n::t(lang, &format!("level-{}", level.as_str().replace('_', "-")))
+    crate::i18n::t(lang, &crate::i18n::value_id("level-", level.as_str()))
 }
 
 fn topic(code: &str, kk: &str, ru: &str, en: &str) -> dauys_core::Topic {
