@@ -486,7 +486,7 @@ fn a_rule_violation_in_the_log_is_named_by_its_index() -> TestResult {
     log.publish();
     match audit_with(&log.server(), &options(dir.path(), Some(log.vkey()))) {
         Err(AuditError::RuleViolation { index: 5, source }) => {
-            assert_eq!(source.code(), "notice_exists");
+            assert_eq!(source.code(), "notice-exists");
             Ok(())
         }
         other => panic!("expected RuleViolation at 5, got {other:?}"),

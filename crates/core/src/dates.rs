@@ -95,7 +95,7 @@ mod tests {
     fn dates_parse_strictly() {
         assert_eq!(parse_date("2026-03-21").ok(), Some(date!(2026 - 03 - 21)));
         for bad in ["2026-3-21", "2026-02-30", "+026-03-21", "2026-03-21T00", "२०२६-03-21", ""] {
-            assert_eq!(parse_date(bad).unwrap_err().code(), "invalid_date", "{bad}");
+            assert_eq!(parse_date(bad).unwrap_err().code(), "invalid-date", "{bad}");
         }
     }
 }

@@ -128,25 +128,25 @@ fn decode_rejects_malformed() {
         assert!(good.contains(from), "{from}");
         good.replacen(from, to, 1)
     };
-    rejects(sub("\"type\":\"body.registered\"", "\"type\":\"body.removed\""), "unknown_event_type");
-    rejects(sub("\"kind\":", "\"knid\":"), "unknown_field");
-    rejects(sub("\"ts\":", "\"time\":"), "unknown_field");
-    rejects(sub("\"kind\":\"akimat\",", ""), "missing_field");
-    rejects(sub(",\"ts\":1772443800000", ""), "missing_field");
-    rejects(sub(",\"kk\":\"Астана қаласының әкімдігі\"", ""), "missing_field");
-    rejects(sub("\"en\":\"Akimat of Astana\",", "\"de\":\"x\","), "unknown_field");
-    rejects(sub("\"v\":1", "\"v\":2"), "unsupported_version");
-    rejects(sub("\"v\":1", "\"v\":\"1\""), "unsupported_version");
-    rejects(sub("\"ts\":", " \"ts\":"), "non_canonical");
-    rejects(sub("\"ts\":", "\"ts\": "), "non_canonical");
-    rejects(format!("{good}\n"), "non_canonical");
+    rejects(sub("\"type\":\"body.registered\"", "\"type\":\"body.removed\""), "unknown-event-type");
+    rejects(sub("\"kind\":", "\"knid\":"), "unknown-field");
+    rejects(sub("\"ts\":", "\"time\":"), "unknown-field");
+    rejects(sub("\"kind\":\"akimat\",", ""), "missing-field");
+    rejects(sub(",\"ts\":1772443800000", ""), "missing-field");
+    rejects(sub(",\"kk\":\"Астана қаласының әкімдігі\"", ""), "missing-field");
+    rejects(sub("\"en\":\"Akimat of Astana\",", "\"de\":\"x\","), "unknown-field");
+    rejects(sub("\"v\":1", "\"v\":2"), "unsupported-version");
+    rejects(sub("\"v\":1", "\"v\":\"1\""), "unsupported-version");
+    rejects(sub("\"ts\":", " \"ts\":"), "non-canonical");
+    rejects(sub("\"ts\":", "\"ts\": "), "non-canonical");
+    rejects(format!("{good}\n"), "non-canonical");
     rejects(
         sub(
             "\"kind\":\"akimat\",\"name\":",
             "\"name\":{\"en\":\"Akimat of Astana\",\"kk\":\"Астана қаласының әкімдігі\",\"ru\":\"Акимат города Астаны\"},\"kind\":\"akimat\",\"x\":",
         )
         .replacen(",\"x\":{\"en\":\"Akimat of Astana\",\"kk\":\"Астана қаласының әкімдігі\",\"ru\":\"Акимат города Астаны\"}", "", 1),
-        "non_canonical",
+        "non-canonical",
     );
     rejects(
         sub(
@@ -158,47 +158,47 @@ fn decode_rejects_malformed() {
             "\"Астана қаласының әкімдігі\"",
             1,
         ),
-        "non_canonical",
+        "non-canonical",
     );
-    rejects(sub("\"v\":1", "\"v\":1,\"v\":1"), "non_canonical");
-    rejects(sub("\"ts\":1772443800000", "\"ts\":1,\"ts\":1772443800000"), "non_canonical");
+    rejects(sub("\"v\":1", "\"v\":1,\"v\":1"), "non-canonical");
+    rejects(sub("\"ts\":1772443800000", "\"ts\":1,\"ts\":1772443800000"), "non-canonical");
     rejects(
         sub("\"body\":\"akimat-astana\"", "\"body\":\"akimat-astana\",\"body\":\"akimat-astana\""),
-        "non_canonical",
+        "non-canonical",
     );
-    rejects(sub("1772443800000", "1772443800000.0"), "non_integer_number");
-    rejects(sub("1772443800000", "1.7724438e12"), "non_integer_number");
-    rejects(sub("1772443800000", "-1"), "invalid_field_value");
-    rejects(sub("1772443800000", "99999999999999999"), "timestamp_out_of_range");
-    rejects(sub("Akimat of Astana", "Akimat of \\u0041stana"), "non_canonical");
-    rejects(sub("Akimat of Astana", "Akimat\\/of"), "non_canonical");
-    rejects(sub("\"type\":\"body.registered\"", "\"parent\":null,\"type\":\"body.registered\""), "non_canonical");
-    rejects(sub("akimat-astana", "Akimat-Astana"), "invalid_field_value");
-    rejects(sub("akimat-astana", "-astana"), "invalid_field_value");
-    rejects(sub("\"akimat\"", "\"village\""), "invalid_field_value");
-    rejects(sub("Akimat of Astana", ""), "empty_text");
-    rejects(sub("Akimat of Astana", "   "), "empty_text");
-    rejects(sub("Akimat of Astana", "a\\tb"), "control_character");
-    rejects(sub("Akimat of Astana", "a\\u0001b"), "control_character");
-    rejects(sub("Akimat of Astana", &"a".repeat(MAX_ENTRY_BYTES)), "entry_too_long");
-    rejects(b"{\"event\":{},\"ts\":1,\"v\":1}\xff", "invalid_utf8");
-    rejects(&good.as_bytes()[..good.len() - 1], "invalid_json");
-    rejects("[1]", "not_an_object");
-    rejects(sub("{\"body\"", "[{\"body\"").replacen("\"},\"ts\"", "\"}],\"ts\"", 1), "not_an_object");
-    rejects("", "invalid_json");
-    rejects("{}", "missing_field");
+    rejects(sub("1772443800000", "1772443800000.0"), "non-integer-number");
+    rejects(sub("1772443800000", "1.7724438e12"), "non-integer-number");
+    rejects(sub("1772443800000", "-1"), "invalid-field-value");
+    rejects(sub("1772443800000", "99999999999999999"), "timestamp-out-of-range");
+    rejects(sub("Akimat of Astana", "Akimat of \\u0041stana"), "non-canonical");
+    rejects(sub("Akimat of Astana", "Akimat\\/of"), "non-canonical");
+    rejects(sub("\"type\":\"body.registered\"", "\"parent\":null,\"type\":\"body.registered\""), "non-canonical");
+    rejects(sub("akimat-astana", "Akimat-Astana"), "invalid-field-value");
+    rejects(sub("akimat-astana", "-astana"), "invalid-field-value");
+    rejects(sub("\"akimat\"", "\"village\""), "invalid-field-value");
+    rejects(sub("Akimat of Astana", ""), "empty-text");
+    rejects(sub("Akimat of Astana", "   "), "empty-text");
+    rejects(sub("Akimat of Astana", "a\\tb"), "control-character");
+    rejects(sub("Akimat of Astana", "a\\u0001b"), "control-character");
+    rejects(sub("Akimat of Astana", &"a".repeat(MAX_ENTRY_BYTES)), "entry-too-long");
+    rejects(b"{\"event\":{},\"ts\":1,\"v\":1}\xff", "invalid-utf8");
+    rejects(&good.as_bytes()[..good.len() - 1], "invalid-json");
+    rejects("[1]", "not-an-object");
+    rejects(sub("{\"body\"", "[{\"body\"").replacen("\"},\"ts\"", "\"}],\"ts\"", 1), "not-an-object");
+    rejects("", "invalid-json");
+    rejects("{}", "missing-field");
 }
 
 #[test]
 fn decode_rejects_invalid_calendar_values() {
     let cal = r#"{"event":{"holidays":["2026-01-01"],"transferred_working_days":[],"type":"calendar.published","year":2026},"ts":5,"v":1}"#;
     assert!(Entry::decode(cal.as_bytes()).is_ok());
-    rejects(cal.replace("2026-01-01", "2026-1-1"), "invalid_field_value");
-    rejects(cal.replace("2026-01-01", "2026-02-30"), "invalid_field_value");
-    rejects(cal.replace("2026-01-01", "2025-12-31"), "date_outside_year");
-    rejects(cal.replace(":2026}", ":1999}").replace("2026-01-01", "1999-01-01"), "year_out_of_range");
-    rejects(cal.replace(":2026}", ":70000}"), "invalid_field_value");
-    rejects(cal.replace("[\"2026-01-01\"]", "[\"2026-01-01\",\"2026-01-01\"]"), "dates_not_sorted_unique");
+    rejects(cal.replace("2026-01-01", "2026-1-1"), "invalid-field-value");
+    rejects(cal.replace("2026-01-01", "2026-02-30"), "invalid-field-value");
+    rejects(cal.replace("2026-01-01", "2025-12-31"), "date-outside-year");
+    rejects(cal.replace(":2026}", ":1999}").replace("2026-01-01", "1999-01-01"), "year-out-of-range");
+    rejects(cal.replace(":2026}", ":70000}"), "invalid-field-value");
+    rejects(cal.replace("[\"2026-01-01\"]", "[\"2026-01-01\",\"2026-01-01\"]"), "dates-not-sorted-unique");
 }
 
 #[test]

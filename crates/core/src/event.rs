@@ -704,22 +704,22 @@ mod tests {
         };
         assert!(cal(2026, vec![date!(2026 - 01 - 01)], vec![date!(2026 - 01 - 03)]).validate().is_ok());
         let code = |e: Event| e.validate().unwrap_err().code();
-        assert_eq!(code(cal(1999, vec![], vec![])), "year_out_of_range");
-        assert_eq!(code(cal(2026, vec![date!(2025 - 12 - 31)], vec![])), "date_outside_year");
+        assert_eq!(code(cal(1999, vec![], vec![])), "year-out-of-range");
+        assert_eq!(code(cal(2026, vec![date!(2025 - 12 - 31)], vec![])), "date-outside-year");
         assert_eq!(
             code(cal(2026, vec![date!(2026 - 01 - 02), date!(2026 - 01 - 01)], vec![])),
-            "dates_not_sorted_unique"
+            "dates-not-sorted-unique"
         );
         assert_eq!(
             code(cal(2026, vec![date!(2026 - 01 - 01), date!(2026 - 01 - 01)], vec![])),
-            "dates_not_sorted_unique"
+            "dates-not-sorted-unique"
         );
-        assert_eq!(code(cal(2026, vec![], vec![date!(2026 - 01 - 05)])), "transferred_not_weekend");
-        assert_eq!(code(cal(2026, vec![date!(2026 - 01 - 03)], vec![date!(2026 - 01 - 03)])), "calendar_conflict");
+        assert_eq!(code(cal(2026, vec![], vec![date!(2026 - 01 - 05)])), "transferred-not-weekend");
+        assert_eq!(code(cal(2026, vec![date!(2026 - 01 - 03)], vec![date!(2026 - 01 - 03)])), "calendar-conflict");
         let dep = |m| Event::DeploymentConfigured { name: lt("x"), utc_offset_minutes: m };
         assert!(dep(300).validate().is_ok());
         assert!(dep(-720).validate().is_ok());
-        assert_eq!(code(dep(841)), "utc_offset_out_of_range");
+        assert_eq!(code(dep(841)), "utc-offset-out-of-range");
         // 10 000 three-byte characters per language pass the per-field limit but not the
         // entry size limit.
         let big = "€".repeat(10_000);
@@ -728,6 +728,6 @@ mod tests {
             title: lt("t"),
             text: LocalizedText::new(big.clone(), big.clone(), big),
         };
-        assert_eq!(code(notice), "event_too_large");
+        assert_eq!(code(notice), "event-too-large");
     }
 }

@@ -96,4 +96,6 @@ pub use text::{
 #[cfg(test)]
 mod entry_tests;
 #[cfg(test)]
+mod error_tests;
+#[cfg(test)]
 mod state_tests;

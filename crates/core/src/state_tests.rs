@@ -75,15 +75,15 @@ fn bases() -> Event {
 #[test]
 fn roles_start_with_one_administrator_from_the_console() {
     let mut s = fold(&[body("gov", None), grant("u-admin", Role::Administrator, None, None)]);
-    refused(&mut s, grant("u-other", Role::Administrator, None, None), 5000, "administrator_exists");
-    refused(&mut s, grant("u-x", Role::Official, Some("gov"), Some("u-nobody")), 5000, "not_administrator");
-    refused(&mut s, grant("u-x", Role::Official, Some("nope"), Some("u-admin")), 5000, "unknown_body");
-    refused(&mut s, grant("u-x", Role::Official, None, Some("u-admin")), 5000, "body_required");
-    refused(&mut s, grant("u-x", Role::Auditor, Some("gov"), Some("u-admin")), 5000, "body_not_allowed");
-    refused(&mut s, grant("u-admin", Role::Administrator, None, Some("u-admin")), 5000, "grant_exists");
+    refused(&mut s, grant("u-other", Role::Administrator, None, None), 5000, "administrator-exists");
+    refused(&mut s, grant("u-x", Role::Official, Some("gov"), Some("u-nobody")), 5000, "not-administrator");
+    refused(&mut s, grant("u-x", Role::Official, Some("nope"), Some("u-admin")), 5000, "unknown-body");
+    refused(&mut s, grant("u-x", Role::Official, None, Some("u-admin")), 5000, "body-required");
+    refused(&mut s, grant("u-x", Role::Auditor, Some("gov"), Some("u-admin")), 5000, "body-not-allowed");
+    refused(&mut s, grant("u-admin", Role::Administrator, None, Some("u-admin")), 5000, "grant-exists");
     let revoke_last =
         Event::RoleRevoked { account: id("u-admin"), role: Role::Administrator, body: None, by: id("u-admin") };
-    refused(&mut s, revoke_last, 5000, "last_administrator");
+    refused(&mut s, revoke_last, 5000, "last-administrator");
     assert!(s.registry().holds(&id("u-admin"), Role::Administrator, None));
 }
 
@@ -95,17 +95,17 @@ fn only_an_official_of_the_body_opens_data_on_a_published_basis() {
         grant("u-admin", Role::Administrator, None, None),
         grant("u-off", Role::Official, Some("akimat"), Some("u-admin")),
     ]);
-    refused(&mut s, opening("u-off", "akimat", "appeal"), 5000, "no_access_bases");
+    refused(&mut s, opening("u-off", "akimat", "appeal"), 5000, "no-access-bases");
     let at = 5000;
     s.apply(LogIndex(s.size()), &Entry::new(Timestamp(at), bases())).expect("bases");
-    refused(&mut s, opening("u-off", "gov", "appeal"), at, "not_official_of_body");
-    refused(&mut s, opening("u-admin", "akimat", "appeal"), at, "not_official_of_body");
-    refused(&mut s, opening("u-off", "akimat", "gossip"), at, "unknown_basis");
+    refused(&mut s, opening("u-off", "gov", "appeal"), at, "not-official-of-body");
+    refused(&mut s, opening("u-admin", "akimat", "appeal"), at, "not-official-of-body");
+    refused(&mut s, opening("u-off", "akimat", "gossip"), at, "unknown-basis");
     let mut blank = opening("u-off", "akimat", "appeal");
     if let Event::PersonalDataOpened { purpose, .. } = &mut blank {
         *purpose = "  ".into();
     }
-    refused(&mut s, blank, at, "empty_field");
+    refused(&mut s, blank, at, "empty-field");
 
     let first = LogIndex(s.size());
     s.apply(first, &Entry::new(Timestamp(at), opening("u-off", "akimat", "appeal"))).expect("opening");
@@ -123,22 +123,22 @@ fn one_identifier_one_verified_person() {
     let verified =
         Event::PersonVerified { person: p.clone(), locality: id("astana"), method: VerificationMethod::Oidc, by: None };
     let mut s = fold(&[grant("u-admin", Role::Administrator, None, None), verified.clone()]);
-    refused(&mut s, verified.clone(), 5000, "person_already_verified");
+    refused(&mut s, verified.clone(), 5000, "person-already-verified");
     let manual_without_admin = Event::PersonVerified {
         person: pseudonym(2),
         locality: id("astana"),
         method: VerificationMethod::Manual,
         by: None,
     };
-    refused(&mut s, manual_without_admin, 5000, "administrator_required");
+    refused(&mut s, manual_without_admin, 5000, "administrator-required");
     let manual_by_nobody = Event::PersonVerified {
         person: pseudonym(2),
         locality: id("astana"),
         method: VerificationMethod::Manual,
         by: Some(id("u-x")),
     };
-    refused(&mut s, manual_by_nobody, 5000, "not_administrator");
-    refused(&mut s, Event::PersonErased { person: pseudonym(3) }, 5000, "person_not_verified");
+    refused(&mut s, manual_by_nobody, 5000, "not-administrator");
+    refused(&mut s, Event::PersonErased { person: pseudonym(3) }, 5000, "person-not-verified");
     let erased = LogIndex(s.size());
     s.apply(erased, &Entry::new(Timestamp(5000), Event::PersonErased { person: p.clone() })).expect("erase");
     assert!(s.registry().verified_person(&p).is_none());
@@ -152,8 +152,8 @@ fn key_versions_only_go_up() {
     let rotate = |version| Event::KeyRotated { key: KeyKind::Pseudonym, version, by: id("u-admin") };
     let mut s = fold(&[grant("u-admin", Role::Administrator, None, None)]);
     assert_eq!(s.registry().key_version(KeyKind::Pseudonym), 1);
-    refused(&mut s, rotate(1), 5000, "key_version_not_newer");
-    refused(&mut s, rotate(0), 5000, "key_version_zero");
+    refused(&mut s, rotate(1), 5000, "key-version-not-newer");
+    refused(&mut s, rotate(0), 5000, "key-version-zero");
     s.apply(LogIndex(s.size()), &Entry::new(Timestamp(5000), rotate(2))).expect("rotate");
     assert_eq!(s.registry().key_version(KeyKind::Pseudonym), 2);
     assert_eq!(s.registry().key_version(KeyKind::VaultMaster), 1);
@@ -166,8 +166,8 @@ fn people_types_parse_strictly() {
     assert!(format!("ps1-{}", "A".repeat(64)).parse::<Pseudonym>().is_err());
     let p: Pseudonym = format!("ps12-{}", "0f".repeat(32)).parse().expect("valid");
     assert_eq!(p.version(), 12);
-    assert_eq!("nowhere".parse::<Locality>().map_err(|e| e.code()), Err("unknown_region"));
-    assert_eq!("akmola/Kokshetau".parse::<Locality>().map_err(|e| e.code()), Err("invalid_id"));
+    assert_eq!("nowhere".parse::<Locality>().map_err(|e| e.code()), Err("unknown-region"));
+    assert_eq!("akmola/Kokshetau".parse::<Locality>().map_err(|e| e.code()), Err("invalid-id"));
     let town: Locality = id("akmola/kokshetau");
     assert!(town.is_within(&id("akmola")));
     assert!(!id::<Locality>("akmola").is_within(&town));
@@ -180,16 +180,16 @@ fn people_types_parse_strictly() {
 #[test]
 fn body_rules() {
     let mut s = fold(&[body("gov", None), body("mon", Some("gov"))]);
-    refused(&mut s, body("gov", None), 5000, "body_exists");
-    refused(&mut s, body("x", Some("nope")), 5000, "unknown_parent");
-    refused(&mut s, body("self", Some("self")), 5000, "unknown_parent");
-    refused(&mut s, body("late", None), 999, "timestamp_regression");
-    refused(&mut s, body("far", None), Timestamp::MAX.0 + 1, "timestamp_out_of_range");
+    refused(&mut s, body("gov", None), 5000, "body-exists");
+    refused(&mut s, body("x", Some("nope")), 5000, "unknown-parent");
+    refused(&mut s, body("self", Some("self")), 5000, "unknown-parent");
+    refused(&mut s, body("late", None), 999, "timestamp-regression");
+    refused(&mut s, body("far", None), Timestamp::MAX.0 + 1, "timestamp-out-of-range");
     let mut bad_name = body("ok", None);
     if let Event::BodyRegistered { name, .. } = &mut bad_name {
         name.ru.clear();
     }
-    refused(&mut s, bad_name, 5000, "empty_text");
+    refused(&mut s, bad_name, 5000, "empty-text");
     assert_eq!(s.registry().body(&id("mon")).and_then(|b| b.parent.clone()), Some(id("gov")));
     assert_eq!(s.registry().bodies().count(), 2);
     // Equal timestamps are fine: the sequencer may stamp two entries in one millisecond.
@@ -204,7 +204,7 @@ fn wrong_index_changes_nothing() {
     let e = Entry::new(Timestamp(5000), body("x", None));
     for idx in [0, 2, u64::MAX] {
         let r = s.apply(LogIndex(idx), &e);
-        assert_eq!(r.map_err(|e| e.code()), Err("wrong_index"));
+        assert_eq!(r.map_err(|e| e.code()), Err("wrong-index"));
         assert_eq!(s, before);
     }
 }
@@ -221,7 +221,7 @@ fn notices_and_reissues() {
         dep(300),
         cal(vec![date!(2026 - 03 - 24)]),
     ]);
-    refused(&mut s, notice("n1"), 9999, "notice_exists");
+    refused(&mut s, notice("n1"), 9999, "notice-exists");
     assert_eq!(s.registry().utc_offset_minutes(), 300);
     assert!(s.registry().calendar().is_working_day(date!(2026 - 03 - 23)));
     assert!(!s.registry().calendar().is_working_day(date!(2026 - 03 - 24)));
@@ -281,22 +281,22 @@ fn from_rows_refuses_damaged_rows() {
     };
     let code = |r: Vec<(String, String)>| State::from_rows(r).map(|_| ()).map_err(|e| e.code());
     assert_eq!(code(rows.clone()), Ok(()));
-    assert_eq!(code(with("body/gov", None)), Err("invalid_row")); // parent of mon missing
-    assert_eq!(code(with("meta", None)), Err("invalid_row"));
-    assert_eq!(code(with("notice/n1", None)), Err("invalid_row")); // count mismatch
-    assert_eq!(code(with("junk", Some("{}"))), Err("invalid_row"));
+    assert_eq!(code(with("body/gov", None)), Err("invalid-row")); // parent of mon missing
+    assert_eq!(code(with("meta", None)), Err("invalid-row"));
+    assert_eq!(code(with("notice/n1", None)), Err("invalid-row")); // count mismatch
+    assert_eq!(code(with("junk", Some("{}"))), Err("invalid-row"));
     let meta = &rows.iter().find(|(k, _)| k == "meta").expect("meta row").1;
-    assert_eq!(code(with("meta", Some(&meta.replace("\"size\":3", "\"size\":4")))), Err("invalid_row"));
-    assert_eq!(code(with("meta", Some(&meta.replace(":", ": ")))), Err("invalid_row"));
+    assert_eq!(code(with("meta", Some(&meta.replace("\"size\":3", "\"size\":4")))), Err("invalid-row"));
+    assert_eq!(code(with("meta", Some(&meta.replace(":", ": ")))), Err("invalid-row"));
     let gov = &rows.iter().find(|(k, _)| k == "body/gov").expect("gov row").1;
-    assert_eq!(code(with("body/gov", Some(&gov.replace("\"agency\"", "\"nope\"")))), Err("invalid_row"));
-    assert_eq!(code(with("body/gov", Some(&gov.replace("gov kk", "")))), Err("invalid_row"));
+    assert_eq!(code(with("body/gov", Some(&gov.replace("\"agency\"", "\"nope\"")))), Err("invalid-row"));
+    assert_eq!(code(with("body/gov", Some(&gov.replace("gov kk", "")))), Err("invalid-row"));
     let mut renamed = with("body/gov", None);
     renamed.push(("body/gov2".to_owned(), gov.clone()));
-    assert_eq!(code(renamed), Err("invalid_row"));
+    assert_eq!(code(renamed), Err("invalid-row"));
     let mut dup = rows.clone();
     dup.push(("body/gov".to_owned(), gov.clone()));
-    assert_eq!(code(dup), Err("invalid_row"));
+    assert_eq!(code(dup), Err("invalid-row"));
 }
 
 // ---- property tests -------------------------------------------------------------------

@@ -386,7 +386,7 @@ mod tests {
         }
         for bad in ["", "-a", "A", "a_b", "a b", "ә", &"a".repeat(65)] {
             let e = bad.parse::<NoticeId>().unwrap_err();
-            assert_eq!(e.code(), "invalid_id", "{bad}");
+            assert_eq!(e.code(), "invalid-id", "{bad}");
         }
         assert!(serde_json::from_str::<BodyId>("\"Bad\"").is_err());
         assert_eq!(serde_json::from_str::<BodyId>("\"ok-1\"").ok(), "ok-1".parse().ok());
@@ -397,7 +397,7 @@ mod tests {
         for l in Lang::ALL {
             assert_eq!(l.as_str().parse::<Lang>(), Ok(l));
         }
-        assert_eq!("de".parse::<Lang>().unwrap_err().code(), "unknown_lang");
+        assert_eq!("de".parse::<Lang>().unwrap_err().code(), "unknown-lang");
     }
 
     #[test]
@@ -409,14 +409,14 @@ mod tests {
         assert!(matches!(e, Err(EventError::EmptyText { lang: "kk", .. })));
         let nl = LocalizedText::new("a\nb", "a", "b");
         assert!(nl.validate(TextUse::Text).is_ok());
-        assert_eq!(nl.validate(TextUse::Title).unwrap_err().code(), "control_character");
+        assert_eq!(nl.validate(TextUse::Title).unwrap_err().code(), "control-character");
         let tab = LocalizedText::new("a", "a\tb", "b");
-        assert_eq!(tab.validate(TextUse::Text).unwrap_err().code(), "control_character");
+        assert_eq!(tab.validate(TextUse::Text).unwrap_err().code(), "control-character");
         // Limits count characters, not bytes: 300 Cyrillic letters are fine.
         let long = LocalizedText::new("ә".repeat(300), "a", "b");
         assert!(long.validate(TextUse::Name).is_ok());
         let too_long = LocalizedText::new("ә".repeat(301), "a", "b");
-        assert_eq!(too_long.validate(TextUse::Name).unwrap_err().code(), "text_too_long");
+        assert_eq!(too_long.validate(TextUse::Name).unwrap_err().code(), "text-too-long");
     }
 
     #[test]
@@ -451,19 +451,19 @@ mod tests {
             "\u{FE0F}",
             "\u{200E}\u{202E}",
         ] {
-            assert_eq!(one_line(blank), Err("invisible_text"), "{blank:?}");
-            assert_eq!(multi_line(blank), Err("invisible_text"), "{blank:?}");
+            assert_eq!(one_line(blank), Err("invisible-text"), "{blank:?}");
+            assert_eq!(multi_line(blank), Err("invisible-text"), "{blank:?}");
         }
         // Every bidirectional control is refused in a one-line text; in a multi-line text
         // the marks are allowed, the embeddings, overrides and isolates are not.
         for c in ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}') {
             let s = format!("Petition {c}gnis");
-            assert_eq!(one_line(&s), Err("bidi_control"), "U+{:04X}", u32::from(c));
-            assert_eq!(multi_line(&s), Err("bidi_control"), "U+{:04X}", u32::from(c));
+            assert_eq!(one_line(&s), Err("bidi-control"), "U+{:04X}", u32::from(c));
+            assert_eq!(multi_line(&s), Err("bidi-control"), "U+{:04X}", u32::from(c));
         }
         for c in ['\u{200E}', '\u{200F}', '\u{061C}'] {
             let s = format!("Petition {c}(1)");
-            assert_eq!(one_line(&s), Err("bidi_control"), "U+{:04X}", u32::from(c));
+            assert_eq!(one_line(&s), Err("bidi-control"), "U+{:04X}", u32::from(c));
             assert_eq!(multi_line(&s), Ok(()), "U+{:04X}", u32::from(c));
         }
         let e = check_new_text("title", Some(Lang::Kk), "a\u{202E}b", false).unwrap_err();
@@ -492,7 +492,7 @@ mod tests {
         let e = spoofed.check_new().unwrap_err();
         assert_eq!(
             (e.code(), e),
-            ("bidi_control", EventError::BidiControl { field: "name", lang: Some("ru"), code: 0x202E })
+            ("bidi-control", EventError::BidiControl { field: "name", lang: Some("ru"), code: 0x202E })
         );
         let bytes = Entry::new(Timestamp(1_772_443_800_000), spoofed).encode();
         let mut state = State::new();
@@ -504,8 +504,8 @@ mod tests {
             title: LocalizedText::new(title, "Заголовок", "Title"),
             text: LocalizedText::new(text, "Текст", "Text"),
         };
-        assert_eq!(notice("\u{2066}Тақырып", "Мәтін").check_new().map_err(|e| e.code()), Err("bidi_control"));
-        assert_eq!(notice("Тақырып", "\u{200D}\n\u{200D}").check_new().map_err(|e| e.code()), Err("invisible_text"));
+        assert_eq!(notice("\u{2066}Тақырып", "Мәтін").check_new().map_err(|e| e.code()), Err("bidi-control"));
+        assert_eq!(notice("Тақырып", "\u{200D}\n\u{200D}").check_new().map_err(|e| e.code()), Err("invisible-text"));
         assert_eq!(notice("Тақырып", "Мәтін \u{200F}(1)").check_new(), Ok(()));
     }
 }

@@ -38,6 +38,15 @@ pub fn t(lang: Lang, id: &str) -> String {
     LOCALES.try_lookup(&langid(lang), id).unwrap_or_else(|| id.to_string())
 }
 
+/// The message id of a wire value — a serde enum value such as `partially_supported` or
+/// `oblast_akimat`, an event member such as `duplicate_of` — after `prefix`: message ids are
+/// kebab-case, so `_` becomes `-` (`pp-decision-partially-supported`). The one place this
+/// happens. Error codes need no such help: they are kebab-case already, and their ids are
+/// `format!("{prefix}{code}")`.
+pub fn value_id(prefix: &str, value: &str) -> String {
+    format!("{prefix}{}", value.replace('_', "-"))
+}
+
 pub fn t_args(lang: Lang, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
     let args: HashMap<std::borrow::Cow<'static, str>, FluentValue<'static>> =
         args.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(*k), v.clone())).collect();

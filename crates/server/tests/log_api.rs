@@ -558,7 +558,7 @@ mod operator_token {
     async fn an_operator_notice_with_deceptive_text_is_a_bad_request() {
         let app = start(Backend::Sqlite).await;
         let before = log_size(&app).await;
-        for (title, code) in [("\u{202E}txt.exe", "bidi_control"), ("\u{200B}\u{2060}", "invisible_text")] {
+        for (title, code) in [("\u{202E}txt.exe", "bidi-control"), ("\u{200B}\u{2060}", "invisible-text")] {
             let mut event = notice(9);
             event["title"]["en"] = title.into();
             let (status, body, _) = app.call(Method::POST, "/api/v1/events", Some(event), true).await;

@@ -453,7 +453,7 @@ async fn list_document_count_csv_and_feeds() {
     let (status, headers, body) = app.get("/api/v1/petitions/p-nosuchthing").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
-    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["type"], "/problems/petition_not_found");
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["type"], "/problems/petition-not-found");
 
     // The count, with a strong ETag.
     let uri = format!("/api/v1/petitions/{}/count", p.local);
@@ -637,7 +637,7 @@ async fn signing_through_the_api(backend: Backend) {
     let (status, _) = app.post_signature(id.as_str(), Some(&signer.token), Some(&f.citizens[4].csrf)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, problem) = app.post_signature("p-nosuchthing", Some(&signer.token), Some(&signer.csrf)).await;
-    assert_eq!((status, problem["code"].as_str()), (StatusCode::NOT_FOUND, Some("petition_not_found")));
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::NOT_FOUND, Some("petition-not-found")));
     assert_eq!(f.app.instance.state.petitions.get(&id).unwrap().signatures, 2, "nothing was signed");
 
     // Signing: a receipt.
@@ -655,8 +655,8 @@ async fn signing_through_the_api(backend: Backend) {
     // Submitting again: one signature, and the answer says where it is.
     let (status, problem) = app.post_signature(id.as_str(), Some(&signer.token), Some(&signer.csrf)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
-    assert_eq!(problem["code"], "already_signed");
-    assert_eq!(problem["type"], "/problems/already_signed");
+    assert_eq!(problem["code"], "already-signed");
+    assert_eq!(problem["type"], "/problems/already-signed");
     assert_eq!(problem["index"], index);
     assert_eq!(problem["signature"]["index"], index);
     let count = app.get_json(&format!("/api/v1/petitions/{id}/count")).await;
@@ -705,7 +705,7 @@ async fn signing_through_the_api(backend: Backend) {
     let stranger = common::account(&people, &stranger).await;
     let Citizen { token, csrf, .. } = common::sign_in(&people, stranger).await;
     let (status, problem) = app.post_signature(id.as_str(), Some(&token), Some(&csrf)).await;
-    assert_eq!((status, problem["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_verified")), "{problem}");
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::FORBIDDEN, Some("not-verified")), "{problem}");
     // It holds a sequencer handle, which must be gone before the instance shuts down.
     drop(people);
 

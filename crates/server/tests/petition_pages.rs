@@ -10,6 +10,7 @@ use dauys_core::{
     BodyKind, Decision, Level, PartialText, PetitionId, RejectionReason, Role, Threshold, VerificationMethod,
 };
 use dauys_server::config::Config;
+use dauys_server::i18n::value_id;
 use dauys_server::people::Account;
 use dauys_server::petitions::{AnswerForm, Draft};
 use dauys_server::Instance;
@@ -527,7 +528,7 @@ async fn deceptive_titles_are_refused_in_every_language() {
     let (title, text) = ru("Тротуары \u{202E}мя зеб", "Просим отремонтировать тротуары.");
     let draft = common::draft(AKIMAT, Level::OblastAkimat, "transport", title, text);
     let refused = env.instance.state.petitions.draft(&env.person("author").account, draft).await.unwrap_err();
-    assert_eq!(refused.code(), "bidi_control", "{refused}");
+    assert_eq!(refused.code(), "bidi-control", "{refused}");
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -646,10 +647,10 @@ fn every_page_string_is_in_kazakh_russian_and_english_and_clashes_with_no_other_
         used.insert(format!("pp-obligation-{s}"));
     }
     for d in dauys_core::Decision::ALL {
-        used.insert(format!("pp-decision-{}", d.as_str().replace('_', "-")));
+        used.insert(value_id("pp-decision-", d.as_str()));
     }
     for r in dauys_core::RejectionReason::ALL {
-        used.insert(format!("pp-reason-{}", r.as_str().replace('_', "-")));
+        used.insert(value_id("pp-reason-", r.as_str()));
     }
     for s in ["newest", "most-signed", "closing-soon"] {
         used.insert(format!("pp-sort-{s}"));
@@ -658,7 +659,7 @@ fn every_page_string_is_in_kazakh_russian_and_english_and_clashes_with_no_other_
         used.insert(format!("pp-filter-{f}"));
     }
     for l in Level::ALL {
-        used.insert(format!("level-{}", l.as_str().replace('_', "-")));
+        used.insert(value_id("level-", l.as_str()));
     }
     for code in
         ["not-verified", "underage", "already-signed", "rate-limited", "window-ended", "petition-status", "not-author"]

@@ -363,32 +363,32 @@ fn thresholds_are_absolute_or_a_population_share_rounded_up() {
 
 #[test]
 fn drafts_the_rules_cannot_price_are_refused() {
-    World::with(None).refused(gov("p-1"), "no_petition_rules");
+    World::with(None).refused(gov("p-1"), "no-petition-rules");
 
     let mut w = World::new();
     let oblast = |p: &str, body: &str, territory: Option<&str>| draft(p, Level::OblastAkimat, body, territory);
-    w.refused(oblast("p-1", "akmola-akimat", Some("pavlodar")), "no_population_figure");
+    w.refused(oblast("p-1", "akmola-akimat", Some("pavlodar")), "no-population-figure");
     w.refused(
         draft("p-1", Level::DistrictMaslikhat, "akmola-maslikhat", Some("akmola/kokshetau")),
-        "level_not_petitionable",
+        "level-not-petitionable",
     );
-    w.refused(oblast("p-1", "akmola-maslikhat", Some("akmola")), "body_not_at_level");
-    w.refused(draft("p-1", Level::Government, "akmola-akimat", None), "body_not_at_level");
-    w.refused(draft("p-1", Level::OblastMaslikhat, "mdai", Some("akmola")), "body_not_at_level");
-    w.refused(draft("p-1", Level::DistrictAkimat, "nowhere", Some("akmola/kokshetau")), "unknown_body");
+    w.refused(oblast("p-1", "akmola-maslikhat", Some("akmola")), "body-not-at-level");
+    w.refused(draft("p-1", Level::Government, "akmola-akimat", None), "body-not-at-level");
+    w.refused(draft("p-1", Level::OblastMaslikhat, "mdai", Some("akmola")), "body-not-at-level");
+    w.refused(draft("p-1", Level::DistrictAkimat, "nowhere", Some("akmola/kokshetau")), "unknown-body");
     // The territory's shape follows the level.
-    w.refused(draft("p-1", Level::Government, "government", Some("akmola")), "territory_shape");
-    w.refused(oblast("p-1", "akmola-akimat", None), "territory_shape");
-    w.refused(oblast("p-1", "akmola-akimat", Some("akmola/kokshetau")), "territory_shape");
-    w.refused(draft("p-1", Level::DistrictAkimat, "kokshetau-akimat", Some("akmola")), "territory_shape");
+    w.refused(draft("p-1", Level::Government, "government", Some("akmola")), "territory-shape");
+    w.refused(oblast("p-1", "akmola-akimat", None), "territory-shape");
+    w.refused(oblast("p-1", "akmola-akimat", Some("akmola/kokshetau")), "territory-shape");
+    w.refused(draft("p-1", Level::DistrictAkimat, "kokshetau-akimat", Some("akmola")), "territory-shape");
     // Only listed topics; a forbidden topic is not one.
     for code in ["weather", "constitutional-order"] {
-        w.refused(changed(gov("p-1"), |e| set_topic(e, code)), "unknown_topic");
+        w.refused(changed(gov("p-1"), |e| set_topic(e, code)), "unknown-topic");
     }
-    w.refused(changed(gov("p-1"), |e| set_title(e, PartialText::default())), "empty_field");
+    w.refused(changed(gov("p-1"), |e| set_title(e, PartialText::default())), "empty-field");
     w.refused(
         changed(gov("p-1"), |e| set_title(e, PartialText { kk: Some(" ".into()), ..pt("x") })),
-        "blank_translation",
+        "blank-translation",
     );
 
     // A share of the whole country cannot be computed (populations are per territory), so
@@ -396,7 +396,7 @@ fn drafts_the_rules_cannot_price_are_refused() {
     let mut national = rules();
     let government = national.levels.iter().position(|l| l.level == Level::Government).expect("government level");
     national.levels[government].threshold = Threshold::PopulationShare { basis_points: 1 };
-    w.refused(Event::PetitionRulesPublished { rules: national }, "share_without_territory");
+    w.refused(Event::PetitionRulesPublished { rules: national }, "share-without-territory");
     assert_eq!(w.s.petitions().all().count(), 0);
 }
 
@@ -453,10 +453,10 @@ fn new_rules_never_apply_retroactively() {
     assert!(w.ok(sign("p-kept", 2)).is_empty());
     assert!(matches!(w.ok(sign("p-kept", 3)).as_slice(), [Event::PetitionSubmitted { .. }]));
     // Only a draft can be edited, and only by its author.
-    w.refused(gov("p-kept"), "petition_status");
-    w.refused(changed(gov("p-new"), |e| set_author(e, 2)), "not_author");
-    w.refused(Event::PetitionLaunched { petition: id("p-new"), by: ps(2) }, "not_author");
-    w.refused(launch("p-none"), "unknown_petition");
+    w.refused(gov("p-kept"), "petition-status");
+    w.refused(changed(gov("p-new"), |e| set_author(e, 2)), "not-author");
+    w.refused(Event::PetitionLaunched { petition: id("p-new"), by: ps(2) }, "not-author");
+    w.refused(launch("p-none"), "unknown-petition");
 }
 
 fn set_author(e: &mut Event, n: u8) {
@@ -567,36 +567,36 @@ fn deadline_events_wait_for_the_end_of_the_day() {
     assert_eq!(w.p("p-few").gathering_ends_at, Some(ends));
 
     w.at = Timestamp(ends.0 - 1);
-    w.refused(expired("p-few"), "not_yet_due");
-    w.refused(expired("p-full"), "not_yet_due");
+    w.refused(expired("p-few"), "not-yet-due");
+    w.refused(expired("p-full"), "not-yet-due");
     w.apply(sign("p-few", 2));
     // 20 working days after 2 April: 3, 6–10 (6), 13–17 (11), 20–24 (16), 27–30 April (20).
     assert_eq!(w.s.due_events(w.at), [submitted("p-full", date!(2026 - 04 - 30))]);
 
     w.at = ends;
-    w.refused(sign("p-few", 3), "window_ended");
+    w.refused(sign("p-few", 3), "window-ended");
     // p-full has enough supporters: it goes to moderation, it does not expire.
-    w.refused(expired("p-full"), "rule_mismatch");
+    w.refused(expired("p-full"), "rule-mismatch");
     // From 3 April: 6–10 (5), 13–17 (10), 20–24 (15), 27–30 (19), [1 May, weekend], 4 May (20).
-    w.refused(submitted("p-full", date!(2026 - 04 - 30)), "rule_mismatch");
-    w.refused(submitted("p-few", date!(2026 - 05 - 04)), "supporters_missing");
+    w.refused(submitted("p-full", date!(2026 - 04 - 30)), "rule-mismatch");
+    w.refused(submitted("p-few", date!(2026 - 05 - 04)), "supporters-missing");
     assert_eq!(w.tick(ends), [expired("p-few"), submitted("p-full", date!(2026 - 05 - 04))]);
     assert_eq!(w.p("p-few").status, PetitionStatus::Expired);
     assert_eq!(w.p("p-full").moderation_due, Some(date!(2026 - 05 - 04)));
-    w.refused(expired("p-few"), "petition_status");
-    w.refused(submitted("p-full", date!(2026 - 05 - 04)), "petition_status");
+    w.refused(expired("p-few"), "petition-status");
+    w.refused(submitted("p-full", date!(2026 - 05 - 04)), "petition-status");
 
     // Moderators have until the end of Monday 4 May local time; a missed deadline is
     // recorded once, and the petition still waits for their decision.
     let moderation_ends = end_of(date!(2026 - 05 - 04));
     w.at = Timestamp(moderation_ends.0 - 1);
-    w.refused(moderation_overdue("p-full"), "not_yet_due");
+    w.refused(moderation_overdue("p-full"), "not-yet-due");
     assert_eq!(w.s.due_events(w.at), []);
     assert_eq!(w.tick(moderation_ends), [moderation_overdue("p-full")]);
     let p = w.p("p-full");
     assert_eq!((p.status, p.moderation_overdue_at), (PetitionStatus::Moderation, Some(moderation_ends)));
-    w.refused(moderation_overdue("p-full"), "already_overdue");
-    w.refused(moderation_overdue("p-few"), "petition_status");
+    w.refused(moderation_overdue("p-full"), "already-overdue");
+    w.refused(moderation_overdue("p-few"), "petition-status");
     assert_eq!(w.tick(Timestamp(moderation_ends.0 + 86_400_000)), []);
     w.ok(accept("p-full", "u-mod"));
     assert_eq!(w.p("p-full").status, PetitionStatus::Open);
@@ -614,21 +614,21 @@ fn closing_and_obligation_events_carry_what_the_rules_decide() {
     assert_eq!(w.p("p-short").closes_at, Some(closes));
 
     w.at = Timestamp(closes.0 - 1);
-    w.refused(closed("p-short", false), "not_yet_due");
+    w.refused(closed("p-short", false), "not-yet-due");
     // Signing is open until the last millisecond (the invalidation keeps p-short below 4).
-    w.refused(invalidate("p-short", 101, "u-off"), "not_moderator");
+    w.refused(invalidate("p-short", 101, "u-off"), "not-moderator");
     w.apply(invalidate("p-short", 101, "u-bmod"));
     w.apply(sign("p-short", 1));
 
     w.at = closes;
-    w.refused(sign("p-short", 2), "window_ended");
-    w.refused(closed("p-short", true), "rule_mismatch");
-    w.refused(closed("p-reached", true), "no_obligation");
+    w.refused(sign("p-short", 2), "window-ended");
+    w.refused(closed("p-short", true), "rule-mismatch");
+    w.refused(closed("p-reached", true), "no-obligation");
     // 20 working days from 2 March: 3–6 (4), [weekend, 9 March], 10–13 (8), 16–20 (13),
     // [21–25 off], 26, 27 (15), 30, 31 March, 1, 2, 3 April (20).
-    w.refused(obligation("p-reached", "kokshetau-akimat", date!(2026 - 04 - 02)), "rule_mismatch");
-    w.refused(obligation("p-reached", "akmola-akimat", date!(2026 - 04 - 03)), "rule_mismatch");
-    w.refused(obligation("p-short", "kokshetau-akimat", date!(2026 - 04 - 03)), "threshold_not_reached");
+    w.refused(obligation("p-reached", "kokshetau-akimat", date!(2026 - 04 - 02)), "rule-mismatch");
+    w.refused(obligation("p-reached", "akmola-akimat", date!(2026 - 04 - 03)), "rule-mismatch");
+    w.refused(obligation("p-short", "kokshetau-akimat", date!(2026 - 04 - 03)), "threshold-not-reached");
     assert_eq!(
         w.tick(closes),
         [
@@ -637,35 +637,35 @@ fn closing_and_obligation_events_carry_what_the_rules_decide() {
             closed("p-short", false),
         ]
     );
-    w.refused(obligation("p-reached", "kokshetau-akimat", date!(2026 - 04 - 03)), "obligation_exists");
-    w.refused(closed("p-reached", true), "petition_status");
-    w.refused(sign("p-reached", 9), "petition_status");
+    w.refused(obligation("p-reached", "kokshetau-akimat", date!(2026 - 04 - 03)), "obligation-exists");
+    w.refused(closed("p-reached", true), "petition-status");
+    w.refused(sign("p-reached", 9), "petition-status");
 
     // Overdue from the end of the due day.
     let due_at = w.obligation("p-reached").due_at;
     assert_eq!(due_at.to_rfc3339(), "2026-04-03T19:00:00.000Z");
     w.at = Timestamp(due_at.0 - 1);
-    w.refused(overdue("p-reached"), "not_yet_due");
-    w.refused(overdue("p-short"), "no_obligation");
+    w.refused(overdue("p-reached"), "not-yet-due");
+    w.refused(overdue("p-short"), "no-obligation");
     assert!(w.s.due_events(w.at).is_empty());
     assert_eq!(w.tick(due_at), [overdue("p-reached")]);
     let o = w.obligation("p-reached");
     assert_eq!((o.status, o.overdue_at), (ObligationStatus::Overdue, Some(due_at)));
-    w.refused(overdue("p-reached"), "already_overdue");
+    w.refused(overdue("p-reached"), "already-overdue");
 
     // A late answer is published; the record keeps that it came late.
     w.at = Timestamp(due_at.0 + DAY);
-    w.refused(answer("p-short", "u-off"), "no_obligation");
-    w.refused(answer("p-reached", "u-admin"), "not_official_of_body");
-    w.refused(answer("p-reached", "u-gov"), "not_official_of_body");
-    w.refused(answer("p-reached", "u-bmod"), "not_official_of_body");
+    w.refused(answer("p-short", "u-off"), "no-obligation");
+    w.refused(answer("p-reached", "u-admin"), "not-official-of-body");
+    w.refused(answer("p-reached", "u-gov"), "not-official-of-body");
+    w.refused(answer("p-reached", "u-bmod"), "not-official-of-body");
     w.ok(answer("p-reached", "u-head"));
     let o = w.obligation("p-reached");
     assert_eq!((o.status, o.overdue_at), (ObligationStatus::Answered, Some(due_at)));
     let a = o.answer.as_ref().expect("answer");
     assert_eq!((&a.by, a.decision, a.answered_at), (&id::<AccountId>("u-head"), Decision::PartiallySupported, w.at));
-    w.refused(answer("p-reached", "u-off"), "already_answered");
-    w.refused(overdue("p-reached"), "already_answered");
+    w.refused(answer("p-reached", "u-off"), "already-answered");
+    w.refused(overdue("p-reached"), "already-answered");
     assert!(w.s.due_events(Timestamp(w.at.0 + 365 * DAY)).is_empty());
     let summary = w.s.public_state();
     assert_eq!(summary.obligations.get("answered"), Some(&1));
@@ -693,21 +693,21 @@ fn far_future_deadlines_saturate() {
 fn signing_needs_an_open_window_the_territory_and_one_signature_per_person() {
     let mut w = World::new();
     w.ok(district("p-1"));
-    w.refused(sign("p-1", 1), "petition_status");
-    w.refused(sign("p-none", 1), "unknown_petition");
+    w.refused(sign("p-1", 1), "petition-status");
+    w.refused(sign("p-none", 1), "unknown-petition");
     w.ok(launch("p-1"));
-    w.refused(sign_in("p-1", 1, Region::Astana), "outside_territory");
+    w.refused(sign_in("p-1", 1, Region::Astana), "outside-territory");
     w.ok(sign("p-1", 1));
-    w.refused(sign("p-1", 1), "already_signed");
+    w.refused(sign("p-1", 1), "already-signed");
     w.ok(sign("p-1", 2));
     w.ok(sign("p-1", 3));
     assert_eq!(w.p("p-1").status, PetitionStatus::Moderation);
-    w.refused(sign("p-1", 4), "petition_status");
+    w.refused(sign("p-1", 4), "petition-status");
     w.ok(accept("p-1", "u-bmod"));
-    w.refused(sign("p-1", 2), "already_signed");
+    w.refused(sign("p-1", 2), "already-signed");
     // An invalidated signature still counts as signed: the person cannot sign again.
     w.ok(invalidate("p-1", 2, "u-mod"));
-    w.refused(sign("p-1", 2), "already_signed");
+    w.refused(sign("p-1", 2), "already-signed");
 
     // A petition to the Government takes signers from every region.
     w.ok(gov("p-gov"));
@@ -782,32 +782,32 @@ fn moderation_is_for_moderators_with_coded_reasons() {
     }
     w.ok(district("p-local"));
     w.ok(launch("p-local"));
-    w.refused(accept("p-gov", "u-mod"), "petition_status");
+    w.refused(accept("p-gov", "u-mod"), "petition-status");
     for n in 1..=3 {
         w.ok(sign("p-gov", n));
         w.ok(sign("p-local", n));
     }
     // A moderator of the deployment, or of the addressed body.
-    w.refused(accept("p-gov", "u-bmod"), "not_moderator");
-    w.refused(accept("p-gov", "u-gov"), "not_moderator");
-    w.refused(accept("p-gov", "u-admin"), "not_moderator");
-    w.refused(accept("p-none", "u-mod"), "unknown_petition");
+    w.refused(accept("p-gov", "u-bmod"), "not-moderator");
+    w.refused(accept("p-gov", "u-gov"), "not-moderator");
+    w.refused(accept("p-gov", "u-admin"), "not-moderator");
+    w.refused(accept("p-none", "u-mod"), "unknown-petition");
     w.ok(accept("p-local", "u-bmod"));
     w.ok(accept("p-gov", "u-mod"));
-    w.refused(accept("p-gov", "u-mod"), "petition_status");
+    w.refused(accept("p-gov", "u-mod"), "petition-status");
 
     // Reasons and what they cite go together.
     use RejectionReason::*;
-    w.refused(reject("p-topic", ForbiddenTopic, None, None), "rejection_shape");
-    w.refused(reject("p-topic", Duplicate, Some("constitutional-order"), Some("p-gov")), "rejection_shape");
-    w.refused(reject("p-topic", Offensive, None, Some("p-gov")), "rejection_shape");
-    w.refused(reject("p-topic", Unclear, Some("constitutional-order"), None), "rejection_shape");
-    w.refused(reject("p-topic", ForbiddenTopic, Some("elections"), None), "unknown_forbidden_topic");
-    w.refused(reject("p-topic", ForbiddenTopic, Some("roads"), None), "unknown_forbidden_topic");
-    w.refused(reject("p-dup", Duplicate, None, Some("p-dup")), "rule_mismatch");
-    w.refused(reject("p-dup", Duplicate, None, Some("p-none")), "unknown_petition");
-    w.refused(reject("p-gov", Unclear, None, None), "petition_status");
-    w.refused(changed(reject("p-dup", Unclear, None, None), |e| set_by(e, "u-off")), "not_moderator");
+    w.refused(reject("p-topic", ForbiddenTopic, None, None), "rejection-shape");
+    w.refused(reject("p-topic", Duplicate, Some("constitutional-order"), Some("p-gov")), "rejection-shape");
+    w.refused(reject("p-topic", Offensive, None, Some("p-gov")), "rejection-shape");
+    w.refused(reject("p-topic", Unclear, Some("constitutional-order"), None), "rejection-shape");
+    w.refused(reject("p-topic", ForbiddenTopic, Some("elections"), None), "unknown-forbidden-topic");
+    w.refused(reject("p-topic", ForbiddenTopic, Some("roads"), None), "unknown-forbidden-topic");
+    w.refused(reject("p-dup", Duplicate, None, Some("p-dup")), "rule-mismatch");
+    w.refused(reject("p-dup", Duplicate, None, Some("p-none")), "unknown-petition");
+    w.refused(reject("p-gov", Unclear, None, None), "petition-status");
+    w.refused(changed(reject("p-dup", Unclear, None, None), |e| set_by(e, "u-off")), "not-moderator");
     // A petition still gathering supporters may be rejected.
     w.ok(reject("p-dup", Duplicate, None, Some("p-gov")));
     w.ok(reject("p-topic", ForbiddenTopic, Some("constitutional-order"), None));
@@ -815,8 +815,8 @@ fn moderation_is_for_moderators_with_coded_reasons() {
     let r = p.rejection.as_ref().expect("rejection");
     assert_eq!((p.status, r.reason, r.duplicate_of.clone()), (PetitionStatus::Rejected, Duplicate, Some(id("p-gov"))));
     assert_eq!(p.transitions.last().and_then(|t| t.by.clone()), Some(id("u-mod")));
-    w.refused(sign("p-dup", 9), "petition_status");
-    w.refused(withdraw("p-dup", 1), "petition_status");
+    w.refused(sign("p-dup", 9), "petition-status");
+    w.refused(withdraw("p-dup", 1), "petition-status");
 }
 
 fn set_by(e: &mut Event, account: &str) {
@@ -835,18 +835,18 @@ fn only_the_author_withdraws_and_only_before_the_threshold() {
     w.open(district("p-reached"));
     w.ok(sign("p-reached", 1));
 
-    w.refused(withdraw("p-open", 2), "not_author");
-    w.refused(withdraw("p-reached", 1), "threshold_reached");
-    w.refused(withdraw("p-none", 1), "unknown_petition");
+    w.refused(withdraw("p-open", 2), "not-author");
+    w.refused(withdraw("p-reached", 1), "threshold-reached");
+    w.refused(withdraw("p-none", 1), "unknown-petition");
     for p in ["p-draft", "p-gathering", "p-open"] {
         w.ok(withdraw(p, 1));
         let p = w.p(p);
         assert_eq!((p.status, p.withdrawal_reason.as_deref()), (PetitionStatus::Withdrawn, Some("solved")));
         assert_eq!(p.transitions.last().map(|t| t.by.clone()), Some(None));
     }
-    w.refused(withdraw("p-open", 1), "petition_status");
-    w.refused(sign("p-open", 9), "petition_status");
-    w.refused(changed(withdraw("p-reached", 1), |e| set_reason(e, " ")), "empty_field");
+    w.refused(withdraw("p-open", 1), "petition-status");
+    w.refused(sign("p-open", 9), "petition-status");
+    w.refused(changed(withdraw("p-reached", 1), |e| set_reason(e, " ")), "empty-field");
 }
 
 fn set_reason(e: &mut Event, text: &str) {
@@ -876,10 +876,10 @@ fn an_author_who_moderates_cannot_accept_or_reject_their_own_petition() {
     }
     let author = Some(ps(1));
     use RejectionReason::Unclear;
-    assert_eq!(w.staff_act(accept("p-accept", "u-mod"), author.clone()), Err("conflict_of_interest"));
-    assert_eq!(w.staff_act(reject("p-reject", Unclear, None, None), author.clone()), Err("conflict_of_interest"));
+    assert_eq!(w.staff_act(accept("p-accept", "u-mod"), author.clone()), Err("conflict-of-interest"));
+    assert_eq!(w.staff_act(reject("p-reject", Unclear, None, None), author.clone()), Err("conflict-of-interest"));
     // Nor while it still gathers its supporters.
-    assert_eq!(w.staff_act(reject("p-gathering", Unclear, None, None), author.clone()), Err("conflict_of_interest"));
+    assert_eq!(w.staff_act(reject("p-gathering", Unclear, None, None), author.clone()), Err("conflict-of-interest"));
     for p in ["p-accept", "p-reject"] {
         assert_eq!((w.p(p).status, w.p(p).transitions.len()), (PetitionStatus::Moderation, 3));
     }
@@ -919,7 +919,7 @@ fn an_author_who_reviews_signatures_cannot_strike_out_those_of_their_own_petitio
     w.ok(launch("p-1"));
     w.ok(sign("p-1", 1));
     w.ok(sign("p-1", 2));
-    assert_eq!(w.staff_act(invalidate("p-1", 2, "u-mod"), Some(ps(1))), Err("conflict_of_interest"));
+    assert_eq!(w.staff_act(invalidate("p-1", 2, "u-mod"), Some(ps(1))), Err("conflict-of-interest"));
     assert_eq!((w.p("p-1").signatures, w.p("p-1").invalidated), (2, 0));
     assert_eq!(w.staff_act(invalidate("p-1", 2, "u-mod"), Some(ps(3))), Ok(()));
     assert_eq!((w.p("p-1").signatures, w.p("p-1").invalidated), (1, 1));
@@ -932,7 +932,7 @@ fn an_author_who_is_an_official_cannot_answer_their_own_petition() {
     w.ok(sign("p-reached", 1));
     assert_eq!(w.obligation("p-reached").status, ObligationStatus::Awaiting);
     // `u-off`, official of the obligated akimat, wrote the petition.
-    assert_eq!(w.staff_act(answer("p-reached", "u-off"), Some(ps(1))), Err("conflict_of_interest"));
+    assert_eq!(w.staff_act(answer("p-reached", "u-off"), Some(ps(1))), Err("conflict-of-interest"));
     assert_eq!(
         (w.obligation("p-reached").status, w.obligation("p-reached").answer.is_none()),
         (ObligationStatus::Awaiting, true)
@@ -951,14 +951,14 @@ fn invalidations_update_the_counts() {
     w.ok(launch("p-1"));
     w.ok(sign_in("p-1", 1, Region::Akmola));
     w.ok(sign_in("p-1", 2, Region::Astana));
-    w.refused(invalidate("p-1", 1, "u-gov"), "not_moderator");
-    w.refused(invalidate("p-1", 9, "u-mod"), "unknown_signature");
-    w.refused(invalidate("p-none", 1, "u-mod"), "unknown_petition");
+    w.refused(invalidate("p-1", 1, "u-gov"), "not-moderator");
+    w.refused(invalidate("p-1", 9, "u-mod"), "unknown-signature");
+    w.refused(invalidate("p-none", 1, "u-mod"), "unknown-petition");
     w.ok(invalidate("p-1", 2, "u-mod"));
     let p = w.p("p-1");
     assert_eq!((p.signatures, p.invalidated), (1, 1));
     assert_eq!(p.by_region.iter().map(|(r, n)| (*r, *n)).collect::<Vec<_>>(), [(Region::Akmola, 1)]);
-    w.refused(invalidate("p-1", 2, "u-mod"), "already_invalidated");
+    w.refused(invalidate("p-1", 2, "u-mod"), "already-invalidated");
     let s = w.s.petitions().signature(&id("p-1"), &ps(2)).expect("signature kept");
     let inv = s.invalidation.expect("invalidated");
     assert_eq!((inv.by, inv.reason, inv.at), (id("u-mod"), "flagged burst".to_owned(), w.at));
@@ -1038,22 +1038,22 @@ fn rows_rebuild_the_state_and_tampering_is_refused() {
     };
     let count = w.p("p-open").signatures;
     let (count, more) = (format!("\"signatures\":{count}"), format!("\"signatures\":{}", count + 1));
-    assert_eq!(code(replaced("petition/p-open", &count, &more)), Err("invalid_row"));
-    assert_eq!(code(replaced("petition/p-open", "{\"akmola\":", "{\"astana\":")), Err("invalid_row"));
-    assert_eq!(code(replaced("petition/p-open", "\"status\":\"open\"", "\"status\":\"closed\"")), Err("invalid_row"));
-    assert_eq!(code(with("petition/p-draft", None)), Err("invalid_row"));
-    assert_eq!(code(with("petition-rules", None)), Err("invalid_row"));
-    assert_eq!(code(with(&signature_key, None)), Err("invalid_row"));
+    assert_eq!(code(replaced("petition/p-open", &count, &more)), Err("invalid-row"));
+    assert_eq!(code(replaced("petition/p-open", "{\"akmola\":", "{\"astana\":")), Err("invalid-row"));
+    assert_eq!(code(replaced("petition/p-open", "\"status\":\"open\"", "\"status\":\"closed\"")), Err("invalid-row"));
+    assert_eq!(code(with("petition/p-draft", None)), Err("invalid-row"));
+    assert_eq!(code(with("petition-rules", None)), Err("invalid-row"));
+    assert_eq!(code(with(&signature_key, None)), Err("invalid-row"));
     // The signature row without its invalidation.
     let signature = row(&signature_key);
     let start = signature.find(",\"invalidation\":{").expect("invalidated");
     let end = start + signature[start..].find('}').expect("end of the invalidation") + 1;
     let valid = format!("{}{}", &signature[..start], &signature[end..]);
-    assert_eq!(code(with(&signature_key, Some(valid))), Err("invalid_row"));
+    assert_eq!(code(with(&signature_key, Some(valid))), Err("invalid-row"));
     // A signature of no petition.
     let mut orphan = rows.clone();
     orphan.push((format!("signature/p-nowhere/{}", ps(2)), signature.replace("p-closed", "p-nowhere")));
-    assert_eq!(code(orphan), Err("invalid_row"));
+    assert_eq!(code(orphan), Err("invalid-row"));
 }
 
 /// One event of each petition type.
@@ -1126,24 +1126,24 @@ fn rejects(good: &str, from: &str, to: &str, code: &str) {
 #[test]
 fn petition_entries_are_strict() {
     // Unknown members: of the event, of a text, of the rules.
-    rejects(SIGNED, "{\"petition\"", "{\"extra\":1,\"petition\"", "unknown_field");
-    rejects(DRAFTED, "\"title\":{\"ru\"", "\"title\":{\"de\":\"x\",\"ru\"", "invalid_field_value");
-    rejects(RULES, "\"level\":\"oblast", "\"extra\":1,\"level\":\"oblast", "invalid_field_value");
-    rejects(RULES, "{\"basis_points\":100}", "{\"basis_points\":100,\"people\":1}", "invalid_field_value");
+    rejects(SIGNED, "{\"petition\"", "{\"extra\":1,\"petition\"", "unknown-field");
+    rejects(DRAFTED, "\"title\":{\"ru\"", "\"title\":{\"de\":\"x\",\"ru\"", "invalid-field-value");
+    rejects(RULES, "\"level\":\"oblast", "\"extra\":1,\"level\":\"oblast", "invalid-field-value");
+    rejects(RULES, "{\"basis_points\":100}", "{\"basis_points\":100,\"people\":1}", "invalid-field-value");
     // Missing members, and values of the wrong kind.
-    rejects(SIGNED, "\"region\":\"akmola\",", "", "missing_field");
-    rejects(SIGNED, "\"akmola\"", "\"akmola/kokshetau\"", "invalid_field_value");
-    rejects(SIGNED, "ps1-02", "ps01-02", "invalid_field_value");
-    rejects(SUBMITTED, "2026-04-22", "2026-4-22", "invalid_field_value");
-    rejects(DRAFTED, "\"level\":\"government\"", "\"level\":\"country\"", "invalid_field_value");
+    rejects(SIGNED, "\"region\":\"akmola\",", "", "missing-field");
+    rejects(SIGNED, "\"akmola\"", "\"akmola/kokshetau\"", "invalid-field-value");
+    rejects(SIGNED, "ps1-02", "ps01-02", "invalid-field-value");
+    rejects(SUBMITTED, "2026-04-22", "2026-4-22", "invalid-field-value");
+    rejects(DRAFTED, "\"level\":\"government\"", "\"level\":\"country\"", "invalid-field-value");
     // A language left out is omitted, never null or blank; at least one is required.
-    rejects(DRAFTED, "\"title\":{\"ru\"", "\"title\":{\"en\":null,\"ru\"", "non_canonical");
-    rejects(DRAFTED, "{\"ru\":\"Fix the road\"}", "{}", "empty_field");
-    rejects(DRAFTED, "{\"ru\":\"Fix the road\"}", "{\"ru\":\" \"}", "blank_translation");
+    rejects(DRAFTED, "\"title\":{\"ru\"", "\"title\":{\"en\":null,\"ru\"", "non-canonical");
+    rejects(DRAFTED, "{\"ru\":\"Fix the road\"}", "{}", "empty-field");
+    rejects(DRAFTED, "{\"ru\":\"Fix the road\"}", "{\"ru\":\" \"}", "blank-translation");
     // Field rules of §3 apply when decoding.
-    rejects(DRAFTED, "\"level\":\"government\"", "\"level\":\"oblast_akimat\"", "territory_shape");
-    rejects(RULES, "\"initial_supporters\":50", "\"initial_supporters\":0", "out_of_range");
-    rejects(RULES, "\"basis_points\":100", "\"basis_points\":10001", "out_of_range");
+    rejects(DRAFTED, "\"level\":\"government\"", "\"level\":\"oblast_akimat\"", "territory-shape");
+    rejects(RULES, "\"initial_supporters\":50", "\"initial_supporters\":0", "out-of-range");
+    rejects(RULES, "\"basis_points\":100", "\"basis_points\":10001", "out-of-range");
 }
 
 #[test]
@@ -1153,5 +1153,5 @@ fn territory_follows_the_level() {
     assert_eq!(Level::OblastAkimat.territory_from(&home), Ok(Some(id("akmola"))));
     assert_eq!(Level::DistrictMaslikhat.territory_from(&home), Ok(Some(home.clone())));
     let city: Locality = id("astana");
-    assert_eq!(Level::DistrictAkimat.territory_from(&city).map_err(|e| e.code()), Err("territory_shape"));
+    assert_eq!(Level::DistrictAkimat.territory_from(&city).map_err(|e| e.code()), Err("territory-shape"));
 }

@@ -1,13 +1,13 @@
 # The petitions' JSON API and Atom feeds (src/petitions/api.rs, src/petitions/feeds.rs).
 
-problem-petition_not_found = No such petition
-problem-signature_not_found = No such signature
-problem-not_verified = Identity not verified
+problem-petition-not-found = No such petition
+problem-signature-not-found = No such signature
+problem-not-verified = Identity not verified
 problem-underage = Only people aged 18 or over may sign
-problem-outside_territory = Outside the petition's territory
-problem-already_signed = Already signed
-problem-rate_limited = Too many signatures; wait a minute
-problem-ledger_unavailable = Ledger unavailable
+problem-outside-territory = Outside the petition's territory
+problem-already-signed = Already signed
+problem-rate-limited = Too many signatures; wait a minute
+problem-ledger-unavailable = Ledger unavailable
 problem-csrf-token-invalid = Missing or wrong CSRF token
 problem-status-403 = Forbidden
 problem-status-422 = Not possible now

@@ -1,13 +1,13 @@
 # Петициялардың JSON API-і және Atom арналары (src/petitions/api.rs, src/petitions/feeds.rs).
 
-problem-petition_not_found = Петиция табылмады
-problem-signature_not_found = Қолтаңба табылмады
-problem-not_verified = Тұлға расталмаған
+problem-petition-not-found = Петиция табылмады
+problem-signature-not-found = Қолтаңба табылмады
+problem-not-verified = Тұлға расталмаған
 problem-underage = Тек 18 жасқа толғандар қол қоя алады
-problem-outside_territory = Петиция аумағынан тыс
-problem-already_signed = Қол қойылып қойған
-problem-rate_limited = Қолтаңба тым көп; бір минут күтіңіз
-problem-ledger_unavailable = Тізілім қолжетімсіз
+problem-outside-territory = Петиция аумағынан тыс
+problem-already-signed = Қол қойылып қойған
+problem-rate-limited = Қолтаңба тым көп; бір минут күтіңіз
+problem-ledger-unavailable = Тізілім қолжетімсіз
 problem-csrf-token-invalid = CSRF токені жоқ немесе қате
 problem-status-403 = Тыйым салынған
 problem-status-422 = Қазір мүмкін емес

@@ -1,13 +1,13 @@
 # JSON API петиций и ленты Atom (src/petitions/api.rs, src/petitions/feeds.rs).
 
-problem-petition_not_found = Петиция не найдена
-problem-signature_not_found = Подпись не найдена
-problem-not_verified = Личность не подтверждена
+problem-petition-not-found = Петиция не найдена
+problem-signature-not-found = Подпись не найдена
+problem-not-verified = Личность не подтверждена
 problem-underage = Подписывать могут только лица с 18 лет
-problem-outside_territory = Вне территории петиции
-problem-already_signed = Уже подписано
-problem-rate_limited = Слишком много подписей; подождите минуту
-problem-ledger_unavailable = Реестр недоступен
+problem-outside-territory = Вне территории петиции
+problem-already-signed = Уже подписано
+problem-rate-limited = Слишком много подписей; подождите минуту
+problem-ledger-unavailable = Реестр недоступен
 problem-csrf-token-invalid = CSRF-токен отсутствует или неверен
 problem-status-403 = Доступ запрещён
 problem-status-422 = Сейчас это невозможно

@@ -85,7 +85,7 @@ pub(crate) fn petition_by_path(app: &AppState, id: &str, lang: Lang) -> Result<A
 
 fn unknown_petition(id: &str) -> Problem {
     let shown: String = id.chars().take(80).collect();
-    Problem::new(StatusCode::NOT_FOUND, "petition_not_found", format!("there is no petition {shown:?}"))
+    Problem::new(StatusCode::NOT_FOUND, "petition-not-found", format!("there is no petition {shown:?}"))
 }
 
 /// A petition operation's failure as a problem: the error's stable code is the type's
@@ -717,7 +717,7 @@ async fn signature(
         let shown: String = signer.chars().take(80).collect();
         Problem::new(
             StatusCode::NOT_FOUND,
-            "signature_not_found",
+            "signature-not-found",
             format!("petition {} has no signature by {shown:?}", p.id),
         )
         .in_lang(lang)

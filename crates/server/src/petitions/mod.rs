@@ -72,19 +72,19 @@ impl From<SubmitError> for PetitionError {
 }
 
 impl PetitionError {
-    /// Stable code: `petition_not_found`, `not_verified`, `underage`, … or the rule's code.
+    /// Stable code: `petition-not-found`, `not-verified`, `underage`, … or the rule's code.
     pub fn code(&self) -> &'static str {
         match self {
-            PetitionError::NotFound => "petition_not_found",
-            PetitionError::NotVerified => "not_verified",
+            PetitionError::NotFound => "petition-not-found",
+            PetitionError::NotVerified => "not-verified",
             PetitionError::Underage => "underage",
-            PetitionError::OutsideTerritory { .. } => "outside_territory",
-            PetitionError::AlreadySigned { .. } => "already_signed",
-            PetitionError::RateLimited => "rate_limited",
+            PetitionError::OutsideTerritory { .. } => "outside-territory",
+            PetitionError::AlreadySigned { .. } => "already-signed",
+            PetitionError::RateLimited => "rate-limited",
             PetitionError::Denied(d) => d.code(),
             PetitionError::Rejected(r) => r.code(),
             PetitionError::Ledger(SubmitError::Busy) => "busy",
-            PetitionError::Ledger(_) => "ledger_unavailable",
+            PetitionError::Ledger(_) => "ledger-unavailable",
             PetitionError::People(p) => p.code(),
             PetitionError::Internal(_) => "internal",
         }
@@ -575,7 +575,7 @@ pub(crate) fn topic_label(petitions: &Petitions, lang: Lang, code: &TopicCode) -
 
 /// The name of a level in the page's language.
 pub fn level_label(lang: Lang, level: Level) -> String {
-    crate::i18n::t(lang, &format!("level-{}", level.as_str().replace('_', "-")))
+    crate::i18n::t(lang, &crate::i18n::value_id("level-", level.as_str()))
 }
 
 fn topic(code: &str, kk: &str, ru: &str, en: &str) -> dauys_core::Topic {
@@ -675,4 +675,47 @@ pub fn default_rules() -> dauys_core::PetitionRules {
         ),
     ];
     dauys_core::kazakhstan_rules(populations, topics, forbidden)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words of lowercase ASCII letters and digits joined by single hyphens.
+    fn is_kebab_case(code: &str) -> bool {
+        code.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    }
+
+    /// Every code is kebab-case, as the core's are (their own tests cover the rule codes that
+    /// `Rejected` passes on), so problem types and message ids use the codes as they are.
+    #[test]
+    fn every_code_is_kebab_case() {
+        assert!(is_kebab_case("already-signed"));
+        for bad in ["already_signed", "Busy", "-busy", "busy-", "rate--limited", ""] {
+            assert!(!is_kebab_case(bad), "{bad:?}");
+        }
+        // One error per arm of `code()`.
+        let errors = [
+            PetitionError::NotFound,
+            PetitionError::NotVerified,
+            PetitionError::Underage,
+            PetitionError::OutsideTerritory { territory: "akmola".into() },
+            PetitionError::AlreadySigned { signature: None },
+            PetitionError::RateLimited,
+            PetitionError::Denied(Denied::NotSignedIn),
+            PetitionError::Rejected(RuleError::AlreadyOverdue("p".into())),
+            PetitionError::Ledger(SubmitError::Busy),
+            PetitionError::Ledger(SubmitError::ShuttingDown),
+            PetitionError::People(PeopleError::WrongCode),
+            PetitionError::Internal("x".into()),
+        ];
+        let source = include_str!("mod.rs");
+        let code_fn = &source[source.find("pub fn code(&self)").expect("code()")..];
+        let code_fn = &code_fn[..code_fn.find("\n    }\n").expect("the end of code()")];
+        let arms = code_fn.lines().filter(|l| l.trim_start().starts_with("PetitionError::")).count();
+        assert_eq!(errors.len(), arms, "list one error per arm of code()");
+        for e in &errors {
+            assert!(is_kebab_case(e.code()), "{e:?} has the code {:?}, not kebab-case", e.code());
+        }
+    }
 }

@@ -33,6 +33,7 @@ use super::api::body_info;
 use super::map::{region_map, region_table};
 use super::view::{ListPage, ListQuery, Sort};
 use super::{level_label, topic_label, Draft, PetitionError};
+use crate::i18n::value_id;
 use crate::people::pages::locality_label;
 use crate::people::session::Session;
 use crate::people::Identity;
@@ -40,8 +41,8 @@ use crate::web::extract::{
     sign_in_href, urlencode, Citizen, ClientAddr, CsrfForm, KnownPetition, PageError, PageResult,
 };
 use crate::web::forms::{
-    alert, code_label, code_message_id, csrf_field, date_el, described_by, error_line, field_error, notice,
-    petition_href, query_param, FieldError, NoFields,
+    alert, csrf_field, date_el, described_by, error_line, field_error, notice, petition_href, query_param, FieldError,
+    NoFields,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;
@@ -120,15 +121,15 @@ fn obligation_label(p: &Page, status: ObligationStatus) -> String {
 }
 
 fn decision_label(p: &Page, d: Decision) -> String {
-    code_label(p, "pp-decision-", d.as_str())
+    p.t(&value_id("pp-decision-", d.as_str()))
 }
 
 fn reason_label(p: &Page, r: RejectionReason) -> String {
-    code_label(p, "pp-reason-", r.as_str())
+    p.t(&value_id("pp-reason-", r.as_str()))
 }
 
 fn sort_label(p: &Page, s: Sort) -> String {
-    code_label(p, "pp-sort-", s.as_str())
+    p.t(&value_id("pp-sort-", s.as_str()))
 }
 
 fn body_label(app: &AppState, lang: Lang, body: &BodyId) -> String {
@@ -249,7 +250,7 @@ fn error_text(p: &Page, pet: Option<&Petition>, e: &PetitionError) -> String {
             p.t_args("pp-err-outside-territory", &[("territory", FluentValue::from(shown))])
         }
         _ => {
-            let id = code_message_id("pp-err-", e.code());
+            let id = format!("pp-err-{}", e.code());
             let text = p.t(&id);
             if text == id {
                 p.t_args("pp-err-other", &[("code", FluentValue::from(e.code()))])

@@ -27,14 +27,15 @@ use serde::Deserialize;
 use time::Date;
 
 use super::{level_label, topic_label, AnswerForm, PetitionError};
+use crate::i18n::value_id;
 use crate::people::session::Session;
 use crate::people::Account;
 use crate::web::extract::{
     Answering, CsrfForm, KnownPetition, Moderator, Official, PageError, PageResult, PetitionPath,
 };
 use crate::web::forms::{
-    code_label, code_message_id, csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid,
-    petition_href, query_param, FieldError, NoFields,
+    csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid, petition_href, query_param,
+    FieldError, NoFields,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;
@@ -71,7 +72,7 @@ fn error_message(p: &Page, e: &PetitionError) -> String {
     if matches!(e, PetitionError::Ledger(_) | PetitionError::People(_) | PetitionError::Internal(_)) {
         tracing::error!(error = %e, "petition staff action failed");
     }
-    let id = code_message_id("staff-err-", e.code());
+    let id = format!("staff-err-{}", e.code());
     let text = p.t(&id);
     if text == id {
         p.t("staff-err-other")
@@ -186,10 +187,10 @@ mod tests {
             .map(str::to_owned)
             .collect();
         for r in RejectionReason::ALL {
-            used.push(format!("staff-reason-{}", r.as_str().replace('_', "-")));
+            used.push(value_id("staff-reason-", r.as_str()));
         }
         for d in Decision::ALL {
-            used.push(format!("staff-decision-{}", d.as_str().replace('_', "-")));
+            used.push(value_id("staff-decision-", d.as_str()));
         }
         for l in Lang::ALL {
             used.push(format!("staff-lang-{}", l.as_str()));

@@ -6,8 +6,6 @@ use dauys_core::PetitionId;
 use maud::{html, Markup};
 use time::Date;
 
-use super::Page;
-
 /// A problem with one field of a form: `field` is the input's id (or the form's).
 pub(crate) struct FieldError {
     pub(crate) field: String,
@@ -81,17 +79,6 @@ pub(crate) fn petition_href(id: &PetitionId) -> String {
 pub(crate) fn date_el(d: Date) -> Markup {
     let s = dauys_core::format_date(d);
     html! { time datetime=(s) { (s) } }
-}
-
-/// The message id for a stable code: `prefix` (ending in `-`) and the code with `-` for
-/// `_` (`not_in_body` → `…-not-in-body`).
-pub(crate) fn code_message_id(prefix: &str, code: &str) -> String {
-    format!("{prefix}{}", code.replace('_', "-"))
-}
-
-/// The translated label of a code, e.g. a rejection reason or a decision.
-pub(crate) fn code_label(p: &Page, prefix: &str, code: &str) -> String {
-    p.t(&code_message_id(prefix, code))
 }
 
 /// A parameter of the query string, decoded.

@@ -513,7 +513,7 @@ fn generic_fields(p: &Page, event: &Event) -> Markup {
 
 /// The translated label of an event member, or its name when it has none.
 fn field_label(p: &Page, name: &str) -> String {
-    let id = format!("field-{}", name.replace('_', "-"));
+    let id = crate::i18n::value_id("field-", name);
     let label = p.t(&id);
     if label == id {
         name.to_string()

@@ -25,7 +25,7 @@ use crate::web::extract::{
     SignedOutForm,
 };
 pub(crate) use crate::web::forms::csrf_field;
-use crate::web::forms::{code_message_id, query_param, NoFields};
+use crate::web::forms::{query_param, NoFields};
 use crate::web::{role_label, time_el, Page, Section};
 use crate::AppState;
 
@@ -45,7 +45,7 @@ fn now_ms() -> u64 {
 
 /// The translated message for a failure, or its English text when there is none.
 fn message(p: &Page, e: &PeopleError) -> String {
-    let id = code_message_id("err-", e.code());
+    let id = format!("err-{}", e.code());
     let text = p.t(&id);
     if text == id {
         e.to_string()

@@ -128,7 +128,7 @@ fn check_draft(
             let checked =
                 if s.is_empty() { Ok(()) } else { dauys_core::check_new_text(field, Some(lang), s, multiline) };
             if let Err(e) = checked {
-                err(&format!("{field}_{l}"), code_label(p, "pp-err-", e.code()));
+                err(&format!("{field}_{l}"), p.t(&format!("pp-err-{}", e.code())));
             }
         }
         title.set(lang, t);

@@ -334,7 +334,7 @@ fn reject_form(
 }
 
 fn reason_label(p: &Page, r: RejectionReason) -> String {
-    code_label(p, "staff-reason-", r.as_str())
+    p.t(&value_id("staff-reason-", r.as_str()))
 }
 
 /// After a refused action: the moderation page again, with the reason.

@@ -246,7 +246,7 @@ async fn answer_page(
 /// `max` characters, no control characters but line feeds; at least one language.
 /// A missing text is reported on the field of the page's language, shown first.
 fn decision_label(p: &Page, d: Decision) -> String {
-    code_label(p, "staff-decision-", d.as_str())
+    p.t(&value_id("staff-decision-", d.as_str()))
 }
 
 fn check_texts(p: &Page, v: &AnswerFields, group: &str, max: usize, errors: &mut Vec<FieldError>) -> PartialText {
