@@ -10,9 +10,10 @@
 use std::collections::HashMap;
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use dauys_core::Lang;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, LanguageIdentifier, Loader};
@@ -43,6 +44,9 @@ pub fn t_args(lang: Lang, id: &str, args: &[(&'static str, FluentValue<'static>)
         args.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(*k), v.clone())).collect();
     LOCALES.try_lookup_with_args(&langid(lang), id, &args).unwrap_or_else(|| id.to_string())
 }
+
+/// The cookie that remembers a language chosen with `?lang=`.
+pub const LANG_COOKIE: &str = "lang";
 
 /// The language a request is answered in, and whether it came from an explicit choice
 /// (which is then remembered in a cookie).
@@ -93,13 +97,7 @@ fn query_langs(query: &str) -> impl Iterator<Item = &str> {
 
 /// The language chosen without `?lang=`: the `lang` cookie, then Accept-Language, then Kazakh.
 fn remembered_or_accepted(parts: &Parts) -> UiLang {
-    let cookie = parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=")).and_then(parse_lang));
-    if let Some(lang) = cookie {
+    if let Some(lang) = CookieJar::from_headers(&parts.headers).get(LANG_COOKIE).and_then(|c| parse_lang(c.value())) {
         return UiLang { lang, chosen: false };
     }
     let accept = parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(from_accept_language);

@@ -17,6 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use dauys_core::{BodyId, Petition, PetitionId, Pseudonym};
 use dauys_identity::iin::Iin;
 use dauys_identity::policy::{authorize, Action, Denied};
@@ -373,7 +374,8 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedOutForm<T> {
 
     async fn from_request(request: Request, app: &AppState) -> Result<SignedOutForm<T>, PageError> {
         let (_, parts, form, csrf) = read_form::<T>(request, app).await?;
-        let cookie = crate::people::session::cookie_value(&parts.headers, FORM_COOKIE);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let cookie = jar.get(FORM_COOKIE).map(Cookie::value);
         let genuine = cookie.is_some_and(|c| !c.is_empty() && bool::from(c.as_bytes().ct_eq(csrf.as_bytes())));
         Ok(SignedOutForm { form, genuine })
     }

@@ -411,7 +411,8 @@ pub(crate) async fn register_body(
 /// auditors (the same events anyone can read in the log; here gathered in one table).
 pub(crate) async fn audit_openings(State(app): State<AppState>, p: Page) -> PageResult {
     p.authorize(&Action::ViewAuditView)?;
-    let mut openings: Vec<dauys_core::DataOpening> = projection_rows_with_prefix(&app, dauys_core::RowPrefix::OPENING).await;
+    let mut openings: Vec<dauys_core::DataOpening> =
+        projection_rows_with_prefix(&app, dauys_core::RowPrefix::OPENING).await;
     openings.sort_by_key(|o| std::cmp::Reverse(o.index));
     let bases = access_bases(&app).await;
     let main = html! {

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use dauys_core::{
     district_name, AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, RowKey, RowPrefix, VerificationMethod,
 };
@@ -17,7 +18,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::guard::{DEVICE_COOKIE, DEVICE_COOKIE_SECS};
-use super::session::{cookie_value, set_cookie, Limits, Session, FORM_COOKIE, SESSION_COOKIE};
+use super::session::{site_cookie, Limits, Session, FORM_COOKIE, SESSION_COOKIE};
 use super::{run_blocking, IdentityClaim, PeopleError};
 use crate::problem::Problem;
 use crate::web::extract::{
@@ -89,13 +90,6 @@ fn with_retry_after(mut response: Response, e: &PeopleError) -> Response {
     response
 }
 
-fn with_cookie(mut response: Response, cookie: String) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
-}
-
 /// Where to go after signing in: a path on this site; the person's page when none is given,
 /// the home page when the one given is not safe. Browsers drop tabs
 /// and line breaks from URLs and read `\` as `/`, so `/\t/evil.example` would become
@@ -116,13 +110,18 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// A fresh double-submit token for a signed-out form, and its cookie.
-fn form_token(app: &AppState) -> (String, String) {
+/// A fresh double-submit token for a signed-out form, and the cookies that set it.
+fn form_token(app: &AppState) -> (String, CookieJar) {
     let mut bytes = [0u8; 16];
     let _ = getrandom::getrandom(&mut bytes);
     let token = hex::encode(bytes);
-    let cookie = set_cookie(FORM_COOKIE, &token, 3600, secure(app), "Strict");
-    (token, cookie)
+    let cookie = site_cookie(FORM_COOKIE, token.clone(), 3600, secure(app), SameSite::Strict);
+    (token, CookieJar::new().add(cookie))
+}
+
+/// The cookie that ends this browser's session.
+fn session_cleared(app: &AppState) -> Cookie<'static> {
+    site_cookie(SESSION_COOKIE, String::new(), 0, secure(app), SameSite::Lax)
 }
 
 /// "Астана қаласы, Есіл ауданы": the region's name and, if the locality has one, its
@@ -210,15 +209,20 @@ pub(crate) async fn projection_rows_with_prefix<T: serde::de::DeserializeOwned +
     prefix: RowPrefix,
 ) -> Vec<T> {
     let reader = app.reader.clone();
-    let rows = run_blocking(move || Ok(reader.projection_rows_with_prefix(prefix.as_str())?)).await.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "projection rows not read");
-        Vec::new()
-    });
+    let rows =
+        run_blocking(move || Ok(reader.projection_rows_with_prefix(prefix.as_str())?)).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "projection rows not read");
+            Vec::new()
+        });
     rows.into_iter().filter_map(|(_, v)| serde_json::from_str::<T>(&v).ok()).collect()
 }
 
 async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> {
-    projection_rows_with_prefix::<dauys_core::Body>(app, RowPrefix::BODY).await.into_iter().map(|b| (b.id, b.name)).collect()
+    projection_rows_with_prefix::<dauys_core::Body>(app, RowPrefix::BODY)
+        .await
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect()
 }
 
 #[cfg(test)]
