@@ -32,7 +32,7 @@ use time::Date;
 use super::api::body_info;
 use super::map::{region_map, region_table};
 use super::view::{ListPage, ListQuery, Sort};
-use super::{level_label, topic_label, Draft, PetitionError};
+use super::{level_label, topic_label, Draft, Person, PetitionError};
 use crate::people::pages::locality_label;
 use crate::people::session::Session;
 use crate::people::Identity;

@@ -32,6 +32,7 @@ use crate::i18n::UiLang;
 use crate::people::pages::failure_page;
 use crate::people::session::{client_ip, MaybeSession, Session, FORM_COOKIE};
 use crate::people::{Account, Identity, PeopleError};
+use crate::petitions::Person;
 use crate::AppState;
 
 /// Why a handler shows something other than its page.
@@ -189,6 +190,12 @@ impl Citizen {
             Err(e) => return Err(e),
         };
         Ok(self.identity.get_or_init(|| identity).as_ref())
+    }
+
+    /// The person as the petitions service takes them, with the identity this request
+    /// opened (opening it now if nothing has yet).
+    pub(crate) fn person(&self, app: &AppState) -> Result<Person<'_>, PeopleError> {
+        Ok(Person::opened(self.account(), self.identity(app)?))
     }
 
     /// The person's pseudonym for a petition, if verified (for "you signed this", receipts

@@ -293,7 +293,7 @@ async fn save_draft(
             return Ok(draft_page(app, p, session, identity, &bodies, v, &errors, editing, status));
         }
     };
-    Ok(match app.petitions.draft(citizen.account(), draft).await {
+    Ok(match app.petitions.draft(Person::opened(citizen.account(), Some(identity)), draft).await {
         Ok(id) => Redirect::to(&format!("{}?done=drafted", petition_href(&id))).into_response(),
         Err(e) => {
             let errors = [FieldError::new("draft-form", error_text(p, None, &e))];
@@ -355,7 +355,11 @@ pub(crate) async fn launch(
     citizen: Citizen,
     _: CsrfForm<NoFields>,
 ) -> Response {
-    match app.petitions.launch(citizen.account(), &pet.id).await {
+    let launched = match citizen.person(&app) {
+        Ok(who) => app.petitions.launch(who, &pet.id).await,
+        Err(e) => Err(e.into()),
+    };
+    match launched {
         Ok(_) => Redirect::to(&format!("{}?done=launched", petition_href(&pet.id))).into_response(),
         Err(e) => action_failed(&app, &p, &citizen, &pet.id, &e).await,
     }
@@ -382,7 +386,11 @@ pub(crate) async fn withdraw(
         let flash = Flash::Error(html! { p { (message) } });
         return petition_page(&app, &p, &viewer, &pet, flash, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    match app.petitions.withdraw(citizen.account(), &pet.id, reason).await {
+    let withdrawn = match citizen.person(&app) {
+        Ok(who) => app.petitions.withdraw(who, &pet.id, reason).await,
+        Err(e) => Err(e.into()),
+    };
+    match withdrawn {
         Ok(_) => Redirect::to(&format!("{}?done=withdrawn", petition_href(&pet.id))).into_response(),
         Err(e) => action_failed(&app, &p, &citizen, &pet.id, &e).await,
     }

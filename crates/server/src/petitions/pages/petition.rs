@@ -403,7 +403,10 @@ pub(crate) async fn sign(
     ClientAddr(address): ClientAddr,
     _: CsrfForm<NoFields>,
 ) -> Response {
-    let result = app.petitions.sign(citizen.account(), &pet.id, address).await;
+    let result = match citizen.person(&app) {
+        Ok(who) => app.petitions.sign(who, &pet.id, address).await,
+        Err(e) => Err(e.into()),
+    };
     let pet = app.petitions.view().get(&pet.id).unwrap_or(pet);
     match result {
         Ok(_) => Redirect::to(&format!("{}/receipt", petition_href(&pet.id))).into_response(),
