@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::people::{run_blocking, Account, Identity, People, PeopleError};
+use crate::projection::DeploymentView;
 use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
 use view::PetitionsView;
 
@@ -191,6 +192,8 @@ pub struct Petitions {
     people: Arc<People>,
     sequencer: SequencerHandle,
     view: Arc<PetitionsView>,
+    /// The time zone in which a signer's age is counted.
+    deployment: Arc<DeploymentView>,
     per_account: DefaultKeyedRateLimiter<AccountId>,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
     bursts: Mutex<Bursts>,
@@ -255,12 +258,14 @@ impl Petitions {
         people: Arc<People>,
         sequencer: SequencerHandle,
         view: Arc<PetitionsView>,
+        deployment: Arc<DeploymentView>,
     ) -> Petitions {
         let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
         Petitions {
             people,
             sequencer,
             view,
+            deployment,
             per_account: RateLimiter::keyed(per_minute(config.sign_per_minute_per_account)),
             per_address: RateLimiter::keyed(per_minute(config.sign_per_minute_per_address)),
             bursts: Mutex::default(),
@@ -289,7 +294,7 @@ impl Petitions {
         };
         let identity = identity.ok_or(PetitionError::NotVerified)?;
         let iin = Iin::parse(&identity.iin).map_err(|e| PetitionError::Internal(format!("stored IIN: {e}")))?;
-        let today = Timestamp(now_ms()).date_at_offset(self.view().utc_offset_minutes());
+        let today = Timestamp(now_ms()).date_at_offset(self.deployment.utc_offset_minutes());
         if iin.age_on(today) < dauys_core::MIN_PETITION_AGE {
             return Err(PetitionError::Underage);
         }

@@ -3,9 +3,9 @@
 //! by region), signing with a receipt whose inclusion proof the server checks before showing
 //! it, and the author's pages (draft, edit, launch, withdraw, "my petitions").
 //!
-//! Reads come from the in-memory [`PetitionsView`](super::view::PetitionsView); a page reads
-//! the database only for what is the visitor's own (their signature row) or rare (the bodies a
-//! new petition may address). Every decision is the [`Petitions`](super::Petitions) service's
+//! Reads come from the in-memory [`PetitionsView`](super::view::PetitionsView), and bodies and
+//! the time zone from the deployment's (`app.deployment`); a page reads the database only for
+//! what is the visitor's own (their signature row). Every decision is the [`Petitions`](super::Petitions) service's
 //! or the rules'; the pages check forms early only to re-show them with the values kept.
 //! Plain HTML forms, no JavaScript; each form that changes something carries the session's
 //! CSRF token, and after a change the browser is sent on with 303 (post/redirect/get).
@@ -103,7 +103,7 @@ fn num(lang: Lang, n: u64) -> String {
 
 /// The last local day before `until` (an instant that ends a day).
 fn last_day(app: &AppState, until: Timestamp) -> Date {
-    Timestamp(until.0.saturating_sub(1)).date_at_offset(app.petitions.view().utc_offset_minutes())
+    Timestamp(until.0.saturating_sub(1)).date_at_offset(app.deployment.utc_offset_minutes())
 }
 
 /// Whole days left until `until`, counting a started day; `None` once it passed.

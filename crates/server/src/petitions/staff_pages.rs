@@ -63,7 +63,7 @@ const FLAG_LIMIT: u32 = 500;
 // Shared bits
 
 fn today(app: &AppState) -> Date {
-    Timestamp(super::now_ms()).date_at_offset(app.petitions.view().utc_offset_minutes())
+    Timestamp(super::now_ms()).date_at_offset(app.deployment.utc_offset_minutes())
 }
 
 /// A translated message for a service failure, by its stable code.
@@ -115,8 +115,7 @@ fn done_notice(app: &AppState, p: &Page, uri: &Uri) -> Markup {
 
 /// The names of `bodies` in the page's language (their identifiers where unknown).
 fn body_names(app: &AppState, lang: Lang, bodies: Vec<BodyId>) -> HashMap<BodyId, String> {
-    let view = app.petitions.view();
-    bodies.into_iter().filter_map(|b| view.body(&b).map(|x| (b, x.name.get(lang).to_string()))).collect()
+    bodies.into_iter().filter_map(|b| app.deployment.body(&b).map(|x| (b, x.name.get(lang).to_string()))).collect()
 }
 
 fn body_label(names: &HashMap<BodyId, String>, body: &BodyId) -> String {

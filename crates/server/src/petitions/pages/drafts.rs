@@ -49,12 +49,11 @@ impl DraftFields {
     }
 }
 
-/// The bodies a petition may address under the rules in force (from the projection: this
-/// is an author's form, not a hot path).
+/// The bodies a petition may address under the rules in force, by name in `lang`.
 async fn petitionable_bodies(app: &AppState, lang: Lang) -> Vec<Body> {
     let levels: Vec<Level> =
         app.petitions.view().rules().map(|r| r.rules.levels.iter().map(|l| l.level).collect()).unwrap_or_default();
-    let mut bodies: Vec<Body> = app.petitions.view().bodies().iter().map(|b| (**b).clone()).collect();
+    let mut bodies: Vec<Body> = app.deployment.bodies().iter().map(|b| (**b).clone()).collect();
     bodies.retain(|b| levels.iter().any(|l| l.addresses(b.kind)));
     bodies.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
     bodies
