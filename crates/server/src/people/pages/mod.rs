@@ -22,8 +22,7 @@ use super::session::{site_cookie, Limits, Session, FORM_COOKIE, SESSION_COOKIE};
 use super::{run_blocking, IdentityClaim, PeopleError};
 use crate::problem::Problem;
 use crate::web::extract::{
-    acting_bodies, sign_in_href, Answering, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageResult,
-    SignedOutForm,
+    acting_bodies, Answering, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageResult, SignedOutForm,
 };
 pub(crate) use crate::web::forms::csrf_field;
 use crate::web::forms::{code_message_id, query_param, NoFields};
@@ -175,27 +174,6 @@ async fn body_name(app: &AppState, lang: Lang, body: &BodyId) -> String {
     projection_row::<dauys_core::Body>(app, RowKey::body(body))
         .await
         .map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
-}
-
-/// For a form post handled outside the page extractors (the demo's): the session, if
-/// signed in, allowed `action` (when given) and the form's CSRF token is this session's;
-/// else the page to show instead.
-pub(crate) fn require_form(
-    p: &Page,
-    uri: &Uri,
-    session: Option<Session>,
-    action: Option<&Action>,
-    csrf: &str,
-) -> Result<Session, Box<Response>> {
-    let Some(session) = session else { return Err(Box::new(Redirect::to(&sign_in_href(uri.path())).into_response())) };
-    if let Some(action) = action {
-        dauys_identity::policy::authorize(&session.account.actor(), action)
-            .map_err(|denied| Box::new(failure_page(p, &PeopleError::Denied(denied))))?;
-    }
-    if !session.form_is_genuine(csrf) {
-        return Err(Box::new(p.form_expired().into_response()));
-    }
-    Ok(session)
 }
 
 async fn all_staff(app: &AppState) -> Vec<dauys_core::Staff> {
