@@ -86,13 +86,10 @@ fn strict_lang_path(path: &str) -> bool {
     path.starts_with("/api/") || path.starts_with("/feeds/")
 }
 
-/// The value of every `lang` parameter in a query string, as written (`lang` without `=` has
-/// the empty value).
-fn query_langs(query: &str) -> impl Iterator<Item = &str> {
-    query.split('&').filter_map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (key == "lang").then_some(value)
-    })
+/// The value of every `lang` parameter in a query string, decoded (`lang` without `=` has the
+/// empty value).
+fn query_langs(query: &str) -> impl Iterator<Item = String> + '_ {
+    form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key == "lang").map(|(_, value)| value.into_owned())
 }
 
 /// The language chosen without `?lang=`: the `lang` cookie, then Accept-Language, then Kazakh.
@@ -130,12 +127,13 @@ impl<S: Send + Sync> FromRequestParts<S> for UiLang {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
         if strict_lang_path(parts.uri.path()) {
-            if let Some(value) = query_langs(query).find(|v| !Lang::ALL.iter().any(|l| l.as_str() == *v)) {
+            if let Some(value) = query_langs(query).find(|v| !Lang::ALL.iter().any(|l| l.as_str() == v)) {
                 let value = value.chars().take(80).collect();
                 return Err(UnknownLang { value, lang: remembered_or_accepted(parts).lang });
             }
         }
-        if let Some(lang) = query.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(parse_lang) {
+        // The first `lang` given a value; pages take it leniently.
+        if let Some(lang) = query_langs(query).find(|v| !v.is_empty()).and_then(|v| parse_lang(&v)) {
             return Ok(UiLang { lang, chosen: true });
         }
         Ok(remembered_or_accepted(parts))

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -37,11 +37,11 @@ use crate::people::pages::locality_label;
 use crate::people::session::Session;
 use crate::people::Identity;
 use crate::web::extract::{
-    sign_in_href, urlencode, Citizen, ClientAddr, CsrfForm, KnownPetition, PageError, PageResult,
+    sign_in_href, urlencode, Citizen, ClientAddr, CsrfForm, KnownPetition, PageError, PageQuery, PageResult,
 };
 use crate::web::forms::{
     alert, code_label, code_message_id, csrf_field, date_el, described_by, error_line, field_error, notice,
-    petition_href, query_param, FieldError, NoFields,
+    petition_href, FieldError, NoFields,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -30,11 +30,11 @@ use super::{level_label, topic_label, AnswerForm, PetitionError};
 use crate::people::session::Session;
 use crate::people::Account;
 use crate::web::extract::{
-    Answering, CsrfForm, KnownPetition, Moderator, Official, PageError, PageResult, PetitionPath,
+    Answering, CsrfForm, KnownPetition, Moderator, Official, PageError, PageQuery, PageResult, PetitionPath,
 };
 use crate::web::forms::{
     code_label, code_message_id, csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid,
-    petition_href, query_param, FieldError, NoFields,
+    petition_href, FieldError, NoFields,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;
@@ -95,11 +95,18 @@ fn title_of(p: &Page, petition: &Petition) -> Markup {
     html! { span lang=(lang.as_str()) { (s) } }
 }
 
+/// What a staff page was sent back with after an act (`?done=accepted&petition=p-…`).
+#[derive(Default, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+    petition: Option<String>,
+}
+
 /// The status message for `?done=…`.
-fn done_notice(app: &AppState, p: &Page, uri: &Uri) -> Markup {
+fn done_notice(app: &AppState, p: &Page, q: &DoneQuery) -> Markup {
     const KNOWN: [&str; 5] = ["accepted", "rejected", "invalidated", "dismissed", "answered"];
-    let Some(done) = query_param(uri, "done").filter(|d| KNOWN.contains(&d.as_str())) else { return html! {} };
-    let petition = query_param(uri, "petition").and_then(|s| s.parse::<PetitionId>().ok());
+    let Some(done) = q.done.as_deref().filter(|d| KNOWN.contains(d)) else { return html! {} };
+    let petition = q.petition.as_deref().and_then(|s| s.parse::<PetitionId>().ok());
     let found = petition.and_then(|id| app.petitions.view().get(&id));
     html! {
         div.notice role="status" #done {

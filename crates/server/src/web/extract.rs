@@ -7,12 +7,13 @@
 //!
 //! A refusal is a [`PageError`]: handlers return `Result<Response, PageError>` and use `?`.
 
+use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -385,6 +386,33 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedOutForm<T> {
         let cookie = jar.get(FORM_COOKIE).map(Cookie::value);
         let genuine = cookie.is_some_and(|c| !c.is_empty() && bool::from(c.as_bytes().ct_eq(csrf.as_bytes())));
         Ok(SignedOutForm { form, genuine })
+    }
+}
+
+/// The page's query parameters as `T`, decoded: the first of a repeated parameter counts and
+/// unknown ones are ignored, so an old or hand-edited link still shows its page. A page
+/// checks the values itself and says in its own words what is wrong with them.
+pub(crate) struct PageQuery<T>(pub(crate) T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<PageQuery<T>, PageError> {
+        let mut seen = HashSet::new();
+        let given = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes());
+        // `Query` refuses a repeated field; the first one is what the page reads.
+        let first = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(given.filter(|(name, _)| seen.insert(name.clone())))
+            .finish();
+        let read = format!("/?{first}").parse().ok().and_then(|uri| Query::<T>::try_from_uri(&uri).ok());
+        match read {
+            Some(Query(query)) => Ok(PageQuery(query)),
+            None => {
+                let page = Page::from_request_parts(parts, app).await?;
+                let (title, text) = (page.t("problem-invalid-parameter"), page.t("error-check-address"));
+                Err(page.error(StatusCode::BAD_REQUEST, &title, &text).into())
+            }
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! Pieces that pages for every audience share: form fields and their errors, status boxes,
 //! links and labels.
 
-use axum::http::Uri;
 use dauys_core::PetitionId;
 use maud::{html, Markup};
 use time::Date;
@@ -92,12 +91,6 @@ pub(crate) fn code_message_id(prefix: &str, code: &str) -> String {
 /// The translated label of a code, e.g. a rejection reason or a decision.
 pub(crate) fn code_label(p: &Page, prefix: &str, code: &str) -> String {
     p.t(&code_message_id(prefix, code))
-}
-
-/// A parameter of the query string, decoded.
-pub(crate) fn query_param(uri: &Uri, name: &str) -> Option<String> {
-    let query = uri.query()?;
-    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// A form with no fields of its own besides its CSRF token (a button).

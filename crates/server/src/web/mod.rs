@@ -87,6 +87,8 @@ fn safe_path(path: &str) -> String {
 
 impl Page {
     pub(crate) fn new(ui: UiLang, uri: &Uri) -> Page {
+        // Kept as written, not decoded: the switcher's links give the page back its own
+        // query, only the language changed.
         let query = uri
             .query()
             .unwrap_or("")

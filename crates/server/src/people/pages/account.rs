@@ -60,12 +60,21 @@ pub(crate) async fn signup_form(State(app): State<AppState>, p: Page) -> Respons
     credentials_page(&app, &p, true, "", "/me", None, StatusCode::OK)
 }
 
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    /// Set after signing up.
+    created: Option<String>,
+    /// Set after a new password.
+    reset: Option<String>,
+}
+
 /// GET /login
-pub(crate) async fn login_form(State(app): State<AppState>, p: Page, uri: Uri) -> Response {
-    let next = safe_next(query_param(&uri, "next").as_deref());
-    let notice = if query_param(&uri, "created").is_some() {
+pub(crate) async fn login_form(State(app): State<AppState>, p: Page, PageQuery(q): PageQuery<LoginQuery>) -> Response {
+    let next = safe_next(q.next.as_deref());
+    let notice = if q.created.is_some() {
         Some(html! { div.notice role="status" { p { (p.t("signup-done")) } } })
-    } else if query_param(&uri, "reset").is_some() {
+    } else if q.reset.is_some() {
         Some(html! { div.notice role="status" id="password-changed" { p { (p.t("reset-done")) } } })
     } else {
         None

@@ -22,10 +22,11 @@ use super::session::{site_cookie, Limits, Session, FORM_COOKIE, SESSION_COOKIE};
 use super::{run_blocking, IdentityClaim, PeopleError};
 use crate::problem::Problem;
 use crate::web::extract::{
-    acting_bodies, Answering, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageResult, SignedOutForm,
+    acting_bodies, Answering, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageQuery, PageResult,
+    SignedOutForm,
 };
 pub(crate) use crate::web::forms::csrf_field;
-use crate::web::forms::{code_message_id, query_param, NoFields};
+use crate::web::forms::{code_message_id, NoFields};
 use crate::web::{role_label, time_el, Page, Section};
 use crate::AppState;
 

@@ -20,10 +20,20 @@ pub(crate) async fn office(p: Page, _: Official<Opening>) -> Response {
     p.render(StatusCode::OK, &p.t("office-title"), Section::Admin, main)
 }
 
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    #[serde(default)]
+    account: String,
+}
+
 /// GET /office/person?account=… — the form to open a person's data, stating why.
-pub(crate) async fn open_form(State(app): State<AppState>, p: Page, official: Official<Opening>, uri: Uri) -> Response {
-    let account = query_param(&uri, "account").unwrap_or_default();
-    open_page(&app, &p, &official, account.trim(), None, StatusCode::OK).await
+pub(crate) async fn open_form(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Opening>,
+    PageQuery(q): PageQuery<AccountQuery>,
+) -> Response {
+    open_page(&app, &p, &official, q.account.trim(), None, StatusCode::OK).await
 }
 
 /// The form offers exactly the bodies the submit accepts ([`Official`] asked `authorize`).

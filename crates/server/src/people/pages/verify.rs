@@ -48,17 +48,26 @@ pub(crate) async fn oidc_start(
     }
 }
 
+/// What the identity provider sends the browser back with (OpenID Connect Core 1.0, 3.1.2.5
+/// and 3.1.2.6).
+#[derive(Deserialize)]
+pub struct ProviderAnswer {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
 /// GET /verify/oidc/callback?code=…&state=… — back from the identity provider.
 pub(crate) async fn oidc_callback(
     State(app): State<AppState>,
     p: Page,
     Citizen { session, .. }: Citizen,
-    uri: Uri,
+    PageQuery(answer): PageQuery<ProviderAnswer>,
 ) -> Response {
     let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
-    let (Some(code), Some(state)) = (query_param(&uri, "code"), query_param(&uri, "state")) else {
+    let (Some(code), Some(state)) = (answer.code, answer.state) else {
         // The person cancelled at the provider, or it reported an error.
-        let reason = query_param(&uri, "error").unwrap_or_else(|| "no code".into());
+        let reason = answer.error.unwrap_or_else(|| "no code".into());
         return failure_page(&p, &PeopleError::OidcRefused(reason));
     };
     let account_id = session.account.row.id.clone();
