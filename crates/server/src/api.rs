@@ -73,14 +73,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Api
         let lang = UiLang::from_request_parts(parts, state).await.map_or(Lang::Kk, |l| l.lang);
         // `lang` is every API path's parameter, checked by `UiLang`; the handler's own
         // parameters are the rest, so a query type that refuses unknown fields accepts it.
-        let rest: Vec<&str> = parts
-            .uri
-            .query()
-            .unwrap_or("")
-            .split('&')
-            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("lang"))
-            .collect();
-        let uri: Uri = format!("/?{}", rest.join("&"))
+        let given = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes());
+        let rest = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(given.filter(|(name, _)| name != "lang"))
+            .finish();
+        let uri: Uri = format!("/?{rest}")
             .parse()
             .map_err(|e| Problem::bad_request("invalid-parameter", format!("query: {e}")).in_lang(lang))?;
         axum::extract::Query::<T>::try_from_uri(&uri)

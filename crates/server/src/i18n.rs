@@ -10,9 +10,10 @@
 use std::collections::HashMap;
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use dauys_core::Lang;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, LanguageIdentifier, Loader};
@@ -53,6 +54,9 @@ pub fn t_args(lang: Lang, id: &str, args: &[(&'static str, FluentValue<'static>)
     LOCALES.try_lookup_with_args(&langid(lang), id, &args).unwrap_or_else(|| id.to_string())
 }
 
+/// The cookie that remembers a language chosen with `?lang=`.
+pub const LANG_COOKIE: &str = "lang";
+
 /// The language a request is answered in, and whether it came from an explicit choice
 /// (which is then remembered in a cookie).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,24 +95,15 @@ fn strict_lang_path(path: &str) -> bool {
     path.starts_with("/api/") || path.starts_with("/feeds/")
 }
 
-/// The value of every `lang` parameter in a query string, as written (`lang` without `=` has
-/// the empty value).
-fn query_langs(query: &str) -> impl Iterator<Item = &str> {
-    query.split('&').filter_map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (key == "lang").then_some(value)
-    })
+/// The value of every `lang` parameter in a query string, decoded (`lang` without `=` has the
+/// empty value).
+fn query_langs(query: &str) -> impl Iterator<Item = String> + '_ {
+    form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key == "lang").map(|(_, value)| value.into_owned())
 }
 
 /// The language chosen without `?lang=`: the `lang` cookie, then Accept-Language, then Kazakh.
 fn remembered_or_accepted(parts: &Parts) -> UiLang {
-    let cookie = parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=")).and_then(parse_lang));
-    if let Some(lang) = cookie {
+    if let Some(lang) = CookieJar::from_headers(&parts.headers).get(LANG_COOKIE).and_then(|c| parse_lang(c.value())) {
         return UiLang { lang, chosen: false };
     }
     let accept = parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(from_accept_language);
@@ -141,12 +136,13 @@ impl<S: Send + Sync> FromRequestParts<S> for UiLang {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
         if strict_lang_path(parts.uri.path()) {
-            if let Some(value) = query_langs(query).find(|v| !Lang::ALL.iter().any(|l| l.as_str() == *v)) {
+            if let Some(value) = query_langs(query).find(|v| !Lang::ALL.iter().any(|l| l.as_str() == v)) {
                 let value = value.chars().take(80).collect();
                 return Err(UnknownLang { value, lang: remembered_or_accepted(parts).lang });
             }
         }
-        if let Some(lang) = query.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(parse_lang) {
+        // The first `lang` given a value; pages take it leniently.
+        if let Some(lang) = query_langs(query).find(|v| !v.is_empty()).and_then(|v| parse_lang(&v)) {
             return Ok(UiLang { lang, chosen: true });
         }
         Ok(remembered_or_accepted(parts))

@@ -266,7 +266,7 @@ impl Instance {
         let metrics = Arc::new(Metrics::default());
         let shared = Arc::new(Shared::default());
         let deployment = Arc::new(projection::DeploymentView::default());
-        let petitions_view = Arc::new(petitions::view::PetitionsView::new(deployment.clone()));
+        let petitions_view = Arc::new(petitions::view::PetitionsView::default());
         // Every read model the sequencer keeps, in the order it publishes them: a view that
         // others refer to comes before them. A capability adds its read model here.
         let projectors: Vec<Arc<dyn projection::Projector>> = vec![deployment.clone(), petitions_view.clone()];
@@ -319,6 +319,7 @@ impl Instance {
             private_store.flags.clone(),
             handle.clone(),
             petitions_view,
+            deployment.clone(),
         ));
         let state = AppState {
             petitions,

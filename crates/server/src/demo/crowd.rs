@@ -4,11 +4,12 @@
 //! `petition.signed` entries submitted through the sequencer, with pseudonyms no person holds;
 //! the page says so. Without `--demo` the routes answer 404 like any unknown path.
 
-use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use dauys_core::{Event, Petition, PetitionId, PetitionStatus, Region};
 use fluent_templates::fluent_bundle::FluentValue;
 use maud::html;
@@ -16,8 +17,8 @@ use serde::Deserialize;
 use tokio::task::JoinSet;
 
 use crate::i18n::UiLang;
-use crate::people::pages::{csrf_field, require_form};
-use crate::people::session::MaybeSession;
+use crate::web::extract::{CsrfForm, PageResult};
+use crate::web::forms::csrf_field;
 use crate::web::{Page, Section};
 use crate::AppState;
 
@@ -39,16 +40,25 @@ pub fn missing(p: &Petition) -> u64 {
     need.saturating_sub(p.signatures).min(MAX_PER_CLICK)
 }
 
-fn not_found(ui: UiLang, uri: &Uri) -> Response {
-    crate::web::not_found_page(ui, uri.path())
+/// Running with `--demo`. Without it the demo's paths are unknown: the 404 page any unknown
+/// path gets, before anything else is looked at (session, form).
+struct DemoRunning;
+
+impl FromRequestParts<AppState> for DemoRunning {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<DemoRunning, Response> {
+        if app.demo {
+            return Ok(DemoRunning);
+        }
+        let ui = UiLang::from_request_parts(parts, app).await.map_err(IntoResponse::into_response)?;
+        Err(crate::web::not_found_page(ui, parts.uri.path()))
+    }
 }
 
-async fn page(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(session): MaybeSession) -> Response {
-    if !app.demo {
-        return not_found(ui, &uri);
-    }
-    let p = Page::new(ui, &uri);
+async fn page(_: DemoRunning, State(app): State<AppState>, p: Page) -> PageResult {
     let lang = p.lang;
+    let session = &p.session;
     let petitions: Vec<_> = app
         .petitions
         .view()
@@ -88,7 +98,7 @@ async fn page(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(se
                             td {
                                 @if n == 0 {
                                     (p.t("demo-crowd-nothing-needed"))
-                                } @else if let Some(s) = &session {
+                                } @else if let Some(s) = session {
                                     form method="post" action="/demo/supporters" {
                                         (csrf_field(&s.csrf))
                                         input type="hidden" name="petition" value=(pet.id);
@@ -106,44 +116,31 @@ async fn page(State(app): State<AppState>, ui: UiLang, uri: Uri, MaybeSession(se
             }
         }
     };
-    p.render(StatusCode::OK, &title, Section::None, main)
+    Ok(p.render(StatusCode::OK, &title, Section::None, main))
 }
 
 #[derive(Deserialize)]
 struct AddForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     petition: String,
 }
 
 /// Adds the missing demo supporters, then back to `/demo`.
-async fn add(
-    State(app): State<AppState>,
-    ui: UiLang,
-    uri: Uri,
-    MaybeSession(session): MaybeSession,
-    Form(form): Form<AddForm>,
-) -> Response {
-    if !app.demo {
-        return not_found(ui, &uri);
-    }
-    let p = Page::new(ui, &uri);
-    if let Err(page) = require_form(&p, &uri, session, None, &form.csrf) {
-        return *page;
-    }
+async fn add(_: DemoRunning, State(app): State<AppState>, p: Page, CsrfForm(form): CsrfForm<AddForm>) -> PageResult {
     let Some(petition) = form.petition.parse::<PetitionId>().ok().and_then(|id| app.petitions.view().get(&id)) else {
-        return p.error(StatusCode::NOT_FOUND, &p.t("demo-crowd-not-found"), &p.t("demo-crowd-not-found-text"));
+        return Err(p
+            .error(StatusCode::NOT_FOUND, &p.t("demo-crowd-not-found"), &p.t("demo-crowd-not-found-text"))
+            .into());
     };
     let n = missing(&petition);
     if n == 0 {
-        return Redirect::to("/demo").into_response();
+        return Ok(Redirect::to("/demo").into_response());
     }
     match add_supporters(&app, &petition, n).await {
-        Ok(_) => Redirect::to("/demo").into_response(),
+        Ok(_) => Ok(Redirect::to("/demo").into_response()),
         Err(e) => {
             tracing::warn!(error = %e, petition = %petition.id, "demo supporters not added");
-            p.error(StatusCode::SERVICE_UNAVAILABLE, &p.t("err-title"), &p.t("demo-crowd-failed"))
+            Err(p.error(StatusCode::SERVICE_UNAVAILABLE, &p.t("err-title"), &p.t("demo-crowd-failed")).into())
         }
     }
 }

@@ -10,12 +10,13 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header::COOKIE;
 use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use dauys_store::people::SessionRow;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use time::Duration;
 
 use super::{Account, People, PeopleError};
 use crate::AppState;
@@ -48,18 +49,17 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix(name).and_then(|rest| rest.strip_prefix('='))))
-}
-
-/// `Set-Cookie` for a session or form token. `Secure` when the site is served over HTTPS.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool, same_site: &str) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite={same_site}{secure}")
+/// A cookie of ours: for the whole site, hidden from scripts, `Secure` when the site is
+/// served over HTTPS. A `max_age_secs` of 0 clears it.
+pub fn site_cookie(
+    name: &'static str,
+    value: String,
+    max_age_secs: u64,
+    secure: bool,
+    same_site: SameSite,
+) -> Cookie<'static> {
+    let max_age = Duration::seconds(i64::try_from(max_age_secs).unwrap_or(i64::MAX));
+    Cookie::build((name, value)).path("/").max_age(max_age).http_only(true).same_site(same_site).secure(secure).build()
 }
 
 impl People {
@@ -102,7 +102,8 @@ impl FromRequestParts<AppState> for MaybeSession {
     type Rejection = crate::problem::Problem;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE).map(str::to_string) else {
+        let Some(token) = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE).map(|c| c.value().to_string())
+        else {
             return Ok(MaybeSession(None));
         };
         if token.len() != 64 {
@@ -184,6 +185,23 @@ mod tests {
         let trusted: Vec<IpAddr> = trusted.iter().map(|t| t.parse().unwrap()).collect();
         let values: Vec<HeaderValue> = header.iter().map(|h| HeaderValue::from_str(h).unwrap()).collect();
         forwarded_client(peer.parse().unwrap(), &trusted, &values).to_string()
+    }
+
+    #[test]
+    fn site_cookies_are_http_only_for_the_whole_site_and_secure_over_https() {
+        let attributes = |c: Cookie| {
+            let mut a: Vec<String> = c.to_string().split("; ").map(str::to_string).collect();
+            a.sort();
+            a.join("; ")
+        };
+        assert_eq!(
+            attributes(site_cookie(SESSION_COOKIE, "ab".into(), 3600, true, SameSite::Lax)),
+            "HttpOnly; Max-Age=3600; Path=/; SameSite=Lax; Secure; dauys_session=ab"
+        );
+        assert_eq!(
+            attributes(site_cookie(FORM_COOKIE, String::new(), 0, false, SameSite::Strict)),
+            "HttpOnly; Max-Age=0; Path=/; SameSite=Strict; dauys_form="
+        );
     }
 
     #[test]

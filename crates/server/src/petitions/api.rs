@@ -330,7 +330,7 @@ async fn list(
 
 /// The registered body, if it is (from the in-memory read model).
 pub(crate) fn body_info(app: &AppState, body: &BodyId) -> Option<Arc<dauys_core::Body>> {
-    app.petitions.view().body(body)
+    app.deployment.body(body)
 }
 
 #[derive(Serialize)]

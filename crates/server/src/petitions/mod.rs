@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::people::{run_blocking, Account, Identity, People, PeopleError};
+use crate::projection::DeploymentView;
 use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
 use view::PetitionsView;
 
@@ -192,6 +193,8 @@ pub struct Petitions {
     flags: dauys_store::Flags,
     sequencer: SequencerHandle,
     view: Arc<PetitionsView>,
+    /// The time zone in which a signer's age is counted.
+    deployment: Arc<DeploymentView>,
     per_account: DefaultKeyedRateLimiter<AccountId>,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
     bursts: Mutex<Bursts>,
@@ -214,6 +217,36 @@ pub fn shown_as(identity: &Identity) -> String {
     }
 }
 
+/// A person acting on petitions as a citizen. A page has usually opened their sealed
+/// profile already (to show it, through `Citizen::identity`) and passes what it found, so
+/// that a request decrypts the profile once; a caller that has not passes the account alone
+/// and the service opens the profile itself.
+#[derive(Clone, Copy)]
+pub struct Person<'a> {
+    account: &'a Account,
+    identity: Opened<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Opened<'a> {
+    /// The verified identity the caller found (`None`: not verified, or erased).
+    Already(Option<&'a Identity>),
+    NotYet,
+}
+
+impl<'a> Person<'a> {
+    /// An account whose profile the caller has opened, finding `identity`.
+    pub fn opened(account: &'a Account, identity: Option<&'a Identity>) -> Person<'a> {
+        Person { account, identity: Opened::Already(identity) }
+    }
+}
+
+impl<'a> From<&'a Account> for Person<'a> {
+    fn from(account: &'a Account) -> Person<'a> {
+        Person { account, identity: Opened::NotYet }
+    }
+}
+
 /// Who a signed-in person is, as far as petitions need it.
 struct Eligible {
     iin: Iin,
@@ -227,6 +260,7 @@ impl Petitions {
         flags: dauys_store::Flags,
         sequencer: SequencerHandle,
         view: Arc<PetitionsView>,
+        deployment: Arc<DeploymentView>,
     ) -> Petitions {
         let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
         Petitions {
@@ -234,6 +268,7 @@ impl Petitions {
             flags,
             sequencer,
             view,
+            deployment,
             per_account: RateLimiter::keyed(per_minute(config.sign_per_minute_per_account)),
             per_address: RateLimiter::keyed(per_minute(config.sign_per_minute_per_address)),
             bursts: Mutex::default(),
@@ -253,13 +288,16 @@ impl Petitions {
         self.view().get(id).ok_or(PetitionError::NotFound)
     }
 
-    /// The account's verified identity, if it may act as a citizen on petitions: verified
+    /// The person's verified identity, if they may act as a citizen on petitions: verified
     /// and 18 or older today (in the deployment's time zone).
-    fn eligible(&self, account: &Account) -> Result<Eligible> {
-        let profile = self.people.profile(&account.row)?;
-        let identity = profile.identity.ok_or(PetitionError::NotVerified)?;
+    fn eligible(&self, who: Person<'_>) -> Result<Eligible> {
+        let identity = match who.identity {
+            Opened::Already(identity) => identity.cloned(),
+            Opened::NotYet => self.people.profile(&who.account.row)?.identity,
+        };
+        let identity = identity.ok_or(PetitionError::NotVerified)?;
         let iin = Iin::parse(&identity.iin).map_err(|e| PetitionError::Internal(format!("stored IIN: {e}")))?;
-        let today = Timestamp(now_ms()).date_at_offset(self.view().utc_offset_minutes());
+        let today = Timestamp(now_ms()).date_at_offset(self.deployment.utc_offset_minutes());
         if iin.age_on(today) < dauys_core::MIN_PETITION_AGE {
             return Err(PetitionError::Underage);
         }
@@ -336,8 +374,8 @@ impl Petitions {
     }
 
     /// Writes or rewrites a draft.
-    pub async fn draft(&self, account: &Account, draft: Draft) -> Result<PetitionId> {
-        let who = self.eligible(account)?;
+    pub async fn draft(&self, who: impl Into<Person<'_>>, draft: Draft) -> Result<PetitionId> {
+        let who = self.eligible(who.into())?;
         let petition = match draft.petition {
             Some(id) => id,
             None => new_petition_id()?,
@@ -362,8 +400,8 @@ impl Petitions {
     }
 
     /// Launches a draft; the author's own signature is the first supporter's.
-    pub async fn launch(&self, account: &Account, petition: &PetitionId) -> Result<SignReceipt> {
-        let who = self.eligible(account)?;
+    pub async fn launch(&self, who: impl Into<Person<'_>>, petition: &PetitionId) -> Result<SignReceipt> {
+        let who = self.eligible(who.into())?;
         let by = self.people.petition_pseudonym(&who.iin, petition);
         self.sequencer.submit(Event::PetitionLaunched { petition: petition.clone(), by }).await?;
         let p = self.get(petition)?;
@@ -371,12 +409,19 @@ impl Petitions {
     }
 
     /// Signs a petition for a signed-in person, from `address`.
-    pub async fn sign(&self, account: &Account, petition: &PetitionId, address: IpAddr) -> Result<SignReceipt> {
+    pub async fn sign(
+        &self,
+        person: impl Into<Person<'_>>,
+        petition: &PetitionId,
+        address: IpAddr,
+    ) -> Result<SignReceipt> {
+        let person = person.into();
+        let account = person.account;
         if self.per_account.check_key(&account.id).is_err() || self.per_address.check_key(&address).is_err() {
             return Err(PetitionError::RateLimited);
         }
         let p = self.get(petition)?;
-        let who = self.eligible(account)?;
+        let who = self.eligible(person)?;
         if let Some(territory) = &p.territory {
             if !who.identity.locality.is_within(territory) {
                 return Err(PetitionError::OutsideTerritory { territory: territory.to_string() });
@@ -450,8 +495,8 @@ impl Petitions {
     }
 
     /// The author withdraws their petition (before its threshold).
-    pub async fn withdraw(&self, account: &Account, petition: &PetitionId, reason: &str) -> Result<Receipt> {
-        let who = self.eligible(account)?;
+    pub async fn withdraw(&self, who: impl Into<Person<'_>>, petition: &PetitionId, reason: &str) -> Result<Receipt> {
+        let who = self.eligible(who.into())?;
         let by = self.people.petition_pseudonym(&who.iin, petition);
         let reason = reason.trim().to_owned();
         Ok(self.sequencer.submit(Event::PetitionWithdrawn { petition: petition.clone(), by, reason }).await?)

@@ -3,9 +3,9 @@
 //! by region), signing with a receipt whose inclusion proof the server checks before showing
 //! it, and the author's pages (draft, edit, launch, withdraw, "my petitions").
 //!
-//! Reads come from the in-memory [`PetitionsView`](super::view::PetitionsView); a page reads
-//! the database only for what is the visitor's own (their signature row) or rare (the bodies a
-//! new petition may address). Every decision is the [`Petitions`](super::Petitions) service's
+//! Reads come from the in-memory [`PetitionsView`](super::view::PetitionsView), and bodies and
+//! the time zone from the deployment's (`app.deployment`); a page reads the database only for
+//! what is the visitor's own (their signature row). Every decision is the [`Petitions`](super::Petitions) service's
 //! or the rules'; the pages check forms early only to re-show them with the values kept.
 //! Plain HTML forms, no JavaScript; each form that changes something carries the session's
 //! CSRF token, and after a change the browser is sent on with 303 (post/redirect/get).
@@ -15,7 +15,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -32,17 +32,16 @@ use time::Date;
 use super::api::body_info;
 use super::map::{region_map, region_table};
 use super::view::{ListPage, ListQuery, Sort};
-use super::{level_label, topic_label, Draft, PetitionError};
+use super::{level_label, topic_label, Draft, Person, PetitionError};
 use crate::i18n::value_id;
 use crate::people::pages::locality_label;
 use crate::people::session::Session;
 use crate::people::Identity;
 use crate::web::extract::{
-    sign_in_href, urlencode, Citizen, ClientAddr, CsrfForm, KnownPetition, PageError, PageResult,
+    sign_in_href, urlencode, Citizen, ClientAddr, CsrfForm, KnownPetition, PageError, PageQuery, PageResult,
 };
 use crate::web::forms::{
-    alert, csrf_field, date_el, described_by, error_line, field_error, notice, petition_href, query_param, FieldError,
-    NoFields,
+    alert, csrf_field, date_el, described_by, error_line, field_error, notice, petition_href, FieldError, NoFields,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;
@@ -104,7 +103,7 @@ fn num(lang: Lang, n: u64) -> String {
 
 /// The last local day before `until` (an instant that ends a day).
 fn last_day(app: &AppState, until: Timestamp) -> Date {
-    Timestamp(until.0.saturating_sub(1)).date_at_offset(app.petitions.view().utc_offset_minutes())
+    Timestamp(until.0.saturating_sub(1)).date_at_offset(app.deployment.utc_offset_minutes())
 }
 
 /// Whole days left until `until`, counting a started day; `None` once it passed.

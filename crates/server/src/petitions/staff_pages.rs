@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -31,11 +31,11 @@ use crate::i18n::value_id;
 use crate::people::session::Session;
 use crate::people::Account;
 use crate::web::extract::{
-    Answering, CsrfForm, KnownPetition, Moderator, Official, PageError, PageResult, PetitionPath,
+    Answering, CsrfForm, KnownPetition, Moderator, Official, PageError, PageQuery, PageResult, PetitionPath,
 };
 use crate::web::forms::{
-    csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid, petition_href, query_param,
-    FieldError, NoFields,
+    csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid, petition_href, FieldError,
+    NoFields,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;
@@ -64,7 +64,7 @@ const FLAG_LIMIT: u32 = 500;
 // Shared bits
 
 fn today(app: &AppState) -> Date {
-    Timestamp(super::now_ms()).date_at_offset(app.petitions.view().utc_offset_minutes())
+    Timestamp(super::now_ms()).date_at_offset(app.deployment.utc_offset_minutes())
 }
 
 /// A translated message for a service failure, by its stable code.
@@ -96,11 +96,18 @@ fn title_of(p: &Page, petition: &Petition) -> Markup {
     html! { span lang=(lang.as_str()) { (s) } }
 }
 
+/// What a staff page was sent back with after an act (`?done=accepted&petition=p-…`).
+#[derive(Default, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+    petition: Option<String>,
+}
+
 /// The status message for `?done=…`.
-fn done_notice(app: &AppState, p: &Page, uri: &Uri) -> Markup {
+fn done_notice(app: &AppState, p: &Page, q: &DoneQuery) -> Markup {
     const KNOWN: [&str; 5] = ["accepted", "rejected", "invalidated", "dismissed", "answered"];
-    let Some(done) = query_param(uri, "done").filter(|d| KNOWN.contains(&d.as_str())) else { return html! {} };
-    let petition = query_param(uri, "petition").and_then(|s| s.parse::<PetitionId>().ok());
+    let Some(done) = q.done.as_deref().filter(|d| KNOWN.contains(d)) else { return html! {} };
+    let petition = q.petition.as_deref().and_then(|s| s.parse::<PetitionId>().ok());
     let found = petition.and_then(|id| app.petitions.view().get(&id));
     html! {
         div.notice role="status" #done {
@@ -116,8 +123,7 @@ fn done_notice(app: &AppState, p: &Page, uri: &Uri) -> Markup {
 
 /// The names of `bodies` in the page's language (their identifiers where unknown).
 fn body_names(app: &AppState, lang: Lang, bodies: Vec<BodyId>) -> HashMap<BodyId, String> {
-    let view = app.petitions.view();
-    bodies.into_iter().filter_map(|b| view.body(&b).map(|x| (b, x.name.get(lang).to_string()))).collect()
+    bodies.into_iter().filter_map(|b| app.deployment.body(&b).map(|x| (b, x.name.get(lang).to_string()))).collect()
 }
 
 fn body_label(names: &HashMap<BodyId, String>, body: &BodyId) -> String {

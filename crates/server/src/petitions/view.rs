@@ -11,12 +11,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use dauys_core::{
-    Body, BodyId, Entry, Event, Lang, Level, ObligationStatus, Petition, PetitionId, PetitionStatus, PublishedRules,
-    Region, State, Timestamp, TopicCode,
+    BodyId, Entry, Event, Lang, Level, ObligationStatus, Petition, PetitionId, PetitionStatus, PublishedRules, Region,
+    State, Timestamp, TopicCode,
 };
 use time::Date;
 
-use crate::projection::{BatchProjection, DeploymentView, Projector};
+use crate::projection::{BatchProjection, Projector};
 
 #[derive(Default)]
 struct ViewData {
@@ -93,11 +93,13 @@ impl ListPage {
     }
 }
 
-/// The shared read model; cheap to read from any number of threads.
+/// The shared read model; cheap to read from any number of threads. Petitions only: the
+/// bodies they address and the time zone are the deployment's ([`DeploymentView`]).
+///
+/// [`DeploymentView`]: crate::projection::DeploymentView
+#[derive(Default)]
 pub struct PetitionsView {
     data: Arc<RwLock<ViewData>>,
-    /// Where the bodies and the time zone are kept for every capability.
-    deployment: Arc<DeploymentView>,
 }
 
 /// Splits text into lower-cased words of letters and digits (any script), at least two long.
@@ -106,10 +108,6 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl PetitionsView {
-    pub fn new(deployment: Arc<DeploymentView>) -> PetitionsView {
-        PetitionsView { data: Arc::default(), deployment }
-    }
-
     fn read(&self) -> RwLockReadGuard<'_, ViewData> {
         self.data.read().unwrap_or_else(PoisonError::into_inner)
     }
@@ -138,24 +136,8 @@ impl PetitionsView {
             .unwrap_or_default()
     }
 
-    /// The deployment's (see [`DeploymentView::body`]); pages read it here until they move
-    /// to the shared view.
-    pub fn body(&self, id: &BodyId) -> Option<Arc<Body>> {
-        self.deployment.body(id)
-    }
-
-    /// Every registered body, in no particular order: the deployment's, as [`Self::body`].
-    pub fn bodies(&self) -> Vec<Arc<Body>> {
-        self.deployment.bodies()
-    }
-
     pub fn rules(&self) -> Option<Arc<PublishedRules>> {
         self.read().rules.clone()
-    }
-
-    /// The deployment's time zone, as [`Self::body`].
-    pub fn utc_offset_minutes(&self) -> i16 {
-        self.deployment.utc_offset_minutes()
     }
 
     /// Every petition (any status), for open-data exports and the author's own list.

@@ -7,16 +7,18 @@
 //!
 //! A refusal is a [`PageError`]: handlers return `Result<Response, PageError>` and use `?`.
 
+use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use dauys_core::{BodyId, Petition, PetitionId, Pseudonym};
 use dauys_identity::iin::Iin;
 use dauys_identity::policy::{authorize, Action, Denied};
@@ -31,6 +33,7 @@ use crate::i18n::UiLang;
 use crate::people::pages::failure_page;
 use crate::people::session::{client_ip, MaybeSession, Session, FORM_COOKIE};
 use crate::people::{Account, Identity, PeopleError};
+use crate::petitions::Person;
 use crate::AppState;
 
 /// Why a handler shows something other than its page.
@@ -188,6 +191,12 @@ impl Citizen {
             Err(e) => return Err(e),
         };
         Ok(self.identity.get_or_init(|| identity).as_ref())
+    }
+
+    /// The person as the petitions service takes them, with the identity this request
+    /// opened (opening it now if nothing has yet).
+    pub(crate) fn person(&self, app: &AppState) -> Result<Person<'_>, PeopleError> {
+        Ok(Person::opened(self.account(), self.identity(app)?))
     }
 
     /// The person's pseudonym for a petition, if verified (for "you signed this", receipts
@@ -373,9 +382,37 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedOutForm<T> {
 
     async fn from_request(request: Request, app: &AppState) -> Result<SignedOutForm<T>, PageError> {
         let (_, parts, form, csrf) = read_form::<T>(request, app).await?;
-        let cookie = crate::people::session::cookie_value(&parts.headers, FORM_COOKIE);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let cookie = jar.get(FORM_COOKIE).map(Cookie::value);
         let genuine = cookie.is_some_and(|c| !c.is_empty() && bool::from(c.as_bytes().ct_eq(csrf.as_bytes())));
         Ok(SignedOutForm { form, genuine })
+    }
+}
+
+/// The page's query parameters as `T`, decoded: the first of a repeated parameter counts and
+/// unknown ones are ignored, so an old or hand-edited link still shows its page. A page
+/// checks the values itself and says in its own words what is wrong with them.
+pub(crate) struct PageQuery<T>(pub(crate) T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<PageQuery<T>, PageError> {
+        let mut seen = HashSet::new();
+        let given = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes());
+        // `Query` refuses a repeated field; the first one is what the page reads.
+        let first = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(given.filter(|(name, _)| seen.insert(name.clone())))
+            .finish();
+        let read = format!("/?{first}").parse().ok().and_then(|uri| Query::<T>::try_from_uri(&uri).ok());
+        match read {
+            Some(Query(query)) => Ok(PageQuery(query)),
+            None => {
+                let page = Page::from_request_parts(parts, app).await?;
+                let (title, text) = (page.t("problem-invalid-parameter"), page.t("error-check-address"));
+                Err(page.error(StatusCode::BAD_REQUEST, &title, &text).into())
+            }
+        }
     }
 }
 

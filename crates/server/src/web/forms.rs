@@ -1,7 +1,6 @@
 //! Pieces that pages for every audience share: form fields and their errors, status boxes,
 //! links and labels.
 
-use axum::http::Uri;
 use dauys_core::PetitionId;
 use maud::{html, Markup};
 use time::Date;
@@ -79,12 +78,6 @@ pub(crate) fn petition_href(id: &PetitionId) -> String {
 pub(crate) fn date_el(d: Date) -> Markup {
     let s = dauys_core::format_date(d);
     html! { time datetime=(s) { (s) } }
-}
-
-/// A parameter of the query string, decoded.
-pub(crate) fn query_param(uri: &Uri, name: &str) -> Option<String> {
-    let query = uri.query()?;
-    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// A form with no fields of its own besides its CSRF token (a button).

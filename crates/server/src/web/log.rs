@@ -2,13 +2,15 @@
 //! inclusion proof and how to check it by hand.
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use dauys_core::{Entry, Event, Lang, VerificationMethod};
 use dauys_ledger::{Checkpoint, Hash, NoteVerifier};
 use fluent_templates::fluent_bundle::FluentValue;
 use maud::{html, Markup};
+use serde::Deserialize;
 
+use super::extract::PageQuery;
 use super::{event_label, role_label, time_el, utc_offset_label, Page, Section, HOME_ENTRIES, PAGE_SIZE};
 use crate::api::{self, EntryView, InclusionProof};
 use crate::i18n::{t, t_args};
@@ -229,10 +231,19 @@ pub(crate) async fn home(State(app): State<AppState>, p: Page) -> Response {
     p.render(StatusCode::OK, &name, Section::Home, main)
 }
 
+/// Where a page of the log ends: the entries before this position.
+#[derive(Deserialize)]
+pub(crate) struct BeforeQuery {
+    before: Option<String>,
+}
+
 /// GET /log?before=N — the log, newest first.
-pub(crate) async fn log_page(State(app): State<AppState>, p: Page, uri: Uri) -> Response {
-    let raw_before = uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("before="));
-    let before = match raw_before {
+pub(crate) async fn log_page(
+    State(app): State<AppState>,
+    p: Page,
+    PageQuery(BeforeQuery { before }): PageQuery<BeforeQuery>,
+) -> Response {
+    let before = match before.as_deref() {
         None | Some("") => None,
         Some(raw) => match raw.parse::<u64>() {
             Ok(n) => Some(n),

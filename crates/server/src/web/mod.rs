@@ -7,11 +7,12 @@ use std::sync::OnceLock;
 
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use dauys_core::{Lang, Role, Timestamp};
 use fluent_templates::fluent_bundle::FluentValue;
 use maud::{html, Markup, DOCTYPE};
 
-use crate::i18n::{t, t_args, UiLang};
+use crate::i18n::{t, t_args, UiLang, LANG_COOKIE};
 use crate::people::session::Session;
 use crate::problem::Problem;
 use crate::AppState;
@@ -86,6 +87,8 @@ fn safe_path(path: &str) -> String {
 
 impl Page {
     pub(crate) fn new(ui: UiLang, uri: &Uri) -> Page {
+        // Kept as written, not decoded: the switcher's links give the page back its own
+        // query, only the language changed.
         let query = uri
             .query()
             .unwrap_or("")
@@ -191,13 +194,15 @@ impl Page {
         headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(self.lang.as_str()));
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        if self.chosen {
-            let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", self.lang.as_str());
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                headers.insert(header::SET_COOKIE, v);
-            }
+        if !self.chosen {
+            return response;
         }
-        response
+        // Remembered for a year; not `HttpOnly`, it holds nothing secret.
+        let remembered = Cookie::build((LANG_COOKIE, self.lang.as_str()))
+            .path("/")
+            .max_age(time::Duration::days(365))
+            .same_site(SameSite::Lax);
+        (CookieJar::new().add(remembered), response).into_response()
     }
 
     /// A page for a failure: a heading, an explanation and the way home.

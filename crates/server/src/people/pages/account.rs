@@ -52,7 +52,7 @@ fn credentials_page(
             p { a #forgot href="/reset" { (p.t("reset-forgot")) } }
         }
     };
-    with_cookie(p.render(status, &title, Section::Account, main), cookie)
+    (cookie, p.render(status, &title, Section::Account, main)).into_response()
 }
 
 /// GET /signup
@@ -60,12 +60,21 @@ pub(crate) async fn signup_form(State(app): State<AppState>, p: Page) -> Respons
     credentials_page(&app, &p, true, "", "/me", None, StatusCode::OK)
 }
 
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    /// Set after signing up.
+    created: Option<String>,
+    /// Set after a new password.
+    reset: Option<String>,
+}
+
 /// GET /login
-pub(crate) async fn login_form(State(app): State<AppState>, p: Page, uri: Uri) -> Response {
-    let next = safe_next(query_param(&uri, "next").as_deref());
-    let notice = if query_param(&uri, "created").is_some() {
+pub(crate) async fn login_form(State(app): State<AppState>, p: Page, PageQuery(q): PageQuery<LoginQuery>) -> Response {
+    let next = safe_next(q.next.as_deref());
+    let notice = if q.created.is_some() {
         Some(html! { div.notice role="status" { p { (p.t("signup-done")) } } })
-    } else if query_param(&uri, "reset").is_some() {
+    } else if q.reset.is_some() {
         Some(html! { div.notice role="status" id="password-changed" { p { (p.t("reset-done")) } } })
     } else {
         None
@@ -125,7 +134,7 @@ pub(crate) async fn login(
     State(app): State<AppState>,
     p: Page,
     ClientAddr(address): ClientAddr,
-    headers: axum::http::HeaderMap,
+    jar: CookieJar,
     SignedOutForm { form, genuine }: SignedOutForm<CredentialsForm>,
 ) -> Response {
     let next = safe_next(Some(&form.next));
@@ -135,7 +144,7 @@ pub(crate) async fn login(
     let ttl = app.config.session_hours * 3_600_000;
     let signed_in = match Limits::check(&app.limits.sign_in, address) {
         Ok(()) => {
-            let device = cookie_value(&headers, DEVICE_COOKIE);
+            let device = jar.get(DEVICE_COOKIE).map(Cookie::value);
             app.people.sign_in(&form.email, Zeroizing::new(form.password.clone()), device, ttl).await
         }
         Err(e) => Err(e),
@@ -143,10 +152,10 @@ pub(crate) async fn login(
     match signed_in {
         Ok(signed_in) => {
             app.people.ensure_first_administrator(&signed_in.account.id, &form.email).await;
-            let session = set_cookie(SESSION_COOKIE, &signed_in.session_token, ttl / 1000, secure(&app), "Lax");
+            let session = site_cookie(SESSION_COOKIE, signed_in.session_token, ttl / 1000, secure(&app), SameSite::Lax);
             let device =
-                set_cookie(DEVICE_COOKIE, &signed_in.device_cookie, DEVICE_COOKIE_SECS, secure(&app), "Strict");
-            with_cookie(with_cookie(Redirect::to(&next).into_response(), session), device)
+                site_cookie(DEVICE_COOKIE, signed_in.device_cookie, DEVICE_COOKIE_SECS, secure(&app), SameSite::Strict);
+            (jar.add(session).add(device), Redirect::to(&next)).into_response()
         }
         Err(e) if e.is_client_error() || e.retry_after_secs().is_some() => {
             let n = error_box(&p, &e);
@@ -168,9 +177,14 @@ pub struct LogoutForm {
 /// POST /logout — this session, or with `everywhere` every session of the account. Signing
 /// out is never refused with a page: a visitor who is not signed in goes home, a form
 /// without its token back to their page.
-pub(crate) async fn logout(State(app): State<AppState>, p: Page, Form(form): Form<LogoutForm>) -> Response {
-    let clear = set_cookie(SESSION_COOKIE, "", 0, secure(&app), "Lax");
-    let Some(session) = p.session else { return with_cookie(Redirect::to("/").into_response(), clear) };
+pub(crate) async fn logout(
+    State(app): State<AppState>,
+    p: Page,
+    jar: CookieJar,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    let jar = jar.add(session_cleared(&app));
+    let Some(session) = p.session else { return (jar, Redirect::to("/")).into_response() };
     if !session.form_is_genuine(&form.csrf) {
         return Redirect::to("/me").into_response();
     }
@@ -184,7 +198,7 @@ pub(crate) async fn logout(State(app): State<AppState>, p: Page, Form(form): For
         }
     })
     .await;
-    with_cookie(Redirect::to("/").into_response(), clear)
+    (jar, Redirect::to("/")).into_response()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -329,9 +343,9 @@ pub(crate) async fn erase(
     }
     match app.people.erase(&session.account).await {
         Ok(()) => {
-            let clear = set_cookie(SESSION_COOKIE, "", 0, secure(&app), "Lax");
             let main = html! { h1 { (p.t("erase-done-title")) } p { (p.t("erase-done")) } };
-            with_cookie(p.render(StatusCode::OK, &p.t("erase-done-title"), Section::Account, main), clear)
+            let page = p.render(StatusCode::OK, &p.t("erase-done-title"), Section::Account, main);
+            (CookieJar::new().add(session_cleared(&app)), page).into_response()
         }
         Err(e) => failure_page(&p, &e),
     }
@@ -435,7 +449,7 @@ fn reset_request_page(app: &AppState, p: &Page, notice: Option<Markup>, status: 
             button #send-link type="submit" { (p.t("reset-send-button")) }
         }
     };
-    with_cookie(p.render(status, &p.t("reset-title"), Section::Account, main), cookie)
+    (cookie, p.render(status, &p.t("reset-title"), Section::Account, main)).into_response()
 }
 
 /// GET /reset
@@ -488,7 +502,7 @@ fn new_password_page(
             button #set-password type="submit" { (p.t("reset-set-button")) }
         }
     };
-    let mut response = with_cookie(p.render(status, &p.t("reset-new-title"), Section::Account, main), cookie);
+    let mut response = (cookie, p.render(status, &p.t("reset-new-title"), Section::Account, main)).into_response();
     // The token is in the URL: keep it out of other sites' Referer headers.
     response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response

@@ -7,10 +7,19 @@ use dauys_core::known_districts;
 // ---------------------------------------------------------------------------------------
 // Administrators
 
+/// Where a page of the list of people starts: after this account.
+#[derive(Deserialize)]
+pub struct AfterQuery {
+    after: Option<String>,
+}
+
 /// GET /admin/people
-pub(crate) async fn admin_people(State(app): State<AppState>, p: Page, uri: Uri) -> PageResult {
+pub(crate) async fn admin_people(
+    State(app): State<AppState>,
+    p: Page,
+    PageQuery(AfterQuery { after }): PageQuery<AfterQuery>,
+) -> PageResult {
     let session = p.authorize(&Action::ListPeople)?;
-    let after = query_param(&uri, "after");
     let people = app.people.clone();
     let rows = run_blocking(move || Ok(people.store().list_accounts(after.as_deref(), 50)?))
         .await

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use dauys_core::{
     district_name, AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, RowKey, RowPrefix, VerificationMethod,
 };
@@ -17,15 +18,15 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::guard::{DEVICE_COOKIE, DEVICE_COOKIE_SECS};
-use super::session::{cookie_value, set_cookie, Limits, Session, FORM_COOKIE, SESSION_COOKIE};
+use super::session::{site_cookie, Limits, Session, FORM_COOKIE, SESSION_COOKIE};
 use super::{run_blocking, IdentityClaim, PeopleError};
 use crate::problem::Problem;
 use crate::web::extract::{
-    acting_bodies, sign_in_href, Answering, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageResult,
+    acting_bodies, Answering, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageQuery, PageResult,
     SignedOutForm,
 };
 pub(crate) use crate::web::forms::csrf_field;
-use crate::web::forms::{query_param, NoFields};
+use crate::web::forms::NoFields;
 use crate::web::{role_label, time_el, Page, Section};
 use crate::AppState;
 
@@ -89,13 +90,6 @@ fn with_retry_after(mut response: Response, e: &PeopleError) -> Response {
     response
 }
 
-fn with_cookie(mut response: Response, cookie: String) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
-}
-
 /// Where to go after signing in: a path on this site; the person's page when none is given,
 /// the home page when the one given is not safe. Browsers drop tabs
 /// and line breaks from URLs and read `\` as `/`, so `/\t/evil.example` would become
@@ -116,13 +110,18 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// A fresh double-submit token for a signed-out form, and its cookie.
-fn form_token(app: &AppState) -> (String, String) {
+/// A fresh double-submit token for a signed-out form, and the cookies that set it.
+fn form_token(app: &AppState) -> (String, CookieJar) {
     let mut bytes = [0u8; 16];
     let _ = getrandom::getrandom(&mut bytes);
     let token = hex::encode(bytes);
-    let cookie = set_cookie(FORM_COOKIE, &token, 3600, secure(app), "Strict");
-    (token, cookie)
+    let cookie = site_cookie(FORM_COOKIE, token.clone(), 3600, secure(app), SameSite::Strict);
+    (token, CookieJar::new().add(cookie))
+}
+
+/// The cookie that ends this browser's session.
+fn session_cleared(app: &AppState) -> Cookie<'static> {
+    site_cookie(SESSION_COOKIE, String::new(), 0, secure(app), SameSite::Lax)
 }
 
 /// "Астана қаласы, Есіл ауданы": the region's name and, if the locality has one, its
@@ -176,27 +175,6 @@ async fn body_name(app: &AppState, lang: Lang, body: &BodyId) -> String {
     projection_row::<dauys_core::Body>(app, RowKey::body(body))
         .await
         .map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
-}
-
-/// For a form post handled outside the page extractors (the demo's): the session, if
-/// signed in, allowed `action` (when given) and the form's CSRF token is this session's;
-/// else the page to show instead.
-pub(crate) fn require_form(
-    p: &Page,
-    uri: &Uri,
-    session: Option<Session>,
-    action: Option<&Action>,
-    csrf: &str,
-) -> Result<Session, Box<Response>> {
-    let Some(session) = session else { return Err(Box::new(Redirect::to(&sign_in_href(uri.path())).into_response())) };
-    if let Some(action) = action {
-        dauys_identity::policy::authorize(&session.account.actor(), action)
-            .map_err(|denied| Box::new(failure_page(p, &PeopleError::Denied(denied))))?;
-    }
-    if !session.form_is_genuine(csrf) {
-        return Err(Box::new(p.form_expired().into_response()));
-    }
-    Ok(session)
 }
 
 async fn all_staff(app: &AppState) -> Vec<dauys_core::Staff> {

@@ -6,7 +6,7 @@ use super::*;
 // Officials
 
 /// GET /office — find a person by account id.
-pub(crate) async fn office(p: Page, _: Official<Opening>) -> Response {
+pub(crate) async fn office(p: Page, _: Official<Opening>) -> PageResult {
     let main = html! {
         h1 { (p.t("office-title")) }
         p { (p.t("office-lead")) }
@@ -17,13 +17,23 @@ pub(crate) async fn office(p: Page, _: Official<Opening>) -> Response {
             button #find type="submit" { (p.t("office-find")) }
         }
     };
-    p.render(StatusCode::OK, &p.t("office-title"), Section::Admin, main)
+    Ok(p.render(StatusCode::OK, &p.t("office-title"), Section::Admin, main))
+}
+
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    #[serde(default)]
+    account: String,
 }
 
 /// GET /office/person?account=… — the form to open a person's data, stating why.
-pub(crate) async fn open_form(State(app): State<AppState>, p: Page, official: Official<Opening>, uri: Uri) -> Response {
-    let account = query_param(&uri, "account").unwrap_or_default();
-    open_page(&app, &p, &official, account.trim(), None, StatusCode::OK).await
+pub(crate) async fn open_form(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Opening>,
+    PageQuery(q): PageQuery<AccountQuery>,
+) -> PageResult {
+    Ok(open_page(&app, &p, &official, q.account.trim(), None, StatusCode::OK).await)
 }
 
 /// The form offers exactly the bodies the submit accepts ([`Official`] asked `authorize`).

@@ -7,7 +7,11 @@ use super::*;
 // Verifying one's own identity
 
 /// GET /verify — the ways to verify.
-pub(crate) async fn verify_choices(State(app): State<AppState>, p: Page, Citizen { session, .. }: Citizen) -> Response {
+pub(crate) async fn verify_choices(
+    State(app): State<AppState>,
+    p: Page,
+    Citizen { session, .. }: Citizen,
+) -> PageResult {
     let main = html! {
         h1 { (p.t("verify-title")) }
         @if session.account.row.person.is_some() {
@@ -30,7 +34,7 @@ pub(crate) async fn verify_choices(State(app): State<AppState>, p: Page, Citizen
             p { (p.t("field-account-id")) ": " code { (session.account.id) } }
         }
     };
-    p.render(StatusCode::OK, &p.t("verify-title"), Section::Account, main)
+    Ok(p.render(StatusCode::OK, &p.t("verify-title"), Section::Account, main))
 }
 
 /// POST /verify/oidc — off to the identity provider.
@@ -39,13 +43,20 @@ pub(crate) async fn oidc_start(
     p: Page,
     Citizen { session, .. }: Citizen,
     _: CsrfForm<NoFields>,
-) -> Response {
-    let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
+) -> PageResult {
+    let oidc = app.oidc.clone().ok_or_else(|| failure_page(&p, &PeopleError::OidcDisabled))?;
     let account_id = session.account.row.id.clone();
-    match run_blocking(move || oidc.start(&account_id)).await {
-        Ok(url) => Redirect::to(&url).into_response(),
-        Err(e) => failure_page(&p, &e),
-    }
+    let url = run_blocking(move || oidc.start(&account_id)).await.map_err(|e| failure_page(&p, &e))?;
+    Ok(Redirect::to(&url).into_response())
+}
+
+/// What the identity provider sends the browser back with (OpenID Connect Core 1.0, 3.1.2.5
+/// and 3.1.2.6).
+#[derive(Deserialize)]
+pub struct ProviderAnswer {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
 }
 
 /// GET /verify/oidc/callback?code=…&state=… — back from the identity provider.
@@ -53,29 +64,25 @@ pub(crate) async fn oidc_callback(
     State(app): State<AppState>,
     p: Page,
     Citizen { session, .. }: Citizen,
-    uri: Uri,
-) -> Response {
-    let Some(oidc) = app.oidc.clone() else { return failure_page(&p, &PeopleError::OidcDisabled) };
-    let (Some(code), Some(state)) = (query_param(&uri, "code"), query_param(&uri, "state")) else {
+    PageQuery(answer): PageQuery<ProviderAnswer>,
+) -> PageResult {
+    let failed = |e: PeopleError| failure_page(&p, &e);
+    let oidc = app.oidc.clone().ok_or_else(|| failed(PeopleError::OidcDisabled))?;
+    let (Some(code), Some(state)) = (answer.code, answer.state) else {
         // The person cancelled at the provider, or it reported an error.
-        let reason = query_param(&uri, "error").unwrap_or_else(|| "no code".into());
-        return failure_page(&p, &PeopleError::OidcRefused(reason));
+        let reason = answer.error.unwrap_or_else(|| "no code".into());
+        return Err(failed(PeopleError::OidcRefused(reason)).into());
     };
     let account_id = session.account.row.id.clone();
-    let claims = match run_blocking(move || oidc.finish(&account_id, &state, &code)).await {
-        Ok(claims) => claims,
-        Err(e) => return failure_page(&p, &e),
-    };
-    let Ok(locality) = claims.locality.parse::<Locality>() else {
-        return failure_page(&p, &PeopleError::InvalidField { field: "locality", max: 64 });
-    };
+    let claims = run_blocking(move || oidc.finish(&account_id, &state, &code)).await.map_err(failed)?;
+    let locality = claims
+        .locality
+        .parse::<Locality>()
+        .map_err(|_| failed(PeopleError::InvalidField { field: "locality", max: 64 }))?;
     let claim =
         IdentityClaim { iin: claims.iin, given_name: claims.given_name, family_name: claims.family_name, locality };
-    let outcome = app.people.verify(&session.account.id, &claim, VerificationMethod::Oidc, None).await;
-    match outcome {
-        Ok(_) => Redirect::to("/me").into_response(),
-        Err(e) => failure_page(&p, &e),
-    }
+    app.people.verify(&session.account.id, &claim, VerificationMethod::Oidc, None).await.map_err(failed)?;
+    Ok(Redirect::to("/me").into_response())
 }
 
 #[derive(Deserialize)]
@@ -113,8 +120,8 @@ fn code_page(p: &Page, session: &Session, sent: bool, error: Option<&PeopleError
 }
 
 /// GET /verify/registry
-pub(crate) async fn registry_code_form(p: Page, Citizen { session, .. }: Citizen) -> Response {
-    code_page(&p, &session, false, None, StatusCode::OK)
+pub(crate) async fn registry_code_form(p: Page, Citizen { session, .. }: Citizen) -> PageResult {
+    Ok(code_page(&p, &session, false, None, StatusCode::OK))
 }
 
 /// POST /verify/registry — without `code`, sends one; with it, checks it.

@@ -49,12 +49,11 @@ impl DraftFields {
     }
 }
 
-/// The bodies a petition may address under the rules in force (from the projection: this
-/// is an author's form, not a hot path).
+/// The bodies a petition may address under the rules in force, by name in `lang`.
 async fn petitionable_bodies(app: &AppState, lang: Lang) -> Vec<Body> {
     let levels: Vec<Level> =
         app.petitions.view().rules().map(|r| r.rules.levels.iter().map(|l| l.level).collect()).unwrap_or_default();
-    let mut bodies: Vec<Body> = app.petitions.view().bodies().iter().map(|b| (**b).clone()).collect();
+    let mut bodies: Vec<Body> = app.deployment.bodies().iter().map(|b| (**b).clone()).collect();
     bodies.retain(|b| levels.iter().any(|l| l.addresses(b.kind)));
     bodies.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
     bodies
@@ -293,7 +292,7 @@ async fn save_draft(
             return Ok(draft_page(app, p, session, identity, &bodies, v, &errors, editing, status));
         }
     };
-    Ok(match app.petitions.draft(citizen.account(), draft).await {
+    Ok(match app.petitions.draft(Person::opened(citizen.account(), Some(identity)), draft).await {
         Ok(id) => Redirect::to(&format!("{}?done=drafted", petition_href(&id))).into_response(),
         Err(e) => {
             let errors = [FieldError::new("draft-form", error_text(p, None, &e))];
@@ -355,7 +354,11 @@ pub(crate) async fn launch(
     citizen: Citizen,
     _: CsrfForm<NoFields>,
 ) -> Response {
-    match app.petitions.launch(citizen.account(), &pet.id).await {
+    let launched = match citizen.person(&app) {
+        Ok(who) => app.petitions.launch(who, &pet.id).await,
+        Err(e) => Err(e.into()),
+    };
+    match launched {
         Ok(_) => Redirect::to(&format!("{}?done=launched", petition_href(&pet.id))).into_response(),
         Err(e) => action_failed(&app, &p, &citizen, &pet.id, &e).await,
     }
@@ -382,7 +385,11 @@ pub(crate) async fn withdraw(
         let flash = Flash::Error(html! { p { (message) } });
         return petition_page(&app, &p, &viewer, &pet, flash, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    match app.petitions.withdraw(citizen.account(), &pet.id, reason).await {
+    let withdrawn = match citizen.person(&app) {
+        Ok(who) => app.petitions.withdraw(who, &pet.id, reason).await,
+        Err(e) => Err(e.into()),
+    };
+    match withdrawn {
         Ok(_) => Redirect::to(&format!("{}?done=withdrawn", petition_href(&pet.id))).into_response(),
         Err(e) => action_failed(&app, &p, &citizen, &pet.id, &e).await,
     }

@@ -2,8 +2,10 @@
 
 use super::*;
 
-/// The list's query, as given (for the form and the page links) and as understood.
-struct ListForm {
+/// The list's query, as given (for the form and the page links; trimmed) and as understood.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ListForm {
     q: String,
     status: String,
     level: String,
@@ -11,19 +13,21 @@ struct ListForm {
     region: String,
     topic: String,
     sort: String,
+    page: Option<String>,
 }
 
 impl ListForm {
-    fn from_uri(uri: &Uri) -> ListForm {
-        let get = |name: &str| query_param(uri, name).map(|v| v.trim().to_string()).unwrap_or_default();
+    fn trimmed(self) -> ListForm {
+        let t = |s: String| s.trim().to_string();
         ListForm {
-            q: get("q"),
-            status: get("status"),
-            level: get("level"),
-            body: get("body"),
-            region: get("region"),
-            topic: get("topic"),
-            sort: get("sort"),
+            q: t(self.q),
+            status: t(self.status),
+            level: t(self.level),
+            body: t(self.body),
+            region: t(self.region),
+            topic: t(self.topic),
+            sort: t(self.sort),
+            page: self.page,
         }
     }
 
@@ -62,7 +66,7 @@ struct Invalid {
     value: String,
 }
 
-fn parse_list(app: &AppState, form: &ListForm, raw_page: Option<String>) -> (ListQuery, Vec<Invalid>) {
+fn parse_list(app: &AppState, form: &ListForm) -> (ListQuery, Vec<Invalid>) {
     let mut invalid = Vec::new();
     let mut pick = |field: &'static str, value: &str, ok: bool| {
         if !ok {
@@ -85,7 +89,7 @@ fn parse_list(app: &AppState, form: &ListForm, raw_page: Option<String>) -> (Lis
     let sort = opt(&form.sort).map(|v| Sort::parse(&v));
     pick("sort", &form.sort, !matches!(sort, Some(None)));
     pick("q", &form.q, form.q.chars().count() <= MAX_QUERY_CHARS);
-    let page = match raw_page.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+    let page = match form.page.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => 1,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if n >= 1 => n,
@@ -114,9 +118,9 @@ fn field_label(p: &Page, field: &str) -> String {
 }
 
 /// GET /petitions — public petitions, searchable and filtered.
-pub(crate) async fn list(State(app): State<AppState>, p: Page, uri: Uri) -> Response {
-    let form = ListForm::from_uri(&uri);
-    let (query, mut invalid) = parse_list(&app, &form, query_param(&uri, "page"));
+pub(crate) async fn list(State(app): State<AppState>, p: Page, PageQuery(form): PageQuery<ListForm>) -> Response {
+    let form = form.trimmed();
+    let (query, mut invalid) = parse_list(&app, &form);
     let view = app.petitions.view();
     let page = invalid.is_empty().then(|| view.list(&query));
     if let Some(pg) = &page {

@@ -15,18 +15,24 @@ pub(super) enum Flash {
 pub(crate) async fn show(
     State(app): State<AppState>,
     p: Page,
-    uri: Uri,
+    PageQuery(DoneQuery { done }): PageQuery<DoneQuery>,
     KnownPetition(pet): KnownPetition,
 ) -> Response {
     let citizen = p.session.clone().map(Citizen::new);
     let viewer = viewer(&app, citizen.as_ref(), &pet).await;
-    let flash = match query_param(&uri, "done").as_deref() {
+    let flash = match done.as_deref() {
         Some("drafted") => Flash::Notice(html! { p { (p.t("pp-done-drafted")) } }),
         Some("launched") if viewer.author => Flash::Notice(launched_notice(&app, &p, &pet)),
         Some("withdrawn") => Flash::Notice(html! { p { (p.t("pp-done-withdrawn")) } }),
         _ => Flash::None,
     };
     petition_page(&app, &p, &viewer, &pet, flash, StatusCode::OK).await
+}
+
+/// What the petition page was sent back with after the author's act (`?done=launched`).
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
 }
 
 /// After launching: the link to share, and what the petition needs next.
@@ -403,7 +409,10 @@ pub(crate) async fn sign(
     ClientAddr(address): ClientAddr,
     _: CsrfForm<NoFields>,
 ) -> Response {
-    let result = app.petitions.sign(citizen.account(), &pet.id, address).await;
+    let result = match citizen.person(&app) {
+        Ok(who) => app.petitions.sign(who, &pet.id, address).await,
+        Err(e) => Err(e.into()),
+    };
     let pet = app.petitions.view().get(&pet.id).unwrap_or(pet);
     match result {
         Ok(_) => Redirect::to(&format!("{}/receipt", petition_href(&pet.id))).into_response(),

@@ -71,16 +71,16 @@ fn done(what: &str, petition: &PetitionId) -> Response {
 pub(crate) async fn moderation(
     State(app): State<AppState>,
     p: Page,
-    uri: Uri,
+    PageQuery(done): PageQuery<DoneQuery>,
     Moderator(session): Moderator,
 ) -> Response {
-    moderation_page(&app, &p, &uri, &session, None, StatusCode::OK).await
+    moderation_page(&app, &p, &done, &session, None, StatusCode::OK).await
 }
 
 async fn moderation_page(
     app: &AppState,
     p: &Page,
-    uri: &Uri,
+    done: &DoneQuery,
     session: &Session,
     failed: Option<Failed>,
     status: StatusCode,
@@ -124,7 +124,7 @@ async fn moderation_page(
     let main = html! {
         h1 { (p.t("staff-moderation-title")) }
         p.lead { (p.t("staff-moderation-lead")) }
-        (done_notice(app, p, uri))
+        (done_notice(app, p, done))
         @if let Some(f) = stray {
             div.error role="alert" { p { (match f {
                 Failed::Action { message, .. } => message.clone(),
@@ -345,7 +345,7 @@ async fn moderation_failed(
     failed: Failed,
     status: StatusCode,
 ) -> Response {
-    moderation_page(app, p, &Uri::from_static(MODERATION), session, Some(failed), status).await
+    moderation_page(app, p, &DoneQuery::default(), session, Some(failed), status).await
 }
 
 const MODERATION: &str = "/moderation";

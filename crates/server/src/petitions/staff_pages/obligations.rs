@@ -28,7 +28,7 @@ fn status_el(p: &Page, pet: &Petition, now: Timestamp) -> Markup {
 pub(crate) async fn obligations(
     State(app): State<AppState>,
     p: Page,
-    uri: Uri,
+    PageQuery(done): PageQuery<DoneQuery>,
     Official { session, bodies, .. }: Official<Answering>,
 ) -> Response {
     // An official does not answer a petition they wrote: the link is not offered.
@@ -39,7 +39,7 @@ pub(crate) async fn obligations(
     let main = html! {
         h1 { (p.t("staff-office-title")) }
         p.lead { (p.t("staff-office-lead")) }
-        (done_notice(&app, &p, &uri))
+        (done_notice(&app, &p, &done))
         @for (n, body) in bodies.iter().enumerate() {
             @let owed = view.obligations_of(body);
             section aria-labelledby={ "body-" (n) } {
