@@ -33,5 +33,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = state.due_events(at);
     }
     let _ = state.public_state().to_string();
-    let _ = state.petitions().count();
+    let _ = state.petitions().all().count();
 });
