@@ -632,7 +632,16 @@ fn every_page_string_is_in_kazakh_russian_and_english_and_clashes_with_no_other_
     assert_eq!(ours[0], ours[1], "kk and ru differ");
     assert_eq!(ours[0], ours[2], "kk and en differ");
 
-    let code = include_str!("../src/petitions/pages.rs");
+    // Every file of the citizen pages, since they were split by what they show.
+    let code = [
+        include_str!("../src/petitions/pages.rs"),
+        include_str!("../src/petitions/pages/list.rs"),
+        include_str!("../src/petitions/pages/petition.rs"),
+        include_str!("../src/petitions/pages/receipt.rs"),
+        include_str!("../src/petitions/pages/drafts.rs"),
+        include_str!("../src/petitions/pages/mine.rs"),
+    ]
+    .concat();
     let mut used: BTreeSet<String> = BTreeSet::new();
     for (i, _) in code.match_indices("\"pp-") {
         let id: String = code[i + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
