@@ -100,6 +100,22 @@ impl Changes {
     }
 }
 
+/// The key of the `meta` row, which the router keeps and every capability's counts are
+/// checked against.
+pub(crate) const META_KEY: &str = "meta";
+
+impl RowKey {
+    /// The row that says where the fold stands: size, last timestamp, entries by type.
+    pub fn meta() -> RowKey {
+        RowKey::single(META_KEY)
+    }
+}
+
+/// A cache whose rows disagree with the log's counts in `meta`; `rows` says which.
+pub(crate) fn counts_mismatch(rows: &str) -> RuleError {
+    invalid_row(META_KEY, format!("counts do not match {rows}"))
+}
+
 /// The `meta` row: where the fold stands.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::capability::{Capability, Changes, Context, Placement};
+use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement};
 use crate::public_state::{NoticeSummary, LATEST_NOTICES};
 use crate::rows::{invalid_row, load_once, parse_row, row_json, RowKey, RowPrefix};
 use crate::{Event, LocalizedText, LogIndex, NoticeId, PublicState, RuleError, Timestamp};
@@ -106,7 +106,7 @@ impl Capability for Notices {
             placed.place(&RowKey::notice(&n.id), n.index, n.published_at)?;
         }
         if self.notices.len() as u64 != ctx.count("notice.published") {
-            return Err(invalid_row("meta", "counts do not match the rows"));
+            return Err(counts_mismatch("the rows"));
         }
         Ok(())
     }

@@ -7,21 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::capability::{Capability, Changes, Context, Meta, Placement, Scope};
+use crate::capability::{Capability, Changes, Context, Meta, Placement, Scope, META_KEY};
 use crate::notices::Notices;
 use crate::petitions::Petitions;
 use crate::registry::Registry;
 use crate::rows::{invalid_row, parse_row, row_json, RowKey};
 use crate::{Entry, Event, LogIndex, PublicState, RuleError, Timestamp};
-
-const META_KEY: &str = "meta";
-
-impl RowKey {
-    /// The row that says where the fold stands: size, last timestamp, entries by type.
-    pub fn meta() -> RowKey {
-        RowKey::single(META_KEY)
-    }
-}
 
 /// Declares the capabilities the state routes to: adding one is adding one line here.
 macro_rules! capabilities {

@@ -15,7 +15,7 @@ use super::{
     Invalidation, Petition, PetitionStatus, PublishedRules, Rejection, RejectionReason, Signature, SignatureFact,
     SignerKey, StaffAct, Terms, Threshold, Transition,
 };
-use crate::capability::{Capability, Changes, Context, Placement, Scope};
+use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement, Scope};
 use crate::obligation::{Answer, Obligation, Opener};
 use crate::registry::Registry;
 use crate::rows::{invalid_row, parse_row, row_json, RowKey, RowPrefix};
@@ -814,7 +814,7 @@ impl Capability for Petitions {
         if logged.keys().any(|k| !marks.contains(k))
             || marks.iter().any(|k| logged.get(k).copied().unwrap_or(0) != count(k))
         {
-            return Err(invalid_row("meta", "counts do not match the petition rows"));
+            return Err(counts_mismatch("the petition rows"));
         }
         if self.signatures.keys().any(|id| !self.petitions.contains_key(id)) {
             return Err(invalid_row(RowPrefix::SIGNATURE.as_str(), "a signature of an unknown petition"));
@@ -823,7 +823,7 @@ impl Capability for Petitions {
             || self.invalidations.len() as u64 != count("signature.invalidated")
             || self.rules.is_some() != (count("petition_rules.published") > 0)
         {
-            return Err(invalid_row("meta", "counts do not match the petition rows"));
+            return Err(counts_mismatch("the petition rows"));
         }
         Ok(())
     }

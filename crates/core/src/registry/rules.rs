@@ -1,7 +1,7 @@
 //! The registry's rules: who may verify people, grant roles and open personal data.
 
 use super::{Body, CalendarYear, Deployment, Registry};
-use crate::capability::{Capability, Changes, Context, Placement};
+use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement};
 use crate::people::{
     validate_bases, validate_grant_shape, AccessBases, DataOpening, Grant, KeyVersion, Staff, VerifiedPerson,
 };
@@ -448,14 +448,14 @@ impl Capability for Registry {
             || self.keys.len() as u64 > count("key.rotated")
             || self.keys.is_empty() != (count("key.rotated") == 0)
         {
-            return Err(invalid_row("meta", "counts do not match the people rows"));
+            return Err(counts_mismatch("the people rows"));
         }
         if self.bodies.len() as u64 != count("body.registered")
             || self.deployment.is_some() != (count("deployment.configured") > 0)
             || (self.calendars.len() as u64) > count("calendar.published")
             || self.calendars.is_empty() != (count("calendar.published") == 0)
         {
-            return Err(invalid_row("meta", "counts do not match the rows"));
+            return Err(counts_mismatch("the rows"));
         }
         Ok(())
     }
