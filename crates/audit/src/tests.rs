@@ -177,7 +177,7 @@ fn a_clean_log_verifies_and_replays_to_its_state() -> TestResult {
     assert!(report.previous.is_none());
     assert!(!report.key_pinned_now);
     assert_eq!(report.public_state, expected_state(300, "a"));
-    assert_eq!(report.public_state.notices, 5);
+    assert_eq!(report.public_state.notices.count, 5);
     Ok(())
 }
 

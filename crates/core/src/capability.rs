@@ -14,17 +14,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::registry::Registry;
 use crate::rows::{invalid_row, RowKey};
-use crate::{Event, LogIndex, PublicState, RuleError, Timestamp};
+use crate::{Event, LogIndex, RuleError, Timestamp};
 
 pub(crate) trait Capability: Clone + std::fmt::Debug + Default + PartialEq + Eq {
-    /// The type tags of the events it rules on. Each type tag belongs to exactly one
-    /// capability (checked by a test over [`Event::KINDS`]).
-    const EVENTS: &'static [&'static str];
-
     /// What [`Capability::check`] decided and [`Capability::apply`] carries out, so applying
     /// needs neither the context nor a second look at the rules.
     type Decision;
@@ -55,8 +52,12 @@ pub(crate) trait Capability: Clone + std::fmt::Debug + Default + PartialEq + Eq 
     /// Invariants that every folded state satisfies, to vet rows loaded from a cache.
     fn check_consistency(&self, ctx: &Context<'_>, placed: &mut Placement) -> Result<(), RuleError>;
 
-    /// Adds its headline figures to the public summary.
-    fn summarize(&self, public: &mut PublicState);
+    /// Its headline figures, which [`crate::PublicState`] shows under this capability's name
+    /// (and `/api/v1/state` as members of the one object).
+    type Summary: Clone + std::fmt::Debug + Default + PartialEq + Eq + Serialize + DeserializeOwned + std::fmt::Display;
+
+    /// Its figures now.
+    fn summary(&self) -> Self::Summary;
 }
 
 /// What every capability may read and none may change: the registry (deployment, calendar,

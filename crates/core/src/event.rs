@@ -1,15 +1,17 @@
 //! Events: the facts appended to the log.
+//!
+//! Each capability declares its own events, in its `events.rs` (their fields, docs, field
+//! checks and which of them are the operator's own acts); `gather_events!` collects them, in
+//! the order `for_each_capability!` (in `lib.rs`) lists the capabilities, into the one
+//! [`Event`] enum the log holds.
 
-use crate::dates::format_date;
-use crate::people::{self, AccessBasis, Commitment, KeyKind, Locality, Pseudonym, Region, Role, VerificationMethod};
-use crate::text::TextUse;
-use crate::{
-    AccountId, BasisCode, BodyId, BodyKind, Decision, EventError, Level, LocalizedText, NoticeId, PartialText,
-    PetitionId, PetitionRules, RejectionReason, Timestamp, TopicCode, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS,
-    MAX_PETITION_TITLE_CHARS, MAX_REASON_CHARS, MAX_STATEMENT_CHARS,
-};
 use serde::{Deserialize, Serialize};
-use time::{Date, Weekday};
+
+// The declarations name their field types bare, as written in their capability's module (the
+// layout is read from the name, see `field_layout!`), and are compiled here: the crate's
+// public names are what they resolve against.
+use crate::*;
+use time::Date;
 
 /// Field layout of one event type. Decoding checks entries against it before deserializing,
 /// to report unknown or missing fields precisely.
@@ -41,255 +43,142 @@ macro_rules! field_layout {
     };
 }
 
-/// Declares the events, each once: `"type.tag" => Variant { field: Type, ... }` with their doc
-/// comments and serde attributes. Makes the [`Event`] enum, [`Event::KINDS`] in declaration
-/// order, [`Event::kind`] and the [`LAYOUTS`] of decoding, so that a type tag and a field list
-/// cannot disagree between them.
+/// Collects every capability's event declarations: `[capability modules still to visit]`
+/// then what was gathered so far. Each capability's `events!` macro is given this macro's
+/// name, appends its own declarations and hands back here; when none is left,
+/// [`declare_events!`] makes the enum.
+macro_rules! gather_events {
+    ([] $($gathered:tt)*) => {
+        declare_events! { $($gathered)* }
+    };
+    ([$next:ident $(, $rest:ident)*] $($gathered:tt)*) => {
+        crate::$next::events! { gather_events [$($rest),*] $($gathered)* }
+    };
+    // From `for_each_capability!`: nothing gathered yet.
+    ($($capability:ident: $ty:ident => $summary:ident),+ $(,)?) => {
+        gather_events! { [$($capability),+] }
+    };
+}
+
+/// Makes the events from every capability's declarations, each event once: `"type.tag" =>
+/// Variant { field: Type, ... }` with their doc comments and serde attributes. Makes the
+/// [`Event`] enum, [`Event::KINDS`] in declaration order, [`Event::kind`], which capability
+/// owns each event ([`Owner`]), [`Event::OPERATOR_KINDS`], the [`LAYOUTS`] of decoding, and
+/// [`Event::validate`] and [`Event::check_new`] from each capability's match arms, so that a
+/// type tag, its owner and its field list cannot disagree between them.
 ///
 /// A field's type is written as a bare name with at most one type argument (`Option<BodyId>`,
 /// `Vec<Date>`, not `time::Date`), because the layout is read from that name (see
 /// [`field_layout!`]); any other form of type does not match and fails to compile.
-macro_rules! events {
-    (
-        $(#[$enum_attr:meta])*
-        pub enum Event {
-            $(
-                $(#[$variant_attr:meta])*
-                $tag:literal => $variant:ident {
-                    $(
-                        $(#[$field_attr:meta])*
-                        $field:ident : $ty:ident $(<$arg:ty>)?
-                    ),* $(,)?
-                }
-            ),* $(,)?
+macro_rules! declare_events {
+    ($(
+        $capability:ident: $owner:ident {
+            events {
+                $(
+                    $(#[$variant_attr:meta])*
+                    $tag:literal => $variant:ident {
+                        $(
+                            $(#[$field_attr:meta])*
+                            $field:ident : $ty:ident $(<$arg:ty>)?
+                        ),* $(,)?
+                    }
+                ),* $(,)?
+            }
+            operator_acts [$($operator:literal),* $(,)?]
+            validate { $($validate:tt)* }
+            check_new { $($check_new:tt)* }
         }
-    ) => {
-        $(#[$enum_attr])*
+    )*) => {
+        /// An event as submitted by a client. It has no timestamp: the sequencer assigns one when it
+        /// appends the event to the log, producing an [`crate::Entry`].
+        ///
+        /// The JSON form is an object with a `type` tag; unknown types and unknown fields are refused
+        /// so that a typo never silently becomes a different, valid event.
         #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(tag = "type", deny_unknown_fields)]
         pub enum Event {
-            $(
+            $($(
                 $(#[$variant_attr])*
                 #[serde(rename = $tag)]
                 $variant { $($(#[$field_attr])* $field: $ty $(<$arg>)?),* },
-            )*
+            )*)*
+        }
+
+        /// The capability that rules on an event, one per module in `for_each_capability!`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Owner {
+            $($owner,)*
         }
 
         pub(crate) const LAYOUTS: &[Layout] =
-            &[$(Layout { kind: $tag, fields: &[$(field_layout!($field, $ty)),*] }),*];
+            &[$($(Layout { kind: $tag, fields: &[$(field_layout!($field, $ty)),*] },)*)*];
 
         impl Event {
             /// All type tags, in the order the events are declared.
-            pub const KINDS: [&'static str; [$($tag),*].len()] = [$($tag),*];
+            pub const KINDS: [&'static str; [$($($tag,)*)*].len()] = [$($($tag,)*)*];
+
+            /// The operator's own acts: the type tags the operator may publish on its own
+            /// authority (with the API token), because they are decisions of the deployment and
+            /// name no person as their author. Every other event is an act of a person (an
+            /// administrator, a moderator, an official, a citizen), which only that person's
+            /// signed-in session may submit, or an event the rules require, which only the
+            /// server's rules log.
+            ///
+            /// A type tag absent from this list is refused to the token, so a new event kind is a
+            /// person's act until its capability says otherwise.
+            pub const OPERATOR_KINDS: [&'static str; [$($($operator,)*)*].len()] = [$($($operator,)*)*];
 
             /// The `type` tag, e.g. `"body.registered"`.
             pub fn kind(&self) -> &'static str {
                 match self {
-                    $(Event::$variant { .. } => $tag,)*
+                    $($(Event::$variant { .. } => $tag,)*)*
                 }
+            }
+
+            /// The capability whose rules decide on this event.
+            pub(crate) fn owner(&self) -> Owner {
+                match self {
+                    $($(Event::$variant { .. } => Owner::$owner,)*)*
+                }
+            }
+
+            /// Checks the fields on their own (not against the state; see [`crate::State::check`]),
+            /// including that any entry carrying this event fits in [`crate::MAX_ENTRY_BYTES`].
+            pub fn validate(&self) -> Result<(), EventError> {
+                match self {
+                    $($($validate)*)*
+                    _ => {}
+                }
+                // The largest timestamp gives the longest envelope, so this bound holds for any entry.
+                let bytes = crate::envelope::encoded_len(Timestamp::MAX, self);
+                if bytes > crate::MAX_ENTRY_BYTES {
+                    return Err(EventError::TooLarge { bytes, max: crate::MAX_ENTRY_BYTES });
+                }
+                Ok(())
+            }
+
+            /// Checks an event submitted now: [`Event::validate`], then the rules for public text
+            /// added after logs already held entries — no text that shows nothing, no bidirectional
+            /// controls in one-line texts ([`crate::check_new_text`]; `SPEC.md` §4.1).
+            ///
+            /// Replay does not apply them: [`crate::Entry::decode`] and [`crate::State::apply`] call
+            /// `validate` only, so a log that already holds such a text still replays, here and in
+            /// every auditor. The sequencer calls this on every submission before queueing it.
+            pub fn check_new(&self) -> Result<(), EventError> {
+                self.validate()?;
+                match self {
+                    $($($check_new)*)*
+                    _ => {}
+                }
+                Ok(())
             }
         }
     };
 }
 
-events! {
-    /// An event as submitted by a client. It has no timestamp: the sequencer assigns one when it
-    /// appends the event to the log, producing an [`crate::Entry`].
-    ///
-    /// The JSON form is an object with a `type` tag; unknown types and unknown fields are refused
-    /// so that a typo never silently becomes a different, valid event.
-    pub enum Event {
-        /// Names the deployment and fixes the time zone in which calendar days are counted.
-        /// May be re-issued; the latest one is in force.
-        "deployment.configured" => DeploymentConfigured {
-            name: LocalizedText,
-            /// Minutes east of UTC, -720..=840 (Kazakhstan: 300).
-            utc_offset_minutes: i16,
-        },
-        /// The official working-day calendar of one year. Republishing a year replaces it.
-        "calendar.published" => CalendarPublished {
-            /// 2000..=2100.
-            year: u16,
-            /// Days off other than ordinary Saturdays and Sundays (public holidays and weekdays
-            /// made days off by decree), all in `year`, ascending, unique.
-            #[serde(with = "crate::dates::list")]
-            holidays: Vec<Date>,
-            /// Saturdays and Sundays that are working days by decree, all in `year`, ascending,
-            /// unique.
-            #[serde(with = "crate::dates::list")]
-            transferred_working_days: Vec<Date>,
-        },
-        /// Registers a state body that can receive appeals and petitions.
-        "body.registered" => BodyRegistered {
-            body: BodyId,
-            name: LocalizedText,
-            kind: BodyKind,
-            /// The superior body, which must already be registered. Omitted (not `null`) when none.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            parent: Option<BodyId>,
-        },
-        /// A public notice from the operator (terms, maintenance, results).
-        "notice.published" => NoticePublished { notice: NoticeId, title: LocalizedText, text: LocalizedText },
-        /// A person's identity was verified. Only their pseudonym and locality are recorded; the
-        /// same pseudonym cannot be verified twice (one national identifier, one person).
-        "person.verified" => PersonVerified {
-            person: Pseudonym,
-            locality: Locality,
-            method: VerificationMethod,
-            /// The administrator who verified a registry or manual verification; omitted for an
-            /// identity provider.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            by: Option<AccountId>,
-        },
-        /// A person's personal data was erased at their request (their data key destroyed). They
-        /// are no longer verified; the log keeps what it recorded, which identifies no one.
-        "person.erased" => PersonErased { person: Pseudonym },
-        /// An administrator granted a role. `by` is omitted only for the first administrator,
-        /// granted from the operator's console while no administrator exists.
-        "role.granted" => RoleGranted {
-            account: AccountId,
-            role: Role,
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            body: Option<BodyId>,
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            by: Option<AccountId>,
-        },
-        /// An administrator revoked a role.
-        "role.revoked" => RoleRevoked {
-            account: AccountId,
-            role: Role,
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            body: Option<BodyId>,
-            by: AccountId,
-        },
-        /// The legal bases on which officials may open personal data. Replaces the previous list
-        /// for openings after it.
-        "access_bases.published" => AccessBasesPublished { bases: Vec<AccessBasis> },
-        /// An official opened a person's personal data, stating why. The subject is named only by
-        /// a commitment that the subject can open on their "who looked at my data" page.
-        "personal_data.opened" => PersonalDataOpened {
-            subject: Commitment,
-            body: BodyId,
-            official: AccountId,
-            basis: BasisCode,
-            purpose: String,
-            case: String,
-        },
-        /// An administrator imported a census or registry file; `digest` is the file's SHA-256.
-        "registry.imported" => RegistryImported { records: u32, digest: Commitment, by: AccountId },
-        /// An administrator put a new version of a secret key in use.
-        "key.rotated" => KeyRotated { key: KeyKind, version: u16, by: AccountId },
-        /// The petition rules: levels, thresholds, windows, deadlines, topics. Replaces the
-        /// previous rules for petitions drafted after it.
-        "petition_rules.published" => PetitionRulesPublished { rules: PetitionRules },
-        /// A verified person wrote (or, while it is a draft, rewrote) a petition. `author` is
-        /// their pseudonym for this petition.
-        "petition.drafted" => PetitionDrafted {
-            petition: PetitionId,
-            author: Pseudonym,
-            body: BodyId,
-            level: Level,
-            /// The region, or region and district, of a local petition; omitted for the Government.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            territory: Option<Locality>,
-            topic: TopicCode,
-            title: PartialText,
-            text: PartialText,
-        },
-        /// The author launched the draft: it gathers its initial supporters by link.
-        "petition.launched" => PetitionLaunched { petition: PetitionId, by: Pseudonym },
-        /// A signature. `signer` is the signer's pseudonym for this petition, so one person signs
-        /// a petition once; `region` feeds the by-region counts.
-        "petition.signed" => PetitionSigned { petition: PetitionId, signer: Pseudonym, region: Region },
-        /// By the rules: the petition has its initial supporters and goes to moderation, which
-        /// must decide by `moderation_due`.
-        "petition.submitted" => PetitionSubmitted {
-            petition: PetitionId,
-            #[serde(with = "crate::dates::one")]
-            moderation_due: Date,
-        },
-        /// By the rules: moderators let the moderation deadline pass without deciding. The
-        /// petition stays in moderation; the lapse stays on its record.
-        "petition.moderation_overdue" => PetitionModerationOverdue { petition: PetitionId },
-        /// By the rules: the initial window ended without enough supporters.
-        "petition.expired" => PetitionExpired { petition: PetitionId },
-        /// A moderator accepted the petition: it is public and collects signatures.
-        "petition.accepted" => PetitionAccepted { petition: PetitionId, by: AccountId },
-        /// A moderator rejected the petition with a coded reason the author is shown.
-        "petition.rejected" => PetitionRejected {
-            petition: PetitionId,
-            by: AccountId,
-            reason: RejectionReason,
-            /// The forbidden topic cited; only with the reason `forbidden_topic`.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            forbidden_topic: Option<TopicCode>,
-            /// The earlier petition; only with the reason `duplicate`.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            duplicate_of: Option<PetitionId>,
-            comment: String,
-        },
-        /// The author withdrew the petition (only before its threshold is reached).
-        "petition.withdrawn" => PetitionWithdrawn { petition: PetitionId, by: Pseudonym, reason: String },
-        /// By the rules: the collection window ended.
-        "petition.closed" => PetitionClosed { petition: PetitionId, threshold_reached: bool },
-        /// A moderator struck out a signature (e.g. one of a flagged burst); the count follows.
-        "signature.invalidated" => SignatureInvalidated {
-            petition: PetitionId,
-            signer: Pseudonym,
-            by: AccountId,
-            reason: String,
-        },
-        /// By the rules: the threshold was reached, so the addressed body must answer by `due`
-        /// (working days counted from the day the threshold was reached).
-        "obligation.opened" => ObligationOpened {
-            petition: PetitionId,
-            body: BodyId,
-            #[serde(with = "crate::dates::one")]
-            due: Date,
-        },
-        /// By the rules: the due day ended without an answer.
-        "obligation.overdue" => ObligationOverdue { petition: PetitionId },
-        /// An official or head of the body published its answer, under their account.
-        "obligation.answered" => ObligationAnswered {
-            petition: PetitionId,
-            by: AccountId,
-            decision: Decision,
-            answer: PartialText,
-            /// The record of the public discussion the rules require.
-            discussion: PartialText,
-            /// The public statement of the body's head.
-            head_statement: PartialText,
-        },
-    }
-}
+for_each_capability!(gather_events);
 
 impl Event {
-    /// The operator's own acts: the type tags the operator may publish on its own
-    /// authority (with the API token), because they are decisions of the deployment and name
-    /// no person as their author. Every other event is an act of a person (an administrator,
-    /// a moderator, an official, a citizen), which only that person's signed-in session may
-    /// submit, or an event the rules require, which only the server's rules log.
-    ///
-    /// `body.registered` is here: it names no person (it has no `by`), the log shows it the
-    /// same whichever way it came, and which state bodies a deployment serves is the
-    /// deployment's decision like its calendar and rules. Administrators also register
-    /// bodies from their pages.
-    ///
-    /// A type tag absent from this list is refused to the token, so a new event kind is a
-    /// person's act until someone decides otherwise here.
-    pub const OPERATOR_KINDS: [&'static str; 6] = [
-        "deployment.configured",
-        "calendar.published",
-        "body.registered",
-        "notice.published",
-        "access_bases.published",
-        "petition_rules.published",
-    ];
-    pub const MIN_UTC_OFFSET_MINUTES: i16 = -720;
-    pub const MAX_UTC_OFFSET_MINUTES: i16 = 840;
-    pub const MIN_CALENDAR_YEAR: u16 = 2000;
-    pub const MAX_CALENDAR_YEAR: u16 = 2100;
-
     /// Whether the type tag `kind` is one of the operator's own acts ([`Event::OPERATOR_KINDS`]).
     pub fn is_operator_kind(kind: &str) -> bool {
         Self::OPERATOR_KINDS.contains(&kind)
@@ -300,196 +189,6 @@ impl Event {
     pub fn is_operator_act(&self) -> bool {
         Self::is_operator_kind(self.kind())
     }
-
-    /// The petition an event is about, for petition and obligation events.
-    pub fn petition(&self) -> Option<&PetitionId> {
-        match self {
-            Event::PetitionDrafted { petition, .. }
-            | Event::PetitionLaunched { petition, .. }
-            | Event::PetitionSigned { petition, .. }
-            | Event::PetitionSubmitted { petition, .. }
-            | Event::PetitionModerationOverdue { petition }
-            | Event::PetitionExpired { petition }
-            | Event::PetitionAccepted { petition, .. }
-            | Event::PetitionRejected { petition, .. }
-            | Event::PetitionWithdrawn { petition, .. }
-            | Event::PetitionClosed { petition, .. }
-            | Event::SignatureInvalidated { petition, .. }
-            | Event::ObligationOpened { petition, .. }
-            | Event::ObligationOverdue { petition }
-            | Event::ObligationAnswered { petition, .. } => Some(petition),
-            _ => None,
-        }
-    }
-
-    /// Checks the fields on their own (not against the state; see [`crate::State::check`]),
-    /// including that any entry carrying this event fits in [`crate::MAX_ENTRY_BYTES`].
-    pub fn validate(&self) -> Result<(), EventError> {
-        match self {
-            Event::DeploymentConfigured { name, utc_offset_minutes } => {
-                name.validate(TextUse::Name)?;
-                if !(Self::MIN_UTC_OFFSET_MINUTES..=Self::MAX_UTC_OFFSET_MINUTES).contains(utc_offset_minutes) {
-                    return Err(EventError::UtcOffsetOutOfRange(*utc_offset_minutes));
-                }
-            }
-            Event::CalendarPublished { year, holidays, transferred_working_days } => {
-                validate_calendar(*year, holidays, transferred_working_days)?
-            }
-            Event::BodyRegistered { name, .. } => name.validate(TextUse::Name)?,
-            Event::NoticePublished { title, text, .. } => {
-                title.validate(TextUse::Title)?;
-                text.validate(TextUse::Text)?;
-            }
-            Event::PersonVerified { method, by, .. } => match (method.needs_administrator(), by) {
-                (true, None) => {
-                    return Err(EventError::AdministratorRequired {
-                        method: if *method == VerificationMethod::Manual { "manual" } else { "registry" },
-                    })
-                }
-                (false, Some(_)) => return Err(EventError::AdministratorNotAllowed),
-                _ => {}
-            },
-            Event::RoleGranted { role, body, .. } | Event::RoleRevoked { role, body, .. } => {
-                people::validate_grant_shape(*role, body.as_ref())?
-            }
-            Event::AccessBasesPublished { bases } => people::validate_bases(bases)?,
-            Event::PersonalDataOpened { purpose, case, .. } => {
-                people::validate_line("purpose", purpose, people::MAX_PURPOSE_CHARS)?;
-                people::validate_line("case", case, people::MAX_CASE_CHARS)?;
-            }
-            Event::KeyRotated { version: 0, .. } => return Err(EventError::KeyVersionZero),
-            Event::PersonErased { .. } | Event::RegistryImported { .. } | Event::KeyRotated { .. } => {}
-            Event::PetitionRulesPublished { rules } => rules.validate()?,
-            Event::PetitionDrafted { level, territory, title, text, .. } => {
-                title.validate("title", MAX_PETITION_TITLE_CHARS, false)?;
-                text.validate("text", MAX_PETITION_TEXT_CHARS, true)?;
-                if !level.fits(territory.as_ref()) {
-                    return Err(level.territory_shape_error());
-                }
-            }
-            Event::PetitionRejected { reason, forbidden_topic, duplicate_of, comment, .. } => {
-                people::validate_line("comment", comment, MAX_REASON_CHARS)?;
-                let topic_ok = (*reason == RejectionReason::ForbiddenTopic) == forbidden_topic.is_some();
-                let duplicate_ok = (*reason == RejectionReason::Duplicate) == duplicate_of.is_some();
-                if !topic_ok || !duplicate_ok {
-                    return Err(EventError::RejectionShape);
-                }
-            }
-            Event::PetitionWithdrawn { reason, .. } | Event::SignatureInvalidated { reason, .. } => {
-                people::validate_line("reason", reason, MAX_REASON_CHARS)?
-            }
-            Event::ObligationAnswered { answer, discussion, head_statement, .. } => {
-                answer.validate("answer", MAX_ANSWER_CHARS, true)?;
-                discussion.validate("discussion", MAX_STATEMENT_CHARS, true)?;
-                head_statement.validate("head_statement", MAX_STATEMENT_CHARS, true)?;
-            }
-            Event::PetitionLaunched { .. }
-            | Event::PetitionSigned { .. }
-            | Event::PetitionSubmitted { .. }
-            | Event::PetitionModerationOverdue { .. }
-            | Event::PetitionExpired { .. }
-            | Event::PetitionAccepted { .. }
-            | Event::PetitionClosed { .. }
-            | Event::ObligationOpened { .. }
-            | Event::ObligationOverdue { .. } => {}
-        }
-        // The largest timestamp gives the longest envelope, so this bound holds for any entry.
-        let bytes = crate::envelope::encoded_len(Timestamp::MAX, self);
-        if bytes > crate::MAX_ENTRY_BYTES {
-            return Err(EventError::TooLarge { bytes, max: crate::MAX_ENTRY_BYTES });
-        }
-        Ok(())
-    }
-
-    /// Checks an event submitted now: [`Event::validate`], then the rules for public text
-    /// added after logs already held entries — no text that shows nothing, no bidirectional
-    /// controls in one-line texts ([`crate::check_new_text`]; `SPEC.md` §4.1).
-    ///
-    /// Replay does not apply them: [`crate::Entry::decode`] and [`crate::State::apply`] call
-    /// `validate` only, so a log that already holds such a text still replays, here and in
-    /// every auditor. The sequencer calls this on every submission before queueing it.
-    pub fn check_new(&self) -> Result<(), EventError> {
-        use crate::text::check_new_text;
-        self.validate()?;
-        let partial = |field, text: &PartialText, multiline| {
-            text.langs().try_for_each(|lang| check_new_text(field, Some(lang), text.get(lang).unwrap_or(""), multiline))
-        };
-        let line = |field, s: &str| check_new_text(field, None, s, false);
-        match self {
-            Event::DeploymentConfigured { name, .. } | Event::BodyRegistered { name, .. } => {
-                name.check_new(TextUse::Name)
-            }
-            Event::NoticePublished { title, text, .. } => {
-                title.check_new(TextUse::Title)?;
-                text.check_new(TextUse::Text)
-            }
-            Event::AccessBasesPublished { bases } => bases.iter().try_for_each(|b| b.name.check_new(TextUse::Name)),
-            Event::PersonalDataOpened { purpose, case, .. } => {
-                line("purpose", purpose)?;
-                line("case", case)
-            }
-            Event::PetitionRulesPublished { rules } => {
-                rules.topics.iter().chain(&rules.forbidden_topics).try_for_each(|t| t.name.check_new(TextUse::Name))
-            }
-            Event::PetitionDrafted { title, text, .. } => {
-                partial("title", title, false)?;
-                partial("text", text, true)
-            }
-            Event::PetitionRejected { comment, .. } => line("comment", comment),
-            Event::PetitionWithdrawn { reason, .. } | Event::SignatureInvalidated { reason, .. } => {
-                line("reason", reason)
-            }
-            Event::ObligationAnswered { answer, discussion, head_statement, .. } => {
-                partial("answer", answer, true)?;
-                partial("discussion", discussion, true)?;
-                partial("head_statement", head_statement, true)
-            }
-            // No free text.
-            Event::CalendarPublished { .. }
-            | Event::PersonVerified { .. }
-            | Event::PersonErased { .. }
-            | Event::RoleGranted { .. }
-            | Event::RoleRevoked { .. }
-            | Event::RegistryImported { .. }
-            | Event::KeyRotated { .. }
-            | Event::PetitionLaunched { .. }
-            | Event::PetitionSigned { .. }
-            | Event::PetitionSubmitted { .. }
-            | Event::PetitionModerationOverdue { .. }
-            | Event::PetitionExpired { .. }
-            | Event::PetitionAccepted { .. }
-            | Event::PetitionClosed { .. }
-            | Event::ObligationOpened { .. }
-            | Event::ObligationOverdue { .. } => Ok(()),
-        }
-    }
-}
-
-fn validate_calendar(year: u16, holidays: &[Date], transferred: &[Date]) -> Result<(), EventError> {
-    if !(Event::MIN_CALENDAR_YEAR..=Event::MAX_CALENDAR_YEAR).contains(&year) {
-        return Err(EventError::YearOutOfRange(year));
-    }
-    for (field, list) in [("holidays", holidays), ("transferred_working_days", transferred)] {
-        let mut prev: Option<Date> = None;
-        for &d in list {
-            if d.year() != i32::from(year) {
-                return Err(EventError::DateOutsideYear { field, date: format_date(d), year });
-            }
-            if prev.is_some_and(|p| p >= d) {
-                return Err(EventError::DatesNotSortedUnique { field, date: format_date(d) });
-            }
-            prev = Some(d);
-        }
-    }
-    for &d in transferred {
-        if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
-            return Err(EventError::TransferredNotWeekend(format_date(d)));
-        }
-        if holidays.binary_search(&d).is_ok() {
-            return Err(EventError::CalendarConflict(format_date(d)));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -542,7 +241,6 @@ mod tests {
                 kind: BodyKind::Ministry,
                 parent: Some(id("government")),
             },
-            Event::NoticePublished { notice: id("n"), title: lt("t"), text: lt("x") },
             Event::PersonVerified {
                 person: ps(1),
                 locality: id("akmola/kokshetau"),
@@ -565,6 +263,7 @@ mod tests {
             },
             Event::RegistryImported { records: 10, digest: Commitment::from_digest(&[1; 32]), by: admin() },
             Event::KeyRotated { key: KeyKind::Pseudonym, version: 2, by: admin() },
+            Event::NoticePublished { notice: id("n"), title: lt("t"), text: lt("x") },
             Event::PetitionRulesPublished { rules },
             Event::PetitionDrafted {
                 petition: p(),

@@ -43,6 +43,20 @@
 //! crates; time enters only through the timestamps in entries, so a replay on any machine, at
 //! any later date, reaches the same state. Events never carry personal data.
 
+/// Every capability of the public state, once: its module, the type in it that rules on its
+/// events (`capability.rs`) and the type of its figures in the public summary. The [`Event`]
+/// enum (from each module's `events.rs`), the state's router and the [`PublicState`] are each
+/// made from this list, so adding a capability is adding its module and its line here.
+macro_rules! for_each_capability {
+    ($then:ident) => {
+        $then! {
+            registry: Registry => RegistrySummary,
+            notices: Notices => NoticesSummary,
+            petitions: Petitions => PetitionsSummary,
+        }
+    };
+}
+
 mod canonical;
 mod capability;
 mod dates;
@@ -71,20 +85,20 @@ pub use entry::Entry;
 pub use envelope::{ENTRY_VERSION, MAX_ENTRY_BYTES};
 pub use error::{DecodeError, EventError, RuleError};
 pub use event::Event;
-pub use notices::{Notice, Notices};
+pub use notices::{Notice, NoticeSummary, Notices, NoticesSummary, LATEST_NOTICES};
 pub use obligation::{Answer, Decision, Obligation, ObligationStatus, Opener};
 pub use people::{
     AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,
     Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS,
 };
 pub use petitions::{
-    kazakhstan_rules, Invalidation, Level, LevelRule, Petition, PetitionRules, PetitionStatus, Petitions, Population,
-    PublishedRules, Rejection, RejectionReason, Signature, StaffAct, Terms, Threshold, Topic, Transition,
-    MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS, MAX_PETITION_TITLE_CHARS, MAX_REASON_CHARS, MAX_STATEMENT_CHARS,
-    MIN_PETITION_AGE,
+    kazakhstan_rules, Invalidation, Level, LevelRule, Petition, PetitionRules, PetitionStatus, Petitions,
+    PetitionsSummary, Population, PublishedRules, Rejection, RejectionReason, Signature, StaffAct, Terms, Threshold,
+    Topic, Transition, MAX_ANSWER_CHARS, MAX_PETITION_TEXT_CHARS, MAX_PETITION_TITLE_CHARS, MAX_REASON_CHARS,
+    MAX_STATEMENT_CHARS, MIN_PETITION_AGE,
 };
-pub use public_state::{NoticeSummary, PublicState, LATEST_NOTICES};
-pub use registry::{Body, CalendarYear, Deployment, Registry};
+pub use public_state::PublicState;
+pub use registry::{Body, CalendarYear, Deployment, Registry, RegistrySummary};
 pub use rows::{RowKey, RowPrefix};
 pub use stamp::{LogIndex, Timestamp};
 pub use state::State;

@@ -8,15 +8,16 @@
 use std::collections::BTreeMap;
 
 use crate::capability::{Capability, Changes, Context, Meta, Placement, Scope, META_KEY};
+use crate::event::Owner;
 use crate::notices::Notices;
 use crate::petitions::Petitions;
 use crate::registry::Registry;
 use crate::rows::{invalid_row, parse_row, row_json, RowKey};
 use crate::{Entry, Event, LogIndex, PublicState, RuleError, Timestamp};
 
-/// Declares the capabilities the state routes to: adding one is adding one line here.
+/// Makes the router's part of each capability, from `for_each_capability!` in `lib.rs`.
 macro_rules! capabilities {
-    ($($field:ident: $ty:ident),+ $(,)?) => {
+    ($($field:ident: $ty:ident => $summary:ident),+ $(,)?) => {
         /// Every capability's part of the state.
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         struct Capabilities {
@@ -29,16 +30,10 @@ macro_rules! capabilities {
         }
 
         impl Capabilities {
-            /// Every event type, by the capability that owns it.
-            #[cfg(test)]
-            const EVENTS: &'static [&'static [&'static str]] = &[$(<$ty as Capability>::EVENTS,)+];
-
             fn check(&self, ctx: &Context<'_>, event: &Event, at: Timestamp) -> Result<Decided, RuleError> {
-                let kind = event.kind();
-                $(if <$ty as Capability>::EVENTS.contains(&kind) {
-                    return self.$field.check(ctx, event, at).map(Decided::$ty);
-                })+
-                unreachable!("event type `{kind}` belongs to no capability")
+                match event.owner() {
+                    $(Owner::$ty => self.$field.check(ctx, event, at).map(Decided::$ty),)+
+                }
             }
 
             fn apply(&mut self, decided: Decided, index: LogIndex, at: Timestamp, event: &Event, changes: &mut Changes) {
@@ -73,18 +68,19 @@ macro_rules! capabilities {
                 Ok(())
             }
 
-            fn summarize(&self, public: &mut PublicState) {
-                $(self.$field.summarize(public);)+
+            fn public_state(&self, meta: &Meta) -> PublicState {
+                PublicState {
+                    size: meta.size,
+                    last_timestamp: meta.last_ts,
+                    counts: meta.counts.clone(),
+                    $($field: self.$field.summary(),)+
+                }
             }
         }
     };
 }
 
-capabilities! {
-    registry: Registry,
-    notices: Notices,
-    petitions: Petitions,
-}
+for_each_capability!(capabilities);
 
 /// The public state, folded from entries. Deterministic: same entries, same state, same rows.
 ///
@@ -252,14 +248,7 @@ impl State {
     }
 
     pub fn public_state(&self) -> PublicState {
-        let mut public = PublicState {
-            size: self.meta.size,
-            last_timestamp: self.meta.last_ts,
-            counts: self.meta.counts.clone(),
-            ..PublicState::default()
-        };
-        self.capabilities.summarize(&mut public);
-        public
+        self.capabilities.public_state(&self.meta)
     }
 
     /// The registry: deployment, calendar, bodies, people, staff, openings, keys.
@@ -273,22 +262,5 @@ impl State {
 
     pub fn petitions(&self) -> &Petitions {
         &self.capabilities.petitions
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    #[test]
-    fn every_event_type_belongs_to_exactly_one_capability() {
-        for kind in Event::KINDS {
-            let owners = Capabilities::EVENTS.iter().filter(|events| events.contains(&kind)).count();
-            assert_eq!(owners, 1, "{kind} has {owners} owners");
-        }
-        let claimed: BTreeSet<&str> = Capabilities::EVENTS.iter().flat_map(|e| e.iter().copied()).collect();
-        let kinds: BTreeSet<&str> = Event::KINDS.into_iter().collect();
-        assert_eq!(claimed, kinds, "a capability claims an event type that does not exist");
     }
 }

@@ -579,4 +579,14 @@ impl PartialText {
         }
         Ok(())
     }
+
+    /// [`check_new_text`] for each language it is written in.
+    pub(crate) fn check_new(&self, field: &'static str, multiline: bool) -> Result<(), EventError> {
+        self.langs().try_for_each(|lang| check_new_text(field, Some(lang), self.get(lang).unwrap_or(""), multiline))
+    }
+}
+
+/// [`check_new_text`] for a one-line text in no particular language (a reason, a comment).
+pub(crate) fn check_new_line(field: &'static str, s: &str) -> Result<(), EventError> {
+    check_new_text(field, None, s, false)
 }

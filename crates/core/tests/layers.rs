@@ -4,7 +4,8 @@
 //!
 //! Read from the source text: each module's `crate::…` paths, names re-exported by `lib.rs`
 //! mapped to the module that defines them; comments and test modules left out. A folder's
-//! `mod.rs` and each file under it are modules of their own.
+//! `mod.rs` and each file under it are modules of their own. `event.rs` also depends on each
+//! capability's `events.rs`, whose declarations it gathers through `for_each_capability!`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -94,16 +95,28 @@ fn circle(graph: &BTreeMap<String, BTreeSet<String>>, from: &str) -> Option<Vec<
     None
 }
 
+/// The capability modules `for_each_capability!` in `lib.rs` lists (`petitions: Petitions =>
+/// PetitionsSummary,`).
+fn capabilities(lib: &str) -> Vec<String> {
+    let list = lib.split("macro_rules! for_each_capability").nth(1).expect("lib.rs lists the capabilities");
+    let list = &list[..list.find("};").expect("the end of the list")];
+    list.lines()
+        .filter(|l| l.contains("=>") && l.trim_end().ends_with(','))
+        .filter_map(|l| l.trim().split(':').next().map(str::to_owned))
+        .collect()
+}
+
 fn core_graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     sources(&src, &mut files);
-    let names = reexports(&std::fs::read_to_string(src.join("lib.rs")).expect("lib.rs"));
+    let lib = std::fs::read_to_string(src.join("lib.rs")).expect("lib.rs");
+    let names = reexports(&lib);
     let is_test = |f: &Path| f.to_string_lossy().contains("test");
     let files: Vec<PathBuf> = files.into_iter().filter(|f| !is_test(f) && !f.ends_with("lib.rs")).collect();
     // A name resolves to the top-level module; submodules are named by their own paths.
     let modules: BTreeSet<String> = files.iter().map(|f| module_name(&src, f)).collect();
-    files
+    let mut graph: BTreeMap<String, BTreeSet<String>> = files
         .iter()
         .map(|f| {
             let module = module_name(&src, f);
@@ -112,7 +125,10 @@ fn core_graph() -> BTreeMap<String, BTreeSet<String>> {
             deps.remove(&module);
             (module, deps)
         })
-        .collect()
+        .collect();
+    let gathered = capabilities(&lib).into_iter().map(|c| format!("{c}/events"));
+    graph.get_mut("event").expect("an event module").extend(gathered);
+    graph
 }
 
 #[test]
@@ -120,6 +136,8 @@ fn the_core_has_no_import_circles() {
     let graph = core_graph();
     assert!(graph.len() > 15, "the source walk found the modules: {:?}", graph.keys());
     assert!(graph["state"].contains("capability"), "the walk reads `crate::` paths: {graph:?}");
+    assert!(graph["event"].contains("petitions/events"), "event gathers the capabilities' events: {graph:?}");
+    assert!(graph.contains_key("petitions/events"), "each capability declares its events: {graph:?}");
     for module in graph.keys() {
         if let Some(path) = circle(&graph, module) {
             panic!("an import circle: {}", path.join(" → "));

@@ -11,7 +11,10 @@
 //! against private records before it submits the signature; the log cannot show it without
 //! identifying the signer.
 
+pub(crate) mod events;
 mod rules;
+
+pub(crate) use events::events;
 #[cfg(test)]
 mod tests;
 
@@ -40,6 +43,38 @@ pub const MAX_REASON_CHARS: usize = 500;
 /// The age from which a verified person may write and sign petitions. The server checks it
 /// against the sealed profile (the log holds no birth dates), so an audit cannot re-check it.
 pub const MIN_PETITION_AGE: u32 = 18;
+
+/// The petitions' figures in the public summary ([`crate::PublicState`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PetitionsSummary {
+    /// Petitions by status.
+    #[serde(rename = "petitions")]
+    pub by_status: BTreeMap<String, u64>,
+    /// Valid signatures on all petitions.
+    pub signatures: u64,
+    /// Obligations by status (awaiting, answered, overdue).
+    pub obligations: BTreeMap<String, u64>,
+}
+
+impl fmt::Display for PetitionsSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let join = |m: &BTreeMap<String, u64>| {
+            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            if parts.is_empty() {
+                "none".to_owned()
+            } else {
+                parts.join(", ")
+            }
+        };
+        write!(
+            f,
+            "Petitions: {}; {} valid signatures; obligations: {}",
+            join(&self.by_status),
+            self.signatures,
+            join(&self.obligations)
+        )
+    }
+}
 
 /// Which level of government a petition addresses; it decides the threshold and deadlines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

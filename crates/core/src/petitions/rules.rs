@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, HashMap};
 use time::{Date, Duration};
 
 use super::{
-    Invalidation, Petition, PetitionStatus, PublishedRules, Rejection, RejectionReason, Signature, SignatureFact,
-    SignerKey, StaffAct, Terms, Threshold, Transition,
+    Invalidation, Petition, PetitionStatus, PetitionsSummary, PublishedRules, Rejection, RejectionReason, Signature,
+    SignatureFact, SignerKey, StaffAct, Terms, Threshold, Transition,
 };
 use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement, Scope};
 use crate::obligation::{Answer, Obligation, Opener};
 use crate::registry::Registry;
 use crate::rows::{invalid_row, parse_row, row_json, RowKey, RowPrefix};
-use crate::{AccountId, Event, LogIndex, PetitionId, Pseudonym, PublicState, Role, RuleError, Timestamp};
+use crate::{AccountId, Event, LogIndex, PetitionId, Pseudonym, Role, RuleError, Timestamp};
 
 /// The petitions part of the public state: the rules in force, every petition with its
 /// obligation, and every signature.
@@ -34,6 +34,29 @@ pub struct Petitions {
 }
 
 const RULES_KEY: &str = "petition-rules";
+
+impl Event {
+    /// The petition an event is about, for petition and obligation events.
+    pub fn petition(&self) -> Option<&PetitionId> {
+        match self {
+            Event::PetitionDrafted { petition, .. }
+            | Event::PetitionLaunched { petition, .. }
+            | Event::PetitionSigned { petition, .. }
+            | Event::PetitionSubmitted { petition, .. }
+            | Event::PetitionModerationOverdue { petition }
+            | Event::PetitionExpired { petition }
+            | Event::PetitionAccepted { petition, .. }
+            | Event::PetitionRejected { petition, .. }
+            | Event::PetitionWithdrawn { petition, .. }
+            | Event::PetitionClosed { petition, .. }
+            | Event::SignatureInvalidated { petition, .. }
+            | Event::ObligationOpened { petition, .. }
+            | Event::ObligationOverdue { petition }
+            | Event::ObligationAnswered { petition, .. } => Some(petition),
+            _ => None,
+        }
+    }
+}
 
 impl RowPrefix {
     pub const PETITION: RowPrefix = RowPrefix::new("petition/");
@@ -456,24 +479,6 @@ impl Petitions {
 }
 
 impl Capability for Petitions {
-    const EVENTS: &'static [&'static str] = &[
-        "petition_rules.published",
-        "petition.drafted",
-        "petition.launched",
-        "petition.signed",
-        "petition.submitted",
-        "petition.moderation_overdue",
-        "petition.expired",
-        "petition.accepted",
-        "petition.rejected",
-        "petition.withdrawn",
-        "petition.closed",
-        "signature.invalidated",
-        "obligation.opened",
-        "obligation.overdue",
-        "obligation.answered",
-    ];
-
     type Decision = Decided;
 
     fn check(&self, ctx: &Context<'_>, event: &Event, at: Timestamp) -> Result<Decided, RuleError> {
@@ -828,14 +833,18 @@ impl Capability for Petitions {
         Ok(())
     }
 
-    fn summarize(&self, public: &mut PublicState) {
+    type Summary = PetitionsSummary;
+
+    fn summary(&self) -> PetitionsSummary {
+        let mut summary = PetitionsSummary::default();
         for p in self.petitions.values() {
-            *public.petitions.entry(p.status.as_str().to_owned()).or_insert(0) += 1;
-            public.signatures += p.signatures;
+            *summary.by_status.entry(p.status.as_str().to_owned()).or_insert(0) += 1;
+            summary.signatures += p.signatures;
             if let Some(o) = &p.obligation {
-                *public.obligations.entry(o.status.as_str().to_owned()).or_insert(0) += 1;
+                *summary.obligations.entry(o.status.as_str().to_owned()).or_insert(0) += 1;
             }
         }
+        summary
     }
 }
 

@@ -668,8 +668,8 @@ fn closing_and_obligation_events_carry_what_the_rules_decide() {
     w.refused(overdue("p-reached"), "already-answered");
     assert!(w.s.due_events(Timestamp(w.at.0 + 365 * DAY)).is_empty());
     let summary = w.s.public_state();
-    assert_eq!(summary.obligations.get("answered"), Some(&1));
-    assert_eq!(summary.petitions.get("closed"), Some(&2));
+    assert_eq!(summary.petitions.obligations.get("answered"), Some(&1));
+    assert_eq!(summary.petitions.by_status.get("closed"), Some(&2));
 }
 
 #[test]
@@ -966,7 +966,7 @@ fn invalidations_update_the_counts() {
     let p = w.p("p-1");
     assert_eq!((p.signatures, p.invalidated, p.by_region.len()), (0, 2, 0));
     assert_eq!(w.s.petitions().signatures_of(&id("p-1")).len(), 2);
-    assert_eq!(w.s.public_state().signatures, 0);
+    assert_eq!(w.s.public_state().petitions.signatures, 0);
 }
 
 // ---- rows and entries -----------------------------------------------------------------

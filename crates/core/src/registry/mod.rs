@@ -3,15 +3,19 @@
 //! opening, and key versions. It is the context every other capability reads (see
 //! [`crate::capability::Context`]); only its own events change it.
 
+pub(crate) mod events;
 mod rules;
 
+pub(crate) use events::events;
+
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::calendar::Calendar;
-use crate::people::{AccessBases, DataOpening, KeyVersion, Staff, VerifiedPerson};
+use crate::people::{AccessBases, AccessBasis, DataOpening, KeyVersion, Staff, VerifiedPerson};
 use crate::rows::{RowKey, RowPrefix};
 use crate::{AccountId, BodyId, BodyKind, KeyKind, LocalizedText, LogIndex, Pseudonym, Role, Timestamp};
 
@@ -49,6 +53,47 @@ pub struct Body {
     pub parent: Option<BodyId>,
     pub registered_at: Timestamp,
     pub index: LogIndex,
+}
+
+/// The registry's figures in the public summary ([`crate::PublicState`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrySummary {
+    pub deployment: Option<Deployment>,
+    pub calendar_years: Vec<u16>,
+    /// All bodies, by id.
+    pub bodies: Vec<Body>,
+    /// Number of people verified now (verifications minus erasures).
+    pub verified_people: u64,
+    /// Every account holding a role other than citizen, with its grants.
+    pub staff: Vec<Staff>,
+    /// The legal bases in force for opening personal data.
+    pub access_bases: Vec<AccessBasis>,
+    /// Number of openings of personal data logged.
+    pub data_openings: u64,
+}
+
+impl fmt::Display for RegistrySummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.deployment {
+            Some(d) => {
+                let m = d.utc_offset_minutes;
+                let sign = if m < 0 { '-' } else { '+' };
+                let m = m.unsigned_abs();
+                writeln!(f, "Deployment: {} (UTC{sign}{:02}:{:02})", d.name.kk, m / 60, m % 60)?
+            }
+            None => writeln!(f, "Deployment: not configured")?,
+        }
+        let years: Vec<String> = self.calendar_years.iter().map(u16::to_string).collect();
+        writeln!(f, "Calendars: {}", if years.is_empty() { "none".to_owned() } else { years.join(", ") })?;
+        writeln!(f, "Bodies: {}", self.bodies.len())?;
+        write!(
+            f,
+            "People: {} verified; {} staff accounts; {} openings of personal data",
+            self.verified_people,
+            self.staff.len(),
+            self.data_openings
+        )
+    }
 }
 
 /// The registry's part of the public state.

@@ -1,12 +1,12 @@
 //! The registry's rules: who may verify people, grant roles and open personal data.
 
-use super::{Body, CalendarYear, Deployment, Registry};
+use super::{Body, CalendarYear, Deployment, Registry, RegistrySummary};
 use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement};
 use crate::people::{
     validate_bases, validate_grant_shape, AccessBases, DataOpening, Grant, KeyVersion, Staff, VerifiedPerson,
 };
 use crate::rows::{invalid_row, load_once, parse_row, row_json, RowKey, RowPrefix};
-use crate::{AccountId, BodyId, Event, LogIndex, PublicState, Role, RuleError, Timestamp};
+use crate::{AccountId, BodyId, Event, LogIndex, Role, RuleError, Timestamp};
 
 const MS_PER_DAY: u64 = 86_400_000;
 
@@ -48,20 +48,6 @@ fn valid_as(key: &str, event: Event) -> Result<(), RuleError> {
 }
 
 impl Capability for Registry {
-    const EVENTS: &'static [&'static str] = &[
-        "deployment.configured",
-        "calendar.published",
-        "body.registered",
-        "person.verified",
-        "person.erased",
-        "role.granted",
-        "role.revoked",
-        "access_bases.published",
-        "personal_data.opened",
-        "registry.imported",
-        "key.rotated",
-    ];
-
     type Decision = ();
 
     fn check(&self, _ctx: &Context<'_>, event: &Event, _at: Timestamp) -> Result<(), RuleError> {
@@ -460,13 +446,17 @@ impl Capability for Registry {
         Ok(())
     }
 
-    fn summarize(&self, public: &mut PublicState) {
-        public.deployment = self.deployment.clone();
-        public.calendar_years = self.calendars.keys().copied().collect();
-        public.bodies = self.bodies.values().cloned().collect();
-        public.verified_people = self.persons.len() as u64;
-        public.staff = self.staff.values().cloned().collect();
-        public.access_bases = self.access_bases.as_ref().map(|b| b.bases.clone()).unwrap_or_default();
-        public.data_openings = self.openings.len() as u64;
+    type Summary = RegistrySummary;
+
+    fn summary(&self) -> RegistrySummary {
+        RegistrySummary {
+            deployment: self.deployment.clone(),
+            calendar_years: self.calendars.keys().copied().collect(),
+            bodies: self.bodies.values().cloned().collect(),
+            verified_people: self.persons.len() as u64,
+            staff: self.staff.values().cloned().collect(),
+            access_bases: self.access_bases.as_ref().map(|b| b.bases.clone()).unwrap_or_default(),
+            data_openings: self.openings.len() as u64,
+        }
     }
 }

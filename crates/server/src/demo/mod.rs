@@ -310,7 +310,7 @@ pub fn seed_history(config: &crate::config::Config) -> Result<Option<u64>, crate
 /// and skipped; a full queue or shutdown ends the loop.
 pub async fn run(state: AppState) {
     let sequencer = state.sequencer.clone();
-    let published = state.shared.public_state().map(|s| s.calendar_years.clone()).unwrap_or_default();
+    let published = state.shared.public_state().map(|s| s.registry.calendar_years.clone()).unwrap_or_default();
     // A year already published stays as it is: republishing it on every start would only add
     // identical entries to the log.
     let setup = setup_events()

@@ -199,14 +199,14 @@ pub(crate) async fn home(State(app): State<AppState>, p: Page) -> Response {
         Err(e) => return p.problem(e),
     };
     let site = p.t("site-title");
-    let name = state.deployment.as_ref().map_or(site.clone(), |d| d.name.get(p.lang).to_string());
+    let name = state.registry.deployment.as_ref().map_or(site.clone(), |d| d.name.get(p.lang).to_string());
     let main = html! {
         h1 { (name) }
         p.lead { (p.t("home-intro")) }
         ul.stats {
             li { strong { (size) } (p.t("stat-entries")) }
-            li { strong { (state.bodies.len()) } (p.t("stat-bodies")) }
-            li { strong { (state.notices) } (p.t("stat-notices")) }
+            li { strong { (state.registry.bodies.len()) } (p.t("stat-bodies")) }
+            li { strong { (state.notices.count) } (p.t("stat-notices")) }
         }
         section aria-labelledby="checkpoint-heading" {
             h2 #checkpoint-heading { (p.t("home-checkpoint-heading")) }

@@ -1,13 +1,17 @@
 //! Public notices from the operator (terms, maintenance, results).
 
+pub(crate) mod events;
+
+pub(crate) use events::events;
+
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement};
-use crate::public_state::{NoticeSummary, LATEST_NOTICES};
 use crate::rows::{invalid_row, load_once, parse_row, row_json, RowKey, RowPrefix};
-use crate::{Event, LocalizedText, LogIndex, NoticeId, PublicState, RuleError, Timestamp};
+use crate::{Event, LocalizedText, LogIndex, NoticeId, RuleError, Timestamp};
 
 /// A published notice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +22,38 @@ pub struct Notice {
     pub text: LocalizedText,
     pub published_at: Timestamp,
     pub index: LogIndex,
+}
+
+/// How many of the most recent notices [`NoticesSummary`] lists.
+pub const LATEST_NOTICES: usize = 5;
+
+/// The notices' figures in the public summary ([`crate::PublicState`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticesSummary {
+    /// Number of notices.
+    #[serde(rename = "notices")]
+    pub count: u64,
+    /// The most recent notices, newest first (at most [`LATEST_NOTICES`]).
+    #[serde(rename = "latest_notices")]
+    pub latest: Vec<NoticeSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeSummary {
+    pub id: NoticeId,
+    pub title: LocalizedText,
+    pub published_at: Timestamp,
+    pub index: LogIndex,
+}
+
+impl fmt::Display for NoticesSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Notices: {}", self.count)?;
+        if let Some(n) = self.latest.first() {
+            write!(f, " (latest: {})", n.title.kk)?;
+        }
+        Ok(())
+    }
 }
 
 /// The notices part of the public state.
@@ -56,8 +92,6 @@ impl Notices {
 }
 
 impl Capability for Notices {
-    const EVENTS: &'static [&'static str] = &["notice.published"];
-
     type Decision = ();
 
     fn check(&self, _ctx: &Context<'_>, event: &Event, _at: Timestamp) -> Result<(), RuleError> {
@@ -111,17 +145,20 @@ impl Capability for Notices {
         Ok(())
     }
 
-    fn summarize(&self, public: &mut PublicState) {
-        public.notices = self.notices.len() as u64;
-        public.latest_notices = self
-            .latest(LATEST_NOTICES)
-            .into_iter()
-            .map(|n| NoticeSummary {
-                id: n.id.clone(),
-                title: n.title.clone(),
-                published_at: n.published_at,
-                index: n.index,
-            })
-            .collect();
+    type Summary = NoticesSummary;
+
+    fn summary(&self) -> NoticesSummary {
+        let latest = self.latest(LATEST_NOTICES).into_iter();
+        NoticesSummary {
+            count: self.notices.len() as u64,
+            latest: latest
+                .map(|n| NoticeSummary {
+                    id: n.id.clone(),
+                    title: n.title.clone(),
+                    published_at: n.published_at,
+                    index: n.index,
+                })
+                .collect(),
+        }
     }
 }

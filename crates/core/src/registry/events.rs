@@ -1,0 +1,192 @@
+//! The registry's events: the deployment, its calendar, bodies, people, staff, the legal bases
+//! for opening personal data, openings, imports and keys. Declared here, gathered into
+//! [`crate::Event`] with every capability's (`event.rs`).
+
+/// Hands the registry's events on to `gather_events!` (in `event.rs`), which builds [`crate::Event`].
+/// The field checks are match arms over [`crate::Event`] spliced into [`crate::Event::validate`]
+/// and [`crate::Event::check_new`]; they name what they call by its full path, since they
+/// are compiled where the enum is.
+macro_rules! events {
+    ($gather:ident [$($pending:tt)*] $($gathered:tt)*) => {
+        $gather! { [$($pending)*] $($gathered)*
+            registry: Registry {
+                events {
+                    /// Names the deployment and fixes the time zone in which calendar days are counted.
+                    /// May be re-issued; the latest one is in force.
+                    "deployment.configured" => DeploymentConfigured {
+                        name: LocalizedText,
+                        /// Minutes east of UTC, -720..=840 (Kazakhstan: 300).
+                        utc_offset_minutes: i16,
+                    },
+                    /// The official working-day calendar of one year. Republishing a year replaces it.
+                    "calendar.published" => CalendarPublished {
+                        /// 2000..=2100.
+                        year: u16,
+                        /// Days off other than ordinary Saturdays and Sundays (public holidays and weekdays
+                        /// made days off by decree), all in `year`, ascending, unique.
+                        #[serde(with = "crate::dates::list")]
+                        holidays: Vec<Date>,
+                        /// Saturdays and Sundays that are working days by decree, all in `year`, ascending,
+                        /// unique.
+                        #[serde(with = "crate::dates::list")]
+                        transferred_working_days: Vec<Date>,
+                    },
+                    /// Registers a state body that can receive appeals and petitions.
+                    "body.registered" => BodyRegistered {
+                        body: BodyId,
+                        name: LocalizedText,
+                        kind: BodyKind,
+                        /// The superior body, which must already be registered. Omitted (not `null`) when none.
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        parent: Option<BodyId>,
+                    },
+                    /// A person's identity was verified. Only their pseudonym and locality are recorded; the
+                    /// same pseudonym cannot be verified twice (one national identifier, one person).
+                    "person.verified" => PersonVerified {
+                        person: Pseudonym,
+                        locality: Locality,
+                        method: VerificationMethod,
+                        /// The administrator who verified a registry or manual verification; omitted for an
+                        /// identity provider.
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        by: Option<AccountId>,
+                    },
+                    /// A person's personal data was erased at their request (their data key destroyed). They
+                    /// are no longer verified; the log keeps what it recorded, which identifies no one.
+                    "person.erased" => PersonErased { person: Pseudonym },
+                    /// An administrator granted a role. `by` is omitted only for the first administrator,
+                    /// granted from the operator's console while no administrator exists.
+                    "role.granted" => RoleGranted {
+                        account: AccountId,
+                        role: Role,
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        body: Option<BodyId>,
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        by: Option<AccountId>,
+                    },
+                    /// An administrator revoked a role.
+                    "role.revoked" => RoleRevoked {
+                        account: AccountId,
+                        role: Role,
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        body: Option<BodyId>,
+                        by: AccountId,
+                    },
+                    /// The legal bases on which officials may open personal data. Replaces the previous list
+                    /// for openings after it.
+                    "access_bases.published" => AccessBasesPublished { bases: Vec<AccessBasis> },
+                    /// An official opened a person's personal data, stating why. The subject is named only by
+                    /// a commitment that the subject can open on their "who looked at my data" page.
+                    "personal_data.opened" => PersonalDataOpened {
+                        subject: Commitment,
+                        body: BodyId,
+                        official: AccountId,
+                        basis: BasisCode,
+                        purpose: String,
+                        case: String,
+                    },
+                    /// An administrator imported a census or registry file; `digest` is the file's SHA-256.
+                    "registry.imported" => RegistryImported { records: u32, digest: Commitment, by: AccountId },
+                    /// An administrator put a new version of a secret key in use.
+                    "key.rotated" => KeyRotated { key: KeyKind, version: u16, by: AccountId },
+                }
+                // `body.registered` names no person (it has no `by`), the log shows it the same
+                // whichever way it came, and which state bodies a deployment serves is the
+                // deployment's decision like its calendar. Administrators also register bodies
+                // from their pages.
+                operator_acts ["deployment.configured", "calendar.published", "body.registered", "access_bases.published"]
+                validate {
+                    Event::DeploymentConfigured { name, utc_offset_minutes } => {
+                        name.validate(crate::text::TextUse::Name)?;
+                        crate::registry::events::validate_utc_offset(*utc_offset_minutes)?;
+                    }
+                    Event::CalendarPublished { year, holidays, transferred_working_days } => {
+                        crate::registry::events::validate_calendar(*year, holidays, transferred_working_days)?
+                    }
+                    Event::BodyRegistered { name, .. } => name.validate(crate::text::TextUse::Name)?,
+                    Event::PersonVerified { method, by, .. } => {
+                        crate::registry::events::validate_verifier(*method, by.as_ref())?
+                    }
+                    Event::RoleGranted { role, body, .. } | Event::RoleRevoked { role, body, .. } => {
+                        crate::people::validate_grant_shape(*role, body.as_ref())?
+                    }
+                    Event::AccessBasesPublished { bases } => crate::people::validate_bases(bases)?,
+                    Event::PersonalDataOpened { purpose, case, .. } => {
+                        crate::people::validate_line("purpose", purpose, crate::people::MAX_PURPOSE_CHARS)?;
+                        crate::people::validate_line("case", case, crate::people::MAX_CASE_CHARS)?;
+                    }
+                    Event::KeyRotated { version: 0, .. } => return Err(crate::EventError::KeyVersionZero),
+                }
+                check_new {
+                    Event::DeploymentConfigured { name, .. } | Event::BodyRegistered { name, .. } => {
+                        name.check_new(crate::text::TextUse::Name)?
+                    }
+                    Event::AccessBasesPublished { bases } => {
+                        bases.iter().try_for_each(|b| b.name.check_new(crate::text::TextUse::Name))?
+                    }
+                    Event::PersonalDataOpened { purpose, case, .. } => {
+                        crate::text::check_new_line("purpose", purpose)?;
+                        crate::text::check_new_line("case", case)?;
+                    }
+                }
+            }
+        }
+    };
+}
+pub(crate) use events;
+
+use time::{Date, Weekday};
+
+use crate::dates::format_date;
+use crate::{AccountId, EventError, VerificationMethod};
+
+/// Minutes east of UTC a deployment's time zone may be.
+pub(crate) const UTC_OFFSET_MINUTES: std::ops::RangeInclusive<i16> = -720..=840;
+/// The years a calendar may be published for.
+pub(crate) const CALENDAR_YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
+
+pub(crate) fn validate_utc_offset(minutes: i16) -> Result<(), EventError> {
+    if !UTC_OFFSET_MINUTES.contains(&minutes) {
+        return Err(EventError::UtcOffsetOutOfRange(minutes));
+    }
+    Ok(())
+}
+
+/// A registry or manual verification names the administrator who did it; an identity
+/// provider's names no one.
+pub(crate) fn validate_verifier(method: VerificationMethod, by: Option<&AccountId>) -> Result<(), EventError> {
+    match (method.needs_administrator(), by) {
+        (true, None) => Err(EventError::AdministratorRequired {
+            method: if method == VerificationMethod::Manual { "manual" } else { "registry" },
+        }),
+        (false, Some(_)) => Err(EventError::AdministratorNotAllowed),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn validate_calendar(year: u16, holidays: &[Date], transferred: &[Date]) -> Result<(), EventError> {
+    if !CALENDAR_YEARS.contains(&year) {
+        return Err(EventError::YearOutOfRange(year));
+    }
+    for (field, list) in [("holidays", holidays), ("transferred_working_days", transferred)] {
+        let mut prev: Option<Date> = None;
+        for &d in list {
+            if d.year() != i32::from(year) {
+                return Err(EventError::DateOutsideYear { field, date: format_date(d), year });
+            }
+            if prev.is_some_and(|p| p >= d) {
+                return Err(EventError::DatesNotSortedUnique { field, date: format_date(d) });
+            }
+            prev = Some(d);
+        }
+    }
+    for &d in transferred {
+        if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            return Err(EventError::TransferredNotWeekend(format_date(d)));
+        }
+        if holidays.binary_search(&d).is_ok() {
+            return Err(EventError::CalendarConflict(format_date(d)));
+        }
+    }
+    Ok(())
+}
