@@ -322,10 +322,10 @@ async fn setup(args: &Args) -> Setup {
                 .await
                 .expect("task")
         };
-        let id = state.petitions.draft(&author, petition_draft(n)).await.expect("drafted");
-        state.petitions.launch(&author, &id).await.expect("launched");
-        state.petitions.accept(&admin, &id).await.expect("accepted");
-        let p = state.petitions.get(&id).expect("petition");
+        let id = state.capabilities.petitions.draft(&author, petition_draft(n)).await.expect("drafted");
+        state.capabilities.petitions.launch(&author, &id).await.expect("launched");
+        state.capabilities.petitions.accept(&admin, &id).await.expect("accepted");
+        let p = state.capabilities.petitions.get(&id).expect("petition");
         assert_eq!(p.status, PetitionStatus::Open, "petition {id} is open");
         petitions.push(id);
     }
@@ -557,7 +557,8 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
     let sig_rate = signed.report("signatures (201, durable)", secs);
     let page_rate = pages.report("page reads (GET /petitions/{id}, 200)", secs);
     let count_rate = counts.report("count reads (GET /api/v1/petitions/{id}/count, 200)", secs);
-    let total: u64 = petitions.iter().filter_map(|id| state.petitions.view().get(id)).map(|p| p.signatures).sum();
+    let total: u64 =
+        petitions.iter().filter_map(|id| state.capabilities.petitions.view().get(id)).map(|p| p.signatures).sum();
     println!("signatures on the petitions in the read model: {total} (authors' included: {authors})");
     let p99 = |t: &Tally| t.latency.value_at_quantile(0.99) as f64 / 1000.0;
     let reads = page_rate + count_rate;
@@ -724,7 +725,8 @@ async fn memory(args: Args) {
             mib(status_kib("VmRSS:"))
         );
     }
-    let view_total: u64 = ids.iter().filter_map(|id| state.petitions.view().get(id)).map(|p| p.signatures).sum();
+    let view_total: u64 =
+        ids.iter().filter_map(|id| state.capabilities.petitions.view().get(id)).map(|p| p.signatures).sum();
     println!(
         "memory: log written in {:.1} s; signatures in the read model: {view_total}; this process's rss={:.1} MiB hwm={:.1} MiB",
         started.elapsed().as_secs_f64(),
@@ -760,7 +762,7 @@ fn load_only(dir: &str, url: &str, threads: usize) {
         let started = Instant::now();
         let instance = Instance::start(config).await.expect("instance");
         let secs = started.elapsed().as_secs_f64();
-        let view = instance.state.petitions.view();
+        let view = instance.state.capabilities.petitions.view();
         let all = view.all();
         let signatures: u64 = all.iter().map(|p| p.signatures).sum();
         let open = all.iter().filter(|p| p.status == PetitionStatus::Open).count();

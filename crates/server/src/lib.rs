@@ -16,6 +16,7 @@
 //! through [`dauys_store::Reader`] and submit through [`sequencer::SequencerHandle`].
 
 pub mod api;
+pub mod capability;
 pub mod config;
 pub mod connections;
 pub mod demo;
@@ -44,10 +45,15 @@ use axum::Router;
 use dauys_core::{Event, LocalizedText};
 use tower_http::trace::TraceLayer;
 
+use crate::capability::Platform;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::problem::Problem;
 use crate::sequencer::{Sequencer, SequencerConfig, SequencerHandle, Shared};
+
+capability::capabilities! {
+    petitions: petitions::Petitions,
+}
 
 /// Everything a handler may use. Cloned per request (all fields are shared handles).
 #[derive(Clone)]
@@ -65,7 +71,7 @@ pub struct AppState {
     pub limits: Arc<people::session::Limits>,
     /// Verification through an OpenID Connect provider, when configured.
     pub oidc: Option<Arc<people::oidc::OidcVerifier>>,
-    pub petitions: Arc<petitions::Petitions>,
+    pub capabilities: Capabilities,
     /// Running with `--demo`: the demo crowd page (`/demo`) exists. Set by [`serve`].
     pub demo: bool,
 }
@@ -162,9 +168,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/keys/rotate", post(people::pages::rotate_keys))
         .route("/office", get(people::pages::office))
         .route("/office/person", get(people::pages::open_form).post(people::pages::open))
-        .merge(petitions::pages::routes())
-        .merge(petitions::staff_pages::routes())
-        .merge(petitions::api::routes())
+        .merge(Capabilities::routes())
         .merge(demo::crowd::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -266,10 +270,10 @@ impl Instance {
         let metrics = Arc::new(Metrics::default());
         let shared = Arc::new(Shared::default());
         let deployment = Arc::new(projection::DeploymentView::default());
-        let petitions_view = Arc::new(petitions::view::PetitionsView::default());
-        // Every read model the sequencer keeps, in the order it publishes them: a view that
-        // others refer to comes before them. A capability adds its read model here.
-        let projectors: Vec<Arc<dyn projection::Projector>> = vec![deployment.clone(), petitions_view.clone()];
+        let views = Views::default();
+        // Every read model the sequencer keeps, in the order it publishes them: the
+        // deployment's bodies, which the capabilities' views refer to, come first.
+        let projectors = [vec![deployment.clone() as Arc<dyn projection::Projector>], views.projectors()].concat();
         let vkey = signer.vkey();
         let sequencer_config = SequencerConfig {
             origin: config.origin.clone(),
@@ -313,16 +317,18 @@ impl Instance {
                 locality_claim: config.oidc_locality_claim.clone(),
             }))
         });
-        let petitions = Arc::new(petitions::Petitions::new(
-            &config,
-            people.clone(),
-            private_store.flags.clone(),
-            handle.clone(),
-            petitions_view,
-            deployment.clone(),
-        ));
+        let capabilities = Capabilities::start(
+            &Platform {
+                config: &config,
+                people: &people,
+                private: &private_store,
+                sequencer: &handle,
+                deployment: &deployment,
+            },
+            views,
+        );
         let state = AppState {
-            petitions,
+            capabilities,
             config: Arc::new(config),
             reader,
             sequencer: handle,
@@ -338,7 +344,9 @@ impl Instance {
         };
         record_deployment(&state).await?;
         publish_access_bases(&state).await?;
-        publish_petition_rules(&state).await?;
+        for event in state.capabilities.genesis() {
+            state.sequencer.submit(event).await.map_err(ServeError::Genesis)?;
+        }
         let sender = Arc::new(people::mail::Sender::from_config(&state.config).map_err(ServeError::Mail)?);
         let outbox = tokio::spawn(people::mail::run_outbox(state.people.clone(), sender));
         Ok(Instance { state, sequencer, outbox })
@@ -445,16 +453,6 @@ async fn record_deployment(state: &AppState) -> Result<(), ServeError> {
         name: LocalizedText { kk: names.kk.clone(), ru: names.ru.clone(), en: names.en.clone() },
         utc_offset_minutes: state.config.utc_offset_minutes,
     };
-    state.sequencer.submit(event).await.map(|_| ()).map_err(ServeError::Genesis)
-}
-
-/// A new log gets the default petition rules, so petitions work from the first day; a
-/// deployment republishes its own (with official population figures).
-async fn publish_petition_rules(state: &AppState) -> Result<(), ServeError> {
-    if state.petitions.view().rules().is_some() {
-        return Ok(());
-    }
-    let event = Event::PetitionRulesPublished { rules: petitions::default_rules() };
     state.sequencer.submit(event).await.map(|_| ()).map_err(ServeError::Genesis)
 }
 

@@ -66,7 +66,7 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
     // The server starts on it and adds no genesis entries.
     let instance = Instance::start(config).await.expect("instance starts");
     assert_eq!(instance.state.reader.size().expect("size"), size);
-    let petitions = instance.state.petitions.clone();
+    let petitions = instance.state.capabilities.petitions.clone();
     let view = petitions.view();
     assert!(view.all().len() >= 15);
 

@@ -120,7 +120,7 @@ impl World {
                 throwaways.push(session(common::sign_up(&people, format!("throwaway{n}@example.kz")).await).await);
             }
 
-            let petitions = &instance.state.petitions;
+            let petitions = &instance.state.capabilities.petitions;
             let draft = |title: &str| {
                 let text = PartialText::one(Lang::En, format!("{title}.\nA second paragraph."));
                 common::draft(BODY, Level::Government, "transport", PartialText::one(Lang::En, title), text)

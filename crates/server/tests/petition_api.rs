@@ -125,7 +125,7 @@ impl Fixture {
         title: PartialText,
         supporter: Option<usize>,
     ) -> PetitionId {
-        let petitions = &self.app.instance.state.petitions;
+        let petitions = &self.app.instance.state.capabilities.petitions;
         let body = if level == Level::Government { GOV } else { AKIMAT };
         let text = text("Мәтін: нақты талап.", "Текст: конкретное требование.", "Text: a concrete demand.");
         let draft = common::draft(body, level, topic, title, text);
@@ -142,17 +142,25 @@ impl Fixture {
     /// Signs and returns the signature's log index.
     async fn sign(&self, citizen: usize, id: &PetitionId) -> u64 {
         let a = &self.citizens[citizen].account;
-        self.app.instance.state.petitions.sign(a, id, [10, 0, 0, citizen as u8].into()).await.expect("signed").index
+        self.app
+            .instance
+            .state
+            .capabilities
+            .petitions
+            .sign(a, id, [10, 0, 0, citizen as u8].into())
+            .await
+            .expect("signed")
+            .index
     }
 
     async fn accept(&self, id: &PetitionId) {
-        self.app.instance.state.petitions.accept(&self.moderator, id).await.expect("accepted");
+        self.app.instance.state.capabilities.petitions.accept(&self.moderator, id).await.expect("accepted");
         self.wait_for(id, PetitionStatus::Open).await;
     }
 
     async fn wait_for(&self, id: &PetitionId, status: PetitionStatus) {
         for _ in 0..200 {
-            if self.app.instance.state.petitions.get(id).is_ok_and(|p| p.status == status) {
+            if self.app.instance.state.capabilities.petitions.get(id).is_ok_and(|p| p.status == status) {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -262,7 +270,7 @@ async fn populate(f: &Fixture) -> Petitions {
         f.sign(citizen, &answered).await;
     }
     // The fourth signature reaches the threshold: an obligation opens on the body.
-    let petitions = &f.app.instance.state.petitions;
+    let petitions = &f.app.instance.state.capabilities.petitions;
     for _ in 0..200 {
         if petitions.get(&answered).is_ok_and(|p| p.obligation.is_some()) {
             break;
@@ -638,7 +646,7 @@ async fn signing_through_the_api(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, problem) = app.post_signature("p-nosuchthing", Some(&signer.token), Some(&signer.csrf)).await;
     assert_eq!((status, problem["code"].as_str()), (StatusCode::NOT_FOUND, Some("petition-not-found")));
-    assert_eq!(f.app.instance.state.petitions.get(&id).unwrap().signatures, 2, "nothing was signed");
+    assert_eq!(f.app.instance.state.capabilities.petitions.get(&id).unwrap().signatures, 2, "nothing was signed");
 
     // Signing: a receipt.
     let (status, receipt) = app.post_signature(id.as_str(), Some(&signer.token), Some(&signer.csrf)).await;
@@ -664,7 +672,7 @@ async fn signing_through_the_api(backend: Backend) {
 
     // Ten submits at once from one person: exactly one signature.
     let twin = &f.citizens[0];
-    let before = f.app.instance.state.petitions.get(&id).unwrap().signatures;
+    let before = f.app.instance.state.capabilities.petitions.get(&id).unwrap().signatures;
     let tasks: Vec<_> = (0..10)
         .map(|_| {
             let state = f.app.instance.state.clone();
@@ -686,10 +694,10 @@ async fn signing_through_the_api(backend: Backend) {
     }
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| [StatusCode::CREATED, StatusCode::CONFLICT].contains(s)), "{statuses:?}");
-    let after = f.app.instance.state.petitions.get(&id).unwrap().signatures;
+    let after = f.app.instance.state.capabilities.petitions.get(&id).unwrap().signatures;
     assert_eq!(after - before, 1, "the person's signatures counted");
     // The person is in the log once (their pseudonym for this petition).
-    let twin_pseudonym = f.app.instance.state.petitions.pseudonym_of(&twin.account, &id).unwrap();
+    let twin_pseudonym = f.app.instance.state.capabilities.petitions.pseudonym_of(&twin.account, &id).unwrap();
     let log = app.get_json("/api/v1/entries?limit=100").await;
     let theirs = log["entries"]
         .as_array()
@@ -741,7 +749,7 @@ async fn signing_through_the_api(backend: Backend) {
     let proof = app.get_json(receipt["proof"].as_str().unwrap()).await;
     assert_eq!(proof["tree_size"], index + 1);
     assert_eq!(proof["leaf_hash"], receipt["leaf_hash"]);
-    let other = f.app.instance.state.petitions.pseudonym_of(&f.citizens[1].account, &id).unwrap();
+    let other = f.app.instance.state.capabilities.petitions.pseudonym_of(&f.citizens[1].account, &id).unwrap();
     let (status, _, body) = app.get(&format!("/api/v1/petitions/{id}/signatures/{other}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{}", String::from_utf8_lossy(&body));
     assert_eq!(app.get(&format!("/api/v1/petitions/{id}/signatures/not-a-pseudonym")).await.0, StatusCode::NOT_FOUND);

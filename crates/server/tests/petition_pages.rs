@@ -130,7 +130,7 @@ impl Env {
         title: PartialText,
         text: PartialText,
     ) -> PetitionId {
-        let petitions = &self.instance.state.petitions;
+        let petitions = &self.instance.state.capabilities.petitions;
         let author = &self.person("author").account;
         let draft = common::draft(body, level, topic, title, text);
         let id = petitions.draft(author, draft).await.expect("drafted");
@@ -151,14 +151,14 @@ impl Env {
         text: PartialText,
     ) -> PetitionId {
         let id = self.moderated_petition(body, level, topic, title, text).await;
-        let petitions = &self.instance.state.petitions;
+        let petitions = &self.instance.state.capabilities.petitions;
         petitions.accept(&self.moderator, &id).await.expect("accepted");
         assert_eq!(petitions.get(&id).unwrap().status, dauys_core::PetitionStatus::Open);
         id
     }
 
     fn signatures(&self, id: &PetitionId) -> u64 {
-        self.instance.state.petitions.get(id).unwrap().signatures
+        self.instance.state.capabilities.petitions.get(id).unwrap().signatures
     }
 }
 
@@ -200,7 +200,7 @@ async fn the_list_searches_in_kazakh_and_russian_filters_and_pages() {
         title: PartialText::one(kk, "Жарияланбаған жоба"),
         text: PartialText::one(kk, "Жоба мәтіні."),
     };
-    env.instance.state.petitions.draft(&env.person("author").account, draft).await.expect("drafted");
+    env.instance.state.capabilities.petitions.draft(&env.person("author").account, draft).await.expect("drafted");
 
     let all = env.get("/petitions", None).await;
     assert_eq!(all.status, StatusCode::OK);
@@ -390,6 +390,7 @@ async fn the_receipt_shows_an_inclusion_proof_the_server_verified_and_anyone_can
     let signature = env
         .instance
         .state
+        .capabilities
         .petitions
         .signature_of(&env.person("signer").account, &id)
         .await
@@ -444,7 +445,7 @@ async fn an_author_drafts_edits_launches_and_withdraws() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let path = saved.location.strip_suffix("?done=drafted").expect("to the draft").to_string();
     let id: PetitionId = path.strip_prefix("/petitions/").unwrap().parse().unwrap();
-    let pet = env.instance.state.petitions.get(&id).unwrap();
+    let pet = env.instance.state.capabilities.petitions.get(&id).unwrap();
     assert_eq!(pet.territory, Some("almaty-city".parse().unwrap()), "the territory is the author's region");
     assert_eq!(pet.text.get(dauys_core::Lang::Ru), Some("Просим отремонтировать тротуары\nна улице Абая."));
 
@@ -527,7 +528,8 @@ async fn deceptive_titles_are_refused_in_every_language() {
     // Past the form, the service refuses it the same way.
     let (title, text) = ru("Тротуары \u{202E}мя зеб", "Просим отремонтировать тротуары.");
     let draft = common::draft(AKIMAT, Level::OblastAkimat, "transport", title, text);
-    let refused = env.instance.state.petitions.draft(&env.person("author").account, draft).await.unwrap_err();
+    let refused =
+        env.instance.state.capabilities.petitions.draft(&env.person("author").account, draft).await.unwrap_err();
     assert_eq!(refused.code(), "bidi-control", "{refused}");
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -535,7 +537,7 @@ async fn deceptive_titles_are_refused_in_every_language() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons() {
     let env = start().await;
-    let petitions = &env.instance.state.petitions;
+    let petitions = &env.instance.state.capabilities.petitions;
     let (t, x) = ru("Открыть данные о бюджете", "Просим публиковать бюджет в открытом формате.");
     let id = env.open_petition(GOVERNMENT, Level::Government, "digital", t, x).await;
     let path = format!("/petitions/{id}");

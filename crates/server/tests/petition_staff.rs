@@ -110,7 +110,7 @@ impl World {
     /// A petition to the test ministry, launched by `author` and signed by `supporter`
     /// from `address`: with its two initial supporters, it is in moderation.
     async fn in_moderation(&self, author: &User, supporter: &User, title: &str, address: IpAddr) -> PetitionId {
-        let petitions = &self.instance.state.petitions;
+        let petitions = &self.instance.state.capabilities.petitions;
         let (title, text) =
             (PartialText::one(Lang::En, title), PartialText::one(Lang::En, format!("{title}.\nA second paragraph.")));
         let draft = common::draft(BODY, Level::Government, "transport", title, text);
@@ -122,11 +122,11 @@ impl World {
     }
 
     async fn sign(&self, who: &User, id: &PetitionId, address: IpAddr) -> SignReceipt {
-        self.instance.state.petitions.sign(&who.account, id, address).await.expect("signed")
+        self.instance.state.capabilities.petitions.sign(&who.account, id, address).await.expect("signed")
     }
 
     fn petition(&self, id: &PetitionId) -> std::sync::Arc<dauys_core::Petition> {
-        self.instance.state.petitions.get(id).expect("petition")
+        self.instance.state.capabilities.petitions.get(id).expect("petition")
     }
 
     fn status(&self, id: &PetitionId) -> PetitionStatus {
@@ -163,7 +163,7 @@ impl World {
 
     /// The pseudonym `who` signs `id` under.
     fn pseudonym(&self, who: &User, id: &PetitionId) -> String {
-        self.instance.state.petitions.pseudonym_of(&who.account, id).expect("verified").to_string()
+        self.instance.state.capabilities.petitions.pseudonym_of(&who.account, id).expect("verified").to_string()
     }
 
     async fn shutdown(self) {
@@ -304,7 +304,7 @@ async fn officials_of_the_obligated_body_answer_and_no_one_else() {
     let w = World::new(3).await;
     let [a, b, c] = [&w.citizens[0], &w.citizens[1], &w.citizens[2]];
     let id = w.in_moderation(a, b, "Open a night bus line", ip(1)).await;
-    w.instance.state.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
+    w.instance.state.capabilities.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
     w.sign(c, &id, ip(2)).await;
     let obligation = w.petition(&id).obligation.clone().expect("the threshold opened an obligation");
     assert_eq!((obligation.body.as_str(), obligation.status), (BODY, ObligationStatus::Awaiting));
@@ -385,7 +385,7 @@ async fn flagged_signatures_are_listed_and_invalidating_one_lowers_the_count() {
     let [a, b, c, d] = [&w.citizens[0], &w.citizens[1], &w.citizens[2], &w.citizens[3]];
     let same_address = ip(7);
     let id = w.in_moderation(a, b, "Plant trees along the avenue", same_address).await;
-    w.instance.state.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
+    w.instance.state.capabilities.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
     // The second and third signatures from one address are flagged, and counted.
     let c_sig = w.sign(c, &id, same_address).await;
     let d_sig = w.sign(d, &id, same_address).await;
@@ -415,7 +415,8 @@ async fn flagged_signatures_are_listed_and_invalidating_one_lowers_the_count() {
     );
     let p = w.petition(&id);
     assert_eq!((p.signatures, p.invalidated), (3, 1));
-    let signature = w.instance.state.petitions.signature(&id, &c_sig.signer).await.expect("read").expect("signature");
+    let signature =
+        w.instance.state.capabilities.petitions.signature(&id, &c_sig.signer).await.expect("read").expect("signature");
     assert_eq!(signature.invalidation.map(|i| i.reason), Some(reason.to_string()));
 
     // The other flagged signature is genuine: its flag is dismissed and it still counts.
@@ -499,7 +500,7 @@ async fn an_official_never_answers_a_petition_they_wrote() {
     // A verified citizen who is also an official of the body the petition addresses.
     let author = w.also_staff(a, Role::Official, Some(BODY)).await;
     let id = w.in_moderation(&author, b, "Open a reading room in the ministry", ip(1)).await;
-    w.instance.state.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
+    w.instance.state.capabilities.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
     w.sign(c, &id, ip(2)).await;
     assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Awaiting));
 

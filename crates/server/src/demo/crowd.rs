@@ -60,6 +60,7 @@ async fn page(_: DemoRunning, State(app): State<AppState>, p: Page) -> PageResul
     let lang = p.lang;
     let session = &p.session;
     let petitions: Vec<_> = app
+        .capabilities
         .petitions
         .view()
         .all()
@@ -127,7 +128,9 @@ struct AddForm {
 
 /// Adds the missing demo supporters, then back to `/demo`.
 async fn add(_: DemoRunning, State(app): State<AppState>, p: Page, CsrfForm(form): CsrfForm<AddForm>) -> PageResult {
-    let Some(petition) = form.petition.parse::<PetitionId>().ok().and_then(|id| app.petitions.view().get(&id)) else {
+    let Some(petition) =
+        form.petition.parse::<PetitionId>().ok().and_then(|id| app.capabilities.petitions.view().get(&id))
+    else {
         return Err(p
             .error(StatusCode::NOT_FOUND, &p.t("demo-crowd-not-found"), &p.t("demo-crowd-not-found-text"))
             .into());

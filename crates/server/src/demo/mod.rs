@@ -356,6 +356,7 @@ const NOTICE_EVERY: u64 = 10;
 /// its count is theirs to drive from `/demo`).
 fn next_open_demo_petition(state: &AppState, n: u64) -> Option<std::sync::Arc<dauys_core::Petition>> {
     let mut open: Vec<_> = state
+        .capabilities
         .petitions
         .view()
         .all()

@@ -79,7 +79,7 @@ fn rfc3339(t: Timestamp) -> String {
 pub(crate) fn petition_by_path(app: &AppState, id: &str, lang: Lang) -> Result<Arc<Petition>, Problem> {
     PetitionId::from_str(id)
         .ok()
-        .and_then(|id| app.petitions.view().get(&id))
+        .and_then(|id| app.capabilities.petitions.view().get(&id))
         .ok_or_else(|| unknown_petition(id).in_lang(lang))
 }
 
@@ -309,7 +309,7 @@ async fn list(
     UiLang { lang, .. }: UiLang,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Response {
-    let view = app.petitions.view();
+    let view = app.capabilities.petitions.view();
     let q = match parse_list(&params, view, lang) {
         Ok(q) => q,
         Err(problem) => return *problem,
@@ -538,7 +538,7 @@ async fn document(State(app): State<AppState>, UiLang { lang, .. }: UiLang, Path
         Err(problem) => return problem.into_response(),
     };
     let body = body_info(&app, &p.body);
-    let rules = app.petitions.view().rules();
+    let rules = app.capabilities.petitions.view().rules();
     let doc = document_of(&p, body.as_deref(), rules.as_deref());
     with_cache(Json(doc).into_response(), SHORT_CACHE)
 }
@@ -563,7 +563,7 @@ async fn count(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let found = PetitionId::from_str(&id).ok().and_then(|id| app.petitions.view().get_as_of(&id));
+    let found = PetitionId::from_str(&id).ok().and_then(|id| app.capabilities.petitions.view().get_as_of(&id));
     let Some((p, size)) = found else { return unknown_petition(&id).in_lang(lang).into_response() };
     let (signatures, threshold, status) = (p.signatures, p.terms.threshold, p.status.as_str());
     // The body is a function of exactly these values (the id is the URL's), so they make a
@@ -660,7 +660,7 @@ async fn sign(
     let Ok(petition) = PetitionId::from_str(&id) else { return unknown_petition(&id).in_lang(lang).into_response() };
     let address =
         extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(a)| a.ip());
-    match app.petitions.sign(&session.account, &petition, address).await {
+    match app.capabilities.petitions.sign(&session.account, &petition, address).await {
         Ok(receipt) => {
             let mut response = (StatusCode::CREATED, Json(receipt_json(&receipt))).into_response();
             if let Ok(location) = HeaderValue::from_str(&signature_path(&receipt.petition, &receipt.signer)) {
@@ -724,7 +724,7 @@ async fn signature(
         .into_response()
     };
     let Ok(pseudonym) = Pseudonym::from_str(&signer) else { return no_signature() };
-    let s = match app.petitions.signature(&p.id, &pseudonym).await {
+    let s = match app.capabilities.petitions.signature(&p.id, &pseudonym).await {
         Ok(Some(s)) => s,
         Ok(None) => return no_signature(),
         Err(e) => return petition_problem(&e, lang),
@@ -849,7 +849,7 @@ fn csv_bytes(petitions: &[Arc<Petition>]) -> Result<Vec<u8>, csv::Error> {
 
 /// GET /api/v1/petitions.csv — every public petition, newest drafted first (RFC 4180).
 async fn csv_export(State(app): State<AppState>, UiLang { lang, .. }: UiLang) -> Response {
-    match csv_bytes(&app.petitions.view().all()) {
+    match csv_bytes(&app.capabilities.petitions.view().all()) {
         Ok(bytes) => {
             let mut r = bytes.into_response();
             let h = r.headers_mut();

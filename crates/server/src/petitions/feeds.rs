@@ -235,7 +235,7 @@ fn feed(ctx: &Ctx, app: &AppState, path: &str, title: String, mut entries: Vec<E
             .then_with(|| a.id.cmp(&b.id))
     });
     entries.truncate(limit);
-    let fallback = app.petitions.view().rules().map_or(Timestamp(0), |r| r.published_at);
+    let fallback = app.capabilities.petitions.view().rules().map_or(Timestamp(0), |r| r.published_at);
     let updated = entries.iter().map(|e| e.updated).max().unwrap_or_else(|| when(fallback));
     let names = &app.config.deployment_name;
     let site = match ctx.lang {
@@ -284,8 +284,14 @@ fn feed_name(file: &str, lang: Lang) -> Result<&str, Problem> {
 /// GET /feeds/petitions.atom — public petitions, the most recently made public first.
 async fn new_petitions(State(app): State<AppState>, ui: UiLang) -> Response {
     let ctx = Ctx::new(&app, ui);
-    let mut public: Vec<(Timestamp, Arc<Petition>)> =
-        app.petitions.view().all().into_iter().filter_map(|p| made_public(&p).map(|(at, _)| (at, p))).collect();
+    let mut public: Vec<(Timestamp, Arc<Petition>)> = app
+        .capabilities
+        .petitions
+        .view()
+        .all()
+        .into_iter()
+        .filter_map(|p| made_public(&p).map(|(at, _)| (at, p)))
+        .collect();
     public.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.index.cmp(&a.1.index)));
     let entries: Vec<Entry> = public.iter().take(NEW_PETITIONS).filter_map(|(_, p)| petition_entry(&ctx, p)).collect();
     let mut feed = feed(&ctx, &app, "/feeds/petitions.atom", t(ctx.lang, "feed-new-title"), entries, NEW_PETITIONS);
@@ -321,6 +327,7 @@ async fn body_feed(State(app): State<AppState>, ui: UiLang, Path(file): Path<Str
     let Some(body) = body else { return unknown().into_response() };
     let ctx = Ctx::new(&app, ui);
     let petitions: Vec<Arc<Petition>> = app
+        .capabilities
         .petitions
         .view()
         .all()

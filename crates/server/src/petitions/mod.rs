@@ -113,6 +113,34 @@ impl PetitionError {
 
 type Result<T> = std::result::Result<T, PetitionError>;
 
+impl crate::capability::Capability for Petitions {
+    type View = PetitionsView;
+
+    fn start(platform: &crate::capability::Platform<'_>, view: Arc<PetitionsView>) -> Petitions {
+        Petitions::new(
+            platform.config,
+            platform.people.clone(),
+            platform.private.flags.clone(),
+            platform.sequencer.clone(),
+            view,
+            platform.deployment.clone(),
+        )
+    }
+
+    fn routes() -> axum::Router<crate::AppState> {
+        pages::routes().merge(staff_pages::routes()).merge(api::routes())
+    }
+
+    /// A new log gets the default petition rules, so petitions work from the first day; a
+    /// deployment republishes its own (with official population figures).
+    fn genesis(&self) -> Vec<Event> {
+        match self.view().rules() {
+            Some(_) => Vec::new(),
+            None => vec![Event::PetitionRulesPublished { rules: default_rules() }],
+        }
+    }
+}
+
 /// What a signer is shown after signing: where the signature is in the log.
 #[derive(Clone, Debug, Serialize)]
 pub struct SignReceipt {

@@ -273,7 +273,7 @@ async fn viewer(app: &AppState, citizen: Option<&Citizen>, pet: &Petition) -> Vi
     let Some(citizen) = citizen else { return Viewer::default() };
     let pseudonym = citizen.pseudonym(app, &pet.id);
     let signature = match &pseudonym {
-        Some(signer) => app.petitions.signature(&pet.id, signer).await.unwrap_or_else(|e| {
+        Some(signer) => app.capabilities.petitions.signature(&pet.id, signer).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "signature row not read");
             None
         }),

@@ -108,7 +108,7 @@ fn done_notice(app: &AppState, p: &Page, q: &DoneQuery) -> Markup {
     const KNOWN: [&str; 5] = ["accepted", "rejected", "invalidated", "dismissed", "answered"];
     let Some(done) = q.done.as_deref().filter(|d| KNOWN.contains(d)) else { return html! {} };
     let petition = q.petition.as_deref().and_then(|s| s.parse::<PetitionId>().ok());
-    let found = petition.and_then(|id| app.petitions.view().get(&id));
+    let found = petition.and_then(|id| app.capabilities.petitions.view().get(&id));
     html! {
         div.notice role="status" #done {
             p {

@@ -446,7 +446,7 @@ impl FromRequestParts<AppState> for KnownPetition {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<KnownPetition, PageError> {
         let raw = raw_path(parts, app).await?;
-        match raw.parse::<PetitionId>().ok().and_then(|id| app.petitions.view().get(&id)) {
+        match raw.parse::<PetitionId>().ok().and_then(|id| app.capabilities.petitions.view().get(&id)) {
             Some(petition) => Ok(KnownPetition(petition)),
             None => Err(Page::from_request_parts(parts, app).await?.no_petition(&raw)),
         }

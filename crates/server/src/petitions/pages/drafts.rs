@@ -51,8 +51,13 @@ impl DraftFields {
 
 /// The bodies a petition may address under the rules in force, by name in `lang`.
 async fn petitionable_bodies(app: &AppState, lang: Lang) -> Vec<Body> {
-    let levels: Vec<Level> =
-        app.petitions.view().rules().map(|r| r.rules.levels.iter().map(|l| l.level).collect()).unwrap_or_default();
+    let levels: Vec<Level> = app
+        .capabilities
+        .petitions
+        .view()
+        .rules()
+        .map(|r| r.rules.levels.iter().map(|l| l.level).collect())
+        .unwrap_or_default();
     let mut bodies: Vec<Body> = app.deployment.bodies().iter().map(|b| (**b).clone()).collect();
     bodies.retain(|b| levels.iter().any(|l| l.addresses(b.kind)));
     bodies.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
@@ -69,7 +74,7 @@ fn check_draft(
 ) -> Result<Draft, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut err = |field: &str, message: String| errors.push(FieldError::new(field, message));
-    let rules = app.petitions.view().rules();
+    let rules = app.capabilities.petitions.view().rules();
     let body = v.body.parse::<BodyId>().ok().and_then(|id| bodies.iter().find(|b| b.id == id));
     if body.is_none() {
         err("body", p.t("pp-form-choose-body"));
@@ -156,7 +161,7 @@ fn draft_page(
     editing: Option<&PetitionId>,
     status: StatusCode,
 ) -> Response {
-    let rules = app.petitions.view().rules();
+    let rules = app.capabilities.petitions.view().rules();
     let levels: Vec<Level> =
         rules.as_ref().map(|r| r.rules.levels.iter().map(|l| l.level).collect()).unwrap_or_default();
     let topics: Vec<(String, String)> = rules
@@ -292,7 +297,7 @@ async fn save_draft(
             return Ok(draft_page(app, p, session, identity, &bodies, v, &errors, editing, status));
         }
     };
-    Ok(match app.petitions.draft(Person::opened(citizen.account(), Some(identity)), draft).await {
+    Ok(match app.capabilities.petitions.draft(Person::opened(citizen.account(), Some(identity)), draft).await {
         Ok(id) => Redirect::to(&format!("{}?done=drafted", petition_href(&id))).into_response(),
         Err(e) => {
             let errors = [FieldError::new("draft-form", error_text(p, None, &e))];
@@ -355,7 +360,7 @@ pub(crate) async fn launch(
     _: CsrfForm<NoFields>,
 ) -> Response {
     let launched = match citizen.person(&app) {
-        Ok(who) => app.petitions.launch(who, &pet.id).await,
+        Ok(who) => app.capabilities.petitions.launch(who, &pet.id).await,
         Err(e) => Err(e.into()),
     };
     match launched {
@@ -386,7 +391,7 @@ pub(crate) async fn withdraw(
         return petition_page(&app, &p, &viewer, &pet, flash, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let withdrawn = match citizen.person(&app) {
-        Ok(who) => app.petitions.withdraw(who, &pet.id, reason).await,
+        Ok(who) => app.capabilities.petitions.withdraw(who, &pet.id, reason).await,
         Err(e) => Err(e.into()),
     };
     match withdrawn {
@@ -397,7 +402,9 @@ pub(crate) async fn withdraw(
 
 /// The petition page again, with the failure's message on top.
 async fn action_failed(app: &AppState, p: &Page, citizen: &Citizen, id: &PetitionId, e: &PetitionError) -> Response {
-    let Some(pet) = app.petitions.view().get(id) else { return p.no_petition(id.as_str()).into_response() };
+    let Some(pet) = app.capabilities.petitions.view().get(id) else {
+        return p.no_petition(id.as_str()).into_response();
+    };
     let flash = Flash::Error(html! { p { (error_text(p, Some(&pet), e)) } });
     let viewer = viewer(app, Some(citizen), &pet).await;
     petition_page(app, p, &viewer, &pet, flash, e.status()).await

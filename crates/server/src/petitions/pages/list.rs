@@ -82,7 +82,7 @@ fn parse_list(app: &AppState, form: &ListForm) -> (ListQuery, Vec<Invalid>) {
     pick("body", &form.body, !matches!(body, Some(None)));
     let region = opt(&form.region).map(|v| Region::from_str(&v).ok());
     pick("region", &form.region, !matches!(region, Some(None)));
-    let rules = app.petitions.view().rules();
+    let rules = app.capabilities.petitions.view().rules();
     let topic = opt(&form.topic)
         .map(|v| v.parse::<TopicCode>().ok().filter(|t| rules.as_ref().is_some_and(|r| r.rules.topic(t).is_some())));
     pick("topic", &form.topic, !matches!(topic, Some(None)));
@@ -121,7 +121,7 @@ fn field_label(p: &Page, field: &str) -> String {
 pub(crate) async fn list(State(app): State<AppState>, p: Page, PageQuery(form): PageQuery<ListForm>) -> Response {
     let form = form.trimmed();
     let (query, mut invalid) = parse_list(&app, &form);
-    let view = app.petitions.view();
+    let view = app.capabilities.petitions.view();
     let page = invalid.is_empty().then(|| view.list(&query));
     if let Some(pg) = &page {
         if pg.total > 0 && query.page > pg.pages() {
@@ -200,7 +200,7 @@ pub(crate) async fn list(State(app): State<AppState>, p: Page, PageQuery(form): 
 }
 
 fn filters(app: &AppState, p: &Page, form: &ListForm, bodies: &[(BodyId, String)]) -> Markup {
-    let rules = app.petitions.view().rules();
+    let rules = app.capabilities.petitions.view().rules();
     let levels: Vec<Level> =
         rules.as_ref().map_or_else(|| Level::ALL.to_vec(), |r| r.rules.levels.iter().map(|l| l.level).collect());
     let topics: Vec<(String, String)> = rules
@@ -289,7 +289,7 @@ async fn list_items(app: &AppState, p: &Page, page: &ListPage) -> Markup {
                     p.muted {
                         (names.get(&pet.body).cloned().unwrap_or_default()) " · "
                         (level_label(p.lang, pet.level)) " · "
-                        (topic_label(&app.petitions, p.lang, &pet.topic))
+                        (topic_label(&app.capabilities.petitions, p.lang, &pet.topic))
                         @if let Some(t) = territory_label(p.lang, pet.territory.as_ref()) { " · " (t) }
                     }
                     p { strong { (p.t("pp-field-status")) ": " } (status_label(p, pet.status)) }

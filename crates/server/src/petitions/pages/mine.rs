@@ -22,7 +22,7 @@ fn next_step(p: &Page, app: &AppState, pet: &Petition, now: u64) -> String {
 /// GET /me/petitions — the petitions the signed-in person wrote.
 pub(crate) async fn mine(State(app): State<AppState>, p: Page, Citizen { session, .. }: Citizen) -> PageResult {
     let verified = session.account.row.person.is_some();
-    let petitions = app.petitions.authored_by(&session.account);
+    let petitions = app.capabilities.petitions.authored_by(&session.account);
     let now = now_ms();
     let title = p.t("pp-mine-title");
     let main = html! {

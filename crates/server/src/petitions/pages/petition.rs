@@ -62,9 +62,9 @@ pub(super) async fn petition_page(
     let now = now_ms();
     let body_name = body_label(app, p.lang, &pet.body);
     let (title_lang, title) = pet.title.best(p.lang);
-    let rules = app.petitions.view().rules();
-    let daily = app.petitions.view().daily(&pet.id);
-    let recent = app.petitions.recent(&pet.id);
+    let rules = app.capabilities.petitions.view().rules();
+    let daily = app.capabilities.petitions.view().daily(&pet.id);
+    let recent = app.capabilities.petitions.recent(&pet.id);
     let link_only = matches!(pet.status, PetitionStatus::Draft | PetitionStatus::Gathering);
     let obligation_body = match &pet.obligation {
         Some(o) if o.body != pet.body => body_label(app, p.lang, &o.body),
@@ -87,7 +87,7 @@ pub(super) async fn petition_page(
             dt { (p.t("pp-field-author")) } dd { (p.t("pp-by-verified-citizen")) }
             dt { (p.t("pp-field-body")) } dd { (body_name) }
             dt { (p.t("pp-field-level")) } dd { (level_label(p.lang, pet.level)) }
-            dt { (p.t("pp-field-topic")) } dd { (topic_label(&app.petitions, p.lang, &pet.topic)) }
+            dt { (p.t("pp-field-topic")) } dd { (topic_label(&app.capabilities.petitions, p.lang, &pet.topic)) }
             dt { (p.t("pp-field-territory")) } dd {
                 (territory_label(p.lang, pet.territory.as_ref()).unwrap_or_else(|| p.t("pp-whole-country")))
             }
@@ -154,7 +154,7 @@ pub(super) async fn petition_page(
                     @if let Some(other) = &r.duplicate_of {
                         dt { (p.t("pp-field-duplicate-of")) } dd {
                             a href=(petition_href(other)) {
-                                @match app.petitions.view().get(other) {
+                                @match app.capabilities.petitions.view().get(other) {
                                     Some(o) => { (partial_title(p, &o.title)) }
                                     None => { code { (other) } }
                                 }
@@ -410,10 +410,10 @@ pub(crate) async fn sign(
     _: CsrfForm<NoFields>,
 ) -> Response {
     let result = match citizen.person(&app) {
-        Ok(who) => app.petitions.sign(who, &pet.id, address).await,
+        Ok(who) => app.capabilities.petitions.sign(who, &pet.id, address).await,
         Err(e) => Err(e.into()),
     };
-    let pet = app.petitions.view().get(&pet.id).unwrap_or(pet);
+    let pet = app.capabilities.petitions.view().get(&pet.id).unwrap_or(pet);
     match result {
         Ok(_) => Redirect::to(&format!("{}/receipt", petition_href(&pet.id))).into_response(),
         Err(e) => {

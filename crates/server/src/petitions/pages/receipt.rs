@@ -12,7 +12,7 @@ pub(crate) async fn receipt(
 ) -> PageResult {
     let identity = citizen.identity(&app).ok().flatten();
     let signature = match citizen.pseudonym(&app, &pet.id) {
-        Some(signer) => app.petitions.signature(&pet.id, &signer).await,
+        Some(signer) => app.capabilities.petitions.signature(&pet.id, &signer).await,
         None => Ok(None),
     };
     let signature =

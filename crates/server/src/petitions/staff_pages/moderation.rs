@@ -85,10 +85,10 @@ async fn moderation_page(
     failed: Option<Failed>,
     status: StatusCode,
 ) -> Response {
-    let view = app.petitions.view();
+    let view = app.capabilities.petitions.view();
     let queue: Vec<Arc<Petition>> =
         view.moderation_queue().into_iter().filter(|x| moderates(&session.account, x)).collect();
-    let (flags, flags_error) = match app.petitions.open_flags(&session.account, None, FLAG_LIMIT).await {
+    let (flags, flags_error) = match app.capabilities.petitions.open_flags(&session.account, None, FLAG_LIMIT).await {
         Ok(f) => (f, None),
         Err(e) => (Vec::new(), Some(error_message(p, &e))),
     };
@@ -112,7 +112,7 @@ async fn moderation_page(
         .unwrap_or_default();
     let today = today(app);
     // The acts the rules would refuse a moderator on a petition they wrote are not offered.
-    let wrote = app.petitions.written_by(&session.account);
+    let wrote = app.capabilities.petitions.written_by(&session.account);
     let failed = failed.as_ref();
     let action_error = |id: &PetitionId| match failed {
         Some(Failed::Action { petition, message }) if petition == id => Some(message.clone()),
@@ -146,7 +146,7 @@ async fn moderation_page(
                         dt { (p.t("staff-field-petition")) } dd { code { (id) } }
                         dt { (p.t("staff-field-level")) } dd { (level_label(p.lang, pet.level)) }
                         dt { (p.t("staff-field-body")) } dd { (body_label(&names, &pet.body)) }
-                        dt { (p.t("staff-field-topic")) } dd { (topic_label(&app.petitions, p.lang, &pet.topic)) }
+                        dt { (p.t("staff-field-topic")) } dd { (topic_label(&app.capabilities.petitions, p.lang, &pet.topic)) }
                         dt { (p.t("staff-field-supporters")) } dd { (pet.signatures) }
                         dt { (p.t("staff-field-moderation-due")) }
                         dd {
@@ -383,7 +383,7 @@ pub(crate) async fn accept(
 ) -> PageResult {
     // Shown again on failure: the language switcher must lead to the page, not the action.
     let p = p.at(MODERATION);
-    let outcome = app.petitions.accept(&session.account, &id).await;
+    let outcome = app.capabilities.petitions.accept(&session.account, &id).await;
     Ok(moderation_outcome(&app, &p, &session, id, outcome, "accepted").await)
 }
 
@@ -402,7 +402,7 @@ fn check_rejection(app: &AppState, p: &Page, id: &PetitionId, v: &RejectFields) 
     if reason.is_none() {
         errors.push(FieldError::new(field("reason"), p.t("staff-err-choose-reason")));
     }
-    let rules = app.petitions.view().rules();
+    let rules = app.capabilities.petitions.view().rules();
     let topic = v.forbidden_topic.trim();
     let forbidden_topic = match (reason, topic.is_empty()) {
         (Some(RejectionReason::ForbiddenTopic), true) => {
@@ -432,8 +432,10 @@ fn check_rejection(app: &AppState, p: &Page, id: &PetitionId, v: &RejectFields) 
             None
         }
         (Some(RejectionReason::Duplicate), false) => {
-            let other =
-                duplicate.parse::<PetitionId>().ok().filter(|o| o != id && app.petitions.view().get(o).is_some());
+            let other = duplicate
+                .parse::<PetitionId>()
+                .ok()
+                .filter(|o| o != id && app.capabilities.petitions.view().get(o).is_some());
             if other.is_none() {
                 errors.push(FieldError::new(field("duplicate"), p.t("staff-err-duplicate-unknown")));
             }
@@ -478,6 +480,7 @@ pub(crate) async fn reject(
         }
     };
     let outcome = app
+        .capabilities
         .petitions
         .reject(&session.account, &id, checked.reason, checked.forbidden_topic, checked.duplicate_of, &checked.comment)
         .await;
@@ -502,7 +505,7 @@ pub(crate) async fn invalidate(
             return Ok(moderation_failed(&app, &p, &session, failed, StatusCode::UNPROCESSABLE_ENTITY).await);
         }
     };
-    let outcome = app.petitions.invalidate(&session.account, &id, &signer, &reason).await;
+    let outcome = app.capabilities.petitions.invalidate(&session.account, &id, &signer, &reason).await;
     Ok(moderation_outcome(&app, &p, &session, id, outcome, "invalidated").await)
 }
 
@@ -517,6 +520,6 @@ pub(crate) async fn dismiss(
     // Shown again on failure: the language switcher must lead to the page, not the action.
     let p = p.at(MODERATION);
     let signer = form.signer.trim().parse::<Pseudonym>().map_err(|_| no_signature(&p))?;
-    let outcome = app.petitions.dismiss_flags(&session.account, &id, &signer).await;
+    let outcome = app.capabilities.petitions.dismiss_flags(&session.account, &id, &signer).await;
     Ok(moderation_outcome(&app, &p, &session, id, outcome, "dismissed").await)
 }

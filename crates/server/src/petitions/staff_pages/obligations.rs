@@ -32,10 +32,10 @@ pub(crate) async fn obligations(
     Official { session, bodies, .. }: Official<Answering>,
 ) -> Response {
     // An official does not answer a petition they wrote: the link is not offered.
-    let wrote = app.petitions.written_by(&session.account);
+    let wrote = app.capabilities.petitions.written_by(&session.account);
     let names = body_names(&app, p.lang, bodies.clone());
     let now = Timestamp(super::super::now_ms());
-    let view = app.petitions.view();
+    let view = app.capabilities.petitions.view();
     let main = html! {
         h1 { (p.t("staff-office-title")) }
         p.lead { (p.t("staff-office-lead")) }
@@ -172,7 +172,7 @@ async fn answer_page(
     let names = body_names(app, p.lang, vec![o.body.clone()]);
     let now = Timestamp(super::super::now_ms());
     let title = p.t("staff-answer-title");
-    let own = app.petitions.written_by(&session.account)(pet);
+    let own = app.capabilities.petitions.written_by(&session.account)(pet);
     // The page's language first: most answers are written in it.
     let mut langs = vec![p.lang];
     langs.extend(Lang::ALL.into_iter().filter(|l| *l != p.lang));
@@ -293,10 +293,10 @@ pub(crate) async fn answer(
         return Ok(answer_page(&app, &p, &session, &pet, &form, &errors, None, status).await);
     };
     let submitted = AnswerForm { decision, answer, discussion, head_statement };
-    Ok(match app.petitions.answer(&session.account, &pet.id, submitted).await {
+    Ok(match app.capabilities.petitions.answer(&session.account, &pet.id, submitted).await {
         Ok(_) => Redirect::to(&petition_href(&pet.id)).into_response(),
         Err(e) => {
-            let pet = app.petitions.view().get(&pet.id).unwrap_or(pet);
+            let pet = app.capabilities.petitions.view().get(&pet.id).unwrap_or(pet);
             answer_page(&app, &p, &session, &pet, &form, &[], Some(error_message(&p, &e)), e.status()).await
         }
     })

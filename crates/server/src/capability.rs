@@ -1,0 +1,90 @@
+//! The one shape every capability's server part takes: a read model the sequencer keeps, a
+//! service built once the sequencer runs, its pages and API, and what a new log needs from
+//! it. `capabilities!` in `lib.rs` lists them; adding a capability is adding its folder and
+//! its line there.
+//!
+//! What every capability shares and none owns (accounts and identity, the deployment's
+//! bodies and time zone, the sequencer, the private store) is the [`Platform`] it is built
+//! from; its rules are its module in `dauys-core`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use dauys_core::Event;
+
+use crate::config::Config;
+use crate::people::People;
+use crate::projection::{DeploymentView, Projector};
+use crate::sequencer::SequencerHandle;
+use crate::AppState;
+
+/// What a capability's service is built from.
+pub struct Platform<'a> {
+    pub config: &'a Config,
+    pub people: &'a Arc<People>,
+    pub private: &'a dauys_store::PrivateStore,
+    pub sequencer: &'a SequencerHandle,
+    pub deployment: &'a Arc<DeploymentView>,
+}
+
+/// A capability's server part.
+pub trait Capability: Send + Sync + Sized + 'static {
+    /// Its read model, which the sequencer feeds from before the first batch.
+    type View: Projector + Default + 'static;
+
+    /// Builds the service once the sequencer runs, around the view it feeds.
+    fn start(platform: &Platform<'_>, view: Arc<Self::View>) -> Self;
+
+    /// Its pages and API.
+    fn routes() -> Router<AppState>;
+
+    /// Events a new log needs from it before anyone acts (its default rules), when the log
+    /// lacks them. Submitted at start, after the deployment's own.
+    fn genesis(&self) -> Vec<Event> {
+        Vec::new()
+    }
+}
+
+/// Makes, from one line per capability (`petitions: petitions::Petitions`), the
+/// [`Capabilities`] handlers reach through [`AppState`] and the wiring `Instance::start` and
+/// `router` do for each.
+macro_rules! capabilities {
+    ($($name:ident: $ty:ty),+ $(,)?) => {
+        /// Every capability's service, for handlers: `app.capabilities.petitions`.
+        #[derive(Clone)]
+        pub struct Capabilities {
+            $(pub $name: std::sync::Arc<$ty>,)+
+        }
+
+        /// Every capability's read model, made before the sequencer starts.
+        #[derive(Default)]
+        struct Views {
+            $($name: std::sync::Arc<<$ty as $crate::capability::Capability>::View>,)+
+        }
+
+        impl Views {
+            fn projectors(&self) -> Vec<std::sync::Arc<dyn $crate::projection::Projector>> {
+                vec![$(self.$name.clone(),)+]
+            }
+        }
+
+        impl Capabilities {
+            fn start(platform: &$crate::capability::Platform<'_>, views: Views) -> Capabilities {
+                Capabilities {
+                    $($name: std::sync::Arc::new(<$ty as $crate::capability::Capability>::start(platform, views.$name)),)+
+                }
+            }
+
+            fn routes() -> axum::Router<AppState> {
+                axum::Router::new()$(.merge(<$ty as $crate::capability::Capability>::routes()))+
+            }
+
+            fn genesis(&self) -> Vec<dauys_core::Event> {
+                let mut events = Vec::new();
+                $(events.extend($crate::capability::Capability::genesis(&*self.$name));)+
+                events
+            }
+        }
+    };
+}
+pub(crate) use capabilities;
