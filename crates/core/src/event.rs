@@ -352,6 +352,44 @@ mod tests {
         }
     }
 
+    /// Field checks are match arms each capability writes, and an event no arm matches passes
+    /// unchecked. So every string in every kind's example is given a direction override:
+    /// where the event still parses (a free text, not an id, a code or a date), `check_new`
+    /// must refuse it.
+    #[test]
+    fn check_new_refuses_an_override_in_every_free_text() {
+        use serde_json::Value;
+        fn strings(value: &Value, pointer: String, out: &mut Vec<String>) {
+            match value {
+                Value::String(_) => out.push(pointer),
+                Value::Array(items) => {
+                    items.iter().enumerate().for_each(|(i, v)| strings(v, format!("{pointer}/{i}"), out))
+                }
+                Value::Object(members) => members.iter().for_each(|(k, v)| strings(v, format!("{pointer}/{k}"), out)),
+                _ => {}
+            }
+        }
+        let mut free_texts = std::collections::BTreeSet::new();
+        for event in examples() {
+            assert_eq!(event.check_new(), Ok(()), "{event:?}");
+            let json = serde_json::to_value(&event).expect("serializes");
+            let mut pointers = Vec::new();
+            strings(&json, String::new(), &mut pointers);
+            for pointer in pointers.into_iter().filter(|p| p != "/type") {
+                let mut changed = json.clone();
+                let leaf = changed.pointer_mut(&pointer).expect("a string member");
+                *leaf = Value::String(format!("{}\u{202E}", leaf.as_str().unwrap_or_default()));
+                let Ok(changed) = serde_json::from_value::<Event>(changed) else { continue };
+                assert!(changed.check_new().is_err(), "{}{pointer} takes an override", event.kind());
+                free_texts.insert(format!("{}{pointer}", event.kind()));
+            }
+        }
+        // Free texts are in most kinds; the test found them, so it can fail.
+        for text in ["notice.published/title/kk", "petition.drafted/text/ru", "personal_data.opened/case"] {
+            assert!(free_texts.contains(text), "{text} not tried: {free_texts:?}");
+        }
+    }
+
     #[test]
     fn operator_acts_are_a_closed_list_of_kinds() {
         let mut seen = std::collections::BTreeSet::new();

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use dauys_core::Event;
+use dauys_core::{Event, Lang};
 
 use crate::config::Config;
 use crate::people::People;
@@ -42,6 +42,21 @@ pub trait Capability: Send + Sync + Sized + 'static {
     /// lacks them. Submitted at start, after the deployment's own.
     fn genesis(&self) -> Vec<Event> {
         Vec::new()
+    }
+
+    /// One line saying what an entry of its is about, for the log's pages; `None` for an
+    /// event it does not own.
+    fn log_summary(event: &Event, lang: Lang) -> Option<String> {
+        let _ = (event, lang);
+        None
+    }
+
+    /// The page that shows the form posting to `path`, where a person signed out while
+    /// filling it comes back after signing in — when that is not `path` itself (a form's
+    /// action that answers only POST).
+    fn form_page(path: &str) -> Option<String> {
+        let _ = path;
+        None
     }
 }
 
@@ -83,6 +98,16 @@ macro_rules! capabilities {
                 let mut events = Vec::new();
                 $(events.extend($crate::capability::Capability::genesis(&*self.$name));)+
                 events
+            }
+
+            /// What the owning capability says an entry is about (the log's pages).
+            pub(crate) fn log_summary(event: &dauys_core::Event, lang: dauys_core::Lang) -> Option<String> {
+                None$(.or_else(|| <$ty as $crate::capability::Capability>::log_summary(event, lang)))+
+            }
+
+            /// The page of the form that posts to `path`, if a capability's form posts there.
+            pub(crate) fn form_page(path: &str) -> Option<String> {
+                None$(.or_else(|| <$ty as $crate::capability::Capability>::form_page(path)))+
             }
         }
     };

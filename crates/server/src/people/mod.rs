@@ -201,6 +201,49 @@ impl From<SubmitError> for PeopleError {
 
 type Result<T> = std::result::Result<T, PeopleError>;
 
+/// A person acting as a citizen (signing, writing, filing). A page has usually opened their
+/// sealed profile already (to show it, through `Citizen::identity`) and passes what it found,
+/// so that a request decrypts the profile once; a caller that has not passes the account
+/// alone and the service opens the profile itself.
+#[derive(Clone, Copy)]
+pub struct Person<'a> {
+    account: &'a Account,
+    identity: Opened<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Opened<'a> {
+    /// The verified identity the caller found (`None`: not verified, or erased).
+    Already(Option<&'a Identity>),
+    NotYet,
+}
+
+impl<'a> Person<'a> {
+    /// An account whose profile the caller has opened, finding `identity`.
+    pub fn opened(account: &'a Account, identity: Option<&'a Identity>) -> Person<'a> {
+        Person { account, identity: Opened::Already(identity) }
+    }
+
+    pub fn account(&self) -> &'a Account {
+        self.account
+    }
+
+    /// The person's verified identity (`None`: not verified), opening their profile unless
+    /// the caller already did.
+    pub fn identity(&self, people: &People) -> Result<Option<Identity>> {
+        match self.identity {
+            Opened::Already(identity) => Ok(identity.cloned()),
+            Opened::NotYet => Ok(people.profile(&self.account.row)?.identity),
+        }
+    }
+}
+
+impl<'a> From<&'a Account> for Person<'a> {
+    fn from(account: &'a Account) -> Person<'a> {
+        Person { account, identity: Opened::NotYet }
+    }
+}
+
 /// A signed-in account, as a request sees it.
 #[derive(Clone, Debug)]
 pub struct Account {

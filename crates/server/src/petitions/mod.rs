@@ -7,6 +7,7 @@
 //! never from the database.
 
 pub mod api;
+pub(crate) mod extract;
 pub mod feeds;
 pub(crate) mod map;
 pub mod pages;
@@ -29,7 +30,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::people::{run_blocking, Account, Identity, People, PeopleError};
+use crate::people::{run_blocking, Account, Identity, People, PeopleError, Person};
 use crate::projection::DeploymentView;
 use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
 use view::PetitionsView;
@@ -139,6 +140,36 @@ impl crate::capability::Capability for Petitions {
             None => vec![Event::PetitionRulesPublished { rules: default_rules() }],
         }
     }
+
+    fn log_summary(event: &Event, lang: Lang) -> Option<String> {
+        match event {
+            Event::PetitionRulesPublished { rules } => Some(crate::i18n::t_args(
+                lang,
+                "summary-petition-rules",
+                &[("levels", fluent_templates::fluent_bundle::FluentValue::from(rules.levels.len()))],
+            )),
+            Event::PetitionDrafted { petition, title, .. } => Some(format!("{petition}: {}", title.best(lang).1)),
+            other => other.petition().map(ToString::to_string),
+        }
+    }
+
+    /// Moderators act from the queue; a signature, a launch and a withdrawal are buttons on
+    /// the petition's page.
+    fn form_page(path: &str) -> Option<String> {
+        if path.starts_with("/moderation/") {
+            return Some("/moderation".to_string());
+        }
+        let rest = path.strip_prefix("/petitions/")?;
+        ["/sign", "/launch", "/withdraw"]
+            .iter()
+            .find_map(|action| rest.strip_suffix(action))
+            .map(|id| format!("/petitions/{id}"))
+    }
+}
+
+/// The public page of a petition.
+pub(crate) fn petition_href(id: &PetitionId) -> String {
+    format!("/petitions/{id}")
 }
 
 /// What a signer is shown after signing: where the signature is in the log.
@@ -245,36 +276,6 @@ pub fn shown_as(identity: &Identity) -> String {
     }
 }
 
-/// A person acting on petitions as a citizen. A page has usually opened their sealed
-/// profile already (to show it, through `Citizen::identity`) and passes what it found, so
-/// that a request decrypts the profile once; a caller that has not passes the account alone
-/// and the service opens the profile itself.
-#[derive(Clone, Copy)]
-pub struct Person<'a> {
-    account: &'a Account,
-    identity: Opened<'a>,
-}
-
-#[derive(Clone, Copy)]
-enum Opened<'a> {
-    /// The verified identity the caller found (`None`: not verified, or erased).
-    Already(Option<&'a Identity>),
-    NotYet,
-}
-
-impl<'a> Person<'a> {
-    /// An account whose profile the caller has opened, finding `identity`.
-    pub fn opened(account: &'a Account, identity: Option<&'a Identity>) -> Person<'a> {
-        Person { account, identity: Opened::Already(identity) }
-    }
-}
-
-impl<'a> From<&'a Account> for Person<'a> {
-    fn from(account: &'a Account) -> Person<'a> {
-        Person { account, identity: Opened::NotYet }
-    }
-}
-
 /// Who a signed-in person is, as far as petitions need it.
 struct Eligible {
     iin: Iin,
@@ -319,11 +320,7 @@ impl Petitions {
     /// The person's verified identity, if they may act as a citizen on petitions: verified
     /// and 18 or older today (in the deployment's time zone).
     fn eligible(&self, who: Person<'_>) -> Result<Eligible> {
-        let identity = match who.identity {
-            Opened::Already(identity) => identity.cloned(),
-            Opened::NotYet => self.people.profile(&who.account.row)?.identity,
-        };
-        let identity = identity.ok_or(PetitionError::NotVerified)?;
+        let identity = who.identity(&self.people)?.ok_or(PetitionError::NotVerified)?;
         let iin = Iin::parse(&identity.iin).map_err(|e| PetitionError::Internal(format!("stored IIN: {e}")))?;
         let today = Timestamp(now_ms()).date_at_offset(self.deployment.utc_offset_minutes());
         if iin.age_on(today) < dauys_core::MIN_PETITION_AGE {
@@ -444,7 +441,7 @@ impl Petitions {
         address: IpAddr,
     ) -> Result<SignReceipt> {
         let person = person.into();
-        let account = person.account;
+        let account = person.account();
         if self.per_account.check_key(&account.id).is_err() || self.per_address.check_key(&address).is_err() {
             return Err(PetitionError::RateLimited);
         }

@@ -30,18 +30,21 @@ use serde::Deserialize;
 use time::Date;
 
 use super::api::body_info;
+use super::extract::no_petition;
 use super::map::{region_map, region_table};
+use super::petition_href;
 use super::view::{ListPage, ListQuery, Sort};
-use super::{level_label, topic_label, Draft, Person, PetitionError};
+use super::{level_label, topic_label, Draft, PetitionError};
 use crate::i18n::value_id;
 use crate::people::pages::locality_label;
 use crate::people::session::Session;
 use crate::people::Identity;
+use crate::people::Person;
 use crate::web::extract::{
-    sign_in_href, urlencode, Citizen, ClientAddr, CsrfForm, KnownPetition, PageError, PageQuery, PageResult,
+    sign_in_href, urlencode, Citizen, ClientAddr, CsrfForm, Known, PageError, PageQuery, PageResult,
 };
 use crate::web::forms::{
-    alert, csrf_field, date_el, described_by, error_line, field_error, notice, petition_href, FieldError, NoFields,
+    alert, csrf_field, date_el, described_by, error_line, field_error, notice, FieldError, NoFields,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;
@@ -271,7 +274,7 @@ struct Viewer {
 
 async fn viewer(app: &AppState, citizen: Option<&Citizen>, pet: &Petition) -> Viewer {
     let Some(citizen) = citizen else { return Viewer::default() };
-    let pseudonym = citizen.pseudonym(app, &pet.id);
+    let pseudonym = citizen.petition_pseudonym(app, &pet.id);
     let signature = match &pseudonym {
         Some(signer) => app.capabilities.petitions.signature(&pet.id, signer).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "signature row not read");

@@ -26,16 +26,15 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use time::Date;
 
+use super::extract::{no_petition, Answering, Moderator};
+use super::petition_href;
 use super::{level_label, topic_label, AnswerForm, PetitionError};
 use crate::i18n::value_id;
 use crate::people::session::Session;
 use crate::people::Account;
-use crate::web::extract::{
-    Answering, CsrfForm, KnownPetition, Moderator, Official, PageError, PageQuery, PageResult, PetitionPath,
-};
+use crate::web::extract::{CsrfForm, IdPath, Known, Official, PageError, PageQuery, PageResult};
 use crate::web::forms::{
-    csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid, petition_href, FieldError,
-    NoFields,
+    csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid, FieldError, NoFields,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;

@@ -1,15 +1,18 @@
 //! What page handlers need from a request, extracted once so that a handler starts with its
 //! own work: the page context ([`Page`], with the session), a signed-in person
-//! ([`Citizen`]), staff whose role [`authorize`] checked ([`Moderator`], [`Official`]), a
+//! ([`Citizen`]), staff whose role [`authorize`] checked ([`Official`]), a
 //! form whose CSRF token is the session's ([`CsrfForm`]) or, before signing in, the
 //! double-submit cookie's ([`SignedOutForm`]), the client's address ([`ClientAddr`]) and the
-//! petition a path names ([`PetitionPath`], [`KnownPetition`]).
+//! item of a capability a path names ([`IdPath`], [`Known`]). Nothing here knows a
+//! capability: each supplies its own ([`PathItem`], [`BodyAct`], a staff extractor like the
+//! petitions' `Moderator`).
 //!
 //! A refusal is a [`PageError`]: handlers return `Result<Response, PageError>` and use `?`.
 
 use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::net::IpAddr;
+use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
@@ -19,21 +22,17 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar};
-use dauys_core::{BodyId, Petition, PetitionId, Pseudonym};
-use dauys_identity::iin::Iin;
+use dauys_core::BodyId;
 use dauys_identity::policy::{authorize, Action, Denied};
-use fluent_templates::fluent_bundle::FluentValue;
-use maud::html;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use super::{Page, Section};
+use super::Page;
 use crate::i18n::UiLang;
 use crate::people::pages::failure_page;
 use crate::people::session::{client_ip, MaybeSession, Session, FORM_COOKIE};
-use crate::people::{Account, Identity, PeopleError};
-use crate::petitions::Person;
+use crate::people::{Account, Identity, PeopleError, Person};
 use crate::AppState;
 
 /// Why a handler shows something other than its page.
@@ -81,23 +80,14 @@ pub(crate) fn urlencode(s: &str) -> String {
 
 /// Where to come back after signing in. A page comes back to itself. A form's action
 /// answers only POST, so the browser comes back to the page that shows the form: the same
-/// path where it also shows one, else the petition or the moderation queue it acts on.
+/// path where it also shows one, else the page its capability names (the petition, the
+/// moderation queue it acts on).
 fn return_to(parts: &Parts) -> String {
     let path = parts.uri.path();
     if parts.method == Method::GET || parts.method == Method::HEAD {
         return path.to_string();
     }
-    if path.starts_with("/moderation/") {
-        return "/moderation".to_string();
-    }
-    if let Some(rest) = path.strip_prefix("/petitions/") {
-        for action in ["/sign", "/launch", "/withdraw"] {
-            if let Some(id) = rest.strip_suffix(action) {
-                return format!("/petitions/{id}");
-            }
-        }
-    }
-    path.to_string()
+    crate::Capabilities::form_page(path).unwrap_or_else(|| path.to_string())
 }
 
 /// The session, looked up once per request however many extractors ask.
@@ -124,7 +114,7 @@ impl FromRequestParts<AppState> for Page {
     }
 }
 
-async fn signed_in(parts: &mut Parts, app: &AppState) -> Result<Session, PageError> {
+pub(crate) async fn signed_in(parts: &mut Parts, app: &AppState) -> Result<Session, PageError> {
     session(parts, app).await?.ok_or_else(|| PageError::SignIn { next: return_to(parts) })
 }
 
@@ -149,18 +139,6 @@ impl Page {
     /// A staff page refused to someone without the role, saying which role it needs.
     pub(crate) fn forbidden(&self, message_id: &str) -> PageError {
         self.error(StatusCode::FORBIDDEN, &self.t("staff-forbidden-title"), &self.t(message_id)).into()
-    }
-
-    /// The page for a petition that does not exist (`raw` as the path gave it).
-    pub(crate) fn no_petition(&self, raw: &str) -> PageError {
-        let shown: String = raw.chars().take(60).collect();
-        let title = self.t("pp-not-found-title");
-        let main = html! {
-            h1 { (title) }
-            p.lead { (self.t_args("pp-not-found-text", &[("id", FluentValue::from(shown))])) }
-            p { a href="/petitions" { (self.t("pp-back-to-list")) } }
-        };
-        self.render(StatusCode::NOT_FOUND, &title, Section::Petitions, main).into()
     }
 }
 
@@ -193,18 +171,10 @@ impl Citizen {
         Ok(self.identity.get_or_init(|| identity).as_ref())
     }
 
-    /// The person as the petitions service takes them, with the identity this request
+    /// The person as a capability's service takes them, with the identity this request
     /// opened (opening it now if nothing has yet).
     pub(crate) fn person(&self, app: &AppState) -> Result<Person<'_>, PeopleError> {
         Ok(Person::opened(self.account(), self.identity(app)?))
-    }
-
-    /// The person's pseudonym for a petition, if verified (for "you signed this", receipts
-    /// and "you wrote this").
-    pub(crate) fn pseudonym(&self, app: &AppState, petition: &PetitionId) -> Option<Pseudonym> {
-        let identity = self.identity(app).ok()??;
-        let iin = Iin::parse(&identity.iin).ok()?;
-        Some(app.people.petition_pseudonym(&iin, petition))
     }
 }
 
@@ -213,22 +183,6 @@ impl FromRequestParts<AppState> for Citizen {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Citizen, PageError> {
         signed_in(parts, app).await.map(Citizen::new)
-    }
-}
-
-/// A moderator, as [`authorize`] decides for [`Action::ModeratePetitions`].
-pub(crate) struct Moderator(pub(crate) Session);
-
-impl FromRequestParts<AppState> for Moderator {
-    type Rejection = PageError;
-
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Moderator, PageError> {
-        let session = signed_in(parts, app).await?;
-        if authorize(&session.account.actor(), &Action::ModeratePetitions).is_err() {
-            let page = Page::from_request_parts(parts, app).await?.at("/moderation");
-            return Err(page.forbidden("staff-forbidden-moderation"));
-        }
-        Ok(Moderator(session))
     }
 }
 
@@ -267,19 +221,6 @@ pub(crate) fn acting_bodies(account: &Account, act: fn(BodyId) -> Action) -> Res
 pub(crate) trait BodyAct {
     fn action(body: BodyId) -> Action;
     fn refusal(page: Page, denied: Denied) -> PageError;
-}
-
-/// Answering the petitions a body owes an answer to (`/office/petitions`).
-pub(crate) struct Answering;
-
-impl BodyAct for Answering {
-    fn action(body: BodyId) -> Action {
-        Action::AnswerPetition { body }
-    }
-
-    fn refusal(page: Page, _: Denied) -> PageError {
-        page.forbidden("staff-forbidden-office")
-    }
 }
 
 /// Opening the records of a person whose case a body handles (`/office`).
@@ -416,39 +357,52 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PageQuery<T> {
     }
 }
 
-/// A well-formed petition id from the path; anything else is the petition not-found page.
-pub(crate) struct PetitionPath(pub(crate) PetitionId);
+/// What a path can name by its id: an item of a capability (a petition, an appeal), found in
+/// the capability's read model. The capability says how its ids parse, where its items are
+/// and which page says one does not exist; [`IdPath`] and [`Known`] do the rest.
+pub(crate) trait PathItem: Sized + Send + Sync + 'static {
+    type Id: FromStr + Send;
 
-async fn raw_path(parts: &mut Parts, app: &AppState) -> Result<String, PageError> {
+    /// The item as the read model has it now.
+    fn find(app: &AppState, id: &Self::Id) -> Option<Arc<Self>>;
+
+    /// The page for a path that names none (`raw` as the path gave it).
+    fn not_found(page: &Page, raw: &str) -> PageError;
+}
+
+/// A well-formed id of a `T` from the path; anything else is `T`'s not-found page.
+pub(crate) struct IdPath<T: PathItem>(pub(crate) T::Id);
+
+/// The `T` the path names, as the read model has it now; else `T`'s not-found page.
+pub(crate) struct Known<T>(pub(crate) Arc<T>);
+
+async fn raw_path<T: PathItem>(parts: &mut Parts, app: &AppState) -> Result<String, PageError> {
     match Path::<String>::from_request_parts(parts, app).await {
         Ok(Path(raw)) => Ok(raw),
-        Err(_) => Err(Page::from_request_parts(parts, app).await?.no_petition("")),
+        Err(_) => Err(T::not_found(&Page::from_request_parts(parts, app).await?, "")),
     }
 }
 
-impl FromRequestParts<AppState> for PetitionPath {
+impl<T: PathItem> FromRequestParts<AppState> for IdPath<T> {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<PetitionPath, PageError> {
-        let raw = raw_path(parts, app).await?;
-        match raw.parse() {
-            Ok(id) => Ok(PetitionPath(id)),
-            Err(_) => Err(Page::from_request_parts(parts, app).await?.no_petition(&raw)),
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<IdPath<T>, PageError> {
+        let raw = raw_path::<T>(parts, app).await?;
+        match raw.parse().ok() {
+            Some(id) => Ok(IdPath(id)),
+            None => Err(T::not_found(&Page::from_request_parts(parts, app).await?, &raw)),
         }
     }
 }
 
-/// The petition the path names, as the read model has it now; else the not-found page.
-pub(crate) struct KnownPetition(pub(crate) Arc<Petition>);
-
-impl FromRequestParts<AppState> for KnownPetition {
+impl<T: PathItem> FromRequestParts<AppState> for Known<T> {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<KnownPetition, PageError> {
-        let raw = raw_path(parts, app).await?;
-        match raw.parse::<PetitionId>().ok().and_then(|id| app.capabilities.petitions.view().get(&id)) {
-            Some(petition) => Ok(KnownPetition(petition)),
-            None => Err(Page::from_request_parts(parts, app).await?.no_petition(&raw)),
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Known<T>, PageError> {
+        let raw = raw_path::<T>(parts, app).await?;
+        match raw.parse::<T::Id>().ok().and_then(|id| T::find(app, &id)) {
+            Some(item) => Ok(Known(item)),
+            None => Err(T::not_found(&Page::from_request_parts(parts, app).await?, &raw)),
         }
     }
 }

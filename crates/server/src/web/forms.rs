@@ -1,7 +1,6 @@
 //! Pieces that pages for every audience share: form fields and their errors, status boxes,
 //! links and labels.
 
-use dauys_core::PetitionId;
 use maud::{html, Markup};
 use time::Date;
 
@@ -68,11 +67,6 @@ pub(crate) fn error_summary(id: &str, heading: &str, errors: &[FieldError]) -> M
 
 pub(crate) fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
-}
-
-/// The public page of a petition.
-pub(crate) fn petition_href(id: &PetitionId) -> String {
-    format!("/petitions/{id}")
 }
 
 pub(crate) fn date_el(d: Date) -> Markup {

@@ -109,11 +109,7 @@ fn summary(lang: Lang, entry: &Entry) -> String {
                 ("version", FluentValue::from(*version)),
             ],
         ),
-        Event::PetitionRulesPublished { rules } => {
-            t_args(lang, "summary-petition-rules", &[("levels", FluentValue::from(rules.levels.len()))])
-        }
-        Event::PetitionDrafted { petition, title, .. } => format!("{petition}: {}", title.best(lang).1),
-        other => other.petition().map(ToString::to_string).unwrap_or_default(),
+        other => crate::Capabilities::log_summary(other, lang).unwrap_or_default(),
     }
 }
 

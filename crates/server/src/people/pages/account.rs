@@ -211,7 +211,7 @@ pub(crate) async fn me(State(app): State<AppState>, p: Page, Citizen { session, 
     let profile = run_blocking(move || people.profile(&row)).await.map_err(|e| failure_page(&p, &e))?;
     let account = &session.account;
     let opens = acting_bodies(account, Opening::action).is_ok();
-    let answers = acting_bodies(account, Answering::action).is_ok();
+    let answers = acting_bodies(account, crate::petitions::extract::Answering::action).is_ok();
     let main = html! {
         h1 { (p.t("me-title")) }
         dl.fields {

@@ -22,8 +22,7 @@ use super::session::{site_cookie, Limits, Session, FORM_COOKIE, SESSION_COOKIE};
 use super::{run_blocking, IdentityClaim, PeopleError};
 use crate::problem::Problem;
 use crate::web::extract::{
-    acting_bodies, Answering, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageQuery, PageResult,
-    SignedOutForm,
+    acting_bodies, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageQuery, PageResult, SignedOutForm,
 };
 pub(crate) use crate::web::forms::csrf_field;
 use crate::web::forms::NoFields;

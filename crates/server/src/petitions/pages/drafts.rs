@@ -309,7 +309,7 @@ async fn save_draft(
 /// The petition, if the signed-in person wrote it and it is still a draft; else the page to
 /// show instead.
 fn own_draft(app: &AppState, p: &Page, citizen: &Citizen, pet: Arc<Petition>) -> Result<Arc<Petition>, PageError> {
-    if citizen.pseudonym(app, &pet.id).as_ref() != Some(&pet.author) {
+    if citizen.petition_pseudonym(app, &pet.id).as_ref() != Some(&pet.author) {
         let e = PetitionError::Rejected(dauys_core::RuleError::NotAuthor(pet.id.to_string()));
         return Err(p.error(StatusCode::FORBIDDEN, &p.t("pp-err-title"), &error_text(p, Some(&pet), &e)).into());
     }
@@ -330,7 +330,7 @@ pub(crate) async fn edit_form(
     State(app): State<AppState>,
     p: Page,
     citizen: Citizen,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
 ) -> PageResult {
     let pet = own_draft(&app, &p, &citizen, pet)?;
     let identity = author_identity(&app, &p, &citizen)?;
@@ -344,7 +344,7 @@ pub(crate) async fn edit(
     State(app): State<AppState>,
     p: Page,
     citizen: Citizen,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
     CsrfForm(v): CsrfForm<DraftFields>,
 ) -> PageResult {
     let pet = own_draft(&app, &p, &citizen, pet)?;
@@ -355,7 +355,7 @@ pub(crate) async fn edit(
 pub(crate) async fn launch(
     State(app): State<AppState>,
     p: Page,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
     citizen: Citizen,
     _: CsrfForm<NoFields>,
 ) -> Response {
@@ -379,7 +379,7 @@ pub struct WithdrawFields {
 pub(crate) async fn withdraw(
     State(app): State<AppState>,
     p: Page,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
     citizen: Citizen,
     CsrfForm(form): CsrfForm<WithdrawFields>,
 ) -> Response {
@@ -403,7 +403,7 @@ pub(crate) async fn withdraw(
 /// The petition page again, with the failure's message on top.
 async fn action_failed(app: &AppState, p: &Page, citizen: &Citizen, id: &PetitionId, e: &PetitionError) -> Response {
     let Some(pet) = app.capabilities.petitions.view().get(id) else {
-        return p.no_petition(id.as_str()).into_response();
+        return no_petition(p, id.as_str()).into_response();
     };
     let flash = Flash::Error(html! { p { (error_text(p, Some(&pet), e)) } });
     let viewer = viewer(app, Some(citizen), &pet).await;

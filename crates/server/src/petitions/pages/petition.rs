@@ -16,7 +16,7 @@ pub(crate) async fn show(
     State(app): State<AppState>,
     p: Page,
     PageQuery(DoneQuery { done }): PageQuery<DoneQuery>,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
 ) -> Response {
     let citizen = p.session.clone().map(Citizen::new);
     let viewer = viewer(&app, citizen.as_ref(), &pet).await;
@@ -404,7 +404,7 @@ fn chart(p: &Page, daily: &[(Date, u64)]) -> Markup {
 pub(crate) async fn sign(
     State(app): State<AppState>,
     p: Page,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
     citizen: Citizen,
     ClientAddr(address): ClientAddr,
     _: CsrfForm<NoFields>,

@@ -7,11 +7,11 @@ use crate::receipts::{check_receipt, ProofCheck, Receipt};
 pub(crate) async fn receipt(
     State(app): State<AppState>,
     p: Page,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
     citizen: Citizen,
 ) -> PageResult {
     let identity = citizen.identity(&app).ok().flatten();
-    let signature = match citizen.pseudonym(&app, &pet.id) {
+    let signature = match citizen.petition_pseudonym(&app, &pet.id) {
         Some(signer) => app.capabilities.petitions.signature(&pet.id, &signer).await,
         None => Ok(None),
     };

@@ -378,7 +378,7 @@ pub(crate) async fn accept(
     State(app): State<AppState>,
     p: Page,
     Moderator(session): Moderator,
-    PetitionPath(id): PetitionPath,
+    IdPath(id): IdPath<Petition>,
     _: CsrfForm<NoFields>,
 ) -> PageResult {
     // Shown again on failure: the language switcher must lead to the page, not the action.
@@ -467,7 +467,7 @@ pub(crate) async fn reject(
     State(app): State<AppState>,
     p: Page,
     Moderator(session): Moderator,
-    PetitionPath(id): PetitionPath,
+    IdPath(id): IdPath<Petition>,
     CsrfForm(form): CsrfForm<RejectFields>,
 ) -> PageResult {
     // Shown again on failure: the language switcher must lead to the page, not the action.
@@ -492,7 +492,7 @@ pub(crate) async fn invalidate(
     State(app): State<AppState>,
     p: Page,
     Moderator(session): Moderator,
-    PetitionPath(id): PetitionPath,
+    IdPath(id): IdPath<Petition>,
     CsrfForm(form): CsrfForm<SignerFields>,
 ) -> PageResult {
     // Shown again on failure: the language switcher must lead to the page, not the action.
@@ -514,7 +514,7 @@ pub(crate) async fn dismiss(
     State(app): State<AppState>,
     p: Page,
     Moderator(session): Moderator,
-    PetitionPath(id): PetitionPath,
+    IdPath(id): IdPath<Petition>,
     CsrfForm(form): CsrfForm<SignerFields>,
 ) -> PageResult {
     // Shown again on failure: the language switcher must lead to the page, not the action.

@@ -151,7 +151,7 @@ pub(crate) async fn answer_form(
     State(app): State<AppState>,
     p: Page,
     Official { session, bodies, .. }: Official<Answering>,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
 ) -> PageResult {
     let pet = answerable(&p, &bodies, pet)?;
     Ok(answer_page(&app, &p, &session, &pet, &AnswerFields::default(), &[], None, StatusCode::OK).await)
@@ -168,7 +168,7 @@ async fn answer_page(
     failure: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let Some(o) = &pet.obligation else { return p.no_petition(pet.id.as_str()).into_response() };
+    let Some(o) = &pet.obligation else { return no_petition(p, pet.id.as_str()).into_response() };
     let names = body_names(app, p.lang, vec![o.body.clone()]);
     let now = Timestamp(super::super::now_ms());
     let title = p.t("staff-answer-title");
@@ -277,7 +277,7 @@ pub(crate) async fn answer(
     State(app): State<AppState>,
     p: Page,
     Official { session, bodies, .. }: Official<Answering>,
-    KnownPetition(pet): KnownPetition,
+    Known(pet): Known<Petition>,
     CsrfForm(form): CsrfForm<AnswerFields>,
 ) -> PageResult {
     let pet = answerable(&p, &bodies, pet)?;
