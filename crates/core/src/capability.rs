@@ -6,7 +6,7 @@
 //! its calendar, bodies, staff and the log's counts), applies what it decided, says which
 //! events its rules require when time passes, and writes and reloads its projection rows.
 //! [`crate::State`] is only a router over them: adding a capability is writing one module
-//! that implements [`Capability`] and naming it once in `state.rs`.
+//! that implements [`Capability`] and naming it once in `for_each_capability!` (`lib.rs`).
 //!
 //! A capability's state is defined by its rows: `rows` and `load_row` round-trip it, and the
 //! router never looks inside. That is what lets a capability keep part of its state (closed
