@@ -7,6 +7,8 @@
 //! Not an ORM: the SQL stays visible, and where the backends really differ (PostgreSQL's
 //! array inserts for big imports, how a violated constraint is named) the caller says so.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use rusqlite::{ffi, ErrorCode, TransactionBehavior};
 
 use crate::pool::Pool;
@@ -95,11 +97,27 @@ impl dyn Sql + '_ {
 }
 
 /// A SQLite connection or transaction (a `Transaction` dereferences to its connection).
-struct Lite<'c>(&'c rusqlite::Connection);
+/// Outside a transaction, a statement that writes first takes its turn at the store's
+/// [`Writers`] lock.
+struct Lite<'c> {
+    conn: &'c rusqlite::Connection,
+    writers: Option<&'c Writers>,
+}
+
+impl Lite<'_> {
+    fn turn(&self, stmt: &rusqlite::Statement<'_>) -> Option<MutexGuard<'_, ()>> {
+        if stmt.readonly() {
+            return None;
+        }
+        self.writers.map(Writers::turn)
+    }
+}
 
 impl Sql for Lite<'_> {
     fn execute(&mut self, sql: &str, params: &[&dyn Value]) -> Result<u64> {
-        Ok(self.0.prepare_cached(sql)?.execute(lite(params).as_slice())? as u64)
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let _turn = self.turn(&stmt);
+        Ok(stmt.execute(lite(params).as_slice())? as u64)
     }
 
     fn each_row(
@@ -108,7 +126,8 @@ impl Sql for Lite<'_> {
         params: &[&dyn Value],
         each: &mut dyn FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.0.prepare_cached(sql)?;
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let _turn = self.turn(&stmt);
         let mut rows = stmt.query(lite(params).as_slice())?;
         while let Some(row) = rows.next()? {
             each(&Row::Sqlite(row))?;
@@ -158,15 +177,30 @@ fn numbered(sql: &str) -> String {
 
 /// The pooled connections of one private store, on either backend.
 pub(crate) enum Db {
-    Sqlite(Pool<rusqlite::Connection>),
+    Sqlite(Pool<rusqlite::Connection>, Writers),
     Postgres(Pool<postgres::Client>),
+}
+
+/// SQLite lets one connection write at a time; the others wait in its busy handler, which
+/// polls with growing sleeps and serves no one in order, so under a burst of writes (sign-ups,
+/// sessions, verifications at once) one writer could lose every poll for the whole busy
+/// timeout and fail with "database is locked". Within the process, writers queue here
+/// instead and SQLite's handler is left to other processes.
+#[derive(Default)]
+pub(crate) struct Writers(Mutex<()>);
+
+impl Writers {
+    fn turn(&self) -> MutexGuard<'_, ()> {
+        // The lock guards no data: a writer that panicked left nothing half-done here.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl Db {
     /// Runs `f` on a pooled connection, each statement on its own.
     pub fn with<T>(&self, f: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
         match self {
-            Db::Sqlite(pool) => pool.with(|c| f(&mut Lite(c))),
+            Db::Sqlite(pool, writers) => pool.with(|c| f(&mut Lite { conn: c, writers: Some(writers) })),
             Db::Postgres(pool) => pool.with(|c| f(c)),
         }
     }
@@ -177,9 +211,10 @@ impl Db {
     /// failed statement sees what made it fail.
     pub fn transaction<T>(&self, f: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
         match self {
-            Db::Sqlite(pool) => pool.with(|c| {
+            Db::Sqlite(pool, writers) => pool.with(|c| {
+                let _turn = writers.turn();
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let out = f(&mut Lite(&tx))?;
+                let out = f(&mut Lite { conn: &tx, writers: None })?;
                 tx.commit()?;
                 Ok(out)
             }),

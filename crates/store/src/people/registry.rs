@@ -84,7 +84,7 @@ impl Registry {
                 Ok(rows.len() as u64)
             }),
             // Embedded, a cached statement per row costs no round trip.
-            Db::Sqlite(_) => self.db.transaction(|c| {
+            Db::Sqlite(..) => self.db.transaction(|c| {
                 for r in &rows {
                     with_values(r, |values| {
                         c.execute(
