@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::people::People;
 use crate::projection::{DeploymentView, Projector};
 use crate::sequencer::SequencerHandle;
+use crate::web::NavEntry;
 use crate::AppState;
 
 /// What a capability's service is built from.
@@ -29,6 +30,9 @@ pub struct Platform<'a> {
 
 /// A capability's server part.
 pub trait Capability: Send + Sync + Sized + 'static {
+    /// Its entry in the site's navigation, if its pages have one.
+    const NAVIGATION: Option<&'static NavEntry> = None;
+
     /// Its read model, which the sequencer feeds from before the first batch.
     type View: Projector + Default + 'static;
 
@@ -98,6 +102,11 @@ macro_rules! capabilities {
                 let mut events = Vec::new();
                 $(events.extend($crate::capability::Capability::genesis(&*self.$name));)+
                 events
+            }
+
+            /// The capabilities' entries in the site's navigation, in the order they are listed.
+            pub(crate) fn navigation() -> impl Iterator<Item = &'static $crate::web::NavEntry> {
+                [$(<$ty as $crate::capability::Capability>::NAVIGATION,)+].into_iter().flatten()
             }
 
             /// What the owning capability says an entry is about (the log's pages).

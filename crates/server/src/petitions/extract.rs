@@ -15,7 +15,7 @@ use maud::html;
 
 use crate::people::session::Session;
 use crate::web::extract::{signed_in, BodyAct, Citizen, PageError, PathItem};
-use crate::web::{Page, Section};
+use crate::web::Page;
 use crate::AppState;
 
 impl PathItem for Petition {
@@ -39,7 +39,7 @@ pub(crate) fn no_petition(page: &Page, raw: &str) -> PageError {
         p.lead { (page.t_args("pp-not-found-text", &[("id", FluentValue::from(shown))])) }
         p { a href="/petitions" { (page.t("pp-back-to-list")) } }
     };
-    page.render(StatusCode::NOT_FOUND, &title, Section::Petitions, main).into()
+    page.render(StatusCode::NOT_FOUND, &title, crate::petitions::SECTION, main).into()
 }
 
 /// A moderator, as [`authorize`] decides for [`Action::ModeratePetitions`].

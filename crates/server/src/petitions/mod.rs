@@ -114,7 +114,15 @@ impl PetitionError {
 
 type Result<T> = std::result::Result<T, PetitionError>;
 
+/// The petitions' entry in the site's navigation.
+const NAVIGATION: crate::web::NavEntry = crate::web::NavEntry { href: "/petitions", label: "pp-nav" };
+
+/// The section of the site the petition pages belong to.
+pub(crate) const SECTION: crate::web::Section = crate::web::Section::Capability(NAVIGATION.href);
+
 impl crate::capability::Capability for Petitions {
+    const NAVIGATION: Option<&'static crate::web::NavEntry> = Some(&NAVIGATION);
+
     type View = PetitionsView;
 
     fn start(platform: &crate::capability::Platform<'_>, view: Arc<PetitionsView>) -> Petitions {

@@ -54,12 +54,20 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// A capability's entry in the site's navigation: where it leads, and the message id of its
+/// label.
+pub struct NavEntry {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
 /// Which section of the site a page belongs to, for `aria-current` in the navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Section {
     Home,
     Log,
-    Petitions,
+    /// A capability's pages, named by its navigation entry's address.
+    Capability(&'static str),
     Account,
     Admin,
     None,
@@ -152,7 +160,9 @@ impl Page {
                                 ul {
                                     li { a href="/" aria-current=[current(Section::Home)] { (self.t("nav-home")) } }
                                     li { a href="/log" aria-current=[current(Section::Log)] { (self.t("nav-log")) } }
-                                    li { a href="/petitions" aria-current=[current(Section::Petitions)] { (self.t("pp-nav")) } }
+                                    @for entry in crate::Capabilities::navigation() {
+                                        li { a href=(entry.href) aria-current=[current(Section::Capability(entry.href))] { (self.t(entry.label)) } }
+                                    }
                                     li { a href="/me" aria-current=[current(Section::Account)] { (self.t("nav-account")) } }
                                 }
                             }

@@ -240,7 +240,7 @@ fn draft_page(
             p { a href=(petition_href(id)) { (p.t("pp-back-to-petition")) } }
         }
     };
-    p.render(status, &title, Section::Petitions, main)
+    p.render(status, &title, crate::petitions::SECTION, main)
 }
 
 /// The signed-in, verified author, or the page to show instead.
@@ -258,7 +258,7 @@ fn author_identity<'c>(app: &AppState, p: &Page, citizen: &'c Citizen) -> Result
                 p { a #verify-link href="/verify" { (p.t("pp-verify-link")) } }
             }
         };
-        p.render(StatusCode::FORBIDDEN, &title, Section::Petitions, main).into()
+        p.render(StatusCode::FORBIDDEN, &title, crate::petitions::SECTION, main).into()
     })
 }
 
@@ -320,7 +320,7 @@ fn own_draft(app: &AppState, p: &Page, citizen: &Citizen, pet: Arc<Petition>) ->
             div.error role="alert" #not-a-draft { p { (p.t("pp-edit-not-draft")) } }
             p { a href=(petition_href(&pet.id)) { (p.t("pp-back-to-petition")) } }
         };
-        return Err(p.render(StatusCode::CONFLICT, &title, Section::Petitions, main).into());
+        return Err(p.render(StatusCode::CONFLICT, &title, crate::petitions::SECTION, main).into());
     }
     Ok(pet)
 }

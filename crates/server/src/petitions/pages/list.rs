@@ -196,7 +196,7 @@ pub(crate) async fn list(State(app): State<AppState>, p: Page, PageQuery(form): 
         }
     };
     let status = if invalid.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    p.render(status, &title, Section::Petitions, main)
+    p.render(status, &title, crate::petitions::SECTION, main)
 }
 
 fn filters(app: &AppState, p: &Page, form: &ListForm, bodies: &[(BodyId, String)]) -> Markup {

@@ -227,7 +227,7 @@ pub(super) async fn petition_page(
         }
         p { a href="/petitions" { (p.t("pp-back-to-list")) } }
     };
-    p.render(status, title, Section::Petitions, main)
+    p.render(status, title, crate::petitions::SECTION, main)
 }
 
 /// Signing: the form, or why the visitor cannot sign, or their receipt.

@@ -24,7 +24,7 @@ pub(crate) async fn receipt(
             p.lead #no-signature { (p.t("pp-receipt-none")) }
             p { a href=(petition_href(&pet.id)) { (partial_title(&p, &pet.title)) } }
         };
-        return Err(p.render(StatusCode::NOT_FOUND, &title, Section::Petitions, main).into());
+        return Err(p.render(StatusCode::NOT_FOUND, &title, crate::petitions::SECTION, main).into());
     };
     let Receipt { index, leaf, proof: check } = check_receipt(&app, sig.index.0, |event| {
         matches!(event, Event::PetitionSigned { petition, signer, .. } if petition == &pet.id && signer == &sig.signer)
@@ -108,5 +108,5 @@ pub(crate) async fn receipt(
             p { a href={ "/log/" (index) "#proof" } { (p.t("pp-check-walkthrough")) } }
         }
     };
-    Ok(p.render(StatusCode::OK, &title, Section::Petitions, main))
+    Ok(p.render(StatusCode::OK, &title, crate::petitions::SECTION, main))
 }
