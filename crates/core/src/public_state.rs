@@ -8,10 +8,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{NoticesSummary, PetitionsSummary, RegistrySummary, Timestamp};
+use crate::Timestamp;
 
 /// Makes [`PublicState`] with one member per capability, from `for_each_capability!` in
-/// `lib.rs`.
+/// `lib.rs`; each summary type is named through its capability's module.
 macro_rules! public_state {
     ($($capability:ident: $ty:ident => $summary:ident),+ $(,)?) => {
         /// A summary of the public state, for `dauys replay`, `dauys audit` and the JSON API.
@@ -23,7 +23,7 @@ macro_rules! public_state {
             pub counts: BTreeMap<String, u64>,
             $(
                 #[serde(flatten)]
-                pub $capability: $summary,
+                pub $capability: crate::$capability::$summary,
             )+
         }
 

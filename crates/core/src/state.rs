@@ -9,24 +9,32 @@ use std::collections::BTreeMap;
 
 use crate::capability::{Capability, Changes, Context, Meta, Placement, Scope, META_KEY};
 use crate::event::Owner;
-use crate::notices::Notices;
-use crate::petitions::Petitions;
-use crate::registry::Registry;
 use crate::rows::{invalid_row, parse_row, row_json, RowKey};
 use crate::{Entry, Event, LogIndex, PublicState, RuleError, Timestamp};
 
-/// Makes the router's part of each capability, from `for_each_capability!` in `lib.rs`.
+/// Makes the router's part of each capability, and the state's accessor to it, from
+/// `for_each_capability!` in `lib.rs`. A capability's type is named through its module
+/// (`crate::petitions::Petitions`), so nothing here imports a capability.
 macro_rules! capabilities {
     ($($field:ident: $ty:ident => $summary:ident),+ $(,)?) => {
         /// Every capability's part of the state.
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         struct Capabilities {
-            $($field: $ty,)+
+            $($field: crate::$field::$ty,)+
         }
 
         /// What the capability owning an event decided about it.
         enum Decided {
-            $($ty(<$ty as Capability>::Decision),)+
+            $($ty(<crate::$field::$ty as Capability>::Decision),)+
+        }
+
+        impl State {
+            $(
+                /// This capability's part of the state.
+                pub fn $field(&self) -> &crate::$field::$ty {
+                    &self.capabilities.$field
+                }
+            )+
         }
 
         impl Capabilities {
@@ -249,18 +257,5 @@ impl State {
 
     pub fn public_state(&self) -> PublicState {
         self.capabilities.public_state(&self.meta)
-    }
-
-    /// The registry: deployment, calendar, bodies, people, staff, openings, keys.
-    pub fn registry(&self) -> &Registry {
-        &self.capabilities.registry
-    }
-
-    pub fn notices(&self) -> &Notices {
-        &self.capabilities.notices
-    }
-
-    pub fn petitions(&self) -> &Petitions {
-        &self.capabilities.petitions
     }
 }

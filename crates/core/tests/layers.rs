@@ -4,8 +4,9 @@
 //!
 //! Read from the source text: each module's `crate::…` paths, names re-exported by `lib.rs`
 //! mapped to the module that defines them; comments and test modules left out. A folder's
-//! `mod.rs` and each file under it are modules of their own. `event.rs` also depends on each
-//! capability's `events.rs`, whose declarations it gathers through `for_each_capability!`.
+//! `mod.rs` and each file under it are modules of their own. What `for_each_capability!`
+//! makes counts too: `event.rs` depends on each capability's `events.rs`, whose declarations
+//! it gathers, and `state.rs` and `public_state.rs` on each capability's module.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -126,8 +127,13 @@ fn core_graph() -> BTreeMap<String, BTreeSet<String>> {
             (module, deps)
         })
         .collect();
-    let gathered = capabilities(&lib).into_iter().map(|c| format!("{c}/events"));
-    graph.get_mut("event").expect("an event module").extend(gathered);
+    // Made from the list by macros, these name each capability through its module path.
+    for capability in capabilities(&lib) {
+        graph.get_mut("event").expect("an event module").insert(format!("{capability}/events"));
+        for router in ["state", "public_state"] {
+            graph.get_mut(router).expect("the router and its summary").insert(capability.clone());
+        }
+    }
     graph
 }
 
