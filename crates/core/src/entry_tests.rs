@@ -19,6 +19,8 @@ fn astana_akimat() -> Entry {
             name: LocalizedText::new("Астана қаласының әкімдігі", "Акимат города Астаны", "Akimat of Astana"),
             kind: BodyKind::Akimat,
             parent: None,
+            territory: None,
+            competences: None,
         },
     )
 }
@@ -64,6 +66,8 @@ fn fixed_examples() -> Vec<(Entry, &'static str)> {
                     name: LocalizedText::new("ҒЖБМ", "МНВО", "MSHE"),
                     kind: BodyKind::Ministry,
                     parent: Some(id("government")),
+                    territory: None,
+                    competences: None,
                 },
             ),
             r#"{"event":{"body":"mon","kind":"ministry","name":{"en":"MSHE","kk":"ҒЖБМ","ru":"МНВО"},"parent":"government","type":"body.registered"},"ts":0,"v":1}"#,

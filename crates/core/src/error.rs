@@ -88,6 +88,16 @@ pub enum EventError {
     RejectionShape,
     #[error("{} shows nothing: it has only spaces and invisible characters; write it in visible letters", subject(.field, *.lang))]
     InvisibleText { field: &'static str, lang: Option<&'static str> },
+    #[error("`{field}` must be sorted ascending without repeats; `{item}` is out of order or repeated")]
+    NotSortedUnique { field: &'static str, item: String },
+    #[error("body `{0}` cannot be its own successor")]
+    SuccessorIsItself(String),
+    #[error("a split needs at least two successors; to move everything to one body, abolish or merge")]
+    TooFewSuccessors,
+    #[error("`{0}` is not one of the split's successors")]
+    NotASuccessor(String),
+    #[error("`cases` goes with the rule `named` only")]
+    CasesWithoutNamedRule,
     #[error("{} contains U+{code:04X}, an invisible character that changes the direction of the text around it; remove it", subject(.field, *.lang))]
     BidiControl { field: &'static str, lang: Option<&'static str>, code: u32 },
 }
@@ -144,6 +154,11 @@ impl EventError {
             EventError::ShareWithoutTerritory { .. } => "share-without-territory",
             EventError::InvisibleText { .. } => "invisible-text",
             EventError::BidiControl { .. } => "bidi-control",
+            EventError::NotSortedUnique { .. } => "not-sorted-unique",
+            EventError::SuccessorIsItself(_) => "successor-is-itself",
+            EventError::TooFewSuccessors => "too-few-successors",
+            EventError::NotASuccessor(_) => "not-a-successor",
+            EventError::CasesWithoutNamedRule => "cases-without-named-rule",
         }
     }
 }
@@ -221,6 +236,8 @@ pub enum RuleError {
     InvalidRow { key: String, reason: String },
     #[error("body `{0}` is not registered")]
     UnknownBody(String),
+    #[error("body `{0}` was closed by a reorganisation; address its successor")]
+    BodyClosed(String),
     #[error("person `{0}` is already verified: one national identifier, one verified person")]
     PersonAlreadyVerified(String),
     #[error("person `{0}` is not verified")]
@@ -352,6 +369,7 @@ impl RuleError {
             RuleError::AlreadyAnswered(_) => "already-answered",
             RuleError::AlreadyOverdue(_) => "already-overdue",
             RuleError::ConflictOfInterest { .. } => "conflict-of-interest",
+            RuleError::BodyClosed(_) => "body-closed",
         }
     }
 }

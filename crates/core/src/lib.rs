@@ -20,6 +20,8 @@
 //!     name: LocalizedText::new("Астана қаласының әкімдігі", "Акимат города Астаны", "Akimat of Astana"),
 //!     kind: BodyKind::Akimat,
 //!     parent: None,
+//!     territory: None,
+//!     competences: None,
 //! };
 //! let mut state = State::default();
 //! state.check(&event, Timestamp(1_772_443_800_000))?;
@@ -98,13 +100,16 @@ pub use petitions::{
     MAX_STATEMENT_CHARS, MIN_PETITION_AGE,
 };
 pub use public_state::PublicState;
-pub use registry::{Body, CalendarYear, Deployment, Registry, RegistrySummary};
+pub use registry::{
+    Body, CalendarYear, CaseAssignment, CaseFacts, Closure, Deployment, Registry, RegistrySummary, Reorganisation,
+    SplitRule,
+};
 pub use rows::{RowKey, RowPrefix};
 pub use stamp::{LogIndex, Timestamp};
 pub use state::State;
 pub use text::{
-    check_new_text, AccountId, BasisCode, BodyId, BodyKind, DistrictId, Lang, LocalizedText, NoticeId, PartialText,
-    PetitionId, TopicCode,
+    check_new_text, AccountId, AppealId, BasisCode, BodyId, BodyKind, CaseId, DistrictId, Lang, LocalizedText,
+    NoticeId, PartialText, PetitionId, TopicCode,
 };
 
 #[cfg(test)]

@@ -18,7 +18,14 @@ where
 }
 
 fn body(b: &str, parent: Option<&str>) -> Event {
-    Event::BodyRegistered { body: id(b), name: lt(b), kind: BodyKind::Agency, parent: parent.map(id) }
+    Event::BodyRegistered {
+        body: id(b),
+        name: lt(b),
+        kind: BodyKind::Agency,
+        parent: parent.map(id),
+        territory: None,
+        competences: None,
+    }
 }
 
 fn notice(n: &str) -> Event {
@@ -345,7 +352,7 @@ fn event() -> impl Strategy<Value = Event> {
         1 => (text(), -800i16..900).prop_map(|(name, utc_offset_minutes)| Event::DeploymentConfigured { name, utc_offset_minutes }),
         2 => calendar_event(),
         4 => (body_id.clone(), text(), kind, prop::option::of(body_id))
-            .prop_map(|(body, name, kind, parent)| Event::BodyRegistered { body, name, kind, parent }),
+            .prop_map(|(body, name, kind, parent)| Event::BodyRegistered { body, name, kind, parent, territory: None, competences: None }),
         2 => (notice_id, text(), text()).prop_map(|(notice, title, text)| Event::NoticePublished { notice, title, text }),
         6 => people_event(),
         12 => petition_event(),
@@ -425,7 +432,14 @@ fn small_rules(initial_supporters: u32, threshold: u64, days: u16) -> PetitionRu
 
 /// Bodies, staff and rules that let generated petitions run their course.
 fn petition_setup() -> Vec<Event> {
-    let body = |b: &str, kind| Event::BodyRegistered { body: id(b), name: lt(b), kind, parent: None };
+    let body = |b: &str, kind| Event::BodyRegistered {
+        body: id(b),
+        name: lt(b),
+        kind,
+        parent: None,
+        territory: None,
+        competences: None,
+    };
     vec![
         Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: 300 },
         Event::CalendarPublished {

@@ -326,6 +326,15 @@ slug_id!(
     PetitionId
 );
 slug_id!(
+    /// Identifier of an appeal, chosen by the server when it is filed, e.g. `a-4k7q2m9x`.
+    AppealId
+);
+slug_id!(
+    /// An appeal's or a petition's id, where a case of either kind is meant (a split that
+    /// places cases by name).
+    CaseId
+);
+slug_id!(
     /// Code of a petition topic or of a forbidden topic in the published petition rules,
     /// e.g. `transport` or `constitutional-order`.
     TopicCode
@@ -486,6 +495,8 @@ mod tests {
             name,
             kind: BodyKind::Akimat,
             parent: None,
+            territory: None,
+            competences: None,
         };
         let spoofed = body(LocalizedText::new("Әкімдік", "Акимат \u{202E}анатсА", "\u{200B}"));
         assert_eq!(spoofed.validate(), Ok(()));

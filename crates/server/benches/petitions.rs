@@ -170,6 +170,8 @@ async fn prepare_log(state: &AppState) {
         name: LocalizedText::new("Үкімет", "Правительство", "Government"),
         kind: BodyKind::Government,
         parent: None,
+        territory: None,
+        competences: None,
     };
     state.sequencer.submit(body).await.expect("body registered");
     let mut rules = default_rules();

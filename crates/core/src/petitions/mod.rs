@@ -122,14 +122,19 @@ impl Level {
         }
     }
 
-    /// The territory a petition at this level takes from where its author lives: none for the
-    /// Government, the author's region for an oblast, their region and district for a
-    /// district or town (refused if their locality names no district).
-    pub fn territory_from(&self, home: &Locality) -> Result<Option<Locality>, EventError> {
-        let territory = match self {
-            Level::Government => None,
-            Level::OblastAkimat | Level::OblastMaslikhat => Some(Locality { region: home.region, district: None }),
-            Level::DistrictAkimat | Level::DistrictMaslikhat => Some(home.clone()),
+    /// The territory of a petition at this level to `body`: none for the Government; the
+    /// body's own territory when the registry gives it one, so that a petition to the akimat
+    /// of a district is signed by that district's residents whoever wrote it; otherwise, for a
+    /// body registered without one, the author's region (or region and district) from `home`
+    /// (refused if their locality names no district a district level needs).
+    pub fn territory_for(&self, body: &crate::Body, home: &Locality) -> Result<Option<Locality>, EventError> {
+        let territory = match (self, &body.territory) {
+            (Level::Government, _) => None,
+            (_, Some(served)) => Some(served.clone()),
+            (Level::OblastAkimat | Level::OblastMaslikhat, None) => {
+                Some(Locality { region: home.region, district: None })
+            }
+            (Level::DistrictAkimat | Level::DistrictMaslikhat, None) => Some(home.clone()),
         };
         if self.fits(territory.as_ref()) {
             Ok(territory)

@@ -19,7 +19,7 @@ use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement
 use crate::obligation::{Answer, Obligation, Opener};
 use crate::registry::Registry;
 use crate::rows::{invalid_row, parse_row, row_json, RowKey, RowPrefix};
-use crate::{AccountId, Event, LogIndex, PetitionId, Pseudonym, Role, RuleError, Timestamp};
+use crate::{AccountId, Event, Locality, LogIndex, PetitionId, Pseudonym, Role, RuleError, Timestamp};
 
 /// The petitions part of the public state: the rules in force, every petition with its
 /// obligation, and every signature.
@@ -126,6 +126,15 @@ impl Petitions {
         }
         if rules.topic(topic).is_none() {
             return Err(RuleError::UnknownTopic(topic.to_string()));
+        }
+        // A body that serves a territory is petitioned for that territory; bodies registered
+        // without one (older logs) leave it to the author's locality, as before.
+        if let (Some(served), false) = (&b.territory, *level == crate::Level::Government) {
+            RuleError::unless_equal(
+                "territory",
+                served.to_string(),
+                territory.as_ref().map_or_else(|| "none".to_owned(), Locality::to_string),
+            )?;
         }
         let threshold = match rule.threshold {
             Threshold::Signatures(n) => n,

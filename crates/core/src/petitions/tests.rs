@@ -202,7 +202,14 @@ impl World {
     /// `u-gov` official of `government`.
     fn with(rules: Option<PetitionRules>) -> World {
         let mut w = World { s: State::default(), at: local(date!(2026 - 03 - 02), 10, 0) };
-        let body = |b: &str, kind| Event::BodyRegistered { body: id(b), name: lt(b), kind, parent: None };
+        let body = |b: &str, kind| Event::BodyRegistered {
+            body: id(b),
+            name: lt(b),
+            kind,
+            parent: None,
+            territory: None,
+            competences: None,
+        };
         let grant = |account: &str, role, body: Option<&str>| Event::RoleGranted {
             account: id(account),
             role,
@@ -1083,7 +1090,8 @@ fn one_of_each() -> Vec<Event> {
 fn petition_entries_round_trip() {
     let mut kinds: Vec<&str> = one_of_each().iter().map(Event::kind).collect();
     kinds.dedup();
-    assert_eq!(kinds, Event::KINDS[12..]);
+    let at = |kind| Event::KINDS.iter().position(|k| *k == kind).expect("a kind");
+    assert_eq!(kinds, Event::KINDS[at("petition_rules.published")..=at("obligation.answered")]);
     for (i, e) in one_of_each().into_iter().enumerate() {
         let entry = Entry::new(Timestamp(1_772_443_800_000 + i as u64), e);
         let bytes = entry.encode();
@@ -1147,11 +1155,54 @@ fn petition_entries_are_strict() {
 }
 
 #[test]
-fn territory_follows_the_level() {
+fn territory_follows_the_level_and_the_body() {
+    let body = |territory: Option<&str>| crate::Body {
+        id: id("akimat"),
+        name: lt("akimat"),
+        kind: BodyKind::Akimat,
+        parent: None,
+        territory: territory.map(id),
+        competences: Vec::new(),
+        registered_at: Timestamp(0),
+        index: LogIndex(0),
+        former_names: Vec::new(),
+        closed: None,
+    };
     let home: Locality = id("akmola/kokshetau");
-    assert_eq!(Level::Government.territory_from(&home), Ok(None));
-    assert_eq!(Level::OblastAkimat.territory_from(&home), Ok(Some(id("akmola"))));
-    assert_eq!(Level::DistrictMaslikhat.territory_from(&home), Ok(Some(home.clone())));
+    let unplaced = body(None);
+    assert_eq!(Level::Government.territory_for(&unplaced, &home), Ok(None));
+    assert_eq!(Level::OblastAkimat.territory_for(&unplaced, &home), Ok(Some(id("akmola"))));
+    assert_eq!(Level::DistrictMaslikhat.territory_for(&unplaced, &home), Ok(Some(home.clone())));
     let city: Locality = id("astana");
-    assert_eq!(Level::DistrictAkimat.territory_from(&city).map_err(|e| e.code()), Err("territory-shape"));
+    assert_eq!(Level::DistrictAkimat.territory_for(&unplaced, &city).map_err(|e| e.code()), Err("territory-shape"));
+    // An Astana resident petitioning the akimat of Almaty's Bostandyk district petitions for
+    // Bostandyk, whose residents sign it: the body's territory, not the author's.
+    let bostandyk = body(Some("almaty-city/bostandyk"));
+    assert_eq!(Level::DistrictAkimat.territory_for(&bostandyk, &city), Ok(Some(id("almaty-city/bostandyk"))));
+    assert_eq!(
+        Level::OblastAkimat.territory_for(&bostandyk, &city).map_err(|e| e.code()),
+        Err("territory-shape"),
+        "a district body is not addressed at an oblast level"
+    );
+}
+
+#[test]
+fn a_local_petition_is_for_the_territory_its_body_serves() {
+    let mut w = World::new();
+    w.apply(Event::BodyRegistered {
+        body: id("bostandyk-akimat"),
+        name: lt("bostandyk"),
+        kind: BodyKind::Akimat,
+        parent: None,
+        territory: Some(id("almaty-city/bostandyk")),
+        competences: None,
+    });
+    // Drafted by an Astana resident with their own locality as the territory: refused.
+    let from_home = draft("p-home", Level::DistrictAkimat, "bostandyk-akimat", Some("astana/esil"));
+    assert_eq!(w.s.check(&from_home, w.at).map_err(|e| e.code()), Err("rule-mismatch"));
+    w.ok(draft("p-served", Level::DistrictAkimat, "bostandyk-akimat", Some("almaty-city/bostandyk")));
+    let p = w.s.petitions().get(&id("p-served")).expect("drafted");
+    assert_eq!(p.territory, Some(id("almaty-city/bostandyk")));
+    // A body registered without a territory (an older log) keeps the author's locality.
+    w.ok(draft("p-old", Level::DistrictAkimat, "kokshetau-akimat", Some("akmola/kokshetau")));
 }

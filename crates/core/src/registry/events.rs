@@ -36,10 +36,38 @@ macro_rules! events {
                         body: BodyId,
                         name: LocalizedText,
                         kind: BodyKind,
-                        /// The superior body, which must already be registered. Omitted (not `null`) when none.
+                        /// The superior body, which must already be registered and hears complaints about
+                        /// this one. Omitted (not `null`) when none.
                         #[serde(default, skip_serializing_if = "Option::is_none")]
                         parent: Option<BodyId>,
+                        /// Where it serves: a region, or a region and district; omitted for a national
+                        /// body. A local petition to it is for this territory.
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        territory: Option<Locality>,
+                        /// The topics it is competent for (appeal and petition topic codes), ascending,
+                        /// without repeats; omitted when none are listed.
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        competences: Option<Vec<TopicCode>>,
                     },
+                    /// The body takes a new name; its id, cases and history stay.
+                    "body.renamed" => BodyRenamed { body: BodyId, name: LocalizedText },
+                    /// The bodies are merged into `into`, an open body registered before: they close,
+                    /// and every open case and obligation of theirs moves to `into`.
+                    "body.merged" => BodyMerged { bodies: Vec<BodyId>, into: BodyId },
+                    /// The body is split among `successors`, open bodies registered before: it closes,
+                    /// and `rule` says which successor takes each open case (`otherwise` takes what
+                    /// the rule does not place).
+                    "body.split" => BodySplit {
+                        body: BodyId,
+                        successors: Vec<BodyId>,
+                        rule: SplitRule,
+                        otherwise: BodyId,
+                        /// The cases named one by one (appeal or petition ids), only with the rule `named`.
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        cases: Option<Vec<CaseAssignment>>,
+                    },
+                    /// The body is abolished: it closes, and its open cases move to `successor`.
+                    "body.abolished" => BodyAbolished { body: BodyId, successor: BodyId },
                     /// A person's identity was verified. Only their pseudonym and locality are recorded; the
                     /// same pseudonym cannot be verified twice (one national identifier, one person).
                     "person.verified" => PersonVerified {
@@ -94,7 +122,16 @@ macro_rules! events {
                 // whichever way it came, and which state bodies a deployment serves is the
                 // deployment's decision like its calendar. Administrators also register bodies
                 // from their pages.
-                operator_acts ["deployment.configured", "calendar.published", "body.registered", "access_bases.published"]
+                operator_acts [
+                    "deployment.configured",
+                    "calendar.published",
+                    "body.registered",
+                    "body.renamed",
+                    "body.merged",
+                    "body.split",
+                    "body.abolished",
+                    "access_bases.published",
+                ]
                 validate {
                     Event::DeploymentConfigured { name, utc_offset_minutes } => {
                         name.validate(crate::text::TextUse::Name)?;
@@ -103,7 +140,18 @@ macro_rules! events {
                     Event::CalendarPublished { year, holidays, transferred_working_days } => {
                         crate::registry::events::validate_calendar(*year, holidays, transferred_working_days)?
                     }
-                    Event::BodyRegistered { name, .. } => name.validate(crate::text::TextUse::Name)?,
+                    Event::BodyRegistered { name, competences, .. } => {
+                        name.validate(crate::text::TextUse::Name)?;
+                        crate::registry::events::validate_competences(competences.as_deref())?;
+                    }
+                    Event::BodyRenamed { name, .. } => name.validate(crate::text::TextUse::Name)?,
+                    Event::BodyMerged { bodies, into } => crate::registry::events::validate_merger(bodies, into)?,
+                    Event::BodySplit { body, successors, rule, otherwise, cases } => {
+                        crate::registry::events::validate_split(body, successors, *rule, otherwise, cases.as_deref())?
+                    }
+                    Event::BodyAbolished { body, successor } if body == successor => {
+                        return Err(crate::EventError::SuccessorIsItself(body.to_string()))
+                    }
                     Event::PersonVerified { method, by, .. } => {
                         crate::registry::events::validate_verifier(*method, by.as_ref())?
                     }
@@ -118,7 +166,9 @@ macro_rules! events {
                     Event::KeyRotated { version: 0, .. } => return Err(crate::EventError::KeyVersionZero),
                 }
                 check_new {
-                    Event::DeploymentConfigured { name, .. } | Event::BodyRegistered { name, .. } => {
+                    Event::DeploymentConfigured { name, .. }
+                    | Event::BodyRegistered { name, .. }
+                    | Event::BodyRenamed { name, .. } => {
                         name.check_new(crate::text::TextUse::Name)?
                     }
                     Event::AccessBasesPublished { bases } => {
@@ -138,7 +188,29 @@ pub(crate) use events;
 use time::{Date, Weekday};
 
 use crate::dates::format_date;
-use crate::{AccountId, EventError, VerificationMethod};
+use serde::{Deserialize, Serialize};
+
+use crate::{AccountId, BodyId, CaseId, EventError, TopicCode, VerificationMethod};
+
+/// How a split decides which successor takes an open case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitRule {
+    /// The first successor (in the order listed) competent for the case's topic.
+    ByTopic,
+    /// The first successor whose territory holds the case's place.
+    ByTerritory,
+    /// Each case as the split names it.
+    Named,
+}
+
+/// One case a split places by name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseAssignment {
+    pub case: CaseId,
+    pub to: BodyId,
+}
 
 /// Minutes east of UTC a deployment's time zone may be.
 pub(crate) const UTC_OFFSET_MINUTES: std::ops::RangeInclusive<i16> = -720..=840;
@@ -187,6 +259,95 @@ pub(crate) fn validate_calendar(year: u16, holidays: &[Date], transferred: &[Dat
         if holidays.binary_search(&d).is_ok() {
             return Err(EventError::CalendarConflict(format_date(d)));
         }
+    }
+    Ok(())
+}
+
+/// How many topics a body may list as its competences, and successors a split may name.
+pub(crate) const MAX_COMPETENCES: usize = 100;
+pub(crate) const MAX_SUCCESSORS: usize = 50;
+/// How many cases a split may place one by one (more belong in a rule by topic or territory).
+pub(crate) const MAX_NAMED_CASES: usize = 1_000;
+
+/// Competences, when listed, are a non-empty, ascending list without repeats.
+pub(crate) fn validate_competences(competences: Option<&[TopicCode]>) -> Result<(), EventError> {
+    let Some(list) = competences else { return Ok(()) };
+    if list.is_empty() {
+        return Err(EventError::EmptyField { field: "competences" });
+    }
+    too_many("competences", list.len(), MAX_COMPETENCES)?;
+    sorted_unique("competences", list.iter().map(TopicCode::as_str))
+}
+
+pub(crate) fn validate_merger(bodies: &[BodyId], into: &BodyId) -> Result<(), EventError> {
+    if bodies.is_empty() {
+        return Err(EventError::EmptyField { field: "bodies" });
+    }
+    too_many("bodies", bodies.len(), MAX_SUCCESSORS)?;
+    sorted_unique("bodies", bodies.iter().map(BodyId::as_str))?;
+    if bodies.contains(into) {
+        return Err(EventError::SuccessorIsItself(into.to_string()));
+    }
+    Ok(())
+}
+
+/// A split names two or more successors other than the body, `otherwise` among them, and
+/// cases one by one exactly when its rule is `named`, each to a successor, each once.
+pub(crate) fn validate_split(
+    body: &BodyId,
+    successors: &[BodyId],
+    rule: SplitRule,
+    otherwise: &BodyId,
+    cases: Option<&[CaseAssignment]>,
+) -> Result<(), EventError> {
+    if successors.len() < 2 {
+        return Err(EventError::TooFewSuccessors);
+    }
+    too_many("successors", successors.len(), MAX_SUCCESSORS)?;
+    if successors.contains(body) {
+        return Err(EventError::SuccessorIsItself(body.to_string()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(dup) = successors.iter().find(|s| !seen.insert(*s)) {
+        return Err(EventError::DuplicateItem { field: "successors", item: dup.to_string() });
+    }
+    let not_successor = |b: &BodyId| EventError::NotASuccessor(b.to_string());
+    if !successors.contains(otherwise) {
+        return Err(not_successor(otherwise));
+    }
+    match (rule, cases) {
+        (SplitRule::Named, Some(cases)) => {
+            if cases.is_empty() {
+                return Err(EventError::EmptyField { field: "cases" });
+            }
+            too_many("cases", cases.len(), MAX_NAMED_CASES)?;
+            sorted_unique("cases", cases.iter().map(|c| c.case.as_str()))?;
+            match cases.iter().find(|c| !successors.contains(&c.to)) {
+                Some(c) => Err(not_successor(&c.to)),
+                None => Ok(()),
+            }
+        }
+        (SplitRule::Named, None) => Err(EventError::EmptyField { field: "cases" }),
+        (_, Some(_)) => Err(EventError::CasesWithoutNamedRule),
+        (_, None) => Ok(()),
+    }
+}
+
+fn too_many(field: &'static str, actual: usize, max: usize) -> Result<(), EventError> {
+    if actual > max {
+        return Err(EventError::TooManyItems { field, max, actual });
+    }
+    Ok(())
+}
+
+/// Lists that are sets are written ascending without repeats, so one set has one encoding.
+fn sorted_unique<'a>(field: &'static str, items: impl Iterator<Item = &'a str>) -> Result<(), EventError> {
+    let mut prev: Option<&str> = None;
+    for item in items {
+        if prev.is_some_and(|p| p >= item) {
+            return Err(EventError::NotSortedUnique { field, item: item.to_owned() });
+        }
+        prev = Some(item);
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub(crate) mod events;
 mod rules;
 
 pub(crate) use events::events;
+pub use events::{CaseAssignment, SplitRule};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -17,7 +18,9 @@ use time::Date;
 use crate::calendar::Calendar;
 use crate::people::{AccessBases, AccessBasis, DataOpening, KeyVersion, Staff, VerifiedPerson};
 use crate::rows::{RowKey, RowPrefix};
-use crate::{AccountId, BodyId, BodyKind, KeyKind, LocalizedText, LogIndex, Pseudonym, Role, Timestamp};
+use crate::{
+    AccountId, BodyId, BodyKind, KeyKind, Locality, LocalizedText, LogIndex, Pseudonym, Role, Timestamp, TopicCode,
+};
 
 /// The deployment's name and time zone, from the latest `deployment.configured`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,8 +54,82 @@ pub struct Body {
     pub kind: BodyKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<BodyId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<Locality>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub competences: Vec<TopicCode>,
     pub registered_at: Timestamp,
     pub index: LogIndex,
+    /// Names it had before a rename, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_names: Vec<LocalizedText>,
+    /// When and how a reorganisation closed it; it then receives nothing new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Closure>,
+}
+
+impl Body {
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+
+    /// Does it list `topic` among its competences?
+    pub fn is_competent_for(&self, topic: &TopicCode) -> bool {
+        self.competences.binary_search(topic).is_ok()
+    }
+
+    /// Does it serve `place` (a national body serves everywhere)?
+    pub fn serves(&self, place: &Locality) -> bool {
+        self.territory.as_ref().is_none_or(|t| place.is_within(t))
+    }
+}
+
+/// How a body was closed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "how", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Reorganisation {
+    Merged {
+        into: BodyId,
+    },
+    Split {
+        successors: Vec<BodyId>,
+        rule: SplitRule,
+        otherwise: BodyId,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        cases: Vec<CaseAssignment>,
+    },
+    Abolished {
+        successor: BodyId,
+    },
+}
+
+impl Reorganisation {
+    /// The bodies it may hand cases to.
+    pub fn successors(&self) -> impl Iterator<Item = &BodyId> {
+        let list: &[BodyId] = match self {
+            Reorganisation::Merged { into } => std::slice::from_ref(into),
+            Reorganisation::Abolished { successor } => std::slice::from_ref(successor),
+            Reorganisation::Split { successors, .. } => successors,
+        };
+        list.iter()
+    }
+}
+
+/// A body's closing by a reorganisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Closure {
+    #[serde(flatten)]
+    pub reorganisation: Reorganisation,
+    pub at: Timestamp,
+    pub index: LogIndex,
+}
+
+/// What a reorganisation needs to know of an open case to say where it goes.
+pub struct CaseFacts<'a> {
+    pub id: &'a str,
+    pub topic: &'a TopicCode,
+    pub place: Option<&'a Locality>,
 }
 
 /// The registry's figures in the public summary ([`crate::PublicState`]).
@@ -200,6 +277,49 @@ impl Registry {
 
     pub fn body(&self, id: &BodyId) -> Option<&Body> {
         self.bodies.get(id)
+    }
+
+    /// The open body that takes over a case of `body` after the reorganisations that closed
+    /// it, following successors that were closed in turn; `None` while `body` is open (or
+    /// unknown).
+    pub fn successor_for(&self, body: &BodyId, case: &CaseFacts<'_>) -> Option<BodyId> {
+        let mut current = self.bodies.get(body)?;
+        // Successors are open when named, so each step goes to a body closed later than the
+        // last: the chain ends within as many steps as there are bodies.
+        for _ in 0..=self.bodies.len() {
+            let Some(closure) = &current.closed else {
+                return (current.id != *body).then(|| current.id.clone());
+            };
+            let next = match &closure.reorganisation {
+                Reorganisation::Merged { into } => into,
+                Reorganisation::Abolished { successor } => successor,
+                Reorganisation::Split { successors, rule, otherwise, cases } => {
+                    let chosen = match rule {
+                        SplitRule::ByTopic => successors
+                            .iter()
+                            .find(|s| self.bodies.get(*s).is_some_and(|b| b.is_competent_for(case.topic))),
+                        SplitRule::ByTerritory => case.place.and_then(|place| {
+                            successors
+                                .iter()
+                                .find(|s| self.bodies.get(*s).is_some_and(|b| b.territory.is_some() && b.serves(place)))
+                        }),
+                        SplitRule::Named => cases.iter().find(|c| c.case.as_str() == case.id).map(|c| &c.to),
+                    };
+                    chosen.unwrap_or(otherwise)
+                }
+            };
+            current = self.bodies.get(next)?;
+        }
+        None
+    }
+
+    /// Is `body` registered and open, so that it may receive a new case?
+    pub fn check_open(&self, body: &BodyId) -> Result<&Body, crate::RuleError> {
+        let b = self.bodies.get(body).ok_or_else(|| crate::RuleError::UnknownBody(body.to_string()))?;
+        if !b.is_open() {
+            return Err(crate::RuleError::BodyClosed(body.to_string()));
+        }
+        Ok(b)
     }
 
     /// Verified people by pseudonym.

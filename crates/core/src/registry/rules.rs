@@ -1,6 +1,6 @@
 //! The registry's rules: who may verify people, grant roles and open personal data.
 
-use super::{Body, CalendarYear, Deployment, Registry, RegistrySummary};
+use super::{Body, CalendarYear, Closure, Deployment, Registry, RegistrySummary, Reorganisation};
 use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement};
 use crate::people::{
     validate_bases, validate_grant_shape, AccessBases, DataOpening, Grant, KeyVersion, Staff, VerifiedPerson,
@@ -42,6 +42,35 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// Closes `body` by a reorganisation; the capabilities holding its open cases are told to
+    /// move them (a follow-up on the body's row).
+    fn close(&mut self, body: &BodyId, how: Reorganisation, at: Timestamp, index: LogIndex, changes: &mut Changes) {
+        if let Some(b) = self.bodies.get_mut(body) {
+            b.closed = Some(Closure { reorganisation: how, at, index });
+        }
+        changes.row(RowKey::body(body));
+        changes.follow_up(RowKey::body(body));
+    }
+}
+
+impl Reorganisation {
+    /// The event that closed `body` this way (for a merger, as if `body` alone were merged).
+    pub(crate) fn as_event(&self, body: &BodyId) -> Event {
+        match self.clone() {
+            Reorganisation::Merged { into } => Event::BodyMerged { bodies: vec![body.clone()], into },
+            Reorganisation::Abolished { successor } => Event::BodyAbolished { body: body.clone(), successor },
+            Reorganisation::Split { successors, rule, otherwise, cases } => Event::BodySplit {
+                body: body.clone(),
+                successors,
+                rule,
+                otherwise,
+                cases: (!cases.is_empty()).then_some(cases),
+            },
+        }
+    }
+}
+
 /// Re-validates a loaded row through the event that would have produced it.
 fn valid_as(key: &str, event: Event) -> Result<(), RuleError> {
     event.validate().map_err(|e| invalid_row(key, e.to_string()))
@@ -63,6 +92,17 @@ impl Capability for Registry {
                     Some(p) if !self.bodies.contains_key(p) => Err(RuleError::UnknownParent(p.to_string())),
                     _ => Ok(()),
                 }
+            }
+            Event::BodyRenamed { body, .. } => self.check_open(body).map(drop),
+            Event::BodyMerged { bodies, into } => {
+                bodies.iter().chain([into]).try_for_each(|b| self.check_open(b).map(drop))
+            }
+            Event::BodySplit { body, successors, .. } => {
+                [body].into_iter().chain(successors).try_for_each(|b| self.check_open(b).map(drop))
+            }
+            Event::BodyAbolished { body, successor } => {
+                self.check_open(body)?;
+                self.check_open(successor).map(drop)
             }
             Event::PersonVerified { person, by, .. } => {
                 if self.persons.contains_key(person) {
@@ -158,7 +198,7 @@ impl Capability for Registry {
                 );
                 changes.row(RowKey::calendar(*year));
             }
-            Event::BodyRegistered { body, name, kind, parent } => {
+            Event::BodyRegistered { body, name, kind, parent, territory, competences } => {
                 self.bodies.insert(
                     body.clone(),
                     Body {
@@ -166,11 +206,39 @@ impl Capability for Registry {
                         name: name.clone(),
                         kind: *kind,
                         parent: parent.clone(),
+                        territory: territory.clone(),
+                        competences: competences.clone().unwrap_or_default(),
                         registered_at: at,
                         index,
+                        former_names: Vec::new(),
+                        closed: None,
                     },
                 );
                 changes.row(RowKey::body(body));
+            }
+            Event::BodyRenamed { body, name } => {
+                if let Some(b) = self.bodies.get_mut(body) {
+                    let former = std::mem::replace(&mut b.name, name.clone());
+                    b.former_names.push(former);
+                }
+                changes.row(RowKey::body(body));
+            }
+            Event::BodyMerged { bodies, into } => {
+                for body in bodies {
+                    self.close(body, Reorganisation::Merged { into: into.clone() }, at, index, changes);
+                }
+            }
+            Event::BodySplit { body, successors, rule, otherwise, cases } => {
+                let how = Reorganisation::Split {
+                    successors: successors.clone(),
+                    rule: *rule,
+                    otherwise: otherwise.clone(),
+                    cases: cases.clone().unwrap_or_default(),
+                };
+                self.close(body, how, at, index, changes);
+            }
+            Event::BodyAbolished { body, successor } => {
+                self.close(body, Reorganisation::Abolished { successor: successor.clone() }, at, index, changes);
             }
             Event::PersonVerified { person, locality, method, by } => {
                 self.persons.insert(
@@ -337,8 +405,13 @@ impl Capability for Registry {
                     name: b.name.clone(),
                     kind: b.kind,
                     parent: b.parent.clone(),
+                    territory: b.territory.clone(),
+                    competences: (!b.competences.is_empty()).then(|| b.competences.clone()),
                 },
             )?;
+            if let Some(c) = &b.closed {
+                valid_as(key, c.reorganisation.as_event(&b.id))?;
+            }
             load_once(&mut self.bodies, b.id.clone(), b, key)?;
         } else if let Some(id) = RowPrefix::PERSON.id_in(key) {
             let p: VerifiedPerson = parse_row(key, value)?;
@@ -407,6 +480,17 @@ impl Capability for Registry {
             if !parent_ok {
                 return Err(invalid_row(key.as_str(), "parent body missing or registered later"));
             }
+            // Successors were registered, and open, when it closed.
+            if let Some(c) = &b.closed {
+                let successors_ok = c.reorganisation.successors().all(|s| {
+                    self.bodies
+                        .get(s)
+                        .is_some_and(|sb| sb.index < c.index && sb.closed.as_ref().is_none_or(|sc| sc.index > c.index))
+                });
+                if c.index <= b.index || c.at < b.registered_at || !successors_ok {
+                    return Err(invalid_row(key.as_str(), "closed before registered, or successors unknown then"));
+                }
+            }
         }
         for p in self.persons.values() {
             placed.place(&RowKey::person(&p.person), p.index, p.verified_at)?;
@@ -435,6 +519,17 @@ impl Capability for Registry {
             || self.keys.is_empty() != (count("key.rotated") == 0)
         {
             return Err(counts_mismatch("the people rows"));
+        }
+        let closed_by = |how: fn(&Reorganisation) -> bool| {
+            self.bodies.values().filter(|b| b.closed.as_ref().is_some_and(|c| how(&c.reorganisation))).count() as u64
+        };
+        let renames: usize = self.bodies.values().map(|b| b.former_names.len()).sum();
+        if renames as u64 != count("body.renamed")
+            || closed_by(|r| matches!(r, Reorganisation::Split { .. })) != count("body.split")
+            || closed_by(|r| matches!(r, Reorganisation::Abolished { .. })) != count("body.abolished")
+            || closed_by(|r| matches!(r, Reorganisation::Merged { .. })) < count("body.merged")
+        {
+            return Err(counts_mismatch("the body rows"));
         }
         if self.bodies.len() as u64 != count("body.registered")
             || self.deployment.is_some() != (count("deployment.configured") > 0)

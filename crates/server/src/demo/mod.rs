@@ -268,6 +268,8 @@ pub fn setup_events() -> Vec<Event> {
                 name: text(kk, ru, en),
                 kind: *kind,
                 parent: parent.and_then(id::<BodyId>),
+                territory: None,
+                competences: None,
             });
         }
     }

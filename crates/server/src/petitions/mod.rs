@@ -208,8 +208,8 @@ pub struct Draft {
     /// `None` for a new petition (the server picks the id).
     pub petition: Option<PetitionId>,
     pub body: BodyId,
-    /// The territory follows from the level and where the author lives
-    /// ([`Level::territory_from`]).
+    /// The territory follows from the level and the body's territory, or where the author
+    /// lives for a body registered without one ([`Level::territory_for`]).
     pub level: Level,
     pub topic: TopicCode,
     pub title: PartialText,
@@ -413,9 +413,13 @@ impl Petitions {
             Some(id) => id,
             None => new_petition_id()?,
         };
+        let body = self
+            .deployment
+            .body(&draft.body)
+            .ok_or_else(|| PetitionError::Rejected(RuleError::UnknownBody(draft.body.to_string())))?;
         let territory = draft
             .level
-            .territory_from(&who.identity.locality)
+            .territory_for(&body, &who.identity.locality)
             .map_err(|e| PetitionError::Rejected(RuleError::InvalidEvent(e)))?;
         let author = self.people.petition_pseudonym(&who.iin, &petition);
         let event = Event::PetitionDrafted {

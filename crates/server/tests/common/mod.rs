@@ -46,7 +46,18 @@ pub async fn submit(instance: &Instance, event: Event) {
 }
 
 pub async fn register_body(instance: &Instance, body: &str, kind: BodyKind, name: LocalizedText) {
-    submit(instance, Event::BodyRegistered { body: body.parse().unwrap(), name, kind, parent: None }).await;
+    submit(
+        instance,
+        Event::BodyRegistered {
+            body: body.parse().unwrap(),
+            name,
+            kind,
+            parent: None,
+            territory: None,
+            competences: None,
+        },
+    )
+    .await;
 }
 
 /// Publishes the default rules with 2 initial supporters and `levels` changed as given.

@@ -403,17 +403,23 @@ pub(crate) async fn register_body(
         return Ok(bodies_page(&app, &p, session, Some(&invalid), StatusCode::UNPROCESSABLE_ENTITY).await);
     };
     let name = dauys_core::LocalizedText::new(form.name_kk.trim(), form.name_ru.trim(), form.name_en.trim());
-    Ok(match app.sequencer.submit(dauys_core::Event::BodyRegistered { body, name, kind, parent }).await {
-        Ok(_) => Redirect::to("/admin/bodies").into_response(),
-        Err(e) => {
-            let e = PeopleError::from(e);
-            if e.is_client_error() {
-                bodies_page(&app, &p, session, Some(&e), status_of(&e)).await
-            } else {
-                failure_page(&p, &e)
+    Ok(
+        match app
+            .sequencer
+            .submit(dauys_core::Event::BodyRegistered { body, name, kind, parent, territory: None, competences: None })
+            .await
+        {
+            Ok(_) => Redirect::to("/admin/bodies").into_response(),
+            Err(e) => {
+                let e = PeopleError::from(e);
+                if e.is_client_error() {
+                    bodies_page(&app, &p, session, Some(&e), status_of(&e)).await
+                } else {
+                    failure_page(&p, &e)
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// GET /audit/openings — every opening of personal data on the ledger, newest first, for

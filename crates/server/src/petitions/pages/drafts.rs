@@ -88,8 +88,9 @@ fn check_draft(
                     err("level", p.t("pp-form-level-body"));
                 }
             }
-            // The service takes the territory from the author's locality; say here why it cannot.
-            if level.territory_from(&identity.locality).is_err() {
+            // The service takes the territory from the body, or from the author's locality
+            // when the body has none; say here why it cannot.
+            if body.is_some_and(|b| level.territory_for(b, &identity.locality).is_err()) {
                 err("level", p.t("pp-form-no-district"));
             }
         }
