@@ -88,6 +88,10 @@ pub enum EventError {
     RejectionShape,
     #[error("{} shows nothing: it has only spaces and invisible characters; write it in visible letters", subject(.field, *.lang))]
     InvisibleText { field: &'static str, lang: Option<&'static str> },
+    #[error("a public appeal carries its texts and no `sealed` commitment; a private one only `sealed` (and no files, which it seals)")]
+    VisibilityShape,
+    #[error("`{value}` is not a known {what}")]
+    UnknownCode { what: &'static str, value: String },
     #[error("`{field}` must be sorted ascending without repeats; `{item}` is out of order or repeated")]
     NotSortedUnique { field: &'static str, item: String },
     #[error("body `{0}` cannot be its own successor")]
@@ -155,6 +159,8 @@ impl EventError {
             EventError::InvisibleText { .. } => "invisible-text",
             EventError::BidiControl { .. } => "bidi-control",
             EventError::NotSortedUnique { .. } => "not-sorted-unique",
+            EventError::VisibilityShape => "visibility-shape",
+            EventError::UnknownCode { .. } => "unknown-code",
             EventError::SuccessorIsItself(_) => "successor-is-itself",
             EventError::TooFewSuccessors => "too-few-successors",
             EventError::NotASuccessor(_) => "not-a-successor",
@@ -238,6 +244,38 @@ pub enum RuleError {
     UnknownBody(String),
     #[error("body `{0}` was closed by a reorganisation; address its successor")]
     BodyClosed(String),
+    #[error("body `{0}` is open; its cases stay with it")]
+    BodyOpen(String),
+    #[error("no appeal rules are published yet; publish them with appeal_rules.published")]
+    NoAppealRules,
+    #[error("appeal `{0}` already exists; choose another id")]
+    AppealExists(String),
+    #[error("appeal `{0}` does not exist")]
+    UnknownAppeal(String),
+    #[error("`{0}` is not a topic in the appeal rules in force")]
+    UnknownAppealTopic(String),
+    #[error("appeal `{appeal}` is {status}; this needs it to be {needed}")]
+    AppealStatus { appeal: String, status: &'static str, needed: &'static str },
+    #[error("only the applicant of appeal `{0}` may do this")]
+    NotApplicant(String),
+    #[error("body `{0}` has no superior body registered to hear a complaint about it")]
+    NoSuperiorBody(String),
+    #[error("appeal `{appeal}` already has its complaint, `{complaint}`")]
+    AlreadyComplained { appeal: String, complaint: String },
+    #[error("appeal is already at body `{0}`; forward it to another body")]
+    ForwardToItself(String),
+    #[error("appeal `{appeal}` has had {max} requests for clarification, the most one case may have")]
+    TooManyClarifications { appeal: String, max: usize },
+    #[error("account `{account}` is not the head of body `{body}`; only the head may extend a deadline")]
+    NotHeadOfBody { account: String, body: String },
+    #[error("appeal `{0}` was already extended once; a deadline is extended at most once")]
+    AlreadyExtended(String),
+    #[error("the extension was decided on {decided_on}; it must be decided between {from} and {to} (the case's arrival and its deadline or today)")]
+    ExtensionDecidedOutsideTerm { decided_on: String, from: String, to: String },
+    #[error("an extension to {until} is not allowed: it must be after the current deadline {after} and no later than {latest}")]
+    ExtensionOutOfRange { until: String, after: String, latest: String },
+    #[error("appeal `{0}` is already rated; an answer is rated once")]
+    AlreadyRated(String),
     #[error("person `{0}` is already verified: one national identifier, one verified person")]
     PersonAlreadyVerified(String),
     #[error("person `{0}` is not verified")]
@@ -304,9 +342,11 @@ pub enum RuleError {
     NoObligation(String),
     #[error("petition `{0}` already has its obligation")]
     ObligationExists(String),
-    #[error("the obligation of petition `{0}` is already answered")]
+    /// Names the case: "petition `p-1`", "appeal `a-1`".
+    #[error("{0} is already answered")]
     AlreadyAnswered(String),
-    #[error("petition `{0}` (its moderation or its obligation) is already marked overdue")]
+    /// Names the case, and for a petition which of its deadlines: "petition `p-1`".
+    #[error("{0} (its moderation or its answer) is already marked overdue")]
     AlreadyOverdue(String),
     #[error(
         "you wrote petition `{petition}`, so you may not {}: an author never decides on their own petition; leave it to {}",
@@ -370,6 +410,22 @@ impl RuleError {
             RuleError::AlreadyOverdue(_) => "already-overdue",
             RuleError::ConflictOfInterest { .. } => "conflict-of-interest",
             RuleError::BodyClosed(_) => "body-closed",
+            RuleError::BodyOpen(_) => "body-open",
+            RuleError::NoAppealRules => "no-appeal-rules",
+            RuleError::AppealExists(_) => "appeal-exists",
+            RuleError::UnknownAppeal(_) => "unknown-appeal",
+            RuleError::UnknownAppealTopic(_) => "unknown-appeal-topic",
+            RuleError::AppealStatus { .. } => "appeal-status",
+            RuleError::NotApplicant(_) => "not-applicant",
+            RuleError::NoSuperiorBody(_) => "no-superior-body",
+            RuleError::AlreadyComplained { .. } => "already-complained",
+            RuleError::ForwardToItself(_) => "forward-to-itself",
+            RuleError::TooManyClarifications { .. } => "too-many-clarifications",
+            RuleError::NotHeadOfBody { .. } => "not-head-of-body",
+            RuleError::AlreadyExtended(_) => "already-extended",
+            RuleError::ExtensionDecidedOutsideTerm { .. } => "extension-decided-outside-term",
+            RuleError::ExtensionOutOfRange { .. } => "extension-out-of-range",
+            RuleError::AlreadyRated(_) => "already-rated",
         }
     }
 }

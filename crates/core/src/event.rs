@@ -213,6 +213,7 @@ mod tests {
         let ps = |n| Pseudonym::from_digest(1, &[n; 32]).expect("valid version");
         let pt = |s: &str| PartialText::one(crate::Lang::Ru, s);
         let p = || id::<PetitionId>("p-1");
+        let a = || id::<AppealId>("a-1");
         let admin = || id::<AccountId>("u-admin");
         let topic = |code: &str| crate::Topic { code: id(code), name: lt(code) };
         let rules = crate::kazakhstan_rules(
@@ -308,6 +309,83 @@ mod tests {
                 discussion: pt("Discussed on 1 March."),
                 head_statement: pt("Agreed."),
             },
+            Event::AppealRulesPublished { rules: crate::kazakhstan_appeal_rules(vec![topic("roads")]) },
+            Event::AppealFiled {
+                appeal: a(),
+                applicant: ps(3),
+                body: id("mon"),
+                kind: AppealKind::Complaint,
+                topic: id("roads"),
+                place: Some(id("akmola/kokshetau")),
+                visibility: Visibility::Public,
+                title: Some(pt("The road")),
+                text: Some(pt("Please repair it.")),
+                attachments: Some(vec![Attachment {
+                    digest: Commitment::from_digest(&[9; 32]),
+                    bytes: 1_000,
+                    media_type: MediaType::Pdf,
+                }]),
+                sealed: None,
+                complaint_about: Some(id("a-0")),
+            },
+            Event::AppealFiled {
+                appeal: id("a-2"),
+                applicant: ps(4),
+                body: id("mon"),
+                kind: AppealKind::InformationRequest,
+                topic: id("roads"),
+                place: None,
+                visibility: Visibility::Private,
+                title: None,
+                text: None,
+                attachments: None,
+                sealed: Some(Commitment::from_digest(&[5; 32])),
+                complaint_about: None,
+            },
+            Event::AppealForwarded { appeal: a(), by: id("u-off"), to: id("moh"), reason: "roads".into() },
+            Event::AppealReassigned { appeal: a(), from: id("mon"), to: id("mos") },
+            Event::AppealClarificationRequested {
+                appeal: a(),
+                by: id("u-off"),
+                question: Some(pt("Which road?")),
+                sealed: None,
+            },
+            Event::AppealClarificationRequested {
+                appeal: a(),
+                by: id("u-off"),
+                question: None,
+                sealed: Some(Commitment::from_digest(&[6; 32])),
+            },
+            Event::AppealClarified {
+                appeal: a(),
+                by: ps(3),
+                reply: None,
+                sealed: Some(Commitment::from_digest(&[4; 32])),
+            },
+            Event::AppealClarified { appeal: a(), by: ps(3), reply: Some(pt("The one to school")), sealed: None },
+            Event::AppealExtended {
+                appeal: a(),
+                by: id("u-head"),
+                decided_on: date!(2026 - 03 - 02),
+                until: date!(2026 - 04 - 30),
+                reason: "an inspection".into(),
+            },
+            Event::AppealAnswered {
+                appeal: a(),
+                by: id("u-off"),
+                outcome: AppealOutcome::PartlySatisfied,
+                answer: Some(pt("Repaired in May.")),
+                sealed: None,
+            },
+            Event::AppealAnswered {
+                appeal: a(),
+                by: id("u-off"),
+                outcome: AppealOutcome::Refused,
+                answer: None,
+                sealed: Some(Commitment::from_digest(&[8; 32])),
+            },
+            Event::AppealOverdue { appeal: a() },
+            Event::AppealRated { appeal: a(), by: ps(3), rating: 4 },
         ]
     }
 

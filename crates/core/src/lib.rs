@@ -8,7 +8,7 @@
 //!   which are the Merkle leaves ([`Entry::encode`], [`Entry::decode`]; see `SPEC.md`);
 //! - the deterministic [`State`] machine that folds entries into public state and the
 //!   projection rows a database caches ([`State::apply`], [`State::take_changes`]): a router
-//!   over capabilities — the registry, notices, petitions — that each implement one trait
+//!   over capabilities — the registry, notices, petitions, appeals — that each implement one trait
 //!   (`capability.rs`), with the obligations a body owes in `obligation.rs`;
 //! - the working-day [`calendar`] that deadlines are counted in.
 //!
@@ -55,10 +55,12 @@ macro_rules! for_each_capability {
             registry: Registry => RegistrySummary,
             notices: Notices => NoticesSummary,
             petitions: Petitions => PetitionsSummary,
+            appeals: Appeals => AppealsSummary,
         }
     };
 }
 
+mod appeals;
 mod canonical;
 mod capability;
 mod dates;
@@ -80,6 +82,12 @@ mod text;
 
 pub mod calendar;
 
+pub use appeals::{
+    kazakhstan_appeal_rules, wilson_interval, Appeal, AppealAnswer, AppealKind, AppealOutcome, AppealRules,
+    AppealStatus, AppealTerms, Appeals, AppealsSummary, Attachment, BodyRecord, Clarification, ClarificationClock,
+    Complaint, Extension, MediaType, MonthRecord, PublishedAppealRules, Step, Visibility, MAX_APPEAL_TEXT_CHARS,
+    MAX_APPEAL_TITLE_CHARS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MAX_CLARIFICATIONS,
+};
 pub use calendar::{Calendar, WorkingDays};
 pub use dates::{format_date, parse_date};
 pub use districts::{district_name, known_districts};
@@ -118,3 +126,5 @@ mod entry_tests;
 mod error_tests;
 #[cfg(test)]
 mod state_tests;
+#[cfg(test)]
+mod test_world;

@@ -1,5 +1,5 @@
-//! Obligations: what a body owes once something opened it — a petition past its threshold
-//! today, an appeal tomorrow. The due date, the overdue mark and the signed answer are the same
+//! Obligations: what a body owes once something opened it — a petition past its threshold,
+//! or an appeal filed with it. The due date, the overdue mark and the signed answer are the same
 //! whatever opened it, so their rules live here once; the capability that opened an
 //! obligation keeps it with the opening item (a petition's row holds its obligation) and asks
 //! this module whether an event on it may be logged.
@@ -8,21 +8,29 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::registry::Registry;
-use crate::{AccountId, BodyId, EventError, LogIndex, PartialText, PetitionId, RuleError, Timestamp};
+use crate::{AccountId, AppealId, BodyId, EventError, LogIndex, PartialText, PetitionId, RuleError, Timestamp};
 
 /// What opened an obligation, and so what its events name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Opener {
     Petition(PetitionId),
+    Appeal(AppealId),
 }
 
 impl Opener {
-    /// The id its events and errors name.
+    /// What its errors name: "petition `p-1`", "appeal `a-1`".
     fn id(&self) -> String {
         match self {
-            Opener::Petition(id) => id.to_string(),
+            Opener::Petition(id) => format!("petition `{id}`"),
+            Opener::Appeal(id) => format!("appeal `{id}`"),
         }
     }
+}
+
+/// The last day to answer when the clock starts at `from` and the body has `working_days`
+/// working days.
+pub(crate) fn due_date(registry: &Registry, from: Timestamp, working_days: u16) -> Date {
+    registry.add_working_days(from, working_days)
 }
 
 /// What the body decided on a petition.
@@ -88,10 +96,11 @@ pub struct Answer {
     pub index: LogIndex,
 }
 
-/// What the threshold opened on the addressed body.
+/// What its opening put on the addressed body: to give an answer of type `A` (a petition's
+/// [`Answer`], an appeal's `AppealAnswer`) by the due day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Obligation {
+#[serde(deny_unknown_fields, bound(deserialize = "A: Deserialize<'de>"))]
+pub struct Obligation<A = Answer> {
     pub body: BodyId,
     pub status: ObligationStatus,
     /// The last day to answer, in the deployment's time zone.
@@ -105,13 +114,13 @@ pub struct Obligation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<Answer>,
+    pub answer: Option<A>,
 }
 
-impl Obligation {
+impl<A> Obligation<A> {
     /// The obligation `body` takes on at `at`: to answer by the end of the local day `due`,
     /// which ends at `due_at`.
-    pub(crate) fn open(body: BodyId, due: Date, due_at: Timestamp, at: Timestamp, index: LogIndex) -> Obligation {
+    pub(crate) fn open(body: BodyId, due: Date, due_at: Timestamp, at: Timestamp, index: LogIndex) -> Obligation<A> {
         Obligation {
             body,
             status: ObligationStatus::Awaiting,
@@ -122,12 +131,6 @@ impl Obligation {
             overdue_at: None,
             answer: None,
         }
-    }
-
-    /// The last day to answer when the clock starts at `from` and the body has
-    /// `working_days` working days.
-    pub(crate) fn due_date(registry: &Registry, from: Timestamp, working_days: u16) -> Date {
-        registry.add_working_days(from, working_days)
     }
 
     /// Has the due day ended without an answer, so that the rules require `overdue`?
@@ -162,8 +165,20 @@ impl Obligation {
         Ok(())
     }
 
-    pub(crate) fn answer(&mut self, answer: Answer) {
+    pub(crate) fn answer(&mut self, answer: A) {
         self.status = ObligationStatus::Answered;
         self.answer = Some(answer);
+    }
+
+    /// The answer is now owed by the end of the local day `due` (an extension, a clock
+    /// paused for a clarification, a case forwarded to the competent body).
+    pub(crate) fn set_due(&mut self, due: Date, due_at: Timestamp) {
+        self.due = due;
+        self.due_at = due_at;
+    }
+
+    /// Another body owes it now (forwarded, or its body reorganised).
+    pub(crate) fn move_to(&mut self, body: BodyId) {
+        self.body = body;
     }
 }

@@ -184,7 +184,7 @@ impl Petitions {
             _ => {}
         }
         if let (Some(reached), None) = (p.threshold_reached_at, &p.obligation) {
-            let date = Obligation::due_date(registry, reached, p.terms.consideration_working_days);
+            let date = crate::obligation::due_date(registry, reached, p.terms.consideration_working_days);
             due.push(Event::ObligationOpened { petition: petition.clone(), body: p.body.clone(), due: date });
         }
         if p.status == PetitionStatus::Open && p.closes_at.is_some_and(|end| at >= end) {
@@ -357,7 +357,7 @@ impl Petitions {
                     return Err(status_err(p, "in moderation"));
                 }
                 if p.moderation_overdue_at.is_some() {
-                    return Err(RuleError::AlreadyOverdue(petition.to_string()));
+                    return Err(RuleError::AlreadyOverdue(format!("petition `{petition}`")));
                 }
                 RuleError::unless_due("the end of the moderation due day", moderation_deadline(registry, p), at)
             }
@@ -471,7 +471,7 @@ impl Petitions {
                 RuleError::unless_equal("body", p.body.to_string(), body.to_string())?;
                 RuleError::unless_equal(
                     "due",
-                    Obligation::due_date(registry, reached, p.terms.consideration_working_days),
+                    crate::obligation::due_date(registry, reached, p.terms.consideration_working_days),
                     *due,
                 )
             }

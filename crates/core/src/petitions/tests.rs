@@ -5,51 +5,10 @@
 //! Expected dates are counted by hand (the comments show the counting) on the 2026 calendar of
 //! [`calendar_2026`] at UTC+5, where a day ends at 19:00 UTC.
 
+use crate::test_world::*;
 use crate::*;
 use time::macros::date;
 use time::Date;
-
-const OFFSET: i16 = 300;
-const MINUTE: u64 = 60_000;
-const HOUR: u64 = 60 * MINUTE;
-const DAY: u64 = 24 * HOUR;
-
-fn id<T: std::str::FromStr>(s: &str) -> T
-where
-    T::Err: std::fmt::Debug,
-{
-    s.parse().expect("valid id in test")
-}
-
-fn lt(s: &str) -> LocalizedText {
-    LocalizedText::new(format!("{s} kk"), format!("{s} ru"), format!("{s} en"))
-}
-
-fn pt(s: &str) -> PartialText {
-    PartialText::one(Lang::Ru, s)
-}
-
-fn ps(n: u8) -> Pseudonym {
-    Pseudonym::from_digest(1, &[n; 32]).expect("valid version")
-}
-
-/// `hh:mm` local time (UTC+5) on `d`: local midnight is the end of the day before.
-fn local(d: Date, hh: u64, mm: u64) -> Timestamp {
-    Timestamp(Timestamp::end_of_day(d, OFFSET).0 - DAY + hh * HOUR + mm * MINUTE)
-}
-
-fn end_of(d: Date) -> Timestamp {
-    Timestamp::end_of_day(d, OFFSET)
-}
-
-/// The 2026 calendar the rules are tested against (Kazakhstan's weekdays off).
-fn calendar_2026() -> Event {
-    Event::CalendarPublished {
-        year: 2026,
-        holidays: calendar::kazakhstan_2026_holidays(),
-        transferred_working_days: vec![],
-    }
-}
 
 fn topic(code: &str) -> Topic {
     Topic { code: id(code), name: lt(code) }
@@ -187,12 +146,6 @@ fn answer(p: &str, by: &str) -> Event {
 
 // ---- the world ------------------------------------------------------------------------
 
-/// A state and the sequencer's clock.
-struct World {
-    s: State,
-    at: Timestamp,
-}
-
 impl World {
     /// A deployment at UTC+5 with the 2026 calendar, a body of each kind, staff, and `rules`
     /// if given, all set up on Monday 2 March 2026 at 10:00 local time.
@@ -240,50 +193,6 @@ impl World {
 
     fn new() -> World {
         World::with(Some(rules()))
-    }
-
-    /// Applies `e` now; panics if it is refused.
-    #[track_caller]
-    fn apply(&mut self, e: Event) {
-        let kind = e.kind();
-        if let Err(err) = self.s.apply(LogIndex(self.s.size()), &Entry::new(self.at, e)) {
-            panic!("{kind} refused: {err}");
-        }
-    }
-
-    /// Applies `e` now and then, as the sequencer does, the events the rules require right
-    /// after it; returns those.
-    #[track_caller]
-    fn ok(&mut self, e: Event) -> Vec<Event> {
-        self.apply(e);
-        let follow_ups = self.s.take_follow_ups(self.at);
-        for f in follow_ups.clone() {
-            self.apply(f);
-        }
-        follow_ups
-    }
-
-    /// Moves the clock to `at` and logs everything the rules require then; returns it.
-    #[track_caller]
-    fn tick(&mut self, at: Timestamp) -> Vec<Event> {
-        self.at = at;
-        let due = self.s.due_events(at);
-        for e in due.clone() {
-            self.apply(e);
-        }
-        due
-    }
-
-    /// `e` is refused now with `code`, by `check` and `apply` alike, and changes nothing.
-    #[track_caller]
-    fn refused(&mut self, e: Event, code: &str) {
-        let before = self.s.clone();
-        let rows = self.s.rows();
-        assert_eq!(self.s.check(&e, self.at).map_err(|e| e.code()), Err(code), "check of {}", e.kind());
-        let got = self.s.apply(LogIndex(self.s.size()), &Entry::new(self.at, e));
-        assert_eq!(got.map_err(|e| e.code()), Err(code), "apply");
-        assert_eq!(self.s, before);
-        assert_eq!(self.s.rows(), rows);
     }
 
     #[track_caller]

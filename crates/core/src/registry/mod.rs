@@ -86,7 +86,7 @@ impl Body {
 
 /// How a body was closed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "how", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Reorganisation {
     Merged {
         into: BodyId,
@@ -119,7 +119,6 @@ impl Reorganisation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Closure {
-    #[serde(flatten)]
     pub reorganisation: Reorganisation,
     pub at: Timestamp,
     pub index: LogIndex,

@@ -36,7 +36,6 @@ use super::petition_href;
 use super::view::{ListPage, ListQuery, Sort};
 use super::{level_label, topic_label, Draft, PetitionError};
 use crate::i18n::value_id;
-use crate::people::pages::locality_label;
 use crate::people::session::Session;
 use crate::people::Identity;
 use crate::people::Person;
@@ -46,6 +45,7 @@ use crate::web::extract::{
 use crate::web::forms::{
     alert, csrf_field, date_el, described_by, error_line, field_error, notice, FieldError, NoFields,
 };
+use crate::web::locality_label;
 use crate::web::{time_el, Page, Section};
 use crate::AppState;
 

@@ -11,7 +11,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::extract::PageQuery;
-use super::{event_label, role_label, time_el, utc_offset_label, Page, Section, HOME_ENTRIES, PAGE_SIZE};
+use super::{
+    event_label, locality_label, role_label, time_el, utc_offset_label, Page, Section, HOME_ENTRIES, PAGE_SIZE,
+};
 use crate::api::{self, EntryView, InclusionProof};
 use crate::i18n::{t, t_args};
 use crate::problem::Problem;
@@ -482,12 +484,23 @@ fn event_fields(p: &Page, event: &Event) -> Markup {
             dt { (p.t("field-holidays")) } dd { (dates(holidays)) }
             dt { (p.t("field-transferred")) } dd { (dates(transferred_working_days)) }
         },
-        Event::BodyRegistered { body, name, kind, parent } => html! {
+        Event::BodyRegistered { body, name, kind, parent, territory, competences } => html! {
             dt { (p.t("field-body-id")) } dd { code { (body.as_str()) } }
             dt { (p.t("field-name")) } dd { (lt(name)) }
             dt { (p.t("field-body-kind")) } dd { (body_kind_label(p.lang, *kind)) }
             dt { (p.t("field-parent")) } dd {
                 @match parent { Some(b) => code { (b.as_str()) }, None => (p.t("field-none")) }
+            }
+            @if let Some(t) = territory {
+                dt { (p.t("field-territory")) } dd { (locality_label(p.lang, t)) }
+            }
+            @if let Some(topics) = competences {
+                dt { (p.t("field-competences")) } dd {
+                    @for (i, t) in topics.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        code { (t.as_str()) }
+                    }
+                }
             }
         },
         Event::NoticePublished { notice, title, text } => html! {

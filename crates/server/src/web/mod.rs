@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use dauys_core::{Lang, Role, Timestamp};
+use dauys_core::{district_name, Lang, Locality, Role, Timestamp};
 use fluent_templates::fluent_bundle::FluentValue;
 use maud::{html, Markup, DOCTYPE};
 
@@ -297,6 +297,19 @@ pub(crate) fn event_label(lang: Lang, kind: &str) -> String {
     }
 }
 
+/// "Астана қаласы, Есіл ауданы": the region's name and, if the locality has one, its
+/// district's (its identifier where the district table has no name for it).
+pub(crate) fn locality_label(lang: Lang, locality: &Locality) -> String {
+    let region = locality.region.name();
+    match &locality.district {
+        Some(d) => match district_name(locality.region, d) {
+            Some(name) => format!("{}, {}", region.get(lang), name.get(lang)),
+            None => format!("{}, {d}", region.get(lang)),
+        },
+        None => region.get(lang).to_string(),
+    }
+}
+
 /// The translated name of a role.
 pub(crate) fn role_label(lang: Lang, role: Role) -> String {
     t(lang, &format!("role-{}", role.as_str()))
@@ -306,6 +319,17 @@ pub(crate) fn role_label(lang: Lang, role: Role) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn localities_are_named_in_the_page_language() {
+        let esil: Locality = "astana/esil".parse().unwrap();
+        assert_eq!(locality_label(Lang::Kk, &esil), "Астана қаласы, Есіл ауданы");
+        assert_eq!(locality_label(Lang::Ru, &esil), "город Астана, район Есиль");
+        assert_eq!(locality_label(Lang::En, &esil), "Astana, Esil district");
+        // A district the table does not name keeps its identifier; a region alone is its name.
+        assert_eq!(locality_label(Lang::Ru, &"akmola/kokshetau".parse().unwrap()), "Акмолинская область, kokshetau");
+        assert_eq!(locality_label(Lang::Kk, &"shymkent".parse().unwrap()), "Шымкент қаласы");
+    }
 
     #[test]
     fn safe_paths_stay_on_this_site() {

@@ -2,6 +2,7 @@
 //! data download, "who looked at my data", password reset and address confirmation.
 
 use super::*;
+use crate::web::locality_label;
 
 #[derive(Deserialize)]
 pub struct CredentialsForm {

@@ -9,9 +9,7 @@ use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use dauys_core::{
-    district_name, AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, RowKey, RowPrefix, VerificationMethod,
-};
+use dauys_core::{AccountId, BasisCode, BodyId, Lang, Locality, Region, Role, RowKey, RowPrefix, VerificationMethod};
 use dauys_identity::policy::Action;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -123,19 +121,6 @@ fn session_cleared(app: &AppState) -> Cookie<'static> {
     site_cookie(SESSION_COOKIE, String::new(), 0, secure(app), SameSite::Lax)
 }
 
-/// "Астана қаласы, Есіл ауданы": the region's name and, if the locality has one, its
-/// district's (its identifier where the district table has no name for it).
-pub(crate) fn locality_label(lang: Lang, locality: &Locality) -> String {
-    let region = locality.region.name();
-    match &locality.district {
-        Some(d) => match district_name(locality.region, d) {
-            Some(name) => format!("{}, {}", region.get(lang), name.get(lang)),
-            None => format!("{}, {d}", region.get(lang)),
-        },
-        None => region.get(lang).to_string(),
-    }
-}
-
 fn method_label(p: &Page, method: VerificationMethod) -> String {
     p.t(match method {
         VerificationMethod::Oidc => "method-oidc",
@@ -201,20 +186,4 @@ async fn all_bodies(app: &AppState) -> Vec<(BodyId, dauys_core::LocalizedText)> 
         .into_iter()
         .map(|b| (b.id, b.name))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn localities_are_named_in_the_page_language() {
-        let esil: Locality = "astana/esil".parse().unwrap();
-        assert_eq!(locality_label(Lang::Kk, &esil), "Астана қаласы, Есіл ауданы");
-        assert_eq!(locality_label(Lang::Ru, &esil), "город Астана, район Есиль");
-        assert_eq!(locality_label(Lang::En, &esil), "Astana, Esil district");
-        // A district the table does not name keeps its identifier; a region alone is its name.
-        assert_eq!(locality_label(Lang::Ru, &"akmola/kokshetau".parse().unwrap()), "Акмолинская область, kokshetau");
-        assert_eq!(locality_label(Lang::Kk, &"shymkent".parse().unwrap()), "Шымкент қаласы");
-    }
 }

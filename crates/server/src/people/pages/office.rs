@@ -1,6 +1,7 @@
 //! Officials' pages: find a person and open their record, stating purpose, basis and case.
 
 use super::*;
+use crate::web::locality_label;
 
 // ---------------------------------------------------------------------------------------
 // Officials
