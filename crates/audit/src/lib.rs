@@ -95,6 +95,9 @@ pub struct AuditReport {
     /// Every petition as recomputed from the log: counts, by-region counts, deadlines,
     /// obligations and their due dates.
     pub petitions: Vec<dauys_core::Petition>,
+    /// Every body's record of the cases it owes answers on (appeals and petitions'
+    /// obligations), as recomputed from the log: the figures its public page shows.
+    pub bodies: std::collections::BTreeMap<dauys_core::BodyId, dauys_core::BodyRecord>,
     /// Events the rules required at the last entry's time that the log does not hold yet
     /// (e.g. `obligation.overdue p-…`). The server logs them within a second of falling due,
     /// so an entry here that stays across audits means the server is not keeping the rules.
@@ -157,7 +160,10 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
                 .state
                 .due_events(at)
                 .iter()
-                .map(|e| format!("{} {}", e.kind(), e.petition().map_or("", |p| p.as_str())))
+                .map(|e| {
+                    let case = e.petition().map(|p| p.as_str()).or(e.appeal().map(|a| a.as_str()));
+                    format!("{} {}", e.kind(), case.unwrap_or(""))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -165,6 +171,7 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
         origin: checkpoint.origin.clone(),
         public_state: replay.state.public_state(),
         petitions: replay.state.petitions().all().cloned().collect(),
+        bodies: replay.state.body_records(),
         pending_rule_events,
         checkpoint,
         previous: replay.previous,

@@ -158,15 +158,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("consistent with the checkpoint saved last time (size {})", prev.size);
             }
             if *json {
+                let bodies: std::collections::BTreeMap<_, _> =
+                    report.bodies.iter().map(|(id, record)| (id, record.figures())).collect();
                 let out = serde_json::json!({
                     "public_state": report.public_state,
                     "petitions": report.petitions,
+                    "bodies": bodies,
                     "pending_rule_events": report.pending_rule_events,
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 println!("{}", report.public_state);
                 print_petitions(&report.petitions);
+                for (body, record) in &report.bodies {
+                    println!("body {body}: {}", record.figures());
+                }
                 for pending in &report.pending_rule_events {
                     println!("pending by the rules at the last entry: {pending}");
                 }

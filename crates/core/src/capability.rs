@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::registry::Registry;
 use crate::rows::{invalid_row, RowKey};
-use crate::{Event, LogIndex, RuleError, Timestamp};
+use crate::{BodyId, BodyRecord, Event, LogIndex, RuleError, Timestamp};
 
 pub(crate) trait Capability: Clone + std::fmt::Debug + Default + PartialEq + Eq {
     /// What [`Capability::check`] decided and [`Capability::apply`] carries out, so applying
@@ -51,6 +51,12 @@ pub(crate) trait Capability: Clone + std::fmt::Debug + Default + PartialEq + Eq 
 
     /// Invariants that every folded state satisfies, to vet rows loaded from a cache.
     fn check_consistency(&self, ctx: &Context<'_>, placed: &mut Placement) -> Result<(), RuleError>;
+
+    /// Its part of every body's record of the cases owed answers (see
+    /// `obligation/records.rs`), by body; `None` for a capability that opens no obligations.
+    fn body_records(&self) -> Option<&BTreeMap<BodyId, BodyRecord>> {
+        None
+    }
 
     /// Its headline figures, which [`crate::PublicState`] shows under this capability's name
     /// (and `/api/v1/state` as members of the one object).

@@ -309,6 +309,7 @@ mod tests {
                 discussion: pt("Discussed on 1 March."),
                 head_statement: pt("Agreed."),
             },
+            Event::PetitionReassigned { petition: p(), from: id("akmola-akimat"), to: id("akmola-akimat-2") },
             Event::AppealRulesPublished { rules: crate::kazakhstan_appeal_rules(vec![topic("roads")]) },
             Event::AppealFiled {
                 appeal: a(),

@@ -83,10 +83,10 @@ mod text;
 pub mod calendar;
 
 pub use appeals::{
-    kazakhstan_appeal_rules, wilson_interval, Appeal, AppealAnswer, AppealKind, AppealOutcome, AppealRules,
-    AppealStatus, AppealTerms, Appeals, AppealsSummary, Attachment, BodyRecord, Clarification, ClarificationClock,
-    Complaint, Extension, MediaType, MonthRecord, PublishedAppealRules, Step, Visibility, MAX_APPEAL_TEXT_CHARS,
-    MAX_APPEAL_TITLE_CHARS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MAX_CLARIFICATIONS,
+    kazakhstan_appeal_rules, Appeal, AppealAnswer, AppealKind, AppealOutcome, AppealRules, AppealStatus, AppealTerms,
+    Appeals, AppealsSummary, Attachment, Clarification, ClarificationClock, Complaint, Extension, MediaType,
+    PublishedAppealRules, Step, Visibility, MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS, MAX_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES, MAX_CLARIFICATIONS,
 };
 pub use calendar::{Calendar, WorkingDays};
 pub use dates::{format_date, parse_date};
@@ -96,6 +96,7 @@ pub use envelope::{ENTRY_VERSION, MAX_ENTRY_BYTES};
 pub use error::{DecodeError, EventError, RuleError};
 pub use event::Event;
 pub use notices::{Notice, NoticeSummary, Notices, NoticesSummary, LATEST_NOTICES};
+pub use obligation::records::{wilson_interval, BodyFigures, BodyRecord, MonthRecord};
 pub use obligation::{Answer, Decision, Obligation, ObligationStatus, Opener};
 pub use people::{
     AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,

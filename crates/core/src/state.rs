@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::capability::{Capability, Changes, Context, Meta, Placement, Scope, META_KEY};
 use crate::event::Owner;
 use crate::rows::{invalid_row, parse_row, row_json, RowKey};
-use crate::{Entry, Event, LogIndex, PublicState, RuleError, Timestamp};
+use crate::{BodyId, BodyRecord, Entry, Event, LogIndex, PublicState, RuleError, Timestamp};
 
 /// Makes the router's part of each capability, and the state's accessor to it, from
 /// `for_each_capability!` in `lib.rs`. A capability's type is named through its module
@@ -74,6 +74,16 @@ macro_rules! capabilities {
             fn check_consistency(&self, ctx: &Context<'_>, placed: &mut Placement) -> Result<(), RuleError> {
                 $(self.$field.check_consistency(ctx, placed)?;)+
                 Ok(())
+            }
+
+            fn body_records(&self) -> BTreeMap<BodyId, BodyRecord> {
+                let mut all: BTreeMap<BodyId, BodyRecord> = BTreeMap::new();
+                $(
+                    for (body, record) in self.$field.body_records().into_iter().flatten() {
+                        all.entry(body.clone()).or_default().add(record);
+                    }
+                )+
+                all
             }
 
             fn public_state(&self, meta: &Meta) -> PublicState {
@@ -253,6 +263,14 @@ impl State {
             return Err(invalid_row(META_KEY, "not a state any log produces"));
         }
         self.capabilities.check_consistency(&self.context(), &mut Placement::new(meta))
+    }
+
+    /// Every body's record of the cases it owes answers on, all capabilities' together
+    /// (appeals and petitions' obligations), by body: the figures of the bodies' public pages
+    /// and of `dauys audit`. Each capability keeps its part incrementally; adding them up costs
+    /// one step per body.
+    pub fn body_records(&self) -> BTreeMap<BodyId, BodyRecord> {
+        self.capabilities.body_records()
     }
 
     pub fn public_state(&self) -> PublicState {

@@ -19,7 +19,6 @@ mod rules;
 
 pub(crate) use events::events;
 pub use events::{MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
-pub use records::{wilson_interval, BodyRecord, MonthRecord};
 pub use rules::{Appeals, MAX_CLARIFICATIONS};
 
 use std::fmt;

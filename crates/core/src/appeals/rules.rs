@@ -10,12 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use time::{Date, Month};
 
-use super::records::{Records, Sign};
+use super::records;
 use super::{
-    Appeal, AppealAnswer, AppealStatus, AppealTerms, AppealsSummary, BodyRecord, Clarification, ClarificationClock,
-    Complaint, Extension, PublishedAppealRules, Step, Visibility,
+    Appeal, AppealAnswer, AppealStatus, AppealTerms, AppealsSummary, Clarification, ClarificationClock, Complaint,
+    Extension, PublishedAppealRules, Step, Visibility,
 };
 use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement, Scope};
+use crate::obligation::records::{BodyRecord, Records, Sign};
 use crate::obligation::{Obligation, Opener};
 use crate::registry::{CaseFacts, Registry};
 use crate::rows::{invalid_row, parse_row, row_json, RowKey, RowPrefix};
@@ -185,7 +186,7 @@ impl Appeals {
 
     /// Takes an appeal's figures and index entries out before it changes.
     fn forget(&mut self, appeal: &Appeal) {
-        self.records.count(appeal, Sign::Remove);
+        records::count(&mut self.records, appeal, Sign::Remove);
         if let Some(open) = self.open_by_body.get_mut(appeal.body()) {
             open.remove(&appeal.id);
             if open.is_empty() {
@@ -203,7 +204,7 @@ impl Appeals {
 
     /// Puts an appeal's figures and index entries in as it stands.
     fn remember(&mut self, appeal: &Appeal) {
-        self.records.count(appeal, Sign::Add);
+        records::count(&mut self.records, appeal, Sign::Add);
         if appeal.status.is_open() {
             self.open_by_body.entry(appeal.body().clone()).or_default().insert(appeal.id.clone());
         }
@@ -737,6 +738,10 @@ impl Capability for Appeals {
             return Err(counts_mismatch("the appeal rows"));
         }
         Ok(())
+    }
+
+    fn body_records(&self) -> Option<&BTreeMap<BodyId, BodyRecord>> {
+        Some(self.records.all())
     }
 
     type Summary = AppealsSummary;

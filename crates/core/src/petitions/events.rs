@@ -90,6 +90,10 @@ macro_rules! events {
                         /// The public statement of the body's head.
                         head_statement: PartialText,
                     },
+                    /// By the rules: the body the petition addresses was closed by a reorganisation,
+                    /// which gives the petition, and the obligation it opened, to `to`. Its deadlines
+                    /// run on.
+                    "petition.reassigned" => PetitionReassigned { petition: PetitionId, from: BodyId, to: BodyId },
                 }
                 operator_acts ["petition_rules.published"]
                 validate {

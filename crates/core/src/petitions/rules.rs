@@ -16,10 +16,11 @@ use super::{
     SignatureFact, SignerKey, StaffAct, Terms, Threshold, Transition,
 };
 use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement, Scope};
-use crate::obligation::{Answer, Obligation, Opener};
-use crate::registry::Registry;
+use crate::obligation::records::{BodyRecord, Records, Sign};
+use crate::obligation::{Answer, Obligation, ObligationStatus, Opener};
+use crate::registry::{CaseFacts, Registry};
 use crate::rows::{invalid_row, parse_row, row_json, RowKey, RowPrefix};
-use crate::{AccountId, Event, Locality, LogIndex, PetitionId, Pseudonym, Role, RuleError, Timestamp};
+use crate::{AccountId, BodyId, Event, Locality, LogIndex, PetitionId, Pseudonym, Role, RuleError, Timestamp};
 
 /// The petitions part of the public state: the rules in force, every petition with its
 /// obligation, and every signature.
@@ -31,6 +32,8 @@ pub struct Petitions {
     /// listed in order, and rows are sorted when listed).
     signatures: HashMap<PetitionId, HashMap<SignerKey, SignatureFact>>,
     invalidations: BTreeMap<(PetitionId, SignerKey), Invalidation>,
+    /// The obligations' part of every body's record, derived from the petitions.
+    records: Records,
 }
 
 const RULES_KEY: &str = "petition-rules";
@@ -52,7 +55,8 @@ impl Event {
             | Event::SignatureInvalidated { petition, .. }
             | Event::ObligationOpened { petition, .. }
             | Event::ObligationOverdue { petition }
-            | Event::ObligationAnswered { petition, .. } => Some(petition),
+            | Event::ObligationAnswered { petition, .. }
+            | Event::PetitionReassigned { petition, .. } => Some(petition),
             _ => None,
         }
     }
@@ -116,7 +120,7 @@ impl Petitions {
         let published = self.rules.as_ref().ok_or(RuleError::NoPetitionRules)?;
         let rules = &published.rules;
         let rule = rules.level(*level).ok_or(RuleError::LevelNotPetitionable(level.as_str()))?;
-        let b = registry.body(body).ok_or_else(|| RuleError::UnknownBody(body.to_string()))?;
+        let b = registry.check_open(body)?;
         if !level.addresses(b.kind) {
             return Err(RuleError::BodyNotAtLevel {
                 body: body.to_string(),
@@ -167,6 +171,11 @@ impl Petitions {
     fn due_for(&self, registry: &Registry, p: &Petition, at: Timestamp) -> Vec<Event> {
         let mut due = Vec::new();
         let petition = p.id.clone();
+        if p.is_movable() {
+            if let Some(to) = registry.successor_for(&p.body, &facts(p)) {
+                due.push(Event::PetitionReassigned { petition: petition.clone(), from: p.body.clone(), to });
+            }
+        }
         match p.status {
             PetitionStatus::Gathering if p.signatures >= u64::from(p.terms.initial_supporters) => {
                 let moderation_due = registry.add_working_days(at, p.terms.moderation_working_days);
@@ -260,6 +269,175 @@ impl Petitions {
             self.invalidations.insert((s.petition.clone(), key), inv);
         }
         self.signatures.entry(s.petition).or_default().insert(key, fact).is_none()
+    }
+}
+
+/// What a reorganisation looks at to place a petition.
+fn facts(p: &Petition) -> CaseFacts<'_> {
+    CaseFacts { id: p.id.as_str(), topic: &p.topic, place: p.territory.as_ref() }
+}
+
+impl Petition {
+    /// Still in play for the body it addresses, so that a reorganisation moves it: not yet
+    /// settled, or owed an answer.
+    fn is_movable(&self) -> bool {
+        let live = matches!(
+            self.status,
+            PetitionStatus::Draft | PetitionStatus::Gathering | PetitionStatus::Moderation | PetitionStatus::Open
+        );
+        live || self.obligation.as_ref().is_some_and(|o| o.status != ObligationStatus::Answered)
+    }
+
+    /// What its obligation adds to the record of the body that owes it: received, open or
+    /// answered (on time or not), overdue. The working days an answer took and the months are
+    /// the appeals' alone: a petition's consideration period is another measure.
+    fn obligation_record(&self) -> Option<(&BodyId, BodyRecord)> {
+        let o = self.obligation.as_ref()?;
+        let answered = o.answer.as_ref();
+        let record = BodyRecord {
+            received: 1,
+            answered: u64::from(answered.is_some()),
+            answered_on_time: u64::from(answered.is_some_and(|a| a.answered_at < o.due_at)),
+            overdue: u64::from(o.overdue_at.is_some()),
+            overdue_unanswered: u64::from(o.status == ObligationStatus::Overdue),
+            open: u64::from(answered.is_none()),
+            ..BodyRecord::default()
+        };
+        Some((&o.body, record))
+    }
+}
+
+impl Petitions {
+    /// Applies a checked event on an existing petition.
+    fn apply_to(
+        &mut self,
+        id: &PetitionId,
+        decided: Decided,
+        index: LogIndex,
+        at: Timestamp,
+        event: &Event,
+        changes: &mut Changes,
+    ) {
+        let Some(p) = self.petitions.get_mut(id) else {
+            unreachable!("checked before applying: petition `{id}` exists");
+        };
+        let moved = |p: &mut Petition, status: PetitionStatus, by: Option<&AccountId>| {
+            p.status = status;
+            p.transitions.push(Transition { event: event.kind().to_owned(), status, by: by.cloned(), at, index });
+        };
+        match (event, decided) {
+            (Event::PetitionLaunched { .. }, Decided::GatheringEnds(end)) => {
+                p.gathering_ends_at = Some(end);
+                moved(p, PetitionStatus::Gathering, None);
+            }
+            (Event::PetitionSigned { petition, signer, region }, _) => {
+                p.signatures += 1;
+                *p.by_region.entry(*region).or_insert(0) += 1;
+                let crossed = match p.status {
+                    PetitionStatus::Gathering => p.signatures >= u64::from(p.terms.initial_supporters),
+                    _ => p.threshold_reached_at.is_none() && p.signatures >= p.terms.threshold,
+                };
+                if crossed {
+                    if p.status == PetitionStatus::Open {
+                        p.threshold_reached_at = Some(at);
+                    }
+                    changes.follow_up(RowKey::petition(id));
+                }
+                self.signatures.entry(petition.clone()).or_default().insert(
+                    SignerKey::of(signer),
+                    SignatureFact { region: *region, signed_at: at, index, invalidated: false },
+                );
+                changes.row(RowKey::signature(petition, signer));
+            }
+            (Event::PetitionSubmitted { moderation_due, .. }, _) => {
+                p.moderation_due = Some(*moderation_due);
+                moved(p, PetitionStatus::Moderation, None);
+            }
+            (Event::PetitionModerationOverdue { .. }, _) => {
+                p.moderation_overdue_at = Some(at);
+                moved(p, PetitionStatus::Moderation, None);
+            }
+            (Event::PetitionExpired { .. }, _) => moved(p, PetitionStatus::Expired, None),
+            (Event::PetitionAccepted { by, .. }, Decided::Closes(end)) => {
+                p.closes_at = Some(end);
+                if p.signatures >= p.terms.threshold {
+                    p.threshold_reached_at = Some(at);
+                    changes.follow_up(RowKey::petition(id));
+                }
+                moved(p, PetitionStatus::Open, Some(by));
+            }
+            (Event::PetitionRejected { by, reason, forbidden_topic, duplicate_of, comment, .. }, _) => {
+                p.rejection = Some(Rejection {
+                    reason: *reason,
+                    forbidden_topic: forbidden_topic.clone(),
+                    duplicate_of: duplicate_of.clone(),
+                    comment: comment.clone(),
+                    by: by.clone(),
+                });
+                moved(p, PetitionStatus::Rejected, Some(by));
+            }
+            (Event::PetitionWithdrawn { reason, .. }, _) => {
+                p.withdrawal_reason = Some(reason.clone());
+                moved(p, PetitionStatus::Withdrawn, None);
+            }
+            (Event::PetitionClosed { .. }, _) => moved(p, PetitionStatus::Closed, None),
+            (Event::SignatureInvalidated { petition, signer, by, reason }, _) => {
+                let key = SignerKey::of(signer);
+                if let Some(fact) = self.signatures.get_mut(petition).and_then(|s| s.get_mut(&key)) {
+                    fact.invalidated = true;
+                    p.signatures -= 1;
+                    p.invalidated += 1;
+                    if let Some(n) = p.by_region.get_mut(&fact.region) {
+                        *n -= 1;
+                        if *n == 0 {
+                            p.by_region.remove(&fact.region);
+                        }
+                    }
+                }
+                self.invalidations.insert(
+                    (petition.clone(), key),
+                    Invalidation { by: by.clone(), reason: reason.clone(), at, index },
+                );
+                changes.row(RowKey::signature(petition, signer));
+            }
+            (Event::ObligationOpened { body, due, .. }, Decided::DueAt(due_at)) => {
+                p.obligation = Some(Obligation::open(body.clone(), *due, due_at, at, index));
+            }
+            (Event::ObligationOverdue { .. }, _) => {
+                if let Some(o) = &mut p.obligation {
+                    o.mark_overdue(at);
+                }
+            }
+            (Event::ObligationAnswered { by, decision, answer, discussion, head_statement, .. }, _) => {
+                if let Some(o) = &mut p.obligation {
+                    o.answer(Answer {
+                        by: by.clone(),
+                        decision: *decision,
+                        answer: answer.clone(),
+                        discussion: discussion.clone(),
+                        head_statement: head_statement.clone(),
+                        answered_at: at,
+                        index,
+                    });
+                }
+            }
+            (Event::PetitionReassigned { to, .. }, _) => {
+                p.body = to.clone();
+                if let Some(o) = &mut p.obligation {
+                    o.move_to(to.clone());
+                }
+                let status = p.status;
+                moved(p, status, None);
+            }
+            (other, _) => unreachable!("{} was checked without the decision it needs", other.kind()),
+        }
+    }
+
+    /// Takes a petition's obligation out of the body records (before it changes) or puts it in.
+    fn count(&mut self, id: &PetitionId, sign: Sign) {
+        if let Some((body, record)) = self.petitions.get(id).and_then(Petition::obligation_record) {
+            self.records.apply(body, &record, sign);
+        }
     }
 }
 
@@ -482,6 +660,16 @@ impl Petitions {
                 // Its author may not do this; the log cannot tell (see `check_conflict_of_interest`).
                 self.obligation_of(petition)?.check_answer(&Opener::Petition(petition.clone()), registry, by)
             }
+            Event::PetitionReassigned { petition, from, to } => {
+                let p = self.petition_or_err(petition)?;
+                if !p.is_movable() {
+                    return Err(status_err(p, "not yet settled, or owed an answer"));
+                }
+                RuleError::unless_equal("from", p.body.to_string(), from.to_string())?;
+                let successor =
+                    registry.successor_for(from, &facts(p)).ok_or_else(|| RuleError::BodyOpen(from.to_string()))?;
+                RuleError::unless_equal("to", successor.to_string(), to.to_string())
+            }
             other => unreachable!("the petitions capability does not rule on {}", other.kind()),
         }
     }
@@ -577,111 +765,9 @@ impl Capability for Petitions {
         let Some(id) = event.petition().cloned() else {
             unreachable!("every other petition event names its petition");
         };
-        let Some(p) = self.petitions.get_mut(&id) else {
-            unreachable!("checked before applying: petition `{id}` exists");
-        };
-        let moved = |p: &mut Petition, status: PetitionStatus, by: Option<&AccountId>| {
-            p.status = status;
-            p.transitions.push(Transition { event: event.kind().to_owned(), status, by: by.cloned(), at, index });
-        };
-        match (event, decided) {
-            (Event::PetitionLaunched { .. }, Decided::GatheringEnds(end)) => {
-                p.gathering_ends_at = Some(end);
-                moved(p, PetitionStatus::Gathering, None);
-            }
-            (Event::PetitionSigned { petition, signer, region }, _) => {
-                p.signatures += 1;
-                *p.by_region.entry(*region).or_insert(0) += 1;
-                let crossed = match p.status {
-                    PetitionStatus::Gathering => p.signatures >= u64::from(p.terms.initial_supporters),
-                    _ => p.threshold_reached_at.is_none() && p.signatures >= p.terms.threshold,
-                };
-                if crossed {
-                    if p.status == PetitionStatus::Open {
-                        p.threshold_reached_at = Some(at);
-                    }
-                    changes.follow_up(RowKey::petition(&id));
-                }
-                self.signatures.entry(petition.clone()).or_default().insert(
-                    SignerKey::of(signer),
-                    SignatureFact { region: *region, signed_at: at, index, invalidated: false },
-                );
-                changes.row(RowKey::signature(petition, signer));
-            }
-            (Event::PetitionSubmitted { moderation_due, .. }, _) => {
-                p.moderation_due = Some(*moderation_due);
-                moved(p, PetitionStatus::Moderation, None);
-            }
-            (Event::PetitionModerationOverdue { .. }, _) => {
-                p.moderation_overdue_at = Some(at);
-                moved(p, PetitionStatus::Moderation, None);
-            }
-            (Event::PetitionExpired { .. }, _) => moved(p, PetitionStatus::Expired, None),
-            (Event::PetitionAccepted { by, .. }, Decided::Closes(end)) => {
-                p.closes_at = Some(end);
-                if p.signatures >= p.terms.threshold {
-                    p.threshold_reached_at = Some(at);
-                    changes.follow_up(RowKey::petition(&id));
-                }
-                moved(p, PetitionStatus::Open, Some(by));
-            }
-            (Event::PetitionRejected { by, reason, forbidden_topic, duplicate_of, comment, .. }, _) => {
-                p.rejection = Some(Rejection {
-                    reason: *reason,
-                    forbidden_topic: forbidden_topic.clone(),
-                    duplicate_of: duplicate_of.clone(),
-                    comment: comment.clone(),
-                    by: by.clone(),
-                });
-                moved(p, PetitionStatus::Rejected, Some(by));
-            }
-            (Event::PetitionWithdrawn { reason, .. }, _) => {
-                p.withdrawal_reason = Some(reason.clone());
-                moved(p, PetitionStatus::Withdrawn, None);
-            }
-            (Event::PetitionClosed { .. }, _) => moved(p, PetitionStatus::Closed, None),
-            (Event::SignatureInvalidated { petition, signer, by, reason }, _) => {
-                let key = SignerKey::of(signer);
-                if let Some(fact) = self.signatures.get_mut(petition).and_then(|s| s.get_mut(&key)) {
-                    fact.invalidated = true;
-                    p.signatures -= 1;
-                    p.invalidated += 1;
-                    if let Some(n) = p.by_region.get_mut(&fact.region) {
-                        *n -= 1;
-                        if *n == 0 {
-                            p.by_region.remove(&fact.region);
-                        }
-                    }
-                }
-                self.invalidations.insert(
-                    (petition.clone(), key),
-                    Invalidation { by: by.clone(), reason: reason.clone(), at, index },
-                );
-                changes.row(RowKey::signature(petition, signer));
-            }
-            (Event::ObligationOpened { body, due, .. }, Decided::DueAt(due_at)) => {
-                p.obligation = Some(Obligation::open(body.clone(), *due, due_at, at, index));
-            }
-            (Event::ObligationOverdue { .. }, _) => {
-                if let Some(o) = &mut p.obligation {
-                    o.mark_overdue(at);
-                }
-            }
-            (Event::ObligationAnswered { by, decision, answer, discussion, head_statement, .. }, _) => {
-                if let Some(o) = &mut p.obligation {
-                    o.answer(Answer {
-                        by: by.clone(),
-                        decision: *decision,
-                        answer: answer.clone(),
-                        discussion: discussion.clone(),
-                        head_statement: head_statement.clone(),
-                        answered_at: at,
-                        index,
-                    });
-                }
-            }
-            (other, _) => unreachable!("{} was checked without the decision it needs", other.kind()),
-        }
+        self.count(&id, Sign::Remove);
+        self.apply_to(&id, decided, index, at, event, changes);
+        self.count(&id, Sign::Add);
         changes.row(RowKey::petition(&id));
     }
 
@@ -689,11 +775,20 @@ impl Capability for Petitions {
         let registry = ctx.registry;
         match scope {
             Scope::All => self.petitions.values().flat_map(|p| self.due_for(registry, p, at)).collect(),
-            Scope::Touched(keys) => keys
-                .iter()
-                .filter_map(|key| self.petitions.get(&RowPrefix::PETITION.id_in(key.as_str())?.parse().ok()?))
-                .flat_map(|p| self.due_for(registry, p, at))
-                .collect(),
+            Scope::Touched(keys) => {
+                let closed: Vec<BodyId> =
+                    keys.iter().filter_map(|k| RowPrefix::BODY.id_in(k.as_str())?.parse().ok()).collect();
+                let of_closed = self.petitions.values().filter(|p| !closed.is_empty() && closed.contains(&p.body));
+                let touched = keys
+                    .iter()
+                    .filter_map(|key| self.petitions.get(&RowPrefix::PETITION.id_in(key.as_str())?.parse().ok()?));
+                let mut seen = std::collections::BTreeSet::new();
+                touched
+                    .chain(of_closed)
+                    .filter(|p| seen.insert(p.id.clone()))
+                    .flat_map(|p| self.due_for(registry, p, at))
+                    .collect()
+            }
         }
     }
 
@@ -750,9 +845,11 @@ impl Capability for Petitions {
             }
             .validate()
             .map_err(|e| invalid_row(key, e.to_string()))?;
-            if self.petitions.insert(p.id.clone(), p).is_some() {
+            let id = p.id.clone();
+            if self.petitions.insert(id.clone(), p).is_some() {
                 return Err(duplicate());
             }
+            self.count(&id, Sign::Add);
         } else if RowPrefix::SIGNATURE.id_in(key).is_some() {
             let s: Signature = parse_row(key, value)?;
             if RowKey::signature(&s.petition, &s.signer) != key {
@@ -824,6 +921,7 @@ impl Capability for Petitions {
             "obligation.opened",
             "obligation.overdue",
             "obligation.answered",
+            "petition.reassigned",
         ];
         if logged.keys().any(|k| !marks.contains(k))
             || marks.iter().any(|k| logged.get(k).copied().unwrap_or(0) != count(k))
@@ -840,6 +938,10 @@ impl Capability for Petitions {
             return Err(counts_mismatch("the petition rows"));
         }
         Ok(())
+    }
+
+    fn body_records(&self) -> Option<&BTreeMap<BodyId, BodyRecord>> {
+        Some(self.records.all())
     }
 
     type Summary = PetitionsSummary;

@@ -992,6 +992,7 @@ fn one_of_each() -> Vec<Event> {
         obligation("p-1", "government", date!(2026 - 07 - 01)),
         overdue("p-1"),
         answer("p-1", "u-gov"),
+        Event::PetitionReassigned { petition: id("p-1"), from: id("government"), to: id("mdai") },
     ]
 }
 
@@ -1000,7 +1001,7 @@ fn petition_entries_round_trip() {
     let mut kinds: Vec<&str> = one_of_each().iter().map(Event::kind).collect();
     kinds.dedup();
     let at = |kind| Event::KINDS.iter().position(|k| *k == kind).expect("a kind");
-    assert_eq!(kinds, Event::KINDS[at("petition_rules.published")..=at("obligation.answered")]);
+    assert_eq!(kinds, Event::KINDS[at("petition_rules.published")..=at("petition.reassigned")]);
     for (i, e) in one_of_each().into_iter().enumerate() {
         let entry = Entry::new(Timestamp(1_772_443_800_000 + i as u64), e);
         let bytes = entry.encode();
@@ -1114,4 +1115,55 @@ fn a_local_petition_is_for_the_territory_its_body_serves() {
     assert_eq!(p.territory, Some(id("almaty-city/bostandyk")));
     // A body registered without a territory (an older log) keeps the author's locality.
     w.ok(draft("p-old", Level::DistrictAkimat, "kokshetau-akimat", Some("akmola/kokshetau")));
+}
+
+#[test]
+fn a_reorganisation_moves_live_petitions_and_owed_obligations_and_the_body_records_follow() {
+    let mut w = World::new();
+    w.apply(Event::BodyRegistered {
+        body: id("kokshetau-akimat-2"),
+        name: lt("kokshetau 2"),
+        kind: BodyKind::Akimat,
+        parent: None,
+        territory: None,
+        competences: None,
+    });
+    // One petition reaches its threshold (an obligation owed), one is still a draft, one was
+    // withdrawn (settled: it stays).
+    w.open(district("p-owed"));
+    for n in 0..4 {
+        w.ok(sign("p-owed", 10 + n));
+    }
+    assert!(w.p("p-owed").obligation.is_some());
+    w.ok(district("p-draft"));
+    w.ok(district("p-gone"));
+    w.ok(withdraw("p-gone", 1));
+    let record = |w: &World, body: &str| w.s.body_records().get(&id::<BodyId>(body)).cloned().unwrap_or_default();
+    assert_eq!((record(&w, "kokshetau-akimat").received, record(&w, "kokshetau-akimat").open), (1, 1));
+    let moved = w.ok(Event::BodyAbolished { body: id("kokshetau-akimat"), successor: id("kokshetau-akimat-2") });
+    let to = |p: &str| Event::PetitionReassigned {
+        petition: id(p),
+        from: id("kokshetau-akimat"),
+        to: id("kokshetau-akimat-2"),
+    };
+    assert_eq!(moved, vec![to("p-draft"), to("p-owed")]);
+    assert_eq!(w.p("p-gone").body, id("kokshetau-akimat"));
+    let owed = w.obligation("p-owed");
+    assert_eq!(owed.body, id("kokshetau-akimat-2"));
+    assert_eq!(record(&w, "kokshetau-akimat"), BodyRecord::default());
+    assert_eq!((record(&w, "kokshetau-akimat-2").received, record(&w, "kokshetau-akimat-2").open), (1, 1));
+    // The old body's official no longer answers for it; the successor's does, counted there.
+    w.refused(answer("p-owed", "u-off"), "not-official-of-body");
+    w.apply(Event::RoleGranted {
+        account: id("u-new"),
+        role: Role::Official,
+        body: Some(id("kokshetau-akimat-2")),
+        by: Some(id("u-admin")),
+    });
+    w.ok(answer("p-owed", "u-new"));
+    let successor = record(&w, "kokshetau-akimat-2");
+    assert_eq!((successor.answered, successor.answered_on_time, successor.open), (1, 1, 0));
+    let reloaded = State::from_rows(w.s.rows()).expect("rows reload");
+    assert_eq!(reloaded, w.s);
+    assert_eq!(reloaded.body_records(), w.s.body_records());
 }

@@ -4,6 +4,8 @@
 //! obligation keeps it with the opening item (a petition's row holds its obligation) and asks
 //! this module whether an event on it may be logged.
 
+pub(crate) mod records;
+
 use serde::{Deserialize, Serialize};
 use time::Date;
 
