@@ -276,6 +276,10 @@ pub enum RuleError {
     ExtensionOutOfRange { until: String, after: String, latest: String },
     #[error("appeal `{0}` is already rated; an answer is rated once")]
     AlreadyRated(String),
+    #[error("the deadline of appeal `{0}` has passed; this had to be done before it")]
+    DeadlinePassed(String),
+    #[error("appeal `{appeal}` was forwarded {max} times, the most one case may be")]
+    TooManyForwards { appeal: String, max: usize },
     #[error("person `{0}` is already verified: one national identifier, one verified person")]
     PersonAlreadyVerified(String),
     #[error("person `{0}` is not verified")]
@@ -426,6 +430,8 @@ impl RuleError {
             RuleError::ExtensionDecidedOutsideTerm { .. } => "extension-decided-outside-term",
             RuleError::ExtensionOutOfRange { .. } => "extension-out-of-range",
             RuleError::AlreadyRated(_) => "already-rated",
+            RuleError::DeadlinePassed(_) => "deadline-passed",
+            RuleError::TooManyForwards { .. } => "too-many-forwards",
         }
     }
 }

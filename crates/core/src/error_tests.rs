@@ -133,6 +133,8 @@ fn rule_errors() -> Vec<RuleError> {
         RuleError::ExtensionDecidedOutsideTerm { decided_on: s(), from: s(), to: s() },
         RuleError::ExtensionOutOfRange { until: s(), after: s(), latest: s() },
         RuleError::AlreadyRated(s()),
+        RuleError::DeadlinePassed(s()),
+        RuleError::TooManyForwards { appeal: s(), max: 3 },
         RuleError::PersonAlreadyVerified(s()),
         RuleError::PersonNotVerified(s()),
         RuleError::NotAdministrator(s()),

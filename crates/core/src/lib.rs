@@ -86,7 +86,7 @@ pub use appeals::{
     kazakhstan_appeal_rules, Appeal, AppealAnswer, AppealKind, AppealOutcome, AppealRules, AppealStatus, AppealTerms,
     Appeals, AppealsSummary, Attachment, Clarification, ClarificationClock, Complaint, Extension, MediaType,
     PublishedAppealRules, Step, Visibility, MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS, MAX_ATTACHMENTS,
-    MAX_ATTACHMENT_BYTES, MAX_CLARIFICATIONS,
+    MAX_ATTACHMENT_BYTES, MAX_CLARIFICATIONS, MAX_FORWARDS,
 };
 pub use calendar::{Calendar, WorkingDays};
 pub use dates::{format_date, parse_date};
@@ -110,8 +110,8 @@ pub use petitions::{
 };
 pub use public_state::PublicState;
 pub use registry::{
-    Body, CalendarYear, CaseAssignment, CaseFacts, Closure, Deployment, Registry, RegistrySummary, Reorganisation,
-    SplitRule,
+    successor_among, Body, CalendarYear, CaseAssignment, CaseFacts, Closure, Deployment, Registry, RegistrySummary,
+    Reorganisation, SplitRule,
 };
 pub use rows::{RowKey, RowPrefix};
 pub use stamp::{LogIndex, Timestamp};

@@ -132,6 +132,15 @@ pub enum Action {
     AnswerPetition {
         body: BodyId,
     },
+    /// Consider an appeal `body` holds: read it (a private one as an accountable opening),
+    /// forward it, ask the applicant to clarify, answer it.
+    HandleAppeal {
+        body: BodyId,
+    },
+    /// Extend the deadline of an appeal `body` holds: its head's decision.
+    ExtendAppeal {
+        body: BodyId,
+    },
 }
 
 /// Why an action was refused.
@@ -175,6 +184,7 @@ const STAFF_OF_BODY: &[Role] = &[Role::Official, Role::Head];
 const ADMINISTRATOR: &[Role] = &[Role::Administrator];
 const AUDIT: &[Role] = &[Role::Auditor, Role::Administrator];
 const MODERATOR: &[Role] = &[Role::Moderator];
+const HEAD: &[Role] = &[Role::Head];
 
 /// What an action requires beyond being signed in.
 enum Requirement<'a> {
@@ -214,7 +224,10 @@ fn requirement(action: &Action) -> Requirement<'_> {
         Action::ViewAuditView => Requirement::Role { any_of: AUDIT },
         Action::ModeratePetitions => Requirement::Role { any_of: MODERATOR },
         Action::ModeratePetitionTo { body } => Requirement::RoleForBody { any_of: MODERATOR, body },
-        Action::AnswerPetition { body } => Requirement::RoleInBody { any_of: STAFF_OF_BODY, body },
+        Action::AnswerPetition { body } | Action::HandleAppeal { body } => {
+            Requirement::RoleInBody { any_of: STAFF_OF_BODY, body }
+        }
+        Action::ExtendAppeal { body } => Requirement::RoleInBody { any_of: HEAD, body },
     }
 }
 
@@ -290,6 +303,9 @@ mod tests {
             Action::RotateKeys,
             Action::ModeratePetitions,
             Action::AnswerPetition { body: body("akimat-a") },
+            Action::HandleAppeal { body: body("akimat-a") },
+            Action::HandleAppeal { body: body("akimat-b") },
+            Action::ExtendAppeal { body: body("akimat-a") },
         ]
     }
 
@@ -301,32 +317,32 @@ mod tests {
         let signed = |grants: Vec<RoleGrant>| Actor::signed_in(account(), grants);
         #[rustfmt::skip]
         let rows: Vec<(&str, Actor, &str)> = vec![
-            //                                                           own data  open  admin-pd  admin  aud rot mod ans
-            //                                                           PECDL     A B   L V I     G R M  A   K   M   A
-            ("anonymous",                Actor::anonymous(),             "SSSSS    S S   S S S     S S S  S   S   S S"),
-            ("signed in, no role",       signed(vec![]),           "YYYYY    R R   R R R     R R R  R   R   R R"),
+            //                                                           own data  open  admin-pd  admin  aud rot mod ans  appeal
+            //                                                           PECDL     A B   L V I     G R M  A   K   M   A    A B ext
+            ("anonymous",                Actor::anonymous(),             "SSSSS    S S   S S S     S S S  S   S   S S   S S S"),
+            ("signed in, no role",       signed(vec![]),           "YYYYY    R R   R R R     R R R  R   R   R R   R R R"),
             ("citizen grant",            signed(vec![grant(Citizen, None)]),
-                                                                         "YYYYY    R R   R R R     R R R  R   R   R R"),
+                                                                         "YYYYY    R R   R R R     R R R  R   R   R R   R R R"),
             ("moderator",                signed(vec![grant(Moderator, None)]),
-                                                                         "YYYYY    R R   R R R     R R R  R   R   Y R"),
+                                                                         "YYYYY    R R   R R R     R R R  R   R   Y R   R R R"),
             ("moderator of A",           signed(vec![grant(Moderator, Some("akimat-a"))]),
-                                                                         "YYYYY    R R   R R R     R R R  R   R   Y R"),
+                                                                         "YYYYY    R R   R R R     R R R  R   R   Y R   R R R"),
             ("official of A",            signed(vec![grant(Official, Some("akimat-a"))]),
-                                                                         "YYYYY    Y B   R R R     R R R  R   R   R Y"),
+                                                                         "YYYYY    Y B   R R R     R R R  R   R   R Y   Y B R"),
             ("official of A and B",      signed(vec![grant(Official, Some("akimat-a")), grant(Official, Some("akimat-b"))]),
-                                                                         "YYYYY    Y Y   R R R     R R R  R   R   R Y"),
+                                                                         "YYYYY    Y Y   R R R     R R R  R   R   R Y   Y Y R"),
             ("head of A",                signed(vec![grant(Head, Some("akimat-a"))]),
-                                                                         "YYYYY    Y B   R R R     R R R  R   R   R Y"),
+                                                                         "YYYYY    Y B   R R R     R R R  R   R   R Y   Y B Y"),
             ("head of B",                signed(vec![grant(Head, Some("akimat-b"))]),
-                                                                         "YYYYY    B Y   R R R     R R R  R   R   R B"),
+                                                                         "YYYYY    B Y   R R R     R R R  R   R   R B   B Y B"),
             ("auditor",                  signed(vec![grant(Auditor, None)]),
-                                                                         "YYYYY    R R   R R R     R R R  Y   R   R R"),
+                                                                         "YYYYY    R R   R R R     R R R  Y   R   R R   R R R"),
             ("administrator",            signed(vec![grant(Administrator, None)]),
-                                                                         "YYYYY    R R   Y Y Y     Y Y Y  Y   Y   R R"),
+                                                                         "YYYYY    R R   Y Y Y     Y Y Y  Y   Y   R R   R R R"),
             ("administrator + official of A", signed(vec![grant(Administrator, None), grant(Official, Some("akimat-a"))]),
-                                                                         "YYYYY    Y B   Y Y Y     Y Y Y  Y   Y   R Y"),
+                                                                         "YYYYY    Y B   Y Y Y     Y Y Y  Y   Y   R Y   Y B R"),
             ("moderator of A + head of B", signed(vec![grant(Moderator, Some("akimat-a")), grant(Head, Some("akimat-b"))]),
-                                                                         "YYYYY    B Y   R R R     R R R  R   R   Y B"),
+                                                                         "YYYYY    B Y   R R R     R R R  R   R   Y B   B Y B"),
         ];
         let actions = actions();
         for (name, actor, expected) in rows {

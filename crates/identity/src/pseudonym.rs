@@ -42,6 +42,10 @@ pub enum PseudonymContext {
     /// A person's pseudonym inside one petition, so signatures cannot be linked across
     /// petitions. Holds the petition's id.
     Petition(String),
+    /// A person's pseudonym as the applicant of one case: an appeal and the complaints about
+    /// it share it, so the rules can tell the complaint comes from the applicant, and cases
+    /// cannot be linked to each other. Holds the id of the case's first appeal.
+    Appeal(String),
     /// The subject of an opening of personal data (the input of the public commitment).
     DataAccess,
 }
@@ -52,6 +56,7 @@ impl PseudonymContext {
         match self {
             PseudonymContext::Person => "person",
             PseudonymContext::Petition(_) => "petition",
+            PseudonymContext::Appeal(_) => "appeal",
             PseudonymContext::DataAccess => "data-access",
         }
     }
@@ -59,7 +64,7 @@ impl PseudonymContext {
     /// The context's id, empty for the deployment-wide contexts.
     pub fn id(&self) -> &str {
         match self {
-            PseudonymContext::Petition(id) => id,
+            PseudonymContext::Petition(id) | PseudonymContext::Appeal(id) => id,
             PseudonymContext::Person | PseudonymContext::DataAccess => "",
         }
     }

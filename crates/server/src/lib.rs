@@ -16,6 +16,7 @@
 //! through [`dauys_store::Reader`] and submit through [`sequencer::SequencerHandle`].
 
 pub mod api;
+pub mod appeals;
 pub mod capability;
 pub mod config;
 pub mod connections;
@@ -53,6 +54,7 @@ use crate::sequencer::{Sequencer, SequencerConfig, SequencerHandle, Shared};
 
 capability::capabilities! {
     petitions: petitions::Petitions,
+    appeals: appeals::Appeals,
 }
 
 /// Everything a handler may use. Cloned per request (all fields are shared handles).

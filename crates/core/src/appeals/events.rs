@@ -164,10 +164,11 @@ use crate::{Attachment, Commitment, EventError, PartialText, Visibility};
 
 /// Most characters in an appeal's title, its text, and a question, reply or answer.
 pub const MAX_APPEAL_TITLE_CHARS: usize = 200;
-pub const MAX_APPEAL_TEXT_CHARS: usize = 20_000;
+/// (A text in two or three languages must still fit one entry: `event-too-large` otherwise.)
+pub const MAX_APPEAL_TEXT_CHARS: usize = 10_000;
 /// Most files one appeal may carry, and bytes in one.
 pub const MAX_ATTACHMENTS: usize = 5;
-pub const MAX_ATTACHMENT_BYTES: u32 = 10 * 1024 * 1024;
+pub const MAX_ATTACHMENT_BYTES: u32 = 5 * 1024 * 1024;
 
 /// A public appeal carries its title and text and no commitment; a private one only the
 /// commitment to what is sealed (its files too, so it lists none).

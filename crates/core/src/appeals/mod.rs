@@ -19,7 +19,7 @@ mod rules;
 
 pub(crate) use events::events;
 pub use events::{MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
-pub use rules::{Appeals, MAX_CLARIFICATIONS};
+pub use rules::{Appeals, MAX_CLARIFICATIONS, MAX_FORWARDS};
 
 use std::fmt;
 

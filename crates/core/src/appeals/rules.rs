@@ -27,6 +27,9 @@ use crate::{
 
 /// Requests for clarification one case may have, so that asking cannot stop the clock forever.
 pub const MAX_CLARIFICATIONS: usize = 3;
+/// Forwards one case may have, so that bouncing it between bodies cannot keep it from
+/// falling due.
+pub const MAX_FORWARDS: usize = 3;
 
 /// The appeals part of the public state: the rules in force, every appeal with its obligation
 /// and history, and what is derived from them (every body's record, and the indexes the rules
@@ -181,7 +184,12 @@ impl Appeals {
             .body(owing)
             .and_then(|b| b.parent.clone())
             .ok_or_else(|| RuleError::NoSuperiorBody(owing.to_string()))?;
-        Ok(registry.successor_for(&parent, &facts(original)).unwrap_or(parent))
+        let superior = registry.successor_for(&parent, &facts(original)).unwrap_or(parent);
+        // A reorganisation may have merged the superior into the body itself.
+        if &superior == owing {
+            return Err(RuleError::NoSuperiorBody(owing.to_string()));
+        }
+        Ok(superior)
     }
 
     /// Takes an appeal's figures and index entries out before it changes.
@@ -312,6 +320,11 @@ impl Appeals {
                 if to == a.body() {
                     return Err(RuleError::ForwardToItself(to.to_string()));
                 }
+                // Each forward starts the clock again, so a case bounced between bodies would
+                // never fall due: it is forwarded a few times at most.
+                if a.steps.iter().filter(|s| s.event == "appeal.forwarded").count() >= MAX_FORWARDS {
+                    return Err(RuleError::TooManyForwards { appeal: a.id.to_string(), max: MAX_FORWARDS });
+                }
                 registry.check_open(to)?;
                 // The competent body counts its deadlines from the day the case reaches it.
                 let due = registry.add_working_days(at, a.terms.consideration_working_days);
@@ -339,6 +352,9 @@ impl Appeals {
                     return Err(status_err(a, "in progress"));
                 }
                 official_only(a, by)?;
+                if at >= a.obligation.due_at {
+                    return Err(RuleError::DeadlinePassed(a.id.to_string()));
+                }
                 check_shape(a, question.as_ref(), sealed.as_ref())?;
                 if a.clarifications.len() >= MAX_CLARIFICATIONS {
                     return Err(RuleError::TooManyClarifications { appeal: a.id.to_string(), max: MAX_CLARIFICATIONS });
@@ -372,6 +388,11 @@ impl Appeals {
                 }
                 if a.extension.is_some() {
                     return Err(RuleError::AlreadyExtended(a.id.to_string()));
+                }
+                // Decided and logged before the deadline runs out: a lapsed deadline is not
+                // extended after the fact.
+                if at >= a.obligation.due_at {
+                    return Err(RuleError::DeadlinePassed(a.id.to_string()));
                 }
                 let due = a.obligation.due;
                 if *decided_on < a.received_on || *decided_on > today || *decided_on > due {

@@ -729,3 +729,22 @@ proptest! {
         prop_assert_eq!(&reloaded, &w.s);
     }
 }
+
+#[test]
+fn a_lapsed_deadline_is_not_extended_or_paused_after_the_fact_and_forwards_are_few() {
+    let mut w = world();
+    w.ok(file("a-1", 1, "mon", "schools"));
+    // The due day, 3 April, has ended; the rules have not logged the overdue mark yet.
+    w.at = end_of(date!(2026 - 04 - 03));
+    w.refused(extend("a-1", "u-head", date!(2026 - 04 - 03), date!(2026 - 05 - 08)), "deadline-passed");
+    w.refused(ask("a-1", "u-off"), "deadline-passed");
+    // Forwarded three times, a case is not forwarded a fourth.
+    let mut w = world();
+    w.apply(grant("u-moh2", Role::Official, "moh"));
+    w.apply(grant("u-gov", Role::Official, "mon"));
+    w.ok(file("a-2", 1, "mon", "health"));
+    w.ok(forward("a-2", "u-off", "moh"));
+    w.ok(forward("a-2", "u-moh", "government"));
+    w.ok(forward("a-2", "u-gov", "mon"));
+    w.refused(forward("a-2", "u-off", "moh"), "too-many-forwards");
+}

@@ -124,6 +124,45 @@ pub struct Closure {
     pub index: LogIndex,
 }
 
+/// The open body that takes over a case of `body` after the reorganisations that closed it,
+/// following successors that were closed in turn, with the bodies looked up by `lookup` (the
+/// registry's, or a server's copy of them); `None` while `body` is open (or unknown).
+pub fn successor_among<'a>(
+    body: &BodyId,
+    case: &CaseFacts<'_>,
+    lookup: impl Fn(&BodyId) -> Option<&'a Body>,
+) -> Option<BodyId> {
+    let mut current = lookup(body)?;
+    // Successors are open when named, so each step goes to a body closed later than the last
+    // and the chain ends; the bound only guards against rows no log could produce.
+    for _ in 0..MAX_SUCCESSION {
+        let Some(closure) = &current.closed else {
+            return (current.id != *body).then(|| current.id.clone());
+        };
+        let next = match &closure.reorganisation {
+            Reorganisation::Merged { into } => into,
+            Reorganisation::Abolished { successor } => successor,
+            Reorganisation::Split { successors, rule, otherwise, cases } => {
+                let chosen = match rule {
+                    SplitRule::ByTopic => {
+                        successors.iter().find(|s| lookup(s).is_some_and(|b| b.is_competent_for(case.topic)))
+                    }
+                    SplitRule::ByTerritory => case.place.and_then(|place| {
+                        successors.iter().find(|s| lookup(s).is_some_and(|b| b.territory.is_some() && b.serves(place)))
+                    }),
+                    SplitRule::Named => cases.iter().find(|c| c.case.as_str() == case.id).map(|c| &c.to),
+                };
+                chosen.unwrap_or(otherwise)
+            }
+        };
+        current = lookup(next)?;
+    }
+    None
+}
+
+/// The longest chain of reorganisations followed.
+const MAX_SUCCESSION: usize = 10_000;
+
 /// What a reorganisation needs to know of an open case to say where it goes.
 pub struct CaseFacts<'a> {
     pub id: &'a str,
@@ -279,37 +318,9 @@ impl Registry {
     }
 
     /// The open body that takes over a case of `body` after the reorganisations that closed
-    /// it, following successors that were closed in turn; `None` while `body` is open (or
-    /// unknown).
+    /// it; `None` while `body` is open (or unknown). See [`successor_among`].
     pub fn successor_for(&self, body: &BodyId, case: &CaseFacts<'_>) -> Option<BodyId> {
-        let mut current = self.bodies.get(body)?;
-        // Successors are open when named, so each step goes to a body closed later than the
-        // last: the chain ends within as many steps as there are bodies.
-        for _ in 0..=self.bodies.len() {
-            let Some(closure) = &current.closed else {
-                return (current.id != *body).then(|| current.id.clone());
-            };
-            let next = match &closure.reorganisation {
-                Reorganisation::Merged { into } => into,
-                Reorganisation::Abolished { successor } => successor,
-                Reorganisation::Split { successors, rule, otherwise, cases } => {
-                    let chosen = match rule {
-                        SplitRule::ByTopic => successors
-                            .iter()
-                            .find(|s| self.bodies.get(*s).is_some_and(|b| b.is_competent_for(case.topic))),
-                        SplitRule::ByTerritory => case.place.and_then(|place| {
-                            successors
-                                .iter()
-                                .find(|s| self.bodies.get(*s).is_some_and(|b| b.territory.is_some() && b.serves(place)))
-                        }),
-                        SplitRule::Named => cases.iter().find(|c| c.case.as_str() == case.id).map(|c| &c.to),
-                    };
-                    chosen.unwrap_or(otherwise)
-                }
-            };
-            current = self.bodies.get(next)?;
-        }
-        None
+        successor_among(body, case, |id| self.bodies.get(id))
     }
 
     /// Is `body` registered and open, so that it may receive a new case?

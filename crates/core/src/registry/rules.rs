@@ -90,7 +90,9 @@ impl Capability for Registry {
                 }
                 match parent {
                     Some(p) if !self.bodies.contains_key(p) => Err(RuleError::UnknownParent(p.to_string())),
-                    _ => Ok(()),
+                    // A new body answers to an open one.
+                    Some(p) => self.check_open(p).map(drop),
+                    None => Ok(()),
                 }
             }
             Event::BodyRenamed { body, .. } => self.check_open(body).map(drop),

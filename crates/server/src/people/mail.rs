@@ -47,6 +47,23 @@ impl Mail {
         Mail::trilingual(to, "mail-confirm", "link", link)
     }
 
+    /// A step of an appeal (`appeal.forwarded`, ...), in the language the applicant filed in,
+    /// with the link to its page.
+    pub fn appeal_step(to: &str, lang: Lang, appeal: &dauys_core::AppealId, event: &str, link: &str) -> Mail {
+        use fluent_templates::fluent_bundle::FluentValue;
+        let step = crate::i18n::t(lang, &format!("event-{}", event.replace('.', "-")));
+        let args = [
+            ("appeal", FluentValue::from(appeal.to_string())),
+            ("step", FluentValue::from(step)),
+            ("link", FluentValue::from(link.to_string())),
+        ];
+        Mail {
+            to: to.to_string(),
+            subject: t_args(lang, "mail-appeal-subject", &args),
+            body: t_args(lang, "mail-appeal-body", &args),
+        }
+    }
+
     /// The message `<prefix>-subject` / `<prefix>-body` in Kazakh, Russian and English, one
     /// after the other (the outbox does not know the recipient's language).
     fn trilingual(to: &str, prefix: &str, name: &'static str, value: &str) -> Mail {

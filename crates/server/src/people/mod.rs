@@ -923,6 +923,12 @@ impl People {
         self.ring().oldest().derive(iin, &PseudonymContext::Petition(petition.to_string()))
     }
 
+    /// The person's pseudonym as the applicant of the case that began with appeal `root`
+    /// (the appeal and the complaints about it).
+    pub fn appeal_pseudonym(&self, iin: &Iin, root: &dauys_core::AppealId) -> dauys_core::Pseudonym {
+        self.ring().oldest().derive(iin, &PseudonymContext::Appeal(root.to_string()))
+    }
+
     pub fn pseudonym_key_version(&self) -> u16 {
         self.ring().current().version()
     }

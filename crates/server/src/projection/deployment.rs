@@ -1,10 +1,11 @@
-//! What every capability's pages need from the deployment: the bodies it registered and the
-//! time zone in which it counts calendar days.
+//! What every capability's pages need from the deployment: the bodies it registered (as
+//! reorganisations left them), the time zone in which it counts calendar days, and its
+//! working-day calendar.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
-use dauys_core::{Body, BodyId, Entry, Event, State};
+use dauys_core::{Body, BodyId, Calendar, Entry, Event, State};
 
 use super::{BatchProjection, Projector};
 
@@ -12,6 +13,7 @@ use super::{BatchProjection, Projector};
 struct Data {
     utc_offset_minutes: i16,
     bodies: HashMap<BodyId, Arc<Body>>,
+    calendar: Arc<Calendar>,
 }
 
 /// The deployment's bodies and time zone as of the last committed batch; cheap to read from
@@ -39,6 +41,11 @@ impl DeploymentView {
     pub fn utc_offset_minutes(&self) -> i16 {
         self.read().utc_offset_minutes
     }
+
+    /// The published working-day calendar, all years merged.
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.read().calendar.clone()
+    }
 }
 
 impl Projector for DeploymentView {
@@ -46,20 +53,22 @@ impl Projector for DeploymentView {
         let data = Data {
             utc_offset_minutes: state.registry().utc_offset_minutes(),
             bodies: state.registry().bodies().map(|(id, b)| (id.clone(), Arc::new(b.clone()))).collect(),
+            calendar: Arc::new(state.registry().calendar()),
         };
         *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
     }
 
     fn begin(&self) -> Box<dyn BatchProjection> {
-        Box::new(Changes { data: self.data.clone(), utc_offset_minutes: None, bodies: Vec::new() })
+        Box::new(Changes { data: self.data.clone(), utc_offset_minutes: None, bodies: Vec::new(), calendar: None })
     }
 }
 
-/// What one batch changes: a new time zone, bodies registered.
+/// What one batch changes: a new time zone, bodies registered or reorganised, a calendar.
 struct Changes {
     data: Arc<RwLock<Data>>,
     utc_offset_minutes: Option<i16>,
     bodies: Vec<Body>,
+    calendar: Option<Calendar>,
 }
 
 impl BatchProjection for Changes {
@@ -68,14 +77,21 @@ impl BatchProjection for Changes {
             Event::DeploymentConfigured { utc_offset_minutes, .. } => {
                 self.utc_offset_minutes = Some(*utc_offset_minutes)
             }
-            Event::BodyRegistered { body, .. } => self.bodies.extend(state.registry().body(body).cloned()),
+            Event::BodyRegistered { body, .. }
+            | Event::BodyRenamed { body, .. }
+            | Event::BodySplit { body, .. }
+            | Event::BodyAbolished { body, .. } => self.bodies.extend(state.registry().body(body).cloned()),
+            Event::BodyMerged { bodies, .. } => {
+                self.bodies.extend(bodies.iter().filter_map(|b| state.registry().body(b).cloned()))
+            }
+            Event::CalendarPublished { .. } => self.calendar = Some(state.registry().calendar()),
             _ => {}
         }
     }
 
     fn publish(self: Box<Self>) {
         // Most batches are signatures: they leave this view alone and take no write lock.
-        if self.utc_offset_minutes.is_none() && self.bodies.is_empty() {
+        if self.utc_offset_minutes.is_none() && self.bodies.is_empty() && self.calendar.is_none() {
             return;
         }
         let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
@@ -84,6 +100,9 @@ impl BatchProjection for Changes {
         }
         for b in self.bodies {
             data.bodies.insert(b.id.clone(), Arc::new(b));
+        }
+        if let Some(calendar) = self.calendar {
+            data.calendar = Arc::new(calendar);
         }
     }
 }

@@ -1,0 +1,764 @@
+//! Appeals: the service behind the appeal pages and the JSON API.
+//!
+//! The rules are in `dauys-core` (`appeals`); this module decides what the log cannot: who
+//! files (a verified person: anonymous appeals are refused), under which pseudonym (one per
+//! case, shared by the complaints about it), which body is competent when the applicant does
+//! not know, what is sealed (a private appeal's texts, and every appeal's contact record),
+//! who may read a private text (its applicant; an official of the body holding it, through an
+//! accountable opening logged before the text is shown), that an official never acts on their
+//! own appeal, and telling the applicant each step by e-mail in the language they filed in.
+
+pub mod api;
+pub mod pages;
+pub mod view;
+
+use std::sync::Arc;
+
+use dauys_core::{
+    AccountId, Appeal, AppealId, AppealKind, AppealOutcome, BasisCode, BodyId, Commitment, Event, Lang, Locality,
+    PartialText, RuleError, Timestamp, TopicCode, Visibility,
+};
+use dauys_identity::iin::Iin;
+use dauys_identity::policy::{authorize, Action, Denied};
+use dauys_store::{RecordId, RecordKind, SealedRecords};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::Date;
+
+use crate::people::mail::Mail;
+use crate::people::{run_blocking, Account, Identity, People, PeopleError, Person, Profile};
+use crate::projection::DeploymentView;
+use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
+use view::{AppealsView, Notice};
+
+/// Why an appeal operation failed. `code()` is stable and picks the translated message.
+#[derive(Debug, thiserror::Error)]
+pub enum AppealError {
+    #[error("no such appeal")]
+    NotFound,
+    #[error("anonymous appeals are not considered (Administrative Procedural Code): verify your identity first")]
+    NotVerified,
+    #[error("no open body is competent for this topic there; choose the body yourself")]
+    NoCompetentBody,
+    #[error("only the applicant may do this")]
+    NotApplicant,
+    #[error("you filed this appeal, so you may not act on it for the body: leave it to a colleague")]
+    OwnAppeal,
+    #[error("{0}")]
+    Denied(#[from] Denied),
+    #[error("{0}")]
+    Rejected(RuleError),
+    #[error("{0}")]
+    Ledger(SubmitError),
+    #[error(transparent)]
+    People(#[from] PeopleError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<SubmitError> for AppealError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Rejected(RuleError::UnknownAppeal(_)) => AppealError::NotFound,
+            SubmitError::Rejected(rule) => AppealError::Rejected(rule),
+            other => AppealError::Ledger(other),
+        }
+    }
+}
+
+impl From<dauys_store::StoreError> for AppealError {
+    fn from(e: dauys_store::StoreError) -> Self {
+        AppealError::People(PeopleError::from(e))
+    }
+}
+
+impl AppealError {
+    /// Stable code: `appeal-not-found`, `not-verified`, … or the rule's code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppealError::NotFound => "appeal-not-found",
+            AppealError::NotVerified => "not-verified",
+            AppealError::NoCompetentBody => "no-competent-body",
+            AppealError::NotApplicant => "not-applicant",
+            AppealError::OwnAppeal => "own-appeal",
+            AppealError::Denied(d) => d.code(),
+            AppealError::Rejected(r) => r.code(),
+            AppealError::Ledger(SubmitError::Busy) => "busy",
+            AppealError::Ledger(_) => "ledger-unavailable",
+            AppealError::People(p) => p.code(),
+            AppealError::Internal(_) => "internal",
+        }
+    }
+
+    /// The HTTP status a client should see.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode as S;
+        match self {
+            AppealError::NotFound => S::NOT_FOUND,
+            AppealError::NotVerified | AppealError::NotApplicant | AppealError::OwnAppeal => S::FORBIDDEN,
+            AppealError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
+            AppealError::Denied(_) => S::FORBIDDEN,
+            AppealError::NoCompetentBody | AppealError::Rejected(_) => S::UNPROCESSABLE_ENTITY,
+            AppealError::People(e) if e.is_client_error() => S::UNPROCESSABLE_ENTITY,
+            AppealError::Ledger(_) | AppealError::People(_) | AppealError::Internal(_) => S::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, AppealError>;
+
+/// The appeals' entry in the site's navigation.
+const NAVIGATION: crate::web::NavEntry = crate::web::NavEntry { href: "/appeals", label: "ap-nav" };
+
+/// The section of the site the appeal pages belong to.
+pub(crate) const SECTION: crate::web::Section = crate::web::Section::Capability(NAVIGATION.href);
+
+/// The legal basis an official opens a private appeal on (one of the default bases).
+const OPENING_BASIS: &str = "appeal-consideration";
+
+impl crate::capability::Capability for Appeals {
+    const NAVIGATION: Option<&'static crate::web::NavEntry> = Some(&NAVIGATION);
+
+    type View = AppealsView;
+
+    fn start(platform: &crate::capability::Platform<'_>, view: Arc<AppealsView>) -> Appeals {
+        let (sender, notices) = tokio::sync::mpsc::unbounded_channel();
+        view.notify_to(sender);
+        let appeals = Appeals {
+            people: platform.people.clone(),
+            sealed: platform.private.sealed.clone(),
+            sequencer: platform.sequencer.clone(),
+            view,
+            deployment: platform.deployment.clone(),
+            public_url: platform.config.public_url.trim_end_matches('/').to_owned(),
+        };
+        tokio::spawn(notify(appeals.people.clone(), appeals.sealed.clone(), appeals.public_url.clone(), notices));
+        appeals
+    }
+
+    fn routes() -> axum::Router<crate::AppState> {
+        pages::routes().merge(api::routes())
+    }
+
+    /// A new log gets the reference rules of the Administrative Procedural Code, so appeals
+    /// work from the first day; a deployment republishes its own topics.
+    fn genesis(&self) -> Vec<Event> {
+        match self.view.rules() {
+            Some(_) => Vec::new(),
+            None => vec![Event::AppealRulesPublished { rules: default_rules() }],
+        }
+    }
+
+    fn log_summary(event: &Event, lang: Lang) -> Option<String> {
+        match event {
+            Event::AppealRulesPublished { rules } => Some(crate::i18n::t_args(
+                lang,
+                "summary-appeal-rules",
+                &[("days", fluent_templates::fluent_bundle::FluentValue::from(rules.terms.consideration_working_days))],
+            )),
+            Event::AppealFiled { appeal, title: Some(title), .. } => Some(format!("{appeal}: {}", title.best(lang).1)),
+            other => other.appeal().map(ToString::to_string),
+        }
+    }
+
+    /// Every act on an appeal is a form on its page.
+    fn form_page(path: &str) -> Option<String> {
+        let rest = path.strip_prefix("/appeals/")?;
+        let (id, _act) = rest.split_once('/')?;
+        Some(format!("/appeals/{id}"))
+    }
+}
+
+/// The public page of an appeal.
+pub(crate) fn appeal_href(id: &AppealId) -> String {
+    format!("/appeals/{id}")
+}
+
+/// Topics a new deployment starts with; it republishes the rules with its own.
+pub fn default_rules() -> dauys_core::AppealRules {
+    use dauys_core::{LocalizedText, Topic};
+    let topic = |code: &str, kk: &str, ru: &str, en: &str| Topic {
+        code: code.parse().expect("valid topic code"),
+        name: LocalizedText::new(kk, ru, en),
+    };
+    dauys_core::kazakhstan_appeal_rules(vec![
+        topic("education", "Білім беру", "Образование", "Education"),
+        topic("health", "Денсаулық сақтау", "Здравоохранение", "Health"),
+        topic(
+            "housing",
+            "Тұрғын үй және коммуналдық қызметтер",
+            "Жильё и коммунальные услуги",
+            "Housing and utilities",
+        ),
+        topic("roads", "Жолдар және көлік", "Дороги и транспорт", "Roads and transport"),
+        topic("social", "Әлеуметтік қорғау", "Социальная защита", "Social protection"),
+        topic("environment", "Қоршаған орта", "Окружающая среда", "Environment"),
+        topic("other", "Басқа", "Другое", "Other"),
+    ])
+}
+
+/// An appeal as its applicant files it.
+#[derive(Clone, Debug)]
+pub struct Filing {
+    /// `None`: Dauys proposes the competent body from the topic and place.
+    pub body: Option<BodyId>,
+    pub kind: AppealKind,
+    pub topic: TopicCode,
+    pub place: Option<Locality>,
+    pub visibility: Visibility,
+    pub title: PartialText,
+    pub text: PartialText,
+    /// The appeal this one complains about (its answer or silence); the body is then its
+    /// superior's, whatever `body` says.
+    pub complaint_about: Option<AppealId>,
+    /// The language the applicant is told each step in.
+    pub lang: Lang,
+}
+
+/// What the applicant is shown once the appeal is on the log.
+#[derive(Clone, Debug, Serialize)]
+pub struct FiledReceipt {
+    pub appeal: AppealId,
+    pub body: BodyId,
+    pub index: u64,
+    pub leaf_hash: String,
+    pub timestamp: Timestamp,
+    #[serde(with = "dauys_core_date")]
+    pub due: Date,
+}
+
+mod dauys_core_date {
+    pub fn serialize<S: serde::Serializer>(d: &time::Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&dauys_core::format_date(*d))
+    }
+}
+
+/// What the server seals for every appeal: who filed it (so they find their appeals and are
+/// told each step), in which language, and a private appeal's texts with the nonce its
+/// commitment hides them with.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SealedCase {
+    account: AccountId,
+    lang: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<PartialText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<PartialText>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    nonce: String,
+}
+
+/// A sealed follow-up text of a private appeal: a question, a reply or the answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SealedText {
+    text: PartialText,
+    nonce: String,
+}
+
+/// The texts of a case, as its applicant (or an official who opened it) reads them.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CaseTexts {
+    pub title: Option<PartialText>,
+    pub text: Option<PartialText>,
+    pub questions: Vec<PartialText>,
+    pub replies: Vec<PartialText>,
+    pub answer: Option<PartialText>,
+}
+
+/// Which follow-up text of a private appeal a sealed record holds.
+#[derive(Clone, Copy)]
+enum FollowUp {
+    Question(usize),
+    Reply(usize),
+    Answer,
+}
+
+impl FollowUp {
+    fn record_id(self, appeal: &AppealId) -> Result<RecordId> {
+        let id = match self {
+            FollowUp::Question(n) => format!("{appeal}_q{n}"),
+            FollowUp::Reply(n) => format!("{appeal}_r{n}"),
+            FollowUp::Answer => format!("{appeal}_a"),
+        };
+        Ok(RecordId::new(&id)?)
+    }
+}
+
+/// The commitment a private text is logged as: SHA-256 over a label, the nonce and the
+/// text's JSON, so the log reveals nothing of it and the applicant can check it.
+fn commitment(label: &str, nonce: &str, text: &impl Serialize) -> Result<Commitment> {
+    let json = serde_json::to_vec(text).map_err(|e| AppealError::Internal(e.to_string()))?;
+    let mut hash = Sha256::new();
+    hash.update(format!("dauys/{label}/v1\n{nonce}\n").as_bytes());
+    hash.update(&json);
+    Ok(Commitment::from_digest(&hash.finalize().into()))
+}
+
+fn nonce() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| AppealError::Internal(e.to_string()))?;
+    Ok(hex::encode(bytes))
+}
+
+/// `a-` and ten random characters.
+pub fn new_appeal_id() -> Result<AppealId> {
+    const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 10];
+    getrandom::getrandom(&mut bytes).map_err(|e| AppealError::Internal(e.to_string()))?;
+    let id: String = bytes.iter().map(|b| char::from(ALPHABET[usize::from(b % 32)])).collect();
+    format!("a-{id}").parse().map_err(|e: dauys_core::EventError| AppealError::Internal(e.to_string()))
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+fn aad(id: &RecordId) -> Vec<u8> {
+    format!("appeal-record/{id}").into_bytes()
+}
+
+/// The appeals service, shared by pages and API handlers.
+pub struct Appeals {
+    people: Arc<People>,
+    sealed: SealedRecords,
+    sequencer: SequencerHandle,
+    view: Arc<AppealsView>,
+    deployment: Arc<DeploymentView>,
+    public_url: String,
+}
+
+impl Appeals {
+    /// The read model: appeals as of the last committed batch.
+    pub fn view(&self) -> &AppealsView {
+        &self.view
+    }
+
+    pub fn get(&self, id: &AppealId) -> Result<Arc<Appeal>> {
+        self.view.get(id).ok_or(AppealError::NotFound)
+    }
+
+    /// The deployment's bodies, calendar and time zone.
+    pub fn deployment(&self) -> &DeploymentView {
+        &self.deployment
+    }
+
+    /// Today in the deployment's time zone.
+    pub fn today(&self) -> Date {
+        Timestamp(now_ms()).date_at_offset(self.deployment.utc_offset_minutes())
+    }
+
+    /// Working days an open appeal has waited: from the day it reached the body holding it
+    /// to today.
+    pub fn days_waiting(&self, appeal: &Appeal) -> u32 {
+        self.deployment.calendar().working_days_between(appeal.received_on, self.today())
+    }
+
+    fn verified(&self, who: Person<'_>) -> Result<(Iin, Identity)> {
+        let identity = who.identity(&self.people)?.ok_or(AppealError::NotVerified)?;
+        let iin = Iin::parse(&identity.iin).map_err(|e| AppealError::Internal(format!("stored IIN: {e}")))?;
+        Ok((iin, identity))
+    }
+
+    /// The first appeal of the case `id` belongs to (a complaint's case is its appeal's).
+    fn root_of(&self, id: &AppealId) -> AppealId {
+        let mut root = id.clone();
+        // Each complaint names an earlier appeal, so the walk ends; the bound guards a view
+        // that is mid-rebuild.
+        for _ in 0..64 {
+            match self.view.get(&root).and_then(|a| a.complaint_about.clone()) {
+                Some(earlier) => root = earlier,
+                None => break,
+            }
+        }
+        root
+    }
+
+    /// The open body competent for `topic` that serves `place` most closely (a district's
+    /// body before its region's, a region's before a national one); ties go to the first id.
+    pub fn propose_body(&self, topic: &TopicCode, place: Option<&Locality>) -> Option<BodyId> {
+        let mut bodies = self.deployment.bodies();
+        bodies.sort_by(|a, b| a.id.cmp(&b.id));
+        let closeness = |b: &dauys_core::Body| match (&b.territory, place) {
+            (None, _) => Some(0),
+            (Some(t), Some(p)) if p.is_within(t) => Some(if t.district.is_some() { 2 } else { 1 }),
+            _ => None,
+        };
+        bodies
+            .iter()
+            .filter(|b| b.is_open() && b.is_competent_for(topic))
+            .filter_map(|b| closeness(b).map(|c| (c, b)))
+            .max_by_key(|(c, b)| (*c, std::cmp::Reverse(b.id.clone())))
+            .map(|(_, b)| b.id.clone())
+    }
+
+    /// The body a complaint about `original` goes to: the superior of the body that owed the
+    /// answer, or that superior's successor.
+    pub fn superior_for(&self, original: &Appeal) -> Result<BodyId> {
+        let owing = self.deployment.body(original.body()).ok_or(AppealError::NotFound)?;
+        let parent = owing
+            .parent
+            .clone()
+            .ok_or_else(|| AppealError::Rejected(RuleError::NoSuperiorBody(owing.id.to_string())))?;
+        let bodies = self.deployment.bodies();
+        let facts =
+            dauys_core::CaseFacts { id: original.id.as_str(), topic: &original.topic, place: original.place.as_ref() };
+        let successor =
+            dauys_core::successor_among(&parent, &facts, |id| bodies.iter().find(|b| &b.id == id).map(|b| b.as_ref()));
+        Ok(successor.unwrap_or(parent))
+    }
+
+    /// Files an appeal for a verified person; anonymous appeals are refused with the reason.
+    pub async fn file(&self, who: Person<'_>, filing: Filing) -> Result<FiledReceipt> {
+        let account = who.account().id.clone();
+        let (iin, _) = self.verified(who)?;
+        let appeal = new_appeal_id()?;
+        let (body, root) = match &filing.complaint_about {
+            Some(original) => {
+                let o = self.get(original)?;
+                (self.superior_for(&o)?, self.root_of(original))
+            }
+            None => {
+                let body = match filing.body.clone() {
+                    Some(body) => body,
+                    None => {
+                        self.propose_body(&filing.topic, filing.place.as_ref()).ok_or(AppealError::NoCompetentBody)?
+                    }
+                };
+                (body, appeal.clone())
+            }
+        };
+        let applicant = self.people.appeal_pseudonym(&iin, &root);
+        let private = filing.visibility == Visibility::Private;
+        let nonce = if private { nonce()? } else { String::new() };
+        let texts = (filing.title.clone(), filing.text.clone());
+        let sealed_commitment = if private { Some(commitment("appeal", &nonce, &texts)?) } else { None };
+        let case = SealedCase {
+            account,
+            lang: filing.lang.as_str().to_owned(),
+            title: private.then(|| filing.title.clone()),
+            text: private.then(|| filing.text.clone()),
+            nonce,
+        };
+        let kind = if filing.complaint_about.is_some() { AppealKind::Complaint } else { filing.kind };
+        let event = Event::AppealFiled {
+            appeal: appeal.clone(),
+            applicant,
+            body: body.clone(),
+            kind,
+            topic: filing.topic,
+            place: filing.place,
+            visibility: filing.visibility,
+            title: (!private).then_some(filing.title),
+            text: (!private).then_some(filing.text),
+            attachments: None,
+            sealed: sealed_commitment,
+            complaint_about: filing.complaint_about,
+        };
+        // Check before sealing anything, so a refused appeal leaves nothing behind.
+        event.validate().map_err(|e| AppealError::Rejected(RuleError::InvalidEvent(e)))?;
+        dauys_core::Event::check_new(&event).map_err(|e| AppealError::Rejected(RuleError::InvalidEvent(e)))?;
+        self.seal_case(&appeal, &case).await?;
+        let receipt = match self.sequencer.submit(event).await {
+            Ok(receipt) => receipt,
+            Err(e) => {
+                self.unseal_case(&appeal).await;
+                return Err(e.into());
+            }
+        };
+        let filed = self.get(&appeal)?;
+        Ok(FiledReceipt {
+            appeal,
+            body,
+            index: receipt.index,
+            leaf_hash: receipt.leaf_hash.to_string(),
+            timestamp: receipt.timestamp,
+            due: filed.obligation.due,
+        })
+    }
+
+    async fn seal_case(&self, appeal: &AppealId, case: &SealedCase) -> Result<()> {
+        let id = RecordId::new(appeal.as_str())?;
+        let plain =
+            zeroize::Zeroizing::new(serde_json::to_vec(case).map_err(|e| AppealError::Internal(e.to_string()))?);
+        let sealed = self.people.seal_standalone(&aad(&id), &plain);
+        let (store, owner) = (self.sealed.clone(), case.account.to_string());
+        run_blocking(move || Ok(store.put(RecordKind::AppealText, &id, &sealed, Some(&owner), now_ms())?)).await?;
+        Ok(())
+    }
+
+    /// Takes back the sealed record of an appeal the log refused.
+    async fn unseal_case(&self, appeal: &AppealId) {
+        let Ok(id) = RecordId::new(appeal.as_str()) else { return };
+        let store = self.sealed.clone();
+        if run_blocking(move || Ok(store.delete(RecordKind::AppealText, &id)?)).await.is_err() {
+            tracing::error!(%appeal, "could not delete the sealed record of a refused appeal");
+        }
+    }
+
+    /// The sealed record of an appeal, opened.
+    async fn case(&self, appeal: &AppealId) -> Result<SealedCase> {
+        let id = RecordId::new(appeal.as_str())?;
+        let (store, people) = (self.sealed.clone(), self.people.clone());
+        run_blocking(move || {
+            let record =
+                store.get(RecordKind::AppealText, &id)?.ok_or(PeopleError::Internal(format!("no record of {id}")))?;
+            let plain = people.open_standalone(&aad(&id), &record.sealed)?;
+            serde_json::from_slice(&plain).map_err(|e| PeopleError::Internal(format!("appeal record: {e}")))
+        })
+        .await
+        .map_err(Into::into)
+    }
+
+    /// Is `account` the applicant of `appeal`?
+    pub async fn is_applicant(&self, account: &Account, appeal: &AppealId) -> bool {
+        self.case(appeal).await.is_ok_and(|c| c.account == account.id)
+    }
+
+    /// The appeals `account` filed, newest first.
+    pub async fn filed_by(&self, account: &Account) -> Result<Vec<Arc<Appeal>>> {
+        let (store, owner) = (self.sealed.clone(), account.id.to_string());
+        let records = run_blocking(move || Ok(store.list_by_owner(RecordKind::AppealText, &owner, 500)?)).await?;
+        let mut appeals: Vec<Arc<Appeal>> = records
+            .iter()
+            .filter_map(|r| r.id.as_str().parse::<AppealId>().ok())
+            .filter_map(|id| self.view.get(&id))
+            .collect();
+        appeals.sort_by_key(|a| std::cmp::Reverse(a.filed_at));
+        Ok(appeals)
+    }
+
+    /// A private follow-up text sealed, and its commitment; `None` for a public appeal,
+    /// whose texts go on the log.
+    async fn seal_follow_up(&self, appeal: &Appeal, which: FollowUp, text: &PartialText) -> Result<Option<Commitment>> {
+        if appeal.visibility == Visibility::Public {
+            return Ok(None);
+        }
+        let nonce = nonce()?;
+        let commitment = commitment("appeal-text", &nonce, text)?;
+        let id = which.record_id(&appeal.id)?;
+        let plain = serde_json::to_vec(&SealedText { text: text.clone(), nonce })
+            .map_err(|e| AppealError::Internal(e.to_string()))?;
+        let sealed = self.people.seal_standalone(&aad(&id), &plain);
+        let store = self.sealed.clone();
+        run_blocking(move || Ok(store.put(RecordKind::AppealText, &id, &sealed, None, now_ms())?)).await?;
+        Ok(Some(commitment))
+    }
+
+    async fn follow_up(&self, appeal: &AppealId, which: FollowUp) -> Result<Option<PartialText>> {
+        let id = which.record_id(appeal)?;
+        let (store, people) = (self.sealed.clone(), self.people.clone());
+        run_blocking(move || {
+            let Some(record) = store.get(RecordKind::AppealText, &id)? else { return Ok(None) };
+            let plain = people.open_standalone(&aad(&id), &record.sealed)?;
+            let text: SealedText =
+                serde_json::from_slice(&plain).map_err(|e| PeopleError::Internal(format!("appeal text: {e}")))?;
+            Ok(Some(text.text))
+        })
+        .await
+        .map_err(Into::into)
+    }
+
+    /// Every text of a case: on the log for a public appeal, unsealed for a private one.
+    async fn texts(&self, appeal: &Appeal) -> Result<CaseTexts> {
+        if appeal.visibility == Visibility::Public {
+            return Ok(CaseTexts {
+                title: appeal.title.clone(),
+                text: appeal.text.clone(),
+                questions: appeal.clarifications.iter().filter_map(|c| c.question.clone()).collect(),
+                replies: appeal.clarifications.iter().filter_map(|c| c.reply.clone()).collect(),
+                answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.clone()),
+            });
+        }
+        let case = self.case(&appeal.id).await?;
+        let mut texts = CaseTexts { title: case.title, text: case.text, ..CaseTexts::default() };
+        for (n, c) in appeal.clarifications.iter().enumerate() {
+            texts.questions.extend(self.follow_up(&appeal.id, FollowUp::Question(n)).await?);
+            if c.replied_at.is_some() {
+                texts.replies.extend(self.follow_up(&appeal.id, FollowUp::Reply(n)).await?);
+            }
+        }
+        if appeal.obligation.answer.is_some() {
+            texts.answer = self.follow_up(&appeal.id, FollowUp::Answer).await?;
+        }
+        Ok(texts)
+    }
+
+    /// The applicant reads their own appeal's texts.
+    pub async fn texts_for_applicant(&self, account: &Account, id: &AppealId) -> Result<CaseTexts> {
+        let appeal = self.get(id)?;
+        if !self.is_applicant(account, id).await {
+            return Err(AppealError::NotApplicant);
+        }
+        self.texts(&appeal).await
+    }
+
+    /// An official of the body holding a private appeal opens it: the opening is logged
+    /// (`personal_data.opened`, seen by the applicant on "who looked at my data") before the
+    /// texts and the applicant's name are returned.
+    pub async fn open_for_official(
+        &self,
+        official: &Account,
+        id: &AppealId,
+        purpose: &str,
+    ) -> Result<(CaseTexts, Profile, Receipt)> {
+        let appeal = self.get(id)?;
+        self.require(official, &Action::HandleAppeal { body: appeal.body().clone() })?;
+        let case = self.case(id).await?;
+        let basis: BasisCode =
+            OPENING_BASIS.parse().map_err(|e: dauys_core::EventError| AppealError::Internal(e.to_string()))?;
+        let (profile, receipt) = self
+            .people
+            .open_personal_data(official, case.account.as_str(), appeal.body(), &basis, purpose, id.as_str())
+            .await?;
+        Ok((self.texts(&appeal).await?, profile, receipt))
+    }
+
+    fn require(&self, account: &Account, action: &Action) -> Result<()> {
+        authorize(&account.actor(), action)?;
+        Ok(())
+    }
+
+    /// Refuses an official's act on an appeal they filed: the log names the applicant only by
+    /// a per-case pseudonym, so the fold cannot; the server derives the official's pseudonym
+    /// for the case the same way (fails closed when their profile cannot be opened).
+    fn refuse_own_appeal(&self, official: &Account, appeal: &Appeal) -> Result<()> {
+        let profile = match self.people.profile(&official.row) {
+            Ok(profile) => profile,
+            Err(PeopleError::Erased) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(identity) = profile.identity else { return Ok(()) };
+        let iin = Iin::parse(&identity.iin).map_err(|e| AppealError::Internal(format!("stored IIN: {e}")))?;
+        if self.people.appeal_pseudonym(&iin, &self.root_of(&appeal.id)) == appeal.applicant {
+            return Err(AppealError::OwnAppeal);
+        }
+        Ok(())
+    }
+
+    /// What an official acting for the body holding `id` needs checked first.
+    fn official_act(&self, official: &Account, id: &AppealId, action: fn(BodyId) -> Action) -> Result<Arc<Appeal>> {
+        let appeal = self.get(id)?;
+        self.require(official, &action(appeal.body().clone()))?;
+        self.refuse_own_appeal(official, &appeal)?;
+        Ok(appeal)
+    }
+
+    pub async fn forward(&self, official: &Account, id: &AppealId, to: BodyId, reason: &str) -> Result<Receipt> {
+        self.official_act(official, id, |body| Action::HandleAppeal { body })?;
+        let event = Event::AppealForwarded {
+            appeal: id.clone(),
+            by: official.id.clone(),
+            to,
+            reason: reason.trim().to_owned(),
+        };
+        Ok(self.sequencer.submit(event).await?)
+    }
+
+    pub async fn ask(&self, official: &Account, id: &AppealId, question: PartialText) -> Result<Receipt> {
+        let appeal = self.official_act(official, id, |body| Action::HandleAppeal { body })?;
+        let n = appeal.clarifications.len();
+        let sealed = self.seal_follow_up(&appeal, FollowUp::Question(n), &question).await?;
+        let question = sealed.is_none().then_some(question);
+        let event =
+            Event::AppealClarificationRequested { appeal: id.clone(), by: official.id.clone(), question, sealed };
+        Ok(self.sequencer.submit(event).await?)
+    }
+
+    pub async fn extend(
+        &self,
+        head: &Account,
+        id: &AppealId,
+        decided_on: Date,
+        until: Date,
+        reason: &str,
+    ) -> Result<Receipt> {
+        self.official_act(head, id, |body| Action::ExtendAppeal { body })?;
+        let event = Event::AppealExtended {
+            appeal: id.clone(),
+            by: head.id.clone(),
+            decided_on,
+            until,
+            reason: reason.trim().to_owned(),
+        };
+        Ok(self.sequencer.submit(event).await?)
+    }
+
+    pub async fn answer(
+        &self,
+        official: &Account,
+        id: &AppealId,
+        outcome: AppealOutcome,
+        text: PartialText,
+    ) -> Result<Receipt> {
+        let appeal = self.official_act(official, id, |body| Action::HandleAppeal { body })?;
+        let sealed = self.seal_follow_up(&appeal, FollowUp::Answer, &text).await?;
+        let answer = sealed.is_none().then_some(text);
+        let event = Event::AppealAnswered { appeal: id.clone(), by: official.id.clone(), outcome, answer, sealed };
+        Ok(self.sequencer.submit(event).await?)
+    }
+
+    /// The applicant's pseudonym for the case of `id`, checked against the appeal's.
+    fn applicant(&self, who: Person<'_>, appeal: &Appeal) -> Result<dauys_core::Pseudonym> {
+        let (iin, _) = self.verified(who)?;
+        let by = self.people.appeal_pseudonym(&iin, &self.root_of(&appeal.id));
+        if by != appeal.applicant {
+            return Err(AppealError::NotApplicant);
+        }
+        Ok(by)
+    }
+
+    pub async fn clarify(&self, who: Person<'_>, id: &AppealId, reply: PartialText) -> Result<Receipt> {
+        let appeal = self.get(id)?;
+        let by = self.applicant(who, &appeal)?;
+        let n = appeal.clarifications.len().saturating_sub(1);
+        let sealed = self.seal_follow_up(&appeal, FollowUp::Reply(n), &reply).await?;
+        let reply = sealed.is_none().then_some(reply);
+        Ok(self.sequencer.submit(Event::AppealClarified { appeal: id.clone(), by, reply, sealed }).await?)
+    }
+
+    pub async fn rate(&self, who: Person<'_>, id: &AppealId, rating: u8) -> Result<Receipt> {
+        let appeal = self.get(id)?;
+        let by = self.applicant(who, &appeal)?;
+        Ok(self.sequencer.submit(Event::AppealRated { appeal: id.clone(), by, rating }).await?)
+    }
+}
+
+/// Tells applicants each step of their appeals by e-mail, in the language they filed in, as
+/// the view publishes the steps. A step whose mail cannot be queued is logged and shown on
+/// the appeal's page all the same.
+async fn notify(
+    people: Arc<People>,
+    sealed: SealedRecords,
+    public_url: String,
+    mut notices: tokio::sync::mpsc::UnboundedReceiver<Notice>,
+) {
+    while let Some(notice) = notices.recv().await {
+        let (people, sealed, public_url) = (people.clone(), sealed.clone(), public_url.clone());
+        let id = notice.appeal.id.clone();
+        let sent = run_blocking(move || {
+            let record_id = RecordId::new(notice.appeal.id.as_str())?;
+            let Some(record) = sealed.get(RecordKind::AppealText, &record_id)? else { return Ok(()) };
+            let plain = people.open_standalone(&aad(&record_id), &record.sealed)?;
+            let case: SealedCase =
+                serde_json::from_slice(&plain).map_err(|e| PeopleError::Internal(format!("appeal record: {e}")))?;
+            let account = match people.account(case.account.as_str()) {
+                Ok(account) => account,
+                // An erased applicant is told nothing.
+                Err(PeopleError::Erased | PeopleError::NoSuchAccount) => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            let email = match people.profile(&account.row) {
+                Ok(profile) => profile.email,
+                Err(PeopleError::Erased) => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            let lang: Lang = case.lang.parse().unwrap_or(Lang::Kk);
+            let link = format!("{public_url}{}", appeal_href(&notice.appeal.id));
+            people.enqueue_mail(&Mail::appeal_step(&email, lang, &notice.appeal.id, &notice.event, &link))
+        })
+        .await;
+        if let Err(e) = sent {
+            tracing::error!(appeal = %id, error = %e, "could not queue the applicant's notice");
+        }
+    }
+}

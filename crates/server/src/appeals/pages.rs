@@ -1,0 +1,845 @@
+//! The appeal pages: filing (with the competent body proposed when the applicant does not
+//! know it), the tracking page of one appeal (where it is, its deadline and working days
+//! waiting, its whole history with links to the log, its texts for whoever may read them,
+//! the applicant's and the body's acts as forms), the applicant's list and the official's
+//! inbox per body.
+//!
+//! Every decision is the [`Appeals`](super::Appeals) service's or the rules'. Plain HTML
+//! forms, no JavaScript; each form that changes something carries the session's CSRF token,
+//! and after a change the browser is sent on with 303 (post/redirect/get), except opening a
+//! private appeal, whose texts are shown once, on the answer to the act that logged it.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
+use dauys_core::{
+    format_date, parse_date, Appeal, AppealId, AppealKind, AppealOutcome, AppealStatus, BodyId, Lang, Locality,
+    PartialText, TopicCode, Visibility, MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS, MAX_REASON_CHARS,
+};
+use fluent_templates::fluent_bundle::FluentValue;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::{appeal_href, AppealError, CaseTexts, Filing, SECTION};
+use crate::people::session::Session;
+use crate::people::Profile;
+use crate::web::extract::{
+    sign_in_href, BodyAct, Citizen, CsrfForm, IdPath, Known, Official, PageError, PageResult, PathItem,
+};
+use crate::web::forms::{csrf_field, date_el};
+use crate::web::{event_label, locality_label, time_el, Page};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/appeals", get(list))
+        .route("/appeals/new", get(new_form).post(create))
+        .route("/appeals/mine", get(mine))
+        .route("/appeals/{id}", get(appeal_page))
+        .route("/appeals/{id}/forward", post(forward))
+        .route("/appeals/{id}/ask", post(ask))
+        .route("/appeals/{id}/extend", post(extend))
+        .route("/appeals/{id}/answer", post(answer))
+        .route("/appeals/{id}/open", post(open))
+        .route("/appeals/{id}/clarify", post(clarify))
+        .route("/appeals/{id}/rate", post(rate))
+        .route("/appeals/{id}/complain", post(complain))
+        .route("/office/appeals", get(inbox))
+}
+
+impl PathItem for Appeal {
+    type Id = AppealId;
+
+    fn find(app: &AppState, id: &AppealId) -> Option<Arc<Appeal>> {
+        app.capabilities.appeals.view().get(id)
+    }
+
+    fn not_found(page: &Page, raw: &str) -> PageError {
+        let shown: String = raw.chars().take(60).collect();
+        let title = page.t("ap-not-found-title");
+        let main = html! {
+            h1 { (title) }
+            p.lead { (page.t_args("ap-not-found-text", &[("id", FluentValue::from(shown))])) }
+            p { a href="/appeals" { (page.t("ap-back-to-list")) } }
+        };
+        page.render(StatusCode::NOT_FOUND, &title, SECTION, main).into()
+    }
+}
+
+/// Considering the appeals a body holds (`/office/appeals`).
+pub(crate) struct Handling;
+
+impl BodyAct for Handling {
+    fn action(body: BodyId) -> dauys_identity::policy::Action {
+        dauys_identity::policy::Action::HandleAppeal { body }
+    }
+
+    fn refusal(page: Page, _denied: dauys_identity::policy::Denied) -> PageError {
+        page.forbidden("ap-office-forbidden")
+    }
+}
+
+/// The text of an appeal error in the page's language: its code's message if there is one,
+/// else the service's own words.
+fn error_text(p: &Page, e: &AppealError) -> String {
+    let id = crate::i18n::value_id("ap-err-", e.code());
+    let text = p.t(&id);
+    if text == id {
+        e.to_string()
+    } else {
+        text
+    }
+}
+
+fn failed(p: &Page, e: &AppealError) -> PageError {
+    p.error(e.status(), &p.t("ap-err-title"), &error_text(p, e)).into()
+}
+
+fn body_name(app: &AppState, lang: Lang, id: &BodyId) -> String {
+    app.deployment.body(id).map_or_else(|| id.to_string(), |b| b.name.get(lang).to_string())
+}
+
+fn body_link(app: &AppState, lang: Lang, id: &BodyId) -> Markup {
+    html! { a href={ "/bodies/" (id) } { (body_name(app, lang, id)) } }
+}
+
+fn topic_label(app: &AppState, lang: Lang, code: &TopicCode) -> String {
+    app.capabilities
+        .appeals
+        .view()
+        .rules()
+        .and_then(|r| r.rules.topic(code).map(|t| t.name.get(lang).to_string()))
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn kind_label(p: &Page, kind: AppealKind) -> String {
+    p.t(&crate::i18n::value_id("ap-kind-", kind.as_str()))
+}
+
+fn status_label(p: &Page, status: AppealStatus) -> String {
+    p.t(&crate::i18n::value_id("ap-status-", status.as_str()))
+}
+
+fn outcome_label(p: &Page, outcome: AppealOutcome) -> String {
+    p.t(&crate::i18n::value_id("ap-outcome-", outcome.as_str()))
+}
+
+fn text(p: &Page, t: &PartialText) -> Markup {
+    let (lang, s) = t.best(p.lang);
+    html! {
+        div.text lang=(lang.as_str()) {
+            @for para in s.split("\n\n") { p { (para) } }
+        }
+    }
+}
+
+/// What a visitor sees as an appeal's title: a public one's own, a private one's id.
+fn shown_title(p: &Page, appeal: &Appeal) -> String {
+    match &appeal.title {
+        Some(t) => t.best(p.lang).1.to_string(),
+        None => p.t_args("ap-private-title", &[("id", FluentValue::from(appeal.id.to_string()))]),
+    }
+}
+
+/// One row per appeal: title, body, status, due.
+fn appeal_rows(app: &AppState, p: &Page, appeals: &[Arc<Appeal>]) -> Markup {
+    html! {
+        table.appeals {
+            thead { tr {
+                th { (p.t("ap-col-appeal")) } th { (p.t("ap-col-body")) } th { (p.t("ap-col-status")) }
+                th { (p.t("ap-col-due")) } th { (p.t("ap-col-waiting")) }
+            } }
+            tbody {
+                @for a in appeals {
+                    tr {
+                        td { a href=(appeal_href(&a.id)) { (shown_title(p, a)) } }
+                        td { (body_link(app, p.lang, a.body())) }
+                        td { (status_label(p, a.status)) }
+                        td { (date_el(a.obligation.due)) }
+                        td { @if a.status.is_open() { (app.capabilities.appeals.days_waiting(a)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// GET /appeals — public appeals, newest first, with the ways in.
+async fn list(State(app): State<AppState>, p: Page) -> PageResult {
+    let (items, total) = app.capabilities.appeals.view().public(0, 50);
+    let title = p.t("ap-list-title");
+    let main = html! {
+        h1 { (title) }
+        p.lead { (p.t("ap-list-lead")) }
+        p.actions {
+            a.button #file-link href="/appeals/new" { (p.t("ap-file-link")) } " "
+            a href="/appeals/mine" { (p.t("ap-mine-link")) } " · "
+            a href="/bodies" { (p.t("ap-bodies-link")) } " · "
+            a href="/deadline" { (p.t("ap-calculator-link")) } " · "
+            a href="/feeds/appeals/overdue.atom" { (p.t("ap-overdue-feed")) } " · "
+            a href="/api/v1/appeals.csv" { "CSV" } " · "
+            a href="/api/v1/appeals" { "JSON" }
+        }
+        p { (p.t_args("ap-list-count", &[("count", FluentValue::from(total))])) }
+        (appeal_rows(&app, &p, &items))
+    };
+    Ok(p.render(StatusCode::OK, &title, SECTION, main))
+}
+
+/// GET /appeals/mine — the appeals the signed-in person filed.
+async fn mine(State(app): State<AppState>, p: Page, citizen: Citizen) -> PageResult {
+    let mine = app.capabilities.appeals.filed_by(citizen.account()).await.map_err(|e| failed(&p, &e))?;
+    let title = p.t("ap-mine-title");
+    let main = html! {
+        h1 { (title) }
+        @if mine.is_empty() {
+            p #no-appeals { (p.t("ap-mine-none")) " " a href="/appeals/new" { (p.t("ap-file-link")) } }
+        } @else {
+            (appeal_rows(&app, &p, &mine))
+        }
+    };
+    Ok(p.render(StatusCode::OK, &title, SECTION, main))
+}
+
+/// The filing form's fields, as posted.
+#[derive(Deserialize, Default)]
+struct FilingForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    visibility: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    text: String,
+}
+
+fn filing_form(app: &AppState, p: &Page, session: &Session, values: &FilingForm, error: Option<&str>) -> Markup {
+    let mut bodies = app.deployment.bodies();
+    bodies.retain(|b| b.is_open());
+    bodies.sort_by(|a, b| a.name.get(p.lang).cmp(b.name.get(p.lang)));
+    let topics = app.capabilities.appeals.view().rules().map(|r| r.rules.topics.clone()).unwrap_or_default();
+    html! {
+        @if let Some(error) = error { div.error role="alert" #form-error { p { (error) } } }
+        form.stack method="post" action="/appeals/new" {
+            (csrf_field(&session.csrf))
+            label for="body" { (p.t("ap-field-body")) }
+            select #body name="body" aria-describedby="body-hint" {
+                option value="" selected[values.body.is_empty()] { (p.t("ap-body-unknown")) }
+                @for b in &bodies {
+                    option value=(b.id) selected[values.body == b.id.as_str()] { (b.name.get(p.lang)) }
+                }
+            }
+            p.hint #body-hint { (p.t("ap-body-hint")) }
+            label for="kind" { (p.t("ap-field-kind")) }
+            select #kind name="kind" {
+                @for k in AppealKind::ALL.iter().filter(|k| **k != AppealKind::Complaint) {
+                    option value=(k.as_str()) selected[values.kind == k.as_str()] { (kind_label(p, *k)) }
+                }
+            }
+            label for="topic" { (p.t("ap-field-topic")) }
+            select #topic name="topic" {
+                @for t in &topics {
+                    option value=(t.code) selected[values.topic == t.code.as_str()] { (t.name.get(p.lang)) }
+                }
+            }
+            label for="place" { (p.t("ap-field-place")) }
+            input #place name="place" type="text" value=(values.place) placeholder="astana/esil" aria-describedby="place-hint";
+            p.hint #place-hint { (p.t("ap-place-hint")) }
+            fieldset {
+                legend { (p.t("ap-field-visibility")) }
+                label { input type="radio" name="visibility" value="private" checked[values.visibility != "public"]; " " (p.t("ap-private")) }
+                label { input type="radio" name="visibility" value="public" checked[values.visibility == "public"]; " " (p.t("ap-public")) }
+                p.hint { (p.t("ap-visibility-hint")) }
+            }
+            label for="title" { (p.t("ap-field-title")) }
+            input #title name="title" type="text" required maxlength=(MAX_APPEAL_TITLE_CHARS) value=(values.title);
+            label for="text" { (p.t("ap-field-text")) }
+            textarea #text name="text" required rows="10" maxlength=(MAX_APPEAL_TEXT_CHARS) { (values.text) }
+            button #file-button type="submit" { (p.t("ap-file-button")) }
+        }
+    }
+}
+
+/// GET /appeals/new — the filing form; a person not yet verified is told why they cannot file.
+async fn new_form(State(app): State<AppState>, p: Page, citizen: Citizen) -> PageResult {
+    let title = p.t("ap-new-title");
+    let verified = citizen.identity(&app).ok().flatten().is_some();
+    let main = html! {
+        h1 { (title) }
+        p.lead { (p.t("ap-new-lead")) }
+        @if verified {
+            (filing_form(&app, &p, &citizen.session, &FilingForm::default(), None))
+        } @else {
+            div.notice role="status" #verify-first {
+                p { (p.t("ap-err-not-verified")) }
+                p { a href="/verify" { (p.t("ap-verify-link")) } }
+            }
+        }
+    };
+    Ok(p.render(StatusCode::OK, &title, SECTION, main))
+}
+
+/// POST /appeals/new — files the appeal and shows its page.
+async fn create(
+    State(app): State<AppState>,
+    p: Page,
+    citizen: Citizen,
+    CsrfForm(form): CsrfForm<FilingForm>,
+) -> PageResult {
+    let p = p.at("/appeals/new");
+    let refuse = |message: String| {
+        let title = p.t("ap-new-title");
+        let main = html! { h1 { (title) } (filing_form(&app, &p, &citizen.session, &form, Some(&message))) };
+        PageError::from(p.render(StatusCode::UNPROCESSABLE_ENTITY, &title, SECTION, main))
+    };
+    let body = match form.body.trim() {
+        "" => None,
+        b => Some(BodyId::from_str(b).map_err(|_| refuse(p.t("ap-form-choose-body")))?),
+    };
+    let kind = AppealKind::from_str(&form.kind).map_err(|_| refuse(p.t("ap-form-choose-kind")))?;
+    let topic = TopicCode::from_str(&form.topic).map_err(|_| refuse(p.t("ap-form-choose-topic")))?;
+    let place = match form.place.trim() {
+        "" => None,
+        place => Some(Locality::from_str(place).map_err(|_| refuse(p.t("ap-form-place")))?),
+    };
+    let visibility = if form.visibility == "public" { Visibility::Public } else { Visibility::Private };
+    let mut title = PartialText::default();
+    title.set(p.lang, form.title.trim());
+    let mut text = PartialText::default();
+    text.set(p.lang, form.text.trim());
+    if title.langs().next().is_none() || text.langs().next().is_none() {
+        return Err(refuse(p.t("ap-form-write")));
+    }
+    let filing = Filing { body, kind, topic, place, visibility, title, text, complaint_about: None, lang: p.lang };
+    let person = citizen.person(&app).map_err(|e| failed(&p, &e.into()))?;
+    match app.capabilities.appeals.file(person, filing).await {
+        Ok(receipt) => Ok(Redirect::to(&format!("{}?filed=1", appeal_href(&receipt.appeal))).into_response()),
+        Err(e) => Err(refuse(error_text(&p, &e))),
+    }
+}
+
+/// Who is looking at an appeal's page, and what they may do there.
+struct Viewer {
+    session: Option<Session>,
+    applicant: bool,
+    /// Acts for the body holding the appeal.
+    official: bool,
+    head: bool,
+}
+
+async fn viewer(app: &AppState, p: &Page, appeal: &Appeal) -> Viewer {
+    let Some(session) = p.session.clone() else {
+        return Viewer { session: None, applicant: false, official: false, head: false };
+    };
+    let applicant = app.capabilities.appeals.is_applicant(&session.account, &appeal.id).await;
+    let may = |action| dauys_identity::policy::authorize(&session.account.actor(), &action).is_ok();
+    let official = may(dauys_identity::policy::Action::HandleAppeal { body: appeal.body().clone() });
+    let head = may(dauys_identity::policy::Action::ExtendAppeal { body: appeal.body().clone() });
+    Viewer { session: Some(session), applicant, official, head }
+}
+
+#[derive(Deserialize, Default)]
+struct AppealQuery {
+    #[serde(default)]
+    filed: Option<String>,
+}
+
+/// GET /appeals/{id} — where the appeal is, and what its applicant or body may do next.
+async fn appeal_page(
+    State(app): State<AppState>,
+    p: Page,
+    Known(appeal): Known<Appeal>,
+    crate::web::extract::PageQuery(query): crate::web::extract::PageQuery<AppealQuery>,
+) -> PageResult {
+    let viewer = viewer(&app, &p, &appeal).await;
+    let texts = if viewer.applicant {
+        app.capabilities
+            .appeals
+            .texts_for_applicant(&viewer.session.as_ref().expect("an applicant is signed in").account, &appeal.id)
+            .await
+            .ok()
+    } else if appeal.visibility == Visibility::Public {
+        Some(public_texts(&appeal))
+    } else {
+        None
+    };
+    Ok(render_appeal(&app, &p, &appeal, &viewer, texts.as_ref(), None, query.filed.is_some()))
+}
+
+fn public_texts(appeal: &Appeal) -> CaseTexts {
+    CaseTexts {
+        title: appeal.title.clone(),
+        text: appeal.text.clone(),
+        questions: appeal.clarifications.iter().filter_map(|c| c.question.clone()).collect(),
+        replies: appeal.clarifications.iter().filter_map(|c| c.reply.clone()).collect(),
+        answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.clone()),
+    }
+}
+
+fn render_appeal(
+    app: &AppState,
+    p: &Page,
+    appeal: &Appeal,
+    viewer: &Viewer,
+    texts: Option<&CaseTexts>,
+    opened_by_official: Option<&Profile>,
+    just_filed: bool,
+) -> axum::response::Response {
+    let title = shown_title(p, appeal);
+    let waiting = appeal.status.is_open().then(|| app.capabilities.appeals.days_waiting(appeal));
+    let main = html! {
+        h1 { (title) }
+        @if just_filed {
+            div.notice role="status" #filed {
+                p { strong { (p.t("ap-filed")) } }
+                p { (p.t_args("ap-filed-text", &[("index", FluentValue::from(appeal.index.0))])) " "
+                    a href={ "/log/" (appeal.index.0) "#proof" } { (p.t("ap-check-receipt")) } }
+            }
+        }
+        dl.fields #appeal {
+            dt { (p.t("ap-field-status")) } dd #status { strong { (status_label(p, appeal.status)) } }
+            dt { (p.t("ap-field-body")) } dd #holder { (body_link(app, p.lang, appeal.body())) }
+            @if appeal.was_moved() {
+                dt { (p.t("ap-field-addressed-to")) } dd #addressed-to { (body_link(app, p.lang, &appeal.addressed_to)) }
+            }
+            dt { (p.t("ap-field-kind")) } dd { (kind_label(p, appeal.kind)) }
+            dt { (p.t("ap-field-topic")) } dd { (topic_label(app, p.lang, &appeal.topic)) }
+            @if let Some(place) = &appeal.place {
+                dt { (p.t("ap-field-place")) } dd { (locality_label(p.lang, place)) }
+            }
+            dt { (p.t("ap-field-visibility")) } dd { (p.t(if appeal.visibility == Visibility::Public { "ap-public" } else { "ap-private" })) }
+            dt { (p.t("ap-field-filed")) } dd { (time_el(app, appeal.filed_at.0)) " · " a href={ "/log/" (appeal.index.0) } { (p.t_args("ap-log-entry", &[("index", FluentValue::from(appeal.index.0))])) } }
+            dt { (p.t("ap-field-due")) } dd #due { (date_el(appeal.obligation.due)) }
+            @if let Some(days) = waiting {
+                dt { (p.t("ap-field-waiting")) } dd #days-waiting { (p.t_args("ap-working-days", &[("days", FluentValue::from(days))])) }
+            }
+            @if let Some(ext) = &appeal.extension {
+                dt { (p.t("ap-field-extension")) } dd #extension {
+                    (p.t_args("ap-extended-text", &[("until", FluentValue::from(format_date(ext.until))), ("reason", FluentValue::from(ext.reason.clone()))]))
+                    @if ext.notice_late { " " strong { (p.t("ap-notice-late")) } }
+                }
+            }
+            @if let Some(c) = &appeal.complaint {
+                dt { (p.t("ap-field-complaint")) } dd #complaint { a href=(appeal_href(&c.appeal)) { (c.appeal) } }
+            }
+            @if let Some(original) = &appeal.complaint_about {
+                dt { (p.t("ap-field-complaint-about")) } dd { a href=(appeal_href(original)) { (original) } }
+            }
+        }
+        @if let Some(profile) = opened_by_official {
+            div.notice role="status" #opened {
+                p { (p.t("ap-opened-logged")) }
+                @if let Some(identity) = &profile.identity {
+                    p #applicant-name { (identity.given_name) " " (identity.family_name) " · " (profile.email) }
+                }
+            }
+        }
+        (texts_section(p, appeal, texts))
+        (answer_section(app, p, appeal))
+        (history(app, p, appeal))
+        @if let Some(session) = &viewer.session {
+            @if viewer.applicant { (applicant_forms(p, appeal, session)) }
+            @if viewer.official { (official_forms(app, p, appeal, session, viewer.head, texts.is_some())) }
+        } @else {
+            p { a href=(sign_in_href(&appeal_href(&appeal.id))) { (p.t("ap-sign-in-to-act")) } }
+        }
+    };
+    p.render(StatusCode::OK, &title, SECTION, main)
+}
+
+fn texts_section(p: &Page, appeal: &Appeal, texts: Option<&CaseTexts>) -> Markup {
+    html! {
+        section #texts aria-labelledby="texts-heading" {
+            h2 #texts-heading { (p.t("ap-texts-heading")) }
+            @match texts {
+                Some(t) => {
+                    @if let Some(body) = &t.text { (text(p, body)) }
+                    @for (n, q) in t.questions.iter().enumerate() {
+                        div.clarification {
+                            h3 { (p.t("ap-question")) }
+                            (text(p, q))
+                            @if let Some(r) = t.replies.get(n) { h3 { (p.t("ap-reply")) } (text(p, r)) }
+                        }
+                    }
+                }
+                None => {
+                    p.muted #sealed { (p.t("ap-sealed")) }
+                    @if let Some(c) = &appeal.sealed { p { (p.t("ap-commitment")) " " code.hash { (c) } } }
+                }
+            }
+        }
+    }
+}
+
+fn answer_section(app: &AppState, p: &Page, appeal: &Appeal) -> Markup {
+    let Some(answer) = &appeal.obligation.answer else { return html! {} };
+    html! {
+        section #answer aria-labelledby="answer-heading" {
+            h2 #answer-heading { (p.t("ap-answer-heading")) }
+            p #outcome { strong { (outcome_label(p, answer.outcome)) } }
+            @if let Some(t) = &answer.answer { (text(p, t)) }
+            p {
+                (p.t_args("ap-answered-by", &[("by", FluentValue::from(answer.by.to_string()))])) " "
+                (time_el(app, answer.answered_at.0)) " · "
+                (p.t(if answer.on_time { "ap-on-time" } else { "ap-late" })) " · "
+                (p.t_args("ap-working-days", &[("days", FluentValue::from(answer.working_days))])) " · "
+                a #answer-proof href={ "/log/" (answer.index.0) "#proof" } { (p.t("ap-verify-answer")) }
+            }
+            @if let Some(r) = appeal.rating { p #rating { (p.t_args("ap-rated", &[("rating", FluentValue::from(r))])) } }
+        }
+    }
+}
+
+fn history(app: &AppState, p: &Page, appeal: &Appeal) -> Markup {
+    html! {
+        section #history aria-labelledby="history-heading" {
+            h2 #history-heading { (p.t("ap-history-heading")) }
+            ol.steps {
+                @for s in &appeal.steps {
+                    li data-event=(s.event) {
+                        (time_el(app, s.at.0)) " — " strong { (event_label(p.lang, &s.event)) } " · "
+                        (body_name(app, p.lang, &s.body))
+                        @if let Some(to) = &s.to { " → " (body_name(app, p.lang, to)) }
+                        @if s.late { " " em { (p.t("ap-late")) } }
+                        " · " a href={ "/log/" (s.index.0) } { "#" (s.index.0) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn applicant_forms(p: &Page, appeal: &Appeal, session: &Session) -> Markup {
+    let base = appeal_href(&appeal.id);
+    html! {
+        section #applicant aria-labelledby="applicant-heading" {
+            h2 #applicant-heading { (p.t("ap-applicant-heading")) }
+            @if appeal.status == AppealStatus::AwaitingClarification {
+                form.stack method="post" action={ (base) "/clarify" } {
+                    (csrf_field(&session.csrf))
+                    label for="reply" { (p.t("ap-reply")) }
+                    textarea #reply name="text" required rows="5" maxlength=(MAX_APPEAL_TEXT_CHARS) {}
+                    button #clarify-button type="submit" { (p.t("ap-clarify-button")) }
+                }
+            }
+            @if appeal.status == AppealStatus::Answered && appeal.rating.is_none() {
+                form.inline method="post" action={ (base) "/rate" } {
+                    (csrf_field(&session.csrf))
+                    label for="rating" { (p.t("ap-rate-label")) }
+                    select #rating-select name="rating" {
+                        @for n in (1..=5).rev() { option value=(n) { (n) } }
+                    }
+                    button #rate-button type="submit" { (p.t("ap-rate-button")) }
+                }
+            }
+            @if matches!(appeal.status, AppealStatus::Answered | AppealStatus::Overdue) && appeal.complaint.is_none() {
+                form.stack method="post" action={ (base) "/complain" } {
+                    (csrf_field(&session.csrf))
+                    p.hint { (p.t(if appeal.status == AppealStatus::Overdue { "ap-complain-overdue" } else { "ap-complain-answered" })) }
+                    label for="complaint-text" { (p.t("ap-field-text")) }
+                    textarea #complaint-text name="text" required rows="5" maxlength=(MAX_APPEAL_TEXT_CHARS) {}
+                    button #complain-button type="submit" { (p.t("ap-complain-button")) }
+                }
+            }
+        }
+    }
+}
+
+fn official_forms(app: &AppState, p: &Page, appeal: &Appeal, session: &Session, head: bool, can_read: bool) -> Markup {
+    let base = appeal_href(&appeal.id);
+    let in_progress = appeal.status == AppealStatus::InProgress;
+    let mut bodies = app.deployment.bodies();
+    bodies.retain(|b| b.is_open() && &b.id != appeal.body());
+    bodies.sort_by(|a, b| a.name.get(p.lang).cmp(b.name.get(p.lang)));
+    html! {
+        section #office aria-labelledby="office-heading" {
+            h2 #office-heading { (p.t("ap-office-heading")) }
+            @if !can_read {
+                form.stack method="post" action={ (base) "/open" } {
+                    (csrf_field(&session.csrf))
+                    p.hint #open-hint { (p.t("ap-open-hint")) }
+                    label for="purpose" { (p.t("ap-open-purpose")) }
+                    input #purpose name="purpose" type="text" required maxlength="200" value=(p.t("ap-open-purpose-default"));
+                    button #open-button type="submit" aria-describedby="open-hint" { (p.t("ap-open-button")) }
+                }
+            }
+            @if appeal.status.is_open() {
+                form.stack method="post" action={ (base) "/answer" } {
+                    (csrf_field(&session.csrf))
+                    label for="outcome" { (p.t("ap-field-outcome")) }
+                    select #outcome-select name="outcome" {
+                        @for o in AppealOutcome::ALL { option value=(o.as_str()) { (outcome_label(p, *o)) } }
+                    }
+                    label for="answer-text" { (p.t("ap-answer-heading")) }
+                    textarea #answer-text name="text" required rows="6" maxlength=(MAX_APPEAL_TEXT_CHARS) {}
+                    button #answer-button type="submit" { (p.t("ap-answer-button")) }
+                }
+            }
+            @if in_progress {
+                form.stack method="post" action={ (base) "/forward" } {
+                    (csrf_field(&session.csrf))
+                    label for="to" { (p.t("ap-forward-to")) }
+                    select #to name="to" {
+                        @for b in &bodies { option value=(b.id) { (b.name.get(p.lang)) } }
+                    }
+                    label for="forward-reason" { (p.t("ap-reason")) }
+                    input #forward-reason name="reason" type="text" required maxlength=(MAX_REASON_CHARS);
+                    p.hint { (p.t_args("ap-forward-hint", &[("date", FluentValue::from(format_date(appeal.forward_by)))])) }
+                    button #forward-button type="submit" { (p.t("ap-forward-button")) }
+                }
+                form.stack method="post" action={ (base) "/ask" } {
+                    (csrf_field(&session.csrf))
+                    label for="question" { (p.t("ap-question")) }
+                    textarea #question name="text" required rows="4" maxlength=(MAX_APPEAL_TEXT_CHARS) {}
+                    button #ask-button type="submit" { (p.t("ap-ask-button")) }
+                }
+            }
+            @if head && appeal.extension.is_none() && matches!(appeal.status, AppealStatus::InProgress | AppealStatus::AwaitingClarification) {
+                form.stack method="post" action={ (base) "/extend" } {
+                    (csrf_field(&session.csrf))
+                    label for="decided-on" { (p.t("ap-decided-on")) }
+                    input #decided-on name="decided_on" type="date" required value=(format_date(app.capabilities.appeals.today()));
+                    label for="until" { (p.t("ap-until")) }
+                    input #until name="until" type="date" required;
+                    label for="extend-reason" { (p.t("ap-reason")) }
+                    input #extend-reason name="reason" type="text" required maxlength=(MAX_REASON_CHARS);
+                    p.hint { (p.t_args("ap-extend-hint", &[("months", FluentValue::from(appeal.terms.extension_max_months))])) }
+                    button #extend-button type="submit" { (p.t("ap-extend-button")) }
+                }
+            }
+        }
+    }
+}
+
+/// After an act, back to the appeal's page.
+fn back(id: &AppealId) -> PageResult {
+    Ok(Redirect::to(&appeal_href(id)).into_response())
+}
+
+#[derive(Deserialize)]
+struct TextForm {
+    #[serde(default)]
+    text: String,
+}
+
+fn written(p: &Page, s: &str) -> Result<PartialText, PageError> {
+    let mut t = PartialText::default();
+    t.set(p.lang, s.trim());
+    if t.langs().next().is_none() {
+        return Err(p.error(StatusCode::UNPROCESSABLE_ENTITY, &p.t("ap-err-title"), &p.t("ap-form-write")).into());
+    }
+    Ok(t)
+}
+
+#[derive(Deserialize)]
+struct ForwardForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn forward(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Handling>,
+    IdPath(id): IdPath<Appeal>,
+    CsrfForm(form): CsrfForm<ForwardForm>,
+) -> PageResult {
+    let to = BodyId::from_str(&form.to).map_err(|_| failed(&p, &AppealError::NotFound))?;
+    let account = &official.session.account;
+    app.capabilities.appeals.forward(account, &id, to, &form.reason).await.map_err(|e| failed(&p, &e))?;
+    back(&id)
+}
+
+async fn ask(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Handling>,
+    IdPath(id): IdPath<Appeal>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> PageResult {
+    let question = written(&p, &form.text)?;
+    app.capabilities.appeals.ask(&official.session.account, &id, question).await.map_err(|e| failed(&p, &e))?;
+    back(&id)
+}
+
+#[derive(Deserialize)]
+struct ExtendForm {
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn extend(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Handling>,
+    IdPath(id): IdPath<Appeal>,
+    CsrfForm(form): CsrfForm<ExtendForm>,
+) -> PageResult {
+    let date = |s: &str| {
+        parse_date(s.trim()).map_err(|_| {
+            PageError::from(p.error(StatusCode::UNPROCESSABLE_ENTITY, &p.t("ap-err-title"), &p.t("ap-form-date")))
+        })
+    };
+    let (decided_on, until) = (date(&form.decided_on)?, date(&form.until)?);
+    let account = &official.session.account;
+    app.capabilities.appeals.extend(account, &id, decided_on, until, &form.reason).await.map_err(|e| failed(&p, &e))?;
+    back(&id)
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn answer(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Handling>,
+    IdPath(id): IdPath<Appeal>,
+    CsrfForm(form): CsrfForm<AnswerForm>,
+) -> PageResult {
+    let outcome = AppealOutcome::from_str(&form.outcome).map_err(|_| {
+        PageError::from(p.error(StatusCode::UNPROCESSABLE_ENTITY, &p.t("ap-err-title"), &p.t("ap-form-outcome")))
+    })?;
+    let text = written(&p, &form.text)?;
+    let account = &official.session.account;
+    app.capabilities.appeals.answer(account, &id, outcome, text).await.map_err(|e| failed(&p, &e))?;
+    back(&id)
+}
+
+#[derive(Deserialize)]
+struct OpenForm {
+    #[serde(default)]
+    purpose: String,
+}
+
+/// POST /appeals/{id}/open — an official opens a private appeal: logged first, then shown.
+async fn open(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Handling>,
+    Known(appeal): Known<Appeal>,
+    CsrfForm(form): CsrfForm<OpenForm>,
+) -> PageResult {
+    let p = p.at(&appeal_href(&appeal.id));
+    let account = &official.session.account;
+    let (texts, profile, _) = app
+        .capabilities
+        .appeals
+        .open_for_official(account, &appeal.id, &form.purpose)
+        .await
+        .map_err(|e| failed(&p, &e))?;
+    let viewer = viewer(&app, &p, &appeal).await;
+    Ok(render_appeal(&app, &p, &appeal, &viewer, Some(&texts), Some(&profile), false))
+}
+
+async fn clarify(
+    State(app): State<AppState>,
+    p: Page,
+    citizen: Citizen,
+    IdPath(id): IdPath<Appeal>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> PageResult {
+    let reply = written(&p, &form.text)?;
+    let person = citizen.person(&app).map_err(|e| failed(&p, &e.into()))?;
+    app.capabilities.appeals.clarify(person, &id, reply).await.map_err(|e| failed(&p, &e))?;
+    back(&id)
+}
+
+#[derive(Deserialize)]
+struct RateForm {
+    #[serde(default)]
+    rating: String,
+}
+
+async fn rate(
+    State(app): State<AppState>,
+    p: Page,
+    citizen: Citizen,
+    IdPath(id): IdPath<Appeal>,
+    CsrfForm(form): CsrfForm<RateForm>,
+) -> PageResult {
+    let rating = form.rating.trim().parse::<u8>().unwrap_or(0);
+    let person = citizen.person(&app).map_err(|e| failed(&p, &e.into()))?;
+    app.capabilities.appeals.rate(person, &id, rating).await.map_err(|e| failed(&p, &e))?;
+    back(&id)
+}
+
+/// POST /appeals/{id}/complain — the applicant takes an answer or a silence to the superior body.
+async fn complain(
+    State(app): State<AppState>,
+    p: Page,
+    citizen: Citizen,
+    Known(appeal): Known<Appeal>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> PageResult {
+    let text = written(&p, &form.text)?;
+    let title =
+        PartialText::one(p.lang, p.t_args("ap-complaint-title", &[("id", FluentValue::from(appeal.id.to_string()))]));
+    let filing = Filing {
+        body: None,
+        kind: AppealKind::Complaint,
+        topic: appeal.topic.clone(),
+        place: appeal.place.clone(),
+        visibility: appeal.visibility,
+        title,
+        text,
+        complaint_about: Some(appeal.id.clone()),
+        lang: p.lang,
+    };
+    let person = citizen.person(&app).map_err(|e| failed(&p, &e.into()))?;
+    let receipt = app.capabilities.appeals.file(person, filing).await.map_err(|e| failed(&p, &e))?;
+    Ok(Redirect::to(&format!("{}?filed=1", appeal_href(&receipt.appeal))).into_response())
+}
+
+/// GET /office/appeals — each of the official's bodies' open appeals, soonest due first:
+/// overdue, due within five working days, and the rest.
+async fn inbox(State(app): State<AppState>, p: Page, official: Official<Handling>) -> PageResult {
+    let title = p.t("ap-inbox-title");
+    let appeals = &app.capabilities.appeals;
+    let today = appeals.today();
+    let soon = app.deployment.calendar().add_working_days(today, 5);
+    let main = html! {
+        h1 { (title) }
+        @for body in &official.bodies {
+            @let open = appeals.view().open_at(body);
+            section.inbox data-body=(body) {
+                h2 { (body_name(&app, p.lang, body)) " " span.muted { "(" (open.len()) ")" } }
+                @for (heading, filter) in [
+                    ("ap-inbox-overdue", &(|a: &Appeal| a.status == AppealStatus::Overdue) as &dyn Fn(&Appeal) -> bool),
+                    ("ap-inbox-due-soon", &|a: &Appeal| a.status != AppealStatus::Overdue && a.obligation.due <= soon),
+                    ("ap-inbox-later", &|a: &Appeal| a.status != AppealStatus::Overdue && a.obligation.due > soon),
+                ] {
+                    @let these: Vec<Arc<Appeal>> = open.iter().filter(|a| filter(a)).cloned().collect();
+                    @if !these.is_empty() {
+                        h3 { (p.t(heading)) }
+                        (appeal_rows(&app, &p, &these))
+                    }
+                }
+                @if open.is_empty() { p.muted { (p.t("ap-inbox-empty")) } }
+            }
+        }
+    };
+    Ok(p.render(StatusCode::OK, &title, SECTION, main))
+}
