@@ -98,6 +98,7 @@ impl AppealError {
             AppealError::NotVerified | AppealError::NotApplicant | AppealError::OwnAppeal => S::FORBIDDEN,
             AppealError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
             AppealError::Denied(_) => S::FORBIDDEN,
+            AppealError::Rejected(RuleError::NotApplicant(_) | RuleError::NotOfficialOfBody { .. }) => S::FORBIDDEN,
             AppealError::NoCompetentBody | AppealError::Rejected(_) => S::UNPROCESSABLE_ENTITY,
             AppealError::People(e) if e.is_client_error() => S::UNPROCESSABLE_ENTITY,
             AppealError::Ledger(_) | AppealError::People(_) | AppealError::Internal(_) => S::SERVICE_UNAVAILABLE,
@@ -428,6 +429,11 @@ impl Appeals {
             }
         };
         let applicant = self.people.appeal_pseudonym(&iin, &root);
+        if let Some(original) = &filing.complaint_about {
+            if self.get(original)?.applicant != applicant {
+                return Err(AppealError::NotApplicant);
+            }
+        }
         let private = filing.visibility == Visibility::Private;
         let nonce = if private { nonce()? } else { String::new() };
         let texts = (filing.title.clone(), filing.text.clone());

@@ -447,7 +447,7 @@ fn render_appeal(
             }
         }
         (texts_section(p, appeal, texts))
-        (answer_section(app, p, appeal))
+        (answer_section(app, p, appeal, texts))
         (history(app, p, appeal))
         @if let Some(session) = &viewer.session {
             @if viewer.applicant { (applicant_forms(p, appeal, session)) }
@@ -483,13 +483,18 @@ fn texts_section(p: &Page, appeal: &Appeal, texts: Option<&CaseTexts>) -> Markup
     }
 }
 
-fn answer_section(app: &AppState, p: &Page, appeal: &Appeal) -> Markup {
+fn answer_section(app: &AppState, p: &Page, appeal: &Appeal, texts: Option<&CaseTexts>) -> Markup {
     let Some(answer) = &appeal.obligation.answer else { return html! {} };
+    // A private appeal's answer is sealed: shown to whoever may read the case's texts.
+    let written = texts.and_then(|t| t.answer.as_ref()).or(answer.answer.as_ref());
     html! {
         section #answer aria-labelledby="answer-heading" {
             h2 #answer-heading { (p.t("ap-answer-heading")) }
             p #outcome { strong { (outcome_label(p, answer.outcome)) } }
-            @if let Some(t) = &answer.answer { (text(p, t)) }
+            @match written {
+                Some(t) => (text(p, t)),
+                None => p.muted { (p.t("ap-sealed")) },
+            }
             p {
                 (p.t_args("ap-answered-by", &[("by", FluentValue::from(answer.by.to_string()))])) " "
                 (time_el(app, answer.answered_at.0)) " · "

@@ -1,0 +1,421 @@
+//! The appeal pages and API, driven through the router the way a browser and a script drive
+//! them: a citizen files a private appeal to the wrong body; that body forwards it; the
+//! competent body opens it (an accountable access the citizen sees), its head extends the
+//! deadline, an official answers; the citizen reads the answer, rates it and contests it
+//! before the superior body. With the refusals of each act, and the strings in kk/ru/en.
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+use axum::http::{Method, StatusCode};
+use common::{Reply, User};
+use dauys_core::{AppealId, AppealStatus, BodyKind, Event, LocalizedText, Role, VerificationMethod};
+use dauys_server::config::Config;
+use dauys_server::Instance;
+use dauys_testkit::{Backend, TestDatabase};
+
+mod common;
+
+struct Env {
+    instance: Instance,
+    db: TestDatabase,
+    users: std::collections::HashMap<&'static str, User>,
+}
+
+/// (key, e-mail, IIN, locality); `None` stays unverified.
+const CITIZENS: [(&str, &str, Option<&str>, &str); 3] = [
+    ("citizen", "citizen@example.kz", Some("880101300010"), "astana/esil"),
+    ("neighbour", "neighbour@example.kz", Some("920505400023"), "astana/esil"),
+    ("unverified", "unverified@example.kz", None, "astana"),
+];
+
+/// (key, role, body).
+const STAFF: [(&str, Role, &str); 5] = [
+    ("mon-official", Role::Official, "mon"),
+    ("moh-official", Role::Official, "moh"),
+    ("moh-head", Role::Head, "moh"),
+    ("gov-official", Role::Official, "government"),
+    ("mon-head", Role::Head, "mon"),
+];
+
+async fn start() -> Env {
+    let db = TestDatabase::new(Backend::Sqlite);
+    let config = Config { first_administrator_email: "admin@example.kz".into(), ..common::config(&db) };
+    let instance = common::instance(config).await;
+    let body =
+        |id: &str, kind, parent: Option<&str>, competences: &[&str], names: (&str, &str, &str)| Event::BodyRegistered {
+            body: id.parse().unwrap(),
+            name: LocalizedText::new(names.0, names.1, names.2),
+            kind,
+            parent: parent.map(|p| p.parse().unwrap()),
+            territory: None,
+            competences: (!competences.is_empty()).then(|| competences.iter().map(|c| c.parse().unwrap()).collect()),
+        };
+    for e in [
+        body("government", BodyKind::Government, None, &[], ("Үкімет", "Правительство", "Government")),
+        body(
+            "mon",
+            BodyKind::Ministry,
+            Some("government"),
+            &["education"],
+            ("Оқу-ағарту министрлігі", "Министерство просвещения", "Ministry of Education"),
+        ),
+        body(
+            "moh",
+            BodyKind::Ministry,
+            Some("government"),
+            &["health"],
+            ("Денсаулық сақтау министрлігі", "Министерство здравоохранения", "Ministry of Health"),
+        ),
+    ] {
+        common::submit(&instance, e).await;
+    }
+    let people = &instance.state.people;
+    let admin = common::sign_up(people, "admin@example.kz").await;
+    people.grant_first_administrator(&admin).await.expect("first administrator");
+    let admin_account = common::account(people, &admin).await;
+    let mut users = std::collections::HashMap::new();
+    for (key, role, body) in STAFF {
+        let id = common::sign_up(people, format!("{key}@example.kz")).await;
+        common::grant(&instance, &id, role, Some(body), &admin).await;
+        let account = common::account(people, &id).await;
+        users.insert(key, common::sign_in(people, account).await);
+    }
+    for (key, email, iin, locality) in CITIZENS {
+        let id = common::sign_up(people, email).await;
+        if let Some(iin) = iin {
+            let claim = common::claim(iin, "Айгерім", "Сейітова", locality);
+            people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
+        }
+        let account = common::account(people, &id).await;
+        users.insert(key, common::sign_in(people, account).await);
+    }
+    Env { instance, db, users }
+}
+
+/// Percent-encodes a form value.
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+impl Env {
+    async fn call(&self, method: Method, path: &str, who: Option<&str>, form: &str) -> Reply {
+        let mut body = form.to_string();
+        let token = who.map(|key| {
+            let u = &self.users[key];
+            if method == Method::POST {
+                body = if body.is_empty() { format!("csrf={}", u.csrf) } else { format!("{body}&csrf={}", u.csrf) };
+            }
+            u.token.as_str()
+        });
+        common::browse(&self.instance, method, path, token, body).await
+    }
+
+    async fn get(&self, path: &str, who: Option<&str>) -> Reply {
+        self.call(Method::GET, path, who, "").await
+    }
+
+    async fn post(&self, path: &str, who: Option<&str>, form: &str) -> Reply {
+        self.call(Method::POST, path, who, form).await
+    }
+
+    /// Entries of type `kind` on the log, as /api/v1/state counts them.
+    async fn count(&self, kind: &str) -> u64 {
+        let (_, _, body) = common::api_call(&self.instance, Method::GET, "/api/v1/state", None, false).await;
+        let state: serde_json::Value = serde_json::from_slice(&body).expect("the state is JSON");
+        state["counts"][kind].as_u64().unwrap_or(0)
+    }
+
+    fn appeal(&self, id: &AppealId) -> std::sync::Arc<dauys_core::Appeal> {
+        self.instance.state.capabilities.appeals.view().get(id).expect("appeal in the view")
+    }
+
+    /// Files an appeal through the form; its id, from where the browser is sent.
+    async fn file(&self, who: &str, form: &str) -> AppealId {
+        let reply = self.post("/appeals/new", Some(who), form).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let id = reply.location.trim_start_matches("/appeals/").trim_end_matches("?filed=1");
+        AppealId::from_str(id).expect("an appeal id")
+    }
+}
+
+const PRIVATE_HEALTH_TO_MON: &str =
+    "body=mon&kind=complaint&topic=health&place=astana%2Fesil&visibility=private&title=Polyclinic%205&text=The%20polyclinic%20refuses%20to%20register%20my%20mother.";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_appeal_filed_to_the_wrong_body_is_forwarded_opened_extended_answered_rated_and_contested() {
+    let env = start().await;
+    let form = env.get("/appeals/new", Some("citizen")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("I don&#39;t know") || form.body.contains("I don't know"),
+        "the body may be left to Dauys"
+    );
+
+    let id = env.file("citizen", PRIVATE_HEALTH_TO_MON).await;
+    let page = env.get(&format!("/appeals/{id}?filed=1"), Some("citizen")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Your appeal is on the log"));
+    assert!(page.body.contains("The polyclinic refuses"), "the applicant reads their own private text");
+    assert!(page.body.contains("Ministry of Education"));
+    // The log and a stranger see no text: a private appeal is a commitment on the log.
+    let public = env.get(&format!("/appeals/{id}"), None).await;
+    assert!(!public.body.contains("polyclinic"), "{}", public.body);
+    assert!(public.body.contains("Private appeal"));
+    let entry = env.get(&format!("/api/v1/entries/{}", env.appeal(&id).index.0), None).await;
+    assert!(!entry.body.contains("polyclinic") && entry.body.contains("\"sealed\""), "{}", entry.body);
+    // The wrong body's official sees the appeal but not its text until they open it.
+    let at_mon = env.get(&format!("/appeals/{id}"), Some("mon-official")).await;
+    assert!(at_mon.body.contains("Open the appeal") && !at_mon.body.contains("polyclinic"));
+
+    // Another body cannot forward it; the holding body forwards it to the competent one.
+    let refused = env.post(&format!("/appeals/{id}/forward"), Some("moh-official"), "to=moh&reason=x").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let to_itself = env.post(&format!("/appeals/{id}/forward"), Some("mon-official"), "to=mon&reason=x").await;
+    assert_eq!(to_itself.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let forwarded = env
+        .post(
+            &format!("/appeals/{id}/forward"),
+            Some("mon-official"),
+            &format!("to=moh&reason={}", enc("Health is the ministry of health's")),
+        )
+        .await;
+    assert_eq!(forwarded.status, StatusCode::SEE_OTHER, "{}", forwarded.body);
+    let a = env.appeal(&id);
+    assert_eq!((a.body().as_str(), a.addressed_to.as_str()), ("moh", "mon"));
+    let page = env.get(&format!("/appeals/{id}"), Some("citizen")).await;
+    assert!(page.body.contains("Appeal forwarded to the competent body"));
+    assert!(page.body.contains("First addressed to"));
+
+    // The competent body opens it: logged before the text is shown, and the citizen sees it.
+    let openings_before = env.count("personal_data.opened").await;
+    let opened =
+        env.post(&format!("/appeals/{id}/open"), Some("moh-official"), "purpose=Considering%20the%20appeal").await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert!(opened.body.contains("The polyclinic refuses") && opened.body.contains("Айгерім"));
+    let logged = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while env.count("personal_data.opened").await != openings_before + 1 {
+        assert!(std::time::Instant::now() < logged, "the opening is not on the log");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let access = env.get("/me/access", Some("citizen")).await;
+    assert!(access.body.contains(id.as_str()), "the citizen sees who opened their appeal");
+    // The other ministry's official may not open it.
+    let not_theirs = env.post(&format!("/appeals/{id}/open"), Some("mon-official"), "purpose=curious").await;
+    assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
+
+    // Only the head extends; once; to at most two months.
+    let today = env.instance.state.capabilities.appeals.today();
+    let until = dauys_core::format_date(env.appeal(&id).obligation.due.next_day().unwrap());
+    let extend = |until: &str| {
+        format!("decided_on={}&until={until}&reason={}", dauys_core::format_date(today), enc("An inspection is needed"))
+    };
+    let by_official = env.post(&format!("/appeals/{id}/extend"), Some("moh-official"), &extend(&until)).await;
+    assert_eq!(by_official.status, StatusCode::FORBIDDEN);
+    let too_far = dauys_core::format_date(today.checked_add(time::Duration::days(70)).unwrap());
+    let refused = env.post(&format!("/appeals/{id}/extend"), Some("moh-head"), &extend(&too_far)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("no later than"), "{}", refused.body);
+    let extended = env.post(&format!("/appeals/{id}/extend"), Some("moh-head"), &extend(&until)).await;
+    assert_eq!(extended.status, StatusCode::SEE_OTHER, "{}", extended.body);
+    let again = env.post(&format!("/appeals/{id}/extend"), Some("moh-head"), &extend(&until)).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("at most once"));
+
+    // The answer, sealed for a private appeal; the citizen reads it, a stranger does not.
+    let answered = env
+        .post(
+            &format!("/appeals/{id}/answer"),
+            Some("moh-official"),
+            &format!("outcome=partly_satisfied&text={}", enc("The polyclinic will register her on Monday.")),
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    assert_eq!(env.appeal(&id).status, AppealStatus::Answered);
+    let page = env.get(&format!("/appeals/{id}"), Some("citizen")).await;
+    assert!(page.body.contains("register her on Monday") && page.body.contains("Partly satisfied"));
+    assert!(!env.get(&format!("/appeals/{id}"), None).await.body.contains("Monday"));
+
+    // Rated once, by the applicant only.
+    assert_eq!(
+        env.post(&format!("/appeals/{id}/rate"), Some("neighbour"), "rating=1").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        env.post(&format!("/appeals/{id}/rate"), Some("citizen"), "rating=4").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        env.post(&format!("/appeals/{id}/rate"), Some("citizen"), "rating=5").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(env.get(&format!("/appeals/{id}"), None).await.body.contains("Rated 4 of 5"));
+
+    // Contested before the superior body: a linked complaint, by the applicant only.
+    let stranger = env.post(&format!("/appeals/{id}/complain"), Some("neighbour"), "text=No").await;
+    assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+    let complaint =
+        env.post(&format!("/appeals/{id}/complain"), Some("citizen"), "text=Monday%20is%20too%20late.").await;
+    assert_eq!(complaint.status, StatusCode::SEE_OTHER, "{}", complaint.body);
+    let complaint_id =
+        AppealId::from_str(complaint.location.trim_start_matches("/appeals/").trim_end_matches("?filed=1")).unwrap();
+    let c = env.appeal(&complaint_id);
+    assert_eq!((c.body().as_str(), c.complaint_about.as_ref()), ("government", Some(&id)));
+    assert_eq!(env.appeal(&id).complaint.as_ref().map(|c| c.against.as_str()), Some("moh"));
+    assert_eq!(
+        env.post(&format!("/appeals/{id}/complain"), Some("citizen"), "text=again").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // "My appeals" lists both; the inboxes list what each body holds.
+    let mine = env.get("/appeals/mine", Some("citizen")).await;
+    assert!(mine.body.contains(id.as_str()) && mine.body.contains(complaint_id.as_str()));
+    assert!(!env.get("/appeals/mine", Some("neighbour")).await.body.contains(id.as_str()));
+    let inbox = env.get("/office/appeals", Some("gov-official")).await;
+    assert!(inbox.body.contains(complaint_id.as_str()), "{}", inbox.body);
+    assert_eq!(env.get("/office/appeals", Some("citizen")).await.status, StatusCode::FORBIDDEN);
+
+    // Each step was told by e-mail, in the language the appeal was filed in (English here).
+    let mail_dir = env.instance.state.config.mail_path();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mails: Vec<String> = std::fs::read_dir(&mail_dir)
+            .map(|d| d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect())
+            .unwrap_or_default();
+        let about: Vec<&String> = mails.iter().filter(|m| m.contains(id.as_str())).collect();
+        if about.iter().any(|m| m.contains("Appeal answered")) && about.iter().any(|m| m.contains("forwarded")) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no notices about {id} in {}: {mails:?}", mail_dir.display());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    drop(env.db);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_and_unverified_people_cannot_file_and_are_told_why() {
+    let env = start().await;
+    let anonymous = env.call(Method::POST, "/appeals/new", None, PRIVATE_HEALTH_TO_MON).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.location.starts_with("/login"));
+    let form = env.get("/appeals/new", Some("unverified")).await;
+    assert!(form.body.contains("Anonymous appeals are not considered"), "{}", form.body);
+    let refused = env.post("/appeals/new", Some("unverified"), PRIVATE_HEALTH_TO_MON).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Anonymous appeals are not considered"));
+    // A forged form (no CSRF token of the session) changes nothing.
+    let u = &env.users["citizen"];
+    let forged =
+        common::browse(&env.instance, Method::POST, "/appeals/new", Some(&u.token), PRIVATE_HEALTH_TO_MON.into()).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(env.instance.state.capabilities.appeals.view().public(0, 10).1, 0);
+    // Bad input is refused with a message that says what to fix, and the form keeps it.
+    let bad_place = env
+        .post(
+            "/appeals/new",
+            Some("citizen"),
+            "kind=proposal&topic=education&place=atlantis&visibility=public&title=T&text=X",
+        )
+        .await;
+    assert_eq!(bad_place.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_place.body.contains("region/district"));
+    let unknown = env.get("/appeals/a-nosuchappeal", None).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_body_dauys_proposes_the_competent_one_and_the_api_files_with_a_receipt() {
+    let env = start().await;
+    let id = env
+        .file(
+            "citizen",
+            "kind=proposal&topic=education&visibility=public&title=School%20bus&text=Please%20add%20a%20school%20bus.",
+        )
+        .await;
+    assert_eq!(env.appeal(&id).body().as_str(), "mon");
+    // The public appeal's text is on the log and in the open data.
+    let doc = common::api_call(&env.instance, Method::GET, &format!("/api/v1/appeals/{id}"), None, false).await;
+    assert_eq!(doc.0, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&doc.2).contains("school bus"));
+    let csv = env.get("/api/v1/appeals.csv", None).await;
+    assert!(csv.body.lines().nth(1).is_some_and(|l| l.starts_with(id.as_str())), "{}", csv.body);
+
+    // The API: a session and its CSRF token; a receipt with the inclusion proof.
+    let u = &env.users["neighbour"];
+    let filing = serde_json::json!({
+        "kind": "information_request", "topic": "health", "visibility": "public",
+        "title": {"kk": "Емхана"}, "text": {"kk": "Емхананың жұмыс кестесі қандай?"}
+    });
+    let request = |csrf: Option<&str>| {
+        let mut r = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/appeals?lang=kk")
+            .header("cookie", format!("dauys_session={}", u.token))
+            .header("content-type", "application/json");
+        if let Some(c) = csrf {
+            r = r.header("x-csrf-token", c);
+        }
+        r.body(axum::body::Body::from(filing.to_string())).unwrap()
+    };
+    let (status, _, _) = common::send(&env.instance, request(None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, body) = common::send(&env.instance, request(Some(&u.csrf))).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["receipt"]["body"], "moh", "proposed by competence");
+    assert!(headers.get("location").is_some());
+    let (unauthorised, _, _) =
+        common::api_call(&env.instance, Method::POST, "/api/v1/appeals", Some(&filing), false).await;
+    assert_eq!(unauthorised, StatusCode::UNAUTHORIZED);
+    // No body competent for the topic: said so.
+    let none = env
+        .post("/appeals/new", Some("citizen"), "kind=proposal&topic=roads&visibility=public&title=Road&text=Potholes")
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("No open body is competent"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Strings
+
+fn ftl_ids(source: &str) -> BTreeSet<String> {
+    source
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_appeal_string_is_in_kazakh_russian_and_english() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let sets: Vec<BTreeSet<String>> = ["kk", "ru", "en"]
+        .iter()
+        .map(|l| ftl_ids(&std::fs::read_to_string(dir.join(l).join("appeals.ftl")).unwrap()))
+        .collect();
+    assert_eq!(sets[0], sets[1], "kk and ru differ");
+    assert_eq!(sets[0], sets[2], "kk and en differ");
+    let code = [include_str!("../src/appeals/pages.rs"), include_str!("../src/appeals/mod.rs")].concat();
+    let mut used = BTreeSet::new();
+    for (i, _) in code.match_indices("\"ap-") {
+        let id: String = code[i + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        if !id.ends_with('-') {
+            used.insert(id);
+        }
+    }
+    for k in dauys_core::AppealKind::ALL {
+        used.insert(dauys_server::i18n::value_id("ap-kind-", k.as_str()));
+    }
+    for s in AppealStatus::ALL {
+        used.insert(dauys_server::i18n::value_id("ap-status-", s.as_str()));
+    }
+    for o in dauys_core::AppealOutcome::ALL {
+        used.insert(dauys_server::i18n::value_id("ap-outcome-", o.as_str()));
+    }
+    let missing: Vec<_> = used.difference(&sets[2]).collect();
+    assert!(missing.is_empty(), "used but not translated: {missing:?}");
+    for kind in dauys_core::Event::KINDS.iter().filter(|k| k.starts_with("appeal")) {
+        let id = format!("event-{}", kind.replace('.', "-"));
+        assert!(sets[2].contains(&id), "no label for {kind}");
+    }
+}
