@@ -16,15 +16,14 @@
 //! (playwright-core) with axe-core checking the pages. Chromium or Node.js missing is a
 //! failure (run `scripts/setup`), never a skip.
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use dauys_e2e::visitor::{publish, text, wait_for_count, Person, Visitor, PASSWORD_SUFFIX};
 use dauys_e2e::{run_browser_journey, Server, ServerOptions, OIDC_PEOPLE};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const ADMIN_EMAIL: &str = "admin@example.kz";
-const PASSWORD_SUFFIX: &str = " correct horse battery";
 /// The body the petitions address; the official works for it.
 const BODY: &str = "akimat-almaty";
 /// The petitions' territory: the oblast level, Almaty city (where the citizen lives).
@@ -39,118 +38,14 @@ fn artifacts_dir(name: &str) -> String {
     dir.to_string_lossy().into_owned()
 }
 
-/// A person's browser without a browser: a cookie jar and the forms' CSRF tokens, for the
-/// setup only (the journeys use Chromium).
-struct Visitor<'a> {
-    server: &'a Server,
-    agent: ureq::Agent,
-    cookies: BTreeMap<String, String>,
+/// What the petitions' set-up does through a person's [`Visitor`].
+trait PetitionActs {
+    fn draft_and_launch(&mut self, topic: &str, titles: [&str; 3]) -> String;
+    fn sign(&mut self, petition: &str);
+    fn accept(&mut self, petition: &str);
 }
 
-impl<'a> Visitor<'a> {
-    fn new(server: &'a Server) -> Self {
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).redirects(0).build();
-        Visitor { server, agent, cookies: BTreeMap::new() }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    /// Keeps the response's cookies; returns (status, Location, body).
-    fn read(&mut self, result: Result<ureq::Response, ureq::Error>, what: &str) -> (u16, String, String) {
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{what}: {e}"),
-        };
-        for set in response.all("set-cookie") {
-            let pair = set.split(';').next().unwrap_or("");
-            if let Some((k, v)) = pair.split_once('=') {
-                if v.is_empty() {
-                    self.cookies.remove(k.trim());
-                } else {
-                    self.cookies.insert(k.trim().to_owned(), v.trim().to_owned());
-                }
-            }
-        }
-        let status = response.status();
-        let location = response.header("location").unwrap_or("").to_owned();
-        (status, location, response.into_string().unwrap_or_default())
-    }
-
-    fn get(&mut self, path: &str) -> (u16, String) {
-        let request = self.agent.get(&self.server.url(path)).set("Cookie", &self.cookie_header());
-        let (status, _, body) = self.read(request.call(), &format!("GET {path}"));
-        (status, body)
-    }
-
-    /// GETs `form_page`, then posts `fields` and its CSRF token to `action`; returns (status,
-    /// Location, body).
-    fn submit(&mut self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        let (status, page) = self.get(form_page);
-        assert_eq!(status, 200, "GET {form_page}:\n{page}");
-        let csrf = attribute_after(&page, "name=\"csrf\"", "value")
-            .unwrap_or_else(|| panic!("GET {form_page}: no csrf field:\n{page}"));
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend_from_slice(fields);
-        let request = self.agent.post(&self.server.url(action)).set("Cookie", &self.cookie_header());
-        self.read(request.send_form(&form), &format!("POST {action}"))
-    }
-
-    /// Submits a form (see [`Visitor::submit`]) that answers with a redirect to a page
-    /// starting with `expected`, as every form of the set-up does when it succeeds; returns
-    /// the redirect's Location.
-    fn act(&mut self, form_page: &str, action: &str, fields: &[(&str, &str)], expected: &str) -> String {
-        let (status, location, body) = self.submit(form_page, action, fields);
-        assert!(
-            (300..400).contains(&status) && location.starts_with(expected),
-            "POST {action} {fields:?}: {status} → {location:?}, expected a redirect to {expected}…\n{body}"
-        );
-        location
-    }
-
-    /// Signs up, signs in and returns the account id.
-    fn sign_up_and_in(&mut self, email: &str) -> String {
-        let password = format!("{email}{PASSWORD_SUFFIX}");
-        self.act("/signup?lang=en", "/signup", &[("email", email), ("password", &password)], "/login");
-        self.act("/login", "/login", &[("email", email), ("password", &password), ("next", "/me")], "/me");
-        let (status, me) = self.get("/me");
-        assert_eq!(status, 200, "/me of {email}:\n{me}");
-        let at = me.find("id=\"account-id\"").unwrap_or_else(|| panic!("/me of {email}: no #account-id:\n{me}"));
-        let rest = &me[at..];
-        let start = rest.find("u-").expect("an account id on /me");
-        rest[start..start + 18].to_owned()
-    }
-
-    /// The administrator grants `role` (of `body`, or none when empty) at /admin/roles.
-    fn grant_role(&mut self, account: &str, role: &str, body: &str) {
-        self.act(
-            "/admin/people",
-            "/admin/roles",
-            &[("account", account), ("role", role), ("body", body)],
-            "/admin/people",
-        );
-    }
-
-    /// The administrator verifies `person` (account `account`) in person: they live in the
-    /// petitions' territory.
-    fn verify_in_person(&mut self, account: &str, person: &Person) {
-        let verify = format!("/admin/people/{account}/verify");
-        self.act(
-            &verify,
-            &verify,
-            &[
-                ("iin", person.iin.as_str()),
-                ("given_name", person.given_name),
-                ("family_name", person.family_name),
-                ("region", TERRITORY),
-                ("district", ""),
-            ],
-            "/admin/people",
-        );
-    }
-
+impl PetitionActs for Visitor<'_> {
     /// A verified author drafts a petition to the body at the oblast level (the territory
     /// is their home region) and launches it, which signs it; returns its id.
     fn draft_and_launch(&mut self, topic: &str, [title_kk, title_ru, title_en]: [&str; 3]) -> String {
@@ -185,48 +80,6 @@ impl<'a> Visitor<'a> {
     /// The moderator accepts a petition in moderation from the queue.
     fn accept(&mut self, petition: &str) {
         self.act("/moderation", &format!("/moderation/{petition}/accept"), &[], "/moderation?done=accepted");
-    }
-}
-
-/// A person the administrator verifies in person, living in the petitions' territory.
-struct Person {
-    iin: String,
-    given_name: &'static str,
-    family_name: &'static str,
-}
-
-/// The value of `attribute` in the first tag that contains `marker`.
-fn attribute_after(html: &str, marker: &str, attribute: &str) -> Option<String> {
-    let at = html.find(marker)?;
-    let tag_start = html[..at].rfind('<')?;
-    let tag_end = at + html[at..].find('>')?;
-    let tag = &html[tag_start..tag_end];
-    let needle = format!("{attribute}=\"");
-    let v = tag.find(&needle)? + needle.len();
-    Some(tag[v..].split('"').next()?.to_owned())
-}
-
-/// An operator's act, with the operator token.
-fn publish(server: &Server, event: Value) {
-    let (status, receipt) = server.submit(&event);
-    assert_eq!(status, 201, "{}: {receipt}", event["type"]);
-}
-
-fn text(kk: &str, ru: &str, en: &str) -> Value {
-    json!({"kk": kk, "ru": ru, "en": en})
-}
-
-/// Polls /api/v1/state until `counts[kind]` is at least `n` (the rules' follow-up events
-/// are committed after the batch that causes them).
-fn wait_for_count(server: &Server, kind: &str, n: u64) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let state = server.get_json("/api/v1/state");
-        if state["counts"][kind].as_u64().unwrap_or(0) >= n {
-            return;
-        }
-        assert!(Instant::now() < deadline, "counts[{kind}] did not reach {n} within 20 s: {state}");
-        std::thread::sleep(Duration::from_millis(200));
     }
 }
 
@@ -302,7 +155,7 @@ fn set_up() -> Setup {
         (&supporter_id, Person { iin: supporter_iin, given_name: "Бауыржан", family_name: "Қасымов" }),
         (&signer_id, Person { iin: signer_iin, given_name: "Асхат", family_name: "Тоқтаров" }),
     ] {
-        admin.verify_in_person(account, &person);
+        admin.verify_in_person(account, &person, TERRITORY);
     }
 
     let topic = |code: &str, kk: &str, ru: &str, en: &str| json!({"code": code, "name": text(kk, ru, en)});

@@ -43,7 +43,8 @@ impl RecordKind {
     /// through one record.
     pub fn max_sealed_bytes(self) -> usize {
         match self {
-            RecordKind::AppealText => 64 * 1024,
+            // Ten thousand characters in each of three languages, up to four bytes each.
+            RecordKind::AppealText => 256 * 1024,
             RecordKind::AppealAttachment => 8 * 1024 * 1024,
         }
     }

@@ -374,7 +374,10 @@ impl Appeals {
                         let left = calendar().working_days_between(asked, a.obligation.due);
                         calendar().add_working_days(today, left)
                     }
-                    ClarificationClock::Restarts => registry.add_working_days(at, a.terms.consideration_working_days),
+                    // A restart never shortens a deadline an extension set.
+                    ClarificationClock::Restarts => {
+                        registry.add_working_days(at, a.terms.consideration_working_days).max(a.obligation.due)
+                    }
                 };
                 Decision::Due { due, due_at: registry.end_of_day(due) }
             }

@@ -171,9 +171,17 @@ impl Petitions {
     fn due_for(&self, registry: &Registry, p: &Petition, at: Timestamp) -> Vec<Event> {
         let mut due = Vec::new();
         let petition = p.id.clone();
+        // The body the petition addresses once any move due now is logged: an obligation
+        // opened in the same round is the successor's.
+        let mut body = p.body.clone();
         if p.is_movable() {
             if let Some(to) = registry.successor_for(&p.body, &facts(p)) {
-                due.push(Event::PetitionReassigned { petition: petition.clone(), from: p.body.clone(), to });
+                due.push(Event::PetitionReassigned {
+                    petition: petition.clone(),
+                    from: p.body.clone(),
+                    to: to.clone(),
+                });
+                body = to;
             }
         }
         match p.status {
@@ -194,7 +202,7 @@ impl Petitions {
         }
         if let (Some(reached), None) = (p.threshold_reached_at, &p.obligation) {
             let date = crate::obligation::due_date(registry, reached, p.terms.consideration_working_days);
-            due.push(Event::ObligationOpened { petition: petition.clone(), body: p.body.clone(), due: date });
+            due.push(Event::ObligationOpened { petition: petition.clone(), body, due: date });
         }
         if p.status == PetitionStatus::Open && p.closes_at.is_some_and(|end| at >= end) {
             due.push(Event::PetitionClosed {

@@ -133,7 +133,11 @@ impl crate::capability::Capability for Appeals {
             deployment: platform.deployment.clone(),
             public_url: platform.config.public_url.trim_end_matches('/').to_owned(),
         };
-        tokio::spawn(notify(appeals.people.clone(), appeals.sealed.clone(), appeals.public_url.clone(), notices));
+        // The notifier holds the people service weakly: the people service holds a handle of
+        // the sequencer, whose read models hold the notifier's channel, so a strong hold
+        // would keep the sequencer from stopping at shutdown.
+        let people = Arc::downgrade(&appeals.people);
+        tokio::spawn(notify(people, appeals.sealed.clone(), appeals.public_url.clone(), notices));
         appeals
     }
 
@@ -405,7 +409,13 @@ impl Appeals {
             dauys_core::CaseFacts { id: original.id.as_str(), topic: &original.topic, place: original.place.as_ref() };
         let successor =
             dauys_core::successor_among(&parent, &facts, |id| bodies.iter().find(|b| &b.id == id).map(|b| b.as_ref()));
-        Ok(successor.unwrap_or(parent))
+        let superior = successor.unwrap_or(parent);
+        // A reorganisation may have merged the superior into the body itself (the rules
+        // refuse the complaint then; this says so before anything is sealed).
+        if &superior == original.body() {
+            return Err(AppealError::Rejected(RuleError::NoSuperiorBody(superior.to_string())));
+        }
+        Ok(superior)
     }
 
     /// Files an appeal for a verified person; anonymous appeals are refused with the reason.
@@ -733,13 +743,15 @@ impl Appeals {
 /// the view publishes the steps. A step whose mail cannot be queued is logged and shown on
 /// the appeal's page all the same.
 async fn notify(
-    people: Arc<People>,
+    people: std::sync::Weak<People>,
     sealed: SealedRecords,
     public_url: String,
     mut notices: tokio::sync::mpsc::UnboundedReceiver<Notice>,
 ) {
     while let Some(notice) = notices.recv().await {
-        let (people, sealed, public_url) = (people.clone(), sealed.clone(), public_url.clone());
+        // The server is stopping.
+        let Some(people) = people.upgrade() else { break };
+        let (sealed, public_url) = (sealed.clone(), public_url.clone());
         let id = notice.appeal.id.clone();
         let sent = run_blocking(move || {
             let record_id = RecordId::new(notice.appeal.id.as_str())?;

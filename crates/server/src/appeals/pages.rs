@@ -542,7 +542,7 @@ fn applicant_forms(p: &Page, appeal: &Appeal, session: &Session) -> Markup {
             @if appeal.status == AppealStatus::Answered && appeal.rating.is_none() {
                 form.inline method="post" action={ (base) "/rate" } {
                     (csrf_field(&session.csrf))
-                    label for="rating" { (p.t("ap-rate-label")) }
+                    label for="rating-select" { (p.t("ap-rate-label")) }
                     select #rating-select name="rating" {
                         @for n in (1..=5).rev() { option value=(n) { (n) } }
                     }
@@ -583,7 +583,7 @@ fn official_forms(app: &AppState, p: &Page, appeal: &Appeal, session: &Session, 
             @if appeal.status.is_open() {
                 form.stack method="post" action={ (base) "/answer" } {
                     (csrf_field(&session.csrf))
-                    label for="outcome" { (p.t("ap-field-outcome")) }
+                    label for="outcome-select" { (p.t("ap-field-outcome")) }
                     select #outcome-select name="outcome" {
                         @for o in AppealOutcome::ALL { option value=(o.as_str()) { (outcome_label(p, *o)) } }
                     }
