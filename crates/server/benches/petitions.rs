@@ -27,26 +27,24 @@
 //! pseudonyms), then starts the server again on that log in a child process and reports its
 //! start-up time and resident set (VmRSS, VmHWM) once loaded.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dauys_core::{
-    AccountId, BodyKind, Event, Lang, Level, Locality, LocalizedText, PartialText, PetitionId, PetitionStatus,
-    Pseudonym, Region, Role,
+    AccountId, BodyKind, Event, Lang, Level, LocalizedText, PartialText, PetitionId, PetitionStatus, Pseudonym, Region,
+    Role,
 };
-use dauys_identity::password::PasswordParams;
 use dauys_server::config::Config;
-use dauys_server::people::{IdentityClaim, People};
 use dauys_server::petitions::{default_rules, Draft};
 use dauys_server::{router, AppState, Instance};
 use dauys_testkit::{Backend, TestDatabase};
-use hdrhistogram::Histogram;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
+
+mod load;
+use load::{config_for, get, mib, status_kib, Connection, Person, Tally};
 
 const AIM_SIGNATURES_PER_SEC: f64 = 5_000.0;
 const AIM_READS_PER_SEC: f64 = 20_000.0;
@@ -116,30 +114,6 @@ fn parse_args() -> Args {
     args
 }
 
-fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).map(str::to_string))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()))
-        .unwrap_or(0)
-}
-
-fn mib(kib: u64) -> f64 {
-    kib as f64 / 1024.0
-}
-
-fn config_for(db: &TestDatabase) -> Config {
-    Config {
-        data_dir: db.dir.path().to_path_buf(),
-        database_url: db.database_url(),
-        // All load comes from 127.0.0.1: see the module documentation.
-        sign_per_minute_per_address: 100_000_000,
-        flag_address_burst: 100_000_000,
-        flag_new_account_burst: 100_000_000,
-        ..Config::default()
-    }
-}
-
 fn main() {
     let args = parse_args();
     if let Some((dir, url)) = args.load_only.clone() {
@@ -179,18 +153,6 @@ async fn prepare_log(state: &AppState) {
     state.sequencer.submit(Event::PetitionRulesPublished { rules }).await.expect("rules published");
 }
 
-/// A valid IIN for person `n`: born in 1960–1999 (so 18 or older), serial from `n`.
-fn iin(n: usize) -> String {
-    let day = time::Date::from_calendar_date(1960, time::Month::January, 1).expect("date")
-        + time::Duration::days((n / 5_000) as i64 * 7 + 1);
-    let prefix =
-        format!("{:02}{:02}{:02}3{:04}", day.year() % 100, u8::from(day.month()), day.day(), n % 5_000 + 1_000);
-    (0..=9)
-        .map(|last| format!("{prefix}{last}"))
-        .find(|candidate| dauys_identity::iin::Iin::parse(candidate).is_ok())
-        .unwrap_or_else(|| iin(n + 1_000_000))
-}
-
 fn petition_draft(n: usize) -> Draft {
     Draft {
         petition: None,
@@ -210,13 +172,6 @@ fn petition_draft(n: usize) -> Draft {
 // Load mode
 // ---------------------------------------------------------------------------------------
 
-/// A verified person with a live session.
-#[derive(Clone)]
-struct Person {
-    token: String,
-    csrf: String,
-}
-
 struct Setup {
     instance: Instance,
     _db: TestDatabase,
@@ -231,88 +186,10 @@ async fn setup(args: &Args) -> Setup {
     let instance = Instance::start(config.clone()).await.expect("instance");
     let state = instance.state.clone();
     prepare_log(&state).await;
-    // A second People over the same store and keys, with cheap password hashing: sign-up's
-    // Argon2id at the default cost would take 20,000 × 28 ms. Nobody signs in by password.
-    let (location, max) = (config.database_location(), config.max_read_connections().expect("a valid maximum"));
-    let store = tokio::task::spawn_blocking(move || dauys_store::open_private(&location, max))
-        .await
-        .expect("task")
-        .expect("people store");
-    let keys = dauys_server::keys::load_or_create_people_keys(&config).expect("people keys");
-    let cheap = PasswordParams { memory_kib: 8, iterations: 1, parallelism: 1 };
-    let people = Arc::new(People::new(&store, state.reader.clone(), state.sequencer.clone(), keys, cheap, ""));
-
-    let started = Instant::now();
-    let admin_id = {
-        let p = people.clone();
-        tokio::task::spawn_blocking(move || p.sign_up("bench-admin@example.kz", "correct horse battery staple"))
-            .await
-            .expect("task")
-            .expect("sign-up")
-            .expect("new account")
-    };
-    people.grant_first_administrator(&admin_id).await.expect("administrator");
+    let (people, admin, persons) = load::verified_people(&state, &config, args.people).await;
     let moderator =
-        Event::RoleGranted { account: admin_id.clone(), role: Role::Moderator, body: None, by: Some(admin_id.clone()) };
+        Event::RoleGranted { account: admin.id.clone(), role: Role::Moderator, body: None, by: Some(admin.id.clone()) };
     state.sequencer.submit(moderator).await.expect("moderator");
-    let admin = {
-        let (p, id) = (people.clone(), admin_id.to_string());
-        Arc::new(tokio::task::spawn_blocking(move || p.account(&id)).await.expect("task").expect("admin"))
-    };
-
-    // People: sign up, verify (by the administrator, as at a service centre), start a session.
-    let total = args.people;
-    let next = Arc::new(AtomicU64::new(0));
-    let workers: Vec<_> = (0..64)
-        .map(|_| {
-            let (people, admin, next) = (people.clone(), admin.clone(), next.clone());
-            tokio::spawn(async move {
-                let mut made = Vec::new();
-                loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed) as usize;
-                    if n >= total {
-                        break;
-                    }
-                    let p = people.clone();
-                    let id = tokio::task::spawn_blocking(move || {
-                        p.sign_up(&format!("bench-{n}@example.kz"), "correct horse battery staple")
-                    })
-                    .await
-                    .expect("task")
-                    .expect("sign-up")
-                    .expect("new account");
-                    let claim = IdentityClaim {
-                        iin: iin(n),
-                        given_name: "Айгүл".into(),
-                        family_name: format!("Бенч{n}"),
-                        locality: Locality { region: Region::ALL[n % Region::ALL.len()], district: None },
-                    };
-                    people
-                        .verify(&id, &claim, dauys_core::VerificationMethod::Manual, Some(&admin))
-                        .await
-                        .expect("verified");
-                    let p = people.clone();
-                    let person = tokio::task::spawn_blocking(move || {
-                        let account = p.account(id.as_str()).expect("account");
-                        let token = p.start_session(&account, 24 * 3_600_000).expect("session");
-                        let csrf = p.session(&token).expect("session read").expect("live session").csrf;
-                        Person { token, csrf }
-                    })
-                    .await
-                    .expect("task");
-                    made.push((n, person));
-                }
-                made
-            })
-        })
-        .collect();
-    let mut made = Vec::with_capacity(total);
-    for w in workers {
-        made.extend(w.await.expect("worker"));
-    }
-    made.sort_by_key(|(n, _)| *n);
-    let persons: Vec<Person> = made.into_iter().map(|(_, p)| p).collect();
-    println!("setup: {} verified people with sessions in {:.1} s", persons.len(), started.elapsed().as_secs_f64());
 
     // Petitions: the first people author them; drafted, launched (the author's signature is
     // the one initial supporter), then accepted by the moderator.
@@ -334,91 +211,6 @@ async fn setup(args: &Args) -> Setup {
     println!("setup: {} open petitions (Government level, threshold 50,000)", petitions.len());
     drop(state);
     Setup { instance, _db: db, people: Arc::new(persons), authors: petitions.len(), petitions: Arc::new(petitions) }
-}
-
-/// Per-kind results of one worker.
-struct Tally {
-    latency: Histogram<u64>,
-    ok: u64,
-    errors: BTreeMap<String, u64>,
-}
-
-impl Tally {
-    fn new() -> Tally {
-        Tally {
-            latency: Histogram::new_with_bounds(1, 600_000_000, 3).expect("histogram"),
-            ok: 0,
-            errors: BTreeMap::new(),
-        }
-    }
-
-    fn record(&mut self, started: Instant, outcome: Result<(), String>) {
-        let micros = started.elapsed().as_micros().clamp(1, 600_000_000) as u64;
-        self.latency.saturating_record(micros);
-        match outcome {
-            Ok(()) => self.ok += 1,
-            Err(e) => *self.errors.entry(e).or_insert(0) += 1,
-        }
-    }
-
-    fn merge(&mut self, other: Tally) {
-        self.latency.add(&other.latency).expect("same bounds");
-        self.ok += other.ok;
-        for (k, v) in other.errors {
-            *self.errors.entry(k).or_insert(0) += v;
-        }
-    }
-
-    fn report(&self, name: &str, secs: f64) -> f64 {
-        let ms = |q: f64| self.latency.value_at_quantile(q) as f64 / 1000.0;
-        let rate = self.ok as f64 / secs;
-        println!(
-            "{name}: ok={} per_sec={:.0} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} errors={:?}",
-            self.ok,
-            rate,
-            ms(0.50),
-            ms(0.99),
-            self.latency.max() as f64 / 1000.0,
-            self.errors
-        );
-        rate
-    }
-}
-
-/// One keep-alive HTTP/1.1 connection.
-struct Connection {
-    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
-}
-
-impl Connection {
-    async fn open(addr: SocketAddr) -> Connection {
-        let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        stream.set_nodelay(true).expect("nodelay");
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
-        tokio::spawn(async move {
-            let _ = conn.await;
-        });
-        Connection { sender }
-    }
-
-    /// Sends a request and reads the whole answer; returns the status.
-    async fn send(&mut self, request: hyper::Request<Full<Bytes>>) -> Result<u16, String> {
-        self.sender.ready().await.map_err(|e| format!("connection: {e}"))?;
-        let response = self.sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
-        let status = response.status().as_u16();
-        response.into_body().collect().await.map_err(|e| format!("body: {e}"))?;
-        Ok(status)
-    }
-}
-
-fn get(path: &str) -> hyper::Request<Full<Bytes>> {
-    hyper::Request::builder()
-        .method("GET")
-        .uri(path)
-        .header("host", "127.0.0.1")
-        .header("accept-language", "kk")
-        .body(Full::new(Bytes::new()))
-        .expect("request")
 }
 
 fn sign_request(petition: &PetitionId, person: &Person) -> hyper::Request<Full<Bytes>> {

@@ -111,6 +111,9 @@ pub struct Config {
     pub mail_from: String,
     /// Petition signatures one account may make per minute (over all petitions).
     pub sign_per_minute_per_account: u32,
+    /// Appeals (complaints included) one account may file per hour: a person's real
+    /// correspondence with the state is far below it; a script filing thousands is not.
+    pub appeals_per_hour_per_account: u32,
     /// Petition signatures accepted per client address per minute. Generous, because many
     /// people share an address (a campus, a mobile operator's NAT); bursts below it are
     /// flagged for moderators rather than refused.
@@ -182,6 +185,7 @@ impl Default for Config {
             smtp_url: String::new(),
             mail_from: "Dauys <noreply@dauys.localhost>".to_string(),
             sign_per_minute_per_account: 30,
+            appeals_per_hour_per_account: 20,
             sign_per_minute_per_address: 600,
             flag_address_burst: 20,
             flag_new_account_burst: 50,
@@ -244,6 +248,9 @@ impl Config {
         }
         if self.session_hours == 0 || self.session_hours > 24 * 30 {
             return bad("session_hours must be between 1 and 720");
+        }
+        if self.appeals_per_hour_per_account == 0 {
+            return bad("appeals_per_hour_per_account must be at least 1");
         }
         if self.sign_per_minute_per_account == 0 || self.sign_per_minute_per_address == 0 {
             return bad("sign_per_minute_per_account and sign_per_minute_per_address must be at least 1");

@@ -156,3 +156,4 @@ ap-err-not-head-of-body = Only the head of the body may extend a deadline.
 ap-err-appeal-status = This cannot be done at the appeal's current stage.
 ap-err-not-in-body = This appeal is held by another body.
 ap-err-missing-role = This needs a role in the body that holds the appeal.
+ap-err-rate-limited = You have filed as many appeals as one person may in an hour; try again later.

@@ -46,7 +46,9 @@ pub fn routes() -> Router<AppState> {
 /// An appeal operation's failure as a problem.
 pub(crate) fn appeal_problem(e: &AppealError, lang: Lang) -> Response {
     let mut problem = Problem::new(e.status(), e.code(), e.to_string()).in_lang(lang);
-    if let AppealError::Ledger(crate::sequencer::SubmitError::Busy) = e {
+    if let AppealError::RateLimited = e {
+        problem = problem.retry_after(60);
+    } else if let AppealError::Ledger(crate::sequencer::SubmitError::Busy) = e {
         problem = problem.retry_after(1);
     } else if let AppealError::Ledger(_) = e {
         problem = problem.retry_after(5);

@@ -44,6 +44,8 @@ pub enum AppealError {
     NotApplicant,
     #[error("you filed this appeal, so you may not act on it for the body: leave it to a colleague")]
     OwnAppeal,
+    #[error("you have filed as many appeals as one person may in an hour; try again later")]
+    RateLimited,
     #[error("{0}")]
     Denied(#[from] Denied),
     #[error("{0}")]
@@ -81,6 +83,7 @@ impl AppealError {
             AppealError::NoCompetentBody => "no-competent-body",
             AppealError::NotApplicant => "not-applicant",
             AppealError::OwnAppeal => "own-appeal",
+            AppealError::RateLimited => "rate-limited",
             AppealError::Denied(d) => d.code(),
             AppealError::Rejected(r) => r.code(),
             AppealError::Ledger(SubmitError::Busy) => "busy",
@@ -95,6 +98,7 @@ impl AppealError {
         use axum::http::StatusCode as S;
         match self {
             AppealError::NotFound => S::NOT_FOUND,
+            AppealError::RateLimited => S::TOO_MANY_REQUESTS,
             AppealError::NotVerified | AppealError::NotApplicant | AppealError::OwnAppeal => S::FORBIDDEN,
             AppealError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
             AppealError::Denied(_) => S::FORBIDDEN,
@@ -132,6 +136,10 @@ impl crate::capability::Capability for Appeals {
             view,
             deployment: platform.deployment.clone(),
             public_url: platform.config.public_url.trim_end_matches('/').to_owned(),
+            per_account: governor::RateLimiter::keyed(governor::Quota::per_hour(
+                std::num::NonZeroU32::new(platform.config.appeals_per_hour_per_account)
+                    .unwrap_or(std::num::NonZeroU32::MIN),
+            )),
         };
         // The notifier holds the people service weakly: the people service holds a handle of
         // the sequencer, whose read models hold the notifier's channel, so a strong hold
@@ -330,6 +338,7 @@ pub struct Appeals {
     view: Arc<AppealsView>,
     deployment: Arc<DeploymentView>,
     public_url: String,
+    per_account: governor::DefaultKeyedRateLimiter<AccountId>,
 }
 
 impl Appeals {
@@ -422,6 +431,9 @@ impl Appeals {
     pub async fn file(&self, who: Person<'_>, filing: Filing) -> Result<FiledReceipt> {
         let account = who.account().id.clone();
         let (iin, _) = self.verified(who)?;
+        if self.per_account.check_key(&account).is_err() {
+            return Err(AppealError::RateLimited);
+        }
         let appeal = new_appeal_id()?;
         let (body, root) = match &filing.complaint_about {
             Some(original) => {
