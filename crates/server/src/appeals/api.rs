@@ -31,7 +31,7 @@ use crate::AppState;
 /// Most appeals one list page holds.
 const MAX_PER_PAGE: usize = 100;
 /// Most working days the calculator counts.
-const MAX_CALCULATOR_DAYS: u32 = 250;
+pub(crate) const MAX_CALCULATOR_DAYS: u32 = 250;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -35,6 +35,8 @@ use crate::web::forms::{csrf_field, date_el};
 use crate::web::{event_label, locality_label, time_el, Page};
 use crate::AppState;
 
+mod records;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/appeals", get(list))
@@ -50,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/appeals/{id}/rate", post(rate))
         .route("/appeals/{id}/complain", post(complain))
         .route("/office/appeals", get(inbox))
+        .merge(records::routes())
 }
 
 impl PathItem for Appeal {
