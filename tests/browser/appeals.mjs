@@ -55,7 +55,7 @@ await run(async (newPage) => {
     await choose(c, /^Түрі$/i, 'complaint', 'the kind');
     await choose(c, /^Тақырыбы$/i, 'health', 'the topic');
     await (await fieldByLabel(c, /^Орны$/i, 'the place')).fill('astana/esil');
-    await c.getByLabel(/^Жабық/i).check();
+    await c.locator('input[name=visibility][value=private]').check();
     await (await fieldByLabel(c, /^Өтініш тақырыбы$/i, 'the subject')).fill(TITLE);
     await (await fieldByLabel(c, /^Мәтін$/i, 'the text')).fill(TEXT);
     await clickAndWait(c, c.getByRole('button', { name: /^Өтініш беру$/i }), 'the file button');

@@ -247,7 +247,7 @@ fn filing_form(app: &AppState, p: &Page, session: &Session, values: &FilingForm,
             p.hint #body-hint { (p.t("ap-body-hint")) }
             label for="kind" { (p.t("ap-field-kind")) }
             select #kind name="kind" {
-                @for k in AppealKind::ALL.iter().filter(|k| **k != AppealKind::Complaint) {
+                @for k in AppealKind::ALL {
                     option value=(k.as_str()) selected[values.kind == k.as_str()] { (kind_label(p, *k)) }
                 }
             }
