@@ -26,11 +26,12 @@ fn audit(server: &Server, vkey: &str, state_dir: &std::path::Path) -> (bool, Str
 }
 
 fn fill(server: &Server, prefix: &str, count: usize) -> u64 {
+    let before = server.get_json("/api/v1/state")["size"].as_u64().expect("the log's size");
     for n in 0..count {
         let (status, body) = server.submit(&notice(&format!("{prefix}-{n}")));
         assert_eq!(status, 201, "{body}");
     }
-    server.wait_for_checkpoint(count as u64 + 1)
+    server.wait_for_checkpoint(before + count as u64)
 }
 
 #[test]

@@ -16,9 +16,9 @@ use tower::ServiceExt;
 
 mod common;
 
-/// Entries a new log starts with: the deployment's configuration and the legal bases for
-/// opening personal data.
-const GENESIS: u64 = 3;
+/// Entries a new log starts with: the deployment's configuration, the legal bases for
+/// opening personal data, and each capability's default rules (petitions, appeals).
+const GENESIS: u64 = 4;
 
 struct TestApp {
     instance: Instance,
