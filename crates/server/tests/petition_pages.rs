@@ -499,6 +499,22 @@ async fn an_author_drafts_edits_launches_and_withdraws() {
 /// title field in the page's language; the service refuses it too (the rule is the core's),
 /// while honest Kazakh, Russian and English go through.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_a_reorganisation_closed_is_not_offered() {
+    let env = start().await;
+    let name = dauys_core::LocalizedText::new("Ескі әкімдік", "Старый акимат", "The old akimat");
+    common::register_body(&env.instance, "akimat-old", BodyKind::Akimat, name).await;
+    let form = env.get("/petitions/new", Some("author")).await;
+    assert!(form.body.contains("value=\"akimat-old\""), "offered while open");
+    let abolished =
+        dauys_core::Event::BodyAbolished { body: "akimat-old".parse().unwrap(), successor: AKIMAT.parse().unwrap() };
+    common::submit(&env.instance, abolished).await;
+    let form = env.get("/petitions/new", Some("author")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(!form.body.contains("value=\"akimat-old\""), "a closed body is not offered");
+    assert!(form.body.contains(&format!("value=\"{AKIMAT}\"")), "its successor is");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deceptive_titles_are_refused_in_every_language() {
     let env = start().await;
     let text = enc("Просим отремонтировать тротуары на улице Абая.");

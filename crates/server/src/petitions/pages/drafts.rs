@@ -49,7 +49,8 @@ impl DraftFields {
     }
 }
 
-/// The bodies a petition may address under the rules in force, by name in `lang`.
+/// The bodies a petition may address under the rules in force, by name in `lang`: open ones
+/// (a body a reorganisation closed receives nothing new; its drafts moved to its successor).
 async fn petitionable_bodies(app: &AppState, lang: Lang) -> Vec<Body> {
     let levels: Vec<Level> = app
         .capabilities
@@ -59,7 +60,7 @@ async fn petitionable_bodies(app: &AppState, lang: Lang) -> Vec<Body> {
         .map(|r| r.rules.levels.iter().map(|l| l.level).collect())
         .unwrap_or_default();
     let mut bodies: Vec<Body> = app.deployment.bodies().iter().map(|b| (**b).clone()).collect();
-    bodies.retain(|b| levels.iter().any(|l| l.addresses(b.kind)));
+    bodies.retain(|b| b.is_open() && levels.iter().any(|l| l.addresses(b.kind)));
     bodies.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
     bodies
 }
