@@ -323,6 +323,11 @@ impl Worker {
         self.signed_size = last.as_ref().map_or(u64::MAX, |c| c.checkpoint.size);
     }
 
+    /// An empty batch, with every read model collecting what it changes.
+    fn building(&self) -> Building {
+        Building { projections: self.projectors.iter().map(|p| p.begin()).collect(), ..Building::default() }
+    }
+
     fn checkpoint_pending(&self) -> bool {
         self.signed_size != self.builder.size()
     }
@@ -364,8 +369,7 @@ impl Worker {
         }
         let now = now_ms();
         let timestamp = Timestamp(now.max(self.last_timestamp.0));
-        let mut building =
-            Building { projections: self.projectors.iter().map(|p| p.begin()).collect(), ..Building::default() };
+        let mut building = self.building();
         if self.rules_checked_at.elapsed() >= RULES_TICK {
             self.rules_checked_at = Instant::now();
             for event in self.state.due_events(timestamp) {
@@ -587,59 +591,181 @@ pub enum ImportError {
 }
 
 /// Writes a backdated history into an empty log, exactly as the live sequencer would have
-/// written it had the acts been submitted at their timestamps: before each act the rules'
-/// deadline events due at its time are logged, after it the events it requires, every entry
-/// is checked by [`State::apply`], and each batch commits entries, tiles, projection rows and
-/// (last) a signed checkpoint. `acts` must be in timestamp order, none later than `now`;
-/// deadline events due at `now` close the history. Returns the log's size. Blocking.
-pub fn import_history(
-    writer: &mut dyn Writer,
-    signer: NoteSigner,
-    origin: &str,
-    acts: impl IntoIterator<Item = (Timestamp, Event)>,
+/// written it had each act been submitted at its time. The only difference is the clock: the
+/// history's is set by the caller ([`HistoryImport::advance`], never backwards, never past
+/// `now`) instead of read from the system. Before each act the rules' deadline events due at
+/// its time are logged, after it the events it requires, and every entry is checked by
+/// [`State::apply`]; deadline events due at `now` close the history ([`HistoryImport::finish`]).
+///
+/// Acts come two ways. The caller logs events itself ([`HistoryImport::log`]: many at a time,
+/// such as a petition's synthetic signers, committed in large batches). And the services —
+/// people's verification, appeals — run unchanged on the [`SequencerHandle`] it hands out:
+/// [`HistoryImport::serve`] answers each of their submissions at the clock's time, and, as
+/// the live sequencer does, only after the entry is committed and the read models given at
+/// start have published it, so a service reads back what it just did. Blocking.
+pub struct HistoryImport<'w> {
+    writer: &'w mut dyn Writer,
+    worker: Worker,
+    building: Building,
+    jobs: mpsc::Receiver<Job>,
+    clock: Timestamp,
     now: Timestamp,
-) -> Result<u64, ImportError> {
-    const BATCH: usize = 4_096;
-    let head = writer.head()?;
-    if head.size > 0 {
-        return Err(ImportError::NotEmpty(head.size));
+}
+
+/// Entries the importer logs directly before it commits them.
+const IMPORT_BATCH: usize = 4_096;
+
+impl<'w> HistoryImport<'w> {
+    /// Starts a history in the empty log `writer` holds, ending at `now`, with the read models
+    /// the services need (`projectors`, fed and published as the live sequencer does).
+    pub fn start(
+        writer: &'w mut dyn Writer,
+        signer: NoteSigner,
+        origin: &str,
+        projectors: Vec<Arc<dyn Projector>>,
+        now: Timestamp,
+    ) -> Result<(HistoryImport<'w>, SequencerHandle), ImportError> {
+        let head = writer.head()?;
+        if head.size > 0 {
+            return Err(ImportError::NotEmpty(head.size));
+        }
+        let (prepared, _unused_prepared) = mpsc::sync_channel(1);
+        let (_unused_resets, resets) = mpsc::channel();
+        for projector in &projectors {
+            projector.rebuild(&State::default());
+        }
+        let worker = Worker {
+            signer,
+            state: State::default(),
+            builder: TreeBuilder::new(),
+            signed_size: u64::MAX,
+            signed_at: Instant::now(),
+            last_timestamp: Timestamp(0),
+            rules_checked_at: Instant::now(),
+            generation: 0,
+            config: SequencerConfig {
+                origin: origin.to_owned(),
+                checkpoint_interval: Duration::ZERO,
+                max_batch: IMPORT_BATCH,
+                queue_capacity: 64,
+            },
+            metrics: Arc::new(Metrics::default()),
+            projectors,
+            // Batches are committed here, never handed to a committer thread.
+            prepared,
+            resets,
+        };
+        let (queue, jobs) = mpsc::sync_channel(worker.config.queue_capacity);
+        let building = worker.building();
+        let import = HistoryImport { writer, worker, building, jobs, clock: Timestamp(0), now };
+        Ok((import, SequencerHandle { queue }))
     }
-    let (prepared, _unused_prepared) = mpsc::sync_channel(1);
-    let (_unused_resets, resets) = mpsc::channel();
-    let mut worker = Worker {
-        signer,
-        state: State::default(),
-        builder: TreeBuilder::new(),
-        signed_size: u64::MAX,
-        signed_at: Instant::now(),
-        last_timestamp: Timestamp(0),
-        rules_checked_at: Instant::now(),
-        generation: 0,
-        config: SequencerConfig {
-            origin: origin.to_owned(),
-            checkpoint_interval: Duration::ZERO,
-            max_batch: BATCH,
-            queue_capacity: 1,
-        },
-        metrics: Arc::new(Metrics::default()),
-        // Nothing reads the log while its history is written; the server rebuilds its read
-        // models from storage when it starts.
-        projectors: Vec::new(),
-        prepared,
-        resets,
-    };
-    let mut building = Building::default();
-    let mut commit = |worker: &mut Worker, building: &mut Building, last: bool| -> Result<(), StoreError> {
-        let entries = std::mem::take(&mut building.entries);
-        let checkpoint = if last { worker.sign(now_ms()) } else { None };
+
+    /// The history's clock: the time the next entry is stamped with.
+    pub fn clock(&self) -> Timestamp {
+        self.clock
+    }
+
+    /// Moves the history's clock to `at`, for the act of kind `kind` (named if refused).
+    pub fn advance(&mut self, at: Timestamp, kind: &'static str) -> Result<(), ImportError> {
+        if at < self.clock || at > self.now {
+            return Err(ImportError::OutOfOrder { index: self.worker.builder.size(), kind });
+        }
+        self.clock = at;
+        Ok(())
+    }
+
+    /// Logs `event` at the clock's time, after the deadline events due then and before the
+    /// events it requires; refused as a live submission would be.
+    pub fn log(&mut self, event: Event) -> Result<Receipt, ImportError> {
+        let kind = event.kind();
+        check_new(&event).map_err(|error| self.refused(kind, error))?;
+        let receipt = self.act(event)?.map_err(|error| self.refused(kind, error))?;
+        if self.building.entries.len() >= IMPORT_BATCH {
+            self.commit(false)?;
+        }
+        Ok(receipt)
+    }
+
+    /// Answers one submission the services made through the handle, if one arrives within
+    /// `wait`: logged at the clock's time and committed before the answer. Returns whether
+    /// one was served. A refused submission is the submitter's error, not the history's.
+    pub fn serve(&mut self, wait: Duration) -> Result<bool, ImportError> {
+        let job = match self.jobs.recv_timeout(wait) {
+            Ok(job) => job,
+            Err(_) => return Ok(false),
+        };
+        let answer = self.act(job.event)?;
+        self.commit(false)?;
+        let _ = job.reply.send(answer);
+        Ok(true)
+    }
+
+    /// Commits what was logged so far and publishes it to the read models.
+    pub fn flush(&mut self) -> Result<(), ImportError> {
+        Ok(self.commit(false)?)
+    }
+
+    /// Logs the deadline events due at `now`, commits with a signed checkpoint and returns the
+    /// log's size.
+    pub fn finish(mut self) -> Result<u64, ImportError> {
+        self.clock = self.now;
+        for event in self.worker.state.due_events(self.now) {
+            self.by_rules(event)?;
+        }
+        self.commit(true)?;
+        Ok(self.worker.builder.size())
+    }
+
+    /// One act at the clock's time: the deadline events due then, the act, what it requires.
+    /// The outer error is the history's (a rule refused its own event); the inner, the act's.
+    fn act(&mut self, event: Event) -> Result<Result<Receipt, SubmitError>, ImportError> {
+        for due in self.worker.state.due_events(self.clock) {
+            self.by_rules(due)?;
+        }
+        let receipt = match self.worker.append(Entry { timestamp: self.clock, event }, &mut self.building) {
+            Ok(receipt) => receipt,
+            Err(e) => return Ok(Err(e)),
+        };
+        for event in self.worker.state.take_follow_ups(self.clock) {
+            self.by_rules(event)?;
+        }
+        Ok(Ok(receipt))
+    }
+
+    fn by_rules(&mut self, event: Event) -> Result<(), ImportError> {
+        let kind = event.kind();
+        match self.worker.append(Entry { timestamp: self.clock, event }, &mut self.building) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(self.refused(kind, error)),
+        }
+    }
+
+    fn refused(&self, kind: &'static str, error: SubmitError) -> ImportError {
+        ImportError::Refused { index: self.worker.builder.size(), kind, error }
+    }
+
+    /// Commits the entries built so far (the last batch with a signed checkpoint), then
+    /// publishes them to the read models.
+    fn commit(&mut self, last: bool) -> Result<(), StoreError> {
+        if self.building.entries.is_empty() && !last {
+            return Ok(());
+        }
+        let fresh = self.worker.building();
+        let Building { entries, waiting: _, mut projections } = std::mem::replace(&mut self.building, fresh);
+        let checkpoint = if last { self.worker.sign(now_ms()) } else { None };
+        for projection in &mut projections {
+            projection.seal(&self.worker.state, self.worker.builder.size());
+        }
         let batch = Batch {
-            tiles: worker
+            tiles: self
+                .worker
                 .builder
                 .take_changed_tiles()
                 .into_iter()
                 .map(|(id, bytes)| (id.level, id.index, bytes))
                 .collect(),
-            rows: worker.state.take_changes(),
+            rows: self.worker.state.take_changes(),
             checkpoint: checkpoint.map(|c| StoredCheckpoint {
                 size: c.checkpoint.size,
                 note: c.note,
@@ -647,34 +773,27 @@ pub fn import_history(
             }),
             entries,
         };
-        writer.commit(&batch)
-    };
-    let refused = |worker: &Worker, kind, error| ImportError::Refused { index: worker.builder.size(), kind, error };
-    let by_rules = |worker: &mut Worker, building: &mut Building, events: Vec<Event>, at: Timestamp| {
-        for event in events {
-            let kind = event.kind();
-            worker.append(Entry { timestamp: at, event }, building).map_err(|e| refused(worker, kind, e))?;
+        self.writer.commit(&batch)?;
+        for projection in projections {
+            projection.publish();
         }
-        Ok::<(), ImportError>(())
-    };
-    for (at, event) in acts {
-        let kind = event.kind();
-        if at < worker.last_timestamp || at > now {
-            return Err(ImportError::OutOfOrder { index: worker.builder.size(), kind });
-        }
-        worker.last_timestamp = at;
-        check_new(&event).map_err(|e| refused(&worker, kind, e))?;
-        let due = worker.state.due_events(at);
-        by_rules(&mut worker, &mut building, due, at)?;
-        worker.append(Entry { timestamp: at, event }, &mut building).map_err(|e| refused(&worker, kind, e))?;
-        let follow_ups = worker.state.take_follow_ups(at);
-        by_rules(&mut worker, &mut building, follow_ups, at)?;
-        if building.entries.len() >= BATCH {
-            commit(&mut worker, &mut building, false)?;
-        }
+        Ok(())
     }
-    let due = worker.state.due_events(now);
-    by_rules(&mut worker, &mut building, due, now)?;
-    commit(&mut worker, &mut building, true)?;
-    Ok(worker.builder.size())
+}
+
+/// Writes the events `acts` (in timestamp order, none later than `now`) as a backdated
+/// history into an empty log: [`HistoryImport`] with events only. Returns the log's size.
+pub fn import_history(
+    writer: &mut dyn Writer,
+    signer: NoteSigner,
+    origin: &str,
+    acts: impl IntoIterator<Item = (Timestamp, Event)>,
+    now: Timestamp,
+) -> Result<u64, ImportError> {
+    let (mut import, _handle) = HistoryImport::start(writer, signer, origin, Vec::new(), now)?;
+    for (at, event) in acts {
+        import.advance(at, event.kind())?;
+        import.log(event)?;
+    }
+    import.finish()
 }

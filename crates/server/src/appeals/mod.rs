@@ -129,18 +129,7 @@ impl crate::capability::Capability for Appeals {
     fn start(platform: &crate::capability::Platform<'_>, view: Arc<AppealsView>) -> Appeals {
         let (sender, notices) = tokio::sync::mpsc::unbounded_channel();
         view.notify_to(sender);
-        let appeals = Appeals {
-            people: platform.people.clone(),
-            sealed: platform.private.sealed.clone(),
-            sequencer: platform.sequencer.clone(),
-            view,
-            deployment: platform.deployment.clone(),
-            public_url: platform.config.public_url.trim_end_matches('/').to_owned(),
-            per_account: governor::RateLimiter::keyed(governor::Quota::per_hour(
-                std::num::NonZeroU32::new(platform.config.appeals_per_hour_per_account)
-                    .unwrap_or(std::num::NonZeroU32::MIN),
-            )),
-        };
+        let appeals = Appeals::without_notices(platform, view);
         // The notifier holds the people service weakly: the people service holds a handle of
         // the sequencer, whose read models hold the notifier's channel, so a strong hold
         // would keep the sequencer from stopping at shutdown.
@@ -342,6 +331,24 @@ pub struct Appeals {
 }
 
 impl Appeals {
+    /// The service as [`start`](crate::capability::Capability::start) builds it, but telling
+    /// the applicants nothing: for the demo's backdated history, whose steps were over before
+    /// anyone could have been told of them.
+    pub(crate) fn without_notices(platform: &crate::capability::Platform<'_>, view: Arc<AppealsView>) -> Appeals {
+        Appeals {
+            people: platform.people.clone(),
+            sealed: platform.private.sealed.clone(),
+            sequencer: platform.sequencer.clone(),
+            view,
+            deployment: platform.deployment.clone(),
+            public_url: platform.config.public_url.trim_end_matches('/').to_owned(),
+            per_account: governor::RateLimiter::keyed(governor::Quota::per_hour(
+                std::num::NonZeroU32::new(platform.config.appeals_per_hour_per_account)
+                    .unwrap_or(std::num::NonZeroU32::MIN),
+            )),
+        }
+    }
+
     /// The read model: appeals as of the last committed batch.
     pub fn view(&self) -> &AppealsView {
         &self.view
