@@ -395,9 +395,8 @@ pub async fn serve(config: Config, options: ServeOptions) -> Result<(), ServeErr
     let listen = config.listen;
     if options.demo {
         // A new demo log gets months of backdated history before anything else is written.
-        let config = config.clone();
         let started = std::time::Instant::now();
-        if let Some(size) = tokio::task::spawn_blocking(move || demo::seed_history(&config)).await?? {
+        if let Some(size) = demo::seed_history(&config).await? {
             tracing::info!(entries = size, ms = started.elapsed().as_millis() as u64, "demo history written");
         }
     }

@@ -780,20 +780,3 @@ impl<'w> HistoryImport<'w> {
         Ok(())
     }
 }
-
-/// Writes the events `acts` (in timestamp order, none later than `now`) as a backdated
-/// history into an empty log: [`HistoryImport`] with events only. Returns the log's size.
-pub fn import_history(
-    writer: &mut dyn Writer,
-    signer: NoteSigner,
-    origin: &str,
-    acts: impl IntoIterator<Item = (Timestamp, Event)>,
-    now: Timestamp,
-) -> Result<u64, ImportError> {
-    let (mut import, _handle) = HistoryImport::start(writer, signer, origin, Vec::new(), now)?;
-    for (at, event) in acts {
-        import.advance(at, event.kind())?;
-        import.log(event)?;
-    }
-    import.finish()
-}

@@ -1,17 +1,28 @@
-//! The demo's past: about four months of petitions at every stage, written into an empty log
-//! before the server starts, as if every act had been submitted on its day. The sequencer's
-//! [`import_history`](crate::sequencer::import_history) checks each act against the rules and
-//! logs what the rules require (submissions, obligations, closings, overdue obligations) at
-//! the same moments a live server would have.
+//! The demo's past: about four months of petitions and appeals at every stage, written into
+//! an empty log before the server starts, as if every act had been submitted on its day.
+//! The sequencer's [`HistoryImport`](crate::sequencer::HistoryImport) checks each act against
+//! the rules and logs what the rules require (submissions, obligations, closings, overdue
+//! obligations and appeals, the cases a reorganisation moves) at the same moments a live
+//! server would have.
 //!
-//! Everything here is fictional: the signers are synthetic per-petition pseudonyms, and the
-//! staff who moderated and answered in the past are demo accounts that cannot sign in.
+//! Petitions are written as events: their signers are synthetic per-petition pseudonyms. The
+//! demo's people and the appeals ([`super::appeals`]) go through the services themselves
+//! (verification, filing, the bodies' acts), at the history's clock.
+//!
+//! Everything here is fictional: the staff who moderated and answered petitions in the past
+//! are demo accounts that cannot sign in, and the people are the demo's.
+
+use std::collections::HashMap;
 
 use dauys_core::{
-    AccountId, BodyId, Decision, Event, Level, Locality, PartialText, PetitionId, Pseudonym, Region, RejectionReason,
-    Role, Timestamp, TopicCode,
+    AccountId, BodyId, Calendar, Decision, Event, Level, Locality, PartialText, PetitionId, Pseudonym, Region,
+    RejectionReason, Role, Timestamp, TopicCode,
 };
 use sha2::{Digest, Sha256};
+
+use super::appeals::Step;
+use super::cast::{Who, MEMBERS};
+use super::registry::BODIES;
 
 /// The administrator who set the demo up months ago (not an account one can sign in to).
 pub const HISTORY_ADMIN: &str = "u-demo-admin-2026";
@@ -115,23 +126,76 @@ struct Spec {
     text: PartialText,
 }
 
+/// One act of the history: an event logged as it is, or a step through the services.
+// Nearly every act is an event (a signature): the events' size is the acts' size anyway.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Act {
+    Event(Event),
+    Service(Step),
+}
+
+impl Act {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Act::Event(e) => e.kind(),
+            Act::Service(s) => s.kind(),
+        }
+    }
+}
+
 /// The acts of the history, in any order; [`History::into_acts`] sorts them by time.
 pub struct History {
     now: u64,
-    acts: Vec<(Timestamp, u64, Event)>,
+    acts: Vec<(Timestamp, u64, Act)>,
     mix: Mix,
     weights: Vec<(Region, u64)>,
+    /// The deployment's time zone and the calendar the history publishes: appeals are placed
+    /// in working days before today, as the rules count their deadlines.
+    utc_offset_minutes: i16,
+    calendar: Calendar,
 }
 
 impl History {
-    fn at(&self, days_ago: f64) -> Timestamp {
+    fn at_days_ago(&self, days_ago: f64) -> Timestamp {
         Timestamp(self.now.saturating_sub((days_ago * DAY_MS) as u64))
     }
 
-    fn push(&mut self, days_ago: f64, event: Event) {
-        let at = self.at(days_ago);
+    fn push_at(&mut self, at: Timestamp, act: Act) {
         let seq = self.acts.len() as u64;
-        self.acts.push((at, seq, event));
+        self.acts.push((at, seq, act));
+    }
+
+    fn push(&mut self, days_ago: f64, event: Event) {
+        self.push_at(self.at_days_ago(days_ago), Act::Event(event));
+    }
+
+    /// A step through the services, `days_ago` days before now.
+    pub(crate) fn step(&mut self, days_ago: f64, step: Step) {
+        self.push_at(self.at_days_ago(days_ago), Act::Service(step));
+    }
+
+    /// A step through the services at `at`.
+    pub(crate) fn at(&mut self, at: Timestamp, step: Step) {
+        self.push_at(at, Act::Service(step));
+    }
+
+    /// `n` working days before today (by the history's calendar, in the deployment's time
+    /// zone; today itself is the 0th), at `hour:minute` local time.
+    pub(crate) fn wd(&self, n: u32, hour: u8, minute: u8) -> Timestamp {
+        let offset = self.utc_offset_minutes;
+        let mut day = Timestamp(self.now).date_at_offset(offset);
+        let mut left = n;
+        while left > 0 {
+            match day.previous_day() {
+                Some(d) => day = d,
+                None => break,
+            }
+            if self.calendar.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        let midnight = day.previous_day().map_or(Timestamp(0), |d| Timestamp::end_of_day(d, offset));
+        Timestamp(midnight.0 + (u64::from(hour) * 60 + u64::from(minute)) * 60_000)
     }
 
     fn pid(spec: &Spec) -> PetitionId {
@@ -194,23 +258,44 @@ impl History {
     }
 
     /// The acts in the order the sequencer takes them.
-    pub fn into_acts(mut self) -> Vec<(Timestamp, Event)> {
+    pub(crate) fn into_acts(mut self) -> Vec<(Timestamp, Act)> {
         self.acts.sort_by_key(|(at, seq, _)| (*at, *seq));
         self.acts.into_iter().map(|(at, _, e)| (at, e)).collect()
     }
 }
 
 /// The demo's history up to `now` (milliseconds since the epoch), starting about 120 days
-/// earlier with the deployment's configuration.
-pub fn history(now_ms: u64, deployment: Event) -> History {
-    let mut h = History { now: now_ms, acts: Vec::new(), mix: Mix(2026), weights: populations() };
+/// earlier with the deployment's configuration, for the demo's accounts `accounts`.
+pub(crate) fn history(now_ms: u64, deployment: Event, accounts: &HashMap<Who, AccountId>) -> History {
+    let utc_offset_minutes = match &deployment {
+        Event::DeploymentConfigured { utc_offset_minutes, .. } => *utc_offset_minutes,
+        _ => 0,
+    };
+    let setup = super::setup_events();
+    let calendar = Calendar::new(
+        setup.iter().flat_map(|e| match e {
+            Event::CalendarPublished { holidays, .. } => holidays.clone(),
+            _ => Vec::new(),
+        }),
+        setup.iter().flat_map(|e| match e {
+            Event::CalendarPublished { transferred_working_days, .. } => transferred_working_days.clone(),
+            _ => Vec::new(),
+        }),
+    );
+    let mut h =
+        History { now: now_ms, acts: Vec::new(), mix: Mix(2026), weights: populations(), utc_offset_minutes, calendar };
     let start = 120.0;
     h.push(start, deployment);
-    for event in super::setup_events() {
-        h.push(start, event);
+    // Every body but the successors of the ministry split later (`split_ministry`).
+    let successors: Vec<BodyId> = BODIES.iter().filter(|b| b.is_split_successor()).map(|b| parse(b.id)).collect();
+    for event in setup {
+        if !matches!(&event, Event::BodyRegistered { body, .. } if successors.contains(body)) {
+            h.push(start, event);
+        }
     }
     h.push(start, Event::AccessBasesPublished { bases: crate::people::default_access_bases() });
     h.push(start, Event::PetitionRulesPublished { rules: crate::petitions::default_rules() });
+    h.push(start, Event::AppealRulesPublished { rules: crate::appeals::default_rules() });
     let admin: AccountId = parse(HISTORY_ADMIN);
     h.push(start, Event::RoleGranted { account: admin.clone(), role: Role::Administrator, body: None, by: None });
     h.push(
@@ -228,11 +313,57 @@ pub fn history(now_ms: u64, deployment: Event) -> History {
             account: parse(HISTORY_OFFICIAL),
             role: Role::Official,
             body: Some(parse::<BodyId>(ESIL_AKIMAT)),
-            by: Some(admin),
+            by: Some(admin.clone()),
         },
     );
+    staff(&mut h, start, &admin, accounts);
     petitions(&mut h);
+    super::appeals::verifications(&mut h);
+    super::appeals::appeals(&mut h);
+    split_ministry(&mut h);
     h
+}
+
+/// The administrator who set the demo up hands over to the demo's administrator, who grants
+/// the demo's staff their roles: roles for bodies registered from the start (the split's
+/// successors have no staff in the demo).
+fn staff(h: &mut History, start: f64, history_admin: &AccountId, accounts: &HashMap<Who, AccountId>) {
+    let Some(admin) = accounts.get(&Who::Admin) else { return };
+    h.push(
+        start,
+        Event::RoleGranted {
+            account: admin.clone(),
+            role: Role::Administrator,
+            body: None,
+            by: Some(history_admin.clone()),
+        },
+    );
+    for m in MEMBERS {
+        let Some(account) = accounts.get(&m.who) else { continue };
+        for (role, body) in m.roles {
+            h.push(
+                start,
+                Event::RoleGranted {
+                    account: account.clone(),
+                    role: *role,
+                    body: body.map(parse::<BodyId>),
+                    by: Some(admin.clone()),
+                },
+            );
+        }
+    }
+}
+
+/// The Ministry of Education and Science is split by topic into the Ministry of Education and
+/// the Ministry of Science and Higher Education, registered that morning. It held two open
+/// appeals and an open petition: the rules move them (`appeal.reassigned`,
+/// `petition.reassigned`) in the same batch.
+fn split_ministry(h: &mut History) {
+    let at = super::appeals::split_at(h);
+    for b in BODIES.iter().filter(|b| b.is_split_successor()) {
+        h.push_at(Timestamp(at.0.saturating_sub(30 * 60_000)), Act::Event(b.registration()));
+    }
+    h.push_at(at, Act::Event(super::registry::split()));
 }
 
 fn petitions(h: &mut History) {
@@ -405,7 +536,9 @@ fn petitions(h: &mut History) {
 
     let meals = Spec {
         id: "p-demo-school-meals",
-        body: "mon",
+        // The Ministry of Education and Science: its split moves the petition to the Ministry
+        // of Education.
+        body: super::registry::SPLIT_MINISTRY,
         level: Level::Government,
         territory: None,
         topic: "education",

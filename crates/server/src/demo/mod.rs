@@ -4,19 +4,26 @@
 //! through the sequencer like any other submission; nothing is written behind its back.
 //!
 //! On an empty log the demo first writes about four months of backdated history
-//! ([`history`]): petitions at every stage, one obligation answered and one overdue. The
-//! [`crowd`] page lets one person add synthetic supporters to walk a petition through its
-//! whole life.
+//! ([`history`]): petitions at every stage, one obligation answered and one overdue, and
+//! appeals at every stage ([`appeals`]), filed and handled by the demo's people ([`cast`])
+//! through the services, among bodies with territories and competences ([`registry`]), one
+//! of them split in two. The [`crowd`] page lets one person add synthetic supporters to walk
+//! a petition through its whole life.
 
+pub mod appeals;
+pub mod cast;
 pub mod crowd;
 pub mod history;
+pub mod registry;
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use dauys_core::{BodyId, BodyKind, Event, LocalizedText, NoticeId, VerificationMethod};
+use dauys_core::{AppealId, BodyId, Event, LocalizedText, NoticeId, Timestamp, VerificationMethod};
 
-use crate::people::{run_blocking, IdentityClaim, PeopleError};
-use crate::sequencer::{SequencerHandle, SubmitError};
+use crate::people::{run_blocking, PeopleError};
+use crate::sequencer::{HistoryImport, SequencerHandle, SubmitError};
 use crate::AppState;
 
 fn text(kk: &str, ru: &str, en: &str) -> LocalizedText {
@@ -26,104 +33,6 @@ fn text(kk: &str, ru: &str, en: &str) -> LocalizedText {
 fn id<T: std::str::FromStr>(s: &str) -> Option<T> {
     s.parse().ok()
 }
-
-/// A body the demo registers: id, kind, parent, and its name in kk, ru, en.
-struct DemoBody(&'static str, BodyKind, Option<&'static str>, [&'static str; 3]);
-
-const BODIES: &[DemoBody] = &[
-    DemoBody(
-        "government",
-        BodyKind::Government,
-        None,
-        [
-            "Қазақстан Республикасының Үкіметі",
-            "Правительство Республики Казахстан",
-            "Government of the Republic of Kazakhstan",
-        ],
-    ),
-    DemoBody(
-        "mdai",
-        BodyKind::Ministry,
-        Some("government"),
-        [
-            "Цифрлық даму, инновациялар және аэроғарыш өнеркәсібі министрлігі",
-            "Министерство цифрового развития, инноваций и аэрокосмической промышленности",
-            "Ministry of Digital Development, Innovations and Aerospace Industry",
-        ],
-    ),
-    DemoBody(
-        "mon",
-        BodyKind::Ministry,
-        Some("government"),
-        ["Оқу-ағарту министрлігі", "Министерство просвещения", "Ministry of Education"],
-    ),
-    DemoBody(
-        "mnvo",
-        BodyKind::Ministry,
-        Some("government"),
-        [
-            "Ғылым және жоғары білім министрлігі",
-            "Министерство науки и высшего образования",
-            "Ministry of Science and Higher Education",
-        ],
-    ),
-    DemoBody(
-        "akimat-shymkent",
-        BodyKind::Akimat,
-        Some("government"),
-        ["Шымкент қаласының әкімдігі", "Акимат города Шымкент", "Akimat of Shymkent"],
-    ),
-    DemoBody(
-        "maslikhat-shymkent",
-        BodyKind::Maslikhat,
-        None,
-        ["Шымкент қалалық мәслихаты", "Шымкентский городской маслихат", "Shymkent City Maslikhat"],
-    ),
-    DemoBody(
-        "akimat-almaty",
-        BodyKind::Akimat,
-        Some("government"),
-        ["Алматы қаласының әкімдігі", "Акимат города Алматы", "Akimat of Almaty"],
-    ),
-    DemoBody(
-        "akimat-astana",
-        BodyKind::Akimat,
-        Some("government"),
-        ["Астана қаласының әкімдігі", "Акимат города Астаны", "Akimat of Astana"],
-    ),
-    DemoBody(
-        "maslikhat-astana",
-        BodyKind::Maslikhat,
-        None,
-        ["Астана қалалық мәслихаты", "Маслихат города Астаны", "Astana City Maslikhat"],
-    ),
-    DemoBody(
-        "akimat-astana-esil",
-        BodyKind::Akimat,
-        Some("akimat-astana"),
-        [
-            "Астана қаласы Есіл ауданының әкімдігі",
-            "Акимат района Есиль города Астаны",
-            "Akimat of Esil District, Astana",
-        ],
-    ),
-    DemoBody(
-        "akimat-almaty-bostandyk",
-        BodyKind::Akimat,
-        Some("akimat-almaty"),
-        [
-            "Алматы қаласы Бостандық ауданының әкімдігі",
-            "Акимат Бостандыкского района города Алматы",
-            "Akimat of Bostandyk District, Almaty",
-        ],
-    ),
-    DemoBody(
-        "akimat-ulytau",
-        BodyKind::Akimat,
-        Some("government"),
-        ["Ұлытау облысының әкімдігі", "Акимат области Улытау", "Akimat of Ulytau Region"],
-    ),
-];
 
 const NOTICES: &[(&str, &str, &str, &str, &str, &str)] = &[
     (
@@ -160,21 +69,11 @@ const NOTICES: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-/// Demo accounts: (e-mail, password, what it is). Printed at start and in the README.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str); 4] = [
-    ("admin@demo.dauys.kz", "demo admin password", "administrator"),
-    ("official@demo.dauys.kz", "demo official password", "official of akimat-astana and akimat-astana-esil"),
-    (
-        "citizen@demo.dauys.kz",
-        "demo citizen password",
-        "verified citizen of Astana, Esil district (fictional IIN 950612401237)",
-    ),
-    ("moderator@demo.dauys.kz", "demo moderator password", "petition moderator"),
-];
-
-/// Creates the demo accounts on a new instance: an administrator, an official of the Astana
-/// akimat, and a verified citizen whose record the official opened once — so "who looked at
-/// my data" has something to show. All through the same calls the pages use.
+/// On a log the demo's history did not write (a data directory first served without
+/// `--demo`), creates the demo's first four accounts live: an administrator, an official of
+/// the Astana akimat, a verified citizen whose record the official opened once — so "who
+/// looked at my data" has something to show — and a moderator. All through the same calls
+/// the pages use. When the history was written, it created every account itself.
 async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
     let people = state.people.clone();
     let existing = {
@@ -184,17 +83,22 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
     if existing > 0 {
         return Ok(());
     }
-    let mut ids = Vec::new();
-    for (email, password, _) in DEMO_ACCOUNTS {
+    let mut ids = HashMap::new();
+    let first = [cast::Who::Admin, cast::Who::Official, cast::Who::Citizen, cast::Who::Moderator];
+    for who in first {
+        let member = who.member();
+        let (email, password) = (member.email, member.password.unwrap_or_default());
         let people = people.clone();
         let id = run_blocking(move || people.sign_up(email, password))
             .await?
             .ok_or(PeopleError::Internal(format!("demo account {email} exists")))?;
-        ids.push(id);
+        ids.insert(who, id);
     }
-    let [admin, official, citizen, moderator] = [ids[0].clone(), ids[1].clone(), ids[2].clone(), ids[3].clone()];
+    let id = |who| ids.get(&who).cloned().ok_or(PeopleError::Internal(format!("no demo account {who:?}")));
+    let (admin, official, citizen, moderator) =
+        (id(cast::Who::Admin)?, id(cast::Who::Official)?, id(cast::Who::Citizen)?, id(cast::Who::Moderator)?);
     if people.grant_first_administrator(&admin).await.is_err() {
-        // The seeded history has its own administrator, who hands over to the demo's.
+        // The log has an administrator already (an older demo's history): it hands over.
         let event = Event::RoleGranted {
             account: admin.clone(),
             role: dauys_core::Role::Administrator,
@@ -213,19 +117,13 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
     for (account, role, body) in grants {
         let event = Event::RoleGranted { account, role, body, by: Some(admin.clone()) };
         match state.sequencer.submit(event).await {
-            // The Esil akimat exists only when the demo wrote its history.
+            // The Esil akimat exists only when the demo registered its bodies.
             Ok(_) | Err(SubmitError::Rejected(_)) => {}
             Err(e) => return Err(e.into()),
         }
     }
     let admin_account = account(&people, &admin).await?;
-    let claim = IdentityClaim {
-        iin: "950612401237".into(),
-        given_name: "Сәуле".into(),
-        family_name: "Ахметова".into(),
-        // Esil district of Astana: they may sign the city's and the district's petitions.
-        locality: parse_id("astana/esil")?,
-    };
+    let claim = cast::Who::Citizen.member().claim().ok_or(PeopleError::Internal("the citizen's identity".into()))?;
     people.verify(&citizen, &claim, VerificationMethod::Manual, Some(&admin_account)).await?;
     let official_account = account(&people, &official).await?;
     let basis =
@@ -240,8 +138,9 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
             "2026-117",
         )
         .await?;
-    for (email, password, what) in DEMO_ACCOUNTS {
-        tracing::info!(email, password, what, "demo account");
+    for who in first {
+        let m = who.member();
+        tracing::info!(email = m.email, password = m.password, what = m.what, "demo account");
     }
     Ok(())
 }
@@ -258,21 +157,9 @@ async fn account(
     run_blocking(move || people.account(&id)).await
 }
 
-/// The bodies and the 2026 calendar the demo registers.
+/// The bodies ([`registry`]) and the 2026 calendar the demo registers.
 pub fn setup_events() -> Vec<Event> {
-    let mut setup: Vec<Event> = Vec::new();
-    for DemoBody(body, kind, parent, [kk, ru, en]) in BODIES {
-        if let Some(body) = id::<BodyId>(body) {
-            setup.push(Event::BodyRegistered {
-                body,
-                name: text(kk, ru, en),
-                kind: *kind,
-                parent: parent.and_then(id::<BodyId>),
-                territory: None,
-                competences: None,
-            });
-        }
-    }
+    let mut setup: Vec<Event> = registry::BODIES.iter().map(registry::DemoBody::registration).collect();
     setup.push(Event::CalendarPublished {
         year: 2026,
         holidays: dauys_core::calendar::kazakhstan_2026_holidays(),
@@ -281,31 +168,109 @@ pub fn setup_events() -> Vec<Event> {
     setup
 }
 
-/// Writes the demo's backdated history ([`history`]) into the log, if the log is empty.
+/// Writes the demo's backdated history ([`history`]) into the log, if the log is empty: the
+/// demo's accounts first (the private store is not on the log), then every act at its time.
 /// Runs before [`crate::Instance::start`], so the genesis steps find everything in place.
 /// Returns the log's size after the import, or `None` when the log already had entries.
-pub fn seed_history(config: &crate::config::Config) -> Result<Option<u64>, crate::ServeError> {
+pub async fn seed_history(config: &crate::config::Config) -> Result<Option<u64>, crate::ServeError> {
+    let config = config.clone();
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || write_history(&config, &runtime)).await?
+}
+
+fn write_history(
+    config: &crate::config::Config,
+    runtime: &tokio::runtime::Handle,
+) -> Result<Option<u64>, crate::ServeError> {
+    use crate::ServeError;
     crate::keys::create_private_dir(&config.data_dir)
-        .map_err(|source| crate::ServeError::DataDir { path: config.data_dir.display().to_string(), source })?;
+        .map_err(|source| ServeError::DataDir { path: config.data_dir.display().to_string(), source })?;
     let location = config.database_location();
-    let store_error =
-        |source| crate::ServeError::Store { location: dauys_store::redact(&config.database_location()), source };
+    let store_error = |source| ServeError::Store { location: dauys_store::redact(&config.database_location()), source };
     let (mut writer, reader) = dauys_store::open(&location).map_err(store_error)?;
     if reader.size().map_err(store_error)? > 0 {
         return Ok(None);
     }
     let signer = crate::keys::load_or_create_signer(&config.data_dir, &config.origin)?;
+    let people_keys = crate::keys::load_or_create_people_keys(config)?;
+    let private = dauys_store::open_private(&location, config.max_read_connections()?).map_err(store_error)?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
     let names = &config.deployment_name;
     let deployment = Event::DeploymentConfigured {
         name: LocalizedText { kk: names.kk.clone(), ru: names.ru.clone(), en: names.en.clone() },
         utc_offset_minutes: config.utc_offset_minutes,
     };
-    let acts = history::history(now, deployment).into_acts();
-    let size =
-        crate::sequencer::import_history(writer.as_mut(), signer, &config.origin, acts, dauys_core::Timestamp(now))
-            .map_err(|e| crate::ServeError::Demo(e.to_string()))?;
+    let demo_error = |e: &dyn std::fmt::Display| ServeError::Demo(e.to_string());
+
+    // The read models and services the live server has, on the history's sequencer.
+    let deployment_view = Arc::new(crate::projection::DeploymentView::default());
+    let appeals_view = Arc::new(crate::appeals::view::AppealsView::default());
+    let projectors: Vec<Arc<dyn crate::projection::Projector>> = vec![deployment_view.clone(), appeals_view.clone()];
+    let (mut import, handle) =
+        HistoryImport::start(writer.as_mut(), signer, &config.origin, projectors, Timestamp(now))
+            .map_err(|e| demo_error(&e))?;
+    let people = Arc::new(crate::people::People::new(
+        &private,
+        reader,
+        handle.clone(),
+        people_keys,
+        dauys_identity::password::PasswordParams::default(),
+        &config.first_administrator_email,
+    ));
+    let platform = crate::capability::Platform {
+        config,
+        people: &people,
+        private: &private,
+        sequencer: &handle,
+        deployment: &deployment_view,
+    };
+    let appeals = Arc::new(crate::appeals::Appeals::without_notices(&platform, appeals_view));
+    let accounts = cast::create_accounts(&people).map_err(|e| demo_error(&e))?;
+    let services = Arc::new(appeals::Services {
+        people,
+        appeals,
+        accounts: accounts.clone(),
+        utc_offset_minutes: config.utc_offset_minutes,
+    });
+
+    let mut cases: HashMap<&'static str, AppealId> = HashMap::new();
+    for (at, act) in history::history(now, deployment, &accounts).into_acts() {
+        import.advance(at, act.kind()).map_err(|e| demo_error(&e))?;
+        match act {
+            history::Act::Event(event) => {
+                import.log(event).map_err(|e| demo_error(&e))?;
+            }
+            history::Act::Service(step) => {
+                let kind = step.kind();
+                let call = appeals::perform(step, services.clone(), cases.clone(), at);
+                let filed = run_service(&mut import, runtime, call)?
+                    .map_err(|e| ServeError::Demo(format!("{kind} at {at}: {e}")))?;
+                cases.extend(filed);
+            }
+        }
+    }
+    let size = import.finish().map_err(|e| demo_error(&e))?;
+    for (email, password, what) in cast::sign_in_accounts() {
+        tracing::info!(email, password, what, "demo account");
+    }
     Ok(Some(size))
+}
+
+/// Runs a service call at the history's clock: on the runtime, while this thread answers its
+/// submissions as the sequencer would (each committed and published before the answer).
+fn run_service<T: Send + 'static>(
+    import: &mut HistoryImport<'_>,
+    runtime: &tokio::runtime::Handle,
+    call: impl std::future::Future<Output = T> + Send + 'static,
+) -> Result<T, crate::ServeError> {
+    // What was logged directly is committed first: the services read accounts' roles from
+    // the store.
+    import.flush().map_err(|e| crate::ServeError::Demo(e.to_string()))?;
+    let task = runtime.spawn(call);
+    while !task.is_finished() {
+        import.serve(Duration::from_millis(1)).map_err(|e| crate::ServeError::Demo(e.to_string()))?;
+    }
+    Ok(runtime.block_on(task)?)
 }
 
 /// Runs until aborted. Rejections (e.g. a body registered on an earlier run) are expected
