@@ -208,6 +208,7 @@ nav-account = My account
 err-title = That did not work
 err-bad-form = The form could not be read. Reload the page and try again.
 err-form-expired = This form has expired or was not sent from this site. Reload the page and try again.
+err-too-large = What you sent is too large. Attach smaller or fewer files and try again.
 err-wrong-credentials = The e-mail address or the password is wrong.
 err-too-many-attempts = Too many attempts. Wait a little and try again.
 err-busy = The server is busy checking other passwords. Try again in a few seconds.

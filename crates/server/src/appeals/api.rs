@@ -4,14 +4,15 @@
 //!
 //! Reads come from the in-memory [`super::view::AppealsView`] and the deployment's view,
 //! never from the database. Filing is a person's act: it needs a live session and its CSRF
-//! token, like signing a petition.
+//! token, like signing a petition. Files come in the filing's JSON, in base64; the filing
+//! route alone accepts a body large enough for them.
 
 use std::str::FromStr;
 
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use dauys_core::{
     format_date, parse_date, Appeal, AppealId, AppealKind, BodyId, BodyRecord, Lang, Locality, PartialText, TopicCode,
@@ -20,7 +21,7 @@ use dauys_core::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{AppealError, Filing};
+use super::{AppealError, Filing, Upload, API_FILING_BODY_BYTES};
 use crate::api::{prove_inclusion, ApiJson, ApiQuery};
 use crate::i18n::UiLang;
 use crate::people::session::MaybeSession;
@@ -35,7 +36,7 @@ pub(crate) const MAX_CALCULATOR_DAYS: u32 = 250;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/appeals", get(list).post(file))
+        .route("/api/v1/appeals", get(list).merge(post(file).layer(DefaultBodyLimit::max(API_FILING_BODY_BYTES))))
         .route("/api/v1/appeals.csv", get(csv_export))
         .route("/api/v1/appeals/{id}", get(document))
         .route("/api/v1/bodies", get(bodies))
@@ -123,6 +124,18 @@ pub struct FilingJson {
     text: PartialText,
     #[serde(default)]
     complaint_about: Option<AppealId>,
+    /// Files, in order: at most 5, each PDF, JPEG or PNG of at most 5 MiB.
+    #[serde(default)]
+    attachments: Vec<AttachmentJson>,
+}
+
+/// A file in a filing: the type the client says it is (the server checks the bytes) and
+/// its bytes in base64 (RFC 4648, with padding).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentJson {
+    media_type: String,
+    content_base64: String,
 }
 
 /// POST /api/v1/appeals — files an appeal for the signed-in, verified person.
@@ -146,6 +159,19 @@ async fn file(
         .in_lang(lang)
         .into_response();
     }
+    let mut attachments = Vec::with_capacity(filing.attachments.len());
+    for (i, file) in filing.attachments.into_iter().enumerate() {
+        use base64::Engine as _;
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(file.content_base64.as_bytes()) else {
+            return Problem::bad_request(
+                "invalid-attachment-encoding",
+                format!("attachments[{i}].content_base64 is not base64 (RFC 4648, with padding)"),
+            )
+            .in_lang(lang)
+            .into_response();
+        };
+        attachments.push(Upload { declared: file.media_type, bytes: bytes.into() });
+    }
     let filing = Filing {
         body: filing.body,
         kind: filing.kind,
@@ -155,6 +181,7 @@ async fn file(
         title: filing.title,
         text: filing.text,
         complaint_about: filing.complaint_about,
+        attachments,
         lang,
     };
     let person = crate::people::Person::from(&session.account);

@@ -5,8 +5,11 @@
 //! case, shared by the complaints about it), which body is competent when the applicant does
 //! not know, what is sealed (a private appeal's texts, and every appeal's contact record),
 //! who may read a private text (its applicant; an official of the body holding it, through an
-//! accountable opening logged before the text is shown), that an official never acts on their
-//! own appeal, and telling the applicant each step by e-mail in the language they filed in.
+//! accountable opening logged before the text is shown), which files an appeal may carry (at
+//! most [`MAX_ATTACHMENTS`] PDF, JPEG or PNG files whose bytes are what they claim to be, each
+//! kept sealed; a public appeal's listed on the log, a private one's covered by its
+//! commitment) and who may download them, that an official never acts on their own appeal,
+//! and telling the applicant each step by e-mail in the language they filed in.
 
 pub mod api;
 pub mod pages;
@@ -14,9 +17,11 @@ pub mod view;
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use dauys_core::{
-    AccountId, Appeal, AppealId, AppealKind, AppealOutcome, BasisCode, BodyId, Commitment, Event, Lang, Locality,
-    PartialText, RuleError, Timestamp, TopicCode, Visibility,
+    AccountId, Appeal, AppealId, AppealKind, AppealOutcome, Attachment, BasisCode, BodyId, Commitment, Event, Lang,
+    Locality, MediaType, PartialText, RuleError, Timestamp, TopicCode, Visibility, MAX_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES,
 };
 use dauys_identity::iin::Iin;
 use dauys_identity::policy::{authorize, Action, Denied};
@@ -46,6 +51,20 @@ pub enum AppealError {
     OwnAppeal,
     #[error("you have filed as many appeals as one person may in an hour; try again later")]
     RateLimited,
+    #[error("an appeal may carry at most {MAX_ATTACHMENTS} files")]
+    TooManyAttachments,
+    #[error("file {file} is empty: choose the file again")]
+    AttachmentEmpty { file: usize },
+    #[error("file {file} is larger than {MAX_ATTACHMENT_BYTES} bytes (5 MiB): attach a smaller file")]
+    AttachmentTooLarge { file: usize },
+    #[error("file {file} is of type {declared:?}: only PDF, JPEG and PNG files may be attached")]
+    AttachmentType { file: usize, declared: String },
+    #[error("file {file} is not the {declared} it claims to be: attach the file itself as PDF, JPEG or PNG")]
+    AttachmentContent { file: usize, declared: MediaType },
+    #[error("file {file} is the same as an earlier one: attach each file once")]
+    DuplicateAttachment { file: usize },
+    #[error("only the applicant and the officials of the body holding a private appeal may read its files")]
+    NotReader,
     #[error("{0}")]
     Denied(#[from] Denied),
     #[error("{0}")]
@@ -84,6 +103,13 @@ impl AppealError {
             AppealError::NotApplicant => "not-applicant",
             AppealError::OwnAppeal => "own-appeal",
             AppealError::RateLimited => "rate-limited",
+            AppealError::TooManyAttachments => "too-many-attachments",
+            AppealError::AttachmentEmpty { .. } => "attachment-empty",
+            AppealError::AttachmentTooLarge { .. } => "attachment-too-large",
+            AppealError::AttachmentType { .. } => "attachment-type",
+            AppealError::AttachmentContent { .. } => "attachment-content",
+            AppealError::DuplicateAttachment { .. } => "duplicate-attachment",
+            AppealError::NotReader => "not-reader",
             AppealError::Denied(d) => d.code(),
             AppealError::Rejected(r) => r.code(),
             AppealError::Ledger(SubmitError::Busy) => "busy",
@@ -99,7 +125,15 @@ impl AppealError {
         match self {
             AppealError::NotFound => S::NOT_FOUND,
             AppealError::RateLimited => S::TOO_MANY_REQUESTS,
-            AppealError::NotVerified | AppealError::NotApplicant | AppealError::OwnAppeal => S::FORBIDDEN,
+            AppealError::NotVerified | AppealError::NotApplicant | AppealError::OwnAppeal | AppealError::NotReader => {
+                S::FORBIDDEN
+            }
+            AppealError::AttachmentTooLarge { .. } => S::PAYLOAD_TOO_LARGE,
+            AppealError::TooManyAttachments
+            | AppealError::AttachmentEmpty { .. }
+            | AppealError::AttachmentType { .. }
+            | AppealError::AttachmentContent { .. }
+            | AppealError::DuplicateAttachment { .. } => S::UNPROCESSABLE_ENTITY,
             AppealError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
             AppealError::Denied(_) => S::FORBIDDEN,
             AppealError::Rejected(RuleError::NotApplicant(_) | RuleError::NotOfficialOfBody { .. }) => S::FORBIDDEN,
@@ -108,9 +142,43 @@ impl AppealError {
             AppealError::Ledger(_) | AppealError::People(_) | AppealError::Internal(_) => S::SERVICE_UNAVAILABLE,
         }
     }
+
+    /// The values its translated message (`ap-err-<code>`) names: which file, which type.
+    pub fn message_args(&self) -> Vec<(&'static str, fluent_templates::fluent_bundle::FluentValue<'static>)> {
+        use fluent_templates::fluent_bundle::FluentValue;
+        let file = |n: &usize| ("file", FluentValue::from(*n));
+        match self {
+            AppealError::AttachmentEmpty { file: n }
+            | AppealError::AttachmentTooLarge { file: n }
+            | AppealError::DuplicateAttachment { file: n } => vec![file(n)],
+            AppealError::AttachmentType { file: n, declared } => {
+                let shown: String = declared.chars().take(60).collect();
+                vec![file(n), ("declared", FluentValue::from(shown))]
+            }
+            AppealError::AttachmentContent { file: n, declared } => {
+                vec![file(n), ("declared", FluentValue::from(declared.as_str()))]
+            }
+            AppealError::TooManyAttachments => vec![("max", FluentValue::from(MAX_ATTACHMENTS))],
+            _ => Vec::new(),
+        }
+    }
 }
 
 type Result<T> = std::result::Result<T, AppealError>;
+
+/// Room in a filing's body for everything but its files: the texts in up to three languages
+/// and the form's other fields (the default limit of every other route).
+const FILING_ROOM_BYTES: usize = 256 * 1024;
+
+/// The largest body of a filing as a form (`multipart/form-data`): every file at its
+/// largest, and room for the rest. Only the filing routes get it; every other keeps
+/// `max_body_bytes`.
+pub(crate) const FILING_BODY_BYTES: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES as usize + FILING_ROOM_BYTES;
+
+/// The same through the API, whose JSON carries files in base64: four characters for every
+/// three bytes.
+pub(crate) const API_FILING_BODY_BYTES: usize =
+    (MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES as usize).div_ceil(3) * 4 + FILING_ROOM_BYTES;
 
 /// The appeals' entry in the site's navigation.
 const NAVIGATION: crate::web::NavEntry = crate::web::NavEntry { href: "/appeals", label: "ap-nav" };
@@ -213,8 +281,85 @@ pub struct Filing {
     /// The appeal this one complains about (its answer or silence); the body is then its
     /// superior's, whatever `body` says.
     pub complaint_about: Option<AppealId>,
+    /// The files attached, in order; checked by [`Appeals::file`], whatever the client says.
+    pub attachments: Vec<Upload>,
     /// The language the applicant is told each step in.
     pub lang: Lang,
+}
+
+/// A file as a client sends it: its bytes and the media type the client declared, which the
+/// server believes only once the bytes agree ([`check_uploads`]).
+#[derive(Clone)]
+pub struct Upload {
+    pub declared: String,
+    pub bytes: Bytes,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload").field("declared", &self.declared).field("bytes", &self.bytes.len()).finish()
+    }
+}
+
+/// The type the first bytes of a file show it to be: the signatures of the three types an
+/// appeal may carry (PDF `%PDF-`, PNG's eight-byte signature, JPEG's SOI marker and the start
+/// of its first marker).
+pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
+    if bytes.starts_with(b"%PDF-") {
+        Some(MediaType::Pdf)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(MediaType::Png)
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(MediaType::Jpeg)
+    } else {
+        None
+    }
+}
+
+/// Checks the files of a filing, in order, and lists them as the log does: at most
+/// [`MAX_ATTACHMENTS`]; each 1..=[`MAX_ATTACHMENT_BYTES`] bytes, declared as one of the
+/// allowed types (parameters such as `; charset` ignored) and whose bytes are of that type;
+/// none the same as an earlier one. Files are numbered from 1 in the errors.
+pub fn check_uploads(uploads: &[Upload]) -> Result<Vec<Attachment>> {
+    if uploads.len() > MAX_ATTACHMENTS {
+        return Err(AppealError::TooManyAttachments);
+    }
+    let mut listed: Vec<Attachment> = Vec::with_capacity(uploads.len());
+    for (i, upload) in uploads.iter().enumerate() {
+        let file = i + 1;
+        if upload.bytes.is_empty() {
+            return Err(AppealError::AttachmentEmpty { file });
+        }
+        let bytes = u32::try_from(upload.bytes.len())
+            .ok()
+            .filter(|n| *n <= MAX_ATTACHMENT_BYTES)
+            .ok_or(AppealError::AttachmentTooLarge { file })?;
+        let essence = upload.declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let declared: MediaType =
+            essence.parse().map_err(|_| AppealError::AttachmentType { file, declared: upload.declared.clone() })?;
+        if sniff(&upload.bytes) != Some(declared) {
+            return Err(AppealError::AttachmentContent { file, declared });
+        }
+        let digest = Commitment::from_digest(&Sha256::digest(&upload.bytes).into());
+        if listed.iter().any(|a| a.digest == digest) {
+            return Err(AppealError::DuplicateAttachment { file });
+        }
+        listed.push(Attachment { digest, bytes, media_type: declared });
+    }
+    Ok(listed)
+}
+
+/// A file served: its bytes, as checked against the digest it was filed with, and its type.
+pub struct ServedFile {
+    pub media_type: MediaType,
+    pub bytes: Vec<u8>,
+    /// Of a private appeal: not to be kept by caches.
+    pub private: bool,
+}
+
+/// The sealed record of an appeal's `n`th file (from 1).
+fn file_record_id(appeal: &AppealId, n: usize) -> Result<RecordId> {
+    Ok(RecordId::new(&format!("{appeal}_f{n}"))?)
 }
 
 /// What the applicant is shown once the appeal is on the log.
@@ -248,6 +393,10 @@ struct SealedCase {
     text: Option<PartialText>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     nonce: String,
+    /// A private appeal's files as a public one's are listed on the log; their bytes are
+    /// sealed apart, one record each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<Attachment>,
 }
 
 /// A sealed follow-up text of a private appeal: a question, a reply or the answer.
@@ -265,6 +414,8 @@ pub struct CaseTexts {
     pub questions: Vec<PartialText>,
     pub replies: Vec<PartialText>,
     pub answer: Option<PartialText>,
+    /// The files filed with it (from the log for a public appeal, sealed for a private one).
+    pub attachments: Vec<Attachment>,
 }
 
 /// Which follow-up text of a private appeal a sealed record holds.
@@ -287,7 +438,7 @@ impl FollowUp {
 }
 
 /// The commitment a private text is logged as: SHA-256 over a label, the nonce and the
-/// text's JSON, so the log reveals nothing of it and the applicant can check it.
+/// text's JSON, so the log reveals nothing of it and the applicant can check it (SPEC §9.2).
 fn commitment(label: &str, nonce: &str, text: &impl Serialize) -> Result<Commitment> {
     let json = serde_json::to_vec(text).map_err(|e| AppealError::Internal(e.to_string()))?;
     let mut hash = Sha256::new();
@@ -300,6 +451,18 @@ fn nonce() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| AppealError::Internal(e.to_string()))?;
     Ok(hex::encode(bytes))
+}
+
+/// What a private appeal's filing commitment covers: `[title, text]`, and when it carries
+/// files, `[title, text, [digest, …]]` with each file's SHA-256 in hex, in order — so an
+/// appeal without files keeps the commitment it always had.
+fn filing_commitment(nonce: &str, title: &PartialText, text: &PartialText, files: &[Attachment]) -> Result<Commitment> {
+    if files.is_empty() {
+        commitment("appeal", nonce, &(title, text))
+    } else {
+        let digests: Vec<&str> = files.iter().map(|f| f.digest.as_str()).collect();
+        commitment("appeal", nonce, &(title, text, digests))
+    }
 }
 
 /// `a-` and ten random characters.
@@ -435,9 +598,16 @@ impl Appeals {
     }
 
     /// Files an appeal for a verified person; anonymous appeals are refused with the reason.
+    /// Its files are checked first ([`check_uploads`]), then sealed, each in its own record,
+    /// before the appeal reaches the log, and taken back if the log refuses it.
     pub async fn file(&self, who: Person<'_>, filing: Filing) -> Result<FiledReceipt> {
         let account = who.account().id.clone();
         let (iin, _) = self.verified(who)?;
+        let uploads = filing.attachments.clone();
+        // Hashing a few megabytes is blocking work.
+        let files = tokio::task::spawn_blocking(move || check_uploads(&uploads))
+            .await
+            .map_err(|e| AppealError::Internal(e.to_string()))??;
         if self.per_account.check_key(&account).is_err() {
             return Err(AppealError::RateLimited);
         }
@@ -465,14 +635,15 @@ impl Appeals {
         }
         let private = filing.visibility == Visibility::Private;
         let nonce = if private { nonce()? } else { String::new() };
-        let texts = (filing.title.clone(), filing.text.clone());
-        let sealed_commitment = if private { Some(commitment("appeal", &nonce, &texts)?) } else { None };
+        let sealed_commitment =
+            if private { Some(filing_commitment(&nonce, &filing.title, &filing.text, &files)?) } else { None };
         let case = SealedCase {
             account,
             lang: filing.lang.as_str().to_owned(),
             title: private.then(|| filing.title.clone()),
             text: private.then(|| filing.text.clone()),
             nonce,
+            attachments: if private { files.clone() } else { Vec::new() },
         };
         let kind = if filing.complaint_about.is_some() { AppealKind::Complaint } else { filing.kind };
         let event = Event::AppealFiled {
@@ -485,18 +656,26 @@ impl Appeals {
             visibility: filing.visibility,
             title: (!private).then_some(filing.title),
             text: (!private).then_some(filing.text),
-            attachments: None,
+            attachments: (!private && !files.is_empty()).then(|| files.clone()),
             sealed: sealed_commitment,
             complaint_about: filing.complaint_about,
         };
         // Check before sealing anything, so a refused appeal leaves nothing behind.
         event.validate().map_err(|e| AppealError::Rejected(RuleError::InvalidEvent(e)))?;
         dauys_core::Event::check_new(&event).map_err(|e| AppealError::Rejected(RuleError::InvalidEvent(e)))?;
-        self.seal_case(&appeal, &case).await?;
+        let sealed = self.seal_files(&appeal, &case.account, filing.attachments).await;
+        let sealed = match sealed {
+            Ok(()) => self.seal_case(&appeal, &case).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = sealed {
+            self.unseal_case(&appeal, files.len()).await;
+            return Err(e);
+        }
         let receipt = match self.sequencer.submit(event).await {
             Ok(receipt) => receipt,
             Err(e) => {
-                self.unseal_case(&appeal).await;
+                self.unseal_case(&appeal, files.len()).await;
                 return Err(e.into());
             }
         };
@@ -521,12 +700,42 @@ impl Appeals {
         Ok(())
     }
 
-    /// Takes back the sealed record of an appeal the log refused.
-    async fn unseal_case(&self, appeal: &AppealId) {
+    /// Seals each file of an appeal in its own record, `<appeal>_f<n>` from 1, listed among
+    /// the applicant's: the file's bytes alone (its type and digest are on the log, or in the
+    /// sealed case of a private appeal).
+    async fn seal_files(&self, appeal: &AppealId, owner: &AccountId, files: Vec<Upload>) -> Result<()> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        let ids = (1..=files.len()).map(|n| file_record_id(appeal, n)).collect::<Result<Vec<_>>>()?;
+        let (store, people, owner) = (self.sealed.clone(), self.people.clone(), owner.to_string());
+        run_blocking(move || {
+            for (id, file) in ids.iter().zip(files) {
+                let sealed = people.seal_standalone(&aad(id), &file.bytes);
+                store.put(RecordKind::AppealAttachment, id, &sealed, Some(&owner), now_ms())?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Takes back the sealed records of an appeal the log refused: its case and its `files`.
+    async fn unseal_case(&self, appeal: &AppealId, files: usize) {
         let Ok(id) = RecordId::new(appeal.as_str()) else { return };
+        let Ok(file_ids) = (1..=files).map(|n| file_record_id(appeal, n)).collect::<Result<Vec<_>>>() else { return };
         let store = self.sealed.clone();
-        if run_blocking(move || Ok(store.delete(RecordKind::AppealText, &id)?)).await.is_err() {
-            tracing::error!(%appeal, "could not delete the sealed record of a refused appeal");
+        let deleted = run_blocking(move || {
+            // Each one tried, whatever became of the others.
+            let case = store.delete(RecordKind::AppealText, &id).map(|_| ());
+            let files: Vec<_> = file_ids.iter().map(|f| store.delete(RecordKind::AppealAttachment, f)).collect();
+            case?;
+            files.into_iter().try_for_each(|f| f.map(|_| ()))?;
+            Ok(())
+        })
+        .await;
+        if deleted.is_err() {
+            tracing::error!(%appeal, "could not delete the sealed records of a refused appeal");
         }
     }
 
@@ -602,10 +811,12 @@ impl Appeals {
                 questions: appeal.clarifications.iter().filter_map(|c| c.question.clone()).collect(),
                 replies: appeal.clarifications.iter().filter_map(|c| c.reply.clone()).collect(),
                 answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.clone()),
+                attachments: appeal.attachments.clone(),
             });
         }
         let case = self.case(&appeal.id).await?;
-        let mut texts = CaseTexts { title: case.title, text: case.text, ..CaseTexts::default() };
+        let mut texts =
+            CaseTexts { title: case.title, text: case.text, attachments: case.attachments, ..CaseTexts::default() };
         for (n, c) in appeal.clarifications.iter().enumerate() {
             texts.questions.extend(self.follow_up(&appeal.id, FollowUp::Question(n)).await?);
             if c.replied_at.is_some() {
@@ -646,6 +857,61 @@ impl Appeals {
             .open_personal_data(official, case.account.as_str(), appeal.body(), &basis, purpose, id.as_str())
             .await?;
         Ok((self.texts(&appeal).await?, profile, receipt))
+    }
+
+    /// The `n`th file (from 1) of an appeal, for `reader`: a public appeal's to anyone; a
+    /// private one's only to its applicant, or to an official of the body holding it, whose
+    /// download is an accountable opening like reading the text — logged (for `purpose`)
+    /// before the bytes are returned. Whether a private appeal has an `n`th file is said
+    /// only to those who may read it. The bytes are checked against the digest filed.
+    pub async fn attachment(
+        &self,
+        reader: Option<&Account>,
+        id: &AppealId,
+        n: usize,
+        purpose: &str,
+    ) -> Result<ServedFile> {
+        let appeal = self.get(id)?;
+        if appeal.visibility == Visibility::Public {
+            let file = n.checked_sub(1).and_then(|i| appeal.attachments.get(i)).ok_or(AppealError::NotFound)?;
+            let bytes = self.file_bytes(id, n, file).await?;
+            return Ok(ServedFile { media_type: file.media_type, bytes, private: false });
+        }
+        let reader = reader.ok_or(AppealError::Denied(Denied::NotSignedIn))?;
+        let case = self.case(id).await?;
+        let applicant = case.account == reader.id;
+        if !applicant && authorize(&reader.actor(), &Action::HandleAppeal { body: appeal.body().clone() }).is_err() {
+            return Err(AppealError::NotReader);
+        }
+        let file = n.checked_sub(1).and_then(|i| case.attachments.get(i)).ok_or(AppealError::NotFound)?;
+        let bytes = self.file_bytes(id, n, file).await?;
+        if !applicant {
+            let basis: BasisCode =
+                OPENING_BASIS.parse().map_err(|e: dauys_core::EventError| AppealError::Internal(e.to_string()))?;
+            self.people
+                .open_personal_data(reader, case.account.as_str(), appeal.body(), &basis, purpose, id.as_str())
+                .await?;
+        }
+        Ok(ServedFile { media_type: file.media_type, bytes, private: true })
+    }
+
+    /// The sealed bytes of an appeal's `n`th file, opened and checked against `file`.
+    async fn file_bytes(&self, appeal: &AppealId, n: usize, file: &Attachment) -> Result<Vec<u8>> {
+        let id = file_record_id(appeal, n)?;
+        let (store, people) = (self.sealed.clone(), self.people.clone());
+        let expected = file.digest.clone();
+        run_blocking(move || {
+            let record = store
+                .get(RecordKind::AppealAttachment, &id)?
+                .ok_or_else(|| PeopleError::Internal(format!("no record of {id}")))?;
+            let plain = people.open_standalone(&aad(&id), &record.sealed)?;
+            if Commitment::from_digest(&Sha256::digest(&plain[..]).into()) != expected {
+                return Err(PeopleError::Internal(format!("the record {id} does not match the digest filed")));
+            }
+            Ok(plain.to_vec())
+        })
+        .await
+        .map_err(Into::into)
     }
 
     fn require(&self, account: &Account, action: &Action) -> Result<()> {
@@ -797,5 +1063,70 @@ async fn notify(
         if let Err(e) = sent {
             tracing::error!(appeal = %id, error = %e, "could not queue the applicant's notice");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(declared: &str, bytes: &[u8]) -> Upload {
+        Upload { declared: declared.to_owned(), bytes: Bytes::copy_from_slice(bytes) }
+    }
+
+    #[test]
+    fn a_file_is_the_type_its_first_bytes_show_whatever_it_is_called() {
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some(MediaType::Pdf));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0"), Some(MediaType::Png));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE1]), Some(MediaType::Jpeg));
+        for other in [&b""[..], b"%PDF", b"\x89PNG\r\n", b"GIF89a", b"<html>", &[0xFF, 0xD8]] {
+            assert_eq!(sniff(other), None, "{other:?}");
+        }
+        let listed = check_uploads(&[
+            upload("application/pdf; charset=binary", b"%PDF-1"),
+            upload("IMAGE/PNG", b"\x89PNG\r\n\x1a\n"),
+        ])
+        .expect("both files are what they say");
+        assert_eq!(listed[0].digest, Commitment::from_digest(&Sha256::digest(b"%PDF-1").into()));
+        assert_eq!((listed[0].bytes, listed[1].media_type), (6, MediaType::Png));
+        let refused = |uploads: &[Upload]| check_uploads(uploads).unwrap_err().code();
+        assert_eq!(refused(&[upload("application/pdf", b"hello")]), "attachment-content");
+        assert_eq!(refused(&[upload("image/jpeg", b"%PDF-1")]), "attachment-content");
+        assert_eq!(refused(&[upload("image/gif", b"GIF89a")]), "attachment-type");
+        assert_eq!(refused(&[upload("application/pdf", b"")]), "attachment-empty");
+        assert_eq!(
+            refused(&[upload("application/pdf", b"%PDF-1"), upload("application/pdf", b"%PDF-1")]),
+            "duplicate-attachment"
+        );
+        let six: Vec<Upload> = (0..6).map(|i| upload("application/pdf", format!("%PDF-{i}").as_bytes())).collect();
+        assert_eq!(refused(&six), "too-many-attachments");
+        let mut big = b"%PDF-".to_vec();
+        big.resize(MAX_ATTACHMENT_BYTES as usize + 1, b' ');
+        assert_eq!(refused(&[upload("application/pdf", &big)]), "attachment-too-large");
+        big.pop();
+        assert!(check_uploads(&[upload("application/pdf", &big)]).is_ok(), "exactly 5 MiB is allowed");
+    }
+
+    /// SPEC §9.2: `[title, text]` without files (the commitment appeals always had), and
+    /// `[title, text, [digest, …]]` with them.
+    #[test]
+    fn the_filing_commitment_covers_the_files_only_when_there_are_some() {
+        let (title, text) = (PartialText::one(Lang::En, "T"), PartialText::one(Lang::Kk, "Мәтін"));
+        let nonce = "00".repeat(32);
+        let expected = |json: &str| {
+            let mut hash = Sha256::new();
+            hash.update(format!("dauys/appeal/v1\n{nonce}\n").as_bytes());
+            hash.update(json.as_bytes());
+            Commitment::from_digest(&hash.finalize().into())
+        };
+        let without = filing_commitment(&nonce, &title, &text, &[]).unwrap();
+        assert_eq!(without, expected(r#"[{"en":"T"},{"kk":"Мәтін"}]"#));
+        let files =
+            check_uploads(&[upload("application/pdf", b"%PDF-1"), upload("image/png", b"\x89PNG\r\n\x1a\n")]).unwrap();
+        let with = filing_commitment(&nonce, &title, &text, &files).unwrap();
+        let json = format!(r#"[{{"en":"T"}},{{"kk":"Мәтін"}},["{}","{}"]]"#, files[0].digest, files[1].digest);
+        assert_eq!(with, expected(&json));
+        let reversed: Vec<Attachment> = files.iter().rev().cloned().collect();
+        assert_ne!(filing_commitment(&nonce, &title, &text, &reversed).unwrap(), with, "the order counts");
     }
 }

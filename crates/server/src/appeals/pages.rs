@@ -1,8 +1,9 @@
 //! The appeal pages: filing (with the competent body proposed when the applicant does not
-//! know it), the tracking page of one appeal (where it is, its deadline and working days
-//! waiting, its whole history with links to the log, its texts for whoever may read them,
-//! the applicant's and the body's acts as forms), the applicant's list and the official's
-//! inbox per body.
+//! know it, and files attached: the form is `multipart/form-data`), the tracking page of one
+//! appeal (where it is, its deadline and working days waiting, its whole history with links
+//! to the log, its texts and files for whoever may read them, the applicant's and the body's
+//! acts as forms), each file's download, the applicant's list and the official's inbox per
+//! body.
 //!
 //! Every decision is the [`Appeals`](super::Appeals) service's or the rules'. Plain HTML
 //! forms, no JavaScript; each form that changes something carries the session's CSRF token,
@@ -12,24 +13,26 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use dauys_core::{
-    format_date, parse_date, Appeal, AppealId, AppealKind, AppealOutcome, AppealStatus, BodyId, Lang, Locality,
-    PartialText, TopicCode, Visibility, MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS, MAX_REASON_CHARS,
+    format_date, parse_date, Appeal, AppealId, AppealKind, AppealOutcome, AppealStatus, Attachment, BodyId, Lang,
+    Locality, MediaType, PartialText, TopicCode, Visibility, MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS,
+    MAX_ATTACHMENTS, MAX_REASON_CHARS,
 };
 use fluent_templates::fluent_bundle::FluentValue;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{appeal_href, AppealError, CaseTexts, Filing, SECTION};
+use super::{appeal_href, AppealError, CaseTexts, Filing, Upload, FILING_BODY_BYTES, SECTION};
 use crate::people::session::Session;
 use crate::people::Profile;
 use crate::web::extract::{
-    sign_in_href, BodyAct, Citizen, CsrfForm, IdPath, Known, Official, PageError, PageResult, PathItem,
+    sign_in_href, BodyAct, Citizen, CsrfForm, CsrfUpload, FormFile, IdPath, Known, Official, PageError, PageResult,
+    PathItem,
 };
 use crate::web::forms::{csrf_field, date_el};
 use crate::web::{event_label, locality_label, time_el, Page};
@@ -40,7 +43,8 @@ mod records;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/appeals", get(list))
-        .route("/appeals/new", get(new_form).post(create))
+        // Files come with the filing: its body may be larger than any other form's.
+        .route("/appeals/new", get(new_form).merge(post(create).layer(DefaultBodyLimit::max(FILING_BODY_BYTES))))
         .route("/appeals/mine", get(mine))
         .route("/appeals/{id}", get(appeal_page))
         .route("/appeals/{id}/forward", post(forward))
@@ -51,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/appeals/{id}/clarify", post(clarify))
         .route("/appeals/{id}/rate", post(rate))
         .route("/appeals/{id}/complain", post(complain))
+        .route("/appeals/{id}/files/{n}", get(download))
         .route("/office/appeals", get(inbox))
         .merge(records::routes())
 }
@@ -91,7 +96,7 @@ impl BodyAct for Handling {
 /// else the service's own words.
 fn error_text(p: &Page, e: &AppealError) -> String {
     let id = crate::i18n::value_id("ap-err-", e.code());
-    let text = p.t(&id);
+    let text = p.t_args(&id, &e.message_args());
     if text == id {
         e.to_string()
     } else {
@@ -235,7 +240,7 @@ fn filing_form(app: &AppState, p: &Page, session: &Session, values: &FilingForm,
     let topics = app.capabilities.appeals.view().rules().map(|r| r.rules.topics.clone()).unwrap_or_default();
     html! {
         @if let Some(error) = error { div.error role="alert" #form-error { p { (error) } } }
-        form.stack method="post" action="/appeals/new" {
+        form.stack method="post" action="/appeals/new" enctype="multipart/form-data" {
             (csrf_field(&session.csrf))
             label for="body" { (p.t("ap-field-body")) }
             select #body name="body" aria-describedby="body-hint" {
@@ -270,6 +275,12 @@ fn filing_form(app: &AppState, p: &Page, session: &Session, values: &FilingForm,
             input #title name="title" type="text" required maxlength=(MAX_APPEAL_TITLE_CHARS) value=(values.title);
             label for="text" { (p.t("ap-field-text")) }
             textarea #text name="text" required rows="10" maxlength=(MAX_APPEAL_TEXT_CHARS) { (values.text) }
+            label for="attachments" { (p.t("ap-field-attachments")) }
+            input #attachments name="attachments" type="file" multiple accept=".pdf,.jpg,.jpeg,.png" aria-describedby="attachments-hint";
+            p.hint #attachments-hint {
+                (p.t_args("ap-attachments-hint", &[("max", FluentValue::from(MAX_ATTACHMENTS))]))
+                @if error.is_some() { " " (p.t("ap-attachments-again")) }
+            }
             button #file-button type="submit" { (p.t("ap-file-button")) }
         }
     }
@@ -294,12 +305,29 @@ async fn new_form(State(app): State<AppState>, p: Page, citizen: Citizen) -> Pag
     Ok(p.render(StatusCode::OK, &title, SECTION, main))
 }
 
-/// POST /appeals/new — files the appeal and shows its page.
+/// The type a browser declared for a file; when it declared none or only "some bytes", the
+/// one its name's extension stands for. Only a declaration: the service checks the bytes.
+fn declared_type(file: &FormFile) -> String {
+    match file.content_type.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() && !t.eq_ignore_ascii_case("application/octet-stream") => t.to_owned(),
+        other => {
+            let extension = file.file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+            match extension.as_deref() {
+                Some("pdf") => MediaType::Pdf.as_str().to_owned(),
+                Some("jpg" | "jpeg") => MediaType::Jpeg.as_str().to_owned(),
+                Some("png") => MediaType::Png.as_str().to_owned(),
+                _ => other.unwrap_or_default().to_owned(),
+            }
+        }
+    }
+}
+
+/// POST /appeals/new — files the appeal, with its files, and shows its page.
 async fn create(
     State(app): State<AppState>,
     p: Page,
     citizen: Citizen,
-    CsrfForm(form): CsrfForm<FilingForm>,
+    CsrfUpload { form, files }: CsrfUpload<FilingForm>,
 ) -> PageResult {
     let p = p.at("/appeals/new");
     let refuse = |message: String| {
@@ -325,7 +353,13 @@ async fn create(
     if title.langs().next().is_none() || text.langs().next().is_none() {
         return Err(refuse(p.t("ap-form-write")));
     }
-    let filing = Filing { body, kind, topic, place, visibility, title, text, complaint_about: None, lang: p.lang };
+    let attachments = files
+        .iter()
+        .filter(|f| f.field == "attachments")
+        .map(|f| Upload { declared: declared_type(f), bytes: f.bytes.clone() })
+        .collect();
+    let filing =
+        Filing { body, kind, topic, place, visibility, title, text, complaint_about: None, attachments, lang: p.lang };
     let person = citizen.person(&app).map_err(|e| failed(&p, &e.into()))?;
     match app.capabilities.appeals.file(person, filing).await {
         Ok(receipt) => Ok(Redirect::to(&format!("{}?filed=1", appeal_href(&receipt.appeal))).into_response()),
@@ -388,6 +422,7 @@ fn public_texts(appeal: &Appeal) -> CaseTexts {
         questions: appeal.clarifications.iter().filter_map(|c| c.question.clone()).collect(),
         replies: appeal.clarifications.iter().filter_map(|c| c.reply.clone()).collect(),
         answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.clone()),
+        attachments: appeal.attachments.clone(),
     }
 }
 
@@ -469,6 +504,7 @@ fn texts_section(p: &Page, appeal: &Appeal, texts: Option<&CaseTexts>) -> Markup
             @match texts {
                 Some(t) => {
                     @if let Some(body) = &t.text { (text(p, body)) }
+                    (files_list(p, appeal, &t.attachments))
                     @for (n, q) in t.questions.iter().enumerate() {
                         div.clarification {
                             h3 { (p.t("ap-question")) }
@@ -484,6 +520,94 @@ fn texts_section(p: &Page, appeal: &Appeal, texts: Option<&CaseTexts>) -> Markup
             }
         }
     }
+}
+
+/// The files filed with an appeal, for whoever may read its texts: each by its number, type,
+/// size and SHA-256 (a public appeal's are on the log, where anyone can check them), with its
+/// download link.
+fn files_list(p: &Page, appeal: &Appeal, files: &[Attachment]) -> Markup {
+    if files.is_empty() {
+        return html! {};
+    }
+    html! {
+        section #files aria-labelledby="files-heading" {
+            h3 #files-heading { (p.t("ap-files-heading")) }
+            @if appeal.visibility == Visibility::Private { p.hint #files-hint { (p.t("ap-files-private-hint")) } }
+            ul.files {
+                @for (i, f) in files.iter().enumerate() {
+                    li data-file=(i + 1) {
+                        a href={ (appeal_href(&appeal.id)) "/files/" (i + 1) } download {
+                            (p.t_args("ap-file-name", &[("n", FluentValue::from(i + 1))]))
+                        }
+                        " · " (media_label(f.media_type)) " · "
+                        (p.t_args("ap-file-bytes", &[("bytes", FluentValue::from(f.bytes))])) " · "
+                        "SHA-256 " code.hash { (f.digest) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn media_label(media_type: MediaType) -> &'static str {
+    match media_type {
+        MediaType::Pdf => "PDF",
+        MediaType::Jpeg => "JPEG",
+        MediaType::Png => "PNG",
+    }
+}
+
+fn media_extension(media_type: MediaType) -> &'static str {
+    match media_type {
+        MediaType::Pdf => "pdf",
+        MediaType::Jpeg => "jpg",
+        MediaType::Png => "png",
+    }
+}
+
+/// GET /appeals/{id}/files/{n} — the `n`th file of an appeal (from 1): a public appeal's to
+/// anyone; a private one's to its applicant, or to an official of the body holding it, whose
+/// download is logged as an opening of the applicant's personal data before it is sent.
+/// Always a download (never shown inline), never sniffed, and a private one never cached.
+async fn download(State(app): State<AppState>, p: Page, Path((raw, n)): Path<(String, String)>) -> PageResult {
+    let Some(appeal) = raw.parse::<AppealId>().ok().and_then(|id| app.capabilities.appeals.view().get(&id)) else {
+        return Err(Appeal::not_found(&p, &raw));
+    };
+    let not_found = || {
+        let title = p.t("ap-file-not-found-title");
+        let main = html! {
+            h1 { (title) }
+            p.lead { (p.t("ap-file-not-found-text")) }
+            p { a href=(appeal_href(&appeal.id)) { (p.t("ap-file-back")) } }
+        };
+        PageError::from(p.render(StatusCode::NOT_FOUND, &title, SECTION, main))
+    };
+    // Digits only, from 1: `+1` or `01` name no file.
+    let n = match n.parse::<usize>() {
+        Ok(k) if k >= 1 && k.to_string() == n => k,
+        _ => return Err(not_found()),
+    };
+    let reader = p.session.as_ref().map(|s| &s.account);
+    if appeal.visibility == Visibility::Private && reader.is_none() {
+        return Err(PageError::SignIn { next: format!("{}/files/{n}", appeal_href(&appeal.id)) });
+    }
+    let purpose = p.t_args("ap-file-purpose", &[("n", FluentValue::from(n))]);
+    let file = match app.capabilities.appeals.attachment(reader, &appeal.id, n, &purpose).await {
+        Ok(file) => file,
+        Err(AppealError::NotFound) => return Err(not_found()),
+        Err(e) => return Err(failed(&p, &e)),
+    };
+    let name = format!("{}-{n}.{}", appeal.id, media_extension(file.media_type));
+    let mut response = file.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.media_type.as_str()));
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    let cache = if file.private { "private, no-store" } else { "public, max-age=3600" };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(response)
 }
 
 fn answer_section(app: &AppState, p: &Page, appeal: &Appeal, texts: Option<&CaseTexts>) -> Markup {
@@ -814,6 +938,7 @@ async fn complain(
         title,
         text,
         complaint_about: Some(appeal.id.clone()),
+        attachments: Vec::new(),
         lang: p.lang,
     };
     let person = citizen.person(&app).map_err(|e| failed(&p, &e.into()))?;

@@ -1,7 +1,8 @@
 //! What page handlers need from a request, extracted once so that a handler starts with its
 //! own work: the page context ([`Page`], with the session), a signed-in person
 //! ([`Citizen`]), staff whose role [`authorize`] checked ([`Official`]), a
-//! form whose CSRF token is the session's ([`CsrfForm`]) or, before signing in, the
+//! form whose CSRF token is the session's ([`CsrfForm`], and [`CsrfUpload`] for a form that
+//! may carry files) or, before signing in, the
 //! double-submit cookie's ([`SignedOutForm`]), the client's address ([`ClientAddr`]) and the
 //! item of a capability a path names ([`IdPath`], [`Known`]). Nothing here knows a
 //! capability: each supplies its own ([`PathItem`], [`BodyAct`], a staff extractor like the
@@ -134,6 +135,11 @@ impl Page {
 
     fn bad_form(&self) -> PageError {
         self.error(StatusCode::BAD_REQUEST, &self.t("err-title"), &self.t("err-bad-form")).into()
+    }
+
+    /// A body over the route's limit.
+    fn too_large(&self) -> PageError {
+        self.error(StatusCode::PAYLOAD_TOO_LARGE, &self.t("err-title"), &self.t("err-too-large")).into()
     }
 
     /// A staff page refused to someone without the role, saying which role it needs.
@@ -283,8 +289,13 @@ async fn read_form<T: DeserializeOwned + Send>(
 ) -> Result<(Page, Parts, T, String), PageError> {
     let (mut parts, body) = request.into_parts();
     let page = Page::from_request_parts(&mut parts, app).await?;
-    let bytes =
-        Bytes::from_request(Request::from_parts(parts.clone(), body), app).await.map_err(|_| page.bad_form())?;
+    let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), app).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            page.too_large()
+        } else {
+            page.bad_form()
+        }
+    })?;
     let read = |bytes: Bytes| Request::from_parts(parts.clone(), Body::from(bytes));
     let Ok(Form(form)) = Form::<T>::from_request(read(bytes.clone()), app).await else { return Err(page.bad_form()) };
     let Ok(Form(CsrfField { csrf })) = Form::<CsrfField>::from_request(read(bytes), app).await else {
@@ -308,6 +319,91 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             return Err(page.form_expired());
         }
         Ok(CsrfForm(form))
+    }
+}
+
+/// A file a `multipart/form-data` form carried, as the client sent it: nothing here is
+/// checked, its type least of all.
+pub(crate) struct FormFile {
+    /// The form field it came in.
+    pub(crate) field: String,
+    pub(crate) file_name: String,
+    /// The media type the client declared, if any.
+    pub(crate) content_type: Option<String>,
+    pub(crate) bytes: Bytes,
+}
+
+/// A form that may carry files, posted by a signed-in person with their session's CSRF token:
+/// `multipart/form-data` (its text fields read as `T`, as [`CsrfForm`] reads an urlencoded
+/// body, and its files beside them), or urlencoded, without files. The token is checked the
+/// same way: not the session's, the "form expired" page; not signed in, off to sign in; a body
+/// over the route's limit, 413; an unreadable one, "form could not be read". A file input left
+/// empty (no name, no bytes) is no file.
+pub(crate) struct CsrfUpload<T> {
+    pub(crate) form: T,
+    pub(crate) files: Vec<FormFile>,
+}
+
+/// Most parts a multipart form may have (its fields and files together).
+const MAX_FORM_PARTS: usize = 64;
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfUpload<T> {
+    type Rejection = PageError;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<CsrfUpload<T>, PageError> {
+        let multipart = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+        if !multipart {
+            let CsrfForm(form) = CsrfForm::<T>::from_request(request, app).await?;
+            return Ok(CsrfUpload { form, files: Vec::new() });
+        }
+        let (mut parts, body) = request.into_parts();
+        let page = Page::from_request_parts(&mut parts, app).await?;
+        let session = page.session.clone().ok_or_else(|| PageError::SignIn { next: return_to(&parts) })?;
+        let refused = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                page.too_large()
+            } else {
+                page.bad_form()
+            }
+        };
+        let mut multipart = axum::extract::Multipart::from_request(Request::from_parts(parts.clone(), body), app)
+            .await
+            .map_err(|_| page.bad_form())?;
+        let (mut fields, mut files) = (Vec::new(), Vec::new());
+        while let Some(field) = multipart.next_field().await.map_err(refused)? {
+            if fields.len() + files.len() >= MAX_FORM_PARTS {
+                return Err(page.bad_form());
+            }
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let content_type = field.content_type().map(str::to_owned);
+                    let bytes = field.bytes().await.map_err(refused)?;
+                    if !(file_name.is_empty() && bytes.is_empty()) {
+                        files.push(FormFile { field: name, file_name, content_type, bytes });
+                    }
+                }
+                None => fields.push((name, field.text().await.map_err(refused)?)),
+            }
+        }
+        let csrf = fields.iter().find(|(name, _)| name == "csrf").map(|(_, v)| v.clone()).unwrap_or_default();
+        if !session.form_is_genuine(&csrf) {
+            return Err(page.form_expired());
+        }
+        // The text fields as the urlencoded body they would have been, read by `Form` like
+        // every other form.
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();
+        let as_form = Request::builder()
+            .method(Method::POST)
+            .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(encoded))
+            .map_err(|_| page.bad_form())?;
+        let Ok(Form(form)) = Form::<T>::from_request(as_form, app).await else { return Err(page.bad_form()) };
+        Ok(CsrfUpload { form, files })
     }
 }
 
