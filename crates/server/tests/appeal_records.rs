@@ -203,14 +203,19 @@ async fn start() -> Env {
         let signer = dauys_server::keys::load_or_create_signer(&config.data_dir, &config.origin).expect("signer");
         let (mut writer, _reader) = dauys_store::open(&config.database_location()).expect("store");
         let now = now_ms();
-        dauys_server::sequencer::import_history(
+        let (mut import, _services) = dauys_server::sequencer::HistoryImport::start(
             writer.as_mut(),
             signer,
             &config.origin,
-            history(&config, now),
+            Vec::new(),
             Timestamp(now),
         )
-        .expect("the history is written");
+        .expect("an empty log");
+        for (at, event) in history(&config, now) {
+            import.advance(at, event.kind()).expect("in time order");
+            import.log(event).expect("accepted by the rules");
+        }
+        import.finish().expect("the history is written");
     }
     let instance = common::instance(config).await;
     let appeals = &instance.state.capabilities.appeals;

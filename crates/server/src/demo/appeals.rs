@@ -160,6 +160,7 @@ pub(crate) async fn perform(
                 title: f.title,
                 text: f.text,
                 complaint_about: f.about.map(case).transpose()?,
+                attachments: Vec::new(),
                 lang: f.lang,
             };
             let filed = appeals.file(Person::from(&applicant), filing).await.map_err(failed)?;
