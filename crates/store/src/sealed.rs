@@ -27,6 +27,11 @@ pub enum RecordKind {
     AppealText,
     /// A file attached to an appeal.
     AppealAttachment,
+    /// Which official of the body holding an appeal is to consider it: internal work
+    /// organisation, never on the log. One per appeal, replaced when reassigned.
+    AppealAssignment,
+    /// An internal note of the officials of the body holding an appeal, never on the log.
+    AppealNote,
 }
 
 impl RecordKind {
@@ -35,6 +40,8 @@ impl RecordKind {
         match self {
             RecordKind::AppealText => "appeal_text",
             RecordKind::AppealAttachment => "appeal_attachment",
+            RecordKind::AppealAssignment => "appeal_assignment",
+            RecordKind::AppealNote => "appeal_note",
         }
     }
 
@@ -46,6 +53,10 @@ impl RecordKind {
             // Ten thousand characters in each of three languages, up to four bytes each.
             RecordKind::AppealText => 256 * 1024,
             RecordKind::AppealAttachment => 8 * 1024 * 1024,
+            // Three account ids, a body id and a time.
+            RecordKind::AppealAssignment => 4 * 1024,
+            // Two thousand characters of up to four bytes each, and who wrote them when.
+            RecordKind::AppealNote => 16 * 1024,
         }
     }
 }
