@@ -375,6 +375,130 @@ async fn without_a_body_dauys_proposes_the_competent_one_and_the_api_files_with_
     assert!(none.body.contains("No open body is competent"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_body_assigns_appeals_and_keeps_internal_notes_off_the_log_and_away_from_the_applicant() {
+    let env = start().await;
+    let id = env
+        .file(
+            "citizen",
+            "body=mon&kind=proposal&topic=education&visibility=public&title=School%20bus&text=Please%20add%20a%20school%20bus.",
+        )
+        .await;
+    let page = format!("/appeals/{id}");
+    let (assign, notes) = (format!("{page}/assign"), format!("{page}/notes"));
+    let account = |key: &str| env.users[key].account.id.to_string();
+    let log_size = || env.instance.state.reader.size().expect("log size");
+
+    // The body's inbox: new, and assigned to no one.
+    let inbox = env.get("/office/appeals", Some("mon-official")).await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(inbox.body.contains(id.as_str()) && inbox.body.contains("Unassigned"), "{}", inbox.body);
+    assert!(inbox.body.contains("1 new in the last working day"), "{}", inbox.body);
+    let officials_page = env.get(&page, Some("mon-official")).await;
+    assert!(officials_page.body.contains("id=\"assign-form\"") && officials_page.body.contains("id=\"note-form\""));
+
+    // Who may not assign: a citizen, another body's official, a visitor; nor to a stranger.
+    let to_head = format!("assignee={}", account("mon-head"));
+    assert_eq!(env.post(&assign, Some("citizen"), &to_head).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(env.post(&assign, Some("moh-official"), &to_head).await.status, StatusCode::FORBIDDEN);
+    let anonymous = env.post(&assign, None, &to_head).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.location.starts_with("/login"), "{}", anonymous.location);
+    for stranger in [account("moh-official"), account("citizen"), "u-nosuchaccount".to_owned(), "<b>".to_owned()] {
+        let refused = env.post(&assign, Some("mon-official"), &format!("assignee={}", enc(&stranger))).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{stranger}");
+        assert!(refused.body.contains("only to an official or the head of the body holding it"), "{}", refused.body);
+    }
+    // A forged form changes nothing.
+    let u = &env.users["mon-official"];
+    let forged = common::browse(&env.instance, Method::POST, &assign, Some(&u.token), to_head.clone()).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(env.get(&page, Some("mon-official")).await.body.contains("Unassigned"));
+
+    // Assigned to the head, off the log; the filters follow it.
+    let size = log_size();
+    let assigned = env.post(&assign, Some("mon-official"), &to_head).await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+    assert_eq!(log_size(), size, "an assignment is not an act of the state");
+    let head_page = env.get(&page, Some("mon-head")).await;
+    assert!(head_page.body.contains(&account("mon-head")) && head_page.body.contains("(you)"), "{}", head_page.body);
+    assert!(env.get("/office/appeals?show=mine", Some("mon-head")).await.body.contains(id.as_str()));
+    assert!(!env.get("/office/appeals?show=mine", Some("mon-official")).await.body.contains(id.as_str()));
+    assert!(!env.get("/office/appeals?show=unassigned", Some("mon-official")).await.body.contains(id.as_str()));
+    let all = env.get("/office/appeals", Some("mon-official")).await;
+    assert!(all.body.contains(id.as_str()) && all.body.contains(&account("mon-head")));
+    // To oneself, and cleared.
+    let me = format!("assignee={}", account("mon-official"));
+    assert_eq!(env.post(&assign, Some("mon-official"), &me).await.status, StatusCode::SEE_OTHER);
+    assert!(env.get("/office/appeals?show=mine", Some("mon-official")).await.body.contains(id.as_str()));
+    assert_eq!(env.post(&assign, Some("mon-official"), "assignee=").await.status, StatusCode::SEE_OTHER);
+    assert!(env.get("/office/appeals?show=unassigned", Some("mon-official")).await.body.contains(id.as_str()));
+    assert_eq!(env.post(&assign, Some("mon-official"), &to_head).await.status, StatusCode::SEE_OTHER);
+
+    // Notes: the body's officials write them; they never reach the log, the applicant, a
+    // visitor, another body or the open data.
+    let secret = "Call the school district before answering";
+    let size = log_size();
+    let added = env.post(&notes, Some("mon-official"), &format!("text={}", enc(secret))).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert_eq!(log_size(), size, "a note is never on the log");
+    let head_page = env.get(&page, Some("mon-head")).await;
+    assert!(head_page.body.contains(secret) && head_page.body.contains(&account("mon-official")), "{}", head_page.body);
+    for who in [Some("citizen"), Some("neighbour"), Some("moh-official"), None] {
+        let seen = env.get(&page, who).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(!seen.body.contains(secret) && !seen.body.contains("Internal notes"), "{who:?} sees the notes");
+        assert!(!seen.body.contains(&account("mon-head")), "{who:?} sees the assignee");
+    }
+    let applicants_page = env.get(&page, Some("citizen")).await;
+    assert!(applicants_page.body.contains("school bus"), "the applicant still reads their appeal");
+    let doc = common::api_call(&env.instance, Method::GET, &format!("/api/v1/appeals/{id}"), None, false).await;
+    assert!(!String::from_utf8_lossy(&doc.2).contains(secret));
+    let entries = env.get("/api/v1/log", None).await;
+    assert!(!entries.body.contains(secret));
+
+    // Who may not write one, and what is not a note.
+    assert_eq!(env.post(&notes, Some("citizen"), "text=mine").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(env.post(&notes, Some("moh-official"), "text=ours").await.status, StatusCode::FORBIDDEN);
+    let anonymous = env.post(&notes, None, "text=hello").await;
+    assert!(anonymous.status == StatusCode::SEE_OTHER && anonymous.location.starts_with("/login"));
+    let empty = env.post(&notes, Some("mon-official"), "text=%20%20").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Write the note first"));
+    let long = env.post(&notes, Some("mon-official"), &format!("text={}", "a".repeat(2_001))).await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(long.body.contains("at most 2"), "{}", long.body);
+    let forged = common::browse(&env.instance, Method::POST, &notes, Some(&u.token), "text=forged".into()).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let head_page = env.get(&page, Some("mon-head")).await;
+    assert_eq!(head_page.body.matches("class=\"note\"").count(), 1, "only the one note was kept");
+    // At most fifty on one appeal.
+    for n in 1..50 {
+        let added = env.post(&notes, Some("mon-head"), &format!("text=note%20{n}")).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "note {n}");
+    }
+    let full = env.post(&notes, Some("mon-official"), "text=one%20more").await;
+    assert_eq!(full.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(full.body.contains("at most 50 notes"), "{}", full.body);
+    assert_eq!(log_size(), size, "fifty notes and still nothing on the log");
+
+    // Forwarded: the assignment no longer applies, and the new body does not read the notes.
+    let forwarded = env.post(&format!("{page}/forward"), Some("mon-official"), "to=moh&reason=Not%20ours").await;
+    assert_eq!(forwarded.status, StatusCode::SEE_OTHER, "{}", forwarded.body);
+    let at_moh = env.get(&page, Some("moh-official")).await;
+    assert!(at_moh.body.contains("Unassigned") && !at_moh.body.contains(secret), "{}", at_moh.body);
+    let moh_inbox = env.get("/office/appeals?show=unassigned", Some("moh-official")).await;
+    assert!(moh_inbox.body.contains(id.as_str()), "{}", moh_inbox.body);
+    assert!(!env.get(&page, Some("mon-head")).await.body.contains(secret), "the former body no longer holds it");
+    assert_eq!(env.post(&assign, Some("mon-official"), &to_head).await.status, StatusCode::FORBIDDEN);
+    let refused = env.post(&assign, Some("moh-official"), &to_head).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "the former body's head is not staff here");
+    let to_moh_head = format!("assignee={}", account("moh-head"));
+    assert_eq!(env.post(&assign, Some("moh-official"), &to_moh_head).await.status, StatusCode::SEE_OTHER);
+    assert!(env.get("/office/appeals?show=mine", Some("moh-head")).await.body.contains(id.as_str()));
+    drop(env.db);
+}
+
 // ---------------------------------------------------------------------------------------
 // Strings
 

@@ -12,6 +12,7 @@
 //! and telling the applicant each step by e-mail in the language they filed in.
 
 pub mod api;
+pub mod office;
 pub mod pages;
 pub mod view;
 
@@ -65,6 +66,18 @@ pub enum AppealError {
     DuplicateAttachment { file: usize },
     #[error("only the applicant and the officials of the body holding a private appeal may read its files")]
     NotReader,
+    #[error("only an open appeal is assigned")]
+    NotOpen,
+    #[error("an appeal is assigned only to an official or the head of the body holding it: check the account id")]
+    AssigneeNotStaff,
+    #[error("this official filed the appeal and may not consider it: assign it to a colleague")]
+    AssigneeOwnAppeal,
+    #[error("write the note first")]
+    NoteEmpty,
+    #[error("a note is at most {} characters: shorten it", office::MAX_NOTE_CHARS)]
+    NoteTooLong,
+    #[error("an appeal has at most {} notes", office::MAX_NOTES)]
+    TooManyNotes,
     #[error("{0}")]
     Denied(#[from] Denied),
     #[error("{0}")]
@@ -110,6 +123,12 @@ impl AppealError {
             AppealError::AttachmentContent { .. } => "attachment-content",
             AppealError::DuplicateAttachment { .. } => "duplicate-attachment",
             AppealError::NotReader => "not-reader",
+            AppealError::NotOpen => "appeal-not-open",
+            AppealError::AssigneeNotStaff => "assignee-not-staff",
+            AppealError::AssigneeOwnAppeal => "assignee-own-appeal",
+            AppealError::NoteEmpty => "note-empty",
+            AppealError::NoteTooLong => "note-too-long",
+            AppealError::TooManyNotes => "too-many-notes",
             AppealError::Denied(d) => d.code(),
             AppealError::Rejected(r) => r.code(),
             AppealError::Ledger(SubmitError::Busy) => "busy",
@@ -133,7 +152,13 @@ impl AppealError {
             | AppealError::AttachmentEmpty { .. }
             | AppealError::AttachmentType { .. }
             | AppealError::AttachmentContent { .. }
-            | AppealError::DuplicateAttachment { .. } => S::UNPROCESSABLE_ENTITY,
+            | AppealError::DuplicateAttachment { .. }
+            | AppealError::NotOpen
+            | AppealError::AssigneeNotStaff
+            | AppealError::AssigneeOwnAppeal
+            | AppealError::NoteEmpty
+            | AppealError::NoteTooLong
+            | AppealError::TooManyNotes => S::UNPROCESSABLE_ENTITY,
             AppealError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
             AppealError::Denied(_) => S::FORBIDDEN,
             AppealError::Rejected(RuleError::NotApplicant(_) | RuleError::NotOfficialOfBody { .. }) => S::FORBIDDEN,
@@ -159,6 +184,8 @@ impl AppealError {
                 vec![file(n), ("declared", FluentValue::from(declared.as_str()))]
             }
             AppealError::TooManyAttachments => vec![("max", FluentValue::from(MAX_ATTACHMENTS))],
+            AppealError::NoteTooLong => vec![("max", FluentValue::from(office::MAX_NOTE_CHARS))],
+            AppealError::TooManyNotes => vec![("max", FluentValue::from(office::MAX_NOTES))],
             _ => Vec::new(),
         }
     }

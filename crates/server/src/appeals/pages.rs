@@ -27,6 +27,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::office::{OfficeRecord, MAX_NOTE_CHARS};
 use super::{appeal_href, AppealError, CaseTexts, Filing, Upload, FILING_BODY_BYTES, SECTION};
 use crate::people::session::Session;
 use crate::people::Profile;
@@ -52,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/appeals/{id}/extend", post(extend))
         .route("/appeals/{id}/answer", post(answer))
         .route("/appeals/{id}/open", post(open))
+        .route("/appeals/{id}/assign", post(assign))
+        .route("/appeals/{id}/notes", post(add_note))
         .route("/appeals/{id}/clarify", post(clarify))
         .route("/appeals/{id}/rate", post(rate))
         .route("/appeals/{id}/complain", post(complain))
@@ -374,17 +377,25 @@ struct Viewer {
     /// Acts for the body holding the appeal.
     official: bool,
     head: bool,
+    /// The assignment and internal notes, for the officials of the body holding it.
+    office: Option<OfficeRecord>,
 }
 
 async fn viewer(app: &AppState, p: &Page, appeal: &Appeal) -> Viewer {
     let Some(session) = p.session.clone() else {
-        return Viewer { session: None, applicant: false, official: false, head: false };
+        return Viewer { session: None, applicant: false, official: false, head: false, office: None };
     };
     let applicant = app.capabilities.appeals.is_applicant(&session.account, &appeal.id).await;
     let may = |action| dauys_identity::policy::authorize(&session.account.actor(), &action).is_ok();
     let official = may(dauys_identity::policy::Action::HandleAppeal { body: appeal.body().clone() });
     let head = may(dauys_identity::policy::Action::ExtendAppeal { body: appeal.body().clone() });
-    Viewer { session: Some(session), applicant, official, head }
+    // The body's own work on it, never for its applicant (the service refuses them).
+    let office = if official && !applicant {
+        app.capabilities.appeals.office_record(&session.account, &appeal.id).await.ok()
+    } else {
+        None
+    };
+    Viewer { session: Some(session), applicant, official, head, office }
 }
 
 #[derive(Deserialize, Default)]
@@ -490,6 +501,7 @@ fn render_appeal(
         @if let Some(session) = &viewer.session {
             @if viewer.applicant { (applicant_forms(p, appeal, session)) }
             @if viewer.official { (official_forms(app, p, appeal, session, viewer.head, texts.is_some())) }
+            @if let Some(office) = &viewer.office { (office_section(app, p, appeal, session, office)) }
         } @else {
             p { a href=(sign_in_href(&appeal_href(&appeal.id))) { (p.t("ap-sign-in-to-act")) } }
         }
@@ -755,6 +767,99 @@ fn official_forms(app: &AppState, p: &Page, appeal: &Appeal, session: &Session, 
     }
 }
 
+/// Who is to consider the appeal and the officials' internal notes, for the officials of the
+/// body holding it: never logged, never shown to its applicant.
+fn office_section(app: &AppState, p: &Page, appeal: &Appeal, session: &Session, office: &OfficeRecord) -> Markup {
+    let base = appeal_href(&appeal.id);
+    let me = &session.account.id;
+    let assignee = office.assignment.as_ref().map(|a| &a.assignee);
+    html! {
+        section #internal aria-labelledby="internal-heading" {
+            h2 #internal-heading { (p.t("ap-internal-heading")) }
+            p.hint { (p.t("ap-internal-hint")) }
+            p #assignee {
+                strong { (p.t("ap-assignee")) } " "
+                @match &office.assignment {
+                    Some(a) => {
+                        code { (a.assignee) } @if &a.assignee == me { " " (p.t("ap-assignee-me")) }
+                        " · " (p.t_args("ap-assigned-by", &[("by", FluentValue::from(a.by.to_string()))])) " "
+                        (time_el(app, a.at_ms))
+                    }
+                    None => span.muted { (p.t("ap-unassigned")) },
+                }
+            }
+            @if appeal.status.is_open() {
+                form.inline #assign-form method="post" action={ (base) "/assign" } {
+                    (csrf_field(&session.csrf))
+                    label for="assignee-id" { (p.t("ap-assign-to")) }
+                    input #assignee-id name="assignee" type="text" maxlength="64" value=(assignee.map(ToString::to_string).unwrap_or_default()) aria-describedby="assign-hint";
+                    button #assign-button type="submit" { (p.t("ap-assign-button")) }
+                }
+                p.hint #assign-hint { (p.t("ap-assign-hint")) }
+                @if assignee != Some(me) {
+                    form.inline method="post" action={ (base) "/assign" } {
+                        (csrf_field(&session.csrf))
+                        input type="hidden" name="assignee" value=(me);
+                        button #assign-me-button type="submit" { (p.t("ap-assign-me")) }
+                    }
+                }
+            }
+            section #notes aria-labelledby="notes-heading" {
+                h3 #notes-heading { (p.t("ap-notes-heading")) }
+                @if office.notes.is_empty() { p.muted #no-notes { (p.t("ap-notes-none")) } }
+                ol.notes {
+                    @for n in &office.notes {
+                        li.note {
+                            p.meta { code { (n.author) } " · " (time_el(app, n.at_ms)) }
+                            div.text { @for line in n.text.split('\n') { (line) br; } }
+                        }
+                    }
+                }
+                form.stack #note-form method="post" action={ (base) "/notes" } {
+                    (csrf_field(&session.csrf))
+                    label for="note-text" { (p.t("ap-note-label")) }
+                    textarea #note-text name="text" required rows="3" maxlength=(MAX_NOTE_CHARS) {}
+                    button #note-button type="submit" { (p.t("ap-note-button")) }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    #[serde(default)]
+    assignee: String,
+}
+
+/// POST /appeals/{id}/assign — the body's official assigns the appeal to a colleague (or
+/// themself), or clears the assignment with an empty field. Never logged.
+async fn assign(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Handling>,
+    IdPath(id): IdPath<Appeal>,
+    CsrfForm(form): CsrfForm<AssignForm>,
+) -> PageResult {
+    let assignee = Some(form.assignee.trim()).filter(|a| !a.is_empty());
+    let account = &official.session.account;
+    app.capabilities.appeals.assign(account, &id, assignee).await.map_err(|e| failed(&p, &e))?;
+    back(&id)
+}
+
+/// POST /appeals/{id}/notes — an internal note of the body's officials. Never logged.
+async fn add_note(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Handling>,
+    IdPath(id): IdPath<Appeal>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> PageResult {
+    let account = &official.session.account;
+    app.capabilities.appeals.add_note(account, &id, &form.text).await.map_err(|e| failed(&p, &e))?;
+    Ok(Redirect::to(&format!("{}#notes", appeal_href(&id))).into_response())
+}
+
 /// After an act, back to the appeal's page.
 fn back(id: &AppealId) -> PageResult {
     Ok(Redirect::to(&appeal_href(id)).into_response())
@@ -946,31 +1051,123 @@ async fn complain(
     Ok(Redirect::to(&format!("{}?filed=1", appeal_href(&receipt.appeal))).into_response())
 }
 
+#[derive(Deserialize, Default)]
+struct InboxQuery {
+    /// `mine`, `unassigned`, or anything else for all.
+    #[serde(default)]
+    show: String,
+}
+
+/// Which of a body's open appeals the inbox shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Show {
+    All,
+    Mine,
+    Unassigned,
+}
+
+/// One row per appeal of a body's inbox: title, status, due, working days waiting, assignee,
+/// and whether it is new (reached the body in the last working day).
+fn inbox_rows(
+    app: &AppState,
+    p: &Page,
+    appeals: &[Arc<Appeal>],
+    assignments: &std::collections::HashMap<AppealId, super::office::Assignment>,
+    me: &dauys_core::AccountId,
+) -> Markup {
+    let service = &app.capabilities.appeals;
+    html! {
+        table.appeals {
+            thead { tr {
+                th { (p.t("ap-col-appeal")) } th { (p.t("ap-col-status")) } th { (p.t("ap-col-due")) }
+                th { (p.t("ap-col-waiting")) } th { (p.t("ap-col-assignee")) }
+            } }
+            tbody {
+                @for a in appeals {
+                    @let waiting = service.days_waiting(a);
+                    tr data-appeal=(a.id) {
+                        td {
+                            a href=(appeal_href(&a.id)) { (shown_title(p, a)) }
+                            @if waiting <= 1 { " " strong.new { (p.t("ap-inbox-new-mark")) } }
+                        }
+                        td { (status_label(p, a.status)) }
+                        td { (date_el(a.obligation.due)) }
+                        td { (waiting) }
+                        td.assignee {
+                            @match assignments.get(&a.id) {
+                                Some(x) if &x.assignee == me => { code { (x.assignee) } " " (p.t("ap-assignee-me")) }
+                                Some(x) => code { (x.assignee) },
+                                None => span.muted { (p.t("ap-unassigned")) },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// GET /office/appeals — each of the official's bodies' open appeals, soonest due first:
-/// overdue, due within five working days, and the rest.
-async fn inbox(State(app): State<AppState>, p: Page, official: Official<Handling>) -> PageResult {
+/// overdue, due within five working days, and the rest; each with its assignee and whether
+/// it is new. `?show=mine` keeps those assigned to the official, `?show=unassigned` those
+/// assigned to no one.
+async fn inbox(
+    State(app): State<AppState>,
+    p: Page,
+    official: Official<Handling>,
+    crate::web::extract::PageQuery(query): crate::web::extract::PageQuery<InboxQuery>,
+) -> PageResult {
     let title = p.t("ap-inbox-title");
     let appeals = &app.capabilities.appeals;
     let today = appeals.today();
     let soon = app.deployment.calendar().add_working_days(today, 5);
+    let show = match query.show.as_str() {
+        "mine" => Show::Mine,
+        "unassigned" => Show::Unassigned,
+        _ => Show::All,
+    };
+    let me = &official.session.account.id;
+    let mut bodies = Vec::with_capacity(official.bodies.len());
+    for body in &official.bodies {
+        let assignments = appeals.assignments_at(&official.session.account, body).await.map_err(|e| failed(&p, &e))?;
+        let open = appeals.view().open_at(body);
+        let shown: Vec<Arc<Appeal>> = open
+            .iter()
+            .filter(|a| match show {
+                Show::All => true,
+                Show::Mine => assignments.get(&a.id).is_some_and(|x| &x.assignee == me),
+                Show::Unassigned => !assignments.contains_key(&a.id),
+            })
+            .cloned()
+            .collect();
+        let new = open.iter().filter(|a| appeals.days_waiting(a) <= 1).count();
+        bodies.push((body, open.len(), new, shown, assignments));
+    }
     let main = html! {
         h1 { (title) }
-        @for body in &official.bodies {
-            @let open = appeals.view().open_at(body);
+        nav.filters #inbox-filters aria-label=(p.t("ap-inbox-filter")) {
+            @for (value, label, this) in [("", "ap-inbox-all", Show::All), ("mine", "ap-inbox-mine", Show::Mine), ("unassigned", "ap-inbox-unassigned", Show::Unassigned)] {
+                @let href = if value.is_empty() { "/office/appeals".to_owned() } else { format!("/office/appeals?show={value}") };
+                @if this == show { strong aria-current="page" { (p.t(label)) } } @else { a href=(href) { (p.t(label)) } }
+                " "
+            }
+        }
+        @for (body, total, new, shown, assignments) in &bodies {
             section.inbox data-body=(body) {
-                h2 { (body_name(&app, p.lang, body)) " " span.muted { "(" (open.len()) ")" } }
+                h2 { (body_name(&app, p.lang, body)) " " span.muted { "(" (total) ")" } }
+                @if *new > 0 { p.new-count { (p.t_args("ap-inbox-new", &[("count", FluentValue::from(*new))])) } }
                 @for (heading, filter) in [
                     ("ap-inbox-overdue", &(|a: &Appeal| a.status == AppealStatus::Overdue) as &dyn Fn(&Appeal) -> bool),
                     ("ap-inbox-due-soon", &|a: &Appeal| a.status != AppealStatus::Overdue && a.obligation.due <= soon),
                     ("ap-inbox-later", &|a: &Appeal| a.status != AppealStatus::Overdue && a.obligation.due > soon),
                 ] {
-                    @let these: Vec<Arc<Appeal>> = open.iter().filter(|a| filter(a)).cloned().collect();
+                    @let these: Vec<Arc<Appeal>> = shown.iter().filter(|a| filter(a)).cloned().collect();
                     @if !these.is_empty() {
                         h3 { (p.t(heading)) }
-                        (appeal_rows(&app, &p, &these))
+                        (inbox_rows(&app, &p, &these, assignments, me))
                     }
                 }
-                @if open.is_empty() { p.muted { (p.t("ap-inbox-empty")) } }
+                @if shown.is_empty() { p.muted { (p.t("ap-inbox-empty")) } }
             }
         }
     };
