@@ -408,6 +408,13 @@ async fn a_private_appeals_file_is_read_by_its_applicant_and_the_holding_body_al
     assert_eq!(own.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
     let page = env.get(&format!("/appeals/{id}"), Some("citizen")).await;
     assert!(page.text().contains(&path) && page.text().contains(&sha256_hex(&referral)), "{}", page.text());
+    // A link on another site cannot make a browser fetch a private file (for an official,
+    // that would log an opening): the browser says the request is cross-site.
+    let mut cross = Request::builder().method(Method::GET).uri(&path);
+    cross = cross.header(header::COOKIE, format!("dauys_session={}", env.user("citizen").token));
+    let cross = env.send(cross.header("sec-fetch-site", "cross-site"), Vec::new()).await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    assert!(cross.bytes.is_empty() || !cross.text().contains("%PDF"), "no bytes of the file");
     // Visitors and strangers see no list.
     assert!(!env.get(&format!("/appeals/{id}"), None).await.text().contains(&path));
     assert!(!env.get(&format!("/appeals/{id}"), Some("neighbour")).await.text().contains(&path));

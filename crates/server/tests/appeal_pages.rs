@@ -157,6 +157,18 @@ async fn an_appeal_filed_to_the_wrong_body_is_forwarded_opened_extended_answered
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Your appeal is on the log"));
     assert!(page.body.contains("The polyclinic refuses"), "the applicant reads their own private text");
+    // The applicant can recompute the commitment on the log from the nonce their page shows
+    // (SPEC §9.2): SHA-256 of the label, the nonce and the JSON of the title and text.
+    let nonce = page.body.split("id=\"nonce\">").nth(1).and_then(|r| r.split('<').next()).expect("the nonce is shown");
+    let written = (
+        dauys_core::PartialText::one(dauys_core::Lang::En, "Polyclinic 5"),
+        dauys_core::PartialText::one(dauys_core::Lang::En, "The polyclinic refuses to register my mother."),
+    );
+    let mut hash = <sha2::Sha256 as sha2::Digest>::new();
+    sha2::Digest::update(&mut hash, format!("dauys/appeal/v1\n{nonce}\n").as_bytes());
+    sha2::Digest::update(&mut hash, serde_json::to_vec(&written).unwrap());
+    let digest: [u8; 32] = sha2::Digest::finalize(hash).into();
+    assert_eq!(env.appeal(&id).sealed, Some(dauys_core::Commitment::from_digest(&digest)), "the commitment recomputes");
     assert!(page.body.contains("Ministry of Education"));
     // The log and a stranger see no text: a private appeal is a commitment on the log.
     let public = env.get(&format!("/appeals/{id}"), None).await;

@@ -276,3 +276,7 @@ ap-err-assignee-own-appeal = This official filed the appeal and may not consider
 ap-err-note-empty = Write the note first.
 ap-err-note-too-long = A note is at most { $max } characters: shorten it.
 ap-err-too-many-notes = An appeal has at most { $max } notes.
+ap-commitment-check = Check the commitment on the log
+ap-nonce = Nonce:
+ap-commitment-how = The commitment is SHA-256 of "dauys/appeal/v1", a newline, this nonce, a newline and the JSON of the title and text (with the files' digests when there are files), as crates/core/SPEC.md §9.2 gives it: recompute it and compare.
+ap-file-cross-site = Open the file from the appeal's page on this site: a link from another site may not open a private file.

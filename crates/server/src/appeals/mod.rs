@@ -443,6 +443,24 @@ pub struct CaseTexts {
     pub answer: Option<PartialText>,
     /// The files filed with it (from the log for a public appeal, sealed for a private one).
     pub attachments: Vec<Attachment>,
+    /// A private appeal's nonce (hex), with which whoever reads its texts recomputes the
+    /// commitment on the log (SPEC §9.2); empty for a public appeal.
+    pub nonce: String,
+}
+
+impl CaseTexts {
+    /// A public appeal's texts, as the log holds them.
+    pub fn public(appeal: &Appeal) -> CaseTexts {
+        CaseTexts {
+            title: appeal.title.clone(),
+            text: appeal.text.clone(),
+            questions: appeal.clarifications.iter().filter_map(|c| c.question.clone()).collect(),
+            replies: appeal.clarifications.iter().filter_map(|c| c.reply.clone()).collect(),
+            answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.clone()),
+            attachments: appeal.attachments.clone(),
+            nonce: String::new(),
+        }
+    }
 }
 
 /// Which follow-up text of a private appeal a sealed record holds.
@@ -832,18 +850,16 @@ impl Appeals {
     /// Every text of a case: on the log for a public appeal, unsealed for a private one.
     async fn texts(&self, appeal: &Appeal) -> Result<CaseTexts> {
         if appeal.visibility == Visibility::Public {
-            return Ok(CaseTexts {
-                title: appeal.title.clone(),
-                text: appeal.text.clone(),
-                questions: appeal.clarifications.iter().filter_map(|c| c.question.clone()).collect(),
-                replies: appeal.clarifications.iter().filter_map(|c| c.reply.clone()).collect(),
-                answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.clone()),
-                attachments: appeal.attachments.clone(),
-            });
+            return Ok(CaseTexts::public(appeal));
         }
         let case = self.case(&appeal.id).await?;
-        let mut texts =
-            CaseTexts { title: case.title, text: case.text, attachments: case.attachments, ..CaseTexts::default() };
+        let mut texts = CaseTexts {
+            title: case.title,
+            text: case.text,
+            attachments: case.attachments,
+            nonce: case.nonce,
+            ..CaseTexts::default()
+        };
         for (n, c) in appeal.clarifications.iter().enumerate() {
             texts.questions.extend(self.follow_up(&appeal.id, FollowUp::Question(n)).await?);
             if c.replied_at.is_some() {

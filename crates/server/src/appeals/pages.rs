@@ -419,22 +419,11 @@ async fn appeal_page(
             .await
             .ok()
     } else if appeal.visibility == Visibility::Public {
-        Some(public_texts(&appeal))
+        Some(CaseTexts::public(&appeal))
     } else {
         None
     };
     Ok(render_appeal(&app, &p, &appeal, &viewer, texts.as_ref(), None, query.filed.is_some()))
-}
-
-fn public_texts(appeal: &Appeal) -> CaseTexts {
-    CaseTexts {
-        title: appeal.title.clone(),
-        text: appeal.text.clone(),
-        questions: appeal.clarifications.iter().filter_map(|c| c.question.clone()).collect(),
-        replies: appeal.clarifications.iter().filter_map(|c| c.reply.clone()).collect(),
-        answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.clone()),
-        attachments: appeal.attachments.clone(),
-    }
 }
 
 fn render_appeal(
@@ -517,6 +506,14 @@ fn texts_section(p: &Page, appeal: &Appeal, texts: Option<&CaseTexts>) -> Markup
                 Some(t) => {
                     @if let Some(body) = &t.text { (text(p, body)) }
                     (files_list(p, appeal, &t.attachments))
+                    @if let (Some(c), false) = (&appeal.sealed, t.nonce.is_empty()) {
+                        details #commitment {
+                            summary { (p.t("ap-commitment-check")) }
+                            p { (p.t("ap-commitment")) " " code.hash { (c) } }
+                            p { (p.t("ap-nonce")) " " code.hash #nonce { (t.nonce) } }
+                            p.hint { (p.t("ap-commitment-how")) }
+                        }
+                    }
                     @for (n, q) in t.questions.iter().enumerate() {
                         div.clarification {
                             h3 { (p.t("ap-question")) }
@@ -581,7 +578,12 @@ fn media_extension(media_type: MediaType) -> &'static str {
 /// anyone; a private one's to its applicant, or to an official of the body holding it, whose
 /// download is logged as an opening of the applicant's personal data before it is sent.
 /// Always a download (never shown inline), never sniffed, and a private one never cached.
-async fn download(State(app): State<AppState>, p: Page, Path((raw, n)): Path<(String, String)>) -> PageResult {
+async fn download(
+    State(app): State<AppState>,
+    p: Page,
+    headers: axum::http::HeaderMap,
+    Path((raw, n)): Path<(String, String)>,
+) -> PageResult {
     let Some(appeal) = raw.parse::<AppealId>().ok().and_then(|id| app.capabilities.appeals.view().get(&id)) else {
         return Err(Appeal::not_found(&p, &raw));
     };
@@ -602,6 +604,12 @@ async fn download(State(app): State<AppState>, p: Page, Path((raw, n)): Path<(St
     let reader = p.session.as_ref().map(|s| &s.account);
     if appeal.visibility == Visibility::Private && reader.is_none() {
         return Err(PageError::SignIn { next: format!("{}/files/{n}", appeal_href(&appeal.id)) });
+    }
+    // An official's download of a private file is logged as an opening: a link on another
+    // site must not make their browser log one. Browsers say where a request comes from.
+    let cross_site = headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site");
+    if appeal.visibility == Visibility::Private && cross_site {
+        return Err(p.error(StatusCode::FORBIDDEN, &p.t("ap-err-title"), &p.t("ap-file-cross-site")).into());
     }
     let purpose = p.t_args("ap-file-purpose", &[("n", FluentValue::from(n))]);
     let file = match app.capabilities.appeals.attachment(reader, &appeal.id, n, &purpose).await {
