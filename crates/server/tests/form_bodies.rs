@@ -14,7 +14,7 @@ use std::net::IpAddr;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::User;
-use dauys_core::{BodyKind, Lang, Level, LevelRule, LocalizedText, PartialText, PetitionId, Role, Threshold};
+use dauys_core::{AppealId, BodyKind, Lang, Level, LevelRule, LocalizedText, PartialText, PetitionId, Role, Threshold};
 use dauys_server::config::Config;
 use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
@@ -64,6 +64,8 @@ struct World {
     moderation: PetitionId,
     /// Accepted, past its threshold: the official's body owes an answer.
     obligated: PetitionId,
+    /// A private appeal of the citizen's to the official's body.
+    appeal: AppealId,
     /// Values a form would accept somewhere: ids, codes, names.
     known: Vec<String>,
 }
@@ -140,6 +142,22 @@ impl World {
             petitions.sign(&supporters[1].account, &obligated, address(3)).await.unwrap();
             assert!(petitions.get(&obligated).unwrap().obligation.is_some(), "the threshold opened an obligation");
 
+            let citizen = &verified[3];
+            let filing = dauys_server::appeals::Filing {
+                body: Some(BODY.parse().unwrap()),
+                kind: dauys_core::AppealKind::Complaint,
+                topic: "health".parse().unwrap(),
+                place: None,
+                visibility: dauys_core::Visibility::Private,
+                title: PartialText::one(Lang::En, "The clinic"),
+                text: PartialText::one(Lang::En, "The clinic refuses to register me."),
+                complaint_about: None,
+                attachments: Vec::new(),
+                lang: Lang::En,
+            };
+            let person = dauys_server::people::Person::from(&citizen.account);
+            let appeal = instance.state.capabilities.appeals.file(person, filing).await.unwrap().appeal;
+
             let signer = petitions.pseudonym_of(&supporters[0].account, &moderation).unwrap().to_string();
             let mut known: Vec<String> = vec![
                 BODY.into(),
@@ -157,6 +175,13 @@ impl World {
                 "forbidden_topic".into(),
                 "duplicate".into(),
                 "unclear".into(),
+                "health".into(),
+                "private".into(),
+                "public".into(),
+                "proposal".into(),
+                "partly_satisfied".into(),
+                "2026-12-01".into(),
+                "4".into(),
                 "accepted".into(),
                 "partly".into(),
                 "on".into(),
@@ -177,6 +202,7 @@ impl World {
             for id in [&draft_id, &gathering, &moderation, &obligated] {
                 known.push(id.to_string());
             }
+            known.push(appeal.to_string());
             let mut verified = verified.into_iter();
             let mut staff = staff.into_iter();
             World {
@@ -192,6 +218,7 @@ impl World {
                 gathering,
                 moderation,
                 obligated,
+                appeal,
                 known,
                 instance,
             }
@@ -229,8 +256,8 @@ impl World {
             "head_ru",
             "head_en",
         ];
-        let (draft, gathering, moderation, obligated) =
-            (&self.draft, &self.gathering, &self.moderation, &self.obligated);
+        let (draft, gathering, moderation, obligated, appeal) =
+            (&self.draft, &self.gathering, &self.moderation, &self.obligated, &self.appeal);
         vec![
             (Who::Anonymous, "/signup".into(), CREDENTIALS),
             (Who::Anonymous, "/login".into(), CREDENTIALS),
@@ -265,6 +292,21 @@ impl World {
             (Who::Author, format!("/petitions/{draft}/launch"), &["csrf"]),
             (Who::Citizen, format!("/petitions/{gathering}/sign"), &["csrf"]),
             (Who::Author, format!("/petitions/{gathering}/withdraw"), &["csrf", "reason"]),
+            (
+                Who::Citizen,
+                "/appeals/new".into(),
+                &["csrf", "body", "kind", "topic", "place", "visibility", "title", "text"],
+            ),
+            (Who::Official, format!("/appeals/{appeal}/open"), &["csrf", "purpose"]),
+            (Who::Official, format!("/appeals/{appeal}/assign"), &["csrf", "assignee"]),
+            (Who::Official, format!("/appeals/{appeal}/notes"), &["csrf", "text"]),
+            (Who::Official, format!("/appeals/{appeal}/extend"), &["csrf", "decided_on", "until", "reason"]),
+            (Who::Official, format!("/appeals/{appeal}/ask"), &["csrf", "text"]),
+            (Who::Citizen, format!("/appeals/{appeal}/clarify"), &["csrf", "text"]),
+            (Who::Official, format!("/appeals/{appeal}/forward"), &["csrf", "to", "reason"]),
+            (Who::Official, format!("/appeals/{appeal}/answer"), &["csrf", "outcome", "text"]),
+            (Who::Citizen, format!("/appeals/{appeal}/rate"), &["csrf", "rating"]),
+            (Who::Citizen, format!("/appeals/{appeal}/complain"), &["csrf", "text"]),
             // Last: they can take the administrator's own role or end sessions.
             (Who::Admin, "/admin/roles/revoke".into(), &["csrf", "account", "role", "body"]),
             (Who::Throwaway(0), "/logout".into(), &["csrf"]),

@@ -463,23 +463,12 @@ impl CaseTexts {
     }
 }
 
-/// Which follow-up text of a private appeal a sealed record holds.
-#[derive(Clone, Copy)]
-enum FollowUp {
-    Question(usize),
-    Reply(usize),
-    Answer,
-}
-
-impl FollowUp {
-    fn record_id(self, appeal: &AppealId) -> Result<RecordId> {
-        let id = match self {
-            FollowUp::Question(n) => format!("{appeal}_q{n}"),
-            FollowUp::Reply(n) => format!("{appeal}_r{n}"),
-            FollowUp::Answer => format!("{appeal}_a"),
-        };
-        Ok(RecordId::new(&id)?)
-    }
+/// The sealed record of a private follow-up text (a question, a reply, the answer): named by
+/// the commitment the log holds for it, so a refused or concurrent attempt never takes the
+/// name of a text the log has, and a reader finds the text from the log alone.
+fn follow_up_id(appeal: &AppealId, commitment: &Commitment) -> Result<RecordId> {
+    let hex = commitment.to_string();
+    Ok(RecordId::new(&format!("{appeal}_{}", &hex[..32.min(hex.len())]))?)
 }
 
 /// The commitment a private text is logged as: SHA-256 over a label, the nonce and the
@@ -818,13 +807,13 @@ impl Appeals {
 
     /// A private follow-up text sealed, and its commitment; `None` for a public appeal,
     /// whose texts go on the log.
-    async fn seal_follow_up(&self, appeal: &Appeal, which: FollowUp, text: &PartialText) -> Result<Option<Commitment>> {
+    async fn seal_follow_up(&self, appeal: &Appeal, text: &PartialText) -> Result<Option<Commitment>> {
         if appeal.visibility == Visibility::Public {
             return Ok(None);
         }
         let nonce = nonce()?;
         let commitment = commitment("appeal-text", &nonce, text)?;
-        let id = which.record_id(&appeal.id)?;
+        let id = follow_up_id(&appeal.id, &commitment)?;
         let plain = serde_json::to_vec(&SealedText { text: text.clone(), nonce })
             .map_err(|e| AppealError::Internal(e.to_string()))?;
         let sealed = self.people.seal_standalone(&aad(&id), &plain);
@@ -833,8 +822,27 @@ impl Appeals {
         Ok(Some(commitment))
     }
 
-    async fn follow_up(&self, appeal: &AppealId, which: FollowUp) -> Result<Option<PartialText>> {
-        let id = which.record_id(appeal)?;
+    /// Logs an act carrying a sealed follow-up text; if the log refuses it, the sealed text is
+    /// taken back, so a refused act leaves nothing behind.
+    async fn submit_with(&self, appeal: &AppealId, sealed: Option<&Commitment>, event: Event) -> Result<Receipt> {
+        match self.sequencer.submit(event).await {
+            Ok(receipt) => Ok(receipt),
+            Err(e) => {
+                if let Some(id) = sealed.and_then(|c| follow_up_id(appeal, c).ok()) {
+                    let store = self.sealed.clone();
+                    if run_blocking(move || Ok(store.delete(RecordKind::AppealText, &id)?)).await.is_err() {
+                        tracing::error!(%appeal, "could not delete the sealed text of a refused act");
+                    }
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    /// The sealed follow-up text the log commits to with `commitment`.
+    async fn follow_up(&self, appeal: &AppealId, commitment: Option<&Commitment>) -> Result<Option<PartialText>> {
+        let Some(commitment) = commitment else { return Ok(None) };
+        let id = follow_up_id(appeal, commitment)?;
         let (store, people) = (self.sealed.clone(), self.people.clone());
         run_blocking(move || {
             let Some(record) = store.get(RecordKind::AppealText, &id)? else { return Ok(None) };
@@ -860,15 +868,12 @@ impl Appeals {
             nonce: case.nonce,
             ..CaseTexts::default()
         };
-        for (n, c) in appeal.clarifications.iter().enumerate() {
-            texts.questions.extend(self.follow_up(&appeal.id, FollowUp::Question(n)).await?);
-            if c.replied_at.is_some() {
-                texts.replies.extend(self.follow_up(&appeal.id, FollowUp::Reply(n)).await?);
-            }
+        for c in &appeal.clarifications {
+            texts.questions.extend(self.follow_up(&appeal.id, c.question_sealed.as_ref()).await?);
+            texts.replies.extend(self.follow_up(&appeal.id, c.reply_sealed.as_ref()).await?);
         }
-        if appeal.obligation.answer.is_some() {
-            texts.answer = self.follow_up(&appeal.id, FollowUp::Answer).await?;
-        }
+        let answer = appeal.obligation.answer.as_ref().and_then(|a| a.sealed.as_ref());
+        texts.answer = self.follow_up(&appeal.id, answer).await?;
         Ok(texts)
     }
 
@@ -1000,12 +1005,15 @@ impl Appeals {
 
     pub async fn ask(&self, official: &Account, id: &AppealId, question: PartialText) -> Result<Receipt> {
         let appeal = self.official_act(official, id, |body| Action::HandleAppeal { body })?;
-        let n = appeal.clarifications.len();
-        let sealed = self.seal_follow_up(&appeal, FollowUp::Question(n), &question).await?;
+        let sealed = self.seal_follow_up(&appeal, &question).await?;
         let question = sealed.is_none().then_some(question);
-        let event =
-            Event::AppealClarificationRequested { appeal: id.clone(), by: official.id.clone(), question, sealed };
-        Ok(self.sequencer.submit(event).await?)
+        let event = Event::AppealClarificationRequested {
+            appeal: id.clone(),
+            by: official.id.clone(),
+            question,
+            sealed: sealed.clone(),
+        };
+        self.submit_with(id, sealed.as_ref(), event).await
     }
 
     pub async fn extend(
@@ -1035,10 +1043,16 @@ impl Appeals {
         text: PartialText,
     ) -> Result<Receipt> {
         let appeal = self.official_act(official, id, |body| Action::HandleAppeal { body })?;
-        let sealed = self.seal_follow_up(&appeal, FollowUp::Answer, &text).await?;
+        let sealed = self.seal_follow_up(&appeal, &text).await?;
         let answer = sealed.is_none().then_some(text);
-        let event = Event::AppealAnswered { appeal: id.clone(), by: official.id.clone(), outcome, answer, sealed };
-        Ok(self.sequencer.submit(event).await?)
+        let event = Event::AppealAnswered {
+            appeal: id.clone(),
+            by: official.id.clone(),
+            outcome,
+            answer,
+            sealed: sealed.clone(),
+        };
+        self.submit_with(id, sealed.as_ref(), event).await
     }
 
     /// The applicant's pseudonym for the case of `id`, checked against the appeal's.
@@ -1054,10 +1068,10 @@ impl Appeals {
     pub async fn clarify(&self, who: Person<'_>, id: &AppealId, reply: PartialText) -> Result<Receipt> {
         let appeal = self.get(id)?;
         let by = self.applicant(who, &appeal)?;
-        let n = appeal.clarifications.len().saturating_sub(1);
-        let sealed = self.seal_follow_up(&appeal, FollowUp::Reply(n), &reply).await?;
+        let sealed = self.seal_follow_up(&appeal, &reply).await?;
         let reply = sealed.is_none().then_some(reply);
-        Ok(self.sequencer.submit(Event::AppealClarified { appeal: id.clone(), by, reply, sealed }).await?)
+        let event = Event::AppealClarified { appeal: id.clone(), by, reply, sealed: sealed.clone() };
+        self.submit_with(id, sealed.as_ref(), event).await
     }
 
     pub async fn rate(&self, who: Person<'_>, id: &AppealId, rating: u8) -> Result<Receipt> {
