@@ -443,10 +443,19 @@ async fn the_pages_and_the_api_show_what_the_log_recomputes() {
         ("overdue", f.overdue),
         ("overdue-unanswered", f.overdue_unanswered),
         ("open", f.open),
+        ("extended", f.extended),
+        ("escalated", f.escalated),
+        ("forwarded", f.forwarded),
+        ("forwarded-late", f.forwarded_late),
+        ("extension-notices-late", f.extension_notices_late),
+        ("handed-over", f.handed_over),
     ] {
         assert_eq!(figure(html, name), n.to_string(), "{name}");
     }
     assert_eq!(figure(html, "on-time-share"), share(akimat));
+    // The abolished body's page counts the open case its successor took over.
+    let old_page = env.get(&format!("/bodies/{OLD}")).await;
+    assert_eq!(figure(&old_page.body, "handed-over"), "1");
     assert!(html.contains("Housing and utilities") && html.contains("Roads and transport"), "competences by name");
     assert!(text_of(html, "id=\"territory\"").contains("Astana"));
     assert!(html.contains("role=\"img\"") && html.contains("id=\"months-chart-title\""), "the chart");

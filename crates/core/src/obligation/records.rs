@@ -49,11 +49,17 @@ pub struct BodyRecord {
 pub struct BodyFigures {
     pub received: u64,
     pub forwarded: u64,
+    /// Forwarded after the forwarding deadline.
+    pub forwarded_late: u64,
+    /// Open cases a reorganisation handed to a successor.
+    pub handed_over: u64,
     pub answered: u64,
     pub answered_on_time: u64,
     pub overdue: u64,
     pub overdue_unanswered: u64,
     pub extended: u64,
+    /// Extensions the applicant was told of after the notice deadline.
+    pub extension_notices_late: u64,
     pub escalated: u64,
     pub open: u64,
     pub median_working_days: Option<u32>,
@@ -67,14 +73,18 @@ impl std::fmt::Display for BodyFigures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "received {}, forwarded {}, answered {} ({} on time), overdue {} ({} unanswered), extended {}, escalated {}, open {}",
+            "received {}, forwarded {} ({} late), handed over {}, answered {} ({} on time), overdue {} ({} unanswered), \
+             extended {} ({} told late), escalated {}, open {}",
             self.received,
             self.forwarded,
+            self.forwarded_late,
+            self.handed_over,
             self.answered,
             self.answered_on_time,
             self.overdue,
             self.overdue_unanswered,
             self.extended,
+            self.extension_notices_late,
             self.escalated,
             self.open
         )?;
@@ -130,11 +140,14 @@ impl BodyRecord {
         BodyFigures {
             received: self.received,
             forwarded: self.forwarded,
+            forwarded_late: self.forwarded_late,
+            handed_over: self.handed_over,
             answered: self.answered,
             answered_on_time: self.answered_on_time,
             overdue: self.overdue,
             overdue_unanswered: self.overdue_unanswered,
             extended: self.extended,
+            extension_notices_late: self.extension_notices_late,
             escalated: self.escalated,
             open: self.open,
             median_working_days: self.median_working_days(),

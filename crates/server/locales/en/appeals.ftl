@@ -280,3 +280,6 @@ ap-commitment-check = Check the commitment on the log
 ap-nonce = Nonce:
 ap-commitment-how = The commitment is SHA-256 of "dauys/appeal/v1", a newline, this nonce, a newline and the JSON of the title and text (with the files' digests when there are files), as crates/core/SPEC.md §9.2 gives it: recompute it and compare.
 ap-file-cross-site = Open the file from the appeal's page on this site: a link from another site may not open a private file.
+ap-bodies-forwarded-late = Forwarded after the 3 working days
+ap-bodies-notices-late = Extensions told to the applicant late
+ap-bodies-handed-over = Open cases handed to a successor by a reorganisation

@@ -370,6 +370,9 @@ async fn body_page(State(app): State<AppState>, p: Page, path: Result<Path<Strin
                 li data-figure="extended" { strong { (n(figures.extended)) } (p.t("ap-bodies-col-extended")) }
                 li data-figure="escalated" { strong { (n(figures.escalated)) } (p.t("ap-bodies-col-escalated")) }
                 li data-figure="forwarded" { strong { (n(figures.forwarded)) } (p.t("ap-bodies-col-forwarded")) }
+                li data-figure="forwarded-late" { strong { (n(figures.forwarded_late)) } (p.t("ap-bodies-forwarded-late")) }
+                li data-figure="extension-notices-late" { strong { (n(figures.extension_notices_late)) } (p.t("ap-bodies-notices-late")) }
+                li data-figure="handed-over" { strong { (n(figures.handed_over)) } (p.t("ap-bodies-handed-over")) }
                 li data-figure="open" { strong { (n(figures.open)) } (p.t("ap-bodies-col-open")) }
                 li data-figure="median" { strong { (days_text(figures.median_working_days)) } (p.t("ap-bodies-col-median")) }
                 li data-figure="p90" { strong { (days_text(figures.p90_working_days)) } (p.t("ap-bodies-col-p90")) }
