@@ -19,19 +19,18 @@
 //! All load comes from one address and few people file many appeals, so the bench raises the
 //! per-account filing limit and says so in its output.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dauys_core::{BodyKind, Event, LocalizedText};
-use dauys_server::{router, Instance};
+use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
 use http_body_util::Full;
 use hyper::body::Bytes;
 
 mod load;
-use load::{config_for, get, Connection, Person, Tally};
+use load::{config_for, get, Connection, Person, Serving, Tally};
 
 /// Appeals filed per second the server should sustain: Kazakhstan's e-Otinish receives a few
 /// million appeals a year, about 0.1 a second on average; the aim leaves room for a peak
@@ -158,24 +157,8 @@ fn main() {
         Arc::new(people)
     });
 
-    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("listen");
-    let addr = listener.local_addr().expect("address");
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let serving = server.spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_rx.await;
-            })
-            .await
-            .expect("serve");
-    });
-    let client = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(args.client_threads)
-        .thread_name("client")
-        .enable_all()
-        .build()
-        .expect("client runtime");
+    let Serving { addr, stop: stop_tx, task: serving } = load::serve(&server, &state);
+    let client = load::client_runtime(args.client_threads);
     println!(
         "backend={:?} people={} filers={} readers={} private_in_ten={} seconds={} server_threads={} client_threads={} cores={}",
         args.backend,

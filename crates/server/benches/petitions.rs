@@ -27,7 +27,6 @@
 //! pseudonyms), then starts the server again on that log in a child process and reports its
 //! start-up time and resident set (VmRSS, VmHWM) once loaded.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,13 +37,13 @@ use dauys_core::{
 };
 use dauys_server::config::Config;
 use dauys_server::petitions::{default_rules, Draft};
-use dauys_server::{router, AppState, Instance};
+use dauys_server::{AppState, Instance};
 use dauys_testkit::{Backend, TestDatabase};
 use http_body_util::Full;
 use hyper::body::Bytes;
 
 mod load;
-use load::{config_for, get, mib, status_kib, Connection, Person, Tally};
+use load::{config_for, get, mib, status_kib, Connection, Person, Serving, Tally};
 
 const AIM_SIGNATURES_PER_SEC: f64 = 5_000.0;
 const AIM_READS_PER_SEC: f64 = 20_000.0;
@@ -229,25 +228,9 @@ fn sign_request(petition: &PetitionId, person: &Person) -> hyper::Request<Full<B
 fn load(server: &tokio::runtime::Runtime, args: Args) {
     let Setup { instance, _db, people, petitions, authors } = server.block_on(setup(&args));
     let state = instance.state.clone();
-    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("listen");
-    let addr = listener.local_addr().expect("address");
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let serving = server.spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_rx.await;
-            })
-            .await
-            .expect("serve");
-    });
+    let Serving { addr, stop: stop_tx, task: serving } = load::serve(server, &state);
 
-    let client = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(args.client_threads)
-        .thread_name("client")
-        .enable_all()
-        .build()
-        .expect("client runtime");
+    let client = load::client_runtime(args.client_threads);
     println!(
         "backend={:?} people={} petitions={} signers={} readers={} seconds={} server_threads={} client_threads={} cores={}",
         args.backend,

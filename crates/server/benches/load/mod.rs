@@ -248,3 +248,39 @@ pub async fn verified_people(
 
     (people, admin, persons)
 }
+
+/// The server answering on a real TCP socket (127.0.0.1, an ephemeral port) on `runtime`.
+pub struct Serving {
+    pub addr: SocketAddr,
+    /// Send to stop it gracefully; then await `task`.
+    pub stop: tokio::sync::oneshot::Sender<()>,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Serves `state`'s router on `runtime`, as `dauys serve` does (with the peer's address).
+pub fn serve(runtime: &tokio::runtime::Runtime, state: &AppState) -> Serving {
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("listen");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = dauys_server::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let task = runtime.spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("serve");
+    });
+    Serving { addr, stop, task }
+}
+
+/// The load generator's own runtime, so that it and the server share the cores as two
+/// processes would.
+pub fn client_runtime(threads: usize) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .thread_name("client")
+        .enable_all()
+        .build()
+        .expect("client runtime")
+}

@@ -46,7 +46,7 @@ use crate::web::forms::{
     alert, csrf_field, date_el, described_by, error_line, field_error, notice, FieldError, NoFields,
 };
 use crate::web::locality_label;
-use crate::web::{time_el, Page, Section};
+use crate::web::{num, time_el, Page, Section};
 use crate::AppState;
 
 mod drafts;
@@ -85,23 +85,6 @@ const DAY_MS: u64 = 86_400_000;
 
 fn now_ms() -> u64 {
     super::now_ms()
-}
-
-/// A number with its thousands grouped the way the page's language writes them.
-fn num(lang: Lang, n: u64) -> String {
-    let digits = n.to_string();
-    let sep = match lang {
-        Lang::En => ",",
-        Lang::Kk | Lang::Ru => "\u{a0}",
-    };
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The last local day before `until` (an instant that ends a day).

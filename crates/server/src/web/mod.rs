@@ -276,7 +276,25 @@ fn local_time(ms: u64, utc_offset_minutes: i16) -> (String, String) {
     (shown, rfc3339)
 }
 
-fn utc_offset_label(minutes: i16) -> String {
+/// A number with its thousands grouped the way the page's language writes them.
+pub(crate) fn num(lang: Lang, n: u64) -> String {
+    let digits = n.to_string();
+    let sep = match lang {
+        Lang::En => ",",
+        Lang::Kk | Lang::Ru => "\u{a0}",
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `UTC+05:00`.
+pub(crate) fn utc_offset_label(minutes: i16) -> String {
     let sign = if minutes < 0 { '−' } else { '+' };
     let m = minutes.unsigned_abs();
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)

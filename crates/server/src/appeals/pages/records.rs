@@ -28,7 +28,7 @@ use super::{body_link, shown_title, status_label, topic_label};
 use crate::appeals::{appeal_href, SECTION};
 use crate::web::extract::{PageError, PageQuery, PageResult};
 use crate::web::forms::{alert, date_el};
-use crate::web::{locality_label, Page};
+use crate::web::{locality_label, num, Page};
 use crate::AppState;
 
 mod calculator;
@@ -46,23 +46,6 @@ pub(super) fn routes() -> Router<AppState> {
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces
-
-/// A number with its thousands grouped the way the page's language writes them.
-fn num(lang: Lang, n: u64) -> String {
-    let digits = n.to_string();
-    let sep = match lang {
-        Lang::En => ",",
-        Lang::Kk | Lang::Ru => "\u{a0}",
-    };
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// `66.7%` in English, `66,7 %` in Russian, `66,7%` in Kazakh.
 fn percent(lang: Lang, share: f64) -> String {

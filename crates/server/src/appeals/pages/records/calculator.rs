@@ -17,6 +17,7 @@ use crate::appeals::api::{deadline_of, Counted, MAX_CALCULATOR_DAYS};
 use crate::appeals::SECTION;
 use crate::web::extract::{urlencode, PageQuery, PageResult};
 use crate::web::forms::{date_el, described_by, error_line, error_summary, invalid, FieldError};
+use crate::web::utc_offset_label;
 use crate::web::Page;
 use crate::AppState;
 
@@ -30,13 +31,6 @@ const DEFAULT_DAYS: u32 = 15;
 pub(super) struct CalculatorQuery {
     from: String,
     working_days: String,
-}
-
-/// `UTC+05:00`.
-fn utc_offset_label(minutes: i16) -> String {
-    let sign = if minutes < 0 { '−' } else { '+' };
-    let m = minutes.unsigned_abs();
-    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
 fn dates(p: &Page, id: &str, list: &[String]) -> Markup {
