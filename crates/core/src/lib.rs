@@ -110,8 +110,8 @@ pub use petitions::{
 };
 pub use public_state::PublicState;
 pub use registry::{
-    successor_among, Body, CalendarYear, CaseAssignment, CaseFacts, Closure, Deployment, Registry, RegistrySummary,
-    Reorganisation, SplitRule,
+    competent_body, successor_among, Body, CalendarYear, CaseAssignment, CaseFacts, Closure, Deployment, Registry,
+    RegistrySummary, Reorganisation, SplitRule,
 };
 pub use rows::{RowKey, RowPrefix};
 pub use stamp::{LogIndex, Timestamp};

@@ -748,3 +748,25 @@ fn a_lapsed_deadline_is_not_extended_or_paused_after_the_fact_and_forwards_are_f
     w.ok(forward("a-2", "u-gov", "mon"));
     w.refused(forward("a-2", "u-off", "moh"), "too-many-forwards");
 }
+
+#[test]
+fn the_competent_body_is_the_closest_open_one_serving_the_place() {
+    let mut w = world();
+    w.apply(body("akmola-roads", BodyKind::Akimat, Some("akmola"), Some("akmola"), &["roads"]));
+    w.apply(body("kokshetau-roads", BodyKind::Akimat, Some("akmola"), Some("akmola/kokshetau"), &["roads"]));
+    let propose = |w: &World, topic: &str, place: Option<&str>| {
+        let place: Option<Locality> = place.map(id);
+        competent_body(w.s.registry().bodies().map(|(_, b)| b), &id(topic), place.as_ref()).map(|b| b.to_string())
+    };
+    // The district's body before the region's; among the region's two (`akmola` and
+    // `akmola-roads`), the smallest id; outside, nobody.
+    assert_eq!(propose(&w, "roads", Some("akmola/kokshetau")).as_deref(), Some("kokshetau-roads"));
+    assert_eq!(propose(&w, "roads", Some("akmola/stepnogorsk")).as_deref(), Some("akmola"));
+    assert_eq!(propose(&w, "roads", Some("astana")), None);
+    // A national body serves everywhere; ties go to the smallest id.
+    w.apply(body("moa", BodyKind::Ministry, Some("government"), None, &["health"]));
+    assert_eq!(propose(&w, "health", Some("astana")).as_deref(), Some("moa"));
+    // A closed body is never proposed.
+    w.ok(Event::BodyAbolished { body: id("kokshetau-roads"), successor: id("akmola-roads") });
+    assert_eq!(propose(&w, "roads", Some("akmola/kokshetau")).as_deref(), Some("akmola"));
+}

@@ -160,6 +160,27 @@ pub fn successor_among<'a>(
     None
 }
 
+/// The open body competent for `topic` that serves `place` most closely — a district's body
+/// before its region's, a region's before a national one — among `bodies`; ties go to the
+/// smallest id, so the choice does not depend on the order given. Where Dauys routes an
+/// appeal whose applicant does not know the body.
+pub fn competent_body<'a>(
+    bodies: impl Iterator<Item = &'a Body>,
+    topic: &TopicCode,
+    place: Option<&Locality>,
+) -> Option<&'a BodyId> {
+    let closeness = |b: &Body| match (&b.territory, place) {
+        (None, _) => Some(0),
+        (Some(t), Some(p)) if p.is_within(t) => Some(if t.district.is_some() { 2 } else { 1 }),
+        _ => None,
+    };
+    bodies
+        .filter(|b| b.is_open() && b.is_competent_for(topic))
+        .filter_map(|b| closeness(b).map(|c| (c, b)))
+        .max_by(|(c1, b1), (c2, b2)| c1.cmp(c2).then_with(|| b2.id.cmp(&b1.id)))
+        .map(|(_, b)| &b.id)
+}
+
 /// The longest chain of reorganisations followed.
 const MAX_SUCCESSION: usize = 10_000;
 

@@ -594,19 +594,8 @@ impl Appeals {
     /// The open body competent for `topic` that serves `place` most closely (a district's
     /// body before its region's, a region's before a national one); ties go to the first id.
     pub fn propose_body(&self, topic: &TopicCode, place: Option<&Locality>) -> Option<BodyId> {
-        let mut bodies = self.deployment.bodies();
-        bodies.sort_by(|a, b| a.id.cmp(&b.id));
-        let closeness = |b: &dauys_core::Body| match (&b.territory, place) {
-            (None, _) => Some(0),
-            (Some(t), Some(p)) if p.is_within(t) => Some(if t.district.is_some() { 2 } else { 1 }),
-            _ => None,
-        };
-        bodies
-            .iter()
-            .filter(|b| b.is_open() && b.is_competent_for(topic))
-            .filter_map(|b| closeness(b).map(|c| (c, b)))
-            .max_by_key(|(c, b)| (*c, std::cmp::Reverse(b.id.clone())))
-            .map(|(_, b)| b.id.clone())
+        let bodies = self.deployment.bodies();
+        dauys_core::competent_body(bodies.iter().map(|b| b.as_ref()), topic, place).cloned()
     }
 
     /// The body a complaint about `original` goes to: the superior of the body that owed the
