@@ -624,3 +624,40 @@ fn submit_problem(e: SubmitError) -> Problem {
         }
     }
 }
+
+/// A script's session for an act: a live session cookie and the session's CSRF token in
+/// `X-CSRF-Token`. As a request-parts extractor it refuses before the body is read, so a
+/// request without either costs no body parsing (401 `unauthorized`, 403
+/// `csrf-token-invalid`).
+pub struct ScriptSession(pub crate::people::session::Session);
+
+/// The header a script echoes the session's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+impl FromRequestParts<AppState> for ScriptSession {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, app: &AppState) -> Result<Self, Problem> {
+        let lang = UiLang::from_request_parts(parts, app).await.map_or(Lang::Kk, |l| l.lang);
+        let crate::people::session::MaybeSession(session) =
+            crate::people::session::MaybeSession::from_request_parts(parts, app).await?;
+        let Some(session) = session else {
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "sign in first: this request needs the dauys_session cookie of a live session",
+            )
+            .in_lang(lang));
+        };
+        let token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        if !token.is_some_and(|t| session.form_is_genuine(t)) {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "csrf-token-invalid",
+                "send the header X-CSRF-Token with the csrf value of GET /api/v1/me/session",
+            )
+            .in_lang(lang));
+        }
+        Ok(ScriptSession(session))
+    }
+}

@@ -379,6 +379,20 @@ async fn without_a_body_dauys_proposes_the_competent_one_and_the_api_files_with_
     let (unauthorised, _, _) =
         common::api_call(&env.instance, Method::POST, "/api/v1/appeals", Some(&filing), false).await;
     assert_eq!(unauthorised, StatusCode::UNAUTHORIZED);
+    // Refused before the body is read: a body that is not even JSON gets the same 401, and
+    // with a session but no CSRF token, 403.
+    let garbage = |cookie: Option<&str>| {
+        let mut r = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/appeals")
+            .header("content-type", "application/json");
+        if let Some(c) = cookie {
+            r = r.header("cookie", format!("dauys_session={c}"));
+        }
+        r.body(axum::body::Body::from("{not json")).unwrap()
+    };
+    assert_eq!(common::send(&env.instance, garbage(None)).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(common::send(&env.instance, garbage(Some(&u.token))).await.0, StatusCode::FORBIDDEN);
     // No body competent for the topic: said so.
     let none = env
         .post("/appeals/new", Some("citizen"), "kind=proposal&topic=roads&visibility=public&title=Road&text=Potholes")

@@ -10,7 +10,7 @@
 use std::str::FromStr;
 
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -22,10 +22,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{AppealError, Filing, Upload, API_FILING_BODY_BYTES};
-use crate::api::{prove_inclusion, ApiJson, ApiQuery};
+use crate::api::{prove_inclusion, ApiJson, ApiQuery, ScriptSession};
 use crate::i18n::UiLang;
-use crate::people::session::MaybeSession;
-use crate::petitions::api::CSRF_HEADER;
+
 use crate::problem::Problem;
 use crate::AppState;
 
@@ -142,23 +141,9 @@ pub struct AttachmentJson {
 async fn file(
     State(app): State<AppState>,
     UiLang { lang, .. }: UiLang,
-    MaybeSession(session): MaybeSession,
-    headers: HeaderMap,
+    ScriptSession(session): ScriptSession,
     ApiJson(filing): ApiJson<FilingJson>,
 ) -> Response {
-    let Some(session) = session else {
-        return Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first").in_lang(lang).into_response();
-    };
-    let token = headers.get(HeaderName::from_static(CSRF_HEADER)).and_then(|v| v.to_str().ok());
-    if !token.is_some_and(|t| session.form_is_genuine(t)) {
-        return Problem::new(
-            StatusCode::FORBIDDEN,
-            "csrf-token-invalid",
-            "send the header X-CSRF-Token with the csrf value of GET /api/v1/me/session",
-        )
-        .in_lang(lang)
-        .into_response();
-    }
     let mut attachments = Vec::with_capacity(filing.attachments.len());
     for (i, file) in filing.attachments.into_iter().enumerate() {
         use base64::Engine as _;

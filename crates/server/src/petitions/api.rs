@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -30,14 +30,12 @@ use serde_json::{json, Map, Value};
 
 use super::view::{ListQuery, PetitionsView, Sort};
 use super::{PetitionError, SignReceipt};
-use crate::api::{prove_inclusion, ApiQuery, InclusionProof};
+use crate::api::{prove_inclusion, ApiQuery, InclusionProof, ScriptSession};
 use crate::i18n::UiLang;
 use crate::people::session::MaybeSession;
 use crate::problem::Problem;
 use crate::AppState;
 
-/// The header a script echoes the session's CSRF token in.
-pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Longest search text accepted by the list.
 const MAX_QUERY_CHARS: usize = 200;
 /// How long a count, a document or a list page may be cached.
@@ -641,22 +639,10 @@ fn receipt_json(r: &SignReceipt) -> ReceiptJson<'_> {
 async fn sign(
     State(app): State<AppState>,
     UiLang { lang, .. }: UiLang,
-    MaybeSession(session): MaybeSession,
+    ScriptSession(session): ScriptSession,
     Path(id): Path<String>,
-    headers: HeaderMap,
     extensions: Extensions,
 ) -> Response {
-    let Some(session) = session else { return sign_in_first(lang) };
-    let token = headers.get(HeaderName::from_static(CSRF_HEADER)).and_then(|v| v.to_str().ok());
-    if !token.is_some_and(|t| session.form_is_genuine(t)) {
-        return Problem::new(
-            StatusCode::FORBIDDEN,
-            "csrf-token-invalid",
-            "send the header X-CSRF-Token with the csrf value of GET /api/v1/me/session",
-        )
-        .in_lang(lang)
-        .into_response();
-    }
     let Ok(petition) = PetitionId::from_str(&id) else { return unknown_petition(&id).in_lang(lang).into_response() };
     let address =
         extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(a)| a.ip());
