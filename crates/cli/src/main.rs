@@ -233,8 +233,10 @@ fn replay(config: &Config, check_only: bool) -> anyhow::Result<ExitCode> {
             state.apply(LogIndex(index), &entry).with_context(|| format!("entry {index} breaks the rules"))?;
             tree.append(leaf_hash(body));
         }
-        // Replay needs only the root; dropping the changed tiles keeps memory flat.
+        // Replay needs only the root and the state: dropping the changed tiles and rows keeps
+        // memory flat.
         drop(tree.take_changed_tiles());
+        state.discard_changes();
         start += CHUNK;
     }
     if let Some(latest) = reader.latest_checkpoint()? {

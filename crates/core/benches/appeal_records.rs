@@ -17,11 +17,16 @@
 //! figures a registry page computes for all bodies, and one body's record, at that size and
 //! at 10,000 appeals.
 //!
-//! The state takes about 2,300 bytes of memory an appeal, so the default 10 million needs
-//! about 22 GiB: the bench refuses to start when `/proc/meminfo` says less is available
+//! Memory is measured two ways: the resident set size, and the heap bytes the state holds
+//! (counted by the bench's allocator). Up to 2 million appeals the bench also reloads the state
+//! from its rows, as a restarting server does, and checks it is equal and no larger. The state
+//! takes about 1,100 bytes of resident memory an appeal, so the default 10 million needs about
+//! 11 GiB: the bench refuses to start when `/proc/meminfo` says less is available
 //! (`DAUYS_BENCH_FORCE=1` tries anyway). BENCHMARKS.md has the sizes it was run at.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, Criterion};
@@ -44,6 +49,39 @@ const SMALL: u64 = 10_000;
 const BATCH: u64 = 1_000;
 /// Bench-made appeals (criterion's) get indexes from here, apart from the history's.
 const BENCH_IDS: u64 = 1 << 36;
+
+// ---- memory -------------------------------------------------------------------------------------
+
+/// The system allocator, counting the bytes live: what a structure holds, without the
+/// allocator's own overhead and free lists (which the resident set size includes).
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live_bytes() -> u64 {
+    LIVE.load(Ordering::Relaxed) as u64
+}
 
 // ---- deterministic randomness ----------------------------------------------------------------
 
@@ -963,6 +1001,32 @@ fn bench_size(c: &mut Criterion, plan: &Plan, b: &mut Built, label: &str, pristi
     g.finish();
 }
 
+/// Up to this size the bench also reloads the state from its rows, which needs room for the
+/// rows and a second state besides the first.
+const RELOAD_MAX: u64 = 2_000_000;
+
+/// A server restarts from its cached rows, not from the log: the state reloaded from them must
+/// be the same, and take no more memory than the folded one.
+fn report_reload(state: &State, appeals: f64, folded: u64) {
+    let before_rows = live_bytes();
+    let rows = state.rows();
+    let with_rows = live_bytes();
+    let rows_bytes = with_rows - before_rows;
+    let t = Instant::now();
+    let reloaded = State::from_rows(rows).expect("the rows reload");
+    let took = t.elapsed();
+    let reloaded_bytes = live_bytes() + rows_bytes - with_rows;
+    assert!(reloaded == *state, "the reloaded state equals the folded one");
+    println!(
+        "reload: {:.1} MiB of rows reloaded in {:.1} s to an equal state holding {:.1} MiB of heap ({:.0} bytes an appeal; folded {:.0})",
+        rows_bytes as f64 / (1024.0 * 1024.0),
+        took.as_secs_f64(),
+        reloaded_bytes as f64 / (1024.0 * 1024.0),
+        reloaded_bytes as f64 / appeals,
+        folded as f64 / appeals
+    );
+}
+
 fn appeals_from_env() -> u64 {
     match std::env::var("DAUYS_BENCH_APPEALS") {
         Ok(v) => v.replace('_', "").parse().expect("DAUYS_BENCH_APPEALS is a number"),
@@ -972,9 +1036,9 @@ fn appeals_from_env() -> u64 {
 
 fn main() {
     let n = appeals_from_env();
-    // Measured: about 2,300 bytes of resident memory an appeal (10^5 to 5×10^6 appeals), and
-    // complaints add 3 % to the appeals filed.
-    let need_kib = n.saturating_mul(2_500) / 1024;
+    // Measured: about 1,100 bytes of resident memory an appeal, and complaints add 3 % to the
+    // appeals filed; the 10,000-appeal state and the benches' new appeals come on top.
+    let need_kib = n.saturating_mul(1_300) / 1024;
     let available_kib = kib_in("/proc/meminfo", "MemAvailable:");
     if need_kib > available_kib && std::env::var_os("DAUYS_BENCH_FORCE").is_none() {
         eprintln!(
@@ -987,23 +1051,33 @@ fn main() {
     let rss_start = rss_kib("VmRSS:");
     println!("appeal_records: {n} appeals over 2026, 1,000 bodies; RSS at start {:.1} MiB", mib(rss_start));
     let (setup, plan) = deployment();
+    let live_start = live_bytes();
     let mut big = build(&plan, &setup, n, true);
+    let live_state = live_bytes() - live_start;
     let rss_after = rss_kib("VmRSS:");
+    let appeals = big.state.counts().get("appeal.filed").copied().unwrap_or(1) as f64;
     println!(
         "memory: RSS {:.1} MiB before, {:.1} MiB after the fold (+{:.1} MiB, {:.0} bytes an appeal); peak (VmHWM) {:.1} MiB",
         mib(rss_start),
         mib(rss_after),
         mib(rss_after.saturating_sub(rss_start)),
-        (rss_after.saturating_sub(rss_start) * 1024) as f64
-            / big.state.counts().get("appeal.filed").copied().unwrap_or(1) as f64,
+        (rss_after.saturating_sub(rss_start) * 1024) as f64 / appeals,
         mib(rss_kib("VmHWM:"))
     );
     println!(
-        "memory: an Appeal is {} bytes inline in the map's nodes, a Step {}, a BodyRecord {}; strings and the steps' vector are on the heap besides",
+        "memory: the folded state holds {:.1} MiB of heap ({:.0} bytes an appeal, the allocator's overhead aside)",
+        live_state as f64 / (1024.0 * 1024.0),
+        live_state as f64 / appeals
+    );
+    println!(
+        "memory: an Appeal is {} bytes (held once, behind a shared pointer), a Step {}, a BodyRecord {}; ids are shared strings, held once for all cases",
         std::mem::size_of::<dauys_core::Appeal>(),
         std::mem::size_of::<dauys_core::Step>(),
         std::mem::size_of::<BodyRecord>()
     );
+    if n <= RELOAD_MAX {
+        report_reload(&big.state, appeals, live_state);
+    }
     report_records(&big.state);
     let small = build(&plan, &setup, SMALL, false);
     report_ratio(&plan, &mut big, &small, n);

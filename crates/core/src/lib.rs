@@ -69,6 +69,7 @@ mod entry;
 mod envelope;
 mod error;
 mod event;
+mod interner;
 mod notices;
 mod obligation;
 mod people;
@@ -85,7 +86,7 @@ pub mod calendar;
 pub use appeals::{
     kazakhstan_appeal_rules, Appeal, AppealAnswer, AppealKind, AppealOutcome, AppealRules, AppealStatus, AppealTerms,
     Appeals, AppealsSummary, Attachment, Clarification, ClarificationClock, Complaint, Extension, MediaType,
-    PublishedAppealRules, Step, Visibility, MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS, MAX_ATTACHMENTS,
+    PublishedAppealRules, Step, StepKind, Visibility, MAX_APPEAL_TEXT_CHARS, MAX_APPEAL_TITLE_CHARS, MAX_ATTACHMENTS,
     MAX_ATTACHMENT_BYTES, MAX_CLARIFICATIONS, MAX_FORWARDS,
 };
 pub use calendar::{Calendar, WorkingDays};

@@ -177,6 +177,13 @@ impl State {
         self.capabilities.due_events(&self.context(), at, Scope::Touched(&touched))
     }
 
+    /// Forgets which rows changed and which items may require events, for a reader that folds
+    /// the log without a projection to keep (an audit, a replay): otherwise those sets grow
+    /// to one key for every row of the log.
+    pub fn discard_changes(&mut self) {
+        self.changes = Changes::default();
+    }
+
     /// Number of entries applied.
     pub fn size(&self) -> u64 {
         self.meta.size

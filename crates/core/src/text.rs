@@ -252,9 +252,12 @@ fn check_slug(s: &str) -> Result<(), EventError> {
 macro_rules! slug_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
+        ///
+        /// Held as a shared string: a case names the same bodies, officials and topics as
+        /// millions of others, and a clone of an id the state already holds costs no memory.
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(std::sync::Arc<str>);
 
         impl $name {
             pub fn as_str(&self) -> &str {
@@ -266,7 +269,7 @@ macro_rules! slug_id {
             type Error = EventError;
             fn try_from(s: String) -> Result<Self, Self::Error> {
                 check_slug(&s)?;
-                Ok($name(s))
+                Ok($name(s.into()))
             }
         }
 
@@ -274,18 +277,24 @@ macro_rules! slug_id {
             type Err = EventError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 check_slug(s)?;
-                Ok($name(s.to_owned()))
+                Ok($name(s.into()))
             }
         }
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0
+                id.0.as_ref().to_owned()
             }
         }
 
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
                 &self.0
             }
         }

@@ -343,7 +343,7 @@ async fn a_public_appeals_files_are_listed_on_the_log_and_anyone_downloads_them(
     assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
     let receipt: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let api_id = AppealId::from_str(receipt["receipt"]["appeal"].as_str().unwrap()).unwrap();
-    assert_eq!(env.appeal(&api_id).attachments[0].digest.as_str(), sha256_hex(&photo2));
+    assert_eq!(env.appeal(&api_id).attachments[0].digest.to_hex(), sha256_hex(&photo2));
     assert_eq!(env.get(&format!("/appeals/{api_id}/files/1"), None).await.bytes, photo2);
     let refusals = [
         (

@@ -595,7 +595,7 @@ async fn the_overdue_feed_is_atom_of_public_overdue_appeals() {
             .appeals()
             .get(&id(entry.links[0].href.split("/appeals/").nth(1).unwrap().trim_end_matches("?lang=en")))
             .unwrap();
-        let mark = appeal.steps.iter().find(|s| s.event == "appeal.overdue").expect("marked overdue");
+        let mark = appeal.steps.iter().find(|s| s.event == dauys_core::StepKind::Overdue).expect("marked overdue");
         assert_eq!(mark.index.0, index);
     }
     let (_, _, kk) = common::send(

@@ -92,14 +92,14 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
         count(AppealStatus::Answered),
         count(AppealStatus::Overdue)
     );
-    let stepped = |kind: &str| appeals.iter().filter(|a| a.steps.iter().any(|s| s.event == kind)).count();
+    let stepped = |kind: &str| appeals.iter().filter(|a| a.steps.iter().any(|s| s.event.as_str() == kind)).count();
     assert!(stepped("appeal.forwarded") >= 1, "one forwarded to the competent body");
     assert!(stepped("appeal.clarified") >= 1, "one clarified");
     assert!(stepped("appeal.rated") >= 1, "one rated");
     assert!(appeals.iter().any(|a| a.extension.is_some() && a.status == AppealStatus::InProgress), "one extended");
     let reassigned: Vec<_> = appeals
         .iter()
-        .filter(|a| a.steps.iter().any(|s| s.event == "appeal.reassigned" && s.body == split_body))
+        .filter(|a| a.steps.iter().any(|s| s.event.as_str() == "appeal.reassigned" && s.body == split_body))
         .collect();
     assert!(reassigned.len() >= 2, "the split moved the open appeals: {}", reassigned.len());
     let successors: BTreeSet<_> = reassigned.iter().map(|a| a.body().clone()).collect();
@@ -121,8 +121,8 @@ async fn demo_history_replays_and_the_server_starts_on_it() {
     assert!(appeals.iter().any(|a| a.visibility == Visibility::Private), "private appeals");
     assert!(appeals.iter().any(|a| a.visibility == Visibility::Public), "public appeals");
     for lang in [dauys_core::Lang::Kk, dauys_core::Lang::Ru, dauys_core::Lang::En] {
-        let written = |a: &&dauys_core::Appeal| a.text.as_ref().is_some_and(|t| t.get(lang).is_some());
-        assert!(appeals.iter().any(|a| written(&a)), "a public appeal in {lang:?}");
+        let written = |a: &dauys_core::Appeal| a.text.as_ref().is_some_and(|t| t.get(lang).is_some());
+        assert!(appeals.iter().any(|a| written(a)), "a public appeal in {lang:?}");
     }
     drop((writer, reader));
 

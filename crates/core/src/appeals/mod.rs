@@ -109,6 +109,22 @@ code_enum!(
 );
 
 code_enum!(
+    /// The event a step of an appeal's history records: its type tag, held as a code so that
+    /// millions of steps hold no copies of it.
+    StepKind {
+        Filed => "appeal.filed",
+        Forwarded => "appeal.forwarded",
+        Reassigned => "appeal.reassigned",
+        ClarificationRequested => "appeal.clarification_requested",
+        Clarified => "appeal.clarified",
+        Extended => "appeal.extended",
+        Answered => "appeal.answered",
+        Overdue => "appeal.overdue",
+        Rated => "appeal.rated",
+    } "appeal step"
+);
+
+code_enum!(
     /// The file types an appeal may carry.
     MediaType {
         Pdf => "application/pdf",
@@ -256,7 +272,7 @@ pub struct AppealAnswer {
     pub by: AccountId,
     pub outcome: AppealOutcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<PartialText>,
+    pub answer: Option<Box<PartialText>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed: Option<Commitment>,
     pub answered_at: Timestamp,
@@ -319,7 +335,7 @@ pub struct Complaint {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
-    pub event: String,
+    pub event: StepKind,
     pub body: BodyId,
     /// The body it went to, for a forward or a reassignment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,10 +362,12 @@ pub struct Appeal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<Locality>,
     pub visibility: Visibility,
+    // The texts and an extension are boxed: most appeals are private and never extended, and
+    // an absent box takes a pointer's room where an absent text would take three strings'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<PartialText>,
+    pub title: Option<Box<PartialText>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<PartialText>,
+    pub text: Option<Box<PartialText>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -374,7 +392,7 @@ pub struct Appeal {
     pub terms: AppealTerms,
     pub obligation: Obligation<AppealAnswer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension: Option<Extension>,
+    pub extension: Option<Box<Extension>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clarifications: Vec<Clarification>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -391,6 +409,13 @@ impl Appeal {
     /// Has it moved from the body it was filed with?
     pub fn was_moved(&self) -> bool {
         self.addressed_to != self.obligation.body
+    }
+
+    /// Adds a step to its history. A case has a few steps and gains one at a time: its
+    /// history takes the room of its steps, not the spare room a growing vector keeps.
+    pub(crate) fn push_step(&mut self, step: Step) {
+        self.steps.reserve_exact(1);
+        self.steps.push(step);
     }
 }
 

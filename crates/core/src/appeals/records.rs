@@ -5,7 +5,7 @@
 
 use time::Date;
 
-use super::{Appeal, AppealStatus};
+use super::{Appeal, AppealStatus, StepKind};
 use crate::obligation::records::{BodyRecord, MonthRecord, Records, Sign};
 use crate::BodyId;
 
@@ -22,10 +22,10 @@ pub(crate) fn count(records: &mut Records, appeal: &Appeal, sign: Sign) {
             r.received = 1;
             r.by_month.insert(month.clone(), MonthRecord { received: 1, ..MonthRecord::default() });
         };
-        match step.event.as_str() {
-            "appeal.filed" => one(&step.body, &received),
-            "appeal.forwarded" | "appeal.reassigned" => {
-                let forwarded = step.event == "appeal.forwarded";
+        match step.event {
+            StepKind::Filed => one(&step.body, &received),
+            StepKind::Forwarded | StepKind::Reassigned => {
+                let forwarded = step.event == StepKind::Forwarded;
                 one(&step.body, &|r| {
                     if forwarded {
                         r.forwarded = 1;
@@ -38,15 +38,15 @@ pub(crate) fn count(records: &mut Records, appeal: &Appeal, sign: Sign) {
                     one(to, &received);
                 }
             }
-            "appeal.extended" => one(&step.body, &|r| {
+            StepKind::Extended => one(&step.body, &|r| {
                 r.extended = 1;
                 r.extension_notices_late = u64::from(step.late);
             }),
-            "appeal.overdue" => one(&step.body, &|r| {
+            StepKind::Overdue => one(&step.body, &|r| {
                 r.overdue = 1;
                 r.by_month.insert(month.clone(), MonthRecord { overdue: 1, ..MonthRecord::default() });
             }),
-            "appeal.answered" => {
+            StepKind::Answered => {
                 let Some(answer) = &appeal.obligation.answer else { continue };
                 one(&step.body, &|r| {
                     let on_time = u64::from(answer.on_time);
@@ -59,7 +59,7 @@ pub(crate) fn count(records: &mut Records, appeal: &Appeal, sign: Sign) {
                     );
                 })
             }
-            _ => {}
+            StepKind::ClarificationRequested | StepKind::Clarified | StepKind::Rated => {}
         }
     }
     if let Some(complaint) = &appeal.complaint {

@@ -7,15 +7,17 @@
 //! never rewrites a case's history.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use time::{Date, Month};
 
 use super::records;
 use super::{
     Appeal, AppealAnswer, AppealStatus, AppealTerms, AppealsSummary, Clarification, ClarificationClock, Complaint,
-    Extension, PublishedAppealRules, Step, Visibility,
+    Extension, PublishedAppealRules, Step, StepKind, Visibility,
 };
 use crate::capability::{counts_mismatch, Capability, Changes, Context, Placement, Scope};
+use crate::interner::Names;
 use crate::obligation::records::{BodyRecord, Records, Sign};
 use crate::obligation::{Obligation, Opener};
 use crate::registry::{CaseFacts, Registry};
@@ -37,13 +39,16 @@ pub const MAX_FORWARDS: usize = 3;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Appeals {
     rules: Option<PublishedAppealRules>,
-    appeals: BTreeMap<AppealId, Appeal>,
+    /// Shared with the server's read model, which publishes each appeal as it stands after a
+    /// batch: an appeal a batch did not change is held once, not twice.
+    appeals: BTreeMap<AppealId, Arc<Appeal>>,
     records: Records,
     /// Open appeals by the body that holds them: a reorganisation moves these.
     open_by_body: BTreeMap<BodyId, BTreeSet<AppealId>>,
     /// Appeals in progress by the instant their due day ends: the rules mark these overdue.
     by_deadline: BTreeSet<(Timestamp, AppealId)>,
     by_status: BTreeMap<AppealStatus, u64>,
+    names: Names,
 }
 
 const RULES_KEY: &str = "appeal-rules";
@@ -148,18 +153,18 @@ impl Appeals {
         self.rules.as_ref()
     }
 
-    pub fn get(&self, id: &AppealId) -> Option<&Appeal> {
+    pub fn get(&self, id: &AppealId) -> Option<&Arc<Appeal>> {
         self.appeals.get(id)
     }
 
     /// Every appeal, by id.
-    pub fn all(&self) -> impl Iterator<Item = &Appeal> {
+    pub fn all(&self) -> impl Iterator<Item = &Arc<Appeal>> {
         self.appeals.values()
     }
 
     /// The open appeals `body` holds.
     pub fn open_at(&self, body: &BodyId) -> impl Iterator<Item = &Appeal> {
-        self.open_by_body.get(body).into_iter().flatten().filter_map(|id| self.appeals.get(id))
+        self.open_by_body.get(body).into_iter().flatten().filter_map(|id| self.appeals.get(id).map(|a| &**a))
     }
 
     /// One body's record of appeals.
@@ -173,7 +178,7 @@ impl Appeals {
     }
 
     fn appeal_or_err(&self, id: &AppealId) -> Result<&Appeal, RuleError> {
-        self.appeals.get(id).ok_or_else(|| RuleError::UnknownAppeal(id.to_string()))
+        self.appeals.get(id).map(|a| &**a).ok_or_else(|| RuleError::UnknownAppeal(id.to_string()))
     }
 
     /// The body a complaint about `original` goes to: the superior of the body that owed the
@@ -226,9 +231,42 @@ impl Appeals {
     fn change(&mut self, id: &AppealId, f: impl FnOnce(&mut Appeal)) {
         let Some(mut appeal) = self.appeals.remove(id) else { return };
         self.forget(&appeal);
-        f(&mut appeal);
+        f(Arc::make_mut(&mut appeal));
         self.remember(&appeal);
         self.appeals.insert(id.clone(), appeal);
+    }
+
+    /// Makes a loaded appeal take the memory a folded one does: the state's copies of the ids
+    /// it names, and no spare room.
+    fn share_names(&mut self, a: &mut Appeal) {
+        let names = &mut self.names;
+        names.bodies.share_in_place(&mut a.addressed_to);
+        names.bodies.share_in_place(&mut a.obligation.body);
+        names.topics.share_in_place(&mut a.topic);
+        if let Some(place) = &mut a.place {
+            names.locality(place);
+        }
+        for s in &mut a.steps {
+            names.bodies.share_in_place(&mut s.body);
+            s.to.iter_mut().for_each(|to| names.bodies.share_in_place(to));
+            s.by.iter_mut().for_each(|by| names.accounts.share_in_place(by));
+        }
+        if let Some(c) = &mut a.complaint {
+            names.bodies.share_in_place(&mut c.against);
+        }
+        if let Some(answer) = &mut a.obligation.answer {
+            names.accounts.share_in_place(&mut answer.by);
+        }
+        if let Some(e) = &mut a.extension {
+            names.accounts.share_in_place(&mut e.by);
+        }
+        for c in &mut a.clarifications {
+            names.accounts.share_in_place(&mut c.by);
+        }
+        // Parsed lists keep the spare room they grew into; a folded case keeps none.
+        a.steps.shrink_to_fit();
+        a.clarifications.shrink_to_fit();
+        a.attachments.shrink_to_fit();
     }
 
     /// Events the rules require for one open appeal at `at`: its move, if its body was closed,
@@ -247,7 +285,23 @@ impl Appeals {
         self.open_by_body
             .iter()
             .filter(|(body, _)| registry.body(body).is_some_and(|b| !b.is_open()))
-            .flat_map(|(_, ids)| ids.iter().filter_map(|id| self.appeals.get(id)))
+            .flat_map(|(_, ids)| ids.iter().filter_map(|id| self.appeals.get(id).map(|a| &**a)))
+    }
+}
+
+/// The step an appeal event adds to the case's history.
+fn step_kind(event: &Event) -> StepKind {
+    match event {
+        Event::AppealForwarded { .. } => StepKind::Forwarded,
+        Event::AppealReassigned { .. } => StepKind::Reassigned,
+        Event::AppealClarificationRequested { .. } => StepKind::ClarificationRequested,
+        Event::AppealClarified { .. } => StepKind::Clarified,
+        Event::AppealExtended { .. } => StepKind::Extended,
+        Event::AppealAnswered { .. } => StepKind::Answered,
+        Event::AppealOverdue { .. } => StepKind::Overdue,
+        Event::AppealRated { .. } => StepKind::Rated,
+        Event::AppealFiled { .. } => StepKind::Filed,
+        other => unreachable!("{} adds no step to an appeal", other.kind()),
     }
 }
 
@@ -322,7 +376,7 @@ impl Appeals {
                 }
                 // Each forward starts the clock again, so a case bounced between bodies would
                 // never fall due: it is forwarded a few times at most.
-                if a.steps.iter().filter(|s| s.event == "appeal.forwarded").count() >= MAX_FORWARDS {
+                if a.steps.iter().filter(|s| s.event == StepKind::Forwarded).count() >= MAX_FORWARDS {
                     return Err(RuleError::TooManyForwards { appeal: a.id.to_string(), max: MAX_FORWARDS });
                 }
                 registry.check_open(to)?;
@@ -468,8 +522,19 @@ impl Capability for Appeals {
         let Some(id) = event.appeal().cloned() else {
             unreachable!("every other appeal event names its appeal");
         };
+        // The case keeps the state's copies of the ids the event names (see `interner.rs`).
+        let (to, by) = match event {
+            Event::AppealForwarded { to, by, .. } => (Some(to), Some(by)),
+            Event::AppealReassigned { to, .. } => (Some(to), None),
+            Event::AppealClarificationRequested { by, .. }
+            | Event::AppealExtended { by, .. }
+            | Event::AppealAnswered { by, .. } => (None, Some(by)),
+            _ => (None, None),
+        };
+        let shared_to = to.map(|to| self.names.bodies.share(to));
+        let shared_by = by.map(|by| self.names.accounts.share(by));
         let step = |body: &BodyId, to: Option<&BodyId>, by: Option<&AccountId>, late: bool| Step {
-            event: event.kind().to_owned(),
+            event: step_kind(event),
             body: body.clone(),
             to: to.cloned(),
             by: by.cloned(),
@@ -496,15 +561,20 @@ impl Capability for Appeals {
             Decision::Filed { terms, due, due_at, forward_by },
         ) = (event, &what)
         {
+            let body = &self.names.bodies.share(body);
+            let mut place = place.clone();
+            if let Some(place) = &mut place {
+                self.names.locality(place);
+            }
             let filed = Appeal {
                 id: appeal.clone(),
                 applicant: applicant.clone(),
                 kind: *kind,
-                topic: topic.clone(),
-                place: place.clone(),
+                topic: self.names.topics.share(topic),
+                place,
                 visibility: *visibility,
-                title: title.clone(),
-                text: text.clone(),
+                title: title.clone().map(Box::new),
+                text: text.clone().map(Box::new),
                 attachments: attachments.clone().unwrap_or_default(),
                 sealed: sealed.clone(),
                 addressed_to: body.clone(),
@@ -523,7 +593,7 @@ impl Capability for Appeals {
                 steps: vec![step(body, None, None, false)],
             };
             self.remember(&filed);
-            self.appeals.insert(appeal.clone(), filed);
+            self.appeals.insert(appeal.clone(), Arc::new(filed));
             changes.row(RowKey::appeal(appeal));
             if let Some(original) = complaint_about {
                 self.change(original, |o| {
@@ -537,18 +607,21 @@ impl Capability for Appeals {
             let body = a.body().clone();
             match (event, what) {
                 (Event::AppealForwarded { by, to, .. }, Decision::Moved { due, due_at, forward_by, late }) => {
-                    a.steps.push(step(&body, Some(to), Some(by), late));
+                    let (to, by) = (shared_to.as_ref().unwrap_or(to), shared_by.as_ref().unwrap_or(by));
+                    a.push_step(step(&body, Some(to), Some(by), late));
                     a.obligation.move_to(to.clone());
                     a.obligation.set_due(due, due_at);
                     a.received_on = on;
                     a.forward_by = forward_by;
                 }
                 (Event::AppealReassigned { to, .. }, _) => {
-                    a.steps.push(step(&body, Some(to), None, false));
+                    let to = shared_to.as_ref().unwrap_or(to);
+                    a.push_step(step(&body, Some(to), None, false));
                     a.obligation.move_to(to.clone());
                 }
                 (Event::AppealClarificationRequested { by, question, sealed, .. }, _) => {
-                    a.steps.push(step(&body, None, Some(by), false));
+                    let by = shared_by.as_ref().unwrap_or(by);
+                    a.push_step(step(&body, None, Some(by), false));
                     a.clarifications.push(Clarification {
                         by: by.clone(),
                         question: question.clone(),
@@ -562,7 +635,7 @@ impl Capability for Appeals {
                     a.status = AppealStatus::AwaitingClarification;
                 }
                 (Event::AppealClarified { reply, sealed, .. }, Decision::Due { due, due_at }) => {
-                    a.steps.push(step(&body, None, None, false));
+                    a.push_step(step(&body, None, None, false));
                     if let Some(c) = a.clarifications.last_mut() {
                         c.reply = reply.clone();
                         c.reply_sealed = sealed.clone();
@@ -575,8 +648,9 @@ impl Capability for Appeals {
                     Event::AppealExtended { by, decided_on, until, reason, .. },
                     Decision::Extended { due_at, notice_due, late },
                 ) => {
-                    a.steps.push(step(&body, None, Some(by), late));
-                    a.extension = Some(Extension {
+                    let by = shared_by.as_ref().unwrap_or(by);
+                    a.push_step(step(&body, None, Some(by), late));
+                    a.extension = Some(Box::new(Extension {
                         by: by.clone(),
                         decided_on: *decided_on,
                         until: *until,
@@ -585,18 +659,19 @@ impl Capability for Appeals {
                         notice_late: late,
                         at,
                         index,
-                    });
+                    }));
                     a.obligation.set_due(*until, due_at);
                 }
                 (
                     Event::AppealAnswered { by, outcome, answer, sealed, .. },
                     Decision::Answered { working_days, on_time },
                 ) => {
-                    a.steps.push(step(&body, None, Some(by), false));
+                    let by = shared_by.as_ref().unwrap_or(by);
+                    a.push_step(step(&body, None, Some(by), false));
                     a.obligation.answer(AppealAnswer {
                         by: by.clone(),
                         outcome: *outcome,
-                        answer: answer.clone(),
+                        answer: answer.clone().map(Box::new),
                         sealed: sealed.clone(),
                         answered_at: at,
                         index,
@@ -606,12 +681,12 @@ impl Capability for Appeals {
                     a.status = AppealStatus::Answered;
                 }
                 (Event::AppealOverdue { .. }, _) => {
-                    a.steps.push(step(&body, None, None, false));
+                    a.push_step(step(&body, None, None, false));
                     a.obligation.mark_overdue(at);
                     a.status = AppealStatus::Overdue;
                 }
                 (Event::AppealRated { rating, .. }, _) => {
-                    a.steps.push(step(&body, None, None, false));
+                    a.push_step(step(&body, None, None, false));
                     a.rating = Some(*rating);
                 }
                 (other, _) => unreachable!("{} was checked without the decision it needs", other.kind()),
@@ -636,7 +711,7 @@ impl Capability for Appeals {
                 }
                 // Only appeals whose due day has ended can be overdue: the index starts there.
                 let ended = self.by_deadline.iter().take_while(|(due_at, _)| *due_at <= at);
-                for appeal in ended.filter_map(|(_, id)| self.appeals.get(id)) {
+                for appeal in ended.filter_map(|(_, id)| self.appeals.get(id).map(|a| &**a)) {
                     consider(appeal, &mut due);
                 }
             }
@@ -657,14 +732,14 @@ impl Capability for Appeals {
             return self.rules.as_ref().map(row_json);
         }
         let id = RowPrefix::APPEAL.id_in(key)?;
-        self.appeals.get(&id.parse().ok()?).map(row_json)
+        self.appeals.get(id).map(|a| row_json(&**a))
     }
 
     fn rows(&self, out: &mut Vec<(String, String)>) {
         if let Some(r) = &self.rules {
             out.push((RowKey::appeal_rules().into_string(), row_json(r)));
         }
-        out.extend(self.appeals.iter().map(|(id, a)| (RowKey::appeal(id).into_string(), row_json(a))));
+        out.extend(self.appeals.iter().map(|(id, a)| (RowKey::appeal(id).into_string(), row_json(&**a))));
     }
 
     fn load_row(&mut self, key: &str, value: &str) -> Result<bool, RuleError> {
@@ -676,7 +751,7 @@ impl Capability for Appeals {
                 return Err(duplicate());
             }
         } else if let Some(id) = RowPrefix::APPEAL.id_in(key) {
-            let a: Appeal = parse_row(key, value)?;
+            let mut a: Appeal = parse_row(key, value)?;
             if id != a.id.as_str() {
                 return Err(invalid_row(key, "key does not match the appeal id"));
             }
@@ -688,8 +763,8 @@ impl Capability for Appeals {
                 topic: a.topic.clone(),
                 place: a.place.clone(),
                 visibility: a.visibility,
-                title: a.title.clone(),
-                text: a.text.clone(),
+                title: a.title.as_deref().cloned(),
+                text: a.text.as_deref().cloned(),
                 attachments: (!a.attachments.is_empty()).then(|| a.attachments.clone()),
                 sealed: a.sealed.clone(),
                 complaint_about: a.complaint_about.clone(),
@@ -699,8 +774,9 @@ impl Capability for Appeals {
             if self.appeals.contains_key(&a.id) {
                 return Err(duplicate());
             }
+            self.share_names(&mut a);
             self.remember(&a);
-            self.appeals.insert(a.id.clone(), a);
+            self.appeals.insert(a.id.clone(), Arc::new(a));
         } else {
             return Ok(false);
         }
@@ -717,7 +793,7 @@ impl Capability for Appeals {
             let key = RowKey::appeal(&a.id);
             placed.place(&key, a.index, a.filed_at)?;
             let first_ok = a.steps.first().is_some_and(|s| {
-                s.event == "appeal.filed" && s.index == a.index && s.at == a.filed_at && s.body == a.addressed_to
+                s.event == StepKind::Filed && s.index == a.index && s.at == a.filed_at && s.body == a.addressed_to
             });
             let ordered = a.steps.windows(2).all(|w| w[0].index < w[1].index && w[0].at <= w[1].at);
             let last_ok = a.steps.last().is_some_and(|s| s.index.0 < ctx.meta.size);
@@ -744,19 +820,7 @@ impl Capability for Appeals {
                 *logged.entry(s.event.as_str()).or_insert(0) += 1;
             }
         }
-        let kinds = [
-            "appeal.filed",
-            "appeal.forwarded",
-            "appeal.reassigned",
-            "appeal.clarification_requested",
-            "appeal.clarified",
-            "appeal.extended",
-            "appeal.answered",
-            "appeal.overdue",
-            "appeal.rated",
-        ];
-        if logged.keys().any(|k| !kinds.contains(k))
-            || kinds.iter().any(|k| logged.get(k).copied().unwrap_or(0) != ctx.count(k))
+        if StepKind::ALL.iter().any(|k| logged.get(k.as_str()).copied().unwrap_or(0) != ctx.count(k.as_str()))
             || self.rules.is_some() != (ctx.count("appeal_rules.published") > 0)
         {
             return Err(counts_mismatch("the appeal rows"));

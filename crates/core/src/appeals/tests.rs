@@ -689,7 +689,7 @@ proptest! {
                 w.ok(answer(&format!("a-{i}"), by));
             }
         }
-        let before: Vec<Appeal> = w.s.appeals().all().cloned().collect();
+        let before: Vec<Appeal> = w.s.appeals().all().map(|a| Appeal::clone(a)).collect();
         let mut open = vec!["mon", "moh", "n1", "n2", "n3"];
         for r in &reorgs {
             if open.len() < 2 {
@@ -699,7 +699,7 @@ proptest! {
             w.ok(r.event(from, &open, cases.len()));
             open.retain(|b| *b != from);
         }
-        let after: Vec<Appeal> = w.s.appeals().all().cloned().collect();
+        let after: Vec<Appeal> = w.s.appeals().all().map(|a| Appeal::clone(a)).collect();
         prop_assert_eq!(after.len(), before.len());
         let registry = w.s.registry();
         let mut held = 0;

@@ -787,9 +787,8 @@ impl Capability for Petitions {
                 let closed: Vec<BodyId> =
                     keys.iter().filter_map(|k| RowPrefix::BODY.id_in(k.as_str())?.parse().ok()).collect();
                 let of_closed = self.petitions.values().filter(|p| !closed.is_empty() && closed.contains(&p.body));
-                let touched = keys
-                    .iter()
-                    .filter_map(|key| self.petitions.get(&RowPrefix::PETITION.id_in(key.as_str())?.parse().ok()?));
+                let touched =
+                    keys.iter().filter_map(|key| self.petitions.get(RowPrefix::PETITION.id_in(key.as_str())?));
                 let mut seen = std::collections::BTreeSet::new();
                 touched
                     .chain(of_closed)
@@ -805,7 +804,7 @@ impl Capability for Petitions {
             return self.rules.as_ref().map(row_json);
         }
         if let Some(id) = RowPrefix::PETITION.id_in(key) {
-            return self.petitions.get(&id.parse().ok()?).map(row_json);
+            return self.petitions.get(id).map(row_json);
         }
         let (id, signer) = RowPrefix::SIGNATURE.id_in(key)?.split_once('/')?;
         self.signature(&id.parse().ok()?, &signer.parse().ok()?).map(|s| row_json(&s))

@@ -325,13 +325,13 @@ impl Capability for Registry {
             return self.calendars.get(&year.parse().ok()?).map(row_json);
         }
         if let Some(id) = RowPrefix::BODY.id_in(key) {
-            return self.bodies.get(&id.parse().ok()?).map(row_json);
+            return self.bodies.get(id).map(row_json);
         }
         if let Some(id) = RowPrefix::PERSON.id_in(key) {
             return self.persons.get(&id.parse().ok()?).map(row_json);
         }
         if let Some(id) = RowPrefix::STAFF.id_in(key) {
-            return self.staff.get(&id.parse().ok()?).map(row_json);
+            return self.staff.get(id).map(row_json);
         }
         if let Some(index) = RowPrefix::OPENING.id_in(key) {
             return self.openings.get(&LogIndex(index.parse().ok()?)).map(row_json);

@@ -452,11 +452,11 @@ impl CaseTexts {
     /// A public appeal's texts, as the log holds them.
     pub fn public(appeal: &Appeal) -> CaseTexts {
         CaseTexts {
-            title: appeal.title.clone(),
-            text: appeal.text.clone(),
+            title: appeal.title.as_deref().cloned(),
+            text: appeal.text.as_deref().cloned(),
             questions: appeal.clarifications.iter().filter_map(|c| c.question.clone()).collect(),
             replies: appeal.clarifications.iter().filter_map(|c| c.reply.clone()).collect(),
-            answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.clone()),
+            answer: appeal.obligation.answer.as_ref().and_then(|a| a.answer.as_deref().cloned()),
             attachments: appeal.attachments.clone(),
             nonce: String::new(),
         }
@@ -494,7 +494,7 @@ fn filing_commitment(nonce: &str, title: &PartialText, text: &PartialText, files
     if files.is_empty() {
         commitment("appeal", nonce, &(title, text))
     } else {
-        let digests: Vec<&str> = files.iter().map(|f| f.digest.as_str()).collect();
+        let digests: Vec<String> = files.iter().map(|f| f.digest.to_hex()).collect();
         commitment("appeal", nonce, &(title, text, digests))
     }
 }

@@ -633,7 +633,7 @@ async fn download(
 fn answer_section(app: &AppState, p: &Page, appeal: &Appeal, texts: Option<&CaseTexts>) -> Markup {
     let Some(answer) = &appeal.obligation.answer else { return html! {} };
     // A private appeal's answer is sealed: shown to whoever may read the case's texts.
-    let written = texts.and_then(|t| t.answer.as_ref()).or(answer.answer.as_ref());
+    let written = texts.and_then(|t| t.answer.as_ref()).or(answer.answer.as_deref());
     html! {
         section #answer aria-labelledby="answer-heading" {
             h2 #answer-heading { (p.t("ap-answer-heading")) }
@@ -661,7 +661,7 @@ fn history(app: &AppState, p: &Page, appeal: &Appeal) -> Markup {
             ol.steps {
                 @for s in &appeal.steps {
                     li data-event=(s.event) {
-                        (time_el(app, s.at.0)) " — " strong { (event_label(p.lang, &s.event)) } " · "
+                        (time_el(app, s.at.0)) " — " strong { (event_label(p.lang, s.event.as_str())) } " · "
                         (body_name(app, p.lang, &s.body))
                         @if let Some(to) = &s.to { " → " (body_name(app, p.lang, to)) }
                         @if s.late { " " em { (p.t("ap-late")) } }

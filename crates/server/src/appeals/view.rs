@@ -107,7 +107,7 @@ impl Projector for AppealsView {
             ..ViewData::default()
         };
         for appeal in state.appeals().all() {
-            data.put(Arc::new(appeal.clone()));
+            data.put(appeal.clone());
         }
         *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
     }
@@ -180,7 +180,7 @@ impl BatchProjection for Batch {
 
     fn seal(&mut self, state: &State, _log_size: u64) {
         let ids: BTreeSet<&AppealId> = self.changed.iter().map(|(id, _)| id).collect();
-        self.appeals = ids.into_iter().filter_map(|id| state.appeals().get(id).cloned().map(Arc::new)).collect();
+        self.appeals = ids.into_iter().filter_map(|id| state.appeals().get(id).cloned()).collect();
         if self.touches_records {
             self.records = Some(state.body_records());
         }

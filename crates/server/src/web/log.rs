@@ -101,7 +101,7 @@ fn summary(lang: Lang, entry: &Entry) -> String {
         Event::RegistryImported { records, digest, .. } => t_args(
             lang,
             "summary-registry",
-            &[("records", FluentValue::from(*records)), ("digest", FluentValue::from(short_text(digest.as_str())))],
+            &[("records", FluentValue::from(*records)), ("digest", FluentValue::from(short_text(&digest.to_hex())))],
         ),
         Event::KeyRotated { key, version, .. } => t_args(
             lang,

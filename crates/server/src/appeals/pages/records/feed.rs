@@ -12,7 +12,7 @@ use atom_syndication::{Entry, Feed, FixedDateTime, Generator, Link, Person, Text
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use dauys_core::{format_date, Appeal, Lang, Timestamp};
+use dauys_core::{format_date, Appeal, Lang, StepKind, Timestamp};
 use fluent_templates::fluent_bundle::FluentValue;
 
 use crate::appeals::appeal_href;
@@ -43,7 +43,7 @@ struct Ctx {
 
 fn entry(app: &AppState, ctx: &Ctx, a: &Appeal) -> Entry {
     let lang = ctx.lang;
-    let mark = a.steps.iter().rev().find(|s| s.event == "appeal.overdue");
+    let mark = a.steps.iter().rev().find(|s| s.event == StepKind::Overdue);
     let overdue_at = a.obligation.overdue_at.or(mark.map(|s| s.at)).unwrap_or(a.obligation.due_at);
     let id = match mark {
         Some(step) => format!("{}/log/{}", ctx.base, step.index.0),
