@@ -48,6 +48,19 @@ pub fn value_id(prefix: &str, value: &str) -> String {
     format!("{prefix}{}", value.replace('_', "-"))
 }
 
+/// What an event is called in `lang` (`personal_data.opened` is "Personal data opened"): the
+/// message `event-<type>`, with the type's `.` and `_` written `-`. Falls back to the type
+/// itself, which a test keeps from happening for any event of [`dauys_core::Event::KINDS`].
+pub fn event_label(lang: Lang, kind: &str) -> String {
+    let id = value_id("event-", &kind.replace('.', "-"));
+    let label = t(lang, &id);
+    if label == id {
+        kind.to_owned()
+    } else {
+        label
+    }
+}
+
 pub fn t_args(lang: Lang, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
     let args: HashMap<std::borrow::Cow<'static, str>, FluentValue<'static>> =
         args.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(*k), v.clone())).collect();
@@ -152,6 +165,19 @@ impl<S: Send + Sync> FromRequestParts<S> for UiLang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A log page, a history or an e-mail never shows a raw type such as `personal_data.opened`.
+    #[test]
+    fn every_event_is_named_in_every_language() {
+        for lang in Lang::ALL {
+            for kind in dauys_core::Event::KINDS {
+                let label = event_label(lang, kind);
+                assert!(label != kind && !label.contains('.') && !label.contains('_'), "{kind} in {lang:?}: {label}");
+            }
+        }
+        let kinds: Vec<String> = Lang::ALL.iter().map(|l| event_label(*l, "personal_data.opened")).collect();
+        assert_eq!(kinds, ["Дербес деректерге қол жеткізу", "Доступ к персональным данным", "Personal data opened"]);
+    }
 
     #[test]
     fn accept_language_by_quality() {

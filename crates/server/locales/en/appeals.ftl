@@ -4,11 +4,11 @@ mail-appeal-subject = Your appeal { $appeal }: { $step }
 mail-appeal-body = Your appeal { $appeal } has a new step: { $step }.
     Follow it here: { $link }
 
-event-appeal_rules-published = Appeal rules published
+event-appeal-rules-published = Appeal rules published
 event-appeal-filed = Appeal filed
 event-appeal-forwarded = Appeal forwarded to the competent body
 event-appeal-reassigned = Appeal moved to a reorganised body's successor
-event-appeal-clarification_requested = Clarification requested
+event-appeal-clarification-requested = Clarification requested
 event-appeal-clarified = Applicant clarified
 event-appeal-extended = Deadline extended
 event-appeal-answered = Appeal answered

@@ -4,11 +4,11 @@ mail-appeal-subject = Сіздің { $appeal } өтінішіңіз: { $step }
 mail-appeal-body = Сіздің { $appeal } өтінішіңізде жаңа қадам: { $step }.
     Мұнда бақылаңыз: { $link }
 
-event-appeal_rules-published = Өтініш ережелері жарияланды
+event-appeal-rules-published = Өтініш ережелері жарияланды
 event-appeal-filed = Өтініш берілді
 event-appeal-forwarded = Өтініш құзыреті бойынша жіберілді
 event-appeal-reassigned = Өтініш қайта ұйымдастырылған органның құқық мирасқорына берілді
-event-appeal-clarification_requested = Нақтылау сұралды
+event-appeal-clarification-requested = Нақтылау сұралды
 event-appeal-clarified = Өтініш беруші нақтылады
 event-appeal-extended = Мерзім ұзартылды
 event-appeal-answered = Өтінішке жауап берілді

@@ -39,7 +39,7 @@ checkpoint-size = Ағаш өлшемі (жазбалар саны)
 checkpoint-root = Түбір хэші
 checkpoint-signed-at = Қол қойылған уақыты
 checkpoint-origin = Тізілімнің атауы
-checkpoint-note = Қол қойылған жазба (signed note)
+checkpoint-note = Қол қойылған жазба
 checkpoint-none = Тізілім әлі бақылау нүктесіне қол қойған жоқ. Бетті бір сәттен кейін жаңартыңыз.
 
 ## Тізілім
@@ -401,7 +401,7 @@ err-field-too-long = Өріс тым ұзын.
 err-empty-field = Міндетті өріс толтырылмаған.
 err-registry-header = Бірінші жол мынадай болуы керек: iin,given_name,family_name,locality,email
 err-registry-row = Бұл жол бес өрісі бар дұрыс CSV жолы емес.
-event-petition_rules-published = Петиция ережелері жарияланды
+event-petition-rules-published = Петиция ережелері жарияланды
 event-petition-drafted = Петиция жобасы жазылды
 event-petition-launched = Петиция іске қосылды
 event-petition-signed = Петицияға қол қойылды
@@ -416,4 +416,4 @@ event-obligation-opened = Жауап беру міндеті туындады
 event-obligation-overdue = Жауап беру мерзімі өтті
 event-obligation-answered = Петицияға жауап берілді
 summary-petition-rules = деңгей саны: { $levels }
-event-petition-moderation_overdue = Модерация мерзімі өтіп кетті
+event-petition-moderation-overdue = Модерация мерзімі өтіп кетті

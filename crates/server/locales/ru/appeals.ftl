@@ -4,11 +4,11 @@ mail-appeal-subject = Ваше обращение { $appeal }: { $step }
 mail-appeal-body = По вашему обращению { $appeal } новый шаг: { $step }.
     Следите за ним здесь: { $link }
 
-event-appeal_rules-published = Опубликованы правила обращений
+event-appeal-rules-published = Опубликованы правила обращений
 event-appeal-filed = Обращение подано
 event-appeal-forwarded = Обращение направлено по компетенции
 event-appeal-reassigned = Обращение передано правопреемнику реорганизованного органа
-event-appeal-clarification_requested = Запрошено уточнение
+event-appeal-clarification-requested = Запрошено уточнение
 event-appeal-clarified = Заявитель дал уточнение
 event-appeal-extended = Срок продлён
 event-appeal-answered = Дан ответ на обращение

@@ -39,7 +39,7 @@ checkpoint-size = Размер дерева (число записей)
 checkpoint-root = Корневой хеш
 checkpoint-signed-at = Время подписи
 checkpoint-origin = Имя реестра
-checkpoint-note = Подписанная запись (signed note)
+checkpoint-note = Подписанная запись
 checkpoint-none = Реестр ещё не подписал контрольную точку. Обновите страницу через мгновение.
 
 ## Реестр
@@ -401,7 +401,7 @@ err-field-too-long = Поле слишком длинное.
 err-empty-field = Обязательное поле не заполнено.
 err-registry-header = Первая строка должна быть: iin,given_name,family_name,locality,email
 err-registry-row = Эта строка не является корректной строкой CSV из пяти полей.
-event-petition_rules-published = Опубликованы правила петиций
+event-petition-rules-published = Опубликованы правила петиций
 event-petition-drafted = Составлен проект петиции
 event-petition-launched = Петиция запущена
 event-petition-signed = Петиция подписана
@@ -416,4 +416,4 @@ event-obligation-opened = Возникла обязанность ответит
 event-obligation-overdue = Срок ответа просрочен
 event-obligation-answered = Дан ответ на петицию
 summary-petition-rules = уровней: { $levels }
-event-petition-moderation_overdue = Срок модерации пропущен
+event-petition-moderation-overdue = Срок модерации пропущен

@@ -51,7 +51,7 @@ impl Mail {
     /// with the link to its page.
     pub fn appeal_step(to: &str, lang: Lang, appeal: &dauys_core::AppealId, event: &str, link: &str) -> Mail {
         use fluent_templates::fluent_bundle::FluentValue;
-        let step = crate::i18n::t(lang, &format!("event-{}", event.replace('.', "-")));
+        let step = crate::i18n::event_label(lang, event);
         let args = [
             ("appeal", FluentValue::from(appeal.to_string())),
             ("step", FluentValue::from(step)),

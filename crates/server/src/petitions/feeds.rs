@@ -21,7 +21,7 @@ use dauys_core::{format_date, BodyId, Lang, PartialText, Petition, PetitionStatu
 use fluent_templates::fluent_bundle::FluentValue;
 
 use super::api::{body_info, html_path, petition_by_path};
-use crate::i18n::{t, t_args, UiLang};
+use crate::i18n::{event_label, t, t_args, UiLang};
 use crate::problem::Problem;
 use crate::AppState;
 
@@ -107,10 +107,6 @@ fn excerpt(text: &PartialText, lang: Lang) -> String {
 
 fn status_label(lang: Lang, status: PetitionStatus) -> String {
     t(lang, &format!("feed-status-{}", status.as_str()))
-}
-
-fn event_label(lang: Lang, event: &str) -> String {
-    t(lang, &format!("event-{}", event.replace('.', "-")))
 }
 
 /// "Open · 1,234 of 50,000 signatures".

@@ -305,15 +305,7 @@ pub(crate) fn time_el(app: &AppState, ms: u64) -> Markup {
     html! { time datetime=(machine) { (shown) } }
 }
 
-pub(crate) fn event_label(lang: Lang, kind: &str) -> String {
-    let id = format!("event-{}", kind.replace('.', "-"));
-    let label = t(lang, &id);
-    if label == id {
-        kind.to_string()
-    } else {
-        label
-    }
-}
+pub(crate) use crate::i18n::event_label;
 
 /// "Астана қаласы, Есіл ауданы": the region's name and, if the locality has one, its
 /// district's (its identifier where the district table has no name for it).
