@@ -205,5 +205,29 @@ await run(async (newPage) => {
     }
     expect(/2[\s\u00a0,.]?500/.test(await anyone.locator('#regions').innerText()), `/petitions/${id}: #regions does not count the 2,500 signatures`);
     await checkAccessibility(anyone, `/petitions/${id} (ru, answered)`);
+    const headline = await anyone.locator('main .headline').first();
+    const standing = await headline.getAttribute('data-standing');
+    expect(standing === 'answered' && /Ответ дан/.test(await headline.innerText()), `/petitions/${id}: the headline is ${standing}, "${await headline.innerText()}", expected answered`);
+  });
+
+  await step('the list heads each petition with whether it was answered or is overdue, and filters by it', async () => {
+    const anyone = await newPage('reader');
+    const said = { answered: { kk: /жауап берілді/, ru: /^Ответ дан/, en: /^Answered on/ }, overdue: { kk: /күнге өткен/, ru: /^Просрочено на \d/, en: /^Overdue by \d+ days?:/ } };
+    for (const answer of ['overdue', 'answered']) {
+      for (const lang of ['kk', 'ru', 'en']) {
+        const where = `/petitions?answer=${answer}&lang=${lang}`;
+        await visit(anyone, where);
+        await checkChrome(anyone, lang);
+        await noMessageIds(anyone);
+        const heads = await anyone.locator('#results li.petition .headline').evaluateAll((els) => els.map((e) => [e.dataset.standing, e.innerText.trim()]));
+        const rows = await anyone.locator('#results li.petition').count();
+        expect(rows >= 1 && heads.length === rows, `${where}: ${rows} petitions, ${heads.length} headlines`);
+        for (const [standing, text] of heads) {
+          expect(standing === answer && said[answer][lang].test(text), `${where}: a row is headed ${standing}, "${text}"`);
+        }
+        console.log(`   ${where}: ${rows} petitions, e.g. "${heads[0][1]}"`);
+        if (lang === 'kk') await checkAccessibility(anyone, where);
+      }
+    }
   });
 });

@@ -360,6 +360,8 @@ async fn list_document_count_csv_and_feeds() {
     assert_eq!(only("/api/v1/petitions?status=open&sort=most_signed").await, [s(&p.answered), s(&p.local)]);
     assert_eq!(only("/api/v1/petitions?sort=closing_soon").await[..2], [s(&p.answered), s(&p.local)]);
     assert_eq!(only("/api/v1/petitions?status=&level=").await.len(), 4, "empty fields are no filter");
+    assert_eq!(only("/api/v1/petitions?answer=answered").await, [s(&p.answered)]);
+    assert_eq!(only("/api/v1/petitions?answer=overdue").await, Vec::<String>::new());
     let page2 = app.get_json("/api/v1/petitions?per_page=3&page=2").await;
     assert_eq!(
         (page2["total"].as_u64(), page2["pages"].as_u64(), page2["per_page"].as_u64()),
@@ -375,6 +377,8 @@ async fn list_document_count_csv_and_feeds() {
     let problem = app.bad_parameter("/api/v1/petitions?status=draft", "status").await;
     let allowed: Vec<&str> = problem["allowed"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(allowed, ["moderation", "open", "closed", "rejected", "withdrawn", "expired"]);
+    let problem = app.bad_parameter("/api/v1/petitions?answer=late", "answer").await;
+    assert_eq!(problem["allowed"], serde_json::json!(["awaiting", "answered", "overdue"]));
     let problem = app.bad_parameter("/api/v1/petitions?sort=oldest", "sort").await;
     assert_eq!(problem["allowed"], serde_json::json!(["newest", "most_signed", "closing_soon"]));
     assert_eq!(

@@ -561,6 +561,12 @@ async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons()
     assert_eq!(env.post(&format!("{path}/sign"), Some("outsider"), "").await.status, StatusCode::SEE_OTHER);
     let page = env.get(&path, Some("author")).await;
     assert!(page.body.contains("id=\"obligation\"") && page.body.contains("Awaiting the answer"), "{}", page.body);
+    // Its standing heads the page: awaiting, due in so many working days.
+    assert!(
+        page.body.contains("<p class=\"headline\" data-standing=\"awaiting\">Awaiting the answer: due in "),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Answer due by") && page.body.contains("The threshold was reached:"));
     assert!(!page.body.contains("id=\"withdraw-button\""), "no withdrawing after the threshold");
 
@@ -573,6 +579,16 @@ async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons()
     petitions.answer(&env.official, &id, answer).await.expect("answered");
     let page = env.get(&path, None).await;
     assert!(page.body.contains("data-status=\"answered\"") && page.body.contains("Partially supported"));
+    assert!(page.body.contains("<p class=\"headline\" data-standing=\"answered\">Answered on "), "{}", page.body);
+    // The list heads its row the same way, and filters by the answer.
+    let answered = env.get("/petitions?answer=answered", None).await;
+    assert!(answered.body.contains(&format!("data-petition=\"{id}\"")), "{}", answered.body);
+    assert!(answered.body.contains("data-standing=\"answered\">Answered on "));
+    let awaiting = env.get("/petitions?answer=awaiting&lang=ru", None).await;
+    assert!(!awaiting.body.contains(&format!("data-petition=\"{id}\"")), "{}", awaiting.body);
+    let wrong = env.get("/petitions?answer=late", None).await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("The body's answer: “late” is not one of the choices."), "{}", wrong.body);
     assert!(page.body.contains("Бюджет будет опубликован к лету.") && page.body.contains("Обсуждение прошло 3 марта."));
     assert!(page.body.contains("<div class=\"text\" lang=\"kk\"><p>Басшының мәлімдемесі.</p></div>"), "{}", page.body);
     assert!(page.body.contains(env.official.id.as_str()), "who answered");
@@ -682,7 +698,7 @@ fn every_page_string_is_in_kazakh_russian_and_english_and_clashes_with_no_other_
     for s in ["newest", "most-signed", "closing-soon"] {
         used.insert(format!("pp-sort-{s}"));
     }
-    for f in ["q", "status", "level", "body", "region", "topic", "sort", "page"] {
+    for f in ["q", "status", "level", "body", "region", "topic", "answer", "sort", "page"] {
         used.insert(format!("pp-filter-{f}"));
     }
     for l in Level::ALL {

@@ -76,6 +76,9 @@ pub enum ObligationStatus {
 }
 
 impl ObligationStatus {
+    pub const ALL: [ObligationStatus; 3] =
+        [ObligationStatus::Awaiting, ObligationStatus::Answered, ObligationStatus::Overdue];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             ObligationStatus::Awaiting => "awaiting",

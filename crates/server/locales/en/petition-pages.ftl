@@ -22,6 +22,17 @@ pp-status-expired = Expired
 pp-obligation-awaiting = Awaiting the answer
 pp-obligation-answered = Answered
 pp-obligation-overdue = Overdue
+pp-filter-answer = The body's answer
+pp-headline-answered = Answered on { $date }
+pp-headline-awaiting = { $days ->
+    [0] Awaiting the answer: due today, { $date }
+    [one] Awaiting the answer: due in { $days } working day, by { $date }
+   *[other] Awaiting the answer: due in { $days } working days, by { $date }
+}
+pp-headline-overdue = { $days ->
+    [one] Overdue by { $days } day: the answer was due by { $date }
+   *[other] Overdue by { $days } days: the answer was due by { $date }
+}
 pp-decision-supported = Supported
 pp-decision-partially-supported = Partially supported
 pp-decision-not-supported = Not supported

@@ -22,6 +22,13 @@ pp-status-expired = Мерзімі өтті
 pp-obligation-awaiting = Жауап күтілуде
 pp-obligation-answered = Жауап берілді
 pp-obligation-overdue = Мерзімі өтіп кетті
+pp-filter-answer = Органның жауабы
+pp-headline-answered = { $date } жауап берілді
+pp-headline-awaiting = { $days ->
+    [0] Жауап күтілуде: мерзімі бүгін, { $date }
+   *[other] Жауап күтілуде: { $date } дейін, { $days } жұмыс күні қалды
+}
+pp-headline-overdue = Мерзімі { $days } күнге өткен: жауап { $date } дейін берілуі тиіс еді
 pp-decision-supported = Қолдау тапты
 pp-decision-partially-supported = Ішінара қолдау тапты
 pp-decision-not-supported = Қолдау таппады

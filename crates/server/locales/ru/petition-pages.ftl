@@ -22,6 +22,19 @@ pp-status-expired = Истёк срок
 pp-obligation-awaiting = Ожидается ответ
 pp-obligation-answered = Ответ дан
 pp-obligation-overdue = Просрочено
+pp-filter-answer = Ответ органа
+pp-headline-answered = Ответ дан { $date }
+pp-headline-awaiting = { $days ->
+    [0] Ожидается ответ: срок сегодня, { $date }
+    [one] Ожидается ответ: срок { $date }, остался { $days } рабочий день
+    [few] Ожидается ответ: срок { $date }, осталось { $days } рабочих дня
+   *[other] Ожидается ответ: срок { $date }, осталось { $days } рабочих дней
+}
+pp-headline-overdue = { $days ->
+    [one] Просрочено на { $days } день: ответ был нужен к { $date }
+    [few] Просрочено на { $days } дня: ответ был нужен к { $date }
+   *[other] Просрочено на { $days } дней: ответ был нужен к { $date }
+}
 pp-decision-supported = Поддержано
 pp-decision-partially-supported = Поддержано частично
 pp-decision-not-supported = Не поддержано

@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use dauys_core::{
-    format_date, AccountId, BodyId, BodyKind, Decision, Lang, Level, Locality, LocalizedText, PartialText, Petition,
-    PetitionId, PetitionStatus, Pseudonym, Region, Rejection, Terms, Timestamp, TopicCode,
+    format_date, AccountId, BodyId, BodyKind, Decision, Lang, Level, Locality, LocalizedText, ObligationStatus,
+    PartialText, Petition, PetitionId, PetitionStatus, Pseudonym, Region, Rejection, Terms, Timestamp, TopicCode,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -139,6 +139,7 @@ pub struct ListParams {
     body: Option<String>,
     region: Option<String>,
     topic: Option<String>,
+    answer: Option<String>,
     sort: Option<String>,
     page: Option<String>,
     per_page: Option<String>,
@@ -206,6 +207,12 @@ fn parse_list(params: &ListParams, view: &PetitionsView, lang: Lang) -> Result<L
         let known = |t: &TopicCode| published.is_empty() || published.iter().any(|p| p == t.as_str());
         let topic = TopicCode::from_str(s).ok().filter(known);
         q.topic = Some(topic.ok_or_else(|| invalid(lang, "topic", s, "a topic code", Some(published.clone())))?);
+    }
+    if let Some(s) = given(&params.answer) {
+        let answer = ObligationStatus::ALL.into_iter().find(|a| a.as_str() == s);
+        q.answer = Some(
+            answer.ok_or_else(|| invalid(lang, "answer", s, "", Some(codes(ObligationStatus::ALL, |a| a.as_str()))))?,
+        );
     }
     if let Some(s) = given(&params.sort) {
         let sort = Sort::parse(s);

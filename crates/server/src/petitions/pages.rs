@@ -101,6 +101,39 @@ fn status_label(p: &Page, status: PetitionStatus) -> String {
     p.t(&format!("pp-status-{}", status.as_str()))
 }
 
+/// A petition's standing as the headline of its page and of its row in the list: answered,
+/// awaiting an answer (due in so many working days) or overdue (by so many days) once it
+/// reached its threshold; else its status. `data-standing` gives the colour.
+fn headline(p: &Page, app: &AppState, pet: &Petition, now: u64) -> Markup {
+    let offset = app.deployment.utc_offset_minutes();
+    let today = Timestamp(now).date_at_offset(offset);
+    let date = |d: Date| FluentValue::from(dauys_core::format_date(d));
+    let (standing, text) = match &pet.obligation {
+        Some(o) => match (&o.answer, o.status) {
+            (Some(answer), _) => (
+                "answered",
+                p.t_args("pp-headline-answered", &[("date", date(answer.answered_at.date_at_offset(offset)))]),
+            ),
+            (None, ObligationStatus::Overdue) => (
+                "overdue",
+                p.t_args(
+                    "pp-headline-overdue",
+                    &[("days", FluentValue::from((today - o.due).whole_days().max(1))), ("date", date(o.due))],
+                ),
+            ),
+            (None, _) => {
+                let left = app.deployment.calendar().working_days_between(today, o.due);
+                (
+                    "awaiting",
+                    p.t_args("pp-headline-awaiting", &[("days", FluentValue::from(left)), ("date", date(o.due))]),
+                )
+            }
+        },
+        None => (pet.status.as_str(), status_label(p, pet.status)),
+    };
+    html! { p.headline data-standing=(standing) { (text) } }
+}
+
 fn obligation_label(p: &Page, status: ObligationStatus) -> String {
     p.t(&format!("pp-obligation-{}", status.as_str()))
 }

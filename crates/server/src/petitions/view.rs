@@ -66,6 +66,8 @@ pub struct ListQuery {
     pub body: Option<BodyId>,
     pub region: Option<Region>,
     pub topic: Option<TopicCode>,
+    /// Only petitions whose obligation stands so (answered, awaiting, overdue).
+    pub answer: Option<ObligationStatus>,
     pub sort: Sort,
     /// 1-based.
     pub page: usize,
@@ -183,6 +185,7 @@ impl PetitionsView {
             .filter(|p| q.body.as_ref().is_none_or(|b| &p.body == b))
             .filter(|p| q.region.is_none_or(|r| p.territory.as_ref().is_some_and(|t| t.region == r)))
             .filter(|p| q.topic.as_ref().is_none_or(|t| &p.topic == t))
+            .filter(|p| q.answer.is_none_or(|a| p.obligation.as_ref().is_some_and(|o| o.status == a)))
             .filter(|p| text_hits.as_ref().is_none_or(|hits| hits.contains(&p.id)))
             .collect();
         match q.sort {

@@ -12,6 +12,9 @@ pub struct ListForm {
     body: String,
     region: String,
     topic: String,
+    /// Whether a petition that reached its threshold was answered: `awaiting`, `answered`,
+    /// `overdue`.
+    answer: String,
     sort: String,
     page: Option<String>,
 }
@@ -26,6 +29,7 @@ impl ListForm {
             body: t(self.body),
             region: t(self.region),
             topic: t(self.topic),
+            answer: t(self.answer),
             sort: t(self.sort),
             page: self.page,
         }
@@ -40,6 +44,7 @@ impl ListForm {
             ("body", &self.body),
             ("region", &self.region),
             ("topic", &self.topic),
+            ("answer", &self.answer),
             ("sort", &self.sort),
         ]
         .into_iter()
@@ -86,6 +91,8 @@ fn parse_list(app: &AppState, form: &ListForm) -> (ListQuery, Vec<Invalid>) {
     let topic = opt(&form.topic)
         .map(|v| v.parse::<TopicCode>().ok().filter(|t| rules.as_ref().is_some_and(|r| r.rules.topic(t).is_some())));
     pick("topic", &form.topic, !matches!(topic, Some(None)));
+    let answer = opt(&form.answer).map(|v| ObligationStatus::ALL.into_iter().find(|s| s.as_str() == v));
+    pick("answer", &form.answer, !matches!(answer, Some(None)));
     let sort = opt(&form.sort).map(|v| Sort::parse(&v));
     pick("sort", &form.sort, !matches!(sort, Some(None)));
     pick("q", &form.q, form.q.chars().count() <= MAX_QUERY_CHARS);
@@ -106,6 +113,7 @@ fn parse_list(app: &AppState, form: &ListForm) -> (ListQuery, Vec<Invalid>) {
         body: body.flatten(),
         region: region.flatten(),
         topic: topic.flatten(),
+        answer: answer.flatten(),
         sort: sort.flatten().unwrap_or_default(),
         page,
         per_page: PER_PAGE,
@@ -260,6 +268,15 @@ fn filters(app: &AppState, p: &Page, form: &ListForm, bodies: &[(BodyId, String)
                     }
                 }
                 div.filter {
+                    label for="answer" { (field_label(p, "answer")) }
+                    select #answer name="answer" {
+                        option value="" { (any) }
+                        @for s in ObligationStatus::ALL {
+                            option value=(s.as_str()) selected[form.answer == s.as_str()] { (obligation_label(p, s)) }
+                        }
+                    }
+                }
+                div.filter {
                     label for="sort" { (field_label(p, "sort")) }
                     select #sort name="sort" {
                         @for s in Sort::ALL {
@@ -292,7 +309,7 @@ async fn list_items(app: &AppState, p: &Page, page: &ListPage) -> Markup {
                         (topic_label(&app.capabilities.petitions, p.lang, &pet.topic))
                         @if let Some(t) = territory_label(p.lang, pet.territory.as_ref()) { " · " (t) }
                     }
-                    p { strong { (p.t("pp-field-status")) ": " } (status_label(p, pet.status)) }
+                    (headline(p, app, pet, now))
                     (progress(p, pet, pet.id.as_str()))
                     @if let Some(d) = deadline(p, app, pet, now) { p { (d) } }
                 }

@@ -73,6 +73,7 @@ pub(super) async fn petition_page(
 
     let main = html! {
         h1 lang=(title_lang.as_str()) { (title) }
+        (headline(p, app, pet, now))
         (other_languages(p, &pet.title))
         @match &flash {
             Flash::None => {}
