@@ -11,7 +11,7 @@ use std::str::FromStr;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use common::User;
-use dauys_core::{AppealId, BodyKind, Event, LocalizedText, Role, VerificationMethod};
+use dauys_core::{AppealId, BodyKind, Event, LocalizedText, Role};
 use dauys_server::config::Config;
 use dauys_server::Instance;
 use dauys_store::{MaxConnections, RecordKind};
@@ -54,17 +54,11 @@ async fn start() -> Env {
     let admin_account = common::account(people, &admin).await;
     let mut users = std::collections::HashMap::new();
     for (key, body) in [("mon-official", "mon"), ("moh-official", "moh")] {
-        let id = common::sign_up(people, format!("{key}@example.kz")).await;
-        common::grant(&instance, &id, Role::Official, Some(body), &admin).await;
-        let account = common::account(people, &id).await;
-        users.insert(key, common::sign_in(people, account).await);
+        users.insert(key, common::staff_member(&instance, key, Role::Official, body, &admin).await);
     }
     for (key, iin) in [("citizen", "880101300010"), ("neighbour", "920505400023")] {
-        let id = common::sign_up(people, format!("{key}@example.kz")).await;
-        let claim = common::claim(iin, "Айгерім", "Сейітова", "astana/esil");
-        people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
-        let account = common::account(people, &id).await;
-        users.insert(key, common::sign_in(people, account).await);
+        let email = format!("{key}@example.kz");
+        users.insert(key, common::citizen(people, &email, Some(iin), "astana/esil", &admin_account).await);
     }
     Env { instance, db, users }
 }

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use axum::http::{Method, StatusCode};
 use common::{Reply, User};
-use dauys_core::{AppealId, AppealStatus, BodyKind, Event, LocalizedText, Role, VerificationMethod};
+use dauys_core::{AppealId, AppealStatus, BodyKind, Event, LocalizedText, Role};
 use dauys_server::config::Config;
 use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
@@ -76,19 +76,10 @@ async fn start() -> Env {
     let admin_account = common::account(people, &admin).await;
     let mut users = std::collections::HashMap::new();
     for (key, role, body) in STAFF {
-        let id = common::sign_up(people, format!("{key}@example.kz")).await;
-        common::grant(&instance, &id, role, Some(body), &admin).await;
-        let account = common::account(people, &id).await;
-        users.insert(key, common::sign_in(people, account).await);
+        users.insert(key, common::staff_member(&instance, key, role, body, &admin).await);
     }
     for (key, email, iin, locality) in CITIZENS {
-        let id = common::sign_up(people, email).await;
-        if let Some(iin) = iin {
-            let claim = common::claim(iin, "Айгерім", "Сейітова", locality);
-            people.verify(&id, &claim, VerificationMethod::Manual, Some(&admin_account)).await.expect("verified");
-        }
-        let account = common::account(people, &id).await;
-        users.insert(key, common::sign_in(people, account).await);
+        users.insert(key, common::citizen(people, email, iin, locality, &admin_account).await);
     }
     Env { instance, db, users }
 }

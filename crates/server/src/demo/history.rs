@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::appeals::Step;
 use super::cast::{Who, MEMBERS};
-use super::registry::BODIES;
+use super::registry::{parse, BODIES};
 
 /// The administrator who set the demo up months ago (not an account one can sign in to).
 pub const HISTORY_ADMIN: &str = "u-demo-admin-2026";
@@ -103,16 +103,6 @@ fn kk_ru(kk: &str, ru: &str) -> PartialText {
 
 fn all3(kk: &str, ru: &str, en: &str) -> PartialText {
     PartialText { kk: Some(kk.into()), ru: Some(ru.into()), en: Some(en.into()) }
-}
-
-fn parse<T: std::str::FromStr>(s: &str) -> T
-where
-    T::Err: std::fmt::Display,
-{
-    match s.parse() {
-        Ok(v) => v,
-        Err(e) => unreachable!("demo identifier `{s}`: {e}"),
-    }
 }
 
 /// One seeded petition: who it addresses and what it says.

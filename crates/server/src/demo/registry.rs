@@ -338,7 +338,9 @@ pub(crate) const BODIES: &[DemoBody] = &[
     ),
 ];
 
-fn parse<T: std::str::FromStr>(s: &str) -> T
+/// A demo identifier, written in this module's tables and the history's, parsed; a typo in
+/// them is a bug of the build, not an input.
+pub(super) fn parse<T: std::str::FromStr>(s: &str) -> T
 where
     T::Err: std::fmt::Display,
 {

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
-use dauys_core::{AccountId, BodyKind, Event, Level, LevelRule, Locality, LocalizedText, PartialText, Role};
+use dauys_core::{
+    AccountId, BodyKind, Event, Level, LevelRule, Locality, LocalizedText, PartialText, Role, VerificationMethod,
+};
 use dauys_server::config::Config;
 use dauys_server::people::{Account, IdentityClaim, People};
 use dauys_server::petitions::{default_rules, Draft};
@@ -102,6 +104,26 @@ pub fn claim(
         family_name: family.into(),
         locality: locality.parse::<Locality>().unwrap(),
     }
+}
+
+/// A staff member signed in: `key@example.kz`, granted `role` in `body` by the administrator
+/// `admin`.
+pub async fn staff_member(instance: &Instance, key: &str, role: Role, body: &str, admin: &AccountId) -> User {
+    let people = &instance.state.people;
+    let id = sign_up(people, format!("{key}@example.kz")).await;
+    grant(instance, &id, role, Some(body), admin).await;
+    sign_in(people, account(people, &id).await).await
+}
+
+/// A citizen signed in: `email`, verified by `admin` as living in `locality` when `iin` is
+/// given (Айгерім Сейітова), unverified otherwise.
+pub async fn citizen(people: &Arc<People>, email: &str, iin: Option<&str>, locality: &str, admin: &Account) -> User {
+    let id = sign_up(people, email).await;
+    if let Some(iin) = iin {
+        let claim = claim(iin, "Айгерім", "Сейітова", locality);
+        people.verify(&id, &claim, VerificationMethod::Manual, Some(admin)).await.expect("verified");
+    }
+    sign_in(people, account(people, &id).await).await
 }
 
 /// A new petition's draft to `body`.
