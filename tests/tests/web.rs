@@ -75,10 +75,27 @@ fn pages_in_a_real_browser() {
     let size = server.wait_for_checkpoint(last + 1);
     eprintln!("events checkpointed after {:.1?}", started.elapsed());
 
-    // Home, in Russian by the browser's preference.
+    // Home, in Russian by the browser's preference: for citizens first, with the way to the
+    // ledger.
     let dom = chromium.dump_dom(&server.url("/"), &["--accept-lang=ru", "--lang=ru"]);
     assert!(dom.contains("<html lang=\"ru\""), "home is not in Russian:\n{dom}");
-    assert!(title_of(&dom).contains("Дауыс — открытый реестр"), "title: {}", title_of(&dom));
+    assert!(
+        dom.contains("Создать петицию") && dom.contains("href=\"/petitions/new\""),
+        "no way to start a petition:\n{dom}"
+    );
+    assert!(dom.contains("Как это работает"), "no how-it-works:\n{dom}");
+    assert!(dom.contains("href=\"/ledger\""), "no way to the ledger:\n{dom}");
+    for info in ["/about", "/help", "/privacy", "/accessibility", "/contact"] {
+        assert!(dom.contains(&format!("href=\"{info}\"")), "no footer link to {info}");
+        let (status, body) = server.get(&format!("{info}?lang=en"));
+        assert_eq!(status, 200, "{info}: {body}");
+        assert!(body.contains("<h1>") && body.contains("<h2"), "{info} has no content:\n{body}");
+    }
+    assert!(!dom.contains("<script"), "the home page needs no script");
+
+    // The ledger at a glance: its size, its checkpoint, its newest entries.
+    let dom = chromium.dump_dom(&server.url("/ledger"), &["--accept-lang=ru", "--lang=ru"]);
+    assert!(title_of(&dom).contains("Открытый реестр"), "title: {}", title_of(&dom));
     assert!(dom.contains("Последняя контрольная точка"), "no checkpoint heading:\n{dom}");
     let shown: u64 = text_of_id(&dom, "tree-size").and_then(|s| s.parse().ok()).expect("tree size on the home page");
     assert!(shown >= size, "home shows tree size {shown}, checkpoint was {size}");
@@ -87,10 +104,10 @@ fn pages_in_a_real_browser() {
     assert!(dom.contains("График ремонта дорог 3"), "no Russian notice title");
     // The language switcher, with each language named in itself.
     for (lang, name) in [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")] {
-        assert!(dom.contains(&format!("href=\"/?lang={lang}\"")), "no switcher link to {lang}");
+        assert!(dom.contains(&format!("href=\"/ledger?lang={lang}\"")), "no switcher link to {lang}");
         assert!(dom.contains(name), "switcher lacks {name}");
     }
-    assert!(!dom.contains("<script"), "pages must work without JavaScript");
+    assert!(!dom.contains("<script"), "the ledger's pages need no script");
 
     // Default language is Kazakh when the browser asks for none we have.
     let dom = chromium.dump_dom(&server.url("/log"), &["--accept-lang=de", "--lang=de"]);

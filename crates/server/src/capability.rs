@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::people::People;
 use crate::projection::{DeploymentView, Projector};
 use crate::sequencer::SequencerHandle;
-use crate::web::NavEntry;
+use crate::web::{NavEntry, Page};
 use crate::AppState;
 
 /// What a capability's service is built from.
@@ -29,7 +29,7 @@ pub struct Platform<'a> {
 }
 
 /// A capability's server part.
-pub trait Capability: Send + Sync + Sized + 'static {
+pub(crate) trait Capability: Send + Sync + Sized + 'static {
     /// Its entry in the site's navigation, if its pages have one.
     const NAVIGATION: Option<&'static NavEntry> = None;
 
@@ -52,6 +52,13 @@ pub trait Capability: Send + Sync + Sized + 'static {
     /// event it does not own.
     fn log_summary(event: &Event, lang: Lang) -> Option<String> {
         let _ = (event, lang);
+        None
+    }
+
+    /// Its part of the home page, what is happening now, in the visitor's language (what a
+    /// person can start, what waits for signatures, what was answered or is overdue).
+    fn home(&self, app: &AppState, page: &Page) -> Option<maud::Markup> {
+        let _ = (app, page);
         None
     }
 
@@ -107,6 +114,11 @@ macro_rules! capabilities {
             /// The capabilities' entries in the site's navigation, in the order they are listed.
             pub(crate) fn navigation() -> impl Iterator<Item = &'static $crate::web::NavEntry> {
                 [$(<$ty as $crate::capability::Capability>::NAVIGATION,)+].into_iter().flatten()
+            }
+
+            /// Every capability's part of the home page, in the order they are listed.
+            pub(crate) fn home(&self, app: &AppState, page: &$crate::web::Page) -> Vec<maud::Markup> {
+                [$($crate::capability::Capability::home(&*self.$name, app, page),)+].into_iter().flatten().collect()
             }
 
             /// What the owning capability says an entry is about (the log's pages).

@@ -72,6 +72,13 @@ pub struct Config {
     /// Public URL the server is reached at, used in the "how to verify" instructions.
     /// Empty means `http://<listen>`. Session cookies are marked `Secure` when it is https.
     pub public_url: String,
+    /// How long a public page rendered for anonymous readers is served from memory before it
+    /// is rendered again, in milliseconds (at most 10,000). A crowd then costs one render per
+    /// page and language per period. 0 renders every request.
+    pub public_page_cache_ms: u64,
+    /// Where people write to the operator (shown on the contact, privacy and accessibility
+    /// pages). Empty: those pages say no address is configured.
+    pub contact_email: String,
     /// File holding the vault's master key, which wraps every person's data key. Keep it
     /// outside the database (and its backups). Empty means `<data_dir>/vault-master.key`,
     /// created on first run. Env `DAUYS_VAULT_MASTER_KEY` may hold the key itself instead.
@@ -170,6 +177,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             log_format: LogFormat::Text,
             public_url: String::new(),
+            public_page_cache_ms: 1000,
+            contact_email: String::new(),
             vault_master_key_file: PathBuf::new(),
             pseudonym_keys_file: PathBuf::new(),
             first_administrator_email: String::new(),
@@ -242,6 +251,9 @@ impl Config {
         }
         if self.max_read_connections == 0 {
             return bad("max_read_connections must be at least 1");
+        }
+        if self.public_page_cache_ms > 10_000 {
+            return bad("public_page_cache_ms must be at most 10000 (ten seconds)");
         }
         if self.password_queue_ms > 60_000 {
             return bad("password_queue_ms must be at most 60000 (a minute)");

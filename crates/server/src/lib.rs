@@ -44,6 +44,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use dauys_core::{Event, LocalizedText};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::capability::Platform;
@@ -76,6 +78,8 @@ pub struct AppState {
     pub capabilities: Capabilities,
     /// Running with `--demo`: the demo crowd page (`/demo`) exists. Set by [`serve`].
     pub demo: bool,
+    /// Rendered public pages, served to anonymous readers (`web::cache`).
+    pub page_cache: Arc<web::cache::PageCache>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,9 +144,12 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .route("/", get(web::home))
+        .merge(info_routes())
+        .route("/ledger", get(web::ledger))
         .route("/log", get(web::log_page))
         .route("/log/{index}", get(web::entry_page))
         .route("/static/style.css", get(web::stylesheet))
+        .route("/static/live.js", get(web::script))
         .route("/signup", get(people::pages::signup_form).post(people::pages::signup))
         .route("/login", get(people::pages::login_form).post(people::pages::login))
         .route("/logout", post(people::pages::logout))
@@ -174,11 +181,25 @@ pub fn router(state: AppState) -> Router {
         .merge(demo::crowd::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.page_cache.clone(), web::cache::serve))
         .layer(middleware::from_fn_with_state(timeout, time_limit))
         .layer(middleware::from_fn_with_state(security_headers, security_headers::add))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
+        // Everything else of some size (JSON, feeds, CSV, signed-in pages) compressed as it
+        // goes out; cached pages come already compressed and are left alone.
+        .layer(CompressionLayer::new().gzip(true).compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES)))
         .with_state(state)
+}
+
+/// /about, /help, /privacy, /accessibility, /contact.
+fn info_routes() -> Router<AppState> {
+    web::InfoPage::ALL.into_iter().fold(Router::new(), |router, page| {
+        router.route(
+            &format!("/{}", page.slug()),
+            get(move |State(app): State<AppState>, p: web::Page| web::info(app, p, page)),
+        )
+    })
 }
 
 async fn not_found(lang: i18n::UiLang, request: Request) -> Response {
@@ -329,6 +350,7 @@ impl Instance {
             },
             views,
         );
+        let config_page_cache_ms = config.public_page_cache_ms;
         let state = AppState {
             capabilities,
             config: Arc::new(config),
@@ -343,6 +365,7 @@ impl Instance {
             limits,
             oidc,
             demo: false,
+            page_cache: Arc::new(web::cache::PageCache::new(Duration::from_millis(config_page_cache_ms))),
         };
         record_deployment(&state).await?;
         publish_access_bases(&state).await?;

@@ -47,9 +47,22 @@ const PEOPLE: [PersonSpec; 6] = [
 
 /// An instance with two bodies, rules that need 2 supporters and 10 signatures (3 for the
 /// Government), a moderator, an official of the Government, and the people above signed in.
+///
+/// Pages are rendered for every request here, so a test sees an act at once even as an
+/// anonymous reader; the cache's own test turns it on ([`start_with_page_cache`]).
 async fn start() -> Env {
+    start_with_cache_ms(0).await
+}
+
+/// The same, with public pages served from the cache for a second, as deployed.
+async fn start_with_page_cache() -> Env {
+    start_with_cache_ms(Config::default().public_page_cache_ms).await
+}
+
+async fn start_with_cache_ms(public_page_cache_ms: u64) -> Env {
     let db = TestDatabase::new(Backend::Sqlite);
-    let config = Config { first_administrator_email: "admin@example.kz".into(), ..common::config(&db) };
+    let config =
+        Config { first_administrator_email: "admin@example.kz".into(), public_page_cache_ms, ..common::config(&db) };
     let instance = common::instance(config).await;
     for (id, kind, kk, ru, en) in [
         (AKIMAT, BodyKind::Akimat, "Алматы қаласының әкімдігі", "Акимат города Алматы", "Akimat of Almaty"),
@@ -267,7 +280,7 @@ async fn the_petition_page_shows_progress_the_map_and_the_signers_by_first_name_
     assert_eq!(page.status, StatusCode::OK);
     let html = &page.body;
     assert!(html.contains("<h1 lang=\"ru\">Светофор у школы № 12</h1>"), "{html}");
-    assert!(html.contains("2 of 10 signatures (20%)"), "{html}");
+    assert!(html.contains("<strong data-live=\"count\">2</strong> of 10 signatures (20%)"), "{html}");
     assert!(html.contains("<progress max=\"10\" value=\"2\""));
     assert!(html.contains("Open for signatures until") && html.contains("days left"));
     assert!(html.contains("by a verified citizen"));
@@ -711,4 +724,83 @@ fn every_page_string_is_in_kazakh_russian_and_english_and_clashes_with_no_other_
     }
     let missing: Vec<_> = used.difference(&ours[0]).collect();
     assert!(missing.is_empty(), "used but not defined: {missing:?}");
+}
+
+/// A GET as a browser sends it, with extra headers: status, headers, body.
+async fn raw_get(env: &Env, path: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut request = axum::http::Request::builder().uri(path).header("accept-language", "en");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    common::send(&env.instance, request.body(axum::body::Body::empty()).unwrap()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crowd_of_anonymous_readers_is_served_from_the_cache_and_nobody_gets_anothers_page() {
+    let env = start_with_page_cache().await;
+    let (t, x) = ru("Освещение во дворах", "Просим поставить фонари во дворах.");
+    let id = env.open_petition(AKIMAT, Level::OblastAkimat, "urban", t, x).await;
+    let path = format!("/petitions/{id}");
+
+    // The first anonymous reader renders it; the next get the same bytes and the same ETag.
+    let (status, first_headers, first) = raw_get(&env, &path, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let etag = first_headers.get("etag").expect("an ETag on a public page").to_str().unwrap().to_string();
+    assert_eq!(first_headers.get("cache-control").unwrap(), "public, max-age=1");
+    let (_, headers, again) = raw_get(&env, &path, &[]).await;
+    assert_eq!(headers.get("etag").unwrap().to_str().unwrap(), etag);
+    assert_eq!(again, first);
+    assert!(!env.instance.state.page_cache.is_empty());
+
+    // A reader who has it gets 304 and no body; one who takes gzip gets the same page compressed.
+    let (status, headers, body) = raw_get(&env, &path, &[("if-none-match", &etag)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(headers.get("etag").unwrap().to_str().unwrap(), etag);
+    let (status, headers, gz) = raw_get(&env, &path, &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("content-encoding").unwrap(), "gzip");
+    assert!(gz.len() * 2 < first.len(), "compressed {} of {} bytes", gz.len(), first.len());
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain).unwrap();
+    assert_eq!(plain, first, "the compressed page is the same page");
+    let vary = headers.get_all("vary").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join(", ");
+    assert!(vary.contains("Accept-Encoding") && vary.contains("Cookie"), "vary: {vary}");
+
+    // A language chosen by ?lang= comes from the same cache and is still remembered.
+    let (_, headers, ru_page) = raw_get(&env, &format!("{path}?lang=ru"), &[]).await;
+    assert!(String::from_utf8_lossy(&ru_page).contains("<html lang=\"ru\""));
+    assert!(headers.get("set-cookie").is_some_and(|c| c.to_str().unwrap().starts_with("lang=ru")), "{headers:?}");
+
+    // Someone signed in gets their own page, never cached, and never given to anyone else.
+    let signer = env.person("signer");
+    let cookie = format!("dauys_session={}", signer.token);
+    let (_, headers, own) = raw_get(&env, &path, &[("cookie", &cookie)]).await;
+    let own = String::from_utf8_lossy(&own).to_string();
+    assert!(own.contains("id=\"sign-button\"") && own.contains(&signer.csrf), "the signer's own page");
+    assert_ne!(headers.get("cache-control").unwrap(), "public, max-age=1");
+    let (_, _, anonymous) = raw_get(&env, &path, &[]).await;
+    let anonymous = String::from_utf8_lossy(&anonymous).to_string();
+    assert!(
+        !anonymous.contains(&signer.csrf) && !anonymous.contains("id=\"sign-button\""),
+        "a session leaked into the cache"
+    );
+
+    // A signature shows to anonymous readers once the cached page expires (a second).
+    let signed = env.post(&format!("{path}/sign"), Some("signer"), "").await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // The first reader after expiry renders anew; a reader at the same moment may still get
+    // the stale copy, never older than that.
+    let (_, _, fresh) = raw_get(&env, &path, &[]).await;
+    let fresh = String::from_utf8_lossy(&fresh).to_string();
+    assert!(fresh.contains("<strong data-live=\"count\">3</strong>"), "count after expiry");
+
+    // Pages that are the visitor's own or act once are never kept.
+    let before = env.instance.state.page_cache.len();
+    let (status, _, _) = raw_get(&env, &format!("{path}/receipt"), &[]).await;
+    assert_ne!(status, StatusCode::OK, "a receipt needs a session");
+    raw_get(&env, "/me", &[]).await;
+    raw_get(&env, "/petitions/p-nosuchthing", &[]).await;
+    assert_eq!(env.instance.state.page_cache.len(), before, "only shareable pages are kept");
 }

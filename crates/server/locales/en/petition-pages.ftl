@@ -305,3 +305,16 @@ pp-err-bidi-control = The text contains an invisible character that changes the 
 pp-err-empty-field = Write a title and a text in at least one language.
 pp-err-blank-translation = A title or text is blank.
 pp-err-territory-shape = The territory does not fit the level.
+
+pp-addressed-to = To { $body }
+pp-about-heading = About this petition
+pp-regions-empty = No signatures yet, so no map.
+pp-data-feed = Updates to this petition (Atom feed)
+pp-share-heading = Share and follow
+pp-share-copy = Copy
+pp-share-copied = Copied
+pp-share-email = E-mail
+pp-follow-feed = Follow updates (feed)
+pp-done-launched-share = Share its link below with your first supporters.
+pp-withdraw-confirm = Withdraw for good
+pp-progress-gathering = { $count } of { $threshold } first supporters ({ $percent }%)

@@ -280,3 +280,16 @@ pp-err-bidi-control = Мәтінде айналасындағы мәтіннің
 pp-err-empty-field = Тақырып пен мәтінді кемінде бір тілде жазыңыз.
 pp-err-blank-translation = Тақырып немесе мәтін бос.
 pp-err-territory-shape = Аумақ деңгейге сәйкес келмейді.
+
+pp-addressed-to = Кімге: { $body }
+pp-about-heading = Петиция туралы
+pp-regions-empty = Әзірге қолтаңба жоқ, сондықтан карта жоқ.
+pp-data-feed = Петиция жаңалықтары (Atom арнасы)
+pp-share-heading = Бөлісу және бақылау
+pp-share-copy = Көшіру
+pp-share-copied = Көшірілді
+pp-share-email = Эл. пошта
+pp-follow-feed = Жаңалықтарды бақылау (арна)
+pp-done-launched-share = Төмендегі сілтемені алғашқы қолдаушылармен бөлісіңіз.
+pp-withdraw-confirm = Біржола кері қайтарып алу
+pp-progress-gathering = Алғашқы қолдаушылар: { $count } / { $threshold } ({ $percent }%)

@@ -306,3 +306,16 @@ pp-err-bidi-control = В тексте есть невидимый символ, 
 pp-err-empty-field = Напишите заголовок и текст хотя бы на одном языке.
 pp-err-blank-translation = Заголовок или текст пуст.
 pp-err-territory-shape = Территория не соответствует уровню.
+
+pp-addressed-to = Кому: { $body }
+pp-about-heading = О петиции
+pp-regions-empty = Подписей пока нет, поэтому карты нет.
+pp-data-feed = Новости петиции (лента Atom)
+pp-share-heading = Поделиться и следить
+pp-share-copy = Копировать
+pp-share-copied = Скопировано
+pp-share-email = Эл. почта
+pp-follow-feed = Следить за новостями (лента)
+pp-done-launched-share = Поделитесь ссылкой ниже с первыми сторонниками.
+pp-withdraw-confirm = Отозвать окончательно
+pp-progress-gathering = { $count } из { $threshold } первых сторонников ({ $percent }%)

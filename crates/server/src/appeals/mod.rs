@@ -246,6 +246,34 @@ impl crate::capability::Capability for Appeals {
         }
     }
 
+    /// The bodies' answers in four numbers, and the ways to write to a body and to see each
+    /// body's record.
+    fn home(&self, _app: &crate::AppState, p: &crate::web::Page) -> Option<maud::Markup> {
+        let records = self.view.records();
+        let (mut received, mut answered, mut on_time, mut overdue) = (0, 0, 0, 0);
+        for record in records.values() {
+            let f = record.figures();
+            received += f.received;
+            answered += f.answered;
+            on_time += f.answered_on_time;
+            overdue += f.overdue_unanswered;
+        }
+        let n = |v: u64| crate::web::num(p.lang, v);
+        Some(maud::html! {
+            section #home-appeals aria-labelledby="home-appeals-heading" {
+                h2 #home-appeals-heading { (p.t("home-appeals-heading")) }
+                p { (p.t("home-appeals-lead")) }
+                ul.stats {
+                    li data-figure="received" { strong { (n(received)) } (p.t("ap-bodies-col-received")) }
+                    li data-figure="answered" { strong { (n(answered)) } (p.t("ap-bodies-col-answered")) }
+                    li data-figure="answered-on-time" { strong { (n(on_time)) } (p.t("ap-bodies-col-on-time")) }
+                    li data-figure="overdue-unanswered" { strong { (n(overdue)) } (p.t("ap-bodies-col-unanswered")) }
+                }
+                p { a href="/appeals/new" { (p.t("home-write-appeal")) } " · " a href="/bodies" { (p.t("footer-bodies")) } }
+            }
+        })
+    }
+
     fn log_summary(event: &Event, lang: Lang) -> Option<String> {
         match event {
             Event::AppealRulesPublished { rules } => Some(crate::i18n::t_args(

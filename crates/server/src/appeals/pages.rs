@@ -171,7 +171,7 @@ fn appeal_rows(app: &AppState, p: &Page, appeals: &[Arc<Appeal>]) -> Markup {
                         td { a href=(appeal_href(&a.id)) { (shown_title(p, a)) } }
                         td { (body_link(app, p.lang, a.body())) }
                         td { (status_label(p, a.status)) }
-                        td { (date_el(a.obligation.due)) }
+                        td { (date_el(p.lang, a.obligation.due)) }
                         td { @if a.status.is_open() { (app.capabilities.appeals.days_waiting(a)) } }
                     }
                 }
@@ -199,7 +199,7 @@ async fn list(State(app): State<AppState>, p: Page) -> PageResult {
         p { (p.t_args("ap-list-count", &[("count", FluentValue::from(total))])) }
         (appeal_rows(&app, &p, &items))
     };
-    Ok(p.render(StatusCode::OK, &title, SECTION, main))
+    Ok(crate::web::cache::shareable(p.render(StatusCode::OK, &title, SECTION, main)))
 }
 
 /// GET /appeals/mine — the appeals the signed-in person filed.
@@ -458,8 +458,8 @@ fn render_appeal(
                 dt { (p.t("ap-field-place")) } dd { (locality_label(p.lang, place)) }
             }
             dt { (p.t("ap-field-visibility")) } dd { (p.t(if appeal.visibility == Visibility::Public { "ap-public" } else { "ap-private" })) }
-            dt { (p.t("ap-field-filed")) } dd { (time_el(app, appeal.filed_at.0)) " · " a href={ "/log/" (appeal.index.0) } { (p.t_args("ap-log-entry", &[("index", FluentValue::from(appeal.index.0))])) } }
-            dt { (p.t("ap-field-due")) } dd #due { (date_el(appeal.obligation.due)) }
+            dt { (p.t("ap-field-filed")) } dd { (time_el(app, p.lang, appeal.filed_at.0)) " · " a href={ "/log/" (appeal.index.0) } { (p.t_args("ap-log-entry", &[("index", FluentValue::from(appeal.index.0))])) } }
+            dt { (p.t("ap-field-due")) } dd #due { (date_el(p.lang, appeal.obligation.due)) }
             @if let Some(days) = waiting {
                 dt { (p.t("ap-field-waiting")) } dd #days-waiting { (p.t_args("ap-working-days", &[("days", FluentValue::from(days))])) }
             }
@@ -644,7 +644,7 @@ fn answer_section(app: &AppState, p: &Page, appeal: &Appeal, texts: Option<&Case
             }
             p {
                 (p.t_args("ap-answered-by", &[("by", FluentValue::from(answer.by.to_string()))])) " "
-                (time_el(app, answer.answered_at.0)) " · "
+                (time_el(app, p.lang, answer.answered_at.0)) " · "
                 (p.t(if answer.on_time { "ap-on-time" } else { "ap-late" })) " · "
                 (p.t_args("ap-working-days", &[("days", FluentValue::from(answer.working_days))])) " · "
                 a #answer-proof href={ "/log/" (answer.index.0) "#proof" } { (p.t("ap-verify-answer")) }
@@ -661,7 +661,7 @@ fn history(app: &AppState, p: &Page, appeal: &Appeal) -> Markup {
             ol.steps {
                 @for s in &appeal.steps {
                     li data-event=(s.event) {
-                        (time_el(app, s.at.0)) " — " strong { (event_label(p.lang, s.event.as_str())) } " · "
+                        (time_el(app, p.lang, s.at.0)) " — " strong { (event_label(p.lang, s.event.as_str())) } " · "
                         (body_name(app, p.lang, &s.body))
                         @if let Some(to) = &s.to { " → " (body_name(app, p.lang, to)) }
                         @if s.late { " " em { (p.t("ap-late")) } }
@@ -791,7 +791,7 @@ fn office_section(app: &AppState, p: &Page, appeal: &Appeal, session: &Session, 
                     Some(a) => {
                         code { (a.assignee) } @if &a.assignee == me { " " (p.t("ap-assignee-me")) }
                         " · " (p.t_args("ap-assigned-by", &[("by", FluentValue::from(a.by.to_string()))])) " "
-                        (time_el(app, a.at_ms))
+                        (time_el(app, p.lang, a.at_ms))
                     }
                     None => span.muted { (p.t("ap-unassigned")) },
                 }
@@ -818,7 +818,7 @@ fn office_section(app: &AppState, p: &Page, appeal: &Appeal, session: &Session, 
                 ol.notes {
                     @for n in &office.notes {
                         li.note {
-                            p.meta { code { (n.author) } " · " (time_el(app, n.at_ms)) }
+                            p.meta { code { (n.author) } " · " (time_el(app, p.lang, n.at_ms)) }
                             div.text { @for line in n.text.split('\n') { (line) br; } }
                         }
                     }
@@ -1099,7 +1099,7 @@ fn inbox_rows(
                             @if waiting <= 1 { " " strong.new { (p.t("ap-inbox-new-mark")) } }
                         }
                         td { (status_label(p, a.status)) }
-                        td { (date_el(a.obligation.due)) }
+                        td { (date_el(p.lang, a.obligation.due)) }
                         td { (waiting) }
                         td.assignee {
                             @match assignments.get(&a.id) {

@@ -161,6 +161,10 @@ impl crate::capability::Capability for Petitions {
         }
     }
 
+    fn home(&self, app: &crate::AppState, page: &crate::web::Page) -> Option<maud::Markup> {
+        Some(pages::home_sections(app, page))
+    }
+
     /// Moderators act from the queue; a signature, a launch and a withdrawal are buttons on
     /// the petition's page.
     fn form_page(path: &str) -> Option<String> {

@@ -50,12 +50,14 @@ use crate::web::{num, time_el, Page, Section};
 use crate::AppState;
 
 mod drafts;
+mod home;
 mod list;
 mod mine;
 mod petition;
 mod receipt;
 
 use drafts::{create, edit, edit_form, launch, new_form, withdraw};
+pub(crate) use home::home_sections;
 use list::list;
 use mine::mine;
 use petition::{petition_page, show, sign, Flash};
@@ -101,14 +103,14 @@ fn status_label(p: &Page, status: PetitionStatus) -> String {
     p.t(&format!("pp-status-{}", status.as_str()))
 }
 
-/// A petition's standing as the headline of its page and of its row in the list: answered,
-/// awaiting an answer (due in so many working days) or overdue (by so many days) once it
-/// reached its threshold; else its status. `data-standing` gives the colour.
-fn headline(p: &Page, app: &AppState, pet: &Petition, now: u64) -> Markup {
+/// A petition's standing: answered, awaiting an answer (due in so many working days) or
+/// overdue (by so many days) once it reached its threshold; else its status. The first is
+/// the `data-standing` that gives the colour.
+fn standing_text(p: &Page, app: &AppState, pet: &Petition, now: u64) -> (&'static str, String) {
     let offset = app.deployment.utc_offset_minutes();
     let today = Timestamp(now).date_at_offset(offset);
-    let date = |d: Date| FluentValue::from(dauys_core::format_date(d));
-    let (standing, text) = match &pet.obligation {
+    let date = |d: Date| FluentValue::from(p.date(d));
+    match &pet.obligation {
         Some(o) => match (&o.answer, o.status) {
             (Some(answer), _) => (
                 "answered",
@@ -130,7 +132,12 @@ fn headline(p: &Page, app: &AppState, pet: &Petition, now: u64) -> Markup {
             }
         },
         None => (pet.status.as_str(), status_label(p, pet.status)),
-    };
+    }
+}
+
+/// The standing as the headline of a petition's page and of its row in the list.
+fn headline(p: &Page, app: &AppState, pet: &Petition, now: u64) -> Markup {
+    let (standing, text) = standing_text(p, app, pet, now);
     html! { p.headline data-standing=(standing) { (text) } }
 }
 
@@ -191,30 +198,57 @@ fn territory_label(lang: Lang, territory: Option<&Locality>) -> Option<String> {
     territory.map(|t| locality_label(lang, t))
 }
 
-/// Progress to the threshold: the numbers, and a bar with the same numbers for assistive
-/// technology.
+/// What the count is measured against: the first supporters while gathering them, else the
+/// threshold.
+fn target(pet: &Petition) -> (u64, &'static str) {
+    if pet.status == PetitionStatus::Gathering {
+        (u64::from(pet.terms.initial_supporters).max(1), "pp-progress-gathering")
+    } else {
+        (pet.terms.threshold.max(1), "pp-progress")
+    }
+}
+
+/// Marks where the live count goes in a translated sentence (a private-use character no
+/// translation contains).
+const COUNT_SLOT: char = '\u{E000}';
+
+/// "1,234 of 50,000 signatures (2%)", in the page's language.
+fn progress_text(p: &Page, pet: &Petition) -> String {
+    progress_sentence(p, pet, num(p.lang, pet.signatures))
+}
+
+fn progress_sentence(p: &Page, pet: &Petition, count: String) -> String {
+    let (target, id) = target(pet);
+    let percent = (pet.signatures.saturating_mul(100) / target).min(100);
+    p.t_args(
+        id,
+        &[
+            ("count", FluentValue::from(count)),
+            ("threshold", FluentValue::from(num(p.lang, target))),
+            ("percent", FluentValue::from(percent)),
+        ],
+    )
+}
+
+/// Progress to the target: the numbers, and a bar with the same numbers for assistive
+/// technology. The count is its own element, so the page's small script can keep it live.
 fn progress(p: &Page, pet: &Petition, id_suffix: &str) -> Markup {
     let label_id = format!("progress-{id_suffix}");
-    let threshold = pet.terms.threshold.max(1);
-    let text = p.t_args(
-        "pp-progress",
-        &[
-            ("count", FluentValue::from(num(p.lang, pet.signatures))),
-            ("threshold", FluentValue::from(num(p.lang, threshold))),
-            ("percent", FluentValue::from(pet.progress_percent())),
-        ],
-    );
+    let (target, _) = target(pet);
+    let sentence = progress_sentence(p, pet, COUNT_SLOT.to_string());
+    let (before, after) = sentence.split_once(COUNT_SLOT).unwrap_or((sentence.as_str(), ""));
+    let percent = (pet.signatures.saturating_mul(100) / target).min(100);
     html! {
-        p.progress id=(label_id) { (text) }
-        progress max=(threshold) value=(pet.signatures.min(threshold)) aria-labelledby=(label_id) {
-            (pet.progress_percent()) "%"
+        p.progress id=(label_id) { (before) strong data-live="count" { (num(p.lang, pet.signatures)) } (after) }
+        progress max=(target) value=(pet.signatures.min(target)) aria-labelledby=(label_id) {
+            (percent) "%"
         }
     }
 }
 
 /// What the petition's status means for its timing: who it waits for, and until when.
 fn deadline(p: &Page, app: &AppState, pet: &Petition, now: u64) -> Option<String> {
-    let date = |until: Timestamp| FluentValue::from(dauys_core::format_date(last_day(app, until)));
+    let date = |until: Timestamp| FluentValue::from(p.date(last_day(app, until)));
     match pet.status {
         PetitionStatus::Draft => Some(p.t("pp-deadline-draft")),
         PetitionStatus::Gathering => {
@@ -230,7 +264,7 @@ fn deadline(p: &Page, app: &AppState, pet: &Petition, now: u64) -> Option<String
         }
         PetitionStatus::Moderation => {
             let due = pet.moderation_due?;
-            Some(p.t_args("pp-deadline-moderation", &[("date", FluentValue::from(dauys_core::format_date(due)))]))
+            Some(p.t_args("pp-deadline-moderation", &[("date", FluentValue::from(p.date(due)))]))
         }
         PetitionStatus::Open => {
             let until = pet.closes_at?;

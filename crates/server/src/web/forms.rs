@@ -1,6 +1,7 @@
 //! Pieces that pages for every audience share: form fields and their errors, status boxes,
 //! links and labels.
 
+use dauys_core::Lang;
 use maud::{html, Markup};
 use time::Date;
 
@@ -69,9 +70,9 @@ pub(crate) fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }
 
-pub(crate) fn date_el(d: Date) -> Markup {
-    let s = dauys_core::format_date(d);
-    html! { time datetime=(s) { (s) } }
+/// A date as the page's language writes it, with its ISO form for machines.
+pub(crate) fn date_el(lang: Lang, d: Date) -> Markup {
+    html! { time datetime=(dauys_core::format_date(d)) { (crate::web::long_date(lang, d)) } }
 }
 
 /// A form with no fields of its own besides its CSRF token (a button).

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::extract::PageQuery;
 use super::{
-    event_label, locality_label, role_label, time_el, utc_offset_label, Page, Section, HOME_ENTRIES, PAGE_SIZE,
+    event_label, locality_label, role_label, time_el, utc_offset_label, Page, Section, LEDGER_ENTRIES, PAGE_SIZE,
 };
 use crate::api::{self, EntryView, InclusionProof};
 use crate::i18n::{t, t_args};
@@ -143,7 +143,7 @@ fn entries_table(app: &AppState, p: &Page, caption: &str, entries: &[EntryView])
                         th.num scope="row" role="rowheader" data-label=(c_index) {
                             a href={ "/log/" (e.index) } { (e.index) }
                         }
-                        td role="cell" data-label=(c_time) { (time_el(app, e.entry.timestamp.0)) }
+                        td role="cell" data-label=(c_time) { (time_el(app, p.lang, e.entry.timestamp.0)) }
                         td role="cell" data-label=(c_event) { (event_label(p.lang, e.kind)) }
                         td role="cell" data-label=(c_summary) { (summary(p.lang, &e.entry)) }
                         td.leaf role="cell" data-label=(c_hash) { code title=(e.leaf_hash.to_string()) { (short_hash(&e.leaf_hash)) } }
@@ -169,7 +169,7 @@ fn checkpoint_section(app: &AppState, p: &Page) -> Markup {
                 dt { (p.t("checkpoint-root")) }
                 dd { code.hash { (c.checkpoint.root) } }
                 dt { (p.t("checkpoint-signed-at")) }
-                dd { (time_el(app, c.signed_at_ms)) }
+                dd { (time_el(app, p.lang, c.signed_at_ms)) }
                 dt { (p.t("checkpoint-origin")) }
                 dd { code { (c.checkpoint.origin) } }
             }
@@ -182,8 +182,9 @@ fn checkpoint_section(app: &AppState, p: &Page) -> Markup {
 // ---------------------------------------------------------------------------------------
 // Pages
 
-/// GET / — the deployment, its latest checkpoint and the newest entries.
-pub(crate) async fn home(State(app): State<AppState>, p: Page) -> Response {
+/// GET /ledger — the ledger at a glance: its size, its latest checkpoint, the newest entries
+/// and how to verify it all.
+pub(crate) async fn ledger(State(app): State<AppState>, p: Page) -> Response {
     let state = match api::load_public_state(&app).await {
         Ok(s) => s,
         Err(e) => return p.problem(e),
@@ -192,15 +193,16 @@ pub(crate) async fn home(State(app): State<AppState>, p: Page) -> Response {
         Ok(s) => s,
         Err(e) => return p.problem(e),
     };
-    let newest = match api::load_entries(&app, size.saturating_sub(HOME_ENTRIES), HOME_ENTRIES).await {
+    let newest = match api::load_entries(&app, size.saturating_sub(LEDGER_ENTRIES), LEDGER_ENTRIES).await {
         Ok(v) => v,
         Err(e) => return p.problem(e),
     };
-    let site = p.t("site-title");
-    let name = state.registry.deployment.as_ref().map_or(site.clone(), |d| d.name.get(p.lang).to_string());
+    let name = p.t("ledger-title");
+    let deployment = state.registry.deployment.as_ref().map(|d| d.name.get(p.lang).to_string());
     let main = html! {
         h1 { (name) }
         p.lead { (p.t("home-intro")) }
+        @if let Some(deployment) = deployment { p { (p.t("ledger-deployment")) " " strong #deployment-name { (deployment) } } }
         ul.stats {
             li { strong { (size) } (p.t("stat-entries")) }
             li { strong { (state.registry.bodies.len()) } (p.t("stat-bodies")) }
@@ -226,7 +228,7 @@ pub(crate) async fn home(State(app): State<AppState>, p: Page) -> Response {
             pre { code { "dauys audit " (app.config.public_url()) } }
         }
     };
-    p.render(StatusCode::OK, &name, Section::Home, main)
+    super::cache::shareable(p.render(StatusCode::OK, &name, Section::Log, main))
 }
 
 /// Where a page of the log ends: the entries before this position.
@@ -303,7 +305,7 @@ pub(crate) async fn log_page(
         }
         (pager)
     };
-    p.render(StatusCode::OK, &title, Section::Log, main)
+    super::cache::shareable(p.render(StatusCode::OK, &title, Section::Log, main))
 }
 
 /// GET /log/{index} — one entry, its proof and how to check it.
@@ -348,7 +350,7 @@ pub(crate) async fn entry_page(State(app): State<AppState>, p: Page, Path(raw): 
             h2 #fields-heading { (p.t("entry-fields-heading")) }
             dl.fields {
                 dt { (p.t("col-index")) } dd { (index) }
-                dt { (p.t("col-time")) } dd { (time_el(&app, view.entry.timestamp.0)) " " span.muted { "(" code { "ts=" (view.entry.timestamp.0) } ")" } }
+                dt { (p.t("col-time")) } dd { (time_el(&app, p.lang, view.entry.timestamp.0)) " " span.muted { "(" code { "ts=" (view.entry.timestamp.0) } ")" } }
                 dt { (p.t("col-event")) } dd { (event_label(p.lang, view.kind)) " " span.muted { "(" code { (view.kind) } ")" } }
                 (event_fields(&p, &view.entry.event))
                 dt { (p.t("col-leaf-hash")) } dd { code.hash #leaf-hash { (view.leaf_hash) } }
@@ -399,7 +401,7 @@ pub(crate) async fn entry_page(State(app): State<AppState>, p: Page, Path(raw): 
             }
         }
     };
-    p.render(StatusCode::OK, &title, Section::Log, main)
+    super::cache::shareable(p.render(StatusCode::OK, &title, Section::Log, main))
 }
 
 fn proof_section(app: &AppState, p: &Page, proof: &InclusionProof) -> Markup {

@@ -17,41 +17,57 @@ use crate::people::session::Session;
 use crate::problem::Problem;
 use crate::AppState;
 
+pub(crate) mod cache;
 pub(crate) mod extract;
 pub(crate) mod forms;
+mod home;
 mod log;
 
-pub(crate) use log::{entry_page, home, log_page};
+pub(crate) use home::{home, info, InfoPage};
+pub(crate) use log::{entry_page, ledger, log_page};
 
 /// Entries per page of the log browser.
 pub const PAGE_SIZE: u64 = 20;
-/// Entries on the home page.
-pub const HOME_ENTRIES: u64 = 10;
+/// Entries on the ledger's overview page.
+pub const LEDGER_ENTRIES: u64 = 10;
 
 const STYLE: &str = include_str!("../../static/style.css");
+/// The one script: it keeps a petition's count live while the page is open and makes the
+/// share box's copy button work. Every page works without it.
+const SCRIPT: &str = include_str!("../../static/live.js");
 
-/// A version tag for the stylesheet's URL, so it can be cached for a year and still change
+/// A version tag for a static file's URL, so it can be cached for a year and still change
 /// with a new release.
+fn version_of(text: &str) -> String {
+    // FNV-1a: stable across builds and platforms, enough to bust a cache.
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{:012x}", hash & 0xffff_ffff_ffff)
+}
+
 fn style_version() -> &'static str {
     static VERSION: OnceLock<String> = OnceLock::new();
-    VERSION.get_or_init(|| {
-        // FNV-1a: stable across builds and platforms, enough to bust a cache.
-        let hash =
-            STYLE.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        format!("{:012x}", hash & 0xffff_ffff_ffff)
-    })
+    VERSION.get_or_init(|| version_of(STYLE))
+}
+
+/// The script's address, versioned like the stylesheet's.
+pub(crate) fn script_href() -> &'static str {
+    static HREF: OnceLock<String> = OnceLock::new();
+    HREF.get_or_init(|| format!("/static/live.js?v={}", version_of(SCRIPT)))
+}
+
+fn immutable(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], body)
+        .into_response()
 }
 
 /// GET /static/style.css
 pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        STYLE,
-    )
-        .into_response()
+    immutable("text/css; charset=utf-8", STYLE)
+}
+
+/// GET /static/live.js
+pub async fn script() -> Response {
+    immutable("text/javascript; charset=utf-8", SCRIPT)
 }
 
 /// A capability's entry in the site's navigation: where it leads, and the message id of its
@@ -121,6 +137,11 @@ impl Page {
         t(self.lang, id)
     }
 
+    /// A date as this page's language writes it.
+    pub(crate) fn date(&self, d: time::Date) -> String {
+        long_date(self.lang, d)
+    }
+
     pub(crate) fn t_args(&self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
         t_args(self.lang, id, args)
     }
@@ -132,6 +153,19 @@ impl Page {
     }
 
     pub(crate) fn render(&self, status: StatusCode, title: &str, section: Section, main: Markup) -> Response {
+        self.render_with_head(status, title, section, html! {}, main)
+    }
+
+    /// [`render`](Self::render) with more in the page's head: a link preview's tags, feeds,
+    /// the live count's script.
+    pub(crate) fn render_with_head(
+        &self,
+        status: StatusCode,
+        title: &str,
+        section: Section,
+        head: Markup,
+        main: Markup,
+    ) -> Response {
         let site = self.t("site-title");
         let full_title = if title.contains(site.as_str()) { title.to_string() } else { format!("{title} — {site}") };
         let current = |s: Section| (s == section).then_some("page");
@@ -147,6 +181,7 @@ impl Page {
                     @for l in Lang::ALL {
                         link rel="alternate" hreflang=(l.as_str()) href=(self.switch_href(l));
                     }
+                    (head)
                 }
                 body {
                     a.skip href="#main" { (self.t("skip-to-content")) }
@@ -159,10 +194,10 @@ impl Page {
                             nav aria-label=(self.t("nav-label")) {
                                 ul {
                                     li { a href="/" aria-current=[current(Section::Home)] { (self.t("nav-home")) } }
-                                    li { a href="/log" aria-current=[current(Section::Log)] { (self.t("nav-log")) } }
                                     @for entry in crate::Capabilities::navigation() {
                                         li { a href=(entry.href) aria-current=[current(Section::Capability(entry.href))] { (self.t(entry.label)) } }
                                     }
+                                    li { a href="/ledger" aria-current=[current(Section::Log)] { (self.t("nav-log")) } }
                                     li { a href="/me" aria-current=[current(Section::Account)] { (self.t("nav-account")) } }
                                 }
                             }
@@ -186,6 +221,15 @@ impl Page {
                     }
                     footer.site {
                         div.wrap {
+                            nav aria-label=(self.t("footer-nav-label")) {
+                                ul.footer-links {
+                                    @for info in InfoPage::ALL {
+                                        li { a href={ "/" (info.slug()) } { (self.t(&format!("info-{}-title", info.slug()))) } }
+                                    }
+                                    li { a href="/bodies" { (self.t("footer-bodies")) } }
+                                    li { a href="/feeds/petitions.atom" { (self.t("footer-feed")) } }
+                                }
+                            }
                             p { (self.t("footer-about")) }
                             p { (self.t("footer-machine")) }
                             ul {
@@ -207,12 +251,7 @@ impl Page {
         if !self.chosen {
             return response;
         }
-        // Remembered for a year; not `HttpOnly`, it holds nothing secret.
-        let remembered = Cookie::build((LANG_COOKIE, self.lang.as_str()))
-            .path("/")
-            .max_age(time::Duration::days(365))
-            .same_site(SameSite::Lax);
-        (CookieJar::new().add(remembered), response).into_response()
+        (CookieJar::new().add(lang_cookie(self.lang)), response).into_response()
     }
 
     /// A page for a failure: a heading, an explanation and the way home.
@@ -239,6 +278,16 @@ impl Page {
     }
 }
 
+/// The cookie that remembers a language chosen with `?lang=`: for a year, and not
+/// `HttpOnly`, since it holds nothing secret.
+pub(crate) fn lang_cookie(lang: Lang) -> Cookie<'static> {
+    Cookie::build((LANG_COOKIE, lang.as_str()))
+        .path("/")
+        .max_age(time::Duration::days(365))
+        .same_site(SameSite::Lax)
+        .build()
+}
+
 /// The translated 404 page for any path no route serves.
 pub fn not_found_page(lang: UiLang, path: &str) -> Response {
     let page = Page::for_path(lang, path);
@@ -253,27 +302,71 @@ pub fn not_found_page(lang: UiLang, path: &str) -> Response {
 // ---------------------------------------------------------------------------------------
 // Formatting
 
-/// `2026-03-02 14:30:05 UTC+05:00` in the deployment's time zone, and the RFC 3339 instant.
-fn local_time(ms: u64, utc_offset_minutes: i16) -> (String, String) {
+/// An instant as the page's language writes it in the deployment's time zone ("7 December
+/// 2026, 14:30"), with the offset as a hint, and the RFC 3339 instant for machines.
+fn local_time(lang: Lang, ms: u64, utc_offset_minutes: i16) -> (String, String) {
     let rfc3339 = Timestamp(ms).to_rfc3339();
     let offset =
         time::UtcOffset::from_whole_seconds(i32::from(utc_offset_minutes) * 60).unwrap_or(time::UtcOffset::UTC);
     let shown = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .map(|t| t.to_offset(offset))
-        .map(|t| {
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {}",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second(),
-                utc_offset_label(utc_offset_minutes)
-            )
-        })
+        .map(|t| format!("{}, {:02}:{:02}", long_date(lang, t.date()), t.hour(), t.minute()))
         .unwrap_or_else(|_| rfc3339.clone());
     (shown, rfc3339)
+}
+
+/// A date written out the way each language writes it: "7 December 2026", "7 декабря 2026 г.",
+/// "2026 жылғы 7 желтоқсан".
+pub(crate) fn long_date(lang: Lang, d: time::Date) -> String {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    // Russian names the month in the genitive after the day.
+    const RU: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    const KK: [&str; 12] = [
+        "қаңтар",
+        "ақпан",
+        "наурыз",
+        "сәуір",
+        "мамыр",
+        "маусым",
+        "шілде",
+        "тамыз",
+        "қыркүйек",
+        "қазан",
+        "қараша",
+        "желтоқсан",
+    ];
+    let month = usize::from(u8::from(d.month())) - 1;
+    match lang {
+        Lang::En => format!("{} {} {}", d.day(), EN[month], d.year()),
+        Lang::Ru => format!("{} {} {}\u{a0}г.", d.day(), RU[month], d.year()),
+        Lang::Kk => format!("{} жылғы {} {}", d.year(), d.day(), KK[month]),
+    }
 }
 
 /// A number with its thousands grouped the way the page's language writes them.
@@ -300,9 +393,10 @@ pub(crate) fn utc_offset_label(minutes: i16) -> String {
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
-pub(crate) fn time_el(app: &AppState, ms: u64) -> Markup {
-    let (shown, machine) = local_time(ms, app.config.utc_offset_minutes);
-    html! { time datetime=(machine) { (shown) } }
+pub(crate) fn time_el(app: &AppState, lang: Lang, ms: u64) -> Markup {
+    let offset = app.config.utc_offset_minutes;
+    let (shown, machine) = local_time(lang, ms, offset);
+    html! { time datetime=(machine) title=(utc_offset_label(offset)) { (shown) } }
 }
 
 pub(crate) use crate::i18n::event_label;
@@ -353,6 +447,16 @@ mod tests {
     fn offsets_are_labelled() {
         assert_eq!(utc_offset_label(300), "UTC+05:00");
         assert_eq!(utc_offset_label(-90), "UTC−01:30");
-        assert_eq!(local_time(0, 300).0, "1970-01-01 05:00:00 UTC+05:00");
+        assert_eq!(local_time(Lang::En, 0, 300).0, "1 January 1970, 05:00");
+    }
+
+    #[test]
+    fn dates_are_written_per_language() {
+        let d = time::Date::from_calendar_date(2026, time::Month::December, 7).unwrap();
+        assert_eq!(long_date(Lang::En, d), "7 December 2026");
+        assert_eq!(long_date(Lang::Ru, d), "7 декабря 2026\u{a0}г.");
+        assert_eq!(long_date(Lang::Kk, d), "2026 жылғы 7 желтоқсан");
+        let d = time::Date::from_calendar_date(2027, time::Month::January, 31).unwrap();
+        assert_eq!(long_date(Lang::Ru, d), "31 января 2027\u{a0}г.");
     }
 }

@@ -273,7 +273,7 @@ async fn registry(State(app): State<AppState>, p: Page, PageQuery(query): PageQu
         }
     };
     let status = if sort.is_some() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    Ok(p.render(status, &title, SECTION, main))
+    Ok(crate::web::cache::shareable(p.render(status, &title, SECTION, main)))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -385,7 +385,7 @@ async fn body_page(State(app): State<AppState>, p: Page, path: Result<Path<Strin
                             tr data-appeal=(a.id) {
                                 td { a href=(appeal_href(&a.id)) { (shown_title(&p, a)) } }
                                 td { (status_label(&p, a.status)) }
-                                td { (date_el(a.obligation.due)) }
+                                td { (date_el(p.lang, a.obligation.due)) }
                                 td.num data-col="waiting" { (appeals.days_waiting(a)) }
                             }
                         }
@@ -404,7 +404,7 @@ async fn body_page(State(app): State<AppState>, p: Page, path: Result<Path<Strin
             p { a href="/bodies" { (p.t("ap-bodies-back")) } }
         }
     };
-    Ok(p.render(StatusCode::OK, &title, SECTION, main))
+    Ok(crate::web::cache::shareable(p.render(StatusCode::OK, &title, SECTION, main)))
 }
 
 /// The chart's numbers as a table: every month, oldest first.

@@ -448,12 +448,12 @@ pub(crate) async fn audit_openings(State(app): State<AppState>, p: Page) -> Page
                 @for o in &openings {
                     tr {
                         th scope="row" { a href={ "/log/" (o.index.0) } { (o.index.0) } }
-                        td { (time_el(&app, o.opened_at.0)) }
+                        td { (time_el(&app, p.lang, o.opened_at.0)) }
                         td { code { (o.body) } }
                         td { code { (o.official) } }
                         td { (o.purpose) " (" (o.case) ")" }
                         td { (basis_name(&bases, p.lang, &o.basis)) }
-                        td { (time_el(&app, o.disclosed_from.0)) }
+                        td { (time_el(&app, p.lang, o.disclosed_from.0)) }
                     }
                 }
             }

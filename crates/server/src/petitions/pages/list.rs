@@ -151,7 +151,7 @@ pub(crate) async fn list(State(app): State<AppState>, p: Page, PageQuery(form): 
     }
     bodies.sort_by(|a, b| a.1.cmp(&b.1));
     let items = match &page {
-        Some(pg) => list_items(&app, &p, pg).await,
+        Some(pg) => petition_rows(&app, &p, &pg.items, "results"),
         None => html! {},
     };
 
@@ -204,7 +204,7 @@ pub(crate) async fn list(State(app): State<AppState>, p: Page, PageQuery(form): 
         }
     };
     let status = if invalid.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    p.render(status, &title, crate::petitions::SECTION, main)
+    crate::web::cache::shareable(p.render(status, &title, crate::petitions::SECTION, main))
 }
 
 fn filters(app: &AppState, p: &Page, form: &ListForm, bodies: &[(BodyId, String)]) -> Markup {
@@ -290,17 +290,18 @@ fn filters(app: &AppState, p: &Page, form: &ListForm, bodies: &[(BodyId, String)
     }
 }
 
-async fn list_items(app: &AppState, p: &Page, page: &ListPage) -> Markup {
+/// Petitions as the list shows them: title, body, standing, progress and deadline each.
+pub(super) fn petition_rows(app: &AppState, p: &Page, items: &[Arc<Petition>], list_id: &str) -> Markup {
     let now = now_ms();
     let mut names = BTreeMap::new();
-    for pet in &page.items {
+    for pet in items {
         if !names.contains_key(&pet.body) {
             names.insert(pet.body.clone(), body_label(app, p.lang, &pet.body));
         }
     }
     html! {
-        ol.petitions #results {
-            @for pet in &page.items {
+        ol.petitions id=(list_id) {
+            @for pet in items {
                 li.petition data-petition=(pet.id.as_str()) {
                     h3 { a href=(petition_href(&pet.id)) { (partial_title(p, &pet.title)) } }
                     p.muted {
@@ -310,7 +311,7 @@ async fn list_items(app: &AppState, p: &Page, page: &ListPage) -> Markup {
                         @if let Some(t) = territory_label(p.lang, pet.territory.as_ref()) { " · " (t) }
                     }
                     (headline(p, app, pet, now))
-                    (progress(p, pet, pet.id.as_str()))
+                    (progress(p, pet, &format!("{list_id}-{}", pet.id)))
                     @if let Some(d) = deadline(p, app, pet, now) { p { (d) } }
                 }
             }

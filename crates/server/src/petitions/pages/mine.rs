@@ -11,7 +11,7 @@ fn next_step(p: &Page, app: &AppState, pet: &Petition, now: u64) -> String {
         PetitionStatus::Open => deadline(p, app, pet, now).unwrap_or_default(),
         PetitionStatus::Closed => match &pet.obligation {
             Some(o) if o.answer.is_some() => p.t("pp-next-answered"),
-            Some(o) => p.t_args("pp-next-awaiting", &[("date", FluentValue::from(dauys_core::format_date(o.due)))]),
+            Some(o) => p.t_args("pp-next-awaiting", &[("date", FluentValue::from(p.date(o.due)))]),
             None => p.t("pp-next-closed"),
         },
         PetitionStatus::Rejected => p.t("pp-next-rejected"),

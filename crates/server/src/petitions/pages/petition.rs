@@ -26,7 +26,9 @@ pub(crate) async fn show(
         Some("withdrawn") => Flash::Notice(html! { p { (p.t("pp-done-withdrawn")) } }),
         _ => Flash::None,
     };
-    petition_page(&app, &p, &viewer, &pet, flash, StatusCode::OK).await
+    let page = petition_page(&app, &p, &viewer, &pet, flash, StatusCode::OK).await;
+    // The same for every anonymous reader; the cache keeps nothing for one signed in.
+    crate::web::cache::shareable(page)
 }
 
 /// What the petition page was sent back with after the author's act (`?done=launched`).
@@ -35,19 +37,11 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-/// After launching: the link to share, and what the petition needs next.
+/// After launching: what the petition needs next, and where to share it (the share box).
 fn launched_notice(app: &AppState, p: &Page, pet: &Petition) -> Markup {
-    let link = format!("{}{}", app.config.public_url(), petition_href(&pet.id));
-    let now = now_ms();
     html! {
-        p { strong { (p.t("pp-done-launched")) } }
-        @if pet.status == PetitionStatus::Gathering {
-            label for="share-link" { (p.t("pp-share-link")) }
-            input #share-link type="text" readonly value=(link);
-            @if let Some(d) = deadline(p, app, pet, now) { p #launch-needs { (d) } }
-        } @else if let Some(d) = deadline(p, app, pet, now) {
-            p #launch-needs { (d) }
-        }
+        p { strong { (p.t("pp-done-launched")) } " " (p.t("pp-done-launched-share")) }
+        @if let Some(d) = deadline(p, app, pet, now_ms()) { p #launch-needs { (d) } }
     }
 }
 
@@ -71,8 +65,10 @@ pub(super) async fn petition_page(
         _ => body_name.clone(),
     };
 
+    let signing = signing_until(pet, now).is_some();
     let main = html! {
         h1 lang=(title_lang.as_str()) { (title) }
+        p.addressed #addressed { (p.t_args("pp-addressed-to", &[("body", FluentValue::from(body_name.clone()))])) " · " (level_label(p.lang, pet.level)) }
         (headline(p, app, pet, now))
         (other_languages(p, &pet.title))
         @match &flash {
@@ -83,36 +79,44 @@ pub(super) async fn petition_page(
         @if link_only {
             p.note #link-only { (p.t(if pet.status == PetitionStatus::Draft { "pp-draft-note" } else { "pp-link-only" })) }
         }
-        dl.fields {
-            dt { (p.t("pp-field-status")) } dd #petition-status data-status=(pet.status.as_str()) { (status_label(p, pet.status)) }
-            dt { (p.t("pp-field-author")) } dd { (p.t("pp-by-verified-citizen")) }
-            dt { (p.t("pp-field-body")) } dd { (body_name) }
-            dt { (p.t("pp-field-level")) } dd { (level_label(p.lang, pet.level)) }
-            dt { (p.t("pp-field-topic")) } dd { (topic_label(&app.capabilities.petitions, p.lang, &pet.topic)) }
-            dt { (p.t("pp-field-territory")) } dd {
-                (territory_label(p.lang, pet.territory.as_ref()).unwrap_or_else(|| p.t("pp-whole-country")))
+        div.act {
+            section #progress-section aria-labelledby="progress-heading" data-live-src={ "/api/v1/petitions/" (pet.id) "/count" } {
+                h2 #progress-heading.compact { (p.t("pp-progress-heading")) }
+                (progress(p, pet, "main"))
+                @if pet.invalidated > 0 {
+                    p.muted { (p.t_args("pp-invalidated-count", &[("count", FluentValue::from(pet.invalidated))])) }
+                }
+                @if let Some(d) = deadline(p, app, pet, now) { p #deadline { (d) } }
+                @if let Some(at) = pet.threshold_reached_at {
+                    p #threshold-reached { strong { (p.t("pp-threshold-reached")) } " " (time_el(app, p.lang, at.0)) }
+                }
             }
-            dt { (p.t("pp-field-drafted")) } dd { (time_el(app, pet.drafted_at.0)) }
+            (sign_box(app, p, viewer, pet, now))
         }
-        section #progress-section aria-labelledby="progress-heading" {
-            h2 #progress-heading { (p.t("pp-progress-heading")) }
-            (progress(p, pet, "main"))
-            @if pet.invalidated > 0 {
-                p.muted { (p.t_args("pp-invalidated-count", &[("count", FluentValue::from(pet.invalidated))])) }
-            }
-            @if let Some(d) = deadline(p, app, pet, now) { p #deadline { (d) } }
-            @if let Some(at) = pet.threshold_reached_at {
-                p #threshold-reached { strong { (p.t("pp-threshold-reached")) } " " (time_el(app, at.0)) }
-            }
+        @if signing || pet.status == PetitionStatus::Closed {
+            (share_box(app, p, pet))
         }
-        (sign_box(app, p, viewer, pet, now))
         @if viewer.author {
-            (author_actions(app, p, viewer, pet))
+            (author_actions(p, viewer, pet))
         }
         section aria-labelledby="text-heading" {
             h2 #text-heading { (p.t("pp-text-heading")) }
             (partial_text(p, &pet.text))
             (other_languages(p, &pet.text))
+            details #about-petition {
+                summary { (p.t("pp-about-heading")) }
+                dl.fields {
+                    dt { (p.t("pp-field-status")) } dd #petition-status data-status=(pet.status.as_str()) { (status_label(p, pet.status)) }
+                    dt { (p.t("pp-field-author")) } dd { (p.t("pp-by-verified-citizen")) }
+                    dt { (p.t("pp-field-body")) } dd { a href={ "/bodies/" (pet.body) } { (body_name) } }
+                    dt { (p.t("pp-field-level")) } dd { (level_label(p.lang, pet.level)) }
+                    dt { (p.t("pp-field-topic")) } dd { (topic_label(&app.capabilities.petitions, p.lang, &pet.topic)) }
+                    dt { (p.t("pp-field-territory")) } dd {
+                        (territory_label(p.lang, pet.territory.as_ref()).unwrap_or_else(|| p.t("pp-whole-country")))
+                    }
+                    dt { (p.t("pp-field-drafted")) } dd { (time_el(app, p.lang, pet.drafted_at.0)) }
+                }
+            }
         }
         @if let Some(o) = &pet.obligation {
             section #obligation aria-labelledby="obligation-heading" {
@@ -121,17 +125,17 @@ pub(super) async fn petition_page(
                 @let shown = if o.status == ObligationStatus::Awaiting && now >= o.due_at.0 { ObligationStatus::Overdue } else { o.status };
                 dl.fields {
                     dt { (p.t("pp-field-obligation-status")) } dd #obligation-status data-status=(shown.as_str()) { strong { (obligation_label(p, shown)) } }
-                    dt { (p.t("pp-field-opened")) } dd { (time_el(app, o.opened_at.0)) " " a href={ "/log/" (o.index.0) } { (p.t_args("pp-log-entry", &[("index", FluentValue::from(o.index.0))])) } }
-                    dt { (p.t("pp-field-due")) } dd { (date_el(o.due)) }
+                    dt { (p.t("pp-field-opened")) } dd { (time_el(app, p.lang, o.opened_at.0)) " " a href={ "/log/" (o.index.0) } { (p.t_args("pp-log-entry", &[("index", FluentValue::from(o.index.0))])) } }
+                    dt { (p.t("pp-field-due")) } dd { (date_el(p.lang, o.due)) }
                     @if let Some(at) = o.overdue_at {
-                        dt { (p.t("pp-field-overdue-since")) } dd { (time_el(app, at.0)) }
+                        dt { (p.t("pp-field-overdue-since")) } dd { (time_el(app, p.lang, at.0)) }
                     }
                 }
                 @if let Some(a) = &o.answer {
                     h3 #answer-heading { (p.t("pp-answer-heading")) }
                     dl.fields {
                         dt { (p.t("pp-field-decision")) } dd #decision { strong { (decision_label(p, a.decision)) } }
-                        dt { (p.t("pp-field-answered")) } dd { (time_el(app, a.answered_at.0)) " " a href={ "/log/" (a.index.0) } { (p.t_args("pp-log-entry", &[("index", FluentValue::from(a.index.0))])) } }
+                        dt { (p.t("pp-field-answered")) } dd { (time_el(app, p.lang, a.answered_at.0)) " " a href={ "/log/" (a.index.0) } { (p.t_args("pp-log-entry", &[("index", FluentValue::from(a.index.0))])) } }
                         dt { (p.t("pp-field-answered-by")) } dd { (p.t_args("pp-answered-by", &[("body", FluentValue::from(obligation_body.clone()))])) " " code { (a.by) } }
                     }
                     h4 { (p.t("pp-answer-text")) }
@@ -181,8 +185,12 @@ pub(super) async fn petition_page(
         }
         section #regions aria-labelledby="regions-heading" {
             h2 #regions-heading { (p.t("pp-regions-heading")) }
-            (region_map(&pet.by_region, p.lang, &p.t("pp-map-title")))
-            (region_table(&pet.by_region, p.lang, &p.t("pp-regions-caption"), (&p.t("pp-col-region"), &p.t("pp-col-signatures"))))
+            @if pet.by_region.is_empty() {
+                p.muted #regions-empty { (p.t("pp-regions-empty")) }
+            } @else {
+                (region_map(&pet.by_region, p.lang, &p.t("pp-map-title")))
+                (region_table(&pet.by_region, p.lang, &p.t("pp-regions-caption"), (&p.t("pp-col-region"), &p.t("pp-col-signatures"))))
+            }
         }
         section #recent aria-labelledby="recent-heading" {
             h2 #recent-heading { (p.t("pp-recent-heading")) }
@@ -191,7 +199,7 @@ pub(super) async fn petition_page(
             } @else {
                 ul #recent-signers {
                     @for r in &recent {
-                        li { strong { (r.shown_as) } ", " (r.region.name().get(p.lang)) " — " (time_el(app, r.at.0)) }
+                        li { strong { (r.shown_as) } ", " (r.region.name().get(p.lang)) " — " (time_el(app, p.lang, r.at.0)) }
                     }
                 }
             }
@@ -211,7 +219,7 @@ pub(super) async fn petition_page(
                         tr {
                             th scope="row" data-label=(p.t("pp-col-status")) { (status_label(p, tr.status)) }
                             td data-label=(p.t("pp-col-event")) { (event_label(p.lang, &tr.event)) }
-                            td data-label=(p.t("pp-col-time")) { (time_el(app, tr.at.0)) }
+                            td data-label=(p.t("pp-col-time")) { (time_el(app, p.lang, tr.at.0)) }
                             td data-label=(p.t("pp-col-entry")) { a href={ "/log/" (tr.index.0) } { "#" (tr.index.0) } }
                         }
                     }
@@ -223,12 +231,68 @@ pub(super) async fn petition_page(
             p { (p.t("pp-data-lead")) }
             ul {
                 li { a href={ "/api/v1/petitions/" (pet.id) } { (p.t("pp-data-json")) } }
+                li { a href={ "/feeds/petitions/" (pet.id) ".atom" } { (p.t("pp-data-feed")) } }
                 li { a href={ "/log/" (pet.index.0) } { (p.t_args("pp-log-entry", &[("index", FluentValue::from(pet.index.0))])) } }
             }
         }
         p { a href="/petitions" { (p.t("pp-back-to-list")) } }
     };
-    p.render(status, title, crate::petitions::SECTION, main)
+    let head = share_meta(app, p, pet, title);
+    p.render_with_head(status, title, crate::petitions::SECTION, head, main)
+}
+
+/// What a link preview (WhatsApp, Telegram, Facebook) and a feed reader need: the petition's
+/// own title and standing, its address, its feed; and the script that keeps the count live.
+fn share_meta(app: &AppState, p: &Page, pet: &Petition, title: &str) -> Markup {
+    let url = format!("{}{}", app.config.public_url(), petition_href(&pet.id));
+    let description = format!("{} {}", progress_text(p, pet), standing_text(p, app, pet, now_ms()).1);
+    html! {
+        link rel="canonical" href=(url);
+        meta property="og:type" content="website";
+        meta property="og:site_name" content=(p.t("site-title"));
+        meta property="og:title" content=(title);
+        meta property="og:description" content=(description);
+        meta property="og:url" content=(url);
+        meta property="og:locale" content=(og_locale(p.lang));
+        meta name="twitter:card" content="summary";
+        meta name="twitter:title" content=(title);
+        meta name="twitter:description" content=(description);
+        link rel="alternate" type="application/atom+xml" title=(p.t("pp-data-feed")) href={ "/feeds/petitions/" (pet.id) ".atom" };
+        link rel="alternate" type="application/json" href={ "/api/v1/petitions/" (pet.id) };
+        script src=(crate::web::script_href()) defer {}
+    }
+}
+
+fn og_locale(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Kk => "kk_KZ",
+        Lang::Ru => "ru_RU",
+        Lang::En => "en_GB",
+    }
+}
+
+/// Sharing and following, without scripts: the link to copy, WhatsApp, Telegram, e-mail, and
+/// the petition's feed.
+fn share_box(app: &AppState, p: &Page, pet: &Petition) -> Markup {
+    let link = format!("{}{}", app.config.public_url(), petition_href(&pet.id));
+    let (_, title) = pet.title.best(p.lang);
+    let message = format!("{title} {link}");
+    html! {
+        section #share aria-labelledby="share-heading" {
+            h2 #share-heading { (p.t("pp-share-heading")) }
+            label for="share-link" { (p.t("pp-share-link")) }
+            div.inline {
+                input #share-link type="text" readonly value=(link);
+                button #copy-link type="button" hidden data-copy="share-link" data-copied=(p.t("pp-share-copied")) { (p.t("pp-share-copy")) }
+            }
+            ul.share {
+                li { a #share-whatsapp href={ "https://wa.me/?text=" (urlencode(&message)) } rel="noopener noreferrer" { "WhatsApp" } }
+                li { a #share-telegram href={ "https://t.me/share/url?url=" (urlencode(&link)) "&text=" (urlencode(title)) } rel="noopener noreferrer" { "Telegram" } }
+                li { a #share-email href={ "mailto:?subject=" (urlencode(title)) "&body=" (urlencode(&link)) } { (p.t("pp-share-email")) } }
+                li { a #follow-feed href={ "/feeds/petitions/" (pet.id) ".atom" } { (p.t("pp-follow-feed")) } }
+            }
+        }
+    }
 }
 
 /// Signing: the form, or why the visitor cannot sign, or their receipt.
@@ -241,7 +305,7 @@ fn sign_box(app: &AppState, p: &Page, viewer: &Viewer, pet: &Petition, now: u64)
             h2 #sign-heading { (p.t("pp-sign-heading")) }
             @if let Some(sig) = &viewer.signature {
                 p #already-signed {
-                    (p.t("pp-you-signed")) " " (time_el(app, sig.signed_at.0)) ". "
+                    (p.t("pp-you-signed")) " " (time_el(app, p.lang, sig.signed_at.0)) ". "
                     a #receipt-link href=(receipt) { (p.t("pp-see-receipt")) }
                 }
                 @if sig.invalidation.is_some() { p { (p.t("pp-your-signature-invalidated")) } }
@@ -271,8 +335,9 @@ fn sign_box(app: &AppState, p: &Page, viewer: &Viewer, pet: &Petition, now: u64)
     }
 }
 
-/// The author's own controls: edit and launch a draft, withdraw before the threshold.
-fn author_actions(app: &AppState, p: &Page, viewer: &Viewer, pet: &Petition) -> Markup {
+/// The author's own controls: edit and launch a draft; withdraw before the threshold, folded
+/// away and confirmed by a written reason, since it cannot be undone.
+fn author_actions(p: &Page, viewer: &Viewer, pet: &Petition) -> Markup {
     let Some(session) = &viewer.session else { return html! {} };
     let base = petition_href(&pet.id);
     let withdrawable =
@@ -293,17 +358,16 @@ fn author_actions(app: &AppState, p: &Page, viewer: &Viewer, pet: &Petition) -> 
                     button #launch-button type="submit" aria-describedby="launch-hint" { (p.t("pp-launch")) }
                 }
             }
-            @if pet.status == PetitionStatus::Gathering {
-                label for="author-share-link" { (p.t("pp-share-link")) }
-                input #author-share-link type="text" readonly value={ (app.config.public_url()) (base) };
-            }
             @if withdrawable {
-                form.stack method="post" action={ (base) "/withdraw" } {
-                    (csrf_field(&session.csrf))
-                    label for="withdraw-reason" { (p.t("pp-withdraw-reason")) }
-                    textarea #withdraw-reason name="reason" required maxlength=(MAX_REASON_CHARS) aria-describedby="withdraw-hint" {}
-                    p.hint #withdraw-hint { (p.t("pp-withdraw-hint")) }
-                    button.danger #withdraw-button type="submit" { (p.t("pp-withdraw")) }
+                details #withdraw {
+                    summary { (p.t("pp-withdraw")) }
+                    form.stack method="post" action={ (base) "/withdraw" } {
+                        (csrf_field(&session.csrf))
+                        label for="withdraw-reason" { (p.t("pp-withdraw-reason")) }
+                        textarea #withdraw-reason name="reason" required maxlength=(MAX_REASON_CHARS) aria-describedby="withdraw-hint" {}
+                        p.hint #withdraw-hint { (p.t("pp-withdraw-hint")) }
+                        button.danger #withdraw-button type="submit" { (p.t("pp-withdraw-confirm")) }
+                    }
                 }
             }
             @if pet.status != PetitionStatus::Draft && !withdrawable {
@@ -335,11 +399,11 @@ fn chart(p: &Page, daily: &[(Date, u64)]) -> Markup {
     let desc = p.t_args(
         "pp-chart-desc",
         &[
-            ("from", FluentValue::from(dauys_core::format_date(first))),
-            ("to", FluentValue::from(dauys_core::format_date(last))),
+            ("from", FluentValue::from(p.date(first))),
+            ("to", FluentValue::from(p.date(last))),
             ("total", FluentValue::from(total)),
             ("days", FluentValue::from(daily.len())),
-            ("busiest", FluentValue::from(busiest.map(|(d, _)| dauys_core::format_date(d)).unwrap_or_default())),
+            ("busiest", FluentValue::from(busiest.map(|(d, _)| p.date(d)).unwrap_or_default())),
             ("most", FluentValue::from(busiest.map_or(0, |(_, n)| n))),
         ],
     );
@@ -361,9 +425,9 @@ fn chart(p: &Page, daily: &[(Date, u64)]) -> Markup {
                     line x1=(LEFT) y1=(TOP + plot_h) x2=(W - RIGHT) y2=(TOP + plot_h) stroke="#595959" stroke-width="1" {}
                     text x=(LEFT - 6.0) y=(TOP + 10.0) text-anchor="end" { (max) }
                     text x=(LEFT - 6.0) y=(TOP + plot_h) text-anchor="end" { "0" }
-                    text x=(LEFT) y=(H - 8.0) text-anchor="start" { (dauys_core::format_date(first)) }
+                    text x=(LEFT) y=(H - 8.0) text-anchor="start" { (p.date(first)) }
                     @if daily.len() > 1 {
-                        text x=(W - RIGHT) y=(H - 8.0) text-anchor="end" { (dauys_core::format_date(last)) }
+                        text x=(W - RIGHT) y=(H - 8.0) text-anchor="end" { (p.date(last)) }
                     }
                 }
                 g fill="#2171b5" {
@@ -371,7 +435,7 @@ fn chart(p: &Page, daily: &[(Date, u64)]) -> Markup {
                         @let h = plot_h * (*n as f64) / (max as f64);
                         rect x=(format!("{:.1}", LEFT + step * i as f64 + (step - bar) / 2.0)) y=(format!("{:.1}", TOP + plot_h - h))
                             width=(format!("{bar:.1}")) height=(format!("{h:.1}")) {
-                            title { (dauys_core::format_date(*day)) ": " (n) }
+                            title { (p.date(*day)) ": " (n) }
                         }
                     }
                 }
@@ -390,7 +454,7 @@ fn chart(p: &Page, daily: &[(Date, u64)]) -> Markup {
                 tbody {
                     @for ((day, n), total) in daily.iter().zip(&totals) {
                         tr {
-                            th scope="row" { (date_el(*day)) }
+                            th scope="row" { (date_el(p.lang, *day)) }
                             td.num { (n) }
                             td.num { (total) }
                         }

@@ -42,7 +42,7 @@ pub(crate) async fn receipt(
             dt { (p.t("pp-field-petition")) } dd { a href=(petition_href(&pet.id)) { (partial_title(&p, &pet.title)) } }
             dt { (p.t("pp-field-shown-as")) } dd #shown-as { (shown_as) }
             dt { (p.t("pp-field-region")) } dd { (sig.region.name().get(p.lang)) }
-            dt { (p.t("pp-field-signed-at")) } dd { (time_el(&app, sig.signed_at.0)) }
+            dt { (p.t("pp-field-signed-at")) } dd { (time_el(&app, p.lang, sig.signed_at.0)) }
             dt { (p.t("pp-field-log-index")) } dd #log-index { a href={ "/log/" (index) } { (index) } }
             dt { (p.t("pp-field-leaf-hash")) } dd { code.hash #leaf-hash { (leaf_hex) } }
             dt { (p.t("pp-field-pseudonym")) } dd { code.hash { (sig.signer) } }
@@ -52,7 +52,7 @@ pub(crate) async fn receipt(
                     Some(inv) => {
                         strong { (p.t("pp-counted-no")) } " "
                         (p.t_args("pp-invalidated-because", &[("reason", FluentValue::from(inv.reason.clone()))])) " "
-                        (time_el(&app, inv.at.0)) " "
+                        (time_el(&app, p.lang, inv.at.0)) " "
                         a href={ "/log/" (inv.index.0) } { (p.t_args("pp-log-entry", &[("index", FluentValue::from(inv.index.0))])) }
                     }
                 }

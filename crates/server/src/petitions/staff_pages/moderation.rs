@@ -152,9 +152,9 @@ async fn moderation_page(
                         dd {
                             @match pet.moderation_due {
                                 Some(due) if due < today => {
-                                    strong.overdue { (date_el(due)) " — " (p.t("staff-past-due")) }
+                                    strong.overdue { (date_el(p.lang, due)) " — " (p.t("staff-past-due")) }
                                 }
-                                Some(due) => { (date_el(due)) }
+                                Some(due) => { (date_el(p.lang, due)) }
                                 None => { "—" }
                             }
                         }
@@ -231,7 +231,7 @@ async fn moderation_page(
                                         }
                                     }
                                     td data-label=(p.t("staff-col-when")) {
-                                        @if let Some((_, at)) = reasons.first() { (time_el(app, *at)) }
+                                        @if let Some((_, at)) = reasons.first() { (time_el(app, p.lang, *at)) }
                                     }
                                     td data-label=(p.t("staff-col-actions")) {
                                         @if own {

@@ -63,7 +63,7 @@ pub(crate) async fn obligations(
                                 tr id={ "owed-" (pet.id) } {
                                     th scope="row" data-label=(p.t("staff-col-petition")) { a href=(petition_href(&pet.id)) { (title_of(&p, pet)) } }
                                     td data-label=(p.t("staff-col-signatures")) { (pet.signatures) }
-                                    td data-label=(p.t("staff-col-due")) { (date_el(o.due)) }
+                                    td data-label=(p.t("staff-col-due")) { (date_el(p.lang, o.due)) }
                                     td data-label=(p.t("staff-col-status")) { (status_el(&p, pet, now)) }
                                     td data-label=(p.t("staff-col-actions")) {
                                         @if o.status == ObligationStatus::Answered {
@@ -182,7 +182,7 @@ async fn answer_page(
         dl.fields {
             dt { (p.t("staff-field-body")) } dd { (body_label(&names, &o.body)) }
             dt { (p.t("staff-col-signatures")) } dd { (pet.signatures) }
-            dt { (p.t("staff-col-due")) } dd { (date_el(o.due)) }
+            dt { (p.t("staff-col-due")) } dd { (date_el(p.lang, o.due)) }
             dt { (p.t("staff-col-status")) } dd #obligation-status { (status_el(p, pet, now)) }
         }
         details {

@@ -40,7 +40,7 @@ fn dates(p: &Page, id: &str, list: &[String]) -> Markup {
         } @else {
             ul id=(id) {
                 @for d in list {
-                    li { @match parse_date(d) { Ok(date) => (date_el(date)), Err(_) => (d) } }
+                    li { @match parse_date(d) { Ok(date) => (date_el(p.lang, date)), Err(_) => (d) } }
                 }
             }
         }
@@ -110,9 +110,9 @@ fn result(app: &AppState, p: &Page, c: &Counted, zone: &str) -> Markup {
         section #result aria-labelledby="result-heading" {
             h2 #result-heading { (p.t("ap-calc-result-heading")) }
             dl.fields {
-                dt { (p.t("ap-calc-from")) } dd { (dated(&c.from)) }
+                dt { (p.t("ap-calc-from")) } dd { (dated(p.lang, &c.from)) }
                 dt { (p.t("ap-calc-days")) } dd #counted-days { (c.working_days) }
-                dt { (p.t("ap-calc-due")) } dd #due { strong { (dated(&c.due)) } }
+                dt { (p.t("ap-calc-due")) } dd #due { strong { (dated(p.lang, &c.due)) } }
                 dt { (p.t("ap-calc-holidays")) } dd { (dates(p, "holidays", &c.holidays)) }
                 dt { (p.t("ap-calc-transferred")) } dd { (dates(p, "transferred", &c.transferred_working_days)) }
                 dt { (p.t("ap-calc-time-zone")) } dd #zone { (zone) }
@@ -125,9 +125,9 @@ fn result(app: &AppState, p: &Page, c: &Counted, zone: &str) -> Markup {
     }
 }
 
-fn dated(s: &str) -> Markup {
+fn dated(lang: dauys_core::Lang, s: &str) -> Markup {
     match parse_date(s) {
-        Ok(d) => date_el(d),
+        Ok(d) => date_el(lang, d),
         Err(_) => html! { (s) },
     }
 }

@@ -1,0 +1,62 @@
+//! The petitions' part of the home page: what waits for signatures, what was answered, and
+//! which answers are overdue, each a short list with the way to the whole list.
+
+use super::list::petition_rows;
+use super::*;
+
+/// Petitions in each of the home page's lists.
+const HOME_ROWS: usize = 3;
+
+/// The petitions' sections of the home page.
+pub(crate) fn home_sections(app: &AppState, p: &Page) -> Markup {
+    let view = app.capabilities.petitions.view();
+    let now = now_ms();
+    let all = view.all();
+    let mut open: Vec<Arc<Petition>> =
+        all.iter().filter(|x| x.status == PetitionStatus::Open && signing_until(x, now).is_some()).cloned().collect();
+    open.sort_by_key(|x| std::cmp::Reverse((x.signatures, x.index)));
+    let answered_at = |x: &Petition| x.obligation.as_ref().and_then(|o| o.answer.as_ref()).map(|a| a.answered_at);
+    let mut answered: Vec<Arc<Petition>> = all.iter().filter(|x| answered_at(x).is_some()).cloned().collect();
+    answered.sort_by_key(|x| std::cmp::Reverse(answered_at(x)));
+    let mut overdue: Vec<Arc<Petition>> = all
+        .iter()
+        .filter(|x| x.obligation.as_ref().is_some_and(|o| o.answer.is_none() && o.status == ObligationStatus::Overdue))
+        .cloned()
+        .collect();
+    overdue.sort_by_key(|x| x.obligation.as_ref().map(|o| o.due_at));
+    let (open_total, answered_total, overdue_total) = (open.len(), answered.len(), overdue.len());
+    for list in [&mut open, &mut answered, &mut overdue] {
+        list.truncate(HOME_ROWS);
+    }
+    let more = |href: &str, id: &str, total: usize| {
+        html! { p { a href=(href) { (p.t_args(id, &[("count", FluentValue::from(total))])) } } }
+    };
+    html! {
+        section #home-open aria-labelledby="home-open-heading" {
+            h2 #home-open-heading { (p.t("home-open-heading")) }
+            @if open.is_empty() {
+                p.muted { (p.t("home-open-none")) " " a href="/petitions/new" { (p.t("pp-start")) } }
+            } @else {
+                (petition_rows(app, p, &open, "home-open-list"))
+                (more("/petitions?status=open&sort=most_signed", "home-open-all", open_total))
+            }
+        }
+        @if !overdue.is_empty() {
+            section #home-overdue aria-labelledby="home-overdue-heading" {
+                h2 #home-overdue-heading { (p.t("home-overdue-heading")) }
+                p { (p.t("home-overdue-lead")) }
+                (petition_rows(app, p, &overdue, "home-overdue-list"))
+                (more("/petitions?answer=overdue", "home-overdue-all", overdue_total))
+            }
+        }
+        section #home-answered aria-labelledby="home-answered-heading" {
+            h2 #home-answered-heading { (p.t("home-answered-heading")) }
+            @if answered.is_empty() {
+                p.muted { (p.t("home-answered-none")) }
+            } @else {
+                (petition_rows(app, p, &answered, "home-answered-list"))
+                (more("/petitions?answer=answered", "home-answered-all", answered_total))
+            }
+        }
+    }
+}
