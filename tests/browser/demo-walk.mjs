@@ -8,7 +8,9 @@
 // the petition's page shows it to anyone.
 //
 // Debian's headless Chromium, driven by playwright-core; axe-core checks /petitions/new,
-// /demo, /moderation and the answered petition's page.
+// /demo, /moderation and the answered petition's page; then the public face: a shared link
+// opened on a phone (390 px) in kk, ru and en, and the home, list and service pages at phone
+// and desktop widths.
 //
 //   node demo-walk.mjs <base-url>
 //
@@ -17,7 +19,7 @@
 //
 // Environment: E2E_CHROMIUM, E2E_ARTIFACTS_DIR, E2E_TIMEOUT_MS (see harness.mjs)
 
-import { checkAccessibility, checkChrome, expect, fail, path, run, step, visit } from './harness.mjs';
+import { checkAccessibility, checkChrome, expect, fail, path, run, step, url, visit } from './harness.mjs';
 import { choose, clickAndWait, logInTo, mainText, noMessageIds, publishSupportedAnswerInRussian } from './petitions-common.mjs';
 
 // The demo accounts (README.md, "Demo accounts").
@@ -227,6 +229,75 @@ await run(async (newPage) => {
         }
         console.log(`   ${where}: ${rows} petitions, e.g. "${heads[0][1]}"`);
         if (lang === 'kk') await checkAccessibility(anyone, where);
+      }
+    }
+  });
+
+  await step('a shared link opened on a phone shows, in one screen, what the petition asks, whether it was answered, and how to sign or follow it (kk, ru, en)', async () => {
+    const phone = await newPage('phone');
+    await phone.setViewportSize({ width: 390, height: 844 });
+    const r = await phone.request.get(url('/api/v1/petitions?status=open&sort=most_signed&per_page=1'));
+    expect(r.status() === 200, `GET /api/v1/petitions?status=open: status ${r.status()}`);
+    const open = (await r.json()).items?.[0]?.id;
+    expect(open, 'the demo has no open petition');
+    const inFirstScreen = async (selector, where) => {
+      const box = await phone.locator(selector).first().boundingBox();
+      expect(box, `${where}: ${selector} is not shown`);
+      expect(box.y + box.height <= 844, `${where}: ${selector} ends at ${Math.round(box.y + box.height)} px, below the first screen (844 px)`);
+    };
+    for (const lang of ['kk', 'ru', 'en']) {
+      // Open to signatures (the answered one may still be): the way to sign; else the word that
+      // signing has closed.
+      const sign = '#sign-in-to-sign, #sign-closed';
+      for (const petition of [open, id]) {
+        const where = `/petitions/${petition}?lang=${lang} at 390 px`;
+        await visit(phone, `/petitions/${petition}?lang=${lang}`);
+        await checkChrome(phone, lang);
+        await noMessageIds(phone);
+        for (const selector of ['main h1', 'main .headline', '[data-live="count"]', sign]) await inFirstScreen(selector, where);
+        for (const share of ['#share-link', '#share-whatsapp', '#share-telegram', '#follow-feed']) {
+          expect(await phone.locator(share).count(), `${where}: no ${share} in the share box`);
+        }
+        const og = await phone.locator('meta[property="og:title"]').getAttribute('content');
+        const h1 = (await phone.locator('main h1').innerText()).trim();
+        expect(og === h1, `${where}: og:title is "${og}", the petition is "${h1}"`);
+        const description = await phone.locator('meta[property="og:description"]').getAttribute('content');
+        expect(/\d/.test(description), `${where}: og:description "${description}" gives no count`);
+        await checkAccessibility(phone, where);
+      }
+      // The answered one says so first of all.
+      await visit(phone, `/petitions/${id}?lang=${lang}`);
+      expect((await phone.locator('main .headline').getAttribute('data-standing')) === 'answered', `/petitions/${id}?lang=${lang}: not headed as answered`);
+    }
+    // The live count: the page's script polls the count and keeps the number in step.
+    await visit(phone, `/petitions/${open}?lang=en`);
+    const polled = await phone.waitForResponse((res) => res.url().includes(`/api/v1/petitions/${open}/count`), { timeout: 12000 }).catch(() => null);
+    expect(polled && [200, 304].includes(polled.status()), `/petitions/${open}: the page's script did not poll its count within 12 s`);
+    const shown = (await phone.locator('[data-live="count"]').innerText()).replace(/\D/g, '');
+    const count = (await (await phone.request.get(url(`/api/v1/petitions/${open}/count`))).json()).signatures;
+    expect(Number(shown) <= count, `/petitions/${open}: shows ${shown}, the count is ${count}`);
+  });
+
+  await step('the home page, the lists and the service pages pass axe-core in kk, ru and en at phone and desktop widths', async () => {
+    const reader = await newPage('reader-widths');
+    for (const [width, height] of [[390, 844], [1280, 900]]) {
+      await reader.setViewportSize({ width, height });
+      for (const lang of ['kk', 'ru', 'en']) {
+        for (const where of ['/', '/petitions', '/about', '/help', '/privacy', '/accessibility', '/contact', '/ledger', '/bodies']) {
+          await visit(reader, `${where}?lang=${lang}`);
+          await checkChrome(reader, lang);
+          await noMessageIds(reader);
+          await checkAccessibility(reader, `${where}?lang=${lang} at ${width} px`);
+        }
+      }
+      // The home page leads with what a citizen can do and what is happening now.
+      await visit(reader, '/?lang=en');
+      for (const selector of ['#home-start', '#home-appeal', '#home-search', '#home-open', '#home-answered', '#how', '#trust a[href="/ledger"]']) {
+        expect(await reader.locator(selector).count(), `/ (en, ${width} px): no ${selector}`);
+      }
+      if (width === 390) {
+        const start = await reader.locator('#home-start').boundingBox();
+        expect(start && start.y + start.height <= 844, `/ at 390 px: "Start a petition" is not in the first screen`);
       }
     }
   });

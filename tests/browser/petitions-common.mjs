@@ -120,7 +120,7 @@ export async function logInTo(page, who, lang, next) {
 /** Fails if <main> shows a message id instead of its text (a string missing from the .ftl files). */
 export async function noMessageIds(page) {
   const shown = await mainText(page);
-  const ids = shown.match(/\b(?:pp|staff|err|level|event|field|pa)-[a-z0-9]+(?:-[a-z0-9]+)+\b/g);
+  const ids = shown.match(/\b(?:pp|ap|staff|err|level|event|field|pa|home|info|ledger|footer)-[a-z0-9]+(?:-[a-z0-9]+)+\b/g);
   expect(!ids, `${path(page)} shows message ids instead of text: ${[...new Set(ids || [])].join(', ')}`);
 }
 

@@ -118,7 +118,7 @@ await run(async (newPage) => {
     await noMessageIds(o);
     const status = o.locator('#petition-status');
     expect((await status.getAttribute('data-status')) === 'rejected', `#petition-status is ${await status.getAttribute('data-status')}`);
-    expect(REJECTED.test(await status.innerText()), `#petition-status says "${await status.innerText()}", expected ${REJECTED}`);
+    expect(REJECTED.test(await status.textContent()), `#petition-status says "${await status.textContent()}", expected ${REJECTED}`);
     const section = o.locator('#rejection');
     expect(await section.count(), `/petitions/${TO_REJECT}: no #rejection section`);
     const reason = o.locator('#rejection-reason');

@@ -15,8 +15,17 @@
 //! open petitions. `--signers` keep-alive connections POST
 //! `/api/v1/petitions/{id}/signatures` (session cookie and `X-CSRF-Token`), each person
 //! signing each petition once; `--readers` keep-alive connections GET `/petitions/{id}` and
-//! `/api/v1/petitions/{id}/count` alternately. Only `201 Created` counts as an accepted
+//! `/api/v1/petitions/{id}/count` alternately, as browsers do: the page as a new visitor
+//! (`Accept-Encoding: gzip`, no validator), the count as the page's script polls it (with the
+//! last `ETag`, so an unchanged count is a `304`). Only `201 Created` counts as an accepted
 //! signature: the server answers it after the batch holding the signature is durable.
+//!
+//! `--page-cache-ms 0` renders every page (the baseline before the public page cache).
+//!
+//! `--viewers N`: instead, N people have the first petition's page open and its script polls
+//! the count every 5 s, spread evenly over the `--readers` connections at a fixed rate (N / 5
+//! per second). Latency is measured from when each poll was due, so a server that falls
+//! behind shows it (no coordinated omission).
 //!
 //! All load comes from one address, so the bench raises the per-address signing limit and
 //! the burst-flagging thresholds (which would otherwise flag, and store a flag for, nearly
@@ -43,7 +52,7 @@ use http_body_util::Full;
 use hyper::body::Bytes;
 
 mod load;
-use load::{config_for, get, mib, status_kib, Connection, Person, Serving, Tally};
+use load::{config_for, get, get_with, mib, status_kib, Connection, Person, Serving, Tally};
 
 const AIM_SIGNATURES_PER_SEC: f64 = 5_000.0;
 const AIM_READS_PER_SEC: f64 = 20_000.0;
@@ -58,6 +67,10 @@ struct Args {
     signers: usize,
     readers: usize,
     seconds: u64,
+    /// People polling one petition's count every 5 s (0: the readers read pages and counts).
+    viewers: u64,
+    /// The server's `public_page_cache_ms` (0: every page rendered, the baseline).
+    page_cache_ms: u64,
     client_threads: usize,
     server_threads: usize,
     memory: bool,
@@ -74,6 +87,8 @@ fn parse_args() -> Args {
         signers: 256,
         readers: 64,
         seconds: 10,
+        viewers: 0,
+        page_cache_ms: Config::default().public_page_cache_ms,
         client_threads: 1,
         server_threads: 2,
         memory: false,
@@ -94,6 +109,8 @@ fn parse_args() -> Args {
             "--signers" => args.signers = value().parse().expect("--signers N"),
             "--readers" => args.readers = value().parse().expect("--readers N"),
             "--seconds" => args.seconds = value().parse().expect("--seconds N"),
+            "--viewers" => args.viewers = value().parse().expect("--viewers N"),
+            "--page-cache-ms" => args.page_cache_ms = value().parse().expect("--page-cache-ms N"),
             "--client-threads" => args.client_threads = value().parse().expect("--client-threads N"),
             "--server-threads" => args.server_threads = value().parse().expect("--server-threads N"),
             "--memory" => args.memory = true,
@@ -181,7 +198,7 @@ struct Setup {
 
 async fn setup(args: &Args) -> Setup {
     let db = TestDatabase::new(args.backend);
-    let config = config_for(&db);
+    let config = Config { public_page_cache_ms: args.page_cache_ms, ..config_for(&db) };
     let instance = Instance::start(config.clone()).await.expect("instance");
     let state = instance.state.clone();
     prepare_log(&state).await;
@@ -232,12 +249,14 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
 
     let client = load::client_runtime(args.client_threads);
     println!(
-        "backend={:?} people={} petitions={} signers={} readers={} seconds={} server_threads={} client_threads={} cores={}",
+        "backend={:?} people={} petitions={} signers={} readers={} viewers={} page_cache_ms={} seconds={} server_threads={} client_threads={} cores={}",
         args.backend,
         people.len(),
         petitions.len(),
         args.signers,
         args.readers,
+        args.viewers,
+        args.page_cache_ms,
         args.seconds,
         args.server_threads,
         args.client_threads,
@@ -282,25 +301,49 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
     let readers: Vec<_> = (0..args.readers)
         .map(|r| {
             let petitions = petitions.clone();
+            let viewers = args.viewers;
+            let connections = args.readers;
             client.spawn(async move {
-                let (mut pages, mut counts) = (Tally::new(), Tally::new());
                 let mut conn = Connection::open(addr).await;
+                if viewers > 0 {
+                    return (
+                        Tally::new(),
+                        poll_count(&mut conn, &petitions[0], r, connections, viewers, deadline).await,
+                    );
+                }
+                let (mut pages, mut counts) = (Tally::new(), Tally::new());
+                let mut etags: Vec<Option<String>> = vec![None; petitions.len()];
                 let mut n = r;
                 while Instant::now() < deadline {
-                    let petition = &petitions[n % petitions.len()];
+                    let which = n % petitions.len();
+                    let petition = &petitions[which];
                     n += 1;
-                    for (path, tally) in [
-                        (format!("/petitions/{petition}"), &mut pages),
-                        (format!("/api/v1/petitions/{petition}/count"), &mut counts),
-                    ] {
-                        let t = Instant::now();
-                        let outcome = match conn.send(get(&path)).await {
-                            Ok(200) => Ok(()),
-                            Ok(status) => Err(status.to_string()),
-                            Err(e) => Err(e),
-                        };
-                        tally.record(t, outcome);
-                    }
+                    let t = Instant::now();
+                    let outcome = match conn
+                        .send(get_with(&format!("/petitions/{petition}"), &[("accept-encoding", "gzip, deflate, br")]))
+                        .await
+                    {
+                        Ok(200) => Ok(()),
+                        Ok(status) => Err(status.to_string()),
+                        Err(e) => Err(e),
+                    };
+                    pages.record(t, outcome);
+                    let t = Instant::now();
+                    let path = format!("/api/v1/petitions/{petition}/count");
+                    let request = match &etags[which] {
+                        Some(tag) => get_with(&path, &[("if-none-match", tag)]),
+                        None => get(&path),
+                    };
+                    let outcome = match conn.send_tagged(request).await {
+                        Ok((200, tag)) => {
+                            etags[which] = tag;
+                            Ok(())
+                        }
+                        Ok((304, _)) => Ok(()),
+                        Ok((status, _)) => Err(status.to_string()),
+                        Err(e) => Err(e),
+                    };
+                    counts.record(t, outcome);
                 }
                 (pages, counts)
             })
@@ -333,13 +376,24 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
     println!("elapsed_s={secs:.2}");
     let sig_rate = signed.report("signatures (201, durable)", secs);
     let page_rate = pages.report("page reads (GET /petitions/{id}, 200)", secs);
-    let count_rate = counts.report("count reads (GET /api/v1/petitions/{id}/count, 200)", secs);
+    let count_rate = counts.report("count reads (GET /api/v1/petitions/{id}/count, 200 or 304)", secs);
     let total: u64 =
         petitions.iter().filter_map(|id| state.capabilities.petitions.view().get(id)).map(|p| p.signatures).sum();
     println!("signatures on the petitions in the read model: {total} (authors' included: {authors})");
     let p99 = |t: &Tally| t.latency.value_at_quantile(0.99) as f64 / 1000.0;
     let reads = page_rate + count_rate;
     println!("vs aims:");
+    if args.viewers > 0 {
+        let due = args.viewers as f64 / 5.0;
+        println!(
+            "  {} viewers polling every 5 s: {:.0} polls/s answered / {:.0} due = {:.2}  {}",
+            args.viewers,
+            count_rate,
+            due,
+            count_rate / due,
+            met(count_rate >= due * 0.99)
+        );
+    }
     println!(
         "  signatures/s {:.0} / {:.0} = {:.2}  {}",
         sig_rate,
@@ -378,6 +432,43 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
         drop(state);
         instance.shutdown().await.expect("shutdown");
     });
+}
+
+/// One connection's share of `viewers` people polling `petition`'s count every 5 s: a poll
+/// every `5 s × connections / viewers`, staggered by connection, each with the last `ETag`.
+/// Latency counts from when the poll was due.
+async fn poll_count(
+    conn: &mut Connection,
+    petition: &PetitionId,
+    r: usize,
+    connections: usize,
+    viewers: u64,
+    deadline: Instant,
+) -> Tally {
+    let mut tally = Tally::new();
+    let every = Duration::from_secs_f64(5.0 * connections as f64 / viewers as f64);
+    let path = format!("/api/v1/petitions/{petition}/count");
+    let mut etag: Option<String> = None;
+    let mut due = Instant::now() + every.mul_f64(r as f64 / connections as f64);
+    while due < deadline {
+        tokio::time::sleep_until(due.into()).await;
+        let request = match &etag {
+            Some(tag) => get_with(&path, &[("if-none-match", tag)]),
+            None => get(&path),
+        };
+        let outcome = match conn.send_tagged(request).await {
+            Ok((200, tag)) => {
+                etag = tag;
+                Ok(())
+            }
+            Ok((304, _)) => Ok(()),
+            Ok((status, _)) => Err(status.to_string()),
+            Err(e) => Err(e),
+        };
+        tally.record(due, outcome);
+        due += every;
+    }
+    tally
 }
 
 fn met(yes: bool) -> &'static str {

@@ -136,6 +136,16 @@ impl Connection {
         self.send_located(request).await.map(|(status, _)| status)
     }
 
+    /// Sends a request and reads the whole answer; returns the status and the ETag.
+    pub async fn send_tagged(&mut self, request: hyper::Request<Full<Bytes>>) -> Result<(u16, Option<String>), String> {
+        self.sender.ready().await.map_err(|e| format!("connection: {e}"))?;
+        let response = self.sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
+        let status = response.status().as_u16();
+        let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        response.into_body().collect().await.map_err(|e| format!("body: {e}"))?;
+        Ok((status, etag))
+    }
+
     /// Sends a request and reads the whole answer; returns the status and the Location header.
     pub async fn send_located(
         &mut self,
@@ -151,13 +161,17 @@ impl Connection {
 }
 
 pub fn get(path: &str) -> hyper::Request<Full<Bytes>> {
-    hyper::Request::builder()
-        .method("GET")
-        .uri(path)
-        .header("host", "127.0.0.1")
-        .header("accept-language", "kk")
-        .body(Full::new(Bytes::new()))
-        .expect("request")
+    get_with(path, &[])
+}
+
+/// A GET with more headers, as a browser sends them (`accept-encoding`, `if-none-match`).
+pub fn get_with(path: &str, headers: &[(&str, &str)]) -> hyper::Request<Full<Bytes>> {
+    let mut request =
+        hyper::Request::builder().method("GET").uri(path).header("host", "127.0.0.1").header("accept-language", "kk");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(Full::new(Bytes::new())).expect("request")
 }
 
 /// `total` verified people with live sessions, verified by a first administrator (returned

@@ -315,8 +315,8 @@ fn local_time(lang: Lang, ms: u64, utc_offset_minutes: i16) -> (String, String) 
     (shown, rfc3339)
 }
 
-/// A date written out the way each language writes it: "7 December 2026", "7 декабря 2026 г.",
-/// "2026 жылғы 7 желтоқсан".
+/// A date written out the way each language writes it: "7 December 2026", "7 декабря 2026",
+/// "2026 жылғы 7 желтоқсан" (without Russian's "г.", which a sentence's full stop would double).
 pub(crate) fn long_date(lang: Lang, d: time::Date) -> String {
     const EN: [&str; 12] = [
         "January",
@@ -364,7 +364,7 @@ pub(crate) fn long_date(lang: Lang, d: time::Date) -> String {
     let month = usize::from(u8::from(d.month())) - 1;
     match lang {
         Lang::En => format!("{} {} {}", d.day(), EN[month], d.year()),
-        Lang::Ru => format!("{} {} {}\u{a0}г.", d.day(), RU[month], d.year()),
+        Lang::Ru => format!("{} {} {}", d.day(), RU[month], d.year()),
         Lang::Kk => format!("{} жылғы {} {}", d.year(), d.day(), KK[month]),
     }
 }
@@ -454,9 +454,9 @@ mod tests {
     fn dates_are_written_per_language() {
         let d = time::Date::from_calendar_date(2026, time::Month::December, 7).unwrap();
         assert_eq!(long_date(Lang::En, d), "7 December 2026");
-        assert_eq!(long_date(Lang::Ru, d), "7 декабря 2026\u{a0}г.");
+        assert_eq!(long_date(Lang::Ru, d), "7 декабря 2026");
         assert_eq!(long_date(Lang::Kk, d), "2026 жылғы 7 желтоқсан");
         let d = time::Date::from_calendar_date(2027, time::Month::January, 31).unwrap();
-        assert_eq!(long_date(Lang::Ru, d), "31 января 2027\u{a0}г.");
+        assert_eq!(long_date(Lang::Ru, d), "31 января 2027");
     }
 }

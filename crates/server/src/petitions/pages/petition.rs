@@ -328,7 +328,7 @@ fn sign_box(app: &AppState, p: &Page, viewer: &Viewer, pet: &Petition, now: u64)
                         p { (p.t("pp-verify-to-sign")) " " a #verify-to-sign href="/verify" { (p.t("pp-verify-link")) } }
                     }
                 } @else {
-                    p { a #sign-in-to-sign href=(sign_in_href(&next)) { (p.t("pp-sign-in-to-sign")) } }
+                    p { a.button #sign-in-to-sign href=(sign_in_href(&next)) { (p.t("pp-sign-in-to-sign")) } }
                 }
             }
         }
