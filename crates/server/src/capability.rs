@@ -48,9 +48,9 @@ pub(crate) trait Capability: Send + Sync + Sized + 'static {
         Vec::new()
     }
 
-    /// One line saying what an entry of its is about, for the log's pages; `None` for an
-    /// event it does not own.
-    fn log_summary(event: &Event, lang: Lang) -> Option<String> {
+    /// One line saying what an entry of its is about, for the log's pages, naming its item
+    /// as people know it and linking to the item's page; `None` for an event it does not own.
+    fn log_summary(&self, event: &Event, lang: Lang) -> Option<maud::Markup> {
         let _ = (event, lang);
         None
     }
@@ -122,8 +122,8 @@ macro_rules! capabilities {
             }
 
             /// What the owning capability says an entry is about (the log's pages).
-            pub(crate) fn log_summary(event: &dauys_core::Event, lang: dauys_core::Lang) -> Option<String> {
-                None$(.or_else(|| <$ty as $crate::capability::Capability>::log_summary(event, lang)))+
+            pub(crate) fn log_summary(&self, event: &dauys_core::Event, lang: dauys_core::Lang) -> Option<maud::Markup> {
+                None$(.or_else(|| $crate::capability::Capability::log_summary(&*self.$name, event, lang)))+
             }
 
             /// The page of the form that posts to `path`, if a capability's form posts there.

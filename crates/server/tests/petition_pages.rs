@@ -804,3 +804,35 @@ async fn a_crowd_of_anonymous_readers_is_served_from_the_cache_and_nobody_gets_a
     raw_get(&env, "/petitions/p-nosuchthing", &[]).await;
     assert_eq!(env.instance.state.page_cache.len(), before, "only shareable pages are kept");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_names_petitions_and_bodies_and_a_badge_shows_the_count_anywhere() {
+    let env = start().await;
+    let (t, x) = ru("Тротуары на улице Абая", "Просим расширить тротуары.");
+    let id = env.open_petition(AKIMAT, Level::OblastAkimat, "urban", t, x).await;
+
+    // The log's rows say which petition and which body, in words, with links.
+    let log = env.get("/log?lang=ru", None).await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains(&format!("<a href=\"/petitions/{id}\">Тротуары на улице Абая</a>")), "{}", log.body);
+    assert!(log.body.contains("<a href=\"/bodies/akimat-almaty\">Акимат города Алматы</a>"), "{}", log.body);
+    assert!(!log.body.contains(&format!(">{id}<")), "a row shows the petition's identifier");
+
+    // The badge: an image of the title and the count, for other sites.
+    let (status, headers, svg) = raw_get(&env, &format!("/petitions/{id}/badge.svg?lang=en"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("content-type").unwrap(), "image/svg+xml; charset=utf-8");
+    assert_eq!(headers.get("cross-origin-resource-policy").unwrap(), "cross-origin");
+    let svg = String::from_utf8(svg).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("the badge is well-formed XML");
+    let texts: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+    assert_eq!(texts[0], "Тротуары на улице Абая");
+    assert_eq!(texts[1], "2 of 10 signatures (20%)");
+    // The page offers it, with the code to paste.
+    let page = env.get(&format!("/petitions/{id}"), None).await;
+    assert!(
+        page.body.contains("id=\"embed-code\"") && page.body.contains(&format!("/petitions/{id}/badge.svg?lang=en"))
+    );
+    let missing = raw_get(&env, "/petitions/p-nosuchthing/badge.svg", &[]).await;
+    assert_eq!(missing.0, StatusCode::NOT_FOUND);
+}

@@ -274,15 +274,20 @@ impl crate::capability::Capability for Appeals {
         })
     }
 
-    fn log_summary(event: &Event, lang: Lang) -> Option<String> {
+    /// An appeal's entries name a public appeal by its title and link to its page (a private
+    /// one's page says only that it is private).
+    fn log_summary(&self, event: &Event, lang: Lang) -> Option<maud::Markup> {
         match event {
-            Event::AppealRulesPublished { rules } => Some(crate::i18n::t_args(
+            Event::AppealRulesPublished { rules } => Some(maud::html! { (crate::i18n::t_args(
                 lang,
                 "summary-appeal-rules",
                 &[("days", fluent_templates::fluent_bundle::FluentValue::from(rules.terms.consideration_working_days))],
-            )),
-            Event::AppealFiled { appeal, title: Some(title), .. } => Some(format!("{appeal}: {}", title.best(lang).1)),
-            other => other.appeal().map(ToString::to_string),
+            )) }),
+            other => {
+                let id = other.appeal()?;
+                let title = self.view.get(id).and_then(|a| a.title.as_ref().map(|t| t.best(lang).1.to_string()));
+                Some(maud::html! { a href=(appeal_href(id)) { (title.unwrap_or_else(|| id.to_string())) } })
+            }
         }
     }
 

@@ -149,15 +149,20 @@ impl crate::capability::Capability for Petitions {
         }
     }
 
-    fn log_summary(event: &Event, lang: Lang) -> Option<String> {
+    /// A petition's entries name it by its title (as the log has it now: a later edit shows)
+    /// and link to its page.
+    fn log_summary(&self, event: &Event, lang: Lang) -> Option<maud::Markup> {
         match event {
-            Event::PetitionRulesPublished { rules } => Some(crate::i18n::t_args(
+            Event::PetitionRulesPublished { rules } => Some(maud::html! { (crate::i18n::t_args(
                 lang,
                 "summary-petition-rules",
                 &[("levels", fluent_templates::fluent_bundle::FluentValue::from(rules.levels.len()))],
-            )),
-            Event::PetitionDrafted { petition, title, .. } => Some(format!("{petition}: {}", title.best(lang).1)),
-            other => other.petition().map(ToString::to_string),
+            )) }),
+            other => {
+                let id = other.petition()?;
+                let title = self.view().get(id).map(|p| p.title.best(lang).1.to_string());
+                Some(maud::html! { a href=(petition_href(id)) { (title.unwrap_or_else(|| id.to_string())) } })
+            }
         }
     }
 

@@ -49,6 +49,7 @@ use crate::web::locality_label;
 use crate::web::{num, time_el, Page, Section};
 use crate::AppState;
 
+mod badge;
 mod drafts;
 mod home;
 mod list;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions/{id}", get(show))
         .route("/petitions/{id}/sign", post(sign))
         .route("/petitions/{id}/receipt", get(receipt))
+        .route("/petitions/{id}/badge.svg", get(badge::badge))
         .route("/petitions/{id}/edit", get(edit_form).post(edit))
         .route("/petitions/{id}/launch", post(launch))
         .route("/petitions/{id}/withdraw", post(withdraw))

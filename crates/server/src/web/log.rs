@@ -29,9 +29,16 @@ fn body_kind_label(lang: Lang, kind: dauys_core::BodyKind) -> String {
     t(lang, &format!("body-kind-{}", kind.as_str()))
 }
 
-/// One line saying what an entry is about, in the page's language.
-fn summary(lang: Lang, entry: &Entry) -> String {
-    match &entry.event {
+/// A body by its name in `lang`, linked to its page (its identifier if the log names a body
+/// it never registered).
+fn body_name(app: &AppState, lang: Lang, body: &dauys_core::BodyId) -> String {
+    app.deployment.body(body).map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
+}
+
+/// One line saying what an entry is about, in the page's language, naming bodies and items
+/// as people know them and linking to their pages.
+fn summary(app: &AppState, lang: Lang, entry: &Entry) -> Markup {
+    let text = match &entry.event {
         Event::DeploymentConfigured { name, utc_offset_minutes } => t_args(
             lang,
             "summary-deployment",
@@ -49,8 +56,9 @@ fn summary(lang: Lang, entry: &Entry) -> String {
                 ("transferred", FluentValue::from(transferred_working_days.len())),
             ],
         ),
-        Event::BodyRegistered { name, kind, .. } => {
-            format!("{} ({})", name.get(lang), body_kind_label(lang, *kind).to_lowercase())
+        Event::BodyRegistered { body, name, kind, .. } => {
+            let kind = body_kind_label(lang, *kind).to_lowercase();
+            return html! { a href={ "/bodies/" (body) } { (name.get(lang)) } " (" (kind) ")" };
         }
         Event::NoticePublished { title, .. } => title.get(lang).to_string(),
         Event::PersonVerified { person, locality, method, .. } => {
@@ -79,7 +87,7 @@ fn summary(lang: Lang, entry: &Entry) -> String {
             ];
             match body {
                 Some(body) => {
-                    args.push(("body", FluentValue::from(body.to_string())));
+                    args.push(("body", FluentValue::from(body_name(app, lang, body))));
                     t_args(lang, "summary-role-in-body", &args)
                 }
                 None => t_args(lang, "summary-role", &args),
@@ -92,7 +100,7 @@ fn summary(lang: Lang, entry: &Entry) -> String {
             lang,
             "summary-opening",
             &[
-                ("body", FluentValue::from(body.to_string())),
+                ("body", FluentValue::from(body_name(app, lang, body))),
                 ("official", FluentValue::from(official.to_string())),
                 ("purpose", FluentValue::from(purpose.clone())),
                 ("basis", FluentValue::from(basis.to_string())),
@@ -111,8 +119,9 @@ fn summary(lang: Lang, entry: &Entry) -> String {
                 ("version", FluentValue::from(*version)),
             ],
         ),
-        other => crate::Capabilities::log_summary(other, lang).unwrap_or_default(),
-    }
+        other => return app.capabilities.log_summary(other, lang).unwrap_or_default(),
+    };
+    html! { (text) }
 }
 
 fn short_text(s: &str) -> String {
@@ -145,7 +154,7 @@ fn entries_table(app: &AppState, p: &Page, caption: &str, entries: &[EntryView])
                         }
                         td role="cell" data-label=(c_time) { (time_el(app, p.lang, e.entry.timestamp.0)) }
                         td role="cell" data-label=(c_event) { (event_label(p.lang, e.kind)) }
-                        td role="cell" data-label=(c_summary) { (summary(p.lang, &e.entry)) }
+                        td role="cell" data-label=(c_summary) { (summary(app, p.lang, &e.entry)) }
                         td.leaf role="cell" data-label=(c_hash) { code title=(e.leaf_hash.to_string()) { (short_hash(&e.leaf_hash)) } }
                     }
                 }
@@ -345,7 +354,7 @@ pub(crate) async fn entry_page(State(app): State<AppState>, p: Page, Path(raw): 
 
     let main = html! {
         h1 { (title) }
-        p.lead { (event_label(p.lang, view.kind)) ": " (summary(p.lang, &view.entry)) }
+        p.lead { (event_label(p.lang, view.kind)) ": " (summary(&app, p.lang, &view.entry)) }
         section aria-labelledby="fields-heading" {
             h2 #fields-heading { (p.t("entry-fields-heading")) }
             dl.fields {

@@ -291,6 +291,13 @@ fn share_box(app: &AppState, p: &Page, pet: &Petition) -> Markup {
                 li { a #share-email href={ "mailto:?subject=" (urlencode(title)) "&body=" (urlencode(&link)) } { (p.t("pp-share-email")) } }
                 li { a #follow-feed href={ "/feeds/petitions/" (pet.id) ".atom" } { (p.t("pp-follow-feed")) } }
             }
+            details #embed {
+                summary { (p.t("pp-embed-heading")) }
+                p.hint #embed-hint { (p.t("pp-embed-hint")) }
+                img src={ (petition_href(&pet.id)) "/badge.svg?lang=" (p.lang.as_str()) } alt="" width="360" height="96";
+                label for="embed-code" { (p.t("pp-embed-code")) }
+                textarea #embed-code readonly rows="3" aria-describedby="embed-hint" { (super::badge::embed_snippet(app, p, pet)) }
+            }
         }
     }
 }
