@@ -132,6 +132,7 @@ const ANSWER = new RegExp(`^Ответ${IN_RUSSIAN}$`, 'i');
 const DISCUSSION = new RegExp(`^Запись общественного обсуждения${IN_RUSSIAN}$`, 'i');
 const HEAD = new RegExp(`^Публичное заявление руководителя органа${IN_RUSSIAN}$`, 'i');
 const PUBLISH = /опубликовать/i;
+const REVIEW = /проверить/i;
 
 /**
  * Fills the answer `form` in Russian (decision "supported", the answer, the record of the
@@ -142,7 +143,13 @@ export async function publishSupportedAnswerInRussian(page, form, { answer, disc
   await (await fieldByLabel(page, ANSWER, 'the answer in Russian', null, form)).fill(answer);
   await (await fieldByLabel(page, DISCUSSION, 'the record of the public discussion in Russian', null, form)).fill(discussion);
   await (await fieldByLabel(page, HEAD, "the head's statement in Russian", null, form)).fill(head);
-  const response = await clickAndWait(page, form.getByRole('button', { name: PUBLISH }), 'the publish button');
+  // First the review of what will be published, then publishing for good.
+  const reviewed = await clickAndWait(page, form.getByRole('button', { name: REVIEW }), 'the review button');
+  expect(reviewed.status() === 200 && (await page.locator('#review').count()), `reviewing the answer: status ${reviewed.status()} at ${path(page)}:\n${await mainText(page)}`);
+  const review = await mainText(page);
+  for (const t of [answer, discussion, head]) expect(review.includes(t), `the review does not show "${t}":\n${review}`);
+  const response = await clickAndWait(page, page.locator('main').getByRole('button', { name: PUBLISH }), 'the publish button');
   expect(response.status() === 200, `publishing the answer: status ${response.status()} at ${path(page)}:\n${await mainText(page)}`);
   expect(!(await page.locator('main').getByRole('alert').count()), `publishing the answer showed an error:\n${await mainText(page)}`);
+  expect(await page.locator('#answered-notice').count(), `after publishing, ${path(page)} does not say the answer is published:\n${await mainText(page)}`);
 }

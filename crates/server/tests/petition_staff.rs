@@ -339,7 +339,7 @@ async fn officials_of_the_obligated_body_answer_and_no_one_else() {
     assert!(page.body.contains(&format!("<code id=\"signer\">{}</code>", w.official.account.id)), "{}", page.body);
     let reply = w.post(Some(&w.official), &answer_path, &[("decision", ""), ("answer_ru", "Будет сделано.")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for message in ["Choose the decision.", "Write this text in at least one language."] {
+    for message in ["Choose the decision.", "Record of the public discussion: write it in at least one language."] {
         assert!(reply.body.contains(message), "no {message:?}:\n{}", reply.body);
     }
     assert!(reply.body.contains("Будет сделано."), "the answer was not kept");
@@ -352,13 +352,32 @@ async fn officials_of_the_obligated_body_answer_and_no_one_else() {
         ("discussion_kk", "Қоғамдық талқылау 12 қарашада өтті."),
         ("head_ru", "Министр поручил открыть маршрут."),
     ];
-    let reply = w.post(Some(&w.official), &answer_path, &fields).await;
+    // First the review: what will be published, nothing published yet.
+    let review = w.post(Some(&w.official), &answer_path, &fields).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    assert!(
+        review.body.contains("Check the answer before you publish it") && review.body.contains("can never be changed")
+    );
+    assert!(review.body.contains("Ночной маршрут откроется летом.") && review.body.contains("id=\"publish\""));
+    assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Awaiting));
+    // "Change it" brings the form back with the values kept.
+    let mut edit = fields.to_vec();
+    edit.push(("step", "edit"));
+    let back = w.post(Some(&w.official), &answer_path, &edit).await;
+    assert!(
+        back.status == StatusCode::OK && back.body.contains("id=\"review\"") && back.body.contains("Министр поручил")
+    );
+    let mut publish = fields.to_vec();
+    publish.push(("step", "publish"));
+    let reply = w.post(Some(&w.official), &answer_path, &publish).await;
     assert_eq!(
         (reply.status, reply.location.as_str()),
-        (StatusCode::SEE_OTHER, &*format!("/petitions/{id}")),
+        (StatusCode::SEE_OTHER, &*format!("/petitions/{id}?done=answered")),
         "{}",
         reply.body
     );
+    let done = w.get(Some(&w.official), &reply.location).await;
+    assert!(done.body.contains("id=\"answered-notice\""), "no word that it is published:\n{}", done.body);
     let answered = w.petition(&id).obligation.clone().expect("obligation");
     assert_eq!(answered.status, ObligationStatus::Answered);
     let answer = answered.answer.expect("the answer");
@@ -522,7 +541,9 @@ async fn an_official_never_answers_a_petition_they_wrote() {
 
     // The body's other official answers.
     assert!(w.get(Some(&w.official), "/office/petitions").await.body.contains(&format!("href=\"{answer_path}\"")));
-    let reply = w.post(Some(&w.official), &answer_path, &fields).await;
+    let mut publish = fields.to_vec();
+    publish.push(("step", "publish"));
+    let reply = w.post(Some(&w.official), &answer_path, &publish).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Answered));
     w.shutdown().await;

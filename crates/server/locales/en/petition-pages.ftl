@@ -322,3 +322,4 @@ pp-badge-sign = Sign the petition
 pp-embed-heading = Show the count on your site
 pp-embed-hint = An image that shows the petition's count as it grows, linked to this page. It needs no script.
 pp-embed-code = Code to paste into your page
+pp-done-answered = The answer is published on the ledger under your account. Everyone who follows the petition can now read it.

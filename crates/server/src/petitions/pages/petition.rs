@@ -24,6 +24,9 @@ pub(crate) async fn show(
         Some("drafted") => Flash::Notice(html! { p { (p.t("pp-done-drafted")) } }),
         Some("launched") if viewer.author => Flash::Notice(launched_notice(&app, &p, &pet)),
         Some("withdrawn") => Flash::Notice(html! { p { (p.t("pp-done-withdrawn")) } }),
+        Some("answered") if citizen.is_some() => {
+            Flash::Notice(html! { p #answered-notice { (p.t("pp-done-answered")) } })
+        }
         _ => Flash::None,
     };
     let page = petition_page(&app, &p, &viewer, &pet, flash, StatusCode::OK).await;

@@ -107,6 +107,10 @@ pub struct AnswerFields {
     head_ru: String,
     #[serde(default)]
     head_en: String,
+    /// Which button sent the form: `review` (the first), `edit` (back from the review) or
+    /// `publish` (from the review: sign and publish for good).
+    #[serde(default)]
+    step: String,
 }
 
 /// The three texts of an answer: form prefix, legend, hint and limit.
@@ -235,11 +239,63 @@ async fn answer_page(
                         }
                     }
                 }
-                button #publish type="submit" { (p.t("staff-answer-publish")) }
+                button #review type="submit" name="step" value="review" { (p.t("staff-answer-review")) }
             }
         }
     };
     p.render(status, &title, Section::Admin, main)
+}
+
+/// The answer as it will be published, before anything irreversible: the decision and each
+/// text in the languages it is written in, a warning when none of them is a language the
+/// petition is written in, the form's values carried in hidden fields, and two buttons —
+/// publish for good, or go back and change it.
+fn review_page(p: &Page, session: &Session, pet: &Petition, v: &AnswerFields, decision: Decision) -> Response {
+    let title = p.t("staff-review-title");
+    let written: Vec<Lang> = Lang::ALL.into_iter().filter(|l| !v.text("answer", *l).trim().is_empty()).collect();
+    let petition_langs: Vec<Lang> = pet.title.langs().collect();
+    let foreign = !written.iter().any(|l| petition_langs.contains(l));
+    let lang_names =
+        |langs: &[Lang]| langs.iter().map(|l| p.t(&format!("lang-{}", l.as_str()))).collect::<Vec<_>>().join(", ");
+    let main = html! {
+        h1 { (title) }
+        p.lead { a href=(petition_href(&pet.id)) { (title_of(p, pet)) } }
+        div.note #review-warning role="note" { p { strong { (p.t("staff-review-final")) } } }
+        @if foreign {
+            div.note #review-languages { p { (p.t_args("staff-review-other-language", &[
+                ("written", FluentValue::from(lang_names(&written))),
+                ("petition", FluentValue::from(lang_names(&petition_langs))),
+            ])) } }
+        }
+        dl.fields #review {
+            dt { (p.t("staff-decision")) } dd #review-decision { strong { (decision_label(p, decision)) } }
+            @for (group, legend, _, _) in TEXTS {
+                dt { (p.t(legend)) }
+                dd {
+                    @for lang in Lang::ALL {
+                        @let text = v.text(group, lang).trim();
+                        @if !text.is_empty() {
+                            p.muted { (p.t(&format!("staff-lang-{}", lang.as_str()))) ":" }
+                            div.text lang=(lang.as_str()) { @for para in text.lines().filter(|l| !l.trim().is_empty()) { p { (para) } } }
+                        }
+                    }
+                }
+            }
+        }
+        form.stack method="post" action={ "/office/petitions/" (pet.id) "/answer" } {
+            (csrf_field(&session.csrf))
+            input type="hidden" name="decision" value=(v.decision);
+            @for (group, _, _, _) in TEXTS {
+                @for lang in Lang::ALL {
+                    input type="hidden" name={ (group) "_" (lang.as_str()) } value=(v.text(group, lang));
+                }
+            }
+            p.hint #signer-hint { (p.t("staff-answer-signed-by")) " " code { (session.account.id) } }
+            button #publish type="submit" name="step" value="publish" aria-describedby="signer-hint" { (p.t("staff-answer-publish")) }
+            button.secondary #change type="submit" name="step" value="edit" formnovalidate { (p.t("staff-review-change")) }
+        }
+    };
+    p.render(StatusCode::OK, &title, Section::Admin, main)
 }
 
 /// One text of an answer in each language written: line breaks normalised, each at most
@@ -267,12 +323,17 @@ fn check_texts(p: &Page, v: &AnswerFields, group: &str, max: usize, errors: &mut
         }
     }
     if text.langs().next().is_none() && !errors.iter().any(|e| e.field.starts_with(group)) {
-        errors.push(FieldError::new(format!("{group}-{}", p.lang.as_str()), p.t("staff-err-one-language")));
+        let section = TEXTS.iter().find(|t| t.0 == group).map(|t| p.t(t.1)).unwrap_or_default();
+        errors.push(FieldError::new(
+            format!("{group}-{}", p.lang.as_str()),
+            p.t_args("staff-err-one-language", &[("section", FluentValue::from(section))]),
+        ));
     }
     text
 }
 
-/// POST /office/petitions/{id}/answer — signs and publishes the body's answer.
+/// POST /office/petitions/{id}/answer — checks the answer and shows it for review; from the
+/// review, signs and publishes it (`step=publish`) or goes back to the form (`step=edit`).
 pub(crate) async fn answer(
     State(app): State<AppState>,
     p: Page,
@@ -292,9 +353,18 @@ pub(crate) async fn answer(
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(answer_page(&app, &p, &session, &pet, &form, &errors, None, status).await);
     };
+    // The author of the petition is refused at once, not shown a review of what they may not
+    // publish.
+    let own = app.capabilities.petitions.written_by(&session.account)(&pet);
+    match form.step.as_str() {
+        "publish" => {}
+        _ if own => {}
+        "edit" => return Ok(answer_page(&app, &p, &session, &pet, &form, &[], None, StatusCode::OK).await),
+        _ => return Ok(review_page(&p, &session, &pet, &form, decision)),
+    }
     let submitted = AnswerForm { decision, answer, discussion, head_statement };
     Ok(match app.capabilities.petitions.answer(&session.account, &pet.id, submitted).await {
-        Ok(_) => Redirect::to(&petition_href(&pet.id)).into_response(),
+        Ok(_) => Redirect::to(&format!("{}?done=answered", petition_href(&pet.id))).into_response(),
         Err(e) => {
             let pet = app.capabilities.petitions.view().get(&pet.id).unwrap_or(pet);
             answer_page(&app, &p, &session, &pet, &form, &[], Some(error_message(&p, &e)), e.status()).await
