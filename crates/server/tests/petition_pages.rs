@@ -836,3 +836,28 @@ async fn the_log_names_petitions_and_bodies_and_a_badge_shows_the_count_anywhere
     let missing = raw_get(&env, "/petitions/p-nosuchthing/badge.svg", &[]).await;
     assert_eq!(missing.0, StatusCode::NOT_FOUND);
 }
+
+async fn my_data(env: &Env, who: &str) -> serde_json::Value {
+    let reply = env.get("/me/data.json", Some(who)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).expect("JSON")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_data_lists_the_petitions_i_wrote_and_signed() {
+    let env = start().await;
+    let (t, x) = ru("Лавочки у подъездов", "Просим поставить лавочки.");
+    let id = env.open_petition(AKIMAT, Level::OblastAkimat, "urban", t, x).await;
+    let signed = env.post(&format!("/petitions/{id}/sign"), Some("signer"), "").await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let author = my_data(&env, "author").await;
+    assert_eq!(author["petitions_written"][0]["petition"], id.as_str(), "{author:#}");
+    // The author's launch signature counts as signed too.
+    assert!(author["petitions_signed"].as_array().unwrap().iter().any(|s| s["petition"] == id.as_str()), "{author:#}");
+    let signer = my_data(&env, "signer").await;
+    assert!(signer["petitions_written"].as_array().unwrap().is_empty());
+    let signature = &signer["petitions_signed"][0];
+    assert_eq!(signature["petition"], id.as_str(), "{signer:#}");
+    assert!(signature["index"].as_u64().is_some(), "the ledger entry that holds it: {signer:#}");
+    assert!(signer["appeals_filed"].as_array().unwrap().is_empty());
+}

@@ -451,3 +451,5 @@ footer-bodies = State bodies and their records
 footer-feed = New petitions (Atom feed)
 home-appeals-heading = Appeals to state bodies
 home-appeals-lead = Every appeal counts in its body's record: when it was received, answered, and whether on time.
+access-dispute = Dispute this
+access-dispute-text = I dispute the opening of my personal data recorded in ledger entry #{ $index } (official { $official }, purpose: "{ $purpose }"). I ask you to explain its legal basis and, if it had none, to stop such access.

@@ -32,8 +32,8 @@ use super::{appeal_href, AppealError, CaseTexts, Filing, Upload, FILING_BODY_BYT
 use crate::people::session::Session;
 use crate::people::Profile;
 use crate::web::extract::{
-    sign_in_href, BodyAct, Citizen, CsrfForm, CsrfUpload, FormFile, IdPath, Known, Official, PageError, PageResult,
-    PathItem,
+    sign_in_href, BodyAct, Citizen, CsrfForm, CsrfUpload, FormFile, IdPath, Known, Official, PageError, PageQuery,
+    PageResult, PathItem,
 };
 use crate::web::forms::{csrf_field, date_el};
 use crate::web::{event_label, locality_label, time_el, Page};
@@ -217,6 +217,9 @@ async fn mine(State(app): State<AppState>, p: Page, citizen: Citizen) -> PageRes
     Ok(p.render(StatusCode::OK, &title, SECTION, main))
 }
 
+/// The most of a text a link may fill in the filing form with.
+const MAX_PREFILL_CHARS: usize = 2_000;
+
 /// The filing form's fields, as posted.
 #[derive(Deserialize, Default)]
 struct FilingForm {
@@ -290,14 +293,28 @@ fn filing_form(app: &AppState, p: &Page, session: &Session, values: &FilingForm,
 }
 
 /// GET /appeals/new — the filing form; a person not yet verified is told why they cannot file.
-async fn new_form(State(app): State<AppState>, p: Page, citizen: Citizen) -> PageResult {
+/// GET /appeals/new — the filing form; a link may fill in the body, the kind and the text
+/// (`?body=…&kind=complaint&text=…`, as "who looked at my data" does to dispute an opening).
+/// Nothing is filed until the person reads it and sends it.
+async fn new_form(
+    State(app): State<AppState>,
+    p: Page,
+    citizen: Citizen,
+    PageQuery(prefill): PageQuery<FilingForm>,
+) -> PageResult {
     let title = p.t("ap-new-title");
     let verified = citizen.identity(&app).ok().flatten().is_some();
+    let prefill = FilingForm {
+        body: prefill.body,
+        kind: prefill.kind,
+        text: prefill.text.chars().take(MAX_PREFILL_CHARS).collect(),
+        ..FilingForm::default()
+    };
     let main = html! {
         h1 { (title) }
         p.lead { (p.t("ap-new-lead")) }
         @if verified {
-            (filing_form(&app, &p, &citizen.session, &FilingForm::default(), None))
+            (filing_form(&app, &p, &citizen.session, &prefill, None))
         } @else {
             div.notice role="status" #verify-first {
                 p { (p.t("ap-err-not-verified")) }

@@ -2,7 +2,9 @@
 //! data download, "who looked at my data", password reset and address confirmation.
 
 use super::*;
+use crate::web::extract::urlencode;
 use crate::web::locality_label;
+use fluent_templates::fluent_bundle::FluentValue;
 
 #[derive(Deserialize)]
 pub struct CredentialsForm {
@@ -292,12 +294,15 @@ pub(crate) async fn me(State(app): State<AppState>, p: Page, Citizen { session, 
             input type="hidden" name="everywhere" value="1";
             button type="submit" { (p.t("logout-everywhere-button")) }
         }
-        h2 { (p.t("erase-title")) }
-        p { (p.t("erase-explained")) }
-        form.stack method="post" action="/me/erase" {
-            (csrf_field(&session.csrf))
-            label { input type="checkbox" name="confirm" value="yes" required; " " (p.t("erase-confirm")) }
-            button.danger type="submit" { (p.t("erase-button")) }
+        // Folded away at the end: it cannot be undone, and nobody should meet it by accident.
+        details #erase {
+            summary { (p.t("erase-title")) }
+            p { (p.t("erase-explained")) }
+            form.stack method="post" action="/me/erase" {
+                (csrf_field(&session.csrf))
+                label { input type="checkbox" name="confirm" value="yes" required; " " (p.t("erase-confirm")) }
+                button.danger type="submit" { (p.t("erase-button")) }
+            }
         }
     };
     Ok(p.render(StatusCode::OK, &p.t("me-title"), Section::Account, main))
@@ -355,18 +360,68 @@ pub(crate) async fn erase(
 /// GET /me/data.json — everything held about the account holder.
 pub(crate) async fn my_data(State(app): State<AppState>, Citizen { session, .. }: Citizen) -> Response {
     let people = app.people.clone();
-    match run_blocking(move || people.export(&session.account)).await {
-        Ok(doc) => (
-            [
-                (header::CONTENT_TYPE, "application/json"),
-                (header::CACHE_CONTROL, "no-store"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"my-data.json\""),
-            ],
-            serde_json::to_string_pretty(&doc).unwrap_or_default(),
-        )
-            .into_response(),
-        Err(e) => Problem::internal(e).into_response(),
+    let account = session.account.clone();
+    let mut doc = match run_blocking(move || people.export(&account)).await {
+        Ok(doc) => doc,
+        Err(e) => return Problem::internal(e).into_response(),
+    };
+    match what_i_did(&app, &session.account).await {
+        Ok(acts) => {
+            if let (Some(doc), serde_json::Value::Object(acts)) = (doc.as_object_mut(), acts) {
+                doc.extend(acts);
+            }
+        }
+        Err(e) => return Problem::internal(e).into_response(),
     }
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"my-data.json\""),
+        ],
+        serde_json::to_string_pretty(&doc).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// What the person did through the capabilities, for their download: the petitions they
+/// wrote, their signatures (each with the ledger entry that holds it) and the appeals they
+/// filed. The log names them only by pseudonyms, which only the server can link to them.
+async fn what_i_did(app: &AppState, account: &crate::people::Account) -> Result<serde_json::Value, String> {
+    let petitions = &app.capabilities.petitions;
+    let url = app.config.public_url();
+    let written: Vec<serde_json::Value> = petitions
+        .authored_by(account)
+        .iter()
+        .map(|p| serde_json::json!({ "petition": p.id, "title": p.title, "status": p.status.as_str(), "url": format!("{url}/petitions/{}", p.id) }))
+        .collect();
+    let mut signed = Vec::new();
+    for pet in petitions.view().all() {
+        if let Some(signature) = petitions.signature_of(account, &pet.id).await.map_err(|e| e.to_string())? {
+            signed.push(serde_json::to_value(&signature).map_err(|e| e.to_string())?);
+        }
+    }
+    let filed = app.capabilities.appeals.filed_by(account).await.map_err(|e| e.to_string())?;
+    let appeals: Vec<serde_json::Value> = filed
+        .iter()
+        .map(|a| serde_json::json!({ "appeal": a.id, "body": a.body(), "status": a.status.as_str(), "url": format!("{url}/appeals/{}", a.id) }))
+        .collect();
+    Ok(serde_json::json!({ "petitions_written": written, "petitions_signed": signed, "appeals_filed": appeals }))
+}
+
+/// A complaint to the body that opened the data, filled in with which opening it is about;
+/// the person reads it, adds what they want and files it (or not).
+fn dispute_href(p: &Page, seen: &crate::people::SeenOpening) -> String {
+    let o = &seen.opening;
+    let text = p.t_args(
+        "access-dispute-text",
+        &[
+            ("index", FluentValue::from(o.index.0)),
+            ("official", FluentValue::from(o.official.to_string())),
+            ("purpose", FluentValue::from(o.purpose.clone())),
+        ],
+    );
+    format!("/appeals/new?body={}&kind=complaint&text={}", urlencode(o.body.as_str()), urlencode(&text))
 }
 
 /// GET /me/access — "who looked at my data".
@@ -402,6 +457,8 @@ pub(crate) async fn who_looked(State(app): State<AppState>, p: Page, Citizen { s
                             td data-label=(p.t("col-basis")) { (basis_name(&bases, p.lang, &s.opening.basis)) }
                             td data-label=(p.t("col-check")) {
                                 a href={ "/log/" (s.opening.index.0) } { (p.t("see-on-log")) }
+                                " · "
+                                a.dispute href=(dispute_href(&p, s)) { (p.t("access-dispute")) }
                                 details {
                                     summary { (p.t("access-verify")) }
                                     p { (p.t("access-verify-how")) }
