@@ -289,6 +289,10 @@ await run(async (newPage) => {
     expect(!row.includes(HIDDEN_PURPOSE), `/me/access shows the criminal investigation's purpose: "${row}"`);
     const href = await rows[0].$eval('a[href^="/log/"]', (l) => l.getAttribute('href'));
     expect(href === `/log/${shownIndex}`, `/me/access links to ${href}, expected /log/${shownIndex}`);
+    // A way to dispute it: a complaint to the body, filled in with which opening it is.
+    const dispute = await rows[0].$eval('a.dispute', (l) => l.getAttribute('href')).catch(() => null);
+    expect(dispute && dispute.startsWith('/appeals/new?') && dispute.includes('kind=complaint') && dispute.includes(encodeURIComponent(`${shownIndex}`)),
+      `/me/access: the dispute link is ${dispute}, expected a complaint naming entry ${shownIndex}`);
     // "How to check it yourself": recompute the commitment from P and the nonce.
     const codes = await rows[0].$$eval('details dd code', (cs) => cs.map((c) => c.textContent.trim()));
     expect(codes.length === 3, `/me/access: the details hold ${codes.length} values, expected P, nonce, subject`);
