@@ -453,3 +453,4 @@ home-appeals-heading = Appeals to state bodies
 home-appeals-lead = Every appeal counts in its body's record: when it was received, answered, and whether on time.
 access-dispute = Dispute this
 access-dispute-text = I dispute the opening of my personal data recorded in ledger entry #{ $index } (official { $official }, purpose: "{ $purpose }"). I ask you to explain its legal basis and, if it had none, to stop such access.
+admin-revoke-confirm = This is published on the ledger at once and takes the role away now.

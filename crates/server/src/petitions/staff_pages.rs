@@ -209,6 +209,9 @@ mod tests {
             ("count", FluentValue::from(1)),
             ("invalidated", FluentValue::from(1)),
             ("body", FluentValue::from("x")),
+            ("section", FluentValue::from("x")),
+            ("written", FluentValue::from("x")),
+            ("petition", FluentValue::from("x")),
         ];
         for lang in Lang::ALL {
             for id in &used {

@@ -67,14 +67,19 @@ pub(crate) async fn admin_people(
                         tr {
                             th scope="row" { code { (member.account) } }
                             td { (role_label(p.lang, g.role)) }
-                            td { @if let Some(b) = &g.body { code { (b) } } @else { "—" } }
+                            td { @if let Some(b) = &g.body { (body_name(&app, p.lang, b)) } @else { "—" } }
                             td {
-                                form.inline method="post" action="/admin/roles/revoke" {
-                                    (csrf_field(&session.csrf))
-                                    input type="hidden" name="account" value=(member.account);
-                                    input type="hidden" name="role" value=(g.role.as_str());
-                                    input type="hidden" name="body" value=(g.body.as_ref().map(|b| b.as_str()).unwrap_or(""));
-                                    button.danger type="submit" { (p.t("admin-revoke-button")) }
+                                // Asked twice: a revocation is published on the ledger at once.
+                                details.confirm {
+                                    summary { (p.t("admin-revoke-button")) }
+                                    form.inline method="post" action="/admin/roles/revoke" {
+                                        (csrf_field(&session.csrf))
+                                        input type="hidden" name="account" value=(member.account);
+                                        input type="hidden" name="role" value=(g.role.as_str());
+                                        input type="hidden" name="body" value=(g.body.as_ref().map(|b| b.as_str()).unwrap_or(""));
+                                        p.hint { (p.t("admin-revoke-confirm")) }
+                                        button.danger type="submit" { (p.t("admin-revoke-button")) }
+                                    }
                                 }
                             }
                         }
@@ -348,7 +353,7 @@ async fn bodies_page(
                     tr {
                         th scope="row" { code { (b.id) } }
                         td { (b.name.get(p.lang)) }
-                        td { @if let Some(parent) = &b.parent { code { (parent) } } @else { "—" } }
+                        td { @if let Some(parent) = &b.parent { (body_name(app, p.lang, parent)) } @else { "—" } }
                     }
                 }
             }
@@ -449,7 +454,7 @@ pub(crate) async fn audit_openings(State(app): State<AppState>, p: Page) -> Page
                     tr {
                         th scope="row" { a href={ "/log/" (o.index.0) } { (o.index.0) } }
                         td { (time_el(&app, p.lang, o.opened_at.0)) }
-                        td { code { (o.body) } }
+                        td { (body_name(&app, p.lang, &o.body)) }
                         td { code { (o.official) } }
                         td { (o.purpose) " (" (o.case) ")" }
                         td { (basis_name(&bases, p.lang, &o.basis)) }
