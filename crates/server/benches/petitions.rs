@@ -206,6 +206,11 @@ async fn setup(args: &Args) -> Setup {
     let moderator =
         Event::RoleGranted { account: admin.id.clone(), role: Role::Moderator, body: None, by: Some(admin.id.clone()) };
     state.sequencer.submit(moderator).await.expect("moderator");
+    // The account as it is now, with the grant: the one read before it has no moderator role.
+    let admin = {
+        let (p, id) = (people.clone(), admin.id.to_string());
+        tokio::task::spawn_blocking(move || p.account(&id)).await.expect("task").expect("moderator account")
+    };
 
     // Petitions: the first people author them; drafted, launched (the author's signature is
     // the one initial supporter), then accepted by the moderator.
