@@ -20,7 +20,9 @@
 //! last `ETag`, so an unchanged count is a `304`). Only `201 Created` counts as an accepted
 //! signature: the server answers it after the batch holding the signature is durable.
 //!
-//! `--page-cache-ms 0` renders every page (the baseline before the public page cache).
+//! `--page-cache-ms 0` renders every page (the baseline before the public page cache);
+//! `--no-gzip` reads pages without asking for gzip. The CPU each thread group used is
+//! printed, the load generator's (`client`) included, since it shares the two cores.
 //!
 //! `--viewers N`: instead, N people have the first petition's page open and its script polls
 //! the count every 5 s, spread evenly over the `--readers` connections at a fixed rate (N / 5
@@ -71,6 +73,8 @@ struct Args {
     viewers: u64,
     /// The server's `public_page_cache_ms` (0: every page rendered, the baseline).
     page_cache_ms: u64,
+    /// Readers do not ask for gzip (as the bench did before the page cache).
+    no_gzip: bool,
     client_threads: usize,
     server_threads: usize,
     memory: bool,
@@ -89,6 +93,7 @@ fn parse_args() -> Args {
         seconds: 10,
         viewers: 0,
         page_cache_ms: Config::default().public_page_cache_ms,
+        no_gzip: false,
         client_threads: 1,
         server_threads: 2,
         memory: false,
@@ -111,6 +116,7 @@ fn parse_args() -> Args {
             "--seconds" => args.seconds = value().parse().expect("--seconds N"),
             "--viewers" => args.viewers = value().parse().expect("--viewers N"),
             "--page-cache-ms" => args.page_cache_ms = value().parse().expect("--page-cache-ms N"),
+            "--no-gzip" => args.no_gzip = true,
             "--client-threads" => args.client_threads = value().parse().expect("--client-threads N"),
             "--server-threads" => args.server_threads = value().parse().expect("--server-threads N"),
             "--memory" => args.memory = true,
@@ -254,7 +260,7 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
 
     let client = load::client_runtime(args.client_threads);
     println!(
-        "backend={:?} people={} petitions={} signers={} readers={} viewers={} page_cache_ms={} seconds={} server_threads={} client_threads={} cores={}",
+        "backend={:?} people={} petitions={} signers={} readers={} viewers={} page_cache_ms={} gzip={} seconds={} server_threads={} client_threads={} cores={}",
         args.backend,
         people.len(),
         petitions.len(),
@@ -262,6 +268,7 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
         args.readers,
         args.viewers,
         args.page_cache_ms,
+        !args.no_gzip,
         args.seconds,
         args.server_threads,
         args.client_threads,
@@ -273,6 +280,7 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
     );
     println!("the load generator runs in this process and shares the cores with the server");
 
+    let cpu_before = load::cpu_by_thread();
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     // Pair n: person authors + n / P signs petition n % P, so signatures spread evenly.
     let next = Arc::new(AtomicU64::new(0));
@@ -308,6 +316,8 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
             let petitions = petitions.clone();
             let viewers = args.viewers;
             let connections = args.readers;
+            let encoding: &'static [(&'static str, &'static str)] =
+                if args.no_gzip { &[] } else { &[("accept-encoding", "gzip, deflate, br")] };
             client.spawn(async move {
                 let mut conn = Connection::open(addr).await;
                 if viewers > 0 {
@@ -324,10 +334,7 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
                     let petition = &petitions[which];
                     n += 1;
                     let t = Instant::now();
-                    let outcome = match conn
-                        .send(get_with(&format!("/petitions/{petition}"), &[("accept-encoding", "gzip, deflate, br")]))
-                        .await
-                    {
+                    let outcome = match conn.send(get_with(&format!("/petitions/{petition}"), encoding)).await {
                         Ok(200) => Ok(()),
                         Ok(status) => Err(status.to_string()),
                         Err(e) => Err(e),
@@ -379,6 +386,7 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
     });
     let secs = started.elapsed().as_secs_f64();
     println!("elapsed_s={secs:.2}");
+    load::report_cpu(&cpu_before, &load::cpu_by_thread(), secs);
     let sig_rate = signed.report("signatures (201, durable)", secs);
     let page_rate = pages.report("page reads (GET /petitions/{id}, 200)", secs);
     let count_rate = counts.report("count reads (GET /api/v1/petitions/{id}/count, 200 or 304)", secs);

@@ -187,8 +187,15 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         // Everything else of some size (JSON, feeds, CSV, signed-in pages) compressed as it
-        // goes out; cached pages come already compressed and are left alone.
-        .layer(CompressionLayer::new().gzip(true).compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES)))
+        // goes out, at the fastest level: it is paid on every such response (level 6 cost
+        // about as much as rendering the page). Cached pages come compressed once, at level 6,
+        // and are left alone.
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .quality(tower_http::CompressionLevel::Fastest)
+                .compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES)),
+        )
         .with_state(state)
 }
 

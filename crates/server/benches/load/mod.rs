@@ -290,6 +290,43 @@ pub fn serve(runtime: &tokio::runtime::Runtime, state: &AppState) -> Serving {
 
 /// The load generator's own runtime, so that it and the server share the cores as two
 /// processes would.
+/// CPU seconds (user + system) this process's threads have used, by thread name: the load
+/// generator's threads are named `client`, the server's runtime `server`, the sequencer's
+/// its own. Read from `/proc/self/task/*/stat` (Linux).
+pub fn cpu_by_thread() -> BTreeMap<String, f64> {
+    let ticks = 100.0; // USER_HZ, 100 on Linux
+    let mut by_name = BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return by_name };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
+        // `pid (comm) state …`: comm may hold spaces, so split at the last ')'.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let name = stat[open + 1..close].to_string();
+        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+        let (Some(utime), Some(stime)) = (fields.get(11), fields.get(12)) else { continue };
+        let secs = (utime.parse::<f64>().unwrap_or(0.0) + stime.parse::<f64>().unwrap_or(0.0)) / ticks;
+        *by_name.entry(name).or_insert(0.0) += secs;
+    }
+    by_name
+}
+
+/// Prints each thread group's share of the CPU used between two [`cpu_by_thread`] readings.
+pub fn report_cpu(before: &BTreeMap<String, f64>, after: &BTreeMap<String, f64>, wall_secs: f64) {
+    let used: Vec<(String, f64)> =
+        after.iter().map(|(name, secs)| (name.clone(), secs - before.get(name).copied().unwrap_or(0.0))).collect();
+    let total: f64 = used.iter().map(|(_, s)| s).sum();
+    let client: f64 = used.iter().filter(|(n, _)| n.starts_with("client")).map(|(_, s)| s).sum();
+    println!(
+        "cpu: {total:.1} s in {wall_secs:.1} s ({:.2} cores); load generator (client threads) {client:.1} s = {:.0}% of it",
+        total / wall_secs,
+        100.0 * client / total.max(f64::EPSILON)
+    );
+    let mut rest: Vec<&(String, f64)> = used.iter().filter(|(_, s)| *s >= 0.05).collect();
+    rest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let parts: Vec<String> = rest.iter().map(|(n, s)| format!("{n} {s:.1} s")).collect();
+    println!("cpu by thread: {}", parts.join(", "));
+}
+
 pub fn client_runtime(threads: usize) -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
