@@ -397,14 +397,20 @@ fn load(server: &tokio::runtime::Runtime, args: Args) {
     let reads = page_rate + count_rate;
     println!("vs aims:");
     if args.viewers > 0 {
-        let due = args.viewers as f64 / 5.0;
+        // Every poll due before the deadline is sent, late if need be, and its latency counts
+        // from when it was due: the server keeps up if that latency stays small.
+        let due = counts.ok + counts.errors.values().sum::<u64>();
+        let late = p99(&counts);
         println!(
-            "  {} viewers polling every 5 s: {:.0} polls/s answered / {:.0} due = {:.2}  {}",
+            "  {} viewers polling every 5 s ({:.0} polls/s due): {} of {} due polls answered, p99 {:.1} ms after due / {:.0} ms = {:.2}  {}",
             args.viewers,
-            count_rate,
+            args.viewers as f64 / 5.0,
+            counts.ok,
             due,
-            count_rate / due,
-            met(count_rate >= due * 0.99)
+            late,
+            AIM_P99_MS,
+            late / AIM_P99_MS,
+            met(counts.ok == due && late < AIM_P99_MS)
         );
     }
     println!(
