@@ -62,6 +62,12 @@ pub(crate) trait Capability: Send + Sync + Sized + 'static {
         None
     }
 
+    /// Its part of a body's public page (`/bodies/{id}`): what the body owes through it.
+    fn body_section(&self, app: &AppState, page: &Page, body: &dauys_core::BodyId) -> Option<maud::Markup> {
+        let _ = (app, page, body);
+        None
+    }
+
     /// The page that shows the form posting to `path`, where a person signed out while
     /// filling it comes back after signing in — when that is not `path` itself (a form's
     /// action that answers only POST).
@@ -119,6 +125,19 @@ macro_rules! capabilities {
             /// Every capability's part of the home page, in the order they are listed.
             pub(crate) fn home(&self, app: &AppState, page: &$crate::web::Page) -> Vec<maud::Markup> {
                 [$($crate::capability::Capability::home(&*self.$name, app, page),)+].into_iter().flatten().collect()
+            }
+
+            /// Every capability's part of a body's page, in the order they are listed.
+            pub(crate) fn body_sections(
+                &self,
+                app: &AppState,
+                page: &$crate::web::Page,
+                body: &dauys_core::BodyId,
+            ) -> Vec<maud::Markup> {
+                [$($crate::capability::Capability::body_section(&*self.$name, app, page, body),)+]
+                    .into_iter()
+                    .flatten()
+                    .collect()
             }
 
             /// What the owning capability says an entry is about (the log's pages).

@@ -582,6 +582,12 @@ async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons()
     );
     assert!(page.body.contains("Answer due by") && page.body.contains("The threshold was reached:"));
     assert!(!page.body.contains("id=\"withdraw-button\""), "no withdrawing after the threshold");
+    // The body's page lists it among the petitions it must answer.
+    let body = petitions.get(&id).unwrap().obligation.as_ref().unwrap().body.clone();
+    let body_page = env.get(&format!("/bodies/{body}"), None).await;
+    assert_eq!(body_page.status, StatusCode::OK);
+    let owed = body_page.body.split("id=\"owed-petitions\"").nth(1).expect("a section of petitions owed");
+    assert!(owed.contains(&format!("data-petition=\"{id}\"")) && owed.contains("data-standing=\"awaiting\""), "{}", body_page.body);
 
     let answer = AnswerForm {
         decision: Decision::PartiallySupported,

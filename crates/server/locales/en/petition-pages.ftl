@@ -323,3 +323,6 @@ pp-embed-heading = Show the count on your site
 pp-embed-hint = An image that shows the petition's count as it grows, linked to this page. It needs no script.
 pp-embed-code = Code to paste into your page
 pp-done-answered = The answer is published on the ledger under your account. Everyone who follows the petition can now read it.
+pp-body-owed-heading = Petitions it must answer
+pp-body-owed-none = It owes no answer to a petition now.
+pp-body-answered = Petitions it answered ({ $count })

@@ -170,6 +170,15 @@ impl crate::capability::Capability for Petitions {
         Some(pages::home_sections(app, page))
     }
 
+    fn body_section(
+        &self,
+        app: &crate::AppState,
+        page: &crate::web::Page,
+        body: &dauys_core::BodyId,
+    ) -> Option<maud::Markup> {
+        Some(pages::owed_by(app, page, body))
+    }
+
     /// Moderators act from the queue; a signature, a launch and a withdrawal are buttons on
     /// the petition's page.
     fn form_page(path: &str) -> Option<String> {

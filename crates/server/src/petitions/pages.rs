@@ -58,7 +58,7 @@ mod petition;
 mod receipt;
 
 use drafts::{create, edit, edit_form, launch, new_form, withdraw};
-pub(crate) use home::home_sections;
+pub(crate) use home::{home_sections, owed_by};
 use list::list;
 use mine::mine;
 use petition::{petition_page, show, sign, Flash};

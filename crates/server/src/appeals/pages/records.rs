@@ -368,6 +368,7 @@ async fn body_page(State(app): State<AppState>, p: Page, path: Result<Path<Strin
             (chart::months_chart(&p, &months))
             @if !months.is_empty() { (months_table(&p, &months)) }
         }
+        @for section in app.capabilities.body_sections(&app, &p, &body.id) { (section) }
         section #open-appeals aria-labelledby="open-heading" {
             h2 #open-heading { (p.t("ap-bodies-open-heading")) " " span.muted { "(" (open.len()) ")" } }
             @if open.is_empty() {

@@ -1,5 +1,6 @@
-//! The petitions' part of the home page: what waits for signatures, what was answered, and
-//! which answers are overdue, each a short list with the way to the whole list.
+//! The petitions' part of the home page (what waits for signatures, what was answered, which
+//! answers are overdue, each a short list with the way to the whole list) and of a body's
+//! page (the petitions it owes an answer to).
 
 use super::list::petition_rows;
 use super::*;
@@ -57,6 +58,26 @@ pub(crate) fn home_sections(app: &AppState, p: &Page) -> Markup {
                 (petition_rows(app, p, &answered, "home-answered-list"))
                 (more("/petitions?answer=answered", "home-answered-all", answered_total))
             }
+        }
+    }
+}
+
+/// The petitions' section of a body's page: those it must answer, soonest due first, each
+/// headed by its standing; and how many it has answered.
+pub(crate) fn owed_by(app: &AppState, p: &Page, body: &BodyId) -> Markup {
+    let owed = app.capabilities.petitions.view().obligations_of(body);
+    let answered = owed.iter().filter(|x| x.obligation.as_ref().is_some_and(|o| o.answer.is_some())).count();
+    let waiting: Vec<Arc<Petition>> =
+        owed.into_iter().filter(|x| x.obligation.as_ref().is_some_and(|o| o.answer.is_none())).collect();
+    html! {
+        section #owed-petitions aria-labelledby="owed-petitions-heading" {
+            h2 #owed-petitions-heading { (p.t("pp-body-owed-heading")) " " span.muted { "(" (waiting.len()) ")" } }
+            @if waiting.is_empty() {
+                p.muted { (p.t("pp-body-owed-none")) }
+            } @else {
+                (petition_rows(app, p, &waiting, "owed-petitions-list"))
+            }
+            p { a href={ "/petitions?answer=answered&body=" (body) } { (p.t_args("pp-body-answered", &[("count", FluentValue::from(answered))])) } }
         }
     }
 }
