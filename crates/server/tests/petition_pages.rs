@@ -587,7 +587,11 @@ async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons()
     let body_page = env.get(&format!("/bodies/{body}"), None).await;
     assert_eq!(body_page.status, StatusCode::OK);
     let owed = body_page.body.split("id=\"owed-petitions\"").nth(1).expect("a section of petitions owed");
-    assert!(owed.contains(&format!("data-petition=\"{id}\"")) && owed.contains("data-standing=\"awaiting\""), "{}", body_page.body);
+    assert!(
+        owed.contains(&format!("data-petition=\"{id}\"")) && owed.contains("data-standing=\"awaiting\""),
+        "{}",
+        body_page.body
+    );
 
     let answer = AnswerForm {
         decision: Decision::PartiallySupported,
@@ -866,4 +870,28 @@ async fn my_data_lists_the_petitions_i_wrote_and_signed() {
     assert_eq!(signature["petition"], id.as_str(), "{signer:#}");
     assert!(signature["index"].as_u64().is_some(), "the ledger entry that holds it: {signer:#}");
     assert!(signer["appeals_filed"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_shows_what_is_open_answered_and_near_the_person() {
+    let env = start().await;
+    let (t, x) = ru("Велодорожки в Алматы", "Просим построить велодорожки.");
+    let id = env.open_petition(AKIMAT, Level::OblastAkimat, "transport", t, x).await;
+
+    let anonymous = env.get("/", None).await;
+    assert_eq!(anonymous.status, StatusCode::OK);
+    let open = anonymous.body.split("id=\"home-open\"").nth(1).expect("the open petitions");
+    assert!(open.contains(&format!("data-petition=\"{id}\"")), "{}", anonymous.body);
+    assert!(anonymous.body.contains("id=\"home-answered\"") && anonymous.body.contains("id=\"home-appeals\""));
+    assert!(!anonymous.body.contains("id=\"home-near\""), "an anonymous home page is the same for everyone");
+
+    // Someone verified in Almaty sees what is open there first; someone in Akmola sees none.
+    let near = env.get("/", Some("signer")).await;
+    let section = near.body.split("id=\"home-near\"").nth(1).expect("a section near the person");
+    assert!(section.contains("Almaty") && section.contains(&format!("data-petition=\"{id}\"")), "{}", near.body);
+    let elsewhere = env.get("/", Some("outsider")).await;
+    let section = elsewhere.body.split("id=\"home-near\"").nth(1).expect("a section near the person");
+    assert!(!section.split("id=\"home-open\"").next().unwrap().contains(&format!("data-petition=\"{id}\"")));
+    // The unverified have no locality to go by.
+    assert!(!env.get("/", Some("unverified")).await.body.contains("id=\"home-near\""));
 }

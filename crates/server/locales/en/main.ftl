@@ -454,3 +454,6 @@ home-appeals-lead = Every appeal counts in its body's record: when it was receiv
 access-dispute = Dispute this
 access-dispute-text = I dispute the opening of my personal data recorded in ledger entry #{ $index } (official { $official }, purpose: "{ $purpose }"). I ask you to explain its legal basis and, if it had none, to stop such access.
 admin-revoke-confirm = This is published on the ledger at once and takes the role away now.
+home-near-heading = Open where you live: { $region }
+home-near-none = No petition about your region is open for signatures now.
+home-near-all = All open petitions in your region ({ $count })

@@ -25,6 +25,17 @@ pub(crate) fn home_sections(app: &AppState, p: &Page) -> Markup {
         .cloned()
         .collect();
     overdue.sort_by_key(|x| x.obligation.as_ref().map(|o| o.due_at));
+    // Someone signed in and verified first sees what is open where they live (the page is
+    // then theirs, never cached; an anonymous visitor's is the same for everyone).
+    let home_region = p
+        .session
+        .clone()
+        .and_then(|session| Citizen::new(session).identity(app).ok().flatten().map(|i| i.locality.region));
+    let near: Vec<Arc<Petition>> = home_region
+        .map(|r| open.iter().filter(|x| x.territory.as_ref().is_some_and(|t| t.region == r)).cloned().collect())
+        .unwrap_or_default();
+    let near_total = near.len();
+    let near: Vec<Arc<Petition>> = near.into_iter().take(HOME_ROWS).collect();
     let (open_total, answered_total, overdue_total) = (open.len(), answered.len(), overdue.len());
     for list in [&mut open, &mut answered, &mut overdue] {
         list.truncate(HOME_ROWS);
@@ -33,6 +44,17 @@ pub(crate) fn home_sections(app: &AppState, p: &Page) -> Markup {
         html! { p { a href=(href) { (p.t_args(id, &[("count", FluentValue::from(total))])) } } }
     };
     html! {
+        @if let Some(region) = home_region {
+            section #home-near aria-labelledby="home-near-heading" {
+                h2 #home-near-heading { (p.t_args("home-near-heading", &[("region", FluentValue::from(region.name().get(p.lang).to_string()))])) }
+                @if near.is_empty() {
+                    p.muted { (p.t("home-near-none")) " " a href="/petitions/new" { (p.t("pp-start")) } }
+                } @else {
+                    (petition_rows(app, p, &near, "home-near-list"))
+                    (more(&format!("/petitions?status=open&region={}", region.code()), "home-near-all", near_total))
+                }
+            }
+        }
         section #home-open aria-labelledby="home-open-heading" {
             h2 #home-open-heading { (p.t("home-open-heading")) }
             @if open.is_empty() {
