@@ -432,6 +432,8 @@ async fn an_author_drafts_edits_launches_and_withdraws() {
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("name=\"csrf\"") && form.body.contains("value=\"akimat-almaty\""));
     assert!(form.body.contains("value=\"oblast_akimat\"") && form.body.contains("value=\"transport\""));
+    // Saving a draft publishes it: the form says so before anything is saved.
+    assert!(form.body.contains("id=\"draft-is-public\"") && form.body.contains("open ledger at once"), "{}", form.body);
     assert!(env.get("/petitions/new", None).await.location.starts_with("/login?next="));
     let unverified = env.get("/petitions/new", Some("unverified")).await;
     assert_eq!(unverified.status, StatusCode::FORBIDDEN);
@@ -464,6 +466,7 @@ async fn an_author_drafts_edits_launches_and_withdraws() {
 
     let page = env.get(&saved.location, Some("author")).await;
     assert!(page.body.contains("The draft is saved") && page.body.contains("id=\"link-only\""));
+    assert!(page.body.contains("already in the public ledger, where anyone can read them"), "{}", page.body);
     assert!(page.body.contains("id=\"edit-link\"") && page.body.contains("id=\"launch-button\""));
     let stranger = env.get(&path, Some("signer")).await;
     assert!(!stranger.body.contains("id=\"edit-link\"") && !stranger.body.contains("id=\"launch-button\""));

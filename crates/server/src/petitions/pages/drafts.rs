@@ -179,6 +179,7 @@ fn draft_page(
     let main = html! {
         h1 { (title) }
         p.lead { (p.t("pp-new-lead")) }
+        p.note #draft-is-public { (p.t("pp-new-lead-public")) }
         @if !errors.is_empty() {
             div.error role="alert" #form-errors {
                 p { (p.t("pp-form-problems")) }
