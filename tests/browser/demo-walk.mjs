@@ -265,6 +265,12 @@ await run(async (newPage) => {
         expect(/\d/.test(description), `${where}: og:description "${description}" gives no count`);
         await checkAccessibility(phone, where);
       }
+      // Following it by e-mail: the form, at phone width.
+      await visit(phone, `/petitions/${open}/follow?lang=${lang}`);
+      await checkChrome(phone, lang);
+      await noMessageIds(phone);
+      expect(await phone.locator('#email').count(), `/petitions/${open}/follow: no e-mail field`);
+      await checkAccessibility(phone, `/petitions/${open}/follow?lang=${lang} at 390 px`);
       // The answered one says so first of all.
       await visit(phone, `/petitions/${id}?lang=${lang}`);
       expect((await phone.locator('main .headline').getAttribute('data-standing')) === 'answered', `/petitions/${id}?lang=${lang}: not headed as answered`);

@@ -898,3 +898,103 @@ async fn the_home_page_shows_what_is_open_answered_and_near_the_person() {
     // The unverified have no locality to go by.
     assert!(!env.get("/", Some("unverified")).await.body.contains("id=\"home-near\""));
 }
+
+/// A POST as a browser sends it, with the given cookie: status and body.
+async fn raw_post(env: &Env, path: &str, cookie: &str, form: &str) -> (StatusCode, String) {
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("accept-language", "en")
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(form.to_string()))
+        .unwrap();
+    let (status, _, body) = common::send(&env.instance, request).await;
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Waits for a delivered message to `to` that contains `text`; returns it.
+async fn mail_to(env: &Env, to: &str, text: &str) -> String {
+    let dir = env.instance.state.config.mail_path();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mails: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect())
+            .unwrap_or_default();
+        if let Some(m) = mails.iter().find(|m| m.contains(&format!("To: {to}")) && m.contains(text)) {
+            return m.clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "no mail to {to} with {text:?}: {mails:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anyone_can_follow_a_petition_by_email_confirm_and_stop_in_one_click() {
+    let env = start().await;
+    let petitions = &env.instance.state.capabilities.petitions;
+    let (t, x) = ru("Фонтан в парке", "Просим починить фонтан.");
+    let id = env.open_petition(GOVERNMENT, Level::Government, "urban", t, x).await;
+    let page = env.get(&format!("/petitions/{id}"), None).await;
+    assert!(page.body.contains(&format!("href=\"/petitions/{id}/follow\"")), "the petition offers following");
+
+    // The form, without an account: its token and the form cookie go together.
+    let (status, headers, form) = raw_get(&env, &format!("/petitions/{id}/follow"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let form = String::from_utf8(form).unwrap();
+    let csrf = form.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("a CSRF token");
+    let cookie = headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with("dauys_form="))
+        .and_then(|c| c.split(';').next())
+        .expect("the form cookie")
+        .to_string();
+    let path = format!("/petitions/{id}/follow");
+
+    // Refused: a forged form, an address that is none.
+    let (status, _) = raw_post(&env, &path, "", &format!("csrf={csrf}&email=reader%40example.kz")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "without the form cookie");
+    let (status, body) = raw_post(&env, &path, &cookie, &format!("csrf={csrf}&email=not-an-address")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("does not look like an e-mail address"));
+
+    // Asked: one message with the link, nothing else until it is confirmed.
+    let (status, body) = raw_post(&env, &path, &cookie, &format!("csrf={csrf}&email=Reader%40Example.kz")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("id=\"follow-sent\""));
+    let confirm = mail_to(&env, "reader@example.kz", "Confirm: e-mails about the petition").await;
+    let token: String = confirm.split("/follow/").nth(1).expect("the link").chars().take(64).collect();
+    assert_eq!(token.len(), 64, "{confirm}");
+    let manage = format!("/follow/{token}");
+    let shown = env.get(&manage, None).await;
+    assert!(shown.body.contains("id=\"follow-confirm\"") && shown.body.contains("Фонтан в парке"), "{}", shown.body);
+    let (status, body) = raw_post(&env, &format!("{manage}/confirm"), "", "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("id=\"follow-confirmed\"") && body.contains("reader@example.kz"));
+
+    // The answer is told, with the link that stops the messages.
+    for signer in ["signer", "outsider"] {
+        assert_eq!(env.post(&format!("/petitions/{id}/sign"), Some(signer), "").await.status, StatusCode::SEE_OTHER);
+    }
+    assert!(petitions.get(&id).unwrap().obligation.is_some(), "the threshold opened an obligation");
+    let answer = AnswerForm {
+        decision: Decision::Supported,
+        answer: PartialText::one(dauys_core::Lang::Ru, "Фонтан починят."),
+        discussion: PartialText::one(dauys_core::Lang::Ru, "Обсуждение прошло."),
+        head_statement: PartialText::one(dauys_core::Lang::Ru, "Поручено."),
+    };
+    petitions.answer(&env.official, &id, answer).await.expect("answered");
+    let news = mail_to(&env, "reader@example.kz", "is answered").await;
+    assert!(news.contains(&format!("/petitions/{id}")) && news.contains(&manage), "{news}");
+
+    // One click stops them; the link then says so.
+    let (status, body) = raw_post(&env, &format!("{manage}/stop"), "", "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("id=\"follow-stopped\""));
+    assert_eq!(env.get(&manage, None).await.status, StatusCode::NOT_FOUND);
+    // A made-up or malformed link finds nothing.
+    assert_eq!(env.get(&format!("/follow/{}", "0".repeat(64)), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(env.get("/follow/short", None).await.status, StatusCode::NOT_FOUND);
+}

@@ -32,6 +32,9 @@ pub enum RecordKind {
     AppealAssignment,
     /// An internal note of the officials of the body holding an appeal, never on the log.
     AppealNote,
+    /// A person's wish to be told by e-mail when a petition is answered or falls overdue:
+    /// the address, its language and whether it was confirmed. Listed by the petition.
+    Subscription,
 }
 
 impl RecordKind {
@@ -42,6 +45,7 @@ impl RecordKind {
             RecordKind::AppealAttachment => "appeal_attachment",
             RecordKind::AppealAssignment => "appeal_assignment",
             RecordKind::AppealNote => "appeal_note",
+            RecordKind::Subscription => "subscription",
         }
     }
 
@@ -57,6 +61,8 @@ impl RecordKind {
             RecordKind::AppealAssignment => 4 * 1024,
             // Two thousand characters of up to four bytes each, and who wrote them when.
             RecordKind::AppealNote => 16 * 1024,
+            // An address of at most 254 characters, a language, a petition id and a flag.
+            RecordKind::Subscription => 2 * 1024,
         }
     }
 }

@@ -327,3 +327,26 @@ pp-body-owed-heading = Petitions it must answer
 pp-body-owed-none = It owes no answer to a petition now.
 pp-body-answered = Petitions it answered ({ $count })
 pp-new-lead-public = Saving the draft publishes its title and text in the open ledger at once; write nothing you would not show everyone.
+
+## Following a petition by e-mail
+pp-follow-email = Get an e-mail when it is answered
+follow-title = Follow this petition by e-mail
+follow-lead = We will write to you when the body answers this petition, and if its deadline passes without an answer. Nothing else.
+follow-hint = We first send a link to confirm the address. Every message has a link that stops them; no account is needed.
+follow-button = Send me the link
+follow-sent = Check your mail: we sent a link to confirm. Nothing more is sent until you confirm.
+follow-expired = This form has expired. Send it again.
+follow-too-many = Too many requests from your network. Try again in an hour.
+follow-bad-email = This does not look like an e-mail address. Check it and send it again.
+follow-confirm-lead = Confirm that { $email } should get an e-mail when this petition is answered or its deadline passes.
+follow-confirm-button = Confirm
+follow-confirmed = { $email } will get an e-mail when this petition is answered or its deadline passes.
+follow-stop-button = Stop these e-mails
+follow-stopped = Done: no more e-mails about this petition will be sent to this address.
+follow-unknown = This link is not valid any more: the e-mails may already have been stopped.
+mail-follow-confirm-subject = Confirm: e-mails about the petition "{ $title }"
+mail-follow-confirm-body = Someone, probably you, asked to be told when the petition "{ $title }" is answered ({ $link }). To confirm, open { $manage } and press "Confirm". If it was not you, do nothing: no more e-mails will come.
+mail-follow-answered-subject = The petition "{ $title }" is answered
+mail-follow-answered-body = The body has published its answer to the petition "{ $title }": { $link }. To stop these e-mails, open { $manage }.
+mail-follow-overdue-subject = The petition "{ $title }" is overdue
+mail-follow-overdue-body = The deadline for answering the petition "{ $title }" has passed without an answer; the ledger records it as overdue: { $link }. To stop these e-mails, open { $manage }.

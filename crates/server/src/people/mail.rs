@@ -64,6 +64,23 @@ impl Mail {
         }
     }
 
+    /// A message about a petition someone follows (`follow-confirm`, `follow-answered`,
+    /// `follow-overdue`), in the language they asked in, with the petition's title, its link
+    /// and the link of the page that confirms or stops the messages.
+    pub fn about_petition(to: &str, lang: Lang, prefix: &str, title: &str, link: &str, manage: &str) -> Mail {
+        use fluent_templates::fluent_bundle::FluentValue;
+        let args = [
+            ("title", FluentValue::from(title.to_string())),
+            ("link", FluentValue::from(link.to_string())),
+            ("manage", FluentValue::from(manage.to_string())),
+        ];
+        Mail {
+            to: to.to_string(),
+            subject: t_args(lang, &format!("mail-{prefix}-subject"), &args),
+            body: t_args(lang, &format!("mail-{prefix}-body"), &args),
+        }
+    }
+
     /// The message `<prefix>-subject` / `<prefix>-body` in Kazakh, Russian and English, one
     /// after the other (the outbox does not know the recipient's language).
     fn trilingual(to: &str, prefix: &str, name: &'static str, value: &str) -> Mail {

@@ -9,6 +9,7 @@
 pub mod api;
 pub(crate) mod extract;
 pub mod feeds;
+mod follow;
 pub(crate) mod map;
 pub mod pages;
 pub mod staff_pages;
@@ -126,10 +127,20 @@ impl crate::capability::Capability for Petitions {
     type View = PetitionsView;
 
     fn start(platform: &crate::capability::Platform<'_>, view: Arc<PetitionsView>) -> Petitions {
+        let (sender, news) = tokio::sync::mpsc::unbounded_channel();
+        view.news_to(sender);
+        tokio::spawn(follow::tell_followers(
+            Arc::downgrade(platform.people),
+            platform.private.sealed.clone(),
+            view.clone(),
+            platform.config.public_url(),
+            news,
+        ));
         Petitions::new(
             platform.config,
             platform.people.clone(),
             platform.private.flags.clone(),
+            platform.private.sealed.clone(),
             platform.sequencer.clone(),
             view,
             platform.deployment.clone(),
@@ -137,7 +148,7 @@ impl crate::capability::Capability for Petitions {
     }
 
     fn routes() -> axum::Router<crate::AppState> {
-        pages::routes().merge(staff_pages::routes()).merge(api::routes())
+        pages::routes().merge(staff_pages::routes()).merge(api::routes()).merge(follow::routes())
     }
 
     /// A new log gets the default petition rules, so petitions work from the first day; a
@@ -276,6 +287,8 @@ impl Bursts {
 pub struct Petitions {
     people: Arc<People>,
     flags: dauys_store::Flags,
+    /// The petitions' followers (`follow`), sealed.
+    sealed: dauys_store::SealedRecords,
     sequencer: SequencerHandle,
     view: Arc<PetitionsView>,
     /// The time zone in which a signer's age is counted.
@@ -313,6 +326,7 @@ impl Petitions {
         config: &Config,
         people: Arc<People>,
         flags: dauys_store::Flags,
+        sealed: dauys_store::SealedRecords,
         sequencer: SequencerHandle,
         view: Arc<PetitionsView>,
         deployment: Arc<DeploymentView>,
@@ -321,6 +335,7 @@ impl Petitions {
         Petitions {
             people,
             flags,
+            sealed,
             sequencer,
             view,
             deployment,

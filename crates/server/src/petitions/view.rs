@@ -10,6 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use tokio::sync::mpsc::UnboundedSender;
+
 use dauys_core::{
     BodyId, Entry, Event, Lang, Level, ObligationStatus, Petition, PetitionId, PetitionStatus, PublishedRules, Region,
     State, Timestamp, TopicCode,
@@ -102,6 +104,17 @@ impl ListPage {
 #[derive(Default)]
 pub struct PetitionsView {
     data: Arc<RwLock<ViewData>>,
+    /// Where a petition's answer or missed deadline goes to be told to its followers, once
+    /// the service runs.
+    news: RwLock<Option<UnboundedSender<News>>>,
+}
+
+/// A petition's obligation was answered or fell overdue: what its followers are told.
+#[derive(Clone, Debug)]
+pub struct News {
+    pub petition: PetitionId,
+    /// `answered` or `overdue`.
+    pub what: &'static str,
 }
 
 /// Splits text into lower-cased words of letters and digits (any script), at least two long.
@@ -110,6 +123,11 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl PetitionsView {
+    /// Sends every answer and missed deadline published from now on to `sender`.
+    pub(crate) fn news_to(&self, sender: UnboundedSender<News>) {
+        *self.news.write().unwrap_or_else(PoisonError::into_inner) = Some(sender);
+    }
+
     fn read(&self) -> RwLockReadGuard<'_, ViewData> {
         self.data.read().unwrap_or_else(PoisonError::into_inner)
     }
@@ -228,6 +246,8 @@ impl Projector for PetitionsView {
     fn begin(&self) -> Box<dyn BatchProjection> {
         Box::new(Changes {
             data: self.data.clone(),
+            news_to: self.news.read().unwrap_or_else(PoisonError::into_inner).clone(),
+            news: Vec::new(),
             touched: BTreeSet::new(),
             signatures: Vec::new(),
             rules_published: false,
@@ -242,6 +262,9 @@ impl Projector for PetitionsView {
 /// What one batch changes, collected on the sequencer thread from its state.
 struct Changes {
     data: Arc<RwLock<ViewData>>,
+    news_to: Option<UnboundedSender<News>>,
+    /// Answers and missed deadlines in the batch, told once it is published.
+    news: Vec<News>,
     /// Petitions an entry of the batch names, copied from the state when the batch is sealed.
     touched: BTreeSet<PetitionId>,
     /// `(petition, signed_at, +1 or -1)`: signatures added or invalidated, for the daily chart.
@@ -265,6 +288,13 @@ impl BatchProjection for Changes {
                 }
             }
             Event::PetitionRulesPublished { .. } => self.rules_published = true,
+            Event::ObligationAnswered { .. } | Event::ObligationOverdue { .. } => {
+                if let Some(petition) = entry.event.petition() {
+                    let what =
+                        if matches!(entry.event, Event::ObligationAnswered { .. }) { "answered" } else { "overdue" };
+                    self.news.push(News { petition: petition.clone(), what });
+                }
+            }
             _ => {}
         }
         if let Some(id) = entry.event.petition() {
@@ -292,6 +322,13 @@ impl BatchProjection for Changes {
         }
         for p in self.petitions {
             data.put(p);
+        }
+        drop(data);
+        if let Some(sender) = &self.news_to {
+            for news in self.news {
+                // The sender has stopped only when the server is stopping.
+                let _ = sender.send(news);
+            }
         }
     }
 }

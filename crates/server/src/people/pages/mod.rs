@@ -108,7 +108,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 /// A fresh double-submit token for a signed-out form, and the cookies that set it.
-fn form_token(app: &AppState) -> (String, CookieJar) {
+pub(crate) fn form_token(app: &AppState) -> (String, CookieJar) {
     let mut bytes = [0u8; 16];
     let _ = getrandom::getrandom(&mut bytes);
     let token = hex::encode(bytes);

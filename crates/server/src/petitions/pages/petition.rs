@@ -293,6 +293,7 @@ fn share_box(app: &AppState, p: &Page, pet: &Petition) -> Markup {
                 li { a #share-telegram href={ "https://t.me/share/url?url=" (urlencode(&link)) "&text=" (urlencode(title)) } rel="noopener noreferrer" { "Telegram" } }
                 li { a #share-email href={ "mailto:?subject=" (urlencode(title)) "&body=" (urlencode(&link)) } { (p.t("pp-share-email")) } }
                 li { a #follow-feed href={ "/feeds/petitions/" (pet.id) ".atom" } { (p.t("pp-follow-feed")) } }
+                li { a #follow-email href={ (petition_href(&pet.id)) "/follow" } { (p.t("pp-follow-email")) } }
             }
             details #embed {
                 summary { (p.t("pp-embed-heading")) }
