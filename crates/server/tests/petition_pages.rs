@@ -964,7 +964,7 @@ async fn anyone_can_follow_a_petition_by_email_confirm_and_stop_in_one_click() {
     let (status, body) = raw_post(&env, &path, &cookie, &format!("csrf={csrf}&email=Reader%40Example.kz")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("id=\"follow-sent\""));
-    let confirm = mail_to(&env, "reader@example.kz", "Confirm: e-mails about the petition").await;
+    let confirm = mail_to(&env, "reader@example.kz", "Confirm: e-mails about").await;
     let token: String = confirm.split("/follow/").nth(1).expect("the link").chars().take(64).collect();
     assert_eq!(token.len(), 64, "{confirm}");
     let manage = format!("/follow/{token}");
@@ -973,6 +973,21 @@ async fn anyone_can_follow_a_petition_by_email_confirm_and_stop_in_one_click() {
     let (status, body) = raw_post(&env, &format!("{manage}/confirm"), "", "").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("id=\"follow-confirmed\"") && body.contains("reader@example.kz"));
+
+    // Someone else follows the body the petition is addressed to.
+    let body_page = env.get(&format!("/bodies/{GOVERNMENT}"), None).await;
+    assert!(
+        body_page.body.contains(&format!("href=\"/bodies/{GOVERNMENT}/follow\"")),
+        "the body's page offers following"
+    );
+    let body_path = format!("/bodies/{GOVERNMENT}/follow");
+    let (status, body) = raw_post(&env, &body_path, &cookie, &format!("csrf={csrf}&email=watcher%40example.kz")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let confirm = mail_to(&env, "watcher@example.kz", "Government of Kazakhstan").await;
+    let body_token: String = confirm.split("/follow/").nth(1).expect("the link").chars().take(64).collect();
+    let (status, _) = raw_post(&env, &format!("/follow/{body_token}/confirm"), "", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(env.get("/bodies/no-such-body/follow", None).await.status, StatusCode::NOT_FOUND);
 
     // The answer is told, with the link that stops the messages.
     for signer in ["signer", "outsider"] {
@@ -986,8 +1001,10 @@ async fn anyone_can_follow_a_petition_by_email_confirm_and_stop_in_one_click() {
         head_statement: PartialText::one(dauys_core::Lang::Ru, "Поручено."),
     };
     petitions.answer(&env.official, &id, answer).await.expect("answered");
-    let news = mail_to(&env, "reader@example.kz", "is answered").await;
+    let news = mail_to(&env, "reader@example.kz", "Subject: The petition").await;
     assert!(news.contains(&format!("/petitions/{id}")) && news.contains(&manage), "{news}");
+    let news = mail_to(&env, "watcher@example.kz", "Subject: The petition").await;
+    assert!(news.contains(&format!("/petitions/{id}")) && news.contains(&body_token), "{news}");
 
     // One click stops them; the link then says so.
     let (status, body) = raw_post(&env, &format!("{manage}/stop"), "", "").await;

@@ -100,6 +100,7 @@ pub(crate) fn owed_by(app: &AppState, p: &Page, body: &BodyId) -> Markup {
                 (petition_rows(app, p, &waiting, "owed-petitions-list"))
             }
             p { a href={ "/petitions?answer=answered&body=" (body) } { (p.t_args("pp-body-answered", &[("count", FluentValue::from(answered))])) } }
+            p { a #follow-body href={ "/bodies/" (body) "/follow" } { (p.t("pp-follow-body")) } }
         }
     }
 }
