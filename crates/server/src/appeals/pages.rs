@@ -111,12 +111,8 @@ fn failed(p: &Page, e: &AppealError) -> PageError {
     p.error(e.status(), &p.t("ap-err-title"), &error_text(p, e)).into()
 }
 
-fn body_name(app: &AppState, lang: Lang, id: &BodyId) -> String {
-    app.deployment.body(id).map_or_else(|| id.to_string(), |b| b.name.get(lang).to_string())
-}
-
 fn body_link(app: &AppState, lang: Lang, id: &BodyId) -> Markup {
-    html! { a href={ "/bodies/" (id) } { (body_name(app, lang, id)) } }
+    html! { a href={ "/bodies/" (id) } { (app.deployment.body_name(id, lang)) } }
 }
 
 fn topic_label(app: &AppState, lang: Lang, code: &TopicCode) -> String {
@@ -679,8 +675,8 @@ fn history(app: &AppState, p: &Page, appeal: &Appeal) -> Markup {
                 @for s in &appeal.steps {
                     li data-event=(s.event) {
                         (time_el(app, p.lang, s.at.0)) " — " strong { (event_label(p.lang, s.event.as_str())) } " · "
-                        (body_name(app, p.lang, &s.body))
-                        @if let Some(to) = &s.to { " → " (body_name(app, p.lang, to)) }
+                        (app.deployment.body_name(&s.body, p.lang))
+                        @if let Some(to) = &s.to { " → " (app.deployment.body_name(to, p.lang)) }
                         @if s.late { " " em { (p.t("ap-late")) } }
                         " · " a href={ "/log/" (s.index.0) } { "#" (s.index.0) }
                     }
@@ -1179,7 +1175,7 @@ async fn inbox(
         }
         @for (body, total, new, shown, assignments) in &bodies {
             section.inbox data-body=(body) {
-                h2 { (body_name(&app, p.lang, body)) " " span.muted { "(" (total) ")" } }
+                h2 { (app.deployment.body_name(body, p.lang)) " " span.muted { "(" (total) ")" } }
                 @if *new > 0 { p.new-count { (p.t_args("ap-inbox-new", &[("count", FluentValue::from(*new))])) } }
                 @for (heading, filter) in [
                     ("ap-inbox-overdue", &(|a: &Appeal| a.status == AppealStatus::Overdue) as &dyn Fn(&Appeal) -> bool),

@@ -90,9 +90,7 @@ impl Followed {
                 .view()
                 .get(id)
                 .map_or_else(|| id.to_string(), |p| p.title.best(lang).1.to_string()),
-            Followed::Body(id) => {
-                app.deployment.body(id).map_or_else(|| id.to_string(), |b| b.name.get(lang).to_string())
-            }
+            Followed::Body(id) => app.deployment.body_name(id, lang),
         }
     }
 }

@@ -29,7 +29,6 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use time::Date;
 
-use super::api::body_info;
 use super::extract::no_petition;
 use super::map::{region_map, region_table};
 use super::petition_href;
@@ -160,7 +159,7 @@ fn sort_label(p: &Page, s: Sort) -> String {
 }
 
 fn body_label(app: &AppState, lang: Lang, body: &BodyId) -> String {
-    body_info(app, body).map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
+    app.deployment.body_name(body, lang)
 }
 
 /// A text written in one or more languages: the page's language if written, else the first

@@ -32,6 +32,12 @@ impl DeploymentView {
         self.read().bodies.get(id).cloned()
     }
 
+    /// A body's name in `lang`, as every page shows it; its identifier if the log never
+    /// registered it.
+    pub fn body_name(&self, id: &BodyId, lang: dauys_core::Lang) -> String {
+        self.body(id).map_or_else(|| id.to_string(), |b| b.name.get(lang).to_string())
+    }
+
     /// Every registered body, in no particular order.
     pub fn bodies(&self) -> Vec<Arc<Body>> {
         self.read().bodies.values().cloned().collect()

@@ -29,12 +29,6 @@ fn body_kind_label(lang: Lang, kind: dauys_core::BodyKind) -> String {
     t(lang, &format!("body-kind-{}", kind.as_str()))
 }
 
-/// A body by its name in `lang`, linked to its page (its identifier if the log names a body
-/// it never registered).
-fn body_name(app: &AppState, lang: Lang, body: &dauys_core::BodyId) -> String {
-    app.deployment.body(body).map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
-}
-
 /// One line saying what an entry is about, in the page's language, naming bodies and items
 /// as people know them and linking to their pages.
 fn summary(app: &AppState, lang: Lang, entry: &Entry) -> Markup {
@@ -87,7 +81,7 @@ fn summary(app: &AppState, lang: Lang, entry: &Entry) -> Markup {
             ];
             match body {
                 Some(body) => {
-                    args.push(("body", FluentValue::from(body_name(app, lang, body))));
+                    args.push(("body", FluentValue::from(app.deployment.body_name(body, lang))));
                     t_args(lang, "summary-role-in-body", &args)
                 }
                 None => t_args(lang, "summary-role", &args),
@@ -100,7 +94,7 @@ fn summary(app: &AppState, lang: Lang, entry: &Entry) -> Markup {
             lang,
             "summary-opening",
             &[
-                ("body", FluentValue::from(body_name(app, lang, body))),
+                ("body", FluentValue::from(app.deployment.body_name(body, lang))),
                 ("official", FluentValue::from(official.to_string())),
                 ("purpose", FluentValue::from(purpose.clone())),
                 ("basis", FluentValue::from(basis.to_string())),

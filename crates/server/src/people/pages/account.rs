@@ -451,7 +451,7 @@ pub(crate) async fn who_looked(State(app): State<AppState>, p: Page, Citizen { s
                     @for s in &seen {
                         tr {
                             td data-label=(p.t("col-time")) { (time_el(&app, p.lang, s.opening.opened_at.0)) }
-                            td data-label=(p.t("col-body")) { (body_name(&app, p.lang, &s.opening.body)) }
+                            td data-label=(p.t("col-body")) { (app.deployment.body_name(&s.opening.body, p.lang)) }
                             td data-label=(p.t("col-official")) { code { (s.opening.official) } }
                             td data-label=(p.t("col-purpose")) { (s.opening.purpose) " (" (s.opening.case) ")" }
                             td data-label=(p.t("col-basis")) { (basis_name(&bases, p.lang, &s.opening.basis)) }

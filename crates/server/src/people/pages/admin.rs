@@ -67,7 +67,7 @@ pub(crate) async fn admin_people(
                         tr {
                             th scope="row" { code { (member.account) } }
                             td { (role_label(p.lang, g.role)) }
-                            td { @if let Some(b) = &g.body { (body_name(&app, p.lang, b)) } @else { "—" } }
+                            td { @if let Some(b) = &g.body { (app.deployment.body_name(b, p.lang)) } @else { "—" } }
                             td {
                                 // Asked twice: a revocation is published on the ledger at once.
                                 details.confirm {
@@ -353,7 +353,7 @@ async fn bodies_page(
                     tr {
                         th scope="row" { code { (b.id) } }
                         td { (b.name.get(p.lang)) }
-                        td { @if let Some(parent) = &b.parent { (body_name(app, p.lang, parent)) } @else { "—" } }
+                        td { @if let Some(parent) = &b.parent { (app.deployment.body_name(parent, p.lang)) } @else { "—" } }
                     }
                 }
             }
@@ -454,7 +454,7 @@ pub(crate) async fn audit_openings(State(app): State<AppState>, p: Page) -> Page
                     tr {
                         th scope="row" { a href={ "/log/" (o.index.0) } { (o.index.0) } }
                         td { (time_el(&app, p.lang, o.opened_at.0)) }
-                        td { (body_name(&app, p.lang, &o.body)) }
+                        td { (app.deployment.body_name(&o.body, p.lang)) }
                         td { code { (o.official) } }
                         td { (o.purpose) " (" (o.case) ")" }
                         td { (basis_name(&bases, p.lang, &o.basis)) }

@@ -155,12 +155,6 @@ fn basis_name(bases: &[dauys_core::AccessBasis], lang: Lang, code: &BasisCode) -
     bases.iter().find(|b| &b.code == code).map_or_else(|| code.to_string(), |b| b.name.get(lang).to_string())
 }
 
-/// A body by its name in `lang` (from the deployment's bodies in memory); its identifier only
-/// if the log never registered it.
-fn body_name(app: &AppState, lang: Lang, body: &BodyId) -> String {
-    app.deployment.body(body).map_or_else(|| body.to_string(), |b| b.name.get(lang).to_string())
-}
-
 async fn all_staff(app: &AppState) -> Vec<dauys_core::Staff> {
     projection_rows_with_prefix(app, RowPrefix::STAFF).await
 }

@@ -50,7 +50,7 @@ async fn open_page(
     let bases = access_bases(app).await;
     let mut body_names = Vec::new();
     for b in bodies {
-        body_names.push((b.clone(), body_name(app, p.lang, b)));
+        body_names.push((b.clone(), app.deployment.body_name(b, p.lang)));
     }
     let main = html! {
         h1 { (p.t("open-title")) }
