@@ -124,14 +124,22 @@ fn record_from_row(r: &Row<'_>) -> Result<SealedRecord> {
     })
 }
 
+fn check_size(kind: RecordKind, sealed: &[u8]) -> Result<()> {
+    let max = kind.max_sealed_bytes();
+    if sealed.len() > max {
+        return Err(StoreError::TooLarge { kind: kind.code(), size: sealed.len(), max });
+    }
+    Ok(())
+}
+
 impl SealedRecords {
     pub(crate) fn new(db: Arc<Db>) -> SealedRecords {
         SealedRecords { db }
     }
 
     /// Stores a new record. Records are written once: Conflict `"sealed record"` if the kind
-    /// already has one with this id (delete it first to replace it); TooLarge over the
-    /// kind's [`RecordKind::max_sealed_bytes`].
+    /// already has one with this id ([`replace`](Self::replace) changes one); TooLarge over
+    /// the kind's [`RecordKind::max_sealed_bytes`].
     pub fn put(
         &self,
         kind: RecordKind,
@@ -140,16 +148,36 @@ impl SealedRecords {
         owner: Option<&str>,
         created_at_ms: u64,
     ) -> Result<()> {
-        let max = kind.max_sealed_bytes();
-        if sealed.len() > max {
-            return Err(StoreError::TooLarge { kind: kind.code(), size: sealed.len(), max });
-        }
+        check_size(kind, sealed)?;
         self.db.with(|c| {
             c.execute(
                 "INSERT INTO sealed_records (kind, id, owner, sealed, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
                 &[&kind.code(), &id.as_str(), &owner, &sealed, &to_i64(created_at_ms)],
             )
             .map_err(|e| keyed(e, "sealed record", "sealed record"))?;
+            Ok(())
+        })
+    }
+
+    /// Stores the record, replacing the kind's record with this id if there is one, in one
+    /// statement: a crash leaves the old record or the new one, never neither (as deleting,
+    /// then putting, could). TooLarge over the kind's [`RecordKind::max_sealed_bytes`].
+    pub fn replace(
+        &self,
+        kind: RecordKind,
+        id: &RecordId,
+        sealed: &[u8],
+        owner: Option<&str>,
+        created_at_ms: u64,
+    ) -> Result<()> {
+        check_size(kind, sealed)?;
+        self.db.with(|c| {
+            c.execute(
+                "INSERT INTO sealed_records (kind, id, owner, sealed, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (kind, id) DO UPDATE
+                 SET owner = excluded.owner, sealed = excluded.sealed, created_ms = excluded.created_ms",
+                &[&kind.code(), &id.as_str(), &owner, &sealed, &to_i64(created_at_ms)],
+            )?;
             Ok(())
         })
     }

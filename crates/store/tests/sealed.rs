@@ -48,10 +48,18 @@ fn a_record_is_written_once() {
             other => panic!("expected a conflict, got {other:?}"),
         }
         assert_eq!(sealed.get(RecordKind::AppealText, &id("a-1")).unwrap().unwrap().sealed, b"first");
-        // Replacing is deleting, then putting.
-        sealed.delete(RecordKind::AppealText, &id("a-1")).unwrap();
-        sealed.put(RecordKind::AppealText, &id("a-1"), b"second", None, 2).unwrap();
-        assert_eq!(sealed.get(RecordKind::AppealText, &id("a-1")).unwrap().unwrap().sealed, b"second");
+        // Replacing is one statement; it also stores a record there was none of.
+        sealed.replace(RecordKind::AppealText, &id("a-1"), b"second", Some("owner-2"), 2).unwrap();
+        let replaced = sealed.get(RecordKind::AppealText, &id("a-1")).unwrap().unwrap();
+        assert_eq!((replaced.sealed.as_slice(), replaced.owner.as_deref()), (&b"second"[..], Some("owner-2")));
+        assert_eq!(sealed.list_by_owner(RecordKind::AppealText, "owner-2", 10).unwrap().len(), 1);
+        sealed.replace(RecordKind::AppealText, &id("a-2"), b"new", None, 3).unwrap();
+        assert_eq!(sealed.get(RecordKind::AppealText, &id("a-2")).unwrap().unwrap().sealed, b"new");
+        let too_big = vec![0u8; RecordKind::AppealAssignment.max_sealed_bytes() + 1];
+        assert!(matches!(
+            sealed.replace(RecordKind::AppealAssignment, &id("a-3"), &too_big, None, 4),
+            Err(StoreError::TooLarge { .. })
+        ));
     });
 }
 

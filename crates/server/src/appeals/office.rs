@@ -173,10 +173,15 @@ impl Appeals {
             None => None,
         };
         let store = self.sealed.clone();
+        // One statement each way, so a crash never leaves a case with no assignment at all.
         run_blocking(move || {
-            store.delete(RecordKind::AppealAssignment, &record_id)?;
-            if let Some((sealed, body)) = sealed {
-                store.put(RecordKind::AppealAssignment, &record_id, &sealed, Some(&body), now_ms())?;
+            match sealed {
+                Some((sealed, body)) => {
+                    store.replace(RecordKind::AppealAssignment, &record_id, &sealed, Some(&body), now_ms())?
+                }
+                None => {
+                    store.delete(RecordKind::AppealAssignment, &record_id)?;
+                }
             }
             Ok(())
         })

@@ -174,15 +174,8 @@ impl Petitions {
         if !follower.confirmed {
             follower.confirmed = true;
             let sealed = self.seal_follower(&id, &follower)?;
-            // Records are written once: the confirmed one replaces the pending one.
-            self.sealed.delete(RecordKind::Subscription, &id)?;
-            self.sealed.put(
-                RecordKind::Subscription,
-                &id,
-                &sealed,
-                Some(&follower.followed.owner()),
-                super::now_ms(),
-            )?;
+            let owner = follower.followed.owner();
+            self.sealed.replace(RecordKind::Subscription, &id, &sealed, Some(&owner), super::now_ms())?;
         }
         Ok(Some(follower))
     }
