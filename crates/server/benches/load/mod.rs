@@ -133,30 +133,34 @@ impl Connection {
 
     /// Sends a request and reads the whole answer; returns the status.
     pub async fn send(&mut self, request: hyper::Request<Full<Bytes>>) -> Result<u16, String> {
-        self.send_located(request).await.map(|(status, _)| status)
+        self.send_reading(request, "location").await.map(|(status, _)| status)
     }
 
-    /// Sends a request and reads the whole answer; returns the status and the ETag.
+    /// Sends a request and reads the whole answer; returns the status and the `ETag`.
     pub async fn send_tagged(&mut self, request: hyper::Request<Full<Bytes>>) -> Result<(u16, Option<String>), String> {
-        self.sender.ready().await.map_err(|e| format!("connection: {e}"))?;
-        let response = self.sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
-        let status = response.status().as_u16();
-        let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        response.into_body().collect().await.map_err(|e| format!("body: {e}"))?;
-        Ok((status, etag))
+        self.send_reading(request, "etag").await
     }
 
-    /// Sends a request and reads the whole answer; returns the status and the Location header.
+    /// Sends a request and reads the whole answer; returns the status and the `Location`.
     pub async fn send_located(
         &mut self,
         request: hyper::Request<Full<Bytes>>,
     ) -> Result<(u16, Option<String>), String> {
+        self.send_reading(request, "location").await
+    }
+
+    /// Sends a request and reads the whole answer; returns the status and one header's value.
+    async fn send_reading(
+        &mut self,
+        request: hyper::Request<Full<Bytes>>,
+        header: &str,
+    ) -> Result<(u16, Option<String>), String> {
         self.sender.ready().await.map_err(|e| format!("connection: {e}"))?;
         let response = self.sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
         let status = response.status().as_u16();
-        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let value = response.headers().get(header).and_then(|v| v.to_str().ok()).map(str::to_owned);
         response.into_body().collect().await.map_err(|e| format!("body: {e}"))?;
-        Ok((status, location))
+        Ok((status, value))
     }
 }
 
