@@ -279,19 +279,11 @@ async fn an_appeal_filed_to_the_wrong_body_is_forwarded_opened_extended_answered
     assert_eq!(env.get("/office/appeals", Some("citizen")).await.status, StatusCode::FORBIDDEN);
 
     // Each step was told by e-mail, in the language the appeal was filed in (English here).
-    let mail_dir = env.instance.state.config.mail_path();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let mails: Vec<String> = std::fs::read_dir(&mail_dir)
-            .map(|d| d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect())
-            .unwrap_or_default();
+    common::wait_for_mail(&env.instance.state.config.mail_path(), &format!("notices about {id}"), |mails| {
         let about: Vec<&String> = mails.iter().filter(|m| m.contains(id.as_str())).collect();
-        if about.iter().any(|m| m.contains("Appeal answered")) && about.iter().any(|m| m.contains("forwarded")) {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "no notices about {id} in {}: {mails:?}", mail_dir.display());
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+        about.iter().any(|m| m.contains("Appeal answered")) && about.iter().any(|m| m.contains("forwarded"))
+    })
+    .await;
     drop(env.db);
 }
 

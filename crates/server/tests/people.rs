@@ -361,15 +361,7 @@ async fn the_data_directory_is_private() {
 
 /// The first message the file mail sender writes to `dir`, within 20 seconds.
 async fn first_mail(dir: &std::path::Path) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let files: Vec<_> = std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
-        if let Some(f) = files.first() {
-            return std::fs::read_to_string(f.path()).expect("mail file");
-        }
-        assert!(std::time::Instant::now() < deadline, "no mail in {}", dir.display());
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    common::wait_for_mail(dir, "mail", |mails| !mails.is_empty()).await.swap_remove(0)
 }
 
 async fn form_post(instance: &Instance, path: &str, body: String) -> (StatusCode, String, String) {

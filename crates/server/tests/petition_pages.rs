@@ -915,18 +915,14 @@ async fn raw_post(env: &Env, path: &str, cookie: &str, form: &str) -> (StatusCod
 
 /// Waits for a delivered message to `to` that contains `text`; returns it.
 async fn mail_to(env: &Env, to: &str, text: &str) -> String {
-    let dir = env.instance.state.config.mail_path();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let mails: Vec<String> = std::fs::read_dir(&dir)
-            .map(|d| d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect())
-            .unwrap_or_default();
-        if let Some(m) = mails.iter().find(|m| m.contains(&format!("To: {to}")) && m.contains(text)) {
-            return m.clone();
-        }
-        assert!(std::time::Instant::now() < deadline, "no mail to {to} with {text:?}: {mails:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    let is = |m: &String| m.contains(&format!("To: {to}")) && m.contains(text);
+    let mails = common::wait_for_mail(
+        &env.instance.state.config.mail_path(),
+        &format!("mail to {to} with {text:?}"),
+        |mails| mails.iter().any(is),
+    )
+    .await;
+    mails.into_iter().find(is).expect("the mail waited for")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

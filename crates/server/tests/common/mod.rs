@@ -203,3 +203,20 @@ pub async fn browse(instance: &Instance, method: Method, path: &str, token: Opti
     let location = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
+
+/// Waits up to 20 s until the mail delivered to `dir` (one file per message, oldest first)
+/// satisfies `done`; returns it all. Fails naming `what` it waited for.
+pub async fn wait_for_mail(dir: &std::path::Path, what: &str, done: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut files: Vec<_> =
+            std::fs::read_dir(dir).map(|d| d.filter_map(|e| Some(e.ok()?.path())).collect()).unwrap_or_default();
+        files.sort();
+        let mails: Vec<String> = files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect();
+        if done(&mails) {
+            return mails;
+        }
+        assert!(std::time::Instant::now() < deadline, "no {what} in {}: {mails:?}", dir.display());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
