@@ -114,6 +114,12 @@ fn query_langs(query: &str) -> impl Iterator<Item = String> + '_ {
     form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key == "lang").map(|(_, value)| value.into_owned())
 }
 
+/// The parameters of a query string other than `lang` (as written, not decoded): what a page
+/// keeps when only its language changes.
+pub(crate) fn query_without_lang(query: &str) -> impl Iterator<Item = &str> {
+    query.split('&').filter(|kv| !kv.is_empty() && *kv != "lang" && !kv.starts_with("lang="))
+}
+
 /// The language chosen without `?lang=`: the `lang` cookie, then Accept-Language, then Kazakh.
 fn remembered_or_accepted(parts: &Parts) -> UiLang {
     if let Some(lang) = CookieJar::from_headers(&parts.headers).get(LANG_COOKIE).and_then(|c| parse_lang(c.value())) {

@@ -9,6 +9,7 @@
 //! by what they follow; the record's id is a hash of the secret token in the links, so the
 //! database alone cannot stop or confirm anyone. Messages go through the sealed outbox.
 
+use std::str::FromStr;
 use std::sync::{Arc, Weak};
 
 use axum::extract::{Path, State};
@@ -16,8 +17,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use std::str::FromStr;
-
 use dauys_core::{BodyId, Lang, Petition, PetitionId};
 use dauys_store::{RecordId, RecordKind, SealedRecords};
 use fluent_templates::fluent_bundle::FluentValue;
@@ -325,8 +324,9 @@ async fn follow(
         return follow_page(app, p, &followed, Some(alert("follow-expired")), StatusCode::FORBIDDEN);
     }
     // The same budget as signing up: each request sends a message to an address it names.
-    if crate::people::session::Limits::check(&app.limits.sign_up, address).is_err() {
-        return follow_page(app, p, &followed, Some(alert("follow-too-many")), StatusCode::TOO_MANY_REQUESTS);
+    if let Err(e) = crate::people::session::Limits::check(&app.limits.sign_up, address) {
+        let page = follow_page(app, p, &followed, Some(alert("follow-too-many")), StatusCode::TOO_MANY_REQUESTS);
+        return crate::people::pages::with_retry_after(page, &e);
     }
     let name = followed.name(app, p.lang);
     let (petitions, lang, url, item) =

@@ -193,10 +193,7 @@ fn address_without_lang(uri: &axum::http::Uri) -> Option<String> {
     let mut address = String::with_capacity(uri.path().len() + uri.query().map_or(0, str::len) + 1);
     address.push_str(uri.path());
     let mut first = true;
-    for kv in uri.query().unwrap_or("").split('&').filter(|kv| !kv.is_empty()) {
-        if kv == "lang" || kv.starts_with("lang=") {
-            continue;
-        }
+    for kv in crate::i18n::query_without_lang(uri.query().unwrap_or("")) {
         address.push(if first { '?' } else { '&' });
         address.push_str(kv);
         first = false;

@@ -110,3 +110,30 @@ pub(crate) async fn info(app: AppState, p: Page, page: InfoPage) -> Response {
     };
     shareable(p.render(StatusCode::OK, &title, Section::None, main))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dauys_core::Lang;
+
+    /// Every headed part each page says it has is written in Kazakh, Russian and English, and
+    /// no page has a part it does not count.
+    #[test]
+    fn every_info_page_is_written_in_three_languages() {
+        for lang in Lang::ALL {
+            for page in InfoPage::ALL {
+                let slug = page.slug();
+                let mut ids = vec![format!("info-{slug}-title"), format!("info-{slug}-lead")];
+                for n in 1..=page.parts() {
+                    ids.push(format!("info-{slug}-{n}-heading"));
+                    ids.push(format!("info-{slug}-{n}-text"));
+                }
+                for id in ids {
+                    assert_ne!(crate::i18n::t(lang, &id), id, "{id} missing in {}", lang.as_str());
+                }
+                let beyond = format!("info-{slug}-{}-heading", page.parts() + 1);
+                assert_eq!(crate::i18n::t(lang, &beyond), beyond, "{slug} has more parts than it shows");
+            }
+        }
+    }
+}

@@ -113,13 +113,7 @@ impl Page {
     pub(crate) fn new(ui: UiLang, uri: &Uri) -> Page {
         // Kept as written, not decoded: the switcher's links give the page back its own
         // query, only the language changed.
-        let query = uri
-            .query()
-            .unwrap_or("")
-            .split('&')
-            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
-            .map(str::to_string)
-            .collect();
+        let query = crate::i18n::query_without_lang(uri.query().unwrap_or("")).map(str::to_string).collect();
         Page { lang: ui.lang, chosen: ui.chosen, path: safe_path(uri.path()), query, session: None }
     }
 

@@ -80,7 +80,7 @@ fn secure(app: &AppState) -> bool {
 }
 
 /// Adds `Retry-After` when the failure says when to come back (rate limits, busy hashing).
-fn with_retry_after(mut response: Response, e: &PeopleError) -> Response {
+pub(crate) fn with_retry_after(mut response: Response, e: &PeopleError) -> Response {
     if let Some(secs) = e.retry_after_secs() {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }

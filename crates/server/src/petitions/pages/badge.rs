@@ -45,13 +45,15 @@ pub(crate) async fn badge(p: Page, Known(pet): Known<Petition>) -> Response {
     crate::web::cache::shareable(response)
 }
 
-/// What a site owner pastes to show the counter: the image inside a link to the petition.
+/// What a site owner pastes to show the counter: the image inside a link to the petition,
+/// as HTML (escaped by maud like every page of ours).
 pub(super) fn embed_snippet(app: &AppState, p: &Page, pet: &Petition) -> String {
     let link = format!("{}{}", app.config.public_url(), petition_href(&pet.id));
     let (_, title) = pet.title.best(p.lang);
-    let alt = title.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
-    format!(
-        "<a href=\"{link}\"><img src=\"{link}/badge.svg?lang={}\" width=\"{BADGE_WIDTH}\" height=\"{BADGE_HEIGHT}\" alt=\"{alt}\"></a>",
-        p.lang.as_str()
-    )
+    html! {
+        a href=(link) {
+            img src={ (link) "/badge.svg?lang=" (p.lang.as_str()) } width=(BADGE_WIDTH) height=(BADGE_HEIGHT) alt=(title);
+        }
+    }
+    .into_string()
 }
