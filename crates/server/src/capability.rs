@@ -13,7 +13,7 @@ use axum::Router;
 use dauys_core::{Event, Lang};
 
 use crate::config::Config;
-use crate::people::People;
+use crate::people::{Account, People};
 use crate::projection::{DeploymentView, Projector};
 use crate::sequencer::SequencerHandle;
 use crate::web::{NavEntry, Page};
@@ -27,6 +27,11 @@ pub struct Platform<'a> {
     pub sequencer: &'a SequencerHandle,
     pub deployment: &'a Arc<DeploymentView>,
 }
+
+/// A capability's part of a person's data download, or why it could not be read.
+pub(crate) type PersonalData<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<serde_json::Map<String, serde_json::Value>, String>> + Send + 'a>,
+>;
 
 /// A capability's server part.
 pub(crate) trait Capability: Send + Sync + Sized + 'static {
@@ -60,6 +65,13 @@ pub(crate) trait Capability: Send + Sync + Sized + 'static {
     fn home(&self, app: &AppState, page: &Page) -> Option<maud::Markup> {
         let _ = (app, page);
         None
+    }
+
+    /// What the person did through it, for their "download my data": members of one JSON
+    /// object. The log names people only by pseudonyms that only the server can link back.
+    fn personal_data<'a>(&'a self, public_url: &'a str, account: &'a Account) -> PersonalData<'a> {
+        let _ = (public_url, account);
+        Box::pin(async { Ok(serde_json::Map::new()) })
     }
 
     /// Its part of a body's public page (`/bodies/{id}`): what the body owes through it.
@@ -125,6 +137,17 @@ macro_rules! capabilities {
             /// Every capability's part of the home page, in the order they are listed.
             pub(crate) fn home(&self, app: &AppState, page: &$crate::web::Page) -> Vec<maud::Markup> {
                 [$($crate::capability::Capability::home(&*self.$name, app, page),)+].into_iter().flatten().collect()
+            }
+
+            /// Every capability's part of a person's data download, in one JSON object.
+            pub(crate) async fn personal_data(
+                &self,
+                public_url: &str,
+                account: &$crate::people::Account,
+            ) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+                let mut all = serde_json::Map::new();
+                $(all.extend($crate::capability::Capability::personal_data(&*self.$name, public_url, account).await?);)+
+                Ok(all)
             }
 
             /// Every capability's part of a body's page, in the order they are listed.

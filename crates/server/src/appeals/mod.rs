@@ -276,6 +276,24 @@ impl crate::capability::Capability for Appeals {
 
     /// An appeal's entries name a public appeal by its title and link to its page (a private
     /// one's page says only that it is private).
+    /// The appeals the person filed.
+    fn personal_data<'a>(
+        &'a self,
+        public_url: &'a str,
+        account: &'a crate::people::Account,
+    ) -> crate::capability::PersonalData<'a> {
+        Box::pin(async move {
+            let filed = self.filed_by(account).await.map_err(|e| e.to_string())?;
+            let appeals: Vec<serde_json::Value> = filed
+                .iter()
+                .map(|a| serde_json::json!({ "appeal": a.id, "body": a.body(), "status": a.status.as_str(), "url": format!("{public_url}{}", appeal_href(&a.id)) }))
+                .collect();
+            let mut data = serde_json::Map::new();
+            data.insert("appeals_filed".into(), appeals.into());
+            Ok(data)
+        })
+    }
+
     fn log_summary(&self, event: &Event, lang: Lang) -> Option<maud::Markup> {
         match event {
             Event::AppealRulesPublished { rules } => Some(maud::html! { (crate::i18n::t_args(

@@ -181,6 +181,27 @@ impl crate::capability::Capability for Petitions {
         Some(pages::home_sections(app, page))
     }
 
+    /// The petitions the person wrote, and each signature they made with its ledger entry.
+    fn personal_data<'a>(&'a self, public_url: &'a str, account: &'a Account) -> crate::capability::PersonalData<'a> {
+        Box::pin(async move {
+            let written: Vec<serde_json::Value> = self
+                .authored_by(account)
+                .iter()
+                .map(|p| serde_json::json!({ "petition": p.id, "title": p.title, "status": p.status.as_str(), "url": format!("{public_url}{}", petition_href(&p.id)) }))
+                .collect();
+            let mut signed = Vec::new();
+            for pet in self.view().all() {
+                if let Some(signature) = self.signature_of(account, &pet.id).await.map_err(|e| e.to_string())? {
+                    signed.push(serde_json::to_value(&signature).map_err(|e| e.to_string())?);
+                }
+            }
+            let mut data = serde_json::Map::new();
+            data.insert("petitions_written".into(), written.into());
+            data.insert("petitions_signed".into(), signed.into());
+            Ok(data)
+        })
+    }
+
     fn body_section(
         &self,
         app: &crate::AppState,

@@ -365,9 +365,10 @@ pub(crate) async fn my_data(State(app): State<AppState>, Citizen { session, .. }
         Ok(doc) => doc,
         Err(e) => return Problem::internal(e).into_response(),
     };
-    match what_i_did(&app, &session.account).await {
+    // What the person did through each capability: the log names them only by pseudonyms.
+    match app.capabilities.personal_data(&app.config.public_url(), &session.account).await {
         Ok(acts) => {
-            if let (Some(doc), serde_json::Value::Object(acts)) = (doc.as_object_mut(), acts) {
+            if let Some(doc) = doc.as_object_mut() {
                 doc.extend(acts);
             }
         }
@@ -382,31 +383,6 @@ pub(crate) async fn my_data(State(app): State<AppState>, Citizen { session, .. }
         serde_json::to_string_pretty(&doc).unwrap_or_default(),
     )
         .into_response()
-}
-
-/// What the person did through the capabilities, for their download: the petitions they
-/// wrote, their signatures (each with the ledger entry that holds it) and the appeals they
-/// filed. The log names them only by pseudonyms, which only the server can link to them.
-async fn what_i_did(app: &AppState, account: &crate::people::Account) -> Result<serde_json::Value, String> {
-    let petitions = &app.capabilities.petitions;
-    let url = app.config.public_url();
-    let written: Vec<serde_json::Value> = petitions
-        .authored_by(account)
-        .iter()
-        .map(|p| serde_json::json!({ "petition": p.id, "title": p.title, "status": p.status.as_str(), "url": format!("{url}/petitions/{}", p.id) }))
-        .collect();
-    let mut signed = Vec::new();
-    for pet in petitions.view().all() {
-        if let Some(signature) = petitions.signature_of(account, &pet.id).await.map_err(|e| e.to_string())? {
-            signed.push(serde_json::to_value(&signature).map_err(|e| e.to_string())?);
-        }
-    }
-    let filed = app.capabilities.appeals.filed_by(account).await.map_err(|e| e.to_string())?;
-    let appeals: Vec<serde_json::Value> = filed
-        .iter()
-        .map(|a| serde_json::json!({ "appeal": a.id, "body": a.body(), "status": a.status.as_str(), "url": format!("{url}/appeals/{}", a.id) }))
-        .collect();
-    Ok(serde_json::json!({ "petitions_written": written, "petitions_signed": signed, "appeals_filed": appeals }))
 }
 
 /// A complaint to the body that opened the data, filled in with which opening it is about;
