@@ -119,13 +119,19 @@ await run(async (newPage) => {
     await b.fill('#text_kk', TEXT_KK);
     const response = await clickAndWait(b, b.locator('#save-draft'), 'the save-draft button');
     const u = new URL(b.url());
-    const m = u.pathname.match(/^\/petitions\/(p-[^/]+)$/);
+    const m = u.pathname.match(/^\/me\/drafts\/(p-[^/]+)$/);
     expect(response.status() === 200 && m, `saving the draft: status ${response.status()} at ${path(b)}:\n${await mainText(b)}`);
     id = m[1];
     console.log(`petition ${id}`);
     await checkChrome(b, 'kk');
+    await noMessageIds(b);
+    await checkAccessibility(b, '/me/drafts/… (kk)');
     expect((await b.locator('#petition-status').getAttribute('data-status')) === 'draft', `${path(b)}: not a draft`);
+    expect(await b.locator('#draft-private').isVisible(), `${path(b)}: the draft page does not say it is private`);
     expect((await mainText(b)).includes(TITLE_KK), `${path(b)} does not show the title`);
+    // Private until launched: its public page does not exist yet.
+    const outside = await b.request.get(url(`/petitions/${id}`), { maxRedirects: 0 });
+    expect(outside.status() === 404, `/petitions/${id} before the launch: ${outside.status()}, expected 404`);
   });
 
   await step('she launches it: it gathers its initial supporters, hers the first', async () => {

@@ -63,12 +63,13 @@ impl PetitionActs for Visitor<'_> {
                 ("title_en", title_en),
                 ("text_en", "The city's residents ask for this to be solved."),
             ],
-            "/petitions/p-",
+            "/me/drafts/p-",
         );
-        // `/petitions/<id>?done=drafted`
-        let page = drafted.split('?').next().unwrap_or_default().to_owned();
-        self.act(&page, &format!("{page}/launch"), &[], &format!("{page}?done=launched"));
-        page.trim_start_matches("/petitions/").to_owned()
+        // `/me/drafts/<id>?done=drafted`: the author's private draft, launched from there.
+        let draft = drafted.split('?').next().unwrap_or_default().to_owned();
+        let id = draft.trim_start_matches("/me/drafts/").to_owned();
+        self.act(&draft, &format!("{draft}/launch"), &[], &format!("/petitions/{id}?done=launched"));
+        id
     }
 
     /// A verified person signs a petition from its page.

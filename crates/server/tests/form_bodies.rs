@@ -288,10 +288,11 @@ impl World {
             (Who::Moderator, format!("/moderation/{moderation}/accept"), &["csrf"]),
             (Who::Citizen, "/demo/supporters".into(), &["csrf", "petition"]),
             (Who::Author, "/petitions/new".into(), DRAFT),
-            (Who::Author, format!("/petitions/{draft}/edit"), DRAFT),
-            (Who::Author, format!("/petitions/{draft}/launch"), &["csrf"]),
+            (Who::Author, format!("/me/drafts/{draft}/edit"), DRAFT),
+            (Who::Author, format!("/me/drafts/{draft}/launch"), &["csrf"]),
             (Who::Citizen, format!("/petitions/{gathering}/sign"), &["csrf"]),
             (Who::Author, format!("/petitions/{gathering}/withdraw"), &["csrf", "reason"]),
+            (Who::Author, format!("/me/drafts/{draft}/delete"), &["csrf"]),
             (
                 Who::Citizen,
                 "/appeals/new".into(),

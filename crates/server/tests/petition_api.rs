@@ -240,7 +240,7 @@ struct Petitions {
     moderation: PetitionId,
     /// Rejected (Government, environment).
     rejected: PetitionId,
-    /// A draft and a petition gathering its first supporters: reachable by link only.
+    /// A private draft, and a petition gathering its first supporters (reachable by link only).
     draft: PetitionId,
     gathering: PetitionId,
 }
@@ -456,12 +456,13 @@ async fn list_document_count_csv_and_feeds() {
     let local = app.get_json(&format!("/api/v1/petitions/{}", p.local)).await;
     assert_eq!(local["territory"], "almaty-city");
     assert_eq!(local["by_region"]["almaty-city"], 2);
-    // Reachable by link, never listed.
-    for (id, status) in [(&p.draft, "draft"), (&p.gathering, "gathering")] {
-        let doc = app.get_json(&format!("/api/v1/petitions/{id}")).await;
-        assert_eq!(doc["status"], status);
-        assert_eq!(doc["listed"], false);
-    }
+    // Gathering: reachable by link, never listed. A draft is its author's alone until
+    // launched: not on the log, so the open data does not know it.
+    let doc = app.get_json(&format!("/api/v1/petitions/{}", p.gathering)).await;
+    assert_eq!(doc["status"], "gathering");
+    assert_eq!(doc["listed"], false);
+    assert_eq!(app.get(&format!("/api/v1/petitions/{}", p.draft)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/feeds/petitions/{}.atom", p.draft)).await.0, StatusCode::NOT_FOUND);
     let (status, headers, body) = app.get("/api/v1/petitions/p-nosuchthing").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
@@ -577,9 +578,9 @@ async fn list_document_count_csv_and_feeds() {
     assert!(titles.contains(&"Petition accepted: Bus lanes on every avenue"));
     let answer = &one.entries()[0];
     assert_eq!(answer.content().and_then(|c| c.value()), Some("Lanes on two avenues this year."));
-    let kk = feed(format!("/feeds/petitions/{}.atom?lang=kk", p.draft)).await;
-    assert_eq!(kk.entries().len(), 1);
-    assert_eq!(kk.entries()[0].title().lang.as_deref(), Some("ru"), "the author wrote in Russian only");
+    let kk = feed(format!("/feeds/petitions/{}.atom?lang=kk", p.gathering)).await;
+    assert_eq!(kk.entries().len(), 2, "drafted and launched");
+    assert_eq!(kk.entries()[0].title().lang.as_deref(), Some("en"), "the author wrote in English only");
 
     let gov = feed(format!("/feeds/bodies/{GOV}.atom?lang=en")).await;
     assert_eq!(gov.title().as_str(), "Petitions to Test Government");

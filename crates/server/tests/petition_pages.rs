@@ -425,15 +425,27 @@ async fn the_receipt_shows_an_inclusion_proof_the_server_verified_and_anyone_can
     assert!(html.contains(&proof.leaf_hash.to_string()));
 }
 
+/// Every entry of the log, as text (the tests' logs are small).
+async fn log_text(env: &Env) -> String {
+    let reader = env.instance.state.reader.clone();
+    let entries = tokio::task::spawn_blocking(move || {
+        let size = reader.size().expect("log size");
+        reader.entries(0, size).expect("entries")
+    })
+    .await
+    .unwrap();
+    entries.iter().map(|e| String::from_utf8_lossy(e).into_owned()).collect::<Vec<_>>().join("\n")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_author_drafts_edits_launches_and_withdraws() {
+async fn an_author_drafts_privately_edits_launches_and_withdraws() {
     let env = start().await;
     let form = env.get("/petitions/new", Some("author")).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("name=\"csrf\"") && form.body.contains("value=\"akimat-almaty\""));
     assert!(form.body.contains("value=\"oblast_akimat\"") && form.body.contains("value=\"transport\""));
-    // Saving a draft publishes it: the form says so before anything is saved.
-    assert!(form.body.contains("id=\"draft-is-public\"") && form.body.contains("open ledger at once"), "{}", form.body);
+    // The form says who sees a saved draft before anything is saved.
+    assert!(form.body.contains("id=\"draft-is-private\"") && form.body.contains("Only you can see a saved draft"));
     assert!(env.get("/petitions/new", None).await.location.starts_with("/login?next="));
     let unverified = env.get("/petitions/new", Some("unverified")).await;
     assert_eq!(unverified.status, StatusCode::FORBIDDEN);
@@ -458,45 +470,83 @@ async fn an_author_drafts_edits_launches_and_withdraws() {
     );
     let saved = env.post("/petitions/new", Some("author"), &good).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let path = saved.location.strip_suffix("?done=drafted").expect("to the draft").to_string();
-    let id: PetitionId = path.strip_prefix("/petitions/").unwrap().parse().unwrap();
-    let pet = env.instance.state.capabilities.petitions.get(&id).unwrap();
-    assert_eq!(pet.territory, Some("almaty-city".parse().unwrap()), "the territory is the author's region");
-    assert_eq!(pet.text.get(dauys_core::Lang::Ru), Some("Просим отремонтировать тротуары\nна улице Абая."));
+    let draft = saved.location.strip_suffix("?done=drafted").expect("to the draft").to_string();
+    let id: PetitionId = draft.strip_prefix("/me/drafts/").expect("the author's draft page").parse().unwrap();
+    let path = format!("/petitions/{id}");
+
+    // Saved, the draft is the author's alone: nothing on the log, no public page.
+    let petitions = &env.instance.state.capabilities.petitions;
+    assert!(petitions.get(&id).is_err(), "a saved draft is not on the log");
+    assert!(!log_text(&env).await.contains(id.as_str()), "the log does not name the draft");
+    assert_eq!(env.get(&path, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(env.get(&format!("/api/v1/petitions/{id}"), None).await.status, StatusCode::NOT_FOUND);
+    let author = &env.person("author").account;
+    let kept = petitions.private_draft(author, &id).await.unwrap().expect("kept privately");
+    assert_eq!(kept.text.get(dauys_core::Lang::Ru), Some("Просим отремонтировать тротуары\nна улице Абая."));
 
     let page = env.get(&saved.location, Some("author")).await;
-    assert!(page.body.contains("The draft is saved") && page.body.contains("id=\"link-only\""));
-    assert!(page.body.contains("already in the public ledger, where anyone can read them"), "{}", page.body);
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("The draft is saved") && page.body.contains("id=\"draft-private\""), "{}", page.body);
+    assert!(page.body.contains("Only you can see this draft") && page.body.contains("Тротуары без ям"));
     assert!(page.body.contains("id=\"edit-link\"") && page.body.contains("id=\"launch-button\""));
-    let stranger = env.get(&path, Some("signer")).await;
-    assert!(!stranger.body.contains("id=\"edit-link\"") && !stranger.body.contains("id=\"launch-button\""));
-    assert!(!stranger.body.contains("id=\"sign-button\""), "a draft takes no signatures");
-    assert_eq!(env.post(&format!("{path}/edit"), Some("signer"), &good).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(env.get(&format!("{path}/edit"), Some("signer")).await.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("data-status=\"draft\"") && page.body.contains("Private draft"));
+    // Anyone else finds no such draft, whatever they try; a visitor is asked to sign in.
+    for who in ["signer", "unverified"] {
+        assert_eq!(env.get(&draft, Some(who)).await.status, StatusCode::NOT_FOUND, "{who}");
+        assert_eq!(env.get(&format!("{draft}/edit"), Some(who)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(env.post(&format!("{draft}/edit"), Some(who), &good).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(env.post(&format!("{draft}/launch"), Some(who), "").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(env.post(&format!("{draft}/delete"), Some(who), "").await.status, StatusCode::NOT_FOUND);
+    }
+    assert!(env.get(&draft, None).await.location.starts_with("/login?next="));
+    assert_eq!(env.get("/me/drafts/not-an-id", Some("author")).await.status, StatusCode::NOT_FOUND);
+    // The service refuses another account's draft as unknown, so it cannot be overwritten.
+    let (t, x) = ru("Чужой", "Чужой текст.");
+    let theirs = dauys_server::petitions::Draft {
+        petition: Some(id.clone()),
+        ..common::draft(AKIMAT, Level::OblastAkimat, "transport", t, x)
+    };
+    let refused = petitions.draft(&env.person("signer").account, theirs).await.unwrap_err();
+    assert_eq!(refused.code(), "petition-not-found");
+    let mine = env.get("/me/petitions", Some("author")).await;
+    assert!(mine.body.contains("id=\"my-drafts\"") && mine.body.contains(&format!("href=\"{draft}\"")));
 
-    let edit = env.get(&format!("{path}/edit"), Some("author")).await;
+    let edit = env.get(&format!("{draft}/edit"), Some("author")).await;
     assert!(edit.body.contains("value=\"Тротуары без ям\"") && edit.body.contains("на улице Абая."));
     let changed = format!(
         "{good}&title_kk={}&text_kk={}",
         enc("Шұңқырсыз тротуарлар"),
         enc("Абай көшесіндегі тротуарларды жөндеу.")
     );
-    let edited = env.post(&format!("{path}/edit"), Some("author"), &changed).await;
+    let edited = env.post(&format!("{draft}/edit"), Some("author"), &changed).await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
-    let kk = env.get(&format!("{path}?lang=kk"), None).await;
+    assert_eq!(edited.location, format!("{draft}?done=drafted"));
+    let kk = env.get(&format!("{draft}?lang=kk"), Some("author")).await;
     assert!(kk.body.contains("<h1 lang=\"kk\">Шұңқырсыз тротуарлар</h1>"), "{}", kk.body);
+    assert!(!log_text(&env).await.contains("Шұңқырсыз"), "an edit stays private too");
 
-    let launched = env.post(&format!("{path}/launch"), Some("author"), "").await;
+    let launched = env.post(&format!("{draft}/launch"), Some("author"), "").await;
     assert_eq!(launched.status, StatusCode::SEE_OTHER, "{}", launched.body);
     assert_eq!(launched.location, format!("{path}?done=launched"));
+    // Launched, the last version is on the log: drafted, then launched, then signed.
+    let pet = petitions.get(&id).expect("on the log");
+    assert_eq!(pet.territory, Some("almaty-city".parse().unwrap()), "the territory is the author's region");
+    assert_eq!(pet.title.get(dauys_core::Lang::Kk), Some("Шұңқырсыз тротуарлар"));
+    assert_eq!(pet.text.get(dauys_core::Lang::Ru), Some("Просим отремонтировать тротуары\nна улице Абая."));
+    let events: Vec<&str> = pet.transitions.iter().map(|t| t.event.as_str()).collect();
+    assert_eq!(events[..2], ["petition.drafted", "petition.launched"], "{events:?}");
+    assert_eq!(pet.signatures, 1, "the author's own signature");
+    assert!(petitions.private_draft(author, &id).await.unwrap().is_none(), "the private copy is gone");
     let page = env.get(&launched.location, Some("author")).await;
     assert!(page.body.contains("Your petition is launched.") && page.body.contains("id=\"share-link\""));
     assert!(page.body.contains(&format!("{path}\"")), "the share link is the petition's");
     assert!(page.body.contains("Needs 1 more supporter by"), "{}", page.body);
-    assert!(env.get(&format!("{path}/edit"), Some("author")).await.status == StatusCode::CONFLICT);
+    // The draft's page now leads to the petition's.
+    let gone = env.get(&format!("{draft}/edit"), Some("author")).await;
+    assert_eq!((gone.status, gone.location.as_str()), (StatusCode::SEE_OTHER, path.as_str()));
     let mine = env.get("/me/petitions", Some("author")).await;
-    assert!(mine.body.contains("Тротуары без ям") || mine.body.contains("Шұңқырсыз"));
-    assert!(mine.body.contains("Gathering first supporters"));
+    assert!(mine.body.contains("Тротуары без ям") || mine.body.contains("Шұңқырсыз"), "{}", mine.body);
+    assert!(mine.body.contains("Gathering first supporters") && !mine.body.contains("id=\"my-drafts\""));
 
     let no_reason = env.post(&format!("{path}/withdraw"), Some("author"), "reason=%20").await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -509,6 +559,48 @@ async fn an_author_drafts_edits_launches_and_withdraws() {
     let page = env.get(&format!("{path}?done=withdrawn"), None).await;
     assert!(page.body.contains("data-status=\"withdrawn\"") && page.body.contains("Решили иначе"));
     assert!(page.body.contains("The petition is withdrawn."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_draft_is_deleted_downloaded_and_bounded() {
+    let env = start().await;
+    let petitions = &env.instance.state.capabilities.petitions;
+    let author = &env.person("author").account;
+    let draft = |n: usize| {
+        let (t, x) = ru(&format!("Черновик {n}"), "Текст черновика.");
+        common::draft(AKIMAT, Level::OblastAkimat, "transport", t, x)
+    };
+    let first = petitions.draft(author, draft(0)).await.unwrap();
+    let data = env.get("/me/data.json", Some("author")).await;
+    assert!(data.body.contains("\"petition_drafts\"") && data.body.contains("Черновик 0"), "{}", data.body);
+
+    // Deleting asks for a second click (folded), then the draft is gone for good.
+    let page = env.get(&format!("/me/drafts/{first}"), Some("author")).await;
+    assert!(page.body.contains("id=\"delete-draft\"") && page.body.contains("id=\"delete-button\""));
+    let deleted = env.post(&format!("/me/drafts/{first}/delete"), Some("author"), "").await;
+    assert_eq!((deleted.status, deleted.location.as_str()), (StatusCode::SEE_OTHER, "/me/petitions?done=deleted"));
+    assert!(env.get(&deleted.location, Some("author")).await.body.contains("The draft is deleted."));
+    assert_eq!(env.get(&format!("/me/drafts/{first}"), Some("author")).await.status, StatusCode::NOT_FOUND);
+    assert!(petitions.private_drafts(author).await.unwrap().is_empty());
+    let forged = env.post(&format!("/me/drafts/{first}/delete"), Some("author"), "csrf=forged").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // An account keeps a bounded number of drafts; the form says why it cannot save more.
+    let max = dauys_server::petitions::MAX_DRAFTS_PER_ACCOUNT;
+    for n in 0..max {
+        petitions.draft(author, draft(n)).await.unwrap();
+    }
+    let refused = petitions.draft(author, draft(max)).await.unwrap_err();
+    assert_eq!((refused.code(), refused.status()), ("too-many-drafts", StatusCode::CONFLICT));
+    let form = format!("body={AKIMAT}&level=oblast_akimat&topic=transport&title_ru=A&text_ru=B");
+    let again = env.post("/petitions/new", Some("author"), &form).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains(&format!("You keep {max} drafts already")), "{}", again.body);
+    assert_eq!(petitions.private_drafts(author).await.unwrap().len(), max);
+    // Editing one of them is not a new draft, so it still goes through.
+    let some = petitions.private_drafts(author).await.unwrap()[0].petition.clone();
+    let edited = env.post(&format!("/me/drafts/{some}/edit"), Some("author"), &form).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
 }
 
 /// A title that shows nothing, or that direction controls re-order, is refused on the form's

@@ -35,6 +35,9 @@ pub enum RecordKind {
     /// A person's wish to be told by e-mail when a petition is answered or falls overdue:
     /// the address, its language and whether it was confirmed. Listed by the petition.
     Subscription,
+    /// A petition its author has not launched yet: private until launched, sealed under the
+    /// author's own data key. Listed among the author's records.
+    PetitionDraft,
 }
 
 impl RecordKind {
@@ -46,6 +49,7 @@ impl RecordKind {
             RecordKind::AppealAssignment => "appeal_assignment",
             RecordKind::AppealNote => "appeal_note",
             RecordKind::Subscription => "subscription",
+            RecordKind::PetitionDraft => "petition_draft",
         }
     }
 
@@ -63,6 +67,9 @@ impl RecordKind {
             RecordKind::AppealNote => 16 * 1024,
             // An address of at most 254 characters, a language, a petition id and a flag.
             RecordKind::Subscription => 2 * 1024,
+            // Three titles of 200 and three texts of 5,000 characters of up to four bytes
+            // each, their JSON escapes, the body, level and topic.
+            RecordKind::PetitionDraft => 128 * 1024,
         }
     }
 }

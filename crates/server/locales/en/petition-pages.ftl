@@ -99,7 +99,6 @@ pp-deadline-closed = Signing closed on { $date }.
 pp-not-found-title = No such petition
 pp-not-found-text = There is no petition “{ $id }”. Check the link, or find the petition in the list.
 pp-back-to-list = All petitions
-pp-back-to-petition = Back to the petition
 pp-also-in = Also written in:
 pp-draft-note = This is a draft. It is not in the list of petitions, but its title and text are already in the public ledger, where anyone can read them, and they stay there even if you never launch it.
 pp-link-only = This petition is reachable by its link only: it is not listed until it has its first supporters and moderators accept it.
@@ -189,7 +188,7 @@ pp-your-signature-invalidated = Moderators invalidated your signature; the recei
 pp-author-heading = Your petition
 pp-edit = Edit the draft
 pp-launch = Launch the petition
-pp-launch-hint = Launching signs it in your name and gives you a link to share: it needs { $need } supporters (you included) within { $days } working days, then moderators review it.
+pp-launch-hint = Launching puts its title and text in the public ledger for good, signs it in your name and gives you a link to share: it needs { $need } supporters (you included) within { $days } working days, then moderators review it.
 pp-share-link = Link to share
 pp-withdraw-reason = Why do you withdraw it?
 pp-withdraw-hint = The reason is published with the petition. A petition cannot be withdrawn once it has reached its threshold.
@@ -220,7 +219,6 @@ pp-form-title-missing = Write a title in this language too, or leave the text em
 pp-form-text-missing = Write the text in this language too, or leave the title empty.
 pp-form-too-long = Too long: at most { $max } characters.
 pp-form-one-language = Write a title and a text in at least one language.
-pp-edit-not-draft = Only a draft can be edited, and this petition is launched.
 pp-verify-to-start = To start a petition, verify your identity first.
 
 ## My petitions
@@ -326,7 +324,7 @@ pp-done-answered = The answer is published on the ledger under your account. Eve
 pp-body-owed-heading = Petitions it must answer
 pp-body-owed-none = It owes no answer to a petition now.
 pp-body-answered = Petitions it answered ({ $count })
-pp-new-lead-public = Saving the draft publishes its title and text in the open ledger at once; write nothing you would not show everyone.
+pp-new-lead-public = Only you can see a saved draft. Its title and text go into the public ledger for good only when you launch it.
 
 ## Following a petition by e-mail
 pp-follow-email = Get an e-mail when it is answered
@@ -352,3 +350,18 @@ mail-follow-overdue-subject = The petition "{ $title }" is overdue
 mail-follow-overdue-body = The deadline for answering the petition "{ $title }" has passed without an answer; the ledger records it as overdue: { $link }. To stop these e-mails, open { $manage }.
 follow-body-lead = We will write to you when this body answers a petition it owes an answer to, and when it lets a petition's deadline pass without one. Nothing else.
 pp-follow-body = Get an e-mail when it answers a petition or misses a deadline
+
+pp-draft-kicker = Your draft
+pp-draft-private = Only you can see this draft: nothing of it is in the public ledger. When you launch it, its title and text go into the public ledger for good, where anyone can read them.
+pp-draft-on-log = This draft was saved when drafts were public: its title and text are in the public ledger already. Only you see your changes until you launch it.
+pp-draft-launch-heading = Launch
+pp-draft-saved-at = Saved
+pp-draft-delete = Delete this draft
+pp-draft-delete-hint = The draft is deleted for good. Nothing of it was ever public.
+pp-draft-delete-confirm = Delete for good
+pp-done-deleted = The draft is deleted.
+pp-err-too-many-drafts = You keep { $max } drafts already: launch or delete one before you start another.
+pp-mine-drafts-caption = Your drafts not yet launched (only you can see them)
+pp-col-saved = Saved
+pp-status-private-draft = Private draft
+pp-back-to-draft = Back to the draft

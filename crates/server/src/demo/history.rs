@@ -760,19 +760,4 @@ fn petitions(h: &mut History) {
     };
     h.draft(3.0, &library);
     h.launch(2.9, &library, 22, 2.7);
-
-    // A draft its author is still writing.
-    let playground = Spec {
-        id: "p-demo-esil-playground",
-        body: ESIL_AKIMAT,
-        level: Level::DistrictAkimat,
-        territory: Some("astana/esil"),
-        topic: "urban",
-        title: kk_ru("Қонаев көшесіндегі балалар алаңы", "Детская площадка на улице Кунаева"),
-        text: kk_ru(
-            "Ауладағы ескі балалар алаңын қауіпсіз жабынмен жаңартуды сұраймыз.",
-            "Просим обновить старую детскую площадку во дворе и положить безопасное покрытие.",
-        ),
-    };
-    h.draft(2.0, &playground);
 }

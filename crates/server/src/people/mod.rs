@@ -474,6 +474,17 @@ impl People {
         Ok(key.open(aad, body)?)
     }
 
+    /// Seals a record that belongs to the account under the account's own data key, so that
+    /// erasing the account (which destroys that key) shreds the record with the profile.
+    pub(crate) fn seal_owned(&self, row: &AccountRow, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
+        Ok(self.data_key(row)?.seal(aad, plain))
+    }
+
+    /// Opens a record [`seal_owned`](Self::seal_owned) sealed; `Erased` once the account was.
+    pub(crate) fn open_owned(&self, row: &AccountRow, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        Ok(self.data_key(row)?.open(aad, sealed)?)
+    }
+
     /// The key ring in use now.
     pub(crate) fn ring(&self) -> Arc<PseudonymKeyRing> {
         // A poisoned lock only means a panic while swapping in a whole new ring: the value

@@ -7,6 +7,7 @@
 //! never from the database.
 
 pub mod api;
+mod drafts;
 pub(crate) mod extract;
 pub mod feeds;
 mod follow;
@@ -14,6 +15,8 @@ pub(crate) mod map;
 pub mod pages;
 pub mod staff_pages;
 pub mod view;
+
+pub use drafts::{SavedDraft, MAX_DRAFTS_PER_ACCOUNT};
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -47,6 +50,8 @@ pub enum PetitionError {
     Underage,
     #[error("this petition is for {territory}; only people living there may sign it")]
     OutsideTerritory { territory: String },
+    #[error("you keep {max} drafts already; launch or delete one first")]
+    TooManyDrafts { max: usize },
     #[error("you have already signed this petition")]
     AlreadySigned { signature: Option<Box<Signature>> },
     #[error("too many signatures from you or your network in the last minute; wait a minute and try again")]
@@ -82,6 +87,7 @@ impl PetitionError {
             PetitionError::NotVerified => "not-verified",
             PetitionError::Underage => "underage",
             PetitionError::OutsideTerritory { .. } => "outside-territory",
+            PetitionError::TooManyDrafts { .. } => "too-many-drafts",
             PetitionError::AlreadySigned { .. } => "already-signed",
             PetitionError::RateLimited => "rate-limited",
             PetitionError::Denied(d) => d.code(),
@@ -103,7 +109,7 @@ impl PetitionError {
             }
             PetitionError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
             PetitionError::Denied(_) => S::FORBIDDEN,
-            PetitionError::AlreadySigned { .. } => S::CONFLICT,
+            PetitionError::AlreadySigned { .. } | PetitionError::TooManyDrafts { .. } => S::CONFLICT,
             PetitionError::Rejected(RuleError::ConflictOfInterest { .. }) => S::FORBIDDEN,
             PetitionError::RateLimited => S::TOO_MANY_REQUESTS,
             PetitionError::Rejected(_) => S::UNPROCESSABLE_ENTITY,
@@ -181,7 +187,8 @@ impl crate::capability::Capability for Petitions {
         Some(pages::home_sections(app, page))
     }
 
-    /// The petitions the person wrote, and each signature they made with its ledger entry.
+    /// The person's private drafts, the petitions they wrote, and each signature they made
+    /// with its ledger entry.
     fn personal_data<'a>(&'a self, public_url: &'a str, account: &'a Account) -> crate::capability::PersonalData<'a> {
         Box::pin(async move {
             let written: Vec<serde_json::Value> = self
@@ -195,7 +202,15 @@ impl crate::capability::Capability for Petitions {
                     signed.push(serde_json::to_value(&signature).map_err(|e| e.to_string())?);
                 }
             }
+            let drafts: Vec<serde_json::Value> = self
+                .private_drafts(account)
+                .await
+                .map_err(|e| e.to_string())?
+                .iter()
+                .map(|d| serde_json::json!({ "petition": d.petition, "body": d.body, "level": d.level, "topic": d.topic, "title": d.title, "text": d.text, "saved_at_ms": d.saved_at.0 }))
+                .collect();
             let mut data = serde_json::Map::new();
+            data.insert("petition_drafts".into(), drafts.into());
             data.insert("petitions_written".into(), written.into());
             data.insert("petitions_signed".into(), signed.into());
             Ok(data)
@@ -211,17 +226,18 @@ impl crate::capability::Capability for Petitions {
         Some(pages::owed_by(app, page, body))
     }
 
-    /// Moderators act from the queue; a signature, a launch and a withdrawal are buttons on
-    /// the petition's page.
+    /// Moderators act from the queue; a signature and a withdrawal are buttons on the
+    /// petition's page, a launch and a deletion on the draft's.
     fn form_page(path: &str) -> Option<String> {
         if path.starts_with("/moderation/") {
             return Some("/moderation".to_string());
         }
+        if let Some(rest) = path.strip_prefix("/me/drafts/") {
+            let id = ["/launch", "/delete"].iter().find_map(|action| rest.strip_suffix(action))?;
+            return Some(format!("/me/drafts/{id}"));
+        }
         let rest = path.strip_prefix("/petitions/")?;
-        ["/sign", "/launch", "/withdraw"]
-            .iter()
-            .find_map(|action| rest.strip_suffix(action))
-            .map(|id| format!("/petitions/{id}"))
+        ["/sign", "/withdraw"].iter().find_map(|action| rest.strip_suffix(action)).map(|id| format!("/petitions/{id}"))
     }
 }
 
@@ -458,45 +474,6 @@ impl Petitions {
     pub fn recent(&self, petition: &PetitionId) -> Vec<RecentSignature> {
         let recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         recent.get(petition).map(|q| q.iter().rev().cloned().collect()).unwrap_or_default()
-    }
-
-    /// Writes or rewrites a draft.
-    pub async fn draft(&self, who: impl Into<Person<'_>>, draft: Draft) -> Result<PetitionId> {
-        let who = self.eligible(who.into())?;
-        let petition = match draft.petition {
-            Some(id) => id,
-            None => new_petition_id()?,
-        };
-        let body = self
-            .deployment
-            .body(&draft.body)
-            .ok_or_else(|| PetitionError::Rejected(RuleError::UnknownBody(draft.body.to_string())))?;
-        let territory = draft
-            .level
-            .territory_for(&body, &who.identity.locality)
-            .map_err(|e| PetitionError::Rejected(RuleError::InvalidEvent(e)))?;
-        let author = self.people.petition_pseudonym(&who.iin, &petition);
-        let event = Event::PetitionDrafted {
-            petition: petition.clone(),
-            author,
-            body: draft.body,
-            level: draft.level,
-            territory,
-            topic: draft.topic,
-            title: draft.title,
-            text: draft.text,
-        };
-        self.sequencer.submit(event).await?;
-        Ok(petition)
-    }
-
-    /// Launches a draft; the author's own signature is the first supporter's.
-    pub async fn launch(&self, who: impl Into<Person<'_>>, petition: &PetitionId) -> Result<SignReceipt> {
-        let who = self.eligible(who.into())?;
-        let by = self.people.petition_pseudonym(&who.iin, petition);
-        self.sequencer.submit(Event::PetitionLaunched { petition: petition.clone(), by }).await?;
-        let p = self.get(petition)?;
-        self.submit_signature(&p, &who).await
     }
 
     /// Signs a petition for a signed-in person, from `address`.
@@ -837,6 +814,7 @@ mod tests {
             PetitionError::Underage,
             PetitionError::OutsideTerritory { territory: "akmola".into() },
             PetitionError::AlreadySigned { signature: None },
+            PetitionError::TooManyDrafts { max: 20 },
             PetitionError::RateLimited,
             PetitionError::Denied(Denied::NotSignedIn),
             PetitionError::Rejected(RuleError::AlreadyOverdue("p".into())),

@@ -56,7 +56,8 @@ mod mine;
 mod petition;
 mod receipt;
 
-use drafts::{create, edit, edit_form, launch, new_form, withdraw};
+pub(crate) use drafts::draft_href;
+use drafts::{create, delete, edit, edit_form, launch, new_form, show_draft, withdraw};
 pub(crate) use home::{home_sections, owed_by};
 use list::list;
 use mine::mine;
@@ -71,10 +72,18 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions/{id}/sign", post(sign))
         .route("/petitions/{id}/receipt", get(receipt))
         .route("/petitions/{id}/badge.svg", get(badge::badge))
-        .route("/petitions/{id}/edit", get(edit_form).post(edit))
-        .route("/petitions/{id}/launch", post(launch))
         .route("/petitions/{id}/withdraw", post(withdraw))
         .route("/me/petitions", get(mine))
+        .route("/me/drafts/{id}", get(show_draft))
+        .route("/me/drafts/{id}/edit", get(edit_form).post(edit))
+        .route("/me/drafts/{id}/launch", post(launch))
+        .route("/me/drafts/{id}/delete", post(delete))
+}
+
+/// What a page was sent back with after the author's act (`?done=launched`).
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
 }
 
 /// Longest search text the list accepts.
@@ -302,6 +311,7 @@ fn error_text(p: &Page, pet: Option<&Petition>, e: &PetitionError) -> String {
             let shown = territory_label(p.lang, pet.and_then(|x| x.territory.as_ref())).unwrap_or(territory.clone());
             p.t_args("pp-err-outside-territory", &[("territory", FluentValue::from(shown))])
         }
+        PetitionError::TooManyDrafts { max } => p.t_args("pp-err-too-many-drafts", &[("max", FluentValue::from(*max))]),
         _ => {
             let id = format!("pp-err-{}", e.code());
             let text = p.t(&id);

@@ -1,6 +1,8 @@
-//! The author's pages: write and edit a draft, launch it, withdraw a petition.
+//! The author's pages: write and edit a draft (private, at `/me/drafts/{id}`), launch it or
+//! delete it, withdraw a petition.
 
 use super::*;
+use crate::petitions::SavedDraft;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct DraftFields {
@@ -25,7 +27,7 @@ pub struct DraftFields {
 }
 
 impl DraftFields {
-    fn of(pet: &Petition) -> DraftFields {
+    fn of(pet: &SavedDraft) -> DraftFields {
         let s = |t: &PartialText, l: Lang| t.get(l).unwrap_or_default().to_string();
         DraftFields {
             body: pet.body.to_string(),
@@ -171,7 +173,7 @@ fn draft_page(
         .map(|r| r.rules.topics.iter().map(|t| (t.code.to_string(), t.name.get(p.lang).to_string())).collect())
         .unwrap_or_default();
     let (title, action) = match editing {
-        Some(id) => (p.t("pp-edit-title"), format!("{}/edit", petition_href(id))),
+        Some(id) => (p.t("pp-edit-title"), format!("{}/edit", draft_href(id))),
         None => (p.t("pp-new-title"), "/petitions/new".to_string()),
     };
     let invalid = |field: &str| field_error(errors, field).is_some().then_some("true");
@@ -179,7 +181,7 @@ fn draft_page(
     let main = html! {
         h1 { (title) }
         p.lead { (p.t("pp-new-lead")) }
-        p.note #draft-is-public { (p.t("pp-new-lead-public")) }
+        p.note #draft-is-private { (p.t("pp-new-lead-public")) }
         @if !errors.is_empty() {
             div.error role="alert" #form-errors {
                 p { (p.t("pp-form-problems")) }
@@ -240,7 +242,7 @@ fn draft_page(
             button #save-draft type="submit" { (p.t("pp-save-draft")) }
         }
         @if let Some(id) = editing {
-            p { a href=(petition_href(id)) { (p.t("pp-back-to-petition")) } }
+            p { a href=(draft_href(id)) { (p.t("pp-back-to-draft")) } }
         }
     };
     p.render(status, &title, crate::petitions::SECTION, main)
@@ -301,7 +303,7 @@ async fn save_draft(
         }
     };
     Ok(match app.capabilities.petitions.draft(Person::opened(citizen.account(), Some(identity)), draft).await {
-        Ok(id) => Redirect::to(&format!("{}?done=drafted", petition_href(&id))).into_response(),
+        Ok(id) => Redirect::to(&format!("{}?done=drafted", draft_href(&id))).into_response(),
         Err(e) => {
             let errors = [FieldError::new("draft-form", error_text(p, None, &e))];
             draft_page(app, p, session, identity, &bodies, v, &errors, editing, e.status())
@@ -309,67 +311,184 @@ async fn save_draft(
     })
 }
 
-/// The petition, if the signed-in person wrote it and it is still a draft; else the page to
-/// show instead.
-fn own_draft(app: &AppState, p: &Page, citizen: &Citizen, pet: Arc<Petition>) -> Result<Arc<Petition>, PageError> {
-    if citizen.petition_pseudonym(app, &pet.id).as_ref() != Some(&pet.author) {
-        let e = PetitionError::Rejected(dauys_core::RuleError::NotAuthor(pet.id.to_string()));
-        return Err(p.error(StatusCode::FORBIDDEN, &p.t("pp-err-title"), &error_text(p, Some(&pet), &e)).into());
-    }
-    if pet.status != PetitionStatus::Draft {
-        let title = p.t("pp-edit-title");
-        let main = html! {
-            h1 { (title) }
-            div.error role="alert" #not-a-draft { p { (p.t("pp-edit-not-draft")) } }
-            p { a href=(petition_href(&pet.id)) { (p.t("pp-back-to-petition")) } }
-        };
-        return Err(p.render(StatusCode::CONFLICT, &title, crate::petitions::SECTION, main).into());
-    }
-    Ok(pet)
+/// The author's page of a draft.
+pub(crate) fn draft_href(id: &PetitionId) -> String {
+    format!("/me/drafts/{id}")
 }
 
-/// GET /petitions/{id}/edit — the author changes a draft.
+/// The signed-in author's draft the path names (private, or on the log from before drafts
+/// were private), or the page to show instead: the petition's own page once it is launched,
+/// and "no such draft" for anyone else's, since a draft is its author's alone.
+async fn own_draft(app: &AppState, p: &Page, citizen: &Citizen, raw: &str) -> Result<SavedDraft, PageError> {
+    let Ok(id) = raw.parse::<PetitionId>() else { return Err(no_petition(p, raw)) };
+    let petitions = &app.capabilities.petitions;
+    match petitions.editable_draft(citizen.account(), &id).await {
+        Ok(Some(draft)) => Ok(draft),
+        Ok(None) if petitions.view().get(&id).is_some_and(|pet| pet.status != PetitionStatus::Draft) => {
+            Err(Redirect::to(&petition_href(&id)).into_response().into())
+        }
+        Ok(None) => Err(no_petition(p, raw)),
+        Err(e) => Err(p.error(e.status(), &p.t("pp-err-title"), &error_text(p, None, &e)).into()),
+    }
+}
+
+/// GET /me/drafts/{id} — the author's draft as it will read once launched, with its launch.
+pub(crate) async fn show_draft(
+    State(app): State<AppState>,
+    p: Page,
+    citizen: Citizen,
+    PageQuery(DoneQuery { done }): PageQuery<DoneQuery>,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+) -> PageResult {
+    let draft = own_draft(&app, &p, &citizen, &raw).await?;
+    let flash = match done.as_deref() {
+        Some("drafted") => Flash::Notice(html! { p { (p.t("pp-done-drafted")) } }),
+        _ => Flash::None,
+    };
+    Ok(draft_view(&app, &p, &citizen, &draft, flash, StatusCode::OK))
+}
+
+fn draft_view(
+    app: &AppState,
+    p: &Page,
+    citizen: &Citizen,
+    draft: &SavedDraft,
+    flash: Flash,
+    status: StatusCode,
+) -> Response {
+    let (title_lang, title) = draft.title.best(p.lang);
+    let base = draft_href(&draft.petition);
+    let csrf = &citizen.session.csrf;
+    let rules = app.capabilities.petitions.view().rules();
+    let (need, days) =
+        rules.as_ref().map_or((0, 0), |r| (r.rules.initial_supporters, r.rules.initial_window_working_days));
+    let territory = citizen.identity(app).ok().flatten().and_then(|identity| {
+        let body = app.deployment.body(&draft.body)?;
+        draft.level.territory_for(&body, &identity.locality).ok()
+    });
+    let main = html! {
+        p.kicker { (p.t("pp-draft-kicker")) }
+        h1 lang=(title_lang.as_str()) { (title) }
+        p.addressed #addressed { (p.t_args("pp-addressed-to", &[("body", FluentValue::from(body_label(app, p.lang, &draft.body)))])) " · " (level_label(p.lang, draft.level)) }
+        @match &flash {
+            Flash::None => {}
+            Flash::Notice(m) => { (notice("petition-notice", m.clone())) }
+            Flash::Error(m) => { (alert("petition-error", m.clone())) }
+        }
+        @if draft.on_log {
+            p.note #draft-on-log { (p.t("pp-draft-on-log")) }
+        } @else {
+            p.notice #draft-private { (p.t("pp-draft-private")) }
+        }
+        section.act #launch aria-labelledby="launch-heading" {
+            h2 #launch-heading.compact { (p.t("pp-draft-launch-heading")) }
+            form method="post" action={ (base) "/launch" } {
+                (csrf_field(csrf))
+                p.hint #launch-hint { (p.t_args("pp-launch-hint", &[
+                    ("need", FluentValue::from(need)),
+                    ("days", FluentValue::from(days)),
+                ])) }
+                button #launch-button type="submit" aria-describedby="launch-hint" { (p.t("pp-launch")) }
+            }
+            p { a #edit-link href={ (base) "/edit" } { (p.t("pp-edit")) } }
+        }
+        section aria-labelledby="text-heading" {
+            h2 #text-heading { (p.t("pp-text-heading")) }
+            (partial_text(p, &draft.text))
+            (other_languages(p, &draft.text))
+            dl.fields #draft-fields {
+                dt { (p.t("pp-field-status")) } dd #petition-status data-status="draft" {
+                    (p.t(if draft.on_log { "pp-status-draft" } else { "pp-status-private-draft" }))
+                }
+                dt { (p.t("pp-field-topic")) } dd { (topic_label(&app.capabilities.petitions, p.lang, &draft.topic)) }
+                dt { (p.t("pp-field-territory")) } dd {
+                    (territory_label(p.lang, territory.flatten().as_ref()).unwrap_or_else(|| p.t("pp-whole-country")))
+                }
+                dt { (p.t("pp-draft-saved-at")) } dd { (time_el(app, p.lang, draft.saved_at.0)) }
+            }
+        }
+        @if !draft.on_log {
+            details #delete-draft {
+                summary { (p.t("pp-draft-delete")) }
+                form.stack method="post" action={ (base) "/delete" } {
+                    (csrf_field(csrf))
+                    p.hint #delete-hint { (p.t("pp-draft-delete-hint")) }
+                    button.danger #delete-button type="submit" aria-describedby="delete-hint" { (p.t("pp-draft-delete-confirm")) }
+                }
+            }
+        }
+        p { a href="/me/petitions" { (p.t("pp-mine-title")) } }
+    };
+    p.render(status, title, Section::Account, main)
+}
+
+/// GET /me/drafts/{id}/edit — the author changes a draft.
 pub(crate) async fn edit_form(
     State(app): State<AppState>,
     p: Page,
     citizen: Citizen,
-    Known(pet): Known<Petition>,
+    axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> PageResult {
-    let pet = own_draft(&app, &p, &citizen, pet)?;
+    let draft = own_draft(&app, &p, &citizen, &raw).await?;
     let identity = author_identity(&app, &p, &citizen)?;
     let bodies = petitionable_bodies(&app, p.lang).await;
-    let (v, session) = (DraftFields::of(&pet), &citizen.session);
-    Ok(draft_page(&app, &p, session, identity, &bodies, &v, &[], Some(&pet.id), StatusCode::OK))
+    let (v, session) = (DraftFields::of(&draft), &citizen.session);
+    Ok(draft_page(&app, &p, session, identity, &bodies, &v, &[], Some(&draft.petition), StatusCode::OK))
 }
 
-/// POST /petitions/{id}/edit
+/// POST /me/drafts/{id}/edit
 pub(crate) async fn edit(
     State(app): State<AppState>,
     p: Page,
     citizen: Citizen,
-    Known(pet): Known<Petition>,
+    axum::extract::Path(raw): axum::extract::Path<String>,
     CsrfForm(v): CsrfForm<DraftFields>,
 ) -> PageResult {
-    let pet = own_draft(&app, &p, &citizen, pet)?;
-    save_draft(&app, &p, &citizen, &v, Some(&pet.id)).await
+    let draft = own_draft(&app, &p, &citizen, &raw).await?;
+    save_draft(&app, &p, &citizen, &v, Some(&draft.petition)).await
 }
 
-/// POST /petitions/{id}/launch — the author launches a draft (and signs it first).
+/// POST /me/drafts/{id}/launch — the author launches a draft: it goes on the log, and the
+/// author signs it first.
 pub(crate) async fn launch(
     State(app): State<AppState>,
     p: Page,
-    Known(pet): Known<Petition>,
     citizen: Citizen,
+    axum::extract::Path(raw): axum::extract::Path<String>,
     _: CsrfForm<NoFields>,
-) -> Response {
+) -> PageResult {
+    let draft = own_draft(&app, &p, &citizen, &raw).await?;
     let launched = match citizen.person(&app) {
-        Ok(who) => app.capabilities.petitions.launch(who, &pet.id).await,
+        Ok(who) => app.capabilities.petitions.launch(who, &draft.petition).await,
         Err(e) => Err(e.into()),
     };
-    match launched {
-        Ok(_) => Redirect::to(&format!("{}?done=launched", petition_href(&pet.id))).into_response(),
-        Err(e) => action_failed(&app, &p, &citizen, &pet.id, &e).await,
-    }
+    Ok(match launched {
+        Ok(_) => Redirect::to(&format!("{}?done=launched", petition_href(&draft.petition))).into_response(),
+        Err(e) => {
+            let flash = Flash::Error(html! { p { (error_text(&p, None, &e)) } });
+            // What is kept now: a refused launch may have logged the draft before it failed.
+            let draft = own_draft(&app, &p, &citizen, &raw).await?;
+            draft_view(&app, &p, &citizen, &draft, flash, e.status())
+        }
+    })
+}
+
+/// POST /me/drafts/{id}/delete — the author deletes a private draft for good.
+pub(crate) async fn delete(
+    State(app): State<AppState>,
+    p: Page,
+    citizen: Citizen,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    _: CsrfForm<NoFields>,
+) -> PageResult {
+    let draft = own_draft(&app, &p, &citizen, &raw).await?;
+    Ok(match app.capabilities.petitions.delete_draft(citizen.account(), &draft.petition).await {
+        Ok(()) => Redirect::to("/me/petitions?done=deleted").into_response(),
+        Err(e) => {
+            let flash = Flash::Error(html! { p { (error_text(&p, None, &e)) } });
+            draft_view(&app, &p, &citizen, &draft, flash, e.status())
+        }
+    })
 }
 
 #[derive(Deserialize)]

@@ -19,23 +19,57 @@ fn next_step(p: &Page, app: &AppState, pet: &Petition, now: u64) -> String {
     }
 }
 
-/// GET /me/petitions — the petitions the signed-in person wrote.
-pub(crate) async fn mine(State(app): State<AppState>, p: Page, Citizen { session, .. }: Citizen) -> PageResult {
+/// GET /me/petitions — the petitions the signed-in person wrote: their private drafts, then
+/// what they launched.
+pub(crate) async fn mine(
+    State(app): State<AppState>,
+    p: Page,
+    PageQuery(DoneQuery { done }): PageQuery<DoneQuery>,
+    Citizen { session, .. }: Citizen,
+) -> PageResult {
     let verified = session.account.row.person.is_some();
     let petitions = app.capabilities.petitions.authored_by(&session.account);
+    let drafts = app
+        .capabilities
+        .petitions
+        .private_drafts(&session.account)
+        .await
+        .map_err(|e| PageError::from(p.error(e.status(), &p.t("pp-err-title"), &error_text(&p, None, &e))))?;
     let now = now_ms();
     let title = p.t("pp-mine-title");
     let main = html! {
         h1 { (title) }
+        @if done.as_deref() == Some("deleted") {
+            (notice("petition-notice", html! { p { (p.t("pp-done-deleted")) } }))
+        }
         p { a href="/petitions/new" { (p.t("pp-start")) } }
         @if !verified {
             div.notice #verify-first {
                 p { (p.t("pp-verify-to-start")) " " a href="/verify" { (p.t("pp-verify-link")) } }
             }
         }
-        @if petitions.is_empty() {
+        @if !drafts.is_empty() {
+            table.entries #my-drafts {
+                caption { (p.t("pp-mine-drafts-caption")) }
+                thead { tr {
+                    th scope="col" { (p.t("pp-col-petition")) }
+                    th scope="col" { (p.t("pp-col-saved")) }
+                    th scope="col" { (p.t("pp-col-next")) }
+                } }
+                tbody {
+                    @for d in &drafts {
+                        tr data-draft=(d.petition.as_str()) {
+                            th scope="row" data-label=(p.t("pp-col-petition")) { a href=(draft_href(&d.petition)) { (partial_title(&p, &d.title)) } }
+                            td data-label=(p.t("pp-col-saved")) { (time_el(&app, p.lang, d.saved_at.0)) }
+                            td data-label=(p.t("pp-col-next")) { (p.t("pp-next-draft")) }
+                        }
+                    }
+                }
+            }
+        }
+        @if petitions.is_empty() && drafts.is_empty() {
             p #mine-empty { (p.t("pp-mine-empty")) }
-        } @else {
+        } @else if !petitions.is_empty() {
             table.entries #my-petitions {
                 caption { (p.t("pp-mine-caption")) }
                 thead { tr {
@@ -53,7 +87,7 @@ pub(crate) async fn mine(State(app): State<AppState>, p: Page, Citizen { session
                             td data-label=(p.t("pp-col-next")) {
                                 (next_step(&p, &app, pet, now))
                                 @if pet.status == PetitionStatus::Draft {
-                                    " " a href={ (petition_href(&pet.id)) "/edit" } { (p.t("pp-edit")) }
+                                    " " a href={ (draft_href(&pet.id)) "/edit" } { (p.t("pp-edit")) }
                                 }
                             }
                         }

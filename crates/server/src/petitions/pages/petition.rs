@@ -1,6 +1,7 @@
 //! One petition's page: text, progress, deadlines, the obligation and the answer, the
 //! sign box, signatures over time and by region; and signing.
 
+use super::draft_href;
 use super::*;
 use crate::web::event_label;
 
@@ -21,7 +22,6 @@ pub(crate) async fn show(
     let citizen = p.session.clone().map(Citizen::new);
     let viewer = viewer(&app, citizen.as_ref(), &pet).await;
     let flash = match done.as_deref() {
-        Some("drafted") => Flash::Notice(html! { p { (p.t("pp-done-drafted")) } }),
         Some("launched") if viewer.author => Flash::Notice(launched_notice(&app, &p, &pet)),
         Some("withdrawn") => Flash::Notice(html! { p { (p.t("pp-done-withdrawn")) } }),
         Some("answered") if citizen.is_some() => {
@@ -32,12 +32,6 @@ pub(crate) async fn show(
     let page = petition_page(&app, &p, &viewer, &pet, flash, StatusCode::OK).await;
     // The same for every anonymous reader; the cache keeps nothing for one signed in.
     crate::web::cache::shareable(page)
-}
-
-/// What the petition page was sent back with after the author's act (`?done=launched`).
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 /// After launching: what the petition needs next, and where to share it (the share box).
@@ -358,9 +352,11 @@ fn author_actions(p: &Page, viewer: &Viewer, pet: &Petition) -> Markup {
     html! {
         section #author aria-labelledby="author-heading" {
             h2 #author-heading { (p.t("pp-author-heading")) }
+            // A draft on the log (from before drafts were private) is edited and launched
+            // from the author's page of it, as a private one is.
             @if pet.status == PetitionStatus::Draft {
-                p { a #edit-link href={ (base) "/edit" } { (p.t("pp-edit")) } }
-                form method="post" action={ (base) "/launch" } {
+                p { a #edit-link href={ (draft_href(&pet.id)) "/edit" } { (p.t("pp-edit")) } }
+                form method="post" action={ (draft_href(&pet.id)) "/launch" } {
                     (csrf_field(&session.csrf))
                     p.hint #launch-hint { (p.t_args("pp-launch-hint", &[
                         ("need", FluentValue::from(pet.terms.initial_supporters)),
