@@ -55,6 +55,9 @@ const citizen = {
 };
 const official = { email: env('E2E_OFFICIAL_EMAIL', 'official@example.kz'), password: env('E2E_OFFICIAL_PASSWORD', 'official correct horse') };
 const PURPOSE = 'Answer to appeal A-17';
+// The name the official answers under in public, given with the role.
+const OFFICIAL_NAME = 'Ерлан Асқаров, бас маман';
+const NOBODY_IIN = '870412300416';
 const CASE = 'A-17';
 const HIDDEN_PURPOSE = 'Check for case 2026-0042';
 const HIDDEN_CASE = '2026-0042';
@@ -69,17 +72,11 @@ async function logIndexOnPage(page, scope) {
   return Number(href.slice('/log/'.length));
 }
 
-async function openRecord(page, subject, basis, purpose, caseRef) {
+/** Fills the form on /office to open `subject` (an IIN or an account id) and sends it. */
+async function submitOpening(page, subject, basis, purpose, caseRef) {
   await visit(page, '/office');
   await checkChrome(page);
   await page.fill('#account', subject);
-  const found = await submit(page, '#find');
-  const u = new URL(page.url());
-  expect(
-    found.status() === 200 && u.pathname === '/office/person' && u.searchParams.get('account') === subject,
-    `/office → #find: ended at ${path(page)} (${found.status()}), expected /office/person?account=${subject}`,
-  );
-  expect((await page.inputValue('#account')) === subject, `/office/person: #account is not prefilled with ${subject}`);
   const bodies = await page.$$eval('#body option', (os) => os.map((o) => o.value));
   expect(bodies.includes(BODY), `/office/person: #body offers [${bodies}], expected ${BODY}`);
   const bases = await page.$$eval('#basis option', (os) => os.map((o) => o.value));
@@ -90,6 +87,12 @@ async function openRecord(page, subject, basis, purpose, caseRef) {
   await page.fill('#case', caseRef);
   const opened = await submit(page, '#open');
   expect(opened.status() === 200, `opening ${subject}'s data (${basis}): status ${opened.status()}`);
+  // The form posts: an IIN never appears in an address.
+  expect(!page.url().includes(subject), `opening ${subject}: the address ${page.url()} holds it`);
+}
+
+async function openRecord(page, subject, basis, purpose, caseRef) {
+  await submitOpening(page, subject, basis, purpose, caseRef);
   const record = await text(page, '#opened-record');
   expect(record.includes(citizen.iin), `#opened-record does not show the IIN ${citizen.iin}: "${record}"`);
   expect(
@@ -230,6 +233,7 @@ await run(async (newPage) => {
     await a.fill('#account', officialId);
     await a.selectOption('#role', 'official');
     await a.selectOption('#body', BODY);
+    await a.fill('#name', OFFICIAL_NAME);
     const granted = await submit(a, '#grant');
     expect(
       granted.status() === 200 && new URL(a.url()).pathname === '/admin/people',
@@ -267,8 +271,13 @@ await run(async (newPage) => {
   await step('the official opens her data for appeal A-17, then for a criminal investigation', async () => {
     await visit(c, '/office');
     await checkAccessibility(c, '/office');
-    shownIndex = await openRecord(c, citizenId, 'appeal-consideration', PURPOSE, CASE);
+    shownIndex = await openRecord(c, citizen.iin, 'appeal-consideration', PURPOSE, CASE);
     await checkAccessibility(c, '/office/person (opened record)');
+    // An IIN with no account here: the search itself is logged, and says so.
+    await submitOpening(c, NOBODY_IIN, 'appeal-consideration', PURPOSE, CASE);
+    const none = await text(c, '#no-account');
+    expect(none.includes('No one with this IIN'), `/office/person for an IIN with no account: "${none}"`);
+    expect((await logIndexOnPage(c, '#no-account')) > shownIndex, 'the search with no account is not on the log');
     hiddenIndex = await openRecord(c, citizenId, 'criminal-investigation', HIDDEN_PURPOSE, HIDDEN_CASE);
     expect(hiddenIndex > shownIndex, `the second opening is at /log/${hiddenIndex}, not after /log/${shownIndex}`);
     // The form itself, for the accessibility check.
@@ -285,7 +294,7 @@ await run(async (newPage) => {
     expect(rows.length === 1, `/me/access: #openings has ${rows.length} rows, expected exactly 1 (the criminal investigation must be hidden for 180 days)`);
     const row = await rows[0].innerText();
     expect(row.includes(PURPOSE) && row.includes(CASE), `/me/access: the row does not show "${PURPOSE}" (${CASE}): "${row}"`);
-    expect(row.includes(officialId), `/me/access: the row does not show the official ${officialId}: "${row}"`);
+    expect(row.includes(officialId) && row.includes(OFFICIAL_NAME), `/me/access: the row does not name the official "${OFFICIAL_NAME}" (${officialId}): "${row}"`);
     expect(!row.includes(HIDDEN_PURPOSE), `/me/access shows the criminal investigation's purpose: "${row}"`);
     const href = await rows[0].$eval('a[href^="/log/"]', (l) => l.getAttribute('href'));
     expect(href === `/log/${shownIndex}`, `/me/access links to ${href}, expected /log/${shownIndex}`);

@@ -366,13 +366,20 @@ fn deployment() -> (Vec<Event>, Plan) {
         k += 1;
     }
     let admin = account(0, 0);
-    events.push(Event::RoleGranted { account: admin.clone(), role: Role::Administrator, body: None, by: None });
+    events.push(Event::RoleGranted {
+        account: admin.clone(),
+        role: Role::Administrator,
+        body: None,
+        by: None,
+        name: None,
+    });
     for (i, b) in bodies.iter_mut().enumerate() {
         events.push(Event::RoleGranted {
             account: b.official.clone(),
             role: Role::Official,
             body: Some(b.id.clone()),
             by: Some(admin.clone()),
+            name: None,
         });
         // The government, the ministries and the regional akimats have a head who extends.
         if i <= 40 {
@@ -382,6 +389,7 @@ fn deployment() -> (Vec<Event>, Plan) {
                 role: Role::Head,
                 body: Some(b.id.clone()),
                 by: Some(admin.clone()),
+                name: None,
             });
             b.head = Some(head);
         }

@@ -261,7 +261,13 @@ mod tests {
                 by: Some(admin()),
             },
             Event::PersonErased { person: ps(1) },
-            Event::RoleGranted { account: id("u-off"), role: Role::Official, body: Some(id("mon")), by: Some(admin()) },
+            Event::RoleGranted {
+                account: id("u-off"),
+                role: Role::Official,
+                body: Some(id("mon")),
+                by: Some(admin()),
+                name: Some("Айгүл Серікова, бас маман".into()),
+            },
             Event::RoleRevoked { account: id("u-off"), role: Role::Official, body: Some(id("mon")), by: admin() },
             Event::AccessBasesPublished {
                 bases: vec![AccessBasis { code: id("appeal"), name: lt("appeal"), disclosure_delay_days: 0 }],

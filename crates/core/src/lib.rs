@@ -101,7 +101,7 @@ pub use obligation::records::{wilson_interval, BodyFigures, BodyRecord, MonthRec
 pub use obligation::{Answer, Decision, Obligation, ObligationStatus, Opener};
 pub use people::{
     AccessBases, AccessBasis, Commitment, DataOpening, Grant, KeyKind, KeyVersion, Locality, Pseudonym, Region, Role,
-    Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS,
+    Staff, VerificationMethod, VerifiedPerson, MAX_CASE_CHARS, MAX_PURPOSE_CHARS, MAX_STAFF_NAME_CHARS,
 };
 pub use petitions::{
     kazakhstan_rules, Invalidation, Level, LevelRule, Petition, PetitionRules, PetitionStatus, Petitions,

@@ -459,6 +459,9 @@ pub struct Grant {
     pub body: Option<BodyId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<AccountId>,
+    /// The name and position the holder acts under in public, if the grant gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub granted_at: Timestamp,
     pub index: LogIndex,
 }
@@ -474,6 +477,11 @@ pub struct Staff {
 impl Staff {
     pub fn holds(&self, role: Role, body: Option<&BodyId>) -> bool {
         self.grants.iter().any(|g| g.role == role && g.body.as_ref() == body)
+    }
+
+    /// The name the holder acts under in public: the one their latest grant that names them gave.
+    pub fn public_name(&self) -> Option<&str> {
+        self.grants.iter().rev().find_map(|g| g.name.as_deref())
     }
 }
 
@@ -517,3 +525,5 @@ pub struct KeyVersion {
 pub const MAX_PURPOSE_CHARS: usize = 300;
 /// Maximum characters of a case reference.
 pub const MAX_CASE_CHARS: usize = 100;
+/// Longest name and position a role grant may give its holder.
+pub const MAX_STAFF_NAME_CHARS: usize = 120;

@@ -56,7 +56,7 @@ fn refused(s: &mut State, e: Event, at: u64, code: &str) {
 }
 
 fn grant(account: &str, role: Role, body: Option<&str>, by: Option<&str>) -> Event {
-    Event::RoleGranted { account: id(account), role, body: body.map(id), by: by.map(id) }
+    Event::RoleGranted { account: id(account), role, body: body.map(id), by: by.map(id), name: None }
 }
 
 fn opening(official: &str, body: &str, basis: &str) -> Event {
@@ -380,7 +380,7 @@ fn people_event() -> impl Strategy<Value = Event> {
             .prop_map(|(person, locality, method, by)| Event::PersonVerified { person, locality, method, by }),
         person.prop_map(|person| Event::PersonErased { person }),
         (account.clone(), role.clone(), body_id.clone(), prop::option::of(account.clone()))
-            .prop_map(|(account, role, body, by)| Event::RoleGranted { account, role, body, by }),
+            .prop_map(|(account, role, body, by)| Event::RoleGranted { account, role, body, by, name: None }),
         (account.clone(), role, body_id, account.clone()).prop_map(|(account, role, body, by)| Event::RoleRevoked {
             account,
             role,

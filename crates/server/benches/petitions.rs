@@ -209,8 +209,13 @@ async fn setup(args: &Args) -> Setup {
     let state = instance.state.clone();
     prepare_log(&state).await;
     let (people, admin, persons) = load::verified_people(&state, &config, args.people).await;
-    let moderator =
-        Event::RoleGranted { account: admin.id.clone(), role: Role::Moderator, body: None, by: Some(admin.id.clone()) };
+    let moderator = Event::RoleGranted {
+        account: admin.id.clone(),
+        role: Role::Moderator,
+        body: None,
+        by: Some(admin.id.clone()),
+        name: None,
+    };
     state.sequencer.submit(moderator).await.expect("moderator");
     // The account as it is now, with the grant: the one read before it has no moderator role.
     let admin = {
@@ -539,8 +544,14 @@ async fn memory(args: Args) {
     prepare_log(&state).await;
     let admin: AccountId = "u-bench00000000adm".parse().expect("account id");
     let grants = [
-        Event::RoleGranted { account: admin.clone(), role: Role::Administrator, body: None, by: None },
-        Event::RoleGranted { account: admin.clone(), role: Role::Moderator, body: None, by: Some(admin.clone()) },
+        Event::RoleGranted { account: admin.clone(), role: Role::Administrator, body: None, by: None, name: None },
+        Event::RoleGranted {
+            account: admin.clone(),
+            role: Role::Moderator,
+            body: None,
+            by: Some(admin.clone()),
+            name: None,
+        },
     ];
     for g in grants {
         state.sequencer.submit(g).await.expect("role granted");

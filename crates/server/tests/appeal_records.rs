@@ -119,7 +119,7 @@ fn history(config: &dauys_server::config::Config, now: u64) -> Vec<(Timestamp, E
                 transferred_working_days: Vec::new(),
             },
         ),
-        at(0, Event::RoleGranted { account: id(ADMIN), role: Role::Administrator, body: None, by: None }),
+        at(0, Event::RoleGranted { account: id(ADMIN), role: Role::Administrator, body: None, by: None, name: None }),
         at(
             0,
             body(
@@ -171,6 +171,7 @@ fn history(config: &dauys_server::config::Config, now: u64) -> Vec<(Timestamp, E
                 role: Role::Official,
                 body: Some(id(AKIMAT)),
                 by: Some(id(ADMIN)),
+                name: None,
             },
         ),
         at(0, Event::AppealRulesPublished { rules: dauys_server::appeals::default_rules() }),

@@ -320,6 +320,74 @@ async fn every_role_against_every_protected_page() {
     }
 }
 
+/// An official finds a person by the IIN they were given. The look is logged whether or not
+/// it finds an account (whether someone has one is theirs to know), the IIN never goes in an
+/// address, and the person sees the look under the name the official's grant gave them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_official_opens_a_record_by_iin_and_is_named_to_the_person() {
+    let (instance, _db) = start(Backend::Sqlite).await;
+    let (admin, ids) = populate(&instance).await;
+    let people = instance.state.people.clone();
+    let named = sign_up(&people, "named.official@example.kz").await;
+    let name = "Ерлан Асқаров, бас маман";
+    let grant = dauys_core::Event::RoleGranted {
+        account: named.clone(),
+        role: Role::Official,
+        body: Some(BODY.parse().unwrap()),
+        by: Some(admin.clone()),
+        name: Some(name.into()),
+    };
+    common::submit(&instance, grant).await;
+    let official = common::sign_in(&people, account(&people, &named).await).await;
+
+    // The form is on /office itself, and posts.
+    let office = common::browse(&instance, Method::GET, "/office", Some(&official.token), String::new()).await;
+    assert!(
+        office.body.contains("method=\"post\" action=\"/office/person\"") && office.body.contains("IIN or account")
+    );
+    let form = |subject: &str, purpose: &str| {
+        format!(
+            "account={subject}&body={BODY}&basis=appeal-consideration&purpose={purpose}&case=A-18&csrf={}",
+            official.csrf
+        )
+    };
+    let opened =
+        common::browse(&instance, Method::POST, "/office/person", Some(&official.token), form(PEOPLE[1].iin, "Check"))
+            .await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert!(opened.body.contains("id=\"opened-record\"") && opened.body.contains(PEOPLE[1].family), "{}", opened.body);
+
+    // The person sees who looked, by name.
+    let subject = common::sign_in(&people, account(&people, &ids[1]).await).await;
+    let seen = common::browse(&instance, Method::GET, "/me/access", Some(&subject.token), String::new()).await;
+    assert!(seen.body.contains(name) && seen.body.contains(named.as_str()), "{}", seen.body);
+
+    // An IIN with no account: the search is logged all the same, and says so.
+    let size = instance.state.reader.size().unwrap();
+    let nobody = "870412300416";
+    let none =
+        common::browse(&instance, Method::POST, "/office/person", Some(&official.token), form(nobody, "Check")).await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body.contains("id=\"no-account\"") && none.body.contains("No one with this IIN"), "{}", none.body);
+    assert!(!none.body.contains("opened-record"));
+    let logged = instance.state.reader.size().unwrap();
+    assert!(logged > size, "the search is on the log");
+
+    // Refused before anything is logged: an IIN whose check digit is wrong, no purpose, a citizen.
+    for bad in [form("870412300417", "Check"), form(PEOPLE[1].iin, "")] {
+        let refused = common::browse(&instance, Method::POST, "/office/person", Some(&official.token), bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        assert!(!refused.body.contains("opened-record"));
+    }
+    let citizen_form = format!(
+        "account={}&body={BODY}&basis=appeal-consideration&purpose=Check&case=A-18&csrf={}",
+        PEOPLE[2].iin, subject.csrf
+    );
+    let refused = common::browse(&instance, Method::POST, "/office/person", Some(&subject.token), citizen_form).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(instance.state.reader.size().unwrap(), logged, "no refused look was logged");
+}
+
 /// The data directory and all in it are the server's user's alone: the directory and the
 /// mail spool 0700; every file — keys, databases with their `-wal` and `-shm`, the writer
 /// lock, mail — 0600.

@@ -30,7 +30,7 @@ fn body(b: &str, kind: BodyKind, parent: Option<&str>, territory: Option<&str>, 
 }
 
 fn grant(account: &str, role: Role, body: &str) -> Event {
-    Event::RoleGranted { account: id(account), role, body: Some(id(body)), by: Some(id("u-admin")) }
+    Event::RoleGranted { account: id(account), role, body: Some(id(body)), by: Some(id("u-admin")), name: None }
 }
 
 /// A public appeal by `ps(applicant)` to `to` on `topic`.
@@ -138,7 +138,7 @@ fn world() -> World {
         body("mon", BodyKind::Ministry, Some("government"), None, &["schools"]),
         body("moh", BodyKind::Ministry, Some("government"), None, &["health"]),
         body("akmola", BodyKind::Akimat, Some("government"), Some("akmola"), &["roads"]),
-        Event::RoleGranted { account: id("u-admin"), role: Role::Administrator, body: None, by: None },
+        Event::RoleGranted { account: id("u-admin"), role: Role::Administrator, body: None, by: None, name: None },
         grant("u-off", Role::Official, "mon"),
         grant("u-head", Role::Head, "mon"),
         grant("u-moh", Role::Official, "moh"),

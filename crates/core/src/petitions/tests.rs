@@ -168,6 +168,7 @@ impl World {
             role,
             body: body.map(id),
             by: Some(id("u-admin")),
+            name: None,
         };
         let mut setup = vec![
             Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: OFFSET },
@@ -177,7 +178,7 @@ impl World {
             body("akmola-akimat", BodyKind::Akimat),
             body("akmola-maslikhat", BodyKind::Maslikhat),
             body("kokshetau-akimat", BodyKind::Akimat),
-            Event::RoleGranted { account: id("u-admin"), role: Role::Administrator, body: None, by: None },
+            Event::RoleGranted { account: id("u-admin"), role: Role::Administrator, body: None, by: None, name: None },
             grant("u-mod", Role::Moderator, None),
             grant("u-bmod", Role::Moderator, Some("kokshetau-akimat")),
             grant("u-off", Role::Official, Some("kokshetau-akimat")),
@@ -1159,6 +1160,7 @@ fn a_reorganisation_moves_live_petitions_and_owed_obligations_and_the_body_recor
         role: Role::Official,
         body: Some(id("kokshetau-akimat-2")),
         by: Some(id("u-admin")),
+        name: None,
     });
     w.ok(answer("p-owed", "u-new"));
     let successor = record(&w, "kokshetau-akimat-2");

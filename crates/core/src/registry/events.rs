@@ -91,6 +91,11 @@ macro_rules! events {
                         body: Option<BodyId>,
                         #[serde(default, skip_serializing_if = "Option::is_none")]
                         by: Option<AccountId>,
+                        /// The name and position the holder acts under in public ("Айгүл Серікова,
+                        /// бас маман"), shown beside their acts; omitted when the role acts
+                        /// under the account alone.
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        name: Option<String>,
                     },
                     /// An administrator revoked a role.
                     "role.revoked" => RoleRevoked {
@@ -155,9 +160,13 @@ macro_rules! events {
                     Event::PersonVerified { method, by, .. } => {
                         crate::registry::events::validate_verifier(*method, by.as_ref())?
                     }
-                    Event::RoleGranted { role, body, .. } | Event::RoleRevoked { role, body, .. } => {
-                        crate::people::validate_grant_shape(*role, body.as_ref())?
+                    Event::RoleGranted { role, body, name, .. } => {
+                        crate::people::validate_grant_shape(*role, body.as_ref())?;
+                        if let Some(name) = name {
+                            crate::people::validate_line("name", name, crate::people::MAX_STAFF_NAME_CHARS)?;
+                        }
                     }
+                    Event::RoleRevoked { role, body, .. } => crate::people::validate_grant_shape(*role, body.as_ref())?,
                     Event::AccessBasesPublished { bases } => crate::people::validate_bases(bases)?,
                     Event::PersonalDataOpened { purpose, case, .. } => {
                         crate::people::validate_line("purpose", purpose, crate::people::MAX_PURPOSE_CHARS)?;
@@ -178,6 +187,7 @@ macro_rules! events {
                         crate::text::check_new_line("purpose", purpose)?;
                         crate::text::check_new_line("case", case)?;
                     }
+                    Event::RoleGranted { name: Some(name), .. } => crate::text::check_new_line("name", name)?,
                 }
             }
         }

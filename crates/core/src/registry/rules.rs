@@ -118,7 +118,7 @@ impl Capability for Registry {
                 }
                 Ok(())
             }
-            Event::RoleGranted { account, role, body, by } => {
+            Event::RoleGranted { account, role, body, by, .. } => {
                 match by {
                     Some(by) => self.check_administrator(by)?,
                     None if self.administrators() > 0 => return Err(RuleError::AdministratorExists),
@@ -260,12 +260,19 @@ impl Capability for Registry {
                 self.persons.remove(person);
                 changes.row(RowKey::person(person));
             }
-            Event::RoleGranted { account, role, body, by } => {
+            Event::RoleGranted { account, role, body, by, name } => {
                 let staff = self
                     .staff
                     .entry(account.clone())
                     .or_insert_with(|| Staff { account: account.clone(), grants: vec![] });
-                staff.grants.push(Grant { role: *role, body: body.clone(), by: by.clone(), granted_at: at, index });
+                staff.grants.push(Grant {
+                    role: *role,
+                    body: body.clone(),
+                    by: by.clone(),
+                    name: name.clone(),
+                    granted_at: at,
+                    index,
+                });
                 changes.row(RowKey::staff(account));
             }
             Event::RoleRevoked { account, role, body, .. } => {

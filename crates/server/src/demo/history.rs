@@ -287,7 +287,10 @@ pub(crate) fn history(now_ms: u64, deployment: Event, accounts: &HashMap<Who, Ac
     h.push(start, Event::PetitionRulesPublished { rules: crate::petitions::default_rules() });
     h.push(start, Event::AppealRulesPublished { rules: crate::appeals::default_rules() });
     let admin: AccountId = parse(HISTORY_ADMIN);
-    h.push(start, Event::RoleGranted { account: admin.clone(), role: Role::Administrator, body: None, by: None });
+    h.push(
+        start,
+        Event::RoleGranted { account: admin.clone(), role: Role::Administrator, body: None, by: None, name: None },
+    );
     h.push(
         start,
         Event::RoleGranted {
@@ -295,6 +298,7 @@ pub(crate) fn history(now_ms: u64, deployment: Event, accounts: &HashMap<Who, Ac
             role: Role::Moderator,
             body: None,
             by: Some(admin.clone()),
+            name: None,
         },
     );
     h.push(
@@ -304,6 +308,7 @@ pub(crate) fn history(now_ms: u64, deployment: Event, accounts: &HashMap<Who, Ac
             role: Role::Official,
             body: Some(parse::<BodyId>(ESIL_AKIMAT)),
             by: Some(admin.clone()),
+            name: None,
         },
     );
     staff(&mut h, start, &admin, accounts);
@@ -326,6 +331,7 @@ fn staff(h: &mut History, start: f64, history_admin: &AccountId, accounts: &Hash
             role: Role::Administrator,
             body: None,
             by: Some(history_admin.clone()),
+            name: None,
         },
     );
     for m in MEMBERS {
@@ -338,6 +344,7 @@ fn staff(h: &mut History, start: f64, history_admin: &AccountId, accounts: &Hash
                     role: *role,
                     body: body.map(parse::<BodyId>),
                     by: Some(admin.clone()),
+                    name: None,
                 },
             );
         }

@@ -104,18 +104,21 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
             role: dauys_core::Role::Administrator,
             body: None,
             by: Some(parse_id(history::HISTORY_ADMIN)?),
+            name: None,
         };
         state.sequencer.submit(event).await?;
     }
     let astana: BodyId = parse_id("akimat-astana")?;
     let esil: BodyId = parse_id(history::ESIL_AKIMAT)?;
+    // The official answers in public under a (fictional) name; the moderator under the account.
+    let official_name = Some("Ерлан Асқаров".to_owned());
     let grants = [
-        (official.clone(), dauys_core::Role::Official, Some(astana.clone())),
-        (official.clone(), dauys_core::Role::Official, Some(esil)),
-        (moderator, dauys_core::Role::Moderator, None),
+        (official.clone(), dauys_core::Role::Official, Some(astana.clone()), official_name.clone()),
+        (official.clone(), dauys_core::Role::Official, Some(esil), official_name),
+        (moderator, dauys_core::Role::Moderator, None, None),
     ];
-    for (account, role, body) in grants {
-        let event = Event::RoleGranted { account, role, body, by: Some(admin.clone()) };
+    for (account, role, body, name) in grants {
+        let event = Event::RoleGranted { account, role, body, by: Some(admin.clone()), name };
         match state.sequencer.submit(event).await {
             // The Esil akimat exists only when the demo registered its bodies.
             Ok(_) | Err(SubmitError::Rejected(_)) => {}

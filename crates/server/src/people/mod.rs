@@ -420,6 +420,33 @@ fn opening_aad(id: &str, index: u64) -> Vec<u8> {
     format!("dauys/opening-nonce/v1:{id}:{index}").into_bytes()
 }
 
+/// Why an official opens a person's record, checked: they may for `body`, and the purpose
+/// and the case are single lines within their limits.
+struct OpeningReason {
+    body: BodyId,
+    basis: BasisCode,
+    purpose: String,
+    case: String,
+}
+
+impl OpeningReason {
+    fn stated(
+        official: &Account,
+        body: &BodyId,
+        basis: &BasisCode,
+        purpose: &str,
+        case: &str,
+    ) -> Result<OpeningReason> {
+        authorize(&official.actor(), &Action::OpenPersonalData { body: body.clone() })?;
+        Ok(OpeningReason {
+            body: body.clone(),
+            basis: basis.clone(),
+            purpose: clean_line("purpose", purpose, dauys_core::MAX_PURPOSE_CHARS)?,
+            case: clean_line("case", case, dauys_core::MAX_CASE_CHARS)?,
+        })
+    }
+}
+
 impl People {
     pub fn new(
         store: &dauys_store::PrivateStore,
@@ -587,8 +614,13 @@ impl People {
     /// Grants the first administrator role from the console (allowed by the rules only while
     /// no administrator exists).
     pub async fn grant_first_administrator(&self, id: &AccountId) -> Result<Receipt> {
-        let event =
-            Event::RoleGranted { account: id.clone(), role: dauys_core::Role::Administrator, body: None, by: None };
+        let event = Event::RoleGranted {
+            account: id.clone(),
+            role: dauys_core::Role::Administrator,
+            body: None,
+            by: None,
+            name: None,
+        };
         Ok(self.sequencer.submit(event).await?)
     }
 
@@ -761,31 +793,77 @@ impl People {
         purpose: &str,
         case: &str,
     ) -> Result<(Profile, Receipt)> {
-        authorize(&official.actor(), &Action::OpenPersonalData { body: body.clone() })?;
-        let purpose = clean_line("purpose", purpose, dauys_core::MAX_PURPOSE_CHARS)?;
-        let case = clean_line("case", case, dauys_core::MAX_CASE_CHARS)?;
+        let why = OpeningReason::stated(official, body, basis, purpose, case)?;
         let id = subject_id.to_string();
-        let (subject, profile, commitment, nonce) = self
+        let (iin, found) = self
             .blocking(move |people| {
                 let subject = people.store.account(&id)?.ok_or(PeopleError::NoSuchAccount)?;
                 let profile = people.profile(&subject)?;
                 let identity = profile.identity.as_ref().ok_or(PeopleError::NotVerified)?;
-                let iin = Iin::parse(&identity.iin)?;
+                Ok((Iin::parse(&identity.iin)?, (subject, profile)))
+            })
+            .await?;
+        let (profile, receipt) = self.log_opening(official, why, iin, Some(found)).await?;
+        Ok((profile.ok_or_else(|| PeopleError::Internal("an opened record went missing".into()))?, receipt))
+    }
+
+    /// Opens the record of the person with this IIN, the number an official is given on
+    /// every paper and in every call. Whether a person has an account here is itself their
+    /// personal data, so the look is logged whether or not it finds one: `None` then, with
+    /// the receipt of the logged look.
+    pub async fn open_personal_data_by_iin(
+        self: &Arc<Self>,
+        official: &Account,
+        iin: &str,
+        body: &BodyId,
+        basis: &BasisCode,
+        purpose: &str,
+        case: &str,
+    ) -> Result<(Option<Profile>, Receipt)> {
+        let why = OpeningReason::stated(official, body, basis, purpose, case)?;
+        let iin = Iin::parse(iin)?;
+        let lookup = iin.clone();
+        let found = self
+            .blocking(move |people| {
+                let ring = people.ring();
+                for person in ring.derive_all(&lookup, &PseudonymContext::Person) {
+                    if let Some(subject) = people.store.account_by_person(person.as_str())? {
+                        let profile = people.profile(&subject)?;
+                        return Ok(Some((subject, profile)));
+                    }
+                }
+                Ok(None)
+            })
+            .await?;
+        self.log_opening(official, why, iin, found).await
+    }
+
+    /// Logs an opening of the data of the person with `iin` (found: their account and
+    /// profile), then keeps, for the person to see, which log entry it was.
+    async fn log_opening(
+        self: &Arc<Self>,
+        official: &Account,
+        why: OpeningReason,
+        iin: Iin,
+        found: Option<(AccountRow, Profile)>,
+    ) -> Result<(Option<Profile>, Receipt)> {
+        let (commitment, nonce) = self
+            .blocking(move |people| {
                 let data_access = people.ring().derive(&iin, &PseudonymContext::DataAccess);
                 let nonce = random_32()?;
-                let commitment = Commitment::from_digest(&opening_commitment(&data_access, &nonce));
-                Ok((subject, profile, commitment, nonce))
+                Ok((Commitment::from_digest(&opening_commitment(&data_access, &nonce)), nonce))
             })
             .await?;
         let event = Event::PersonalDataOpened {
             subject: commitment,
-            body: body.clone(),
+            body: why.body,
             official: official.id.clone(),
-            basis: basis.clone(),
-            purpose,
-            case,
+            basis: why.basis,
+            purpose: why.purpose,
+            case: why.case,
         };
         let receipt = self.sequencer.submit(event).await?;
+        let Some((subject, profile)) = found else { return Ok((None, receipt)) };
         let index = receipt.index;
         self.blocking(move |people| {
             let key = people.data_key(&subject)?;
@@ -793,7 +871,7 @@ impl People {
             Ok(people.openings.add(&OpeningRow { account_id: subject.id.clone(), log_index: index, sealed_nonce })?)
         })
         .await?;
-        Ok((profile, receipt))
+        Ok((Some(profile), receipt))
     }
 
     /// The openings of the account holder's data that may be shown now (restricted bases

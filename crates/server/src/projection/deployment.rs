@@ -1,11 +1,11 @@
 //! What every capability's pages need from the deployment: the bodies it registered (as
-//! reorganisations left them), the time zone in which it counts calendar days, and its
-//! working-day calendar.
+//! reorganisations left them), the time zone in which it counts calendar days, its
+//! working-day calendar, and the names its staff act under in public.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
-use dauys_core::{Body, BodyId, Calendar, Entry, Event, State};
+use dauys_core::{AccountId, Body, BodyId, Calendar, Entry, Event, State};
 
 use super::{BatchProjection, Projector};
 
@@ -14,6 +14,8 @@ struct Data {
     utc_offset_minutes: i16,
     bodies: HashMap<BodyId, Arc<Body>>,
     calendar: Arc<Calendar>,
+    /// Staff whose grants name them ([`dauys_core::Staff::public_name`]).
+    staff_names: HashMap<AccountId, String>,
 }
 
 /// The deployment's bodies and time zone as of the last committed batch; cheap to read from
@@ -43,6 +45,11 @@ impl DeploymentView {
         self.read().bodies.values().cloned().collect()
     }
 
+    /// The name and position a staff member acts under in public, if a grant gave one.
+    pub fn staff_name(&self, account: &AccountId) -> Option<String> {
+        self.read().staff_names.get(account).cloned()
+    }
+
     /// Minutes east of UTC in which calendar days are counted.
     pub fn utc_offset_minutes(&self) -> i16 {
         self.read().utc_offset_minutes
@@ -60,21 +67,34 @@ impl Projector for DeploymentView {
             utc_offset_minutes: state.registry().utc_offset_minutes(),
             bodies: state.registry().bodies().map(|(id, b)| (id.clone(), Arc::new(b.clone()))).collect(),
             calendar: Arc::new(state.registry().calendar()),
+            staff_names: state
+                .registry()
+                .staff()
+                .filter_map(|s| Some((s.account.clone(), s.public_name()?.to_owned())))
+                .collect(),
         };
         *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
     }
 
     fn begin(&self) -> Box<dyn BatchProjection> {
-        Box::new(Changes { data: self.data.clone(), utc_offset_minutes: None, bodies: Vec::new(), calendar: None })
+        Box::new(Changes {
+            data: self.data.clone(),
+            utc_offset_minutes: None,
+            bodies: Vec::new(),
+            calendar: None,
+            staff: Vec::new(),
+        })
     }
 }
 
-/// What one batch changes: a new time zone, bodies registered or reorganised, a calendar.
+/// What one batch changes: a new time zone, bodies registered or reorganised, a calendar,
+/// the public names of staff whose roles changed.
 struct Changes {
     data: Arc<RwLock<Data>>,
     utc_offset_minutes: Option<i16>,
     bodies: Vec<Body>,
     calendar: Option<Calendar>,
+    staff: Vec<(AccountId, Option<String>)>,
 }
 
 impl BatchProjection for Changes {
@@ -91,13 +111,21 @@ impl BatchProjection for Changes {
                 self.bodies.extend(bodies.iter().filter_map(|b| state.registry().body(b).cloned()))
             }
             Event::CalendarPublished { .. } => self.calendar = Some(state.registry().calendar()),
+            Event::RoleGranted { account, .. } | Event::RoleRevoked { account, .. } => {
+                let name = state.registry().staff_member(account).and_then(|s| s.public_name()).map(str::to_owned);
+                self.staff.push((account.clone(), name));
+            }
             _ => {}
         }
     }
 
     fn publish(self: Box<Self>) {
         // Most batches are signatures: they leave this view alone and take no write lock.
-        if self.utc_offset_minutes.is_none() && self.bodies.is_empty() && self.calendar.is_none() {
+        if self.utc_offset_minutes.is_none()
+            && self.bodies.is_empty()
+            && self.calendar.is_none()
+            && self.staff.is_empty()
+        {
             return;
         }
         let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
@@ -109,6 +137,12 @@ impl BatchProjection for Changes {
         }
         if let Some(calendar) = self.calendar {
             data.calendar = Arc::new(calendar);
+        }
+        for (account, name) in self.staff {
+            match name {
+                Some(name) => data.staff_names.insert(account, name),
+                None => data.staff_names.remove(&account),
+            };
         }
     }
 }

@@ -387,6 +387,23 @@ pub(crate) fn utc_offset_label(minutes: i16) -> String {
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
+/// A staff member as pages name them: the name and position their role grant gave them in
+/// public, then the account the log names; the account alone if no grant named them.
+pub(crate) fn staff_el(app: &AppState, account: &dauys_core::AccountId) -> Markup {
+    match app.deployment.staff_name(account) {
+        Some(name) => html! { span.staff { (name) " " small { "(" code { (account) } ")" } } },
+        None => html! { code { (account) } },
+    }
+}
+
+/// The same as text, for a message a person writes from it.
+pub(crate) fn staff_text(app: &AppState, account: &dauys_core::AccountId) -> String {
+    match app.deployment.staff_name(account) {
+        Some(name) => format!("{name} ({account})"),
+        None => account.to_string(),
+    }
+}
+
 pub(crate) fn time_el(app: &AppState, lang: Lang, ms: u64) -> Markup {
     let offset = app.config.utc_offset_minutes;
     let (shown, machine) = local_time(lang, ms, offset);

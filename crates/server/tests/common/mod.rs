@@ -77,6 +77,7 @@ pub async fn grant(instance: &Instance, account: &AccountId, role: Role, body: O
         role,
         body: body.map(|b| b.parse().unwrap()),
         by: Some(by.clone()),
+        name: None,
     };
     submit(instance, event).await;
 }

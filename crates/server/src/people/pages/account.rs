@@ -387,13 +387,13 @@ pub(crate) async fn my_data(State(app): State<AppState>, Citizen { session, .. }
 
 /// A complaint to the body that opened the data, filled in with which opening it is about;
 /// the person reads it, adds what they want and files it (or not).
-fn dispute_href(p: &Page, seen: &crate::people::SeenOpening) -> String {
+fn dispute_href(app: &AppState, p: &Page, seen: &crate::people::SeenOpening) -> String {
     let o = &seen.opening;
     let text = p.t_args(
         "access-dispute-text",
         &[
             ("index", FluentValue::from(o.index.0)),
-            ("official", FluentValue::from(o.official.to_string())),
+            ("official", FluentValue::from(crate::web::staff_text(app, &o.official))),
             ("purpose", FluentValue::from(o.purpose.clone())),
         ],
     );
@@ -428,13 +428,13 @@ pub(crate) async fn who_looked(State(app): State<AppState>, p: Page, Citizen { s
                         tr {
                             td data-label=(p.t("col-time")) { (time_el(&app, p.lang, s.opening.opened_at.0)) }
                             td data-label=(p.t("col-body")) { (app.deployment.body_name(&s.opening.body, p.lang)) }
-                            td data-label=(p.t("col-official")) { code { (s.opening.official) } }
+                            td data-label=(p.t("col-official")) { (crate::web::staff_el(&app, &s.opening.official)) }
                             td data-label=(p.t("col-purpose")) { (s.opening.purpose) " (" (s.opening.case) ")" }
                             td data-label=(p.t("col-basis")) { (basis_name(&bases, p.lang, &s.opening.basis)) }
                             td data-label=(p.t("col-check")) {
                                 a href={ "/log/" (s.opening.index.0) } { (p.t("see-on-log")) }
                                 " · "
-                                a.dispute href=(dispute_href(&p, s)) { (p.t("access-dispute")) }
+                                a.dispute href=(dispute_href(&app, &p, s)) { (p.t("access-dispute")) }
                                 details {
                                     summary { (p.t("access-verify")) }
                                     p { (p.t("access-verify-how")) }

@@ -57,6 +57,7 @@ pub(crate) async fn admin_people(
             caption { (p.t("admin-staff-caption")) }
             thead { tr {
                 th scope="col" { (p.t("field-account-id")) }
+                th scope="col" { (p.t("field-public-name")) }
                 th scope="col" { (p.t("field-role")) }
                 th scope="col" { (p.t("field-body")) }
                 th scope="col" { (p.t("col-actions")) }
@@ -66,6 +67,7 @@ pub(crate) async fn admin_people(
                     @for g in &member.grants {
                         tr {
                             th scope="row" { code { (member.account) } }
+                            td { (g.name.as_deref().unwrap_or("—")) }
                             td { (role_label(p.lang, g.role)) }
                             td { @if let Some(b) = &g.body { (app.deployment.body_name(b, p.lang)) } @else { "—" } }
                             td {
@@ -106,6 +108,9 @@ pub(crate) async fn admin_people(
                 }
             }
             p.hint #body-hint { (p.t("admin-body-hint")) }
+            label for="name" { (p.t("field-public-name")) }
+            input #name type="text" name="name" maxlength=(dauys_core::MAX_STAFF_NAME_CHARS) aria-describedby="name-hint";
+            p.hint #name-hint { (p.t("admin-name-hint")) }
             button #grant type="submit" { (p.t("admin-grant-button")) }
         }
     };
@@ -120,6 +125,9 @@ pub struct GrantForm {
     role: String,
     #[serde(default)]
     body: String,
+    /// The name and position the holder acts under in public; granting only.
+    #[serde(default)]
+    name: String,
 }
 
 /// POST /admin/roles
@@ -149,9 +157,16 @@ async fn change_role(app: AppState, p: Page, form: GrantForm, grant: bool) -> Pa
         "" => None,
         b => Some(b.parse::<BodyId>().map_err(|_| invalid("body"))?),
     };
+    let name = match form.name.trim() {
+        "" => None,
+        name => Some(
+            crate::people::clean_line("name", name, dauys_core::MAX_STAFF_NAME_CHARS)
+                .map_err(|e| failure_page(&p, &e))?,
+        ),
+    };
     let by = session.account.id.clone();
     let event = if grant {
-        dauys_core::Event::RoleGranted { account, role, body, by: Some(by) }
+        dauys_core::Event::RoleGranted { account, role, body, by: Some(by), name }
     } else {
         dauys_core::Event::RoleRevoked { account, role, body, by }
     };
@@ -455,7 +470,7 @@ pub(crate) async fn audit_openings(State(app): State<AppState>, p: Page) -> Page
                         th scope="row" { a href={ "/log/" (o.index.0) } { (o.index.0) } }
                         td { (time_el(&app, p.lang, o.opened_at.0)) }
                         td { (app.deployment.body_name(&o.body, p.lang)) }
-                        td { code { (o.official) } }
+                        td { (crate::web::staff_el(&app, &o.official)) }
                         td { (o.purpose) " (" (o.case) ")" }
                         td { (basis_name(&bases, p.lang, &o.basis)) }
                         td { (time_el(&app, p.lang, o.disclosed_from.0)) }

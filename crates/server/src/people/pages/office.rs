@@ -6,19 +6,10 @@ use crate::web::locality_label;
 // ---------------------------------------------------------------------------------------
 // Officials
 
-/// GET /office — find a person by account id.
-pub(crate) async fn office(p: Page, _: Official<Opening>) -> PageResult {
-    let main = html! {
-        h1 { (p.t("office-title")) }
-        p { (p.t("office-lead")) }
-        p { a #office-petitions href="/office/petitions" { (p.t("staff-office-title")) } }
-        form.stack method="get" action="/office/person" {
-            label for="account" { (p.t("field-account-id")) }
-            input #account type="text" name="account" required maxlength="64";
-            button #find type="submit" { (p.t("office-find")) }
-        }
-    };
-    Ok(p.render(StatusCode::OK, &p.t("office-title"), Section::Admin, main))
+/// GET /office — open a person's record: the form itself, so that an IIN typed here goes in
+/// a POST body, never in an address a browser's history or a proxy's log keeps.
+pub(crate) async fn office(State(app): State<AppState>, p: Page, official: Official<Opening>) -> PageResult {
+    Ok(open_page(&app, &p, &official, "", None, StatusCode::OK).await)
 }
 
 #[derive(Deserialize)]
@@ -54,12 +45,14 @@ async fn open_page(
     }
     let main = html! {
         h1 { (p.t("open-title")) }
-        p.lead { (p.t("open-lead")) }
+        p.lead { (p.t("office-lead")) " " (p.t("open-lead")) }
+        p { a #office-petitions href="/office/petitions" { (p.t("staff-office-title")) } }
         @if let Some(e) = error { (error_box(p, e)) }
         form.stack method="post" action="/office/person" {
             (csrf_field(&session.csrf))
-            label for="account" { (p.t("field-account-id")) }
-            input #account type="text" name="account" value=(subject) required maxlength="64";
+            label for="account" { (p.t("field-person")) }
+            p.hint #account-hint { (p.t("office-person-hint")) }
+            input #account type="text" name="account" value=(subject) required maxlength="64" autocomplete="off" aria-describedby="account-hint";
             label for="body" { (p.t("field-body")) }
             select #body name="body" required {
                 @for (id, name) in &body_names { option value=(id) { (name) } }
@@ -106,14 +99,31 @@ pub(crate) async fn open(
         return open_page(&app, &p, &official, &subject, Some(&e), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let account = &official.session.account;
-    let outcome = app.people.open_personal_data(account, &subject, &body, &basis, &form.purpose, &form.case).await;
+    let by_iin = subject.len() == 12 && subject.bytes().all(|b| b.is_ascii_digit());
+    let outcome = if by_iin {
+        app.people.open_personal_data_by_iin(account, &subject, &body, &basis, &form.purpose, &form.case).await
+    } else {
+        let opened = app.people.open_personal_data(account, &subject, &body, &basis, &form.purpose, &form.case).await;
+        opened.map(|(profile, receipt)| (Some(profile), receipt))
+    };
     match outcome {
-        Ok((profile, receipt)) => {
+        Ok((None, receipt)) => {
+            let main = html! {
+                h1 { (p.t("opened-title")) }
+                div.note role="status" #no-account {
+                    p { (p.t("opened-no-account")) }
+                    p { a href={ "/log/" (receipt.index) } { (p.t("see-on-log")) } }
+                }
+                p { a href="/office" { (p.t("office-title")) } }
+            };
+            p.render(StatusCode::OK, &p.t("opened-title"), Section::Admin, main)
+        }
+        Ok((Some(profile), receipt)) => {
             let main = html! {
                 h1 { (p.t("opened-title")) }
                 p.notice role="status" { (p.t("opened-logged")) " " a href={ "/log/" (receipt.index) } { (p.t("see-on-log")) } }
                 dl.fields #opened-record {
-                    dt { (p.t("field-account-id")) } dd { code { (subject) } }
+                    @if !by_iin { dt { (p.t("field-account-id")) } dd { code { (subject) } } }
                     @if let Some(i) = &profile.identity {
                         dt { (p.t("field-iin")) } dd { (i.iin) }
                         dt { (p.t("field-name")) } dd { (i.given_name) " " (i.family_name) }

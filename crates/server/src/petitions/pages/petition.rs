@@ -133,7 +133,7 @@ pub(super) async fn petition_page(
                     dl.fields {
                         dt { (p.t("pp-field-decision")) } dd #decision { strong { (decision_label(p, a.decision)) } }
                         dt { (p.t("pp-field-answered")) } dd { (time_el(app, p.lang, a.answered_at.0)) " " a href={ "/log/" (a.index.0) } { (p.t_args("pp-log-entry", &[("index", FluentValue::from(a.index.0))])) } }
-                        dt { (p.t("pp-field-answered-by")) } dd { (p.t_args("pp-answered-by", &[("body", FluentValue::from(obligation_body.clone()))])) " " code { (a.by) } }
+                        dt { (p.t("pp-field-answered-by")) } dd { (p.t_args("pp-answered-by", &[("body", FluentValue::from(obligation_body.clone()))])) " " (crate::web::staff_el(app, &a.by)) }
                     }
                     h4 { (p.t("pp-answer-text")) }
                     (partial_text(p, &a.answer))
