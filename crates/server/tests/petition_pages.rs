@@ -940,6 +940,31 @@ async fn the_log_names_petitions_and_bodies_and_a_badge_shows_the_count_anywhere
     );
     let missing = raw_get(&env, "/petitions/p-nosuchthing/badge.svg", &[]).await;
     assert_eq!(missing.0, StatusCode::NOT_FOUND);
+
+    // The link-preview card: a 1200×630 PNG that the page names as its og:image, drawn anew
+    // when the count changes, in the language asked for.
+    let card = format!("/petitions/{id}/card.png");
+    let (status, headers, en) = raw_get(&env, &format!("{card}?lang=en"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("content-type").unwrap(), "image/png");
+    assert_eq!(&en[..8], b"\x89PNG\r\n\x1a\n");
+    let size = |png: &[u8]| {
+        let be = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+        (be(16), be(20))
+    };
+    assert_eq!(size(&en), (1200, 630));
+    let og = page.body.split("<meta property=\"og:image\" content=\"").nth(1).expect("an og:image");
+    assert!(og.split('"').next().unwrap().ends_with(&format!("{card}?lang=en")), "{og}");
+    assert!(page.body.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    let (_, _, kk) = raw_get(&env, &format!("{card}?lang=kk"), &[]).await;
+    assert_ne!(kk, en, "the Kazakh card says it in Kazakh");
+    let (_, _, again) = raw_get(&env, &format!("{card}?lang=en"), &[]).await;
+    assert_eq!(again, en, "the same card while nothing changed");
+    let signed = env.post(&format!("/petitions/{id}/sign"), Some("signer"), "").await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let (_, _, later) = raw_get(&env, &format!("{card}?lang=en"), &[]).await;
+    assert_ne!(later, en, "a new count draws a new card");
+    assert_eq!(raw_get(&env, "/petitions/p-nosuchthing/card.png", &[]).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn my_data(env: &Env, who: &str) -> serde_json::Value {

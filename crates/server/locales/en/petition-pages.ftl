@@ -365,3 +365,4 @@ pp-mine-drafts-caption = Your drafts not yet launched (only you can see them)
 pp-col-saved = Saved
 pp-status-private-draft = Private draft
 pp-back-to-draft = Back to the draft
+pp-err-card = The preview picture cannot be drawn right now. Try again in a few seconds.

@@ -49,6 +49,7 @@ use crate::web::{num, time_el, Page, Section};
 use crate::AppState;
 
 mod badge;
+mod card;
 mod drafts;
 mod home;
 mod list;
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions/{id}/sign", post(sign))
         .route("/petitions/{id}/receipt", get(receipt))
         .route("/petitions/{id}/badge.svg", get(badge::badge))
+        .route("/petitions/{id}/card.png", get(card::card))
         .route("/petitions/{id}/withdraw", post(withdraw))
         .route("/me/petitions", get(mine))
         .route("/me/drafts/{id}", get(show_draft))
@@ -216,6 +218,15 @@ fn target(pet: &Petition) -> (u64, &'static str) {
     } else {
         (pet.terms.threshold.max(1), "pp-progress")
     }
+}
+
+/// `text` cut to at most `max` characters, the last one "…" if it was longer: for the few
+/// places (images) where a line cannot wrap.
+fn ellipsized(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    text.chars().take(max - 1).chain(['…']).collect()
 }
 
 /// Marks where the live count goes in a translated sentence (a private-use character no

@@ -12,11 +12,7 @@ const BADGE_HEIGHT: u32 = 96;
 /// GET /petitions/{id}/badge.svg
 pub(crate) async fn badge(p: Page, Known(pet): Known<Petition>) -> Response {
     let (title_lang, title) = pet.title.best(p.lang);
-    let shown: String = if title.chars().count() > BADGE_TITLE_CHARS {
-        title.chars().take(BADGE_TITLE_CHARS - 1).chain(['…']).collect()
-    } else {
-        title.to_string()
-    };
+    let shown = ellipsized(title, BADGE_TITLE_CHARS);
     let (target, _) = target(&pet);
     let bar = (u64::from(BADGE_WIDTH - 24) * pet.signatures.min(target) / target.max(1)) as u32;
     let progress = progress_text(&p, &pet);

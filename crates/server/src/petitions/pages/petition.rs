@@ -239,10 +239,13 @@ pub(super) async fn petition_page(
 }
 
 /// What a link preview (WhatsApp, Telegram, Facebook) and a feed reader need: the petition's
-/// own title and standing, its address, its feed; and the script that keeps the count live.
+/// own title and standing, its card, its address, its feed; and the script that keeps the
+/// count live.
 fn share_meta(app: &AppState, p: &Page, pet: &Petition, title: &str) -> Markup {
     let url = format!("{}{}", app.config.public_url(), petition_href(&pet.id));
     let description = format!("{} {}", progress_text(p, pet), standing_text(p, app, pet, now_ms()).1);
+    // In the page's language: a preview shows the card the sharer saw.
+    let card = format!("{url}/card.png?lang={}", p.lang.as_str());
     html! {
         link rel="canonical" href=(url);
         meta property="og:type" content="website";
@@ -251,9 +254,15 @@ fn share_meta(app: &AppState, p: &Page, pet: &Petition, title: &str) -> Markup {
         meta property="og:description" content=(description);
         meta property="og:url" content=(url);
         meta property="og:locale" content=(og_locale(p.lang));
-        meta name="twitter:card" content="summary";
+        meta property="og:image" content=(card);
+        meta property="og:image:type" content="image/png";
+        meta property="og:image:width" content=(super::card::CARD_WIDTH);
+        meta property="og:image:height" content=(super::card::CARD_HEIGHT);
+        meta property="og:image:alt" content=(description);
+        meta name="twitter:card" content="summary_large_image";
         meta name="twitter:title" content=(title);
         meta name="twitter:description" content=(description);
+        meta name="twitter:image" content=(card);
         link rel="alternate" type="application/atom+xml" title=(p.t("pp-data-feed")) href={ "/feeds/petitions/" (pet.id) ".atom" };
         link rel="alternate" type="application/json" href={ "/api/v1/petitions/" (pet.id) };
         script src=(crate::web::script_href()) defer {}
