@@ -324,7 +324,7 @@ pp-done-answered = The answer is published on the ledger under your account. Eve
 pp-body-owed-heading = Petitions it must answer
 pp-body-owed-none = It owes no answer to a petition now.
 pp-body-answered = Petitions it answered ({ $count })
-pp-new-lead-public = Only you can see a saved draft. Its title and text go into the public ledger for good only when you launch it.
+pp-new-lead-private = Only you can see a saved draft. Its title and text go into the public ledger for good only when you launch it.
 
 ## Following a petition by e-mail
 pp-follow-email = Get an e-mail when it is answered

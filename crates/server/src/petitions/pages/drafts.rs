@@ -181,7 +181,7 @@ fn draft_page(
     let main = html! {
         h1 { (title) }
         p.lead { (p.t("pp-new-lead")) }
-        p.note #draft-is-private { (p.t("pp-new-lead-public")) }
+        p.notice #draft-is-private { (p.t("pp-new-lead-private")) }
         @if !errors.is_empty() {
             div.error role="alert" #form-errors {
                 p { (p.t("pp-form-problems")) }
