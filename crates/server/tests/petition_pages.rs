@@ -901,6 +901,13 @@ async fn a_crowd_of_anonymous_readers_is_served_from_the_cache_and_nobody_gets_a
     let fresh = String::from_utf8_lossy(&fresh).to_string();
     assert!(fresh.contains("<strong data-live=\"count\">3</strong>"), "count after expiry");
 
+    // A preview card is kept too, and served as the PNG it is.
+    for _ in 0..2 {
+        let (status, headers, png) = raw_get(&env, &format!("{path}/card.png"), &[("accept-encoding", "gzip")]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers.get("content-encoding").is_none() && png.starts_with(b"\x89PNG"), "{headers:?}");
+    }
+
     // Pages that are the visitor's own or act once are never kept.
     let before = env.instance.state.page_cache.len();
     let (status, _, _) = raw_get(&env, &format!("{path}/receipt"), &[]).await;

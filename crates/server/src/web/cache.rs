@@ -226,8 +226,15 @@ fn cached(status: StatusCode, mut headers: HeaderMap, plain: Bytes) -> Cached {
     // Weak: the compressed and the plain bytes are the same page, not the same bytes.
     let etag = HeaderValue::from_str(&format!("W/\"{}\"", hex::encode(&digest[..12])))
         .unwrap_or_else(|_| HeaderValue::from_static("W/\"\""));
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(plain.len() / 4), flate2::Compression::new(6));
-    let gzip = encoder.write_all(&plain).and_then(|()| encoder.finish()).map(Bytes::from).unwrap_or_default();
+    // A PNG (a preview card) is compressed already: gzip would only cost time.
+    let compressed = headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes() == b"image/png");
+    let gzip = if compressed {
+        Bytes::new()
+    } else {
+        let mut encoder =
+            flate2::write::GzEncoder::new(Vec::with_capacity(plain.len() / 4), flate2::Compression::new(6));
+        encoder.write_all(&plain).and_then(|()| encoder.finish()).map(Bytes::from).unwrap_or_default()
+    };
     Cached { status, headers, plain, gzip, etag, born: Instant::now(), refreshing: AtomicBool::new(false) }
 }
 
