@@ -93,9 +93,10 @@ fn bytes_response(bytes: Vec<u8>, content_type: &'static str, cache: &'static st
     r
 }
 
+// Every tile path names bytes that never change: a partial tile's width is in its path
+// (c2sp.org/tlog-tiles), so a cached one stays true after the tile is full; a client then asks
+// for the full tile by its own path.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-// A partial tile's bytes never change either, but servers may drop it once the tile is full.
-const PARTIAL: &str = "public, max-age=60";
 
 /// GET /checkpoint — the latest signed checkpoint, from memory.
 pub async fn checkpoint(State(app): State<AppState>, UiLang { lang, .. }: UiLang) -> Result<Response, Problem> {
@@ -124,7 +125,7 @@ pub async fn tile(
             let want = usize::from(id.width) * 32;
             Ok(stored.filter(|s| s.len() >= want).map(|mut s| {
                 s.truncate(want);
-                (s, id.is_full())
+                s
             }))
         }
         TilePath::Entries { index, width } => {
@@ -134,15 +135,13 @@ pub async fn tile(
                 return Ok(None);
             }
             let bundle = encode_bundle(bodies.iter().map(Vec::as_slice)).map_err(Problem::internal)?;
-            Ok(Some((bundle, u64::from(width) == TILE_WIDTH)))
+            Ok(Some(bundle))
         }
     })
     .await
     .map_err(|p| p.in_lang(lang))?;
     match found {
-        Some((bytes, full)) => {
-            Ok(bytes_response(bytes, "application/octet-stream", if full { IMMUTABLE } else { PARTIAL }))
-        }
+        Some(bytes) => Ok(bytes_response(bytes, "application/octet-stream", IMMUTABLE)),
         None => Err(Problem::not_found(format!("{path} is not (yet) in the log")).in_lang(lang)),
     }
 }

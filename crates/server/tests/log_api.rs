@@ -133,9 +133,19 @@ async fn concurrent_submitters_get_consecutive_indexes_and_proofs_verify() {
             };
             let (status, body, headers) = app.call(Method::GET, &path, None, false).await;
             assert_eq!(status, StatusCode::OK, "{path}");
-            if width == 256 {
-                assert!(headers[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
-            }
+            // Full or partial, a tile path's bytes never change.
+            assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable", "{path}");
+            // Asked for gzip, a bundle comes compressed, and inflates to the same bytes.
+            let request = axum::http::Request::get(path.as_str()).header(header::ACCEPT_ENCODING, "gzip");
+            let (status, headers, gzipped) =
+                common::send(&app.instance, request.body(axum::body::Body::empty()).unwrap()).await;
+            assert_eq!(
+                (status, headers.get(header::CONTENT_ENCODING).map(|v| v.as_bytes())),
+                (StatusCode::OK, Some(&b"gzip"[..]))
+            );
+            let mut inflated = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gzipped.as_slice()), &mut inflated).unwrap();
+            assert_eq!(inflated, body, "{path}");
             for entry in dauys_ledger::decode_bundle(&body).unwrap() {
                 dauys_core::Entry::decode(entry).expect("every logged entry is canonical");
                 tree.append(leaf_hash(entry));
@@ -148,8 +158,9 @@ async fn concurrent_submitters_get_consecutive_indexes_and_proofs_verify() {
             recomputed.insert((id.level, id.index), (id, bytes));
         }
         for (id, bytes) in recomputed.values() {
-            let (status, body, _) = app.call(Method::GET, &format!("/{}", id.path()), None, false).await;
+            let (status, body, headers) = app.call(Method::GET, &format!("/{}", id.path()), None, false).await;
             assert_eq!(status, StatusCode::OK, "{}", id.path());
+            assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable", "{}", id.path());
             assert_eq!(&body, bytes, "{backend:?}: tile {} differs", id.path());
             tile_hashes(&body).unwrap();
         }
