@@ -71,3 +71,48 @@ fn audit_verifies_resumes_and_detects_a_fork() {
     let (ok, _, stderr) = audit(&honest, &other_key, tempfile::tempdir().unwrap().path());
     assert!(!ok, "{stderr}");
 }
+
+/// `dauys replay --check` on a stopped server's database.
+fn replay_check(server: &Server) -> (bool, String) {
+    let out = Command::new(dauys_binary())
+        .args(["replay", "--check", "--data-dir"])
+        .arg(server.data_dir.path())
+        .env_remove("DAUYS_DATA_DIR")
+        .output()
+        .expect("run dauys replay --check");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+/// One byte changed at rest — in an entry, or in a tile — is found by `dauys replay --check`,
+/// which compares every stored tile with the one the entries make, not only the root the
+/// latest checkpoint signs (a changed tile leaves that root as it was).
+#[test]
+fn replay_check_finds_a_byte_changed_at_rest() {
+    let mut server = Server::start();
+    fill(&server, "r", 300);
+    server.kill();
+    let (ok, stderr) = replay_check(&server);
+    assert!(ok, "the untouched log fails its check:\n{stderr}");
+    assert!(stderr.contains("tile versions and the checkpoint's root match"), "{stderr}");
+
+    let db = rusqlite::Connection::open(server.data_dir.path().join("dauys.sqlite3")).unwrap();
+    let body: Vec<u8> = db.query_row("SELECT body FROM entries WHERE idx = 40", [], |r| r.get(0)).unwrap();
+    let text = String::from_utf8(body.clone()).unwrap();
+    assert!(text.contains("Текст"), "{text}");
+    // Still a canonical entry that keeps the rules: only its hash gives it away.
+    let changed = text.replacen("Текст", "Тексу", 1).into_bytes();
+    db.execute("UPDATE entries SET body = ?1 WHERE idx = 40", [&changed]).unwrap();
+    let (ok, stderr) = replay_check(&server);
+    assert!(!ok, "an entry changed at rest passed the check:\n{stderr}");
+    assert!(stderr.contains("the stored tile tile/0/000") && stderr.contains("changed at rest"), "{stderr}");
+    db.execute("UPDATE entries SET body = ?1 WHERE idx = 40", [&body]).unwrap();
+    assert!(replay_check(&server).0, "the entry put back");
+
+    // A full tile of the first level, one byte flipped.
+    let tile: Vec<u8> = db.query_row("SELECT data FROM tiles WHERE level = 0 AND idx = 0", [], |r| r.get(0)).unwrap();
+    let mut flipped = tile.clone();
+    flipped[100] ^= 1;
+    db.execute("UPDATE tiles SET data = ?1 WHERE level = 0 AND idx = 0", [&flipped]).unwrap();
+    let (ok, stderr) = replay_check(&server);
+    assert!(!ok && stderr.contains("tile/0/000"), "a tile changed at rest passed the check:\n{stderr}");
+}
