@@ -96,8 +96,8 @@ fn replay_check_finds_a_byte_changed_at_rest() {
     assert!(stderr.contains("tile versions and the checkpoint's root match"), "{stderr}");
 
     let db = rusqlite::Connection::open(server.data_dir.path().join("dauys.sqlite3")).unwrap();
-    let body: Vec<u8> = db.query_row("SELECT body FROM entries WHERE idx = 40", [], |r| r.get(0)).unwrap();
-    let text = String::from_utf8(body.clone()).unwrap();
+    let original: Vec<u8> = db.query_row("SELECT body FROM entries WHERE idx = 40", [], |r| r.get(0)).unwrap();
+    let text = String::from_utf8(original.clone()).unwrap();
     assert!(text.contains("Текст"), "{text}");
     // Still a canonical entry that keeps the rules: only its hash gives it away.
     let changed = text.replacen("Текст", "Тексу", 1).into_bytes();
@@ -105,8 +105,29 @@ fn replay_check_finds_a_byte_changed_at_rest() {
     let (ok, stderr) = replay_check(&server);
     assert!(!ok, "an entry changed at rest passed the check:\n{stderr}");
     assert!(stderr.contains("the stored tile tile/0/000") && stderr.contains("changed at rest"), "{stderr}");
-    db.execute("UPDATE entries SET body = ?1 WHERE idx = 40", [&body]).unwrap();
-    assert!(replay_check(&server).0, "the entry put back");
+
+    // The server starts on it, but serves the changed entry to no one, says so on /readyz and
+    // in its metrics, and signs no checkpoint after it (it still logs and acknowledges acts).
+    server.restart();
+    let signed = server.get_json("/api/v1/log")["checkpoint"]["size"].as_u64().unwrap();
+    for path in ["/tile/entries/000", "/api/v1/entries/40", "/log/40", "/api/v1/proof/inclusion?index=40"] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 500, "{path} served a changed entry: {body}");
+        assert!(!body.contains("Тексу"), "{path}: {body}");
+    }
+    let (status, ready) = server.get("/readyz");
+    assert!(status == 503 && ready.contains("log-corrupt") && ready.contains("40"), "/readyz: {status} {ready}");
+    assert!(server.get("/metrics").1.contains("dauys_corrupt_entries_total 1"));
+    let (status, _) = server.submit(&notice("after"));
+    assert_eq!(status, 201, "acts are still logged");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let now_signed = server.get_json("/api/v1/log")["checkpoint"]["size"].as_u64().unwrap();
+    assert_eq!(now_signed, signed, "a checkpoint was signed over a corrupt entry");
+    server.kill();
+
+    db.execute("UPDATE entries SET body = ?1 WHERE idx = 40", [&original]).unwrap();
+    let (ok, stderr) = replay_check(&server);
+    assert!(ok, "the entry put back:\n{stderr}");
 
     // A full tile of the first level, one byte flipped.
     let tile: Vec<u8> = db.query_row("SELECT data FROM tiles WHERE level = 0 AND idx = 0", [], |r| r.get(0)).unwrap();

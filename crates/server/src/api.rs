@@ -98,6 +98,40 @@ fn bytes_response(bytes: Vec<u8>, content_type: &'static str, cache: &'static st
 // for the full tile by its own path.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
+/// Entries `[start, end)` as stored (clipped to the log), each checked against its hash in
+/// the stored tiles: an entry changed at rest is served to no one. A mismatch is reported —
+/// logged, counted, on `/readyz`, and the sequencer signs no checkpoint after it — and the
+/// request gets 500 `log-corrupt`. Blocking (storage): call inside [`blocking`].
+pub(crate) fn verified_entries(app: &AppState, start: u64, end: u64) -> Result<Vec<Vec<u8>>, Problem> {
+    let bodies = app.reader.entries(start, end)?;
+    // Entries and their tiles are committed together, and tiles only grow: tiles read after
+    // the entries cover them.
+    let mut tile: Option<(u64, Vec<u8>)> = None;
+    for (i, body) in bodies.iter().enumerate() {
+        let index = start + i as u64;
+        let number = index / TILE_WIDTH;
+        if tile.as_ref().is_none_or(|(n, _)| *n != number) {
+            tile = Some((number, app.reader.tile(0, number)?.unwrap_or_default()));
+        }
+        let at = (index % TILE_WIDTH) as usize * 32;
+        let stored = tile.as_ref().and_then(|(_, bytes)| bytes.get(at..at + 32));
+        if stored != Some(&dauys_ledger::leaf_hash(body).0[..]) {
+            if app.shared.report_corrupt_entry(index) {
+                app.metrics.corrupt_entries.inc();
+            }
+            tracing::error!(entry = index, "a stored entry does not match its tile: it is not served");
+            return Err(Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "log-corrupt",
+                format!(
+                    "entry {index} as stored does not match the log's tree; it is not served, and the operator is told"
+                ),
+            ));
+        }
+    }
+    Ok(bodies)
+}
+
 /// GET /checkpoint — the latest signed checkpoint, from memory.
 pub async fn checkpoint(State(app): State<AppState>, UiLang { lang, .. }: UiLang) -> Result<Response, Problem> {
     let latest = app.shared.latest_checkpoint().ok_or_else(|| no_checkpoint().in_lang(lang))?;
@@ -118,10 +152,9 @@ pub async fn tile(
     let path = format!("tile/{rest}");
     let parsed = parse_tile_path(&path)
         .map_err(|e| Problem::bad_request("invalid-tile-path", format!("{path}: {e}")).in_lang(lang))?;
-    let reader = app.reader.clone();
     let found = blocking(move || match parsed {
         TilePath::Hash(id) => {
-            let stored = reader.tile(id.level, id.index)?;
+            let stored = app.reader.tile(id.level, id.index)?;
             let want = usize::from(id.width) * 32;
             Ok(stored.filter(|s| s.len() >= want).map(|mut s| {
                 s.truncate(want);
@@ -130,7 +163,7 @@ pub async fn tile(
         }
         TilePath::Entries { index, width } => {
             let start = index.saturating_mul(TILE_WIDTH);
-            let bodies = reader.entries(start, start + u64::from(width))?;
+            let bodies = verified_entries(&app, start, start + u64::from(width))?;
             if bodies.len() < usize::from(width) {
                 return Ok(None);
             }
@@ -287,7 +320,7 @@ pub async fn prove_inclusion(
                 ),
             });
         }
-        let body = app2.reader.entries(index, index + 1)?;
+        let body = verified_entries(&app2, index, index + 1)?;
         let leaf = dauys_ledger::leaf_hash(body.first().ok_or_else(|| Problem::not_found(format!("entry {index}")))?);
         if let Some(h) = wanted_hash {
             if h != leaf {
@@ -408,9 +441,9 @@ pub const MAX_PAGE: u64 = 100;
 
 /// Entries `[start, start+limit)` clipped to the log, newest first.
 pub async fn load_entries(app: &AppState, start: u64, limit: u64) -> Result<Vec<EntryView>, Problem> {
-    let reader = app.reader.clone();
+    let app = app.clone();
     blocking(move || {
-        let bodies = reader.entries(start, start.saturating_add(limit.min(MAX_PAGE)))?;
+        let bodies = verified_entries(&app, start, start.saturating_add(limit.min(MAX_PAGE)))?;
         let mut views =
             bodies.iter().enumerate().map(|(i, b)| entry_view(start + i as u64, b)).collect::<Result<Vec<_>, _>>()?;
         views.reverse();

@@ -243,6 +243,11 @@ async fn healthz() -> &'static str {
 
 /// Ready when storage answers and the log has a signed checkpoint.
 async fn readyz(State(app): State<AppState>) -> Response {
+    if let Some(index) = app.shared.corrupt_entry() {
+        let detail =
+            format!("stored entry {index} does not match the log's tree; no checkpoint is signed until it is mended");
+        return Problem::new(StatusCode::SERVICE_UNAVAILABLE, "log-corrupt", detail).into_response();
+    }
     let reader = app.reader.clone();
     let storage = api::blocking(move || Ok(reader.size()?)).await;
     match (storage, app.shared.latest_checkpoint()) {

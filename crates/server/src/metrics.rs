@@ -19,6 +19,8 @@ pub struct Metrics {
     pub connections_open: Gauge,
     /// Password checks and hashes refused because the bounded hashing pool stayed full.
     pub password_hash_refusals: Counter,
+    /// Stored entries found not to match their tile (1 at most: the first stops signing).
+    pub corrupt_entries: Counter,
     checkpoint_age_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
@@ -35,6 +37,7 @@ impl Default for Metrics {
             checkpoint_size: Gauge::default(),
             connections_open: Gauge::default(),
             password_hash_refusals: Counter::default(),
+            corrupt_entries: Counter::default(),
             checkpoint_age_seconds: Gauge::default(),
             registry: Registry::default(),
         };
@@ -54,6 +57,11 @@ impl Default for Metrics {
             "password_hash_refusals",
             "Sign-ins, sign-ups and resets answered 503 because every password-hashing slot stayed busy",
             m.password_hash_refusals.clone(),
+        );
+        registry.register(
+            "corrupt_entries",
+            "Stored entries found not to match the log's tree (served to no one; no checkpoint is signed after one)",
+            m.corrupt_entries.clone(),
         );
         registry.register(
             "checkpoint_age_seconds",

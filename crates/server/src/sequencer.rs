@@ -68,11 +68,26 @@ pub struct Shared {
     latest: RwLock<Option<Arc<PublishedCheckpoint>>>,
     /// The public state as of the latest checkpoint (the home page and `/api/v1/state`).
     public: RwLock<Option<Arc<PublicState>>>,
+    /// One more than the index of the first stored entry found not to match its tile; 0
+    /// while none was.
+    corrupt_entry: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
     pub fn latest_checkpoint(&self) -> Option<Arc<PublishedCheckpoint>> {
         self.latest.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The first stored entry found not to match the log's tree, if one was: the server then
+    /// serves no such entry, says so on `/readyz`, and signs no new checkpoint.
+    pub fn corrupt_entry(&self) -> Option<u64> {
+        self.corrupt_entry.load(std::sync::atomic::Ordering::Acquire).checked_sub(1)
+    }
+
+    /// Records that entry `index` does not match its tile; true the first time.
+    pub fn report_corrupt_entry(&self, index: u64) -> bool {
+        use std::sync::atomic::Ordering::{AcqRel, Acquire};
+        self.corrupt_entry.compare_exchange(0, index.saturating_add(1), AcqRel, Acquire).is_ok()
     }
 
     fn publish(&self, c: PublishedCheckpoint) {
@@ -184,6 +199,7 @@ impl Sequencer {
             projectors: projectors.clone(),
             prepared: prepared_tx,
             resets: resets_rx,
+            shared: shared.clone(),
         };
         worker.adopt(resumed);
         let committer = Committer { writer, generation: 0, metrics, shared, projectors, resets: resets_tx };
@@ -298,6 +314,8 @@ struct Worker {
     projectors: Vec<Arc<dyn Projector>>,
     prepared: SyncSender<Prepared>,
     resets: mpsc::Receiver<(u64, Resumed)>,
+    /// Read for the one thing the committer does not tell it: a corrupt stored entry.
+    shared: Arc<Shared>,
 }
 
 const COMMIT_ATTEMPTS: u32 = 5;
@@ -464,6 +482,11 @@ impl Worker {
     }
 
     fn sign(&self, now: u64) -> Option<PublishedCheckpoint> {
+        if let Some(index) = self.shared.corrupt_entry() {
+            // Signing would vouch for a tree whose stored entries do not match it.
+            tracing::error!(entry = index, "no checkpoint signed: a stored entry does not match the log's tree");
+            return None;
+        }
         let checkpoint = Checkpoint {
             origin: self.config.origin.clone(),
             size: self.builder.size(),
@@ -654,6 +677,8 @@ impl<'w> HistoryImport<'w> {
             // Batches are committed here, never handed to a committer thread.
             prepared,
             resets,
+            // A fresh history: nothing read from storage to find corrupt.
+            shared: Arc::default(),
         };
         let (queue, jobs) = mpsc::sync_channel(worker.config.queue_capacity);
         let building = worker.building();

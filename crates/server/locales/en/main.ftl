@@ -186,6 +186,7 @@ problem-storage-unavailable = Storage unavailable
 problem-shutting-down = Server shutting down
 problem-timeout = Request timed out
 problem-no-checkpoint = No checkpoint yet
+problem-log-corrupt = A ledger entry is corrupt
 problem-not-yet-checkpointed = Not yet in a checkpoint
 problem-receipt-mismatch = Receipt does not match the ledger
 problem-invalid-tile-path = Invalid tile path

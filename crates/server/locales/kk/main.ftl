@@ -186,6 +186,7 @@ problem-storage-unavailable = Деректер қоймасы қолжетімс
 problem-shutting-down = Сервер тоқтап жатыр
 problem-timeout = Сұрау уақыты бітті
 problem-no-checkpoint = Бақылау нүктесі әлі жоқ
+problem-log-corrupt = Тізілім жазбасы бүлінген
 problem-not-yet-checkpointed = Жазба әлі бақылау нүктесіне кірген жоқ
 problem-receipt-mismatch = Түбіртек тізілімге сәйкес келмейді
 problem-invalid-tile-path = Тайл жолы қате

@@ -186,6 +186,7 @@ problem-storage-unavailable = Хранилище недоступно
 problem-shutting-down = Сервер останавливается
 problem-timeout = Время ожидания истекло
 problem-no-checkpoint = Контрольной точки ещё нет
+problem-log-corrupt = Запись реестра повреждена
 problem-not-yet-checkpointed = Запись ещё не вошла в контрольную точку
 problem-receipt-mismatch = Квитанция не совпадает с реестром
 problem-invalid-tile-path = Неверный путь тайла
