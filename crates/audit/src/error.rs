@@ -21,8 +21,8 @@ pub enum AuditError {
     /// contradicts a checkpoint it signed before (shrunk, forked or rewritten).
     #[error(
         "THE LOG'S HISTORY DIFFERS FROM WHAT THIS AUDITOR SAW BEFORE: {reason}. \
-         Keep {saved} (the checkpoint verified earlier) as evidence and report it; \
-         the saved state was not changed"
+         Keep {saved} as evidence and report it (it holds both signed checkpoints, or the one \
+         verified earlier if they could not be written); the saved state was not changed"
     )]
     Inconsistent { reason: String, saved: PathBuf },
 

@@ -129,6 +129,30 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
         .map_err(|source| AuditError::BadCheckpoint { url: CHECKPOINT_PATH.into(), source })?;
 
     let saved = state_dir.load(&key.verifier)?;
+    let earlier = saved.as_ref().map(|s| s.note.clone());
+    let checked = run(fetch, options, &state_dir, &key, &note, checkpoint, saved);
+    match (checked, earlier) {
+        (Err(AuditError::Inconsistent { reason, saved }), Some(earlier)) => {
+            // Both signed checkpoints, kept where the person will look; if that fails, the
+            // saved state still holds the earlier one.
+            let kept = state_dir.keep_evidence(&options.base_url, &reason, &earlier, &note).unwrap_or(saved);
+            Err(AuditError::Inconsistent { reason, saved: kept })
+        }
+        (other, _) => other,
+    }
+}
+
+/// The audit past the checkpoint's signature: the history check against the saved state, the
+/// replay, and saving what it verified.
+fn run(
+    fetch: &impl Fetch,
+    options: &AuditOptions,
+    state_dir: &StateDir,
+    key: &ChosenKey,
+    note: &str,
+    checkpoint: Checkpoint,
+    saved: Option<local::Audited>,
+) -> Result<AuditReport, AuditError> {
     let mut replay = match saved {
         None => Replay::fresh(),
         Some(saved) => {
@@ -150,7 +174,7 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
     if key.pin_now {
         state_dir.pin_key(&key.vkey)?;
     }
-    state_dir.save(&note, &replay.state, &edge_tiles)?;
+    state_dir.save(note, &replay.state, &edge_tiles)?;
 
     let pending_rule_events = replay
         .state

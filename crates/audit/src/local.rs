@@ -42,6 +42,8 @@ struct EdgeTile {
 /// A previous audit, re-verified on load.
 pub(crate) struct Audited {
     pub checkpoint: Checkpoint,
+    /// The checkpoint as the log signed it, verbatim.
+    pub note: String,
     pub state: State,
     pub builder: TreeBuilder,
     pub edge_tiles: Vec<(TileId, Vec<u8>)>,
@@ -54,6 +56,24 @@ pub(crate) struct StateDir {
 impl StateDir {
     pub fn new(dir: &Path) -> StateDir {
         StateDir { dir: dir.to_owned() }
+    }
+
+    /// Writes the two signed checkpoints that cannot both be true, with why, to a new file in
+    /// `evidence/` that a person can publish: anyone holding the log's key can check both
+    /// signatures. Each note is verbatim and ends with its own newline. Returns its path.
+    pub fn keep_evidence(&self, log: &str, reason: &str, earlier: &str, now: &str) -> Result<PathBuf, AuditError> {
+        let dir = self.dir.join("evidence");
+        std::fs::create_dir_all(&dir).map_err(AuditError::io(dir.clone()))?;
+        let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+        let path = dir.join(format!("{at}.txt"));
+        let text = format!(
+            "Two checkpoints signed by one log's key that cannot both be true.\n\
+             log: {log}\nfound (ms since 1970): {at}\nwhy: {reason}\n\n\
+             --- the checkpoint an earlier audit verified ---\n{earlier}\
+             --- the checkpoint served now ---\n{now}"
+        );
+        write_atomically(&path, text.as_bytes())?;
+        Ok(path)
     }
 
     pub fn pinned_key_path(&self) -> PathBuf {
@@ -136,7 +156,7 @@ impl StateDir {
                 checkpoint.root
             )));
         }
-        Ok(Some(Audited { checkpoint, state, builder, edge_tiles }))
+        Ok(Some(Audited { checkpoint, note: file.checkpoint, state, builder, edge_tiles }))
     }
 
     pub fn save(&self, note: &str, state: &State, edge_tiles: &[(TileId, Vec<u8>)]) -> Result<(), AuditError> {

@@ -417,13 +417,24 @@ fn expect_inconsistent(mut log: FakeLog, size: u64, later: &FakeLog) -> TestResu
     log.grow_to(size);
     audit_with(&log.server(), &options(dir.path(), Some(log.vkey())))?;
     let saved = std::fs::read(dir.path().join("state/audited.json"))?;
-    match audit_with(&later.server(), &options(dir.path(), None)) {
+    let evidence = match audit_with(&later.server(), &options(dir.path(), None)) {
         Err(e @ AuditError::Inconsistent { .. }) => {
             assert!(e.to_string().starts_with("THE LOG'S HISTORY DIFFERS"), "{e}");
+            let AuditError::Inconsistent { saved, .. } = e else { unreachable!() };
+            saved
         }
         other => panic!("expected Inconsistent, got {other:?}"),
-    }
+    };
     assert_eq!(std::fs::read(dir.path().join("state/audited.json"))?, saved);
+    // The evidence: both checkpoints as the log signed them, each verifying with its key.
+    assert!(evidence.starts_with(dir.path().join("state/evidence")), "{}", evidence.display());
+    let text = std::fs::read_to_string(&evidence)?;
+    let (_, signed) = text.split_once("--- the checkpoint an earlier audit verified ---\n").expect("the earlier one");
+    let (earlier, now) = signed.split_once("--- the checkpoint served now ---\n").expect("the one served now");
+    let verifier = NoteVerifier::from_vkey(&log.vkey())?;
+    let (earlier, now) = (Checkpoint::open(earlier, &verifier)?, Checkpoint::open(now, &verifier)?);
+    assert_eq!(earlier.size, size);
+    assert_eq!((now.size, now.root), (later.builder.size(), later.builder.root()));
     // The honest log still audits from the saved state.
     let report = audit_with(&log.server(), &options(dir.path(), None))?;
     assert_eq!(report.resumed_from, size);
