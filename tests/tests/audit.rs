@@ -137,3 +137,32 @@ fn replay_check_finds_a_byte_changed_at_rest() {
     let (ok, stderr) = replay_check(&server);
     assert!(!ok && stderr.contains("tile/0/000"), "a tile changed at rest passed the check:\n{stderr}");
 }
+
+/// Without `--state-dir`, the auditor's memory is the log's (its origin and key), not the
+/// address's: one log reached as 127.0.0.1 and as localhost is one memory, so the second audit
+/// resumes where the first ended (and a rollback shown under either name would be caught).
+#[test]
+fn the_audit_remembers_a_log_by_its_identity_not_its_address() {
+    let server = Server::start();
+    let size = fill(&server, "m", 20);
+    let home = tempfile::tempdir().unwrap();
+    let audit_at = |url: &str| {
+        let out = Command::new(dauys_binary())
+            .args(["audit", url])
+            .env("HOME", home.path())
+            .env_remove("DAUYS_DATA_DIR")
+            .output()
+            .expect("run dauys audit");
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (ok, stderr) = audit_at(&server.base_url);
+    assert!(ok && stderr.contains("WARNING: no --vkey given"), "first audit:\n{stderr}");
+    let other = server.base_url.replace("127.0.0.1", "localhost");
+    let (ok, stderr) = audit_at(&other);
+    assert!(ok, "audit under the other name:\n{stderr}");
+    assert!(stderr.contains(&format!("resumed from {size}")), "a second memory for the same log:\n{stderr}");
+    assert!(!stderr.contains("WARNING"), "the log's key was pinned already:\n{stderr}");
+    let memory = home.path().join(".local/share/dauys/audit");
+    assert_eq!(std::fs::read_dir(memory.join("logs")).unwrap().count(), 1, "one log, one memory");
+    assert_eq!(std::fs::read_dir(memory.join("urls")).unwrap().count(), 2, "each address remembers its key");
+}

@@ -1,6 +1,6 @@
 //! `dauys`: the one binary. It wires the libraries together and holds no domain logic.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -126,18 +126,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Replay { check } => replay(&load_config(&cli)?, *check),
         Command::Audit { base_url, vkey, state_dir, mirror_dir, json } => {
             init_logging(LogFormat::Text);
-            let state_dir = match state_dir {
-                Some(d) => d.clone(),
-                None => default_audit_dir(base_url)?,
+            let (state_dir, vkey, url_pin) = match state_dir {
+                Some(d) => (d.clone(), vkey.clone(), None),
+                None => {
+                    let memory = LogMemory::find(base_url, vkey.as_deref())?;
+                    (memory.dir, memory.vkey, Some(memory.url_pin))
+                }
             };
             let options = dauys_audit::AuditOptions {
                 base_url: base_url.clone(),
                 state_dir,
-                vkey: vkey.clone(),
+                vkey,
                 progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 mirror_dir: mirror_dir.clone(),
             };
             let report = dauys_audit::audit(&options)?;
+            if let Some(url_pin) = url_pin {
+                LogMemory::remember_url(&url_pin, &options.state_dir)?;
+            }
             if report.key_pinned_now {
                 eprintln!(
                     "WARNING: no --vkey given; trusted the server's own key on first use and pinned it in {}. \
@@ -202,18 +208,72 @@ fn print_petitions(petitions: &[dauys_core::Petition]) {
     }
 }
 
-fn default_audit_dir(base_url: &str) -> anyhow::Result<PathBuf> {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    let name: String = base_url
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
-        .collect();
-    if name.is_empty() {
-        bail!("{base_url:?} is not a URL");
+/// Where `dauys audit` keeps what it verified when no `--state-dir` is given: keyed by the
+/// log's identity (its origin and key id), not by the address it was reached at, so one log
+/// audited under two addresses is one memory and a rollback shown under either is caught.
+/// Each address remembers the key it was first audited with, so a server that later shows
+/// another key there is refused rather than taken for a new log.
+struct LogMemory {
+    /// `…/audit/logs/<origin>+<key id>`.
+    dir: PathBuf,
+    /// The key to audit with: given, or remembered for this address; `None` the first time
+    /// (the audit then trusts the server's own key, loudly).
+    vkey: Option<String>,
+    /// `…/audit/urls/<address>`: the key this address was audited with.
+    url_pin: PathBuf,
+}
+
+impl LogMemory {
+    fn find(base_url: &str, given: Option<&str>) -> anyhow::Result<LogMemory> {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        let root = home.join(".local/share/dauys/audit");
+        let address = file_name(base_url.trim_start_matches("https://").trim_start_matches("http://"));
+        if address.is_empty() {
+            bail!("{base_url:?} is not a URL");
+        }
+        let url_pin = root.join("urls").join(address);
+        let pinned = match std::fs::read_to_string(&url_pin) {
+            Ok(v) => Some(v.trim().to_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", url_pin.display())),
+        };
+        let (vkey, identity) = match (given.map(str::trim), pinned.as_deref()) {
+            (Some(given), Some(pinned)) if given != pinned => bail!(
+                "{base_url} was audited with the key {pinned} (remembered in {}); --vkey gives {given}. \
+                 If the log's key really changed, check the new one elsewhere and remove that file",
+                url_pin.display()
+            ),
+            (Some(vkey), _) | (None, Some(vkey)) => (Some(vkey.to_owned()), vkey.to_owned()),
+            (None, None) => {
+                // The server's own key, only to know which log this is; the audit itself
+                // trusts it on first use and says so.
+                let fetch = dauys_audit::HttpFetch::new(base_url)?;
+                let info = dauys_audit::Fetch::get(&fetch, "/api/v1/log")?
+                    .with_context(|| format!("{base_url}/api/v1/log is missing"))?;
+                let info: serde_json::Value = serde_json::from_slice(&info).context("/api/v1/log is not JSON")?;
+                let vkey = info["vkey"].as_str().context("/api/v1/log names no vkey")?.to_owned();
+                (None, vkey)
+            }
+        };
+        let verifier = dauys_ledger::NoteVerifier::from_vkey(&identity)?;
+        let log = file_name(&format!("{}+{:08x}", verifier.name(), verifier.key_id()));
+        Ok(LogMemory { dir: root.join("logs").join(log), vkey, url_pin })
     }
-    Ok(home.join(".local/share/dauys/audit").join(name))
+
+    /// After a successful audit: the address remembers the key the log's memory pinned.
+    fn remember_url(url_pin: &Path, dir: &Path) -> anyhow::Result<()> {
+        let vkey =
+            std::fs::read_to_string(dir.join("vkey")).with_context(|| format!("reading {}/vkey", dir.display()))?;
+        if let Some(parent) = url_pin.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(url_pin, vkey).with_context(|| format!("writing {}", url_pin.display()))
+    }
+}
+
+/// `text` as one file name: letters, digits, `.` and `-` kept, the rest `_`.
+fn file_name(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect()
 }
 
 /// Folds the whole log into a fresh state and rebuilds its tree: every stored hash tile must
