@@ -3,6 +3,8 @@
 //! submission. Handlers only translate HTTP to calls; the log's logic is in `dauys-ledger`,
 //! the rules in `dauys-core`.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
@@ -102,8 +104,8 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// the stored tiles: an entry changed at rest is served to no one. A mismatch is reported —
 /// logged, counted, on `/readyz`, and the sequencer signs no checkpoint after it — and the
 /// request gets 500 `log-corrupt`. Blocking (storage): call inside [`blocking`].
-pub(crate) fn verified_entries(app: &AppState, start: u64, end: u64) -> Result<Vec<Vec<u8>>, Problem> {
-    let bodies = app.reader.entries(start, end)?;
+pub(crate) fn verified_entries(log: &LogIntegrity, start: u64, end: u64) -> Result<Vec<Vec<u8>>, Problem> {
+    let bodies = log.reader.entries(start, end)?;
     // Entries and their tiles are committed together, and tiles only grow: tiles read after
     // the entries cover them.
     let mut tile: Option<(u64, Vec<u8>)> = None;
@@ -111,13 +113,13 @@ pub(crate) fn verified_entries(app: &AppState, start: u64, end: u64) -> Result<V
         let index = start + i as u64;
         let number = index / TILE_WIDTH;
         if tile.as_ref().is_none_or(|(n, _)| *n != number) {
-            tile = Some((number, app.reader.tile(0, number)?.unwrap_or_default()));
+            tile = Some((number, log.reader.tile(0, number)?.unwrap_or_default()));
         }
         let at = (index % TILE_WIDTH) as usize * 32;
         let stored = tile.as_ref().and_then(|(_, bytes)| bytes.get(at..at + 32));
         if stored != Some(&dauys_ledger::leaf_hash(body).0[..]) {
-            if app.shared.report_corrupt_entry(index) {
-                app.metrics.corrupt_entries.inc();
+            if log.shared.report_corrupt_entry(index) {
+                log.metrics.corrupt_entries.inc();
             }
             tracing::error!(entry = index, "a stored entry does not match its tile: it is not served");
             return Err(Problem::new(
@@ -130,6 +132,49 @@ pub(crate) fn verified_entries(app: &AppState, start: u64, end: u64) -> Result<V
         }
     }
     Ok(bodies)
+}
+
+/// What checking stored entries needs, without the rest of the state (the background check
+/// must not hold the sequencer's handle, or shutdown would wait for it).
+#[derive(Clone)]
+pub(crate) struct LogIntegrity {
+    pub reader: Arc<dyn dauys_store::Reader>,
+    pub shared: Arc<crate::sequencer::Shared>,
+    pub metrics: Arc<crate::metrics::Metrics>,
+}
+
+impl LogIntegrity {
+    pub fn of(app: &AppState) -> LogIntegrity {
+        LogIntegrity { reader: app.reader.clone(), shared: app.shared.clone(), metrics: app.metrics.clone() }
+    }
+}
+
+/// Pause between two bundles of the background check: at most a bundle every 5 ms, so the
+/// check never takes the storage from the people using the site.
+const RECHECK_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Walks the whole stored log through [`verified_entries`] once every `interval`, a bundle at
+/// a time, so an entry nobody asks for is checked too. Ends at the first mismatch (reported
+/// there: nothing more to find until an operator mends the database).
+pub(crate) async fn recheck_log(log: LogIntegrity, interval: std::time::Duration) {
+    loop {
+        tokio::time::sleep(interval).await;
+        let reader = log.reader.clone();
+        let Ok(size) = blocking(move || Ok(reader.size()?)).await else { continue };
+        let mut start = 0;
+        while start < size {
+            let end = (start + TILE_WIDTH).min(size);
+            let checked = log.clone();
+            if blocking(move || verified_entries(&checked, start, end)).await.is_err()
+                && log.shared.corrupt_entry().is_some()
+            {
+                return;
+            }
+            start = end;
+            tokio::time::sleep(RECHECK_PAUSE).await;
+        }
+        tracing::info!(entries = size, "the stored log was checked against its tiles");
+    }
 }
 
 /// GET /checkpoint — the latest signed checkpoint, from memory.
@@ -163,7 +208,7 @@ pub async fn tile(
         }
         TilePath::Entries { index, width } => {
             let start = index.saturating_mul(TILE_WIDTH);
-            let bodies = verified_entries(&app, start, start + u64::from(width))?;
+            let bodies = verified_entries(&LogIntegrity::of(&app), start, start + u64::from(width))?;
             if bodies.len() < usize::from(width) {
                 return Ok(None);
             }
@@ -320,7 +365,7 @@ pub async fn prove_inclusion(
                 ),
             });
         }
-        let body = verified_entries(&app2, index, index + 1)?;
+        let body = verified_entries(&LogIntegrity::of(&app2), index, index + 1)?;
         let leaf = dauys_ledger::leaf_hash(body.first().ok_or_else(|| Problem::not_found(format!("entry {index}")))?);
         if let Some(h) = wanted_hash {
             if h != leaf {
@@ -441,9 +486,9 @@ pub const MAX_PAGE: u64 = 100;
 
 /// Entries `[start, start+limit)` clipped to the log, newest first.
 pub async fn load_entries(app: &AppState, start: u64, limit: u64) -> Result<Vec<EntryView>, Problem> {
-    let app = app.clone();
+    let log = LogIntegrity::of(app);
     blocking(move || {
-        let bodies = verified_entries(&app, start, start.saturating_add(limit.min(MAX_PAGE)))?;
+        let bodies = verified_entries(&log, start, start.saturating_add(limit.min(MAX_PAGE)))?;
         let mut views =
             bodies.iter().enumerate().map(|(i, b)| entry_view(start + i as u64, b)).collect::<Result<Vec<_>, _>>()?;
         views.reverse();

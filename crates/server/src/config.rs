@@ -76,6 +76,11 @@ pub struct Config {
     /// is rendered again, in milliseconds (at most 10,000). A crowd then costs one render per
     /// page and language per period. 0 renders every request.
     pub public_page_cache_ms: u64,
+    /// How often the whole stored log is read back and checked against its tiles in the
+    /// background, in seconds (a bundle every 5 ms, so a million entries take about 20 s of
+    /// pauses); an entry changed at rest is then found even if nobody asks for it. 0: never
+    /// (entries are still checked whenever they are served).
+    pub log_recheck_interval_secs: u64,
     /// Where people write to the operator (shown on the contact, privacy and accessibility
     /// pages). Empty: those pages say no address is configured.
     pub contact_email: String,
@@ -178,6 +183,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             public_url: String::new(),
             public_page_cache_ms: 1000,
+            log_recheck_interval_secs: 86_400,
             contact_email: String::new(),
             vault_master_key_file: PathBuf::new(),
             pseudonym_keys_file: PathBuf::new(),

@@ -279,6 +279,8 @@ pub struct Instance {
     sequencer: Sequencer,
     /// Delivers queued mail; holds a sequencer handle, so it is stopped before the drain.
     outbox: tokio::task::JoinHandle<()>,
+    /// Reads the stored log back against its tiles now and then (`api::recheck_log`).
+    recheck: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Instance {
@@ -386,15 +388,23 @@ impl Instance {
         }
         let sender = Arc::new(people::mail::Sender::from_config(&state.config).map_err(ServeError::Mail)?);
         let outbox = tokio::spawn(people::mail::run_outbox(state.people.clone(), sender));
-        Ok(Instance { state, sequencer, outbox })
+        let recheck = (state.config.log_recheck_interval_secs > 0).then(|| {
+            let interval = Duration::from_secs(state.config.log_recheck_interval_secs);
+            tokio::spawn(api::recheck_log(api::LogIntegrity::of(&state), interval))
+        });
+        Ok(Instance { state, sequencer, outbox, recheck })
     }
 
     /// Waits until every submission made so far is committed and covered by a signed
     /// checkpoint. Every clone of the state (and so of the sequencer handle) must be gone.
     pub async fn shutdown(self) -> Result<(), ServeError> {
-        let Instance { state, sequencer, outbox } = self;
+        let Instance { state, sequencer, outbox, recheck } = self;
         outbox.abort();
         let _ = outbox.await;
+        if let Some(recheck) = recheck {
+            recheck.abort();
+            let _ = recheck.await;
+        }
         drop(state);
         tokio::task::spawn_blocking(move || sequencer.join()).await?;
         Ok(())

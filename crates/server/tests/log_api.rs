@@ -582,3 +582,43 @@ mod operator_token {
         app.instance.shutdown().await.unwrap();
     }
 }
+
+/// An entry changed at rest that nobody asks for is found by the background check, which reads
+/// the whole stored log back against its tiles: `/readyz` then says which entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_check_finds_an_entry_nobody_reads() {
+    let db = TestDatabase::new(Backend::Sqlite);
+    let config = Config { log_recheck_interval_secs: 1, ..common::config(&db) };
+    let app = TestApp { instance: common::instance(config).await, _db: db };
+    for n in 0..10 {
+        app.submit(notice(n)).await;
+    }
+    app.checkpoint_at_least(GENESIS + 10).await;
+    let ready = app.call(Method::GET, "/readyz", None, false).await;
+    assert_eq!(ready.0, StatusCode::OK);
+
+    let file = app._db.dir.path().join("dauys.sqlite3");
+    let changed = tokio::task::spawn_blocking(move || {
+        let db = rusqlite::Connection::open(file).unwrap();
+        db.execute(
+            "UPDATE entries SET body = CAST(replace(body, 'Текст', 'Тексу') AS BLOB) WHERE idx = ?1",
+            [GENESIS + 3],
+        )
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(changed, 1);
+    for _ in 0..100 {
+        let (status, body, _) = app.call(Method::GET, "/readyz", None, false).await;
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            let text = String::from_utf8_lossy(&body);
+            assert!(text.contains("log-corrupt") && text.contains(&format!("entry {}", GENESIS + 3)), "{text}");
+            let metrics = app.call(Method::GET, "/metrics", None, false).await.1;
+            assert!(String::from_utf8_lossy(&metrics).contains("dauys_corrupt_entries_total 1"));
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the background check did not find the changed entry within 10 s");
+}
