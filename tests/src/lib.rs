@@ -126,9 +126,15 @@ impl Server {
 
     /// Starts the binary again on the same data directory, database and address.
     pub fn restart(&mut self) {
+        self.restart_until("/readyz");
+    }
+
+    /// The same, waiting only until `path` answers 200: `/healthz` for a server that is up but
+    /// may rightly say it is not ready (a corrupt log).
+    pub fn restart_until(&mut self, path: &str) {
         self.kill();
         self.child = spawn(&self.options, self.data_dir.path(), self.addr, &self.log_path);
-        self.wait_ready(Duration::from_secs(30));
+        self.wait_for(path, Duration::from_secs(30));
     }
 
     /// The server's process id (for reading its memory and descriptors in /proc).
@@ -142,12 +148,16 @@ impl Server {
     }
 
     fn wait_ready(&mut self, limit: Duration) {
+        self.wait_for("/readyz", limit);
+    }
+
+    fn wait_for(&mut self, path: &str, limit: Duration) {
         let deadline = Instant::now() + limit;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("dauys serve exited with {status} before it was ready:\n{}", self.log());
             }
-            if let Ok(r) = agent().get(&self.url("/readyz")).call() {
+            if let Ok(r) = agent().get(&self.url(path)).call() {
                 if r.status() == 200 {
                     return;
                 }

@@ -106,9 +106,16 @@ fn replay_check_finds_a_byte_changed_at_rest() {
     assert!(!ok, "an entry changed at rest passed the check:\n{stderr}");
     assert!(stderr.contains("the stored tile tile/0/000") && stderr.contains("changed at rest"), "{stderr}");
 
-    // The server starts on it, but serves the changed entry to no one, says so on /readyz and
-    // in its metrics, and signs no checkpoint after it (it still logs and acknowledges acts).
-    server.restart();
+    // The server starts on it, finds it (a first pass over the stored log at start), serves
+    // the changed entry to no one, says so on /readyz and in its metrics, and signs no
+    // checkpoint after it (it still logs and acknowledges acts).
+    server.restart_until("/healthz");
+    // Before anyone asks for the entry: the pass at start reports it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while server.get("/readyz").0 != 503 {
+        assert!(std::time::Instant::now() < deadline, "the pass at start did not find the changed entry");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let signed = server.get_json("/api/v1/log")["checkpoint"]["size"].as_u64().unwrap();
     for path in ["/tile/entries/000", "/api/v1/entries/40", "/log/40", "/api/v1/proof/inclusion?index=40"] {
         let (status, body) = server.get(path);

@@ -153,12 +153,16 @@ impl LogIntegrity {
 /// check never takes the storage from the people using the site.
 const RECHECK_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
 
-/// Walks the whole stored log through [`verified_entries`] once every `interval`, a bundle at
-/// a time, so an entry nobody asks for is checked too. Ends at the first mismatch (reported
+/// Walks the whole stored log through [`verified_entries`] at start and then once every
+/// `interval`, a bundle at a time, so an entry nobody asks for is checked too (and a restart
+/// does not forget one: the mark lives in memory). Ends at the first mismatch (reported
 /// there: nothing more to find until an operator mends the database).
 pub(crate) async fn recheck_log(log: LogIntegrity, interval: std::time::Duration) {
+    let mut first = true;
     loop {
-        tokio::time::sleep(interval).await;
+        if !std::mem::take(&mut first) {
+            tokio::time::sleep(interval).await;
+        }
         let reader = log.reader.clone();
         let Ok(size) = blocking(move || Ok(reader.size()?)).await else { continue };
         let mut start = 0;

@@ -76,10 +76,10 @@ pub struct Config {
     /// is rendered again, in milliseconds (at most 10,000). A crowd then costs one render per
     /// page and language per period. 0 renders every request.
     pub public_page_cache_ms: u64,
-    /// How often the whole stored log is read back and checked against its tiles in the
-    /// background, in seconds (a bundle every 5 ms, so a million entries take about 20 s of
-    /// pauses); an entry changed at rest is then found even if nobody asks for it. 0: never
-    /// (entries are still checked whenever they are served).
+    /// The whole stored log is read back and checked against its tiles in the background at
+    /// start, then every so many seconds (a bundle every 5 ms: a million entries spend about
+    /// 20 s in pauses), so an entry changed at rest is found even if nobody asks for it. 0:
+    /// never (entries are still checked whenever they are served).
     pub log_recheck_interval_secs: u64,
     /// Where people write to the operator (shown on the contact, privacy and accessibility
     /// pages). Empty: those pages say no address is configured.
