@@ -340,11 +340,15 @@ async fn an_official_opens_a_record_by_iin_and_is_named_to_the_person() {
     common::submit(&instance, grant).await;
     let official = common::sign_in(&people, account(&people, &named).await).await;
 
-    // The form is on /office itself, and posts.
+    // The form is on /office itself, and posts; an IIN put in the address is not carried in.
     let office = common::browse(&instance, Method::GET, "/office", Some(&official.token), String::new()).await;
     assert!(
         office.body.contains("method=\"post\" action=\"/office/person\"") && office.body.contains("IIN or account")
     );
+    let by_address = format!("/office/person?account={}", PEOPLE[1].iin);
+    let prefilled = common::browse(&instance, Method::GET, &by_address, Some(&official.token), String::new()).await;
+    assert_eq!(prefilled.status, StatusCode::OK);
+    assert!(!prefilled.body.contains(&format!("value=\"{}\"", PEOPLE[1].iin)), "{}", prefilled.body);
     let form = |subject: &str, purpose: &str| {
         format!(
             "account={subject}&body={BODY}&basis=appeal-consideration&purpose={purpose}&case=A-18&csrf={}",

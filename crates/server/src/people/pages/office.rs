@@ -25,7 +25,15 @@ pub(crate) async fn open_form(
     official: Official<Opening>,
     PageQuery(q): PageQuery<AccountQuery>,
 ) -> PageResult {
-    Ok(open_page(&app, &p, &official, q.account.trim(), None, StatusCode::OK).await)
+    // Links prefill an account id. An IIN does not belong in an address (browser history,
+    // proxy logs): one put there by hand is not carried into the form.
+    let subject = Some(q.account.trim()).filter(|s| !looks_like_iin(s)).unwrap_or("");
+    Ok(open_page(&app, &p, &official, subject, None, StatusCode::OK).await)
+}
+
+/// Twelve digits: an IIN, not an account id.
+fn looks_like_iin(subject: &str) -> bool {
+    subject.len() == 12 && subject.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The form offers exactly the bodies the submit accepts ([`Official`] asked `authorize`).
@@ -99,7 +107,7 @@ pub(crate) async fn open(
         return open_page(&app, &p, &official, &subject, Some(&e), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let account = &official.session.account;
-    let by_iin = subject.len() == 12 && subject.bytes().all(|b| b.is_ascii_digit());
+    let by_iin = looks_like_iin(&subject);
     let outcome = if by_iin {
         app.people.open_personal_data_by_iin(account, &subject, &body, &basis, &form.purpose, &form.case).await
     } else {
