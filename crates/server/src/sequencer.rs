@@ -346,8 +346,11 @@ impl Worker {
         Building { projections: self.projectors.iter().map(|p| p.begin()).collect(), ..Building::default() }
     }
 
+    /// Whether the tree has grown past the last signed checkpoint and may be signed. Never
+    /// while a stored entry is known not to match the tree: a checkpoint would vouch for it
+    /// (and saying "pending" then would have the loop retry, and log, without pause).
     fn checkpoint_pending(&self) -> bool {
-        self.signed_size != self.builder.size()
+        self.signed_size != self.builder.size() && self.shared.corrupt_entry().is_none()
     }
 
     fn run(mut self, jobs: mpsc::Receiver<Job>) {
@@ -482,11 +485,6 @@ impl Worker {
     }
 
     fn sign(&self, now: u64) -> Option<PublishedCheckpoint> {
-        if let Some(index) = self.shared.corrupt_entry() {
-            // Signing would vouch for a tree whose stored entries do not match it.
-            tracing::error!(entry = index, "no checkpoint signed: a stored entry does not match the log's tree");
-            return None;
-        }
         let checkpoint = Checkpoint {
             origin: self.config.origin.clone(),
             size: self.builder.size(),
