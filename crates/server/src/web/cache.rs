@@ -226,8 +226,11 @@ fn cached(status: StatusCode, mut headers: HeaderMap, plain: Bytes) -> Cached {
     // Weak: the compressed and the plain bytes are the same page, not the same bytes.
     let etag = HeaderValue::from_str(&format!("W/\"{}\"", hex::encode(&digest[..12])))
         .unwrap_or_else(|_| HeaderValue::from_static("W/\"\""));
-    // A PNG (a preview card) is compressed already: gzip would only cost time.
-    let compressed = headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes() == b"image/png");
+    // Images other than SVG are compressed already (the rule the response compression
+    // layer follows too): gzip would only cost time on every refresh.
+    let compressed = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"image/") && !t.as_bytes().starts_with(b"image/svg+xml"));
     let gzip = if compressed {
         Bytes::new()
     } else {
