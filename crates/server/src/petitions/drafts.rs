@@ -189,7 +189,12 @@ impl Petitions {
         for record in records {
             let Ok(petition) = record.id.as_str().parse::<PetitionId>() else { continue };
             if self.view().get(&petition).is_some_and(|p| p.status != PetitionStatus::Draft) {
-                continue; // launched; its record outlived the launch
+                // Launched, and its record outlived the launch (`launch` could not delete it):
+                // deleted now, so it no longer counts against the author's limit.
+                if self.forget_draft(&petition).await.is_err() {
+                    tracing::error!(%petition, "could not delete the private draft of a launched petition");
+                }
+                continue;
             }
             drafts.push(self.open_draft(account, &petition, &record.sealed)?);
         }
