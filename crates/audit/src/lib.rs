@@ -237,17 +237,24 @@ fn choose_key(fetch: &impl Fetch, state_dir: &StateDir, given: Option<&str>) -> 
             Ok(ChosenKey { verifier: parse(&pinned)?, vkey: pinned, pin_now: false, trusted_on_first_use: false })
         }
         (None, None) => {
-            let bytes = fetch_required(fetch, LOG_INFO_PATH)?;
-            let bad = |reason: String| AuditError::BadLogInfo { url: LOG_INFO_PATH.into(), reason };
-            let info: LogInfo = serde_json::from_slice(&bytes)
-                .map_err(|e| bad(format!("expected JSON {{\"origin\":..,\"vkey\":..}}: {e}")))?;
-            let verifier = parse(&info.vkey)?;
-            if verifier.name() != info.origin {
-                return Err(bad(format!("its key is named {:?} but its origin is {:?}", verifier.name(), info.origin)));
-            }
-            Ok(ChosenKey { verifier, vkey: info.vkey, pin_now: true, trusted_on_first_use: true })
+            let (vkey, verifier) = server_key(fetch)?;
+            Ok(ChosenKey { verifier, vkey, pin_now: true, trusted_on_first_use: true })
         }
     }
+}
+
+/// The key the server says its log is signed with (`/api/v1/log`), checked to name the log's
+/// origin. Only the server's word: trust it on first use at most, and say so.
+pub fn server_key(fetch: &impl Fetch) -> Result<(String, NoteVerifier), AuditError> {
+    let bytes = fetch_required(fetch, LOG_INFO_PATH)?;
+    let bad = |reason: String| AuditError::BadLogInfo { url: LOG_INFO_PATH.into(), reason };
+    let info: LogInfo =
+        serde_json::from_slice(&bytes).map_err(|e| bad(format!("expected JSON {{\"origin\":..,\"vkey\":..}}: {e}")))?;
+    let verifier = NoteVerifier::from_vkey(&info.vkey).map_err(|source| AuditError::InvalidKey { source })?;
+    if verifier.name() != info.origin {
+        return Err(bad(format!("its key is named {:?} but its origin is {:?}", verifier.name(), info.origin)));
+    }
+    Ok((info.vkey, verifier))
 }
 
 fn fetch_required(fetch: &impl Fetch, path: &str) -> Result<Vec<u8>, AuditError> {

@@ -247,11 +247,7 @@ impl LogMemory {
             (None, None) => {
                 // The server's own key, only to know which log this is; the audit itself
                 // trusts it on first use and says so.
-                let fetch = dauys_audit::HttpFetch::new(base_url)?;
-                let info = dauys_audit::Fetch::get(&fetch, "/api/v1/log")?
-                    .with_context(|| format!("{base_url}/api/v1/log is missing"))?;
-                let info: serde_json::Value = serde_json::from_slice(&info).context("/api/v1/log is not JSON")?;
-                let vkey = info["vkey"].as_str().context("/api/v1/log names no vkey")?.to_owned();
+                let (vkey, _) = dauys_audit::server_key(&dauys_audit::HttpFetch::new(base_url)?)?;
                 (None, vkey)
             }
         };
