@@ -14,7 +14,7 @@ use dauys_server::{demo, router, Instance};
 use dauys_testkit::{Backend, TestDatabase};
 use tower::ServiceExt;
 
-mod common;
+use crate::common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_history_replays_and_the_server_starts_on_it() {

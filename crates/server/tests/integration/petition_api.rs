@@ -21,7 +21,7 @@ use dauys_testkit::{Backend, TestDatabase};
 use serde_json::Value;
 use tower::ServiceExt;
 
-mod common;
+use crate::common;
 
 const GOV: &str = "government-test";
 const AKIMAT: &str = "akimat-almaty-test";

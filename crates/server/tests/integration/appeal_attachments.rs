@@ -18,7 +18,7 @@ use dauys_store::{MaxConnections, RecordKind};
 use dauys_testkit::{Backend, TestDatabase};
 use sha2::{Digest, Sha256};
 
-mod common;
+use crate::common;
 
 const MIB: usize = 1024 * 1024;
 

@@ -14,7 +14,7 @@ use dauys_testkit::{Backend, TestDatabase};
 use serde_json::Value;
 use tower::ServiceExt;
 
-mod common;
+use crate::common;
 
 /// Entries a new log starts with: the deployment's configuration, the legal bases for
 /// opening personal data, and each capability's default rules (petitions, appeals).

@@ -2,9 +2,6 @@
 //! people signed up, verified and signed in, roles, bodies and small petition rules, and
 //! requests sent through the router.
 
-// Every test binary compiles this module but uses only some of its helpers.
-#![allow(dead_code)]
-
 use std::sync::Arc;
 
 use axum::body::Body;

@@ -2,7 +2,7 @@
 //! alike, password hashing is bounded, and `next` never leaves the site. Through the real
 //! router, as a browser would post the form.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

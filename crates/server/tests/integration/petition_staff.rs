@@ -17,7 +17,7 @@ use dauys_server::petitions::SignReceipt;
 use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
 
-mod common;
+use crate::common;
 
 /// The body the test petitions address, and one whose officials have nothing to answer.
 const BODY: &str = "ministry-test";

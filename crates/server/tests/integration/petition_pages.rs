@@ -16,7 +16,7 @@ use dauys_server::petitions::{AnswerForm, Draft};
 use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
 
-mod common;
+use crate::common;
 
 const AKIMAT: &str = "akimat-almaty";
 const GOVERNMENT: &str = "government-kz";
@@ -786,12 +786,12 @@ fn every_page_string_is_in_kazakh_russian_and_english_and_clashes_with_no_other_
 
     // Every file of the citizen pages, since they were split by what they show.
     let code = [
-        include_str!("../src/petitions/pages.rs"),
-        include_str!("../src/petitions/pages/list.rs"),
-        include_str!("../src/petitions/pages/petition.rs"),
-        include_str!("../src/petitions/pages/receipt.rs"),
-        include_str!("../src/petitions/pages/drafts.rs"),
-        include_str!("../src/petitions/pages/mine.rs"),
+        include_str!("../../src/petitions/pages.rs"),
+        include_str!("../../src/petitions/pages/list.rs"),
+        include_str!("../../src/petitions/pages/petition.rs"),
+        include_str!("../../src/petitions/pages/receipt.rs"),
+        include_str!("../../src/petitions/pages/drafts.rs"),
+        include_str!("../../src/petitions/pages/mine.rs"),
     ]
     .concat();
     let mut used: BTreeSet<String> = BTreeSet::new();

@@ -14,7 +14,7 @@ use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
 use serde_json::{json, Value};
 
-mod common;
+use crate::common;
 
 struct TestApp {
     instance: Instance,

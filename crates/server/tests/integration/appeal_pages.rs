@@ -14,7 +14,7 @@ use dauys_server::config::Config;
 use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
 
-mod common;
+use crate::common;
 
 struct Env {
     instance: Instance,
@@ -528,7 +528,7 @@ fn every_appeal_string_is_in_kazakh_russian_and_english() {
         .collect();
     assert_eq!(sets[0], sets[1], "kk and ru differ");
     assert_eq!(sets[0], sets[2], "kk and en differ");
-    let code = [include_str!("../src/appeals/pages.rs"), include_str!("../src/appeals/mod.rs")].concat();
+    let code = [include_str!("../../src/appeals/pages.rs"), include_str!("../../src/appeals/mod.rs")].concat();
     let mut used = BTreeSet::new();
     for (i, _) in code.match_indices("\"ap-") {
         let id: String = code[i + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();

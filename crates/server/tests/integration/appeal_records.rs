@@ -24,7 +24,7 @@ use dauys_server::Instance;
 use dauys_testkit::{Backend, TestDatabase};
 use serde_json::{json, Value};
 
-mod common;
+use crate::common;
 
 /// The city's akimat: holds the backdated appeals.
 const AKIMAT: &str = "akimat-astana";
@@ -651,10 +651,10 @@ fn every_string_of_these_pages_is_in_kazakh_russian_and_english() {
     assert_eq!(kk, ru, "kk and ru differ");
     assert_eq!(kk, en, "kk and en differ");
     let code = [
-        include_str!("../src/appeals/pages/records.rs"),
-        include_str!("../src/appeals/pages/records/chart.rs"),
-        include_str!("../src/appeals/pages/records/calculator.rs"),
-        include_str!("../src/appeals/pages/records/feed.rs"),
+        include_str!("../../src/appeals/pages/records.rs"),
+        include_str!("../../src/appeals/pages/records/chart.rs"),
+        include_str!("../../src/appeals/pages/records/calculator.rs"),
+        include_str!("../../src/appeals/pages/records/feed.rs"),
     ]
     .concat();
     let mut used = std::collections::BTreeSet::new();

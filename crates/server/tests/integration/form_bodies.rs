@@ -21,7 +21,7 @@ use dauys_testkit::{Backend, TestDatabase};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 
-mod common;
+use crate::common;
 
 const BODY: &str = "ministry-test";
 

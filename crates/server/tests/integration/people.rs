@@ -11,7 +11,7 @@ use dauys_server::{router, Instance};
 use dauys_testkit::{Backend, TestDatabase};
 use tower::ServiceExt;
 
-mod common;
+use crate::common;
 
 const BODY: &str = "akimat-test";
 
