@@ -75,6 +75,17 @@ pub enum LedgerError {
     #[error("proof does not verify: computed root {computed} but expected {expected}")]
     RootMismatch { expected: String, computed: String },
 
+    #[error("invalid witness policy: {reason}")]
+    InvalidPolicy { reason: String },
+
+    #[error(
+        "the checkpoint carries valid cosignatures from {have} of the {of} witnesses named, and {need} are required"
+    )]
+    NotEnoughCosignatures { have: usize, need: usize, of: usize },
+
+    #[error("malformed add-checkpoint request: {reason}")]
+    MalformedRequest { reason: String },
+
     #[error("cannot resume tree: {reason}")]
     InvalidResume { reason: String },
 }

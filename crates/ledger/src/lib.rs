@@ -8,7 +8,10 @@
 //!   entry bundles, and an incremental [`TreeBuilder`] that emits tiles;
 //! * [C2SP tlog-checkpoint](https://c2sp.org/tlog-checkpoint) and
 //!   [C2SP signed-note](https://c2sp.org/signed-note) with Ed25519 keys in the
-//!   `golang.org/x/mod/sumdb/note` key format.
+//!   `golang.org/x/mod/sumdb/note` key format;
+//! * [C2SP tlog-cosignature](https://c2sp.org/tlog-cosignature) (Ed25519,
+//!   `cosignature/v1`), witness policies, and the `add-checkpoint` checks of
+//!   [C2SP tlog-witness](https://c2sp.org/tlog-witness).
 //!
 //! Everything needed to audit a log is here, so a verifier can check
 //! checkpoints, tiles and proofs without running (or trusting) a server.
@@ -49,9 +52,9 @@
 //! ```
 //!
 //! What it is not: it does no I/O, keeps no clock, and draws no randomness.
-//! Storage, HTTP serving, key generation, witnessing policy and deciding
+//! Storage, HTTP serving, key generation, and deciding
 //! *which* keys to trust belong to the callers. Only Ed25519 note signatures
-//! are supported.
+//! and cosignatures are supported.
 
 pub mod builder;
 pub mod checkpoint;
@@ -60,6 +63,7 @@ pub mod hash;
 pub mod note;
 pub mod proof;
 pub mod tile;
+pub mod witness;
 
 pub use builder::TreeBuilder;
 pub use checkpoint::Checkpoint;
@@ -73,4 +77,7 @@ pub use proof::{
 pub use tile::{
     decode_bundle, encode_bundle, entries_path, entry_bundles_for_size, parse_tile_path, tile_hashes, tiles_for_size,
     TileId, TilePath,
+};
+pub use witness::{
+    check_add_checkpoint, AddCheckpoint, Cosignature, CosignatureVerifier, Cosigner, Refusal, WitnessPolicy, Witnessed,
 };

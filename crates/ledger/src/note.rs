@@ -8,16 +8,16 @@ use sha2::{Digest, Sha256};
 use crate::LedgerError;
 
 /// Signature type byte assigned to Ed25519 by the signed-note spec.
-const ALG_ED25519: u8 = 0x01;
+pub(crate) const ALG_ED25519: u8 = 0x01;
 /// Bounds the work a hostile note can cause; checkpoints are a few hundred bytes.
 pub const MAX_NOTE_BYTES: usize = 1 << 20;
 /// The spec requires accepting at least 16; Go's implementation rejects > 100.
 pub const MAX_SIGNATURES: usize = 100;
-const SIG_PREFIX: &str = "\u{2014} ";
+pub(crate) const SIG_PREFIX: &str = "\u{2014} ";
 
 /// Key names end up on signature lines and inside `+`-separated key strings,
 /// so spaces and `+` would make those ambiguous.
-fn check_key_name(name: &str) -> Result<(), LedgerError> {
+pub(crate) fn check_key_name(name: &str) -> Result<(), LedgerError> {
     let ok = !name.is_empty() && !name.contains('+') && !name.chars().any(|c| c.is_whitespace() || c.is_control());
     if ok {
         Ok(())
@@ -26,18 +26,21 @@ fn check_key_name(name: &str) -> Result<(), LedgerError> {
     }
 }
 
-fn compute_key_id(name: &str, public: &[u8; 32]) -> u32 {
+/// The key id of a signed note key: the first four bytes of SHA-256(name, newline, the
+/// signature type byte, the public key). `alg` is 0x01 for note signatures and 0x04 for
+/// cosignatures, so one public key has a different id in each role.
+pub(crate) fn compute_key_id(name: &str, alg: u8, public: &[u8; 32]) -> u32 {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
     h.update(b"\n");
-    h.update([ALG_ED25519]);
+    h.update([alg]);
     h.update(public);
     let d = h.finalize();
     u32::from_be_bytes([d[0], d[1], d[2], d[3]])
 }
 
 /// Parses the 8-hex-digit key id field of a key string.
-fn parse_key_id(s: &str) -> Result<u32, LedgerError> {
+pub(crate) fn parse_key_id(s: &str) -> Result<u32, LedgerError> {
     if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(LedgerError::InvalidKey { reason: format!("key id {s:?} is not 8 hex digits") });
     }
@@ -45,33 +48,33 @@ fn parse_key_id(s: &str) -> Result<u32, LedgerError> {
         .map_err(|_| LedgerError::InvalidKey { reason: format!("key id {s:?} is not 8 hex digits") })
 }
 
-/// Decodes `base64(0x01 || 32 bytes)`, the key encoding shared by signer and
+/// Decodes `base64(alg || 32 bytes)`, the key encoding shared by signer and
 /// verifier key strings.
-fn decode_ed25519_key(b64: &str, what: &str) -> Result<[u8; 32], LedgerError> {
+pub(crate) fn decode_ed25519_key(b64: &str, what: &str, alg: u8) -> Result<[u8; 32], LedgerError> {
     let raw = STANDARD
         .decode(b64.as_bytes())
         .map_err(|_| LedgerError::InvalidKey { reason: format!("{what} is not valid standard base64") })?;
     match raw.split_first() {
-        Some((&ALG_ED25519, rest)) => rest.try_into().map_err(|_| LedgerError::InvalidKey {
+        Some((&found, rest)) if found == alg => rest.try_into().map_err(|_| LedgerError::InvalidKey {
             reason: format!("{what} is {} bytes; an Ed25519 key is 32 bytes", rest.len()),
         }),
-        Some((alg, _)) => Err(LedgerError::InvalidKey {
-            reason: format!("{what} has algorithm byte {alg:#04x}; only Ed25519 (0x01) is supported"),
+        Some((found, _)) => Err(LedgerError::InvalidKey {
+            reason: format!("{what} has algorithm byte {found:#04x}; this key must be {alg:#04x}"),
         }),
         None => Err(LedgerError::InvalidKey { reason: format!("{what} is empty") }),
     }
 }
 
-fn encode_ed25519_key(key: &[u8; 32]) -> String {
+pub(crate) fn encode_ed25519_key(alg: u8, key: &[u8; 32]) -> String {
     let mut raw = Vec::with_capacity(33);
-    raw.push(ALG_ED25519);
+    raw.push(alg);
     raw.extend_from_slice(key);
     STANDARD.encode(raw)
 }
 
 /// Note text must be what the signature lines can be unambiguously appended
 /// to: newline-terminated, no control characters other than newline.
-fn check_text(text: &str) -> Result<(), LedgerError> {
+pub(crate) fn check_text(text: &str) -> Result<(), LedgerError> {
     if !text.ends_with('\n') {
         return Err(LedgerError::MalformedNote { reason: "text must end with a newline".into() });
     }
@@ -95,7 +98,7 @@ impl NoteSigner {
     pub fn from_seed(name: &str, seed: [u8; 32]) -> Result<NoteSigner, LedgerError> {
         check_key_name(name)?;
         let key = SigningKey::from_bytes(&seed);
-        let key_id = compute_key_id(name, key.verifying_key().as_bytes());
+        let key_id = compute_key_id(name, ALG_ED25519, key.verifying_key().as_bytes());
         Ok(NoteSigner { name: name.to_string(), key_id, key })
     }
 
@@ -112,7 +115,7 @@ impl NoteSigner {
         };
         check_key_name(name)?;
         let stated = parse_key_id(id)?;
-        let seed = decode_ed25519_key(key, "private key")?;
+        let seed = decode_ed25519_key(key, "private key", ALG_ED25519)?;
         let signer = NoteSigner::from_seed(name, seed)?;
         if signer.key_id != stated {
             return Err(LedgerError::KeyIdMismatch { name: name.to_string(), stated, computed: signer.key_id });
@@ -121,12 +124,22 @@ impl NoteSigner {
     }
 
     pub fn to_skey(&self) -> String {
-        format!("PRIVATE+KEY+{}+{:08x}+{}", self.name, self.key_id, encode_ed25519_key(self.key.as_bytes()))
+        format!(
+            "PRIVATE+KEY+{}+{:08x}+{}",
+            self.name,
+            self.key_id,
+            encode_ed25519_key(ALG_ED25519, self.key.as_bytes())
+        )
     }
 
     /// The public verifier key string, `<name>+<keyid>+<base64(0x01||pubkey)>`.
     pub fn vkey(&self) -> String {
-        format!("{}+{:08x}+{}", self.name, self.key_id, encode_ed25519_key(self.key.verifying_key().as_bytes()))
+        format!(
+            "{}+{:08x}+{}",
+            self.name,
+            self.key_id,
+            encode_ed25519_key(ALG_ED25519, self.key.verifying_key().as_bytes())
+        )
     }
 
     pub fn verifier(&self) -> NoteVerifier {
@@ -180,8 +193,8 @@ impl NoteVerifier {
         };
         check_key_name(name)?;
         let stated = parse_key_id(id)?;
-        let public = decode_ed25519_key(key, "public key")?;
-        let computed = compute_key_id(name, &public);
+        let public = decode_ed25519_key(key, "public key", ALG_ED25519)?;
+        let computed = compute_key_id(name, ALG_ED25519, &public);
         if computed != stated {
             return Err(LedgerError::KeyIdMismatch { name: name.to_string(), stated, computed });
         }
@@ -199,7 +212,7 @@ impl NoteVerifier {
     }
 
     pub fn vkey(&self) -> String {
-        format!("{}+{:08x}+{}", self.name, self.key_id, encode_ed25519_key(self.key.as_bytes()))
+        format!("{}+{:08x}+{}", self.name, self.key_id, encode_ed25519_key(ALG_ED25519, self.key.as_bytes()))
     }
 }
 
