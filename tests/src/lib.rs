@@ -266,6 +266,84 @@ impl Drop for Server {
     }
 }
 
+/// A running `dauys witness serve` on a free port of 127.0.0.1, killed when dropped. Its state
+/// directory (key and store) outlives it, so a witness can be restarted, or its key copied to
+/// a witness that forgot what it cosigned.
+pub struct WitnessProcess {
+    child: Child,
+    pub name: String,
+    pub vkey: String,
+    pub url: String,
+    pub state_dir: PathBuf,
+    log_path: PathBuf,
+}
+
+impl WitnessProcess {
+    /// Starts a witness named `name` keeping its state in `state_dir`, following the logs
+    /// with `log_vkeys`; returns once it answers.
+    pub fn start(name: &str, state_dir: &Path, log_vkeys: &[&str]) -> WitnessProcess {
+        let key = Command::new(dauys_binary())
+            .args(["witness", "key", "--name", name, "--state-dir"])
+            .arg(state_dir)
+            .output()
+            .expect("dauys witness key");
+        assert!(key.status.success(), "dauys witness key: {}", String::from_utf8_lossy(&key.stderr));
+        let vkey = String::from_utf8(key.stdout).expect("utf-8").trim().to_string();
+        let addr = format!("127.0.0.1:{}", free_port());
+        let log_path = state_dir.join("witness.log");
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path).expect("witness log");
+        let mut cmd = Command::new(dauys_binary());
+        cmd.args(["witness", "serve", "--name", name, "--listen", &addr, "--per-second", "1000", "--state-dir"])
+            .arg(state_dir);
+        for vkey in log_vkeys {
+            cmd.args(["--log", vkey]);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log)
+            .spawn()
+            .expect("dauys witness serve");
+        let mut witness = WitnessProcess {
+            child,
+            name: name.to_string(),
+            vkey,
+            url: format!("http://{addr}"),
+            state_dir: state_dir.to_path_buf(),
+            log_path,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while agent().get(&format!("{}/logs", witness.url)).call().is_err() {
+            if let Ok(Some(status)) = witness.child.try_wait() {
+                panic!("dauys witness exited with {status}:\n{}", witness.log());
+            }
+            assert!(Instant::now() < deadline, "the witness did not answer within 20 s:\n{}", witness.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        witness
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// GET a path of the witness: (status, body).
+    pub fn get(&self, path: &str) -> (u16, String) {
+        match agent().get(&format!("{}{path}", self.url)).call() {
+            Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+            Err(e) => panic!("GET {path} from the witness: {e}"),
+        }
+    }
+}
+
+impl Drop for WitnessProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).build()
 }

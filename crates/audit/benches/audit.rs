@@ -111,6 +111,7 @@ fn main() {
         vkey: Some(vkey),
         progress: false,
         mirror_dir: None,
+        witnesses: None,
     };
     let fetch = DirFetch { root: files.path().to_owned() };
     let auditing = Instant::now();

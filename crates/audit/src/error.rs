@@ -55,6 +55,12 @@ pub enum AuditError {
     #[error("{url} is not the expected log description: {reason}")]
     BadLogInfo { url: String, reason: String },
 
+    #[error(
+        "the log's checkpoint (size {size}) is not vouched for by enough witnesses: {source}. \
+         Without them, this view of the log may be one shown to you alone"
+    )]
+    NotWitnessed { size: u64, source: LedgerError },
+
     #[error("the checkpoint at {url} does not verify: {source}")]
     BadCheckpoint { url: String, source: LedgerError },
 

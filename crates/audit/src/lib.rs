@@ -24,6 +24,7 @@
 //!     vkey: Some("dauys.example.kz/log+1a2b3c4d+AV0K...".into()),
 //!     progress: true,
 //!     mirror_dir: None,
+//!     witnesses: None,
 //! };
 //! let report = dauys_audit::audit(&options)?;
 //! println!("{} verified at size {}:\n{}", report.origin, report.checkpoint.size, report.public_state);
@@ -32,8 +33,11 @@
 //!
 //! Tests and benchmarks run the same algorithm over any [`Fetch`] with [`audit_with`].
 //!
-//! What it is not: it does not check inclusion proofs of single receipts, witness
-//! cosignatures or the JSON API's answers (only `api/v1/log`, for the key on first use);
+//! Given a witness policy, it refuses a checkpoint that fewer than the quorum of those
+//! witnesses cosigned: a view of the log shown to this auditor alone would lack them.
+//!
+//! What it is not: it does not check inclusion proofs of single receipts or the JSON API's
+//! answers (only `api/v1/log`, for the key on first use);
 //! and it never writes to the server. A mirror directory is complete only if it was given on
 //! every run since the first.
 
@@ -46,8 +50,8 @@ pub use fetch::{size_limit, Fetch, HttpFetch};
 
 use dauys_core::{Entry, LogIndex, PublicState, State};
 use dauys_ledger::{
-    consistency_proof, decode_bundle, entries_path, leaf_hash, verify_consistency, Checkpoint, Hash, LedgerError,
-    NoteVerifier, TileHashSource, TileId, TreeBuilder, TILE_WIDTH,
+    consistency_proof, decode_bundle, entries_path, leaf_hash, verify_consistency, Checkpoint, Cosignature, Hash,
+    LedgerError, Note, NoteVerifier, TileHashSource, TileId, TreeBuilder, WitnessPolicy, TILE_WIDTH,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use local::{write_atomically, StateDir};
@@ -77,6 +81,10 @@ pub struct AuditOptions {
     pub progress: bool,
     /// Also write every verified bundle, tile and the checkpoint here, under their paths.
     pub mirror_dir: Option<PathBuf>,
+    /// Refuse a checkpoint that fewer than the policy's quorum of witnesses cosigned. Two
+    /// auditors who demand the same honest witnesses are shown the same log, or neither
+    /// audit passes.
+    pub witnesses: Option<WitnessPolicy>,
 }
 
 /// What a successful audit verified.
@@ -107,6 +115,9 @@ pub struct AuditReport {
     /// True when no key was given or pinned, so the server's own key was trusted on first
     /// use and pinned now. Tell the user loudly: compare it with a key published elsewhere.
     pub key_pinned_now: bool,
+    /// The valid cosignatures of the policy's witnesses on the checkpoint (empty without a
+    /// policy), with the time each witness vouched for it.
+    pub cosignatures: Vec<Cosignature>,
 }
 
 /// Audits the log at `options.base_url` over HTTP; see the crate documentation.
@@ -127,10 +138,17 @@ pub fn audit_with(fetch: &impl Fetch, options: &AuditOptions) -> Result<AuditRep
     })?;
     let checkpoint = Checkpoint::open(&note, &key.verifier)
         .map_err(|source| AuditError::BadCheckpoint { url: CHECKPOINT_PATH.into(), source })?;
+    let cosignatures = match &options.witnesses {
+        None => Vec::new(),
+        Some(policy) => Note::parse(&note)
+            .and_then(|parsed| policy.check(&parsed))
+            .map_err(|source| AuditError::NotWitnessed { size: checkpoint.size, source })?,
+    };
 
     let saved = state_dir.load(&key.verifier)?;
     let earlier = saved.as_ref().map(|s| s.note.clone());
-    let checked = run(fetch, options, &state_dir, &key, &note, checkpoint, saved);
+    let checked = run(fetch, options, &state_dir, &key, &note, checkpoint, saved)
+        .map(|report| AuditReport { cosignatures, ..report });
     match (checked, earlier) {
         (Err(AuditError::Inconsistent { reason, saved }), Some(earlier)) => {
             // Both signed checkpoints, kept where the person will look; if that fails, the
@@ -203,6 +221,7 @@ fn run(
         tiles_checked: replay.tiles_checked,
         resumed_from,
         key_pinned_now: key.trusted_on_first_use,
+        cosignatures: Vec::new(),
     })
 }
 

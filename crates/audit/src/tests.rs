@@ -3,7 +3,7 @@
 
 use super::*;
 use dauys_core::{Event, LocalizedText, Timestamp};
-use dauys_ledger::{encode_bundle, entry_bundles_for_size, parse_tile_path, NoteSigner, TilePath};
+use dauys_ledger::{encode_bundle, entry_bundles_for_size, parse_tile_path, Cosigner, NoteSigner, TilePath};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -148,6 +148,7 @@ fn options(dir: &Path, vkey: Option<String>) -> AuditOptions {
         vkey,
         progress: false,
         mirror_dir: None,
+        witnesses: None,
     }
 }
 
@@ -569,4 +570,51 @@ fn the_report_explains_inconsistency_loudly() {
     let text = e.to_string();
     assert!(text.starts_with("THE LOG'S HISTORY DIFFERS FROM WHAT THIS AUDITOR SAW BEFORE: the log shrank"));
     assert!(text.contains("/x/audited.json"));
+}
+
+/// Cosigns the checkpoint `log` serves now with each of `witnesses`.
+fn cosign(server: &mut FakeServer, witnesses: &[&Cosigner]) {
+    let note = String::from_utf8(server.files[CHECKPOINT_PATH].clone()).expect("utf-8");
+    let text = Note::parse(&note).expect("note").text;
+    let lines: String = witnesses.iter().map(|w| w.cosign(&text, 1_800_000_000).expect("cosign")).collect();
+    server.files.insert(CHECKPOINT_PATH.into(), format!("{note}{lines}").into_bytes());
+}
+
+#[test]
+fn a_witness_policy_refuses_a_checkpoint_without_its_quorum_and_outvotes_a_lying_witness() {
+    let witnesses: Vec<Cosigner> =
+        (1..=3).map(|i| Cosigner::from_seed(&format!("w{i}.example"), [i; 32]).expect("key")).collect();
+    let policy = WitnessPolicy::new(witnesses.iter().map(Cosigner::verifier).collect(), 2).expect("policy");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut log = FakeLog::new("honest");
+    log.grow_to(300);
+    let vkey = Some(log.vkey());
+    let with_policy = |state: &str| AuditOptions {
+        witnesses: Some(policy.clone()),
+        ..options(&dir.path().join(state), vkey.clone())
+    };
+
+    // Unwitnessed, or by one witness alone: refused, and nothing is saved.
+    let mut server = log.server();
+    assert!(matches!(audit_with(&server, &with_policy("a")), Err(AuditError::NotWitnessed { size: 300, .. })));
+    cosign(&mut server, &[&witnesses[0]]);
+    let refused = audit_with(&server, &with_policy("a")).expect_err("one of three is not a quorum of two");
+    assert!(refused.to_string().contains("1 of the 3"), "{refused}");
+    assert!(!dir.path().join("a/state").join("audited.json").exists());
+
+    // Two of three: verified, and the report names them.
+    cosign(&mut server, &[&witnesses[2]]);
+    let report = audit_with(&server, &with_policy("a")).expect("two of three");
+    let names: Vec<&str> = report.cosignatures.iter().map(|c| c.witness.as_str()).collect();
+    assert_eq!(names, ["w1.example", "w3.example"]);
+    assert!(report.cosignatures.iter().all(|c| c.timestamp == 1_800_000_000));
+
+    // A fork signed with the log's key, cosigned by one lying witness: outvoted.
+    let mut fork = FakeLog::new("forked");
+    fork.grow_to(300);
+    let mut forked = fork.server();
+    cosign(&mut forked, &[&witnesses[1]]);
+    assert!(matches!(audit_with(&forked, &with_policy("b")), Err(AuditError::NotWitnessed { .. })));
+    // Without the policy, a fresh auditor would have accepted it: what witnesses are for.
+    audit_with(&forked, &options(&dir.path().join("c"), vkey.clone())).expect("an unwitnessed audit trusts the log");
 }

@@ -63,7 +63,52 @@ enum Command {
         /// Print the public state as JSON instead of a summary.
         #[arg(long)]
         json: bool,
+        /// A witness whose cosignature the checkpoint must carry: its key, as `dauys witness
+        /// key` prints it. Repeat for more; see --witness-quorum.
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
+        /// How many of the --witness keys must have cosigned (default: all of them).
+        #[arg(long, requires = "witnesses")]
+        witness_quorum: Option<usize>,
     },
+    /// Run a witness (C2SP tlog-witness) for one or more logs, or print its key.
+    Witness {
+        #[command(subcommand)]
+        action: WitnessCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WitnessCommand {
+    /// Serve add-checkpoint, and publish what this witness cosigned.
+    Serve {
+        #[command(flatten)]
+        identity: WitnessIdentity,
+        /// A log to follow: its verifier key (`dauys key` prints a Dauys log's). Repeat for more.
+        #[arg(long = "log", required = true)]
+        logs: Vec<String>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: std::net::SocketAddr,
+        /// Requests allowed per second from one address (bursts of twice that).
+        #[arg(long, default_value_t = 20)]
+        per_second: u32,
+    },
+    /// Print this witness's verifier key (creating the key on first use), for logs and readers.
+    Key {
+        #[command(flatten)]
+        identity: WitnessIdentity,
+    },
+}
+
+#[derive(clap::Args)]
+struct WitnessIdentity {
+    /// Holds the witness's key (witness.key) and what it cosigned (witness.db).
+    #[arg(long)]
+    state_dir: PathBuf,
+    /// The witness's name, a schema-less URL such as witness.example.kz/w1.
+    #[arg(long)]
+    name: String,
 }
 
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
@@ -124,8 +169,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Replay { check } => replay(&load_config(&cli)?, *check),
-        Command::Audit { base_url, vkey, state_dir, mirror_dir, json } => {
+        Command::Audit { base_url, vkey, state_dir, mirror_dir, json, witnesses, witness_quorum } => {
             init_logging(LogFormat::Text);
+            let witnesses = witness_policy(witnesses, *witness_quorum)?;
             let (state_dir, vkey, url_pin) = match state_dir {
                 Some(d) => (d.clone(), vkey.clone(), None),
                 None => {
@@ -139,6 +185,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 vkey,
                 progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 mirror_dir: mirror_dir.clone(),
+                witnesses,
             };
             let report = dauys_audit::audit(&options)?;
             if let Some(url_pin) = url_pin {
@@ -163,6 +210,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(prev) = &report.previous {
                 eprintln!("consistent with the checkpoint saved last time (size {})", prev.size);
             }
+            for cosignature in &report.cosignatures {
+                eprintln!(
+                    "cosigned by {} at {}",
+                    cosignature.witness,
+                    dauys_core::Timestamp(cosignature.timestamp.saturating_mul(1000)).to_rfc3339()
+                );
+            }
             if *json {
                 let bodies: std::collections::BTreeMap<_, _> =
                     report.bodies.iter().map(|(id, record)| (id, record.figures())).collect();
@@ -185,7 +239,49 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Witness { action } => witness(action),
     }
+}
+
+/// The audit's witness policy from `--witness` keys and `--witness-quorum`; none without keys.
+fn witness_policy(keys: &[String], quorum: Option<usize>) -> anyhow::Result<Option<dauys_ledger::WitnessPolicy>> {
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    let verifiers = keys
+        .iter()
+        .map(|k| dauys_ledger::CosignatureVerifier::from_vkey(k).with_context(|| format!("--witness {k}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let quorum = quorum.unwrap_or(verifiers.len());
+    Ok(Some(dauys_ledger::WitnessPolicy::new(verifiers, quorum)?))
+}
+
+fn witness(action: &WitnessCommand) -> anyhow::Result<ExitCode> {
+    match action {
+        WitnessCommand::Key { identity } => {
+            println!("{}", dauys_witness::load_or_create_key(&identity.state_dir, &identity.name)?.vkey());
+        }
+        WitnessCommand::Serve { identity, logs, listen, per_second } => {
+            init_logging(LogFormat::Text);
+            let witness = std::sync::Arc::new(dauys_witness::Witness::open(dauys_witness::WitnessConfig {
+                state_dir: identity.state_dir.clone(),
+                name: identity.name.clone(),
+                log_keys: logs.clone(),
+            })?);
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                tracing::info!(%listen, vkey = %witness.vkey(), "witness listening");
+                let shutdown = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                };
+                dauys_witness::http::serve(witness, listener, *per_second, shutdown).await.context("witness server")
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One line per petition, recomputed from the log: status, count against threshold, and the

@@ -181,10 +181,24 @@ pub(crate) async fn recheck_log(log: LogIntegrity, interval: std::time::Duration
     }
 }
 
-/// GET /checkpoint — the latest signed checkpoint, from memory.
+/// GET /checkpoint — the latest signed checkpoint, from memory. With witnesses configured,
+/// the latest one their quorum cosigned, with their cosignatures: nothing they did not see.
 pub async fn checkpoint(State(app): State<AppState>, UiLang { lang, .. }: UiLang) -> Result<Response, Problem> {
-    let latest = app.shared.latest_checkpoint().ok_or_else(|| no_checkpoint().in_lang(lang))?;
-    Ok(bytes_response(latest.note.clone().into_bytes(), "text/plain; charset=utf-8", "no-cache"))
+    let note = if app.config.witnesses.is_empty() {
+        app.shared.latest_checkpoint().ok_or_else(|| no_checkpoint().in_lang(lang))?.note.clone()
+    } else {
+        app.shared.witnessed_checkpoint().ok_or_else(|| no_witnessed_checkpoint().in_lang(lang))?.note.clone()
+    };
+    Ok(bytes_response(note.into_bytes(), "text/plain; charset=utf-8", "no-cache"))
+}
+
+fn no_witnessed_checkpoint() -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no-witnessed-checkpoint",
+        "no checkpoint has been cosigned by enough of the log's witnesses yet",
+    )
+    .retry_after(2)
 }
 
 fn no_checkpoint() -> Problem {
@@ -284,8 +298,9 @@ fn ledger_problem(e: LedgerError) -> Problem {
     }
 }
 
-fn tile_source(app: &AppState) -> TileHashSource<impl Fn(u8, u64) -> Result<Vec<u8>, LedgerError>> {
-    let reader = app.reader.clone();
+pub(crate) fn tile_source(
+    reader: Arc<dyn dauys_store::Reader>,
+) -> TileHashSource<impl Fn(u8, u64) -> Result<Vec<u8>, LedgerError>> {
     TileHashSource::new(move |level, index| {
         reader
             .tile(level, index)
@@ -379,7 +394,7 @@ pub async fn prove_inclusion(
                 ));
             }
         }
-        let proof = inclusion_proof(&tile_source(&app2), index, tree_size).map_err(ledger_problem)?;
+        let proof = inclusion_proof(&tile_source(app2.reader.clone()), index, tree_size).map_err(ledger_problem)?;
         Ok((index, leaf, proof))
     })
     .await?;
@@ -447,7 +462,7 @@ pub async fn consistency(
             let what = format!("no checkpoint has size {to} yet");
             return Err(beyond_checkpoint(app2.reader.size()?, to, what));
         }
-        consistency_proof(&tile_source(&app2), from, to).map_err(ledger_problem)
+        consistency_proof(&tile_source(app2.reader.clone()), from, to).map_err(ledger_problem)
     })
     .await
     .map_err(|p| p.in_lang(lang))?;

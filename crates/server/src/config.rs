@@ -81,6 +81,17 @@ pub struct Config {
     /// 20 s in pauses), so an entry changed at rest is found even if nobody asks for it. 0:
     /// never (entries are still checked whenever they are served).
     pub log_recheck_interval_secs: u64,
+    /// The witnesses asked to cosign each new checkpoint (C2SP tlog-witness). With any,
+    /// `/checkpoint` serves only a checkpoint cosigned by `witness_quorum` of them, so a
+    /// reader who checks the cosignatures cannot be shown a view of the log the witnesses
+    /// did not see. Empty: `/checkpoint` carries the log's signature alone.
+    pub witnesses: Vec<WitnessEndpoint>,
+    /// How many of `witnesses` must cosign a checkpoint before it is served. 0: all of them.
+    pub witness_quorum: usize,
+    /// While the log does not grow, its checkpoint is sent to the witnesses again this often
+    /// (seconds), so their cosignatures carry a recent time and readers can tell the log is
+    /// alive and not withholding entries.
+    pub witness_refresh_secs: u64,
     /// Where people write to the operator (shown on the contact, privacy and accessibility
     /// pages). Empty: those pages say no address is configured.
     pub contact_email: String,
@@ -140,6 +151,16 @@ pub struct Config {
     pub new_account_hours: u64,
 }
 
+/// A witness this log submits its checkpoints to.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WitnessEndpoint {
+    /// The witness's submission prefix: `add-checkpoint` is appended to it.
+    pub url: String,
+    /// Its cosignature verifier key, as `dauys witness key` prints it.
+    pub vkey: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Names {
@@ -184,6 +205,9 @@ impl Default for Config {
             public_url: String::new(),
             public_page_cache_ms: 1000,
             log_recheck_interval_secs: 86_400,
+            witnesses: Vec::new(),
+            witness_quorum: 0,
+            witness_refresh_secs: 60,
             contact_email: String::new(),
             vault_master_key_file: PathBuf::new(),
             pseudonym_keys_file: PathBuf::new(),
@@ -279,7 +303,37 @@ impl Config {
         if !(-720..=840).contains(&self.utc_offset_minutes) {
             return bad("utc_offset_minutes must be between -720 and 840");
         }
+        if self.witness_refresh_secs == 0 {
+            return bad("witness_refresh_secs must be at least 1");
+        }
+        self.witness_policy()?;
         Ok(())
+    }
+
+    /// The witnesses' keys and the quorum, checked: every key parses, every URL is http(s),
+    /// no witness is named twice, and the quorum can be met. None without witnesses.
+    pub fn witness_policy(&self) -> Result<Option<dauys_ledger::WitnessPolicy>, ConfigError> {
+        if self.witnesses.is_empty() {
+            return match self.witness_quorum {
+                0 => Ok(None),
+                _ => Err(ConfigError::Invalid("witness_quorum is set but no witnesses are".into())),
+            };
+        }
+        let mut keys = Vec::with_capacity(self.witnesses.len());
+        for w in &self.witnesses {
+            if !(w.url.starts_with("https://") || w.url.starts_with("http://")) {
+                return Err(ConfigError::Invalid(format!(
+                    "witness URL {:?} must start with https:// or http://",
+                    w.url
+                )));
+            }
+            keys.push(
+                dauys_ledger::CosignatureVerifier::from_vkey(&w.vkey)
+                    .map_err(|e| ConfigError::Invalid(format!("witness key {:?}: {e}", w.vkey)))?,
+            );
+        }
+        let quorum = if self.witness_quorum == 0 { keys.len() } else { self.witness_quorum };
+        dauys_ledger::WitnessPolicy::new(keys, quorum).map(Some).map_err(|e| ConfigError::Invalid(e.to_string()))
     }
 
     /// [`Config::max_read_connections`] as the store takes it (0 is refused by `validate`).

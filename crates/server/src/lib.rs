@@ -33,6 +33,7 @@ mod receipts;
 pub mod security_headers;
 pub mod sequencer;
 pub mod web;
+pub mod witnessing;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -281,6 +282,8 @@ pub struct Instance {
     outbox: tokio::task::JoinHandle<()>,
     /// Reads the stored log back against its tiles now and then (`api::recheck_log`).
     recheck: Option<tokio::task::JoinHandle<()>>,
+    /// Asks the witnesses to cosign each checkpoint (`witnessing::run`); ends at once without.
+    witnessing: tokio::task::JoinHandle<()>,
 }
 
 impl Instance {
@@ -392,15 +395,18 @@ impl Instance {
             let interval = Duration::from_secs(state.config.log_recheck_interval_secs);
             tokio::spawn(api::recheck_log(api::LogIntegrity::of(&state), interval))
         });
-        Ok(Instance { state, sequencer, outbox, recheck })
+        let witnessing = tokio::spawn(witnessing::run(api::LogIntegrity::of(&state), state.config.clone()));
+        Ok(Instance { state, sequencer, outbox, recheck, witnessing })
     }
 
     /// Waits until every submission made so far is committed and covered by a signed
     /// checkpoint. Every clone of the state (and so of the sequencer handle) must be gone.
     pub async fn shutdown(self) -> Result<(), ServeError> {
-        let Instance { state, sequencer, outbox, recheck } = self;
+        let Instance { state, sequencer, outbox, recheck, witnessing } = self;
         outbox.abort();
         let _ = outbox.await;
+        witnessing.abort();
+        let _ = witnessing.await;
         if let Some(recheck) = recheck {
             recheck.abort();
             let _ = recheck.await;

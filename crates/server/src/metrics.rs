@@ -21,6 +21,10 @@ pub struct Metrics {
     pub password_hash_refusals: Counter,
     /// Stored entries found not to match their tile (1 at most: the first stops signing).
     pub corrupt_entries: Counter,
+    /// Witness requests that did not end in a valid cosignature.
+    pub witness_failures: Counter,
+    /// Cosignatures on the checkpoint `/checkpoint` serves.
+    pub witness_cosignatures: Gauge,
     checkpoint_age_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
@@ -38,6 +42,8 @@ impl Default for Metrics {
             connections_open: Gauge::default(),
             password_hash_refusals: Counter::default(),
             corrupt_entries: Counter::default(),
+            witness_failures: Counter::default(),
+            witness_cosignatures: Gauge::default(),
             checkpoint_age_seconds: Gauge::default(),
             registry: Registry::default(),
         };
@@ -62,6 +68,16 @@ impl Default for Metrics {
             "corrupt_entries",
             "Stored entries found not to match the log's tree (served to no one; no checkpoint is signed after one)",
             m.corrupt_entries.clone(),
+        );
+        registry.register(
+            "witness_failures",
+            "Requests to witnesses that did not end in a valid cosignature",
+            m.witness_failures.clone(),
+        );
+        registry.register(
+            "witness_cosignatures",
+            "Witness cosignatures on the checkpoint /checkpoint serves",
+            m.witness_cosignatures.clone(),
         );
         registry.register(
             "checkpoint_age_seconds",

@@ -68,6 +68,8 @@ pub struct Shared {
     latest: RwLock<Option<Arc<PublishedCheckpoint>>>,
     /// The public state as of the latest checkpoint (the home page and `/api/v1/state`).
     public: RwLock<Option<Arc<PublicState>>>,
+    /// The newest checkpoint the witnesses' quorum cosigned (`crate::witnessing`).
+    witnessed: RwLock<Option<Arc<crate::witnessing::WitnessedCheckpoint>>>,
     /// One more than the index of the first stored entry found not to match its tile; 0
     /// while none was.
     corrupt_entry: std::sync::atomic::AtomicU64,
@@ -88,6 +90,15 @@ impl Shared {
     pub fn report_corrupt_entry(&self, index: u64) -> bool {
         use std::sync::atomic::Ordering::{AcqRel, Acquire};
         self.corrupt_entry.compare_exchange(0, index.saturating_add(1), AcqRel, Acquire).is_ok()
+    }
+
+    /// The newest checkpoint cosigned by the witnesses' quorum, once one is.
+    pub fn witnessed_checkpoint(&self) -> Option<Arc<crate::witnessing::WitnessedCheckpoint>> {
+        self.witnessed.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn publish_witnessed(&self, c: crate::witnessing::WitnessedCheckpoint) {
+        *self.witnessed.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(c));
     }
 
     fn publish(&self, c: PublishedCheckpoint) {

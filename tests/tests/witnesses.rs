@@ -1,0 +1,217 @@
+//! Witnesses, as real processes: a log with three `dauys witness` processes and a quorum of
+//! two. The log's checkpoints are cosigned and kept fresh while idle; an auditor who demands
+//! two of the three verifies it. A second log with the same key and another history (a fork)
+//! is refused by every witness that saw the first, which keeps its checkpoint as evidence;
+//! an auditor shown the fork alone refuses it for want of cosignatures; and a witness that
+//! forgot what it saw, and so cosigns the fork, is outvoted.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use dauys_e2e::{dauys_binary, Server, ServerOptions, WitnessProcess};
+use dauys_ledger::{CosignatureVerifier, Note, NoteSigner, WitnessPolicy};
+
+const ORIGIN: &str = "dauys.localhost/log";
+
+fn notice(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "notice.published",
+        "notice": id,
+        "title": {"kk": "Хабарландыру", "ru": "Объявление", "en": "Notice"},
+        "text": {"kk": "Мәтін", "ru": "Текст", "en": "Text"},
+    })
+}
+
+/// Logs `count` notices; the index after the last.
+fn fill(server: &Server, prefix: &str, count: usize) -> u64 {
+    let mut last = 0;
+    for n in 0..count {
+        let (status, body) = server.submit(&notice(&format!("{prefix}-{n}")));
+        assert_eq!(status, 201, "{body}");
+        last = body["index"].as_u64().expect("the receipt's index");
+    }
+    last + 1
+}
+
+/// A server configuration naming `witnesses` with a quorum of two, refreshed every second.
+fn config(dir: &Path, witnesses: &[&WitnessProcess]) -> std::path::PathBuf {
+    let list: Vec<String> =
+        witnesses.iter().map(|w| format!("{{ url = \"{}\", vkey = \"{}\" }}", w.url, w.vkey)).collect();
+    let path = dir.join("dauys.toml");
+    let text = format!("witnesses = [{}]\nwitness_quorum = 2\nwitness_refresh_secs = 1\n", list.join(", "));
+    std::fs::write(&path, text).expect("write the configuration");
+    path
+}
+
+/// Waits until `/checkpoint` serves a checkpoint of at least `size`; returns the note.
+fn witnessed(server: &Server, size: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, note) = server.get("/checkpoint");
+        if status == 200 {
+            let served: u64 = note.lines().nth(1).and_then(|l| l.parse().ok()).unwrap_or(0);
+            if served >= size {
+                return note;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no witnessed checkpoint of size {size} within 20 s: {status} {note}\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn audit(server: &Server, vkey: &str, state_dir: &Path, witnesses: &[&WitnessProcess]) -> (bool, String) {
+    let mut cmd = Command::new(dauys_binary());
+    cmd.args(["audit", &server.base_url, "--vkey", vkey, "--witness-quorum", "2", "--state-dir"]).arg(state_dir);
+    for w in witnesses {
+        cmd.args(["--witness", &w.vkey]);
+    }
+    let out = cmd.env_remove("DAUYS_DATA_DIR").output().expect("run dauys audit");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn policy(witnesses: &[&WitnessProcess]) -> WitnessPolicy {
+    let keys = witnesses.iter().map(|w| CosignatureVerifier::from_vkey(&w.vkey).expect("witness key")).collect();
+    WitnessPolicy::new(keys, 2).expect("policy")
+}
+
+#[test]
+fn witnesses_cosign_one_history_and_expose_a_fork() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The log's key, made before the witnesses start: they are configured with it.
+    let log_key = NoteSigner::from_seed(ORIGIN, [42; 32]).expect("key");
+    let key_file = dir.path().join("log-signing.key");
+    std::fs::write(&key_file, format!("{}\n", log_key.to_skey())).expect("write the log key");
+    let vkey = log_key.vkey();
+    let witnesses: Vec<WitnessProcess> = (1..=3)
+        .map(|i| WitnessProcess::start(&format!("w{i}.test/witness"), &dir.path().join(format!("w{i}")), &[&vkey]))
+        .collect();
+    let all: Vec<&WitnessProcess> = witnesses.iter().collect();
+
+    let honest_dir = dir.path().join("honest");
+    std::fs::create_dir_all(&honest_dir).expect("dir");
+    let honest = Server::start_with(ServerOptions {
+        config: Some(config(&honest_dir, &all)),
+        signing_key: Some(key_file.clone()),
+        ..ServerOptions::default()
+    });
+    let size = fill(&honest, "a", 40);
+    let note = witnessed(&honest, size);
+    let cosignatures = policy(&all).check(&Note::parse(&note).expect("note")).expect("two of three cosigned");
+    assert!(cosignatures.len() >= 2, "{note}");
+
+    // Each witness publishes what it cosigned.
+    for w in &all {
+        let (status, theirs) = w.get(&format!("/checkpoint?origin={ORIGIN}"));
+        assert_eq!(status, 200, "{theirs}");
+        let theirs: u64 = theirs.lines().nth(1).and_then(|l| l.parse().ok()).expect("a size");
+        assert!(theirs >= size.min(1), "witness {} cosigned nothing", w.name);
+    }
+
+    // An auditor who demands two of the three verifies the log, and says who vouched.
+    let auditor_a = dir.path().join("auditor-a");
+    let (ok, stderr) = audit(&honest, &vkey, &auditor_a, &all);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("cosigned by w"), "{stderr}");
+
+    // While the log is idle its checkpoint is cosigned again: the newest time moves on.
+    let newest = |note: &str| {
+        policy(&all).check(&Note::parse(note).expect("note")).expect("cosigned").iter().map(|c| c.timestamp).max()
+    };
+    let before = newest(&note);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (_, now) = honest.get("/checkpoint");
+        if newest(&now) > before {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the idle checkpoint was not cosigned again within 15 s");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+
+    // A fork: the same key, another history, longer than the first, sent to the same witnesses.
+    let fork_dir = dir.path().join("fork");
+    std::fs::create_dir_all(&fork_dir).expect("dir");
+    let fork = Server::start_with(ServerOptions {
+        config: Some(config(&fork_dir, &all)),
+        signing_key: Some(key_file.clone()),
+        ..ServerOptions::default()
+    });
+    let fork_size = fill(&fork, "forged", 80);
+    assert!(fork_size > size);
+    fork.wait_for_checkpoint(fork_size);
+    // The witnesses refuse it, and keep it as evidence.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let kept: usize = all
+            .iter()
+            .map(|w| {
+                let (_, body) = w.get(&format!("/evidence?origin={ORIGIN}"));
+                let body: serde_json::Value = serde_json::from_str(&body).expect("json");
+                body["evidence"].as_array().map_or(0, Vec::len)
+            })
+            .sum();
+        if kept >= 3 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the witnesses kept no evidence of the fork:\n{}", fork.log());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (status, body) = fork.get("/checkpoint");
+    assert_eq!(status, 503, "the fork must not be served as witnessed: {body}");
+    assert!(body.contains("no-witnessed-checkpoint"), "{body}");
+    // The honest log is still cosigned: the fork moved no witness.
+    for w in &all {
+        let (_, theirs) = w.get(&format!("/checkpoint?origin={ORIGIN}"));
+        let theirs: u64 = theirs.lines().nth(1).and_then(|l| l.parse().ok()).expect("a size");
+        assert!(theirs < fork_size, "witness {} cosigned the fork", w.name);
+    }
+
+    // The fork's operator shows it to a second auditor without witnesses configured: an
+    // auditor who demands the witnesses refuses it.
+    drop(fork);
+    let alone_dir = dir.path().join("alone");
+    std::fs::create_dir_all(&alone_dir).expect("dir");
+    let alone = Server::start_with(ServerOptions { signing_key: Some(key_file.clone()), ..ServerOptions::default() });
+    fill(&alone, "shown-to-one", 60);
+    let (ok, stderr) = audit(&alone, &vkey, &dir.path().join("auditor-b"), &all);
+    assert!(!ok, "an auditor demanding witnesses accepted an unwitnessed fork:\n{stderr}");
+    assert!(stderr.contains("not vouched for by enough witnesses"), "{stderr}");
+
+    // A witness that lies (here: one that lost its memory, with its key) cosigns a fork, and
+    // is outvoted: one cosignature is not two.
+    let liar_dir = dir.path().join("liar");
+    std::fs::create_dir_all(&liar_dir).expect("dir");
+    std::fs::copy(witnesses[2].state_dir.join("witness.key"), liar_dir.join("witness.key")).expect("copy the key");
+    let liar = WitnessProcess::start(&witnesses[2].name, &liar_dir, &[&vkey]);
+    assert_eq!(liar.vkey, witnesses[2].vkey);
+    let fooled_dir = dir.path().join("fooled");
+    std::fs::create_dir_all(&fooled_dir).expect("dir");
+    let fooled = Server::start_with(ServerOptions {
+        config: Some(config(&fooled_dir, &[&witnesses[0], &witnesses[1], &liar])),
+        signing_key: Some(key_file),
+        ..ServerOptions::default()
+    });
+    let fooled_size = fill(&fooled, "fooled", 90);
+    fooled.wait_for_checkpoint(fooled_size);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let lie = loop {
+        let (status, note) = liar.get(&format!("/checkpoint?origin={ORIGIN}"));
+        if status == 200 && note.lines().nth(1) == Some(&fooled_size.to_string()) {
+            break note;
+        }
+        assert!(Instant::now() < deadline, "the forgetful witness did not cosign the fork: {status} {note}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let outvoted = policy(&all).check(&Note::parse(&lie).expect("note")).expect_err("one lying witness is outvoted");
+    assert!(outvoted.to_string().contains("1 of the 3"), "{outvoted}");
+    let (status, _) = fooled.get("/checkpoint");
+    assert_eq!(status, 503, "the fooled log reached no quorum and serves nothing as witnessed");
+    // The auditor who verified the honest log still does.
+    let (ok, stderr) = audit(&honest, &vkey, &auditor_a, &all);
+    assert!(ok, "{stderr}");
+}
