@@ -74,6 +74,55 @@ fn audit(server: &Server, vkey: &str, state_dir: &Path, witnesses: &[&WitnessPro
     (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// `dauys monitor --once` against `server` with the witnesses' keys and URLs: (exit code,
+/// stderr).
+fn monitor(
+    server: &Server,
+    vkey: &str,
+    state_dir: &Path,
+    witnesses: &[&WitnessProcess],
+    webhook: Option<&str>,
+) -> (i32, String) {
+    let mut cmd = Command::new(dauys_binary());
+    cmd.args(["monitor", &server.base_url, "--once", "--vkey", vkey, "--witness-quorum", "2", "--max-age", "600"])
+        .arg("--state-dir")
+        .arg(state_dir);
+    for w in witnesses {
+        cmd.args(["--witness", &w.vkey, "--witness-url", &w.url]);
+    }
+    if let Some(url) = webhook {
+        cmd.args(["--webhook", url]);
+    }
+    let out = cmd.env_remove("DAUYS_DATA_DIR").output().expect("run dauys monitor");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A one-shot webhook receiver: the body of each POST it gets, answered 200.
+fn webhook() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/alerts", listener.local_addr().expect("addr"));
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = reader.get_mut().write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = send.send(String::from_utf8_lossy(&body).into_owned());
+        }
+    });
+    (url, receive)
+}
+
 fn policy(witnesses: &[&WitnessProcess]) -> WitnessPolicy {
     let keys = witnesses.iter().map(|w| CosignatureVerifier::from_vkey(&w.vkey).expect("witness key")).collect();
     WitnessPolicy::new(keys, 2).expect("policy")
@@ -117,6 +166,10 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
     let (ok, stderr) = audit(&honest, &vkey, &auditor_a, &all);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("cosigned by w"), "{stderr}");
+    // A monitor that follows it, and asks the witnesses what they cosigned, finds nothing.
+    let monitor_dir = dir.path().join("monitor");
+    let (code, stderr) = monitor(&honest, &vkey, &monitor_dir, &all, None);
+    assert_eq!(code, 0, "{stderr}");
 
     // While the log is idle its checkpoint is cosigned again: the newest time moves on.
     let newest = |note: &str| {
@@ -163,6 +216,14 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
     }
     let (status, body) = fork.get("/checkpoint");
     assert_eq!(status, 503, "the fork must not be served as witnessed: {body}");
+    // The monitor of the honest log hears of the fork from the witnesses, and posts it.
+    let (hook, alerts) = webhook();
+    let (code, stderr) = monitor(&honest, &vkey, &monitor_dir, &all, Some(&hook));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("ALERT WitnessEvidence"), "{stderr}");
+    let posted = alerts.recv_timeout(Duration::from_secs(10)).expect("an alert at the webhook");
+    let posted: serde_json::Value = serde_json::from_str(&posted).expect("json");
+    assert_eq!(posted["kind"], "witness-evidence", "{posted}");
     assert!(body.contains("no-witnessed-checkpoint"), "{body}");
     // The honest log is still cosigned: the fork moved no witness.
     for w in &all {
@@ -211,6 +272,11 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
     assert!(outvoted.to_string().contains("1 of the 3"), "{outvoted}");
     let (status, _) = fooled.get("/checkpoint");
     assert_eq!(status, 503, "the fooled log reached no quorum and serves nothing as witnessed");
+    // A monitor that asks the lying witness sees the split view: a checkpoint signed by the
+    // log that is not in the history it verified.
+    let (code, stderr) = monitor(&honest, &vkey, &monitor_dir, &[&witnesses[0], &witnesses[1], &liar], None);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("ALERT SplitView"), "{stderr}");
     // The auditor who verified the honest log still does.
     let (ok, stderr) = audit(&honest, &vkey, &auditor_a, &all);
     assert!(ok, "{stderr}");

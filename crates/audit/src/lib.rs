@@ -44,6 +44,7 @@
 mod error;
 mod fetch;
 mod local;
+pub mod monitor;
 
 pub use error::AuditError;
 pub use fetch::{size_limit, Fetch, HttpFetch};
@@ -118,6 +119,8 @@ pub struct AuditReport {
     /// The valid cosignatures of the policy's witnesses on the checkpoint (empty without a
     /// policy), with the time each witness vouched for it.
     pub cosignatures: Vec<Cosignature>,
+    /// The log key the checkpoint was verified with (given, pinned, or trusted now).
+    pub log_key: NoteVerifier,
 }
 
 /// Audits the log at `options.base_url` over HTTP; see the crate documentation.
@@ -222,6 +225,7 @@ fn run(
         resumed_from,
         key_pinned_now: key.trusted_on_first_use,
         cosignatures: Vec::new(),
+        log_key: key.verifier.clone(),
     })
 }
 
@@ -281,7 +285,12 @@ fn fetch_required(fetch: &impl Fetch, path: &str) -> Result<Vec<u8>, AuditError>
 }
 
 /// Proves that `new` extends `old`, the checkpoint verified by the previous run.
-fn check_extends(fetch: &impl Fetch, old: &Checkpoint, new: &Checkpoint, evidence: &Path) -> Result<(), AuditError> {
+pub(crate) fn check_extends(
+    fetch: &impl Fetch,
+    old: &Checkpoint,
+    new: &Checkpoint,
+    evidence: &Path,
+) -> Result<(), AuditError> {
     let inconsistent = |reason: String| AuditError::Inconsistent { reason, saved: evidence.to_owned() };
     if new.size < old.size {
         return Err(inconsistent(format!(

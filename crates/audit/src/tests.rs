@@ -618,3 +618,128 @@ fn a_witness_policy_refuses_a_checkpoint_without_its_quorum_and_outvotes_a_lying
     // Without the policy, a fresh auditor would have accepted it: what witnesses are for.
     audit_with(&forked, &options(&dir.path().join("c"), vkey.clone())).expect("an unwitnessed audit trusts the log");
 }
+
+mod monitoring {
+    use super::*;
+    use crate::monitor::{round, AlertKind, MonitorOptions};
+    use std::collections::BTreeSet;
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn witness_files(checkpoint: &[u8], evidence: usize) -> FakeServer {
+        let origin = ORIGIN;
+        let kept: Vec<serde_json::Value> = (0..evidence)
+            .map(|_| serde_json::json!({"received_at": 1, "reason": "the log has forked", "request": ""}))
+            .collect();
+        let files = HashMap::from([
+            (format!("checkpoint?origin={origin}"), checkpoint.to_vec()),
+            (format!("evidence?origin={origin}"), serde_json::json!({ "evidence": kept }).to_string().into_bytes()),
+        ]);
+        FakeServer { files, fetched: Mutex::new(Vec::new()) }
+    }
+
+    struct Setup {
+        _dir: tempfile::TempDir,
+        options: MonitorOptions,
+        witnesses: Vec<Cosigner>,
+    }
+
+    fn setup(witness_count: usize) -> Setup {
+        let witnesses: Vec<Cosigner> =
+            (1..=3).map(|i| Cosigner::from_seed(&format!("w{i}.example"), [i; 32]).expect("key")).collect();
+        let policy = WitnessPolicy::new(witnesses.iter().map(Cosigner::verifier).collect(), 2).expect("policy");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let audit =
+            AuditOptions { witnesses: Some(policy), ..options(dir.path(), Some(FakeLog::new("honest").vkey())) };
+        let options = MonitorOptions {
+            audit,
+            witness_urls: (0..witness_count).map(|i| format!("http://w{i}.invalid")).collect(),
+            max_age_secs: Some(600),
+        };
+        Setup { _dir: dir, options, witnesses }
+    }
+
+    fn cosigned(log: &FakeLog, witnesses: &[Cosigner], at: u64) -> FakeServer {
+        let mut server = log.server();
+        let note = String::from_utf8(server.files[CHECKPOINT_PATH].clone()).expect("utf-8");
+        let text = Note::parse(&note).expect("note").text;
+        let lines: String = witnesses.iter().map(|w| w.cosign(&text, at).expect("cosign")).collect();
+        server.files.insert(CHECKPOINT_PATH.into(), format!("{note}{lines}").into_bytes());
+        server
+    }
+
+    fn kinds(alerts: &[crate::monitor::Alert]) -> Vec<AlertKind> {
+        alerts.iter().map(|a| a.kind).collect()
+    }
+
+    #[test]
+    fn an_honest_witnessed_log_raises_nothing_and_a_stale_one_does() {
+        let s = setup(1);
+        let mut log = FakeLog::new("honest");
+        log.grow_to(300);
+        let server = cosigned(&log, &s.witnesses, NOW - 10);
+        let witness = witness_files(&server.files[CHECKPOINT_PATH], 0);
+        let first = round(&s.options, &server, &[witness], NOW, &BTreeSet::new());
+        assert_eq!(first.alerts, vec![]);
+        assert_eq!(first.report.expect("audited").checkpoint.size, 300);
+
+        let witness = witness_files(&server.files[CHECKPOINT_PATH], 0);
+        let later = round(&s.options, &server, &[witness], NOW + 3600, &BTreeSet::new());
+        assert_eq!(kinds(&later.alerts), [AlertKind::Stale]);
+    }
+
+    #[test]
+    fn a_witness_that_saw_the_log_grow_since_the_audit_raises_nothing() {
+        let s = setup(1);
+        let mut log = FakeLog::new("honest");
+        log.grow_to(300);
+        let at_300 = cosigned(&log, &s.witnesses, NOW).files[CHECKPOINT_PATH].clone();
+        log.grow_to(350);
+        let witness = witness_files(&cosigned(&log, &s.witnesses, NOW).files[CHECKPOINT_PATH], 0);
+        // The log already serves the tiles of 350, but this round audited its checkpoint of 300.
+        let mut server = log.server();
+        server.files.insert(CHECKPOINT_PATH.into(), at_300);
+        let result = round(&s.options, &server, &[witness], NOW, &BTreeSet::new());
+        assert_eq!(result.alerts, vec![]);
+    }
+
+    #[test]
+    fn a_witness_holding_a_forked_checkpoint_or_evidence_raises_a_split_view() {
+        let s = setup(3);
+        let mut log = FakeLog::new("honest");
+        log.grow_to(300);
+        let server = cosigned(&log, &s.witnesses, NOW);
+        let mut fork = FakeLog::new("forked");
+        fork.grow_to(300);
+        let mut bigger_fork = FakeLog::new("forked");
+        bigger_fork.grow_to(400);
+        let witnesses = [
+            witness_files(&cosigned(&fork, &s.witnesses[..1], NOW).files[CHECKPOINT_PATH], 0),
+            witness_files(&cosigned(&bigger_fork, &s.witnesses[1..2], NOW).files[CHECKPOINT_PATH], 0),
+            witness_files(&server.files[CHECKPOINT_PATH], 2),
+        ];
+        let result = round(&s.options, &server, &witnesses, NOW, &BTreeSet::new());
+        assert_eq!(kinds(&result.alerts), [AlertKind::SplitView, AlertKind::SplitView, AlertKind::WitnessEvidence]);
+        assert!(result.alerts[0].message.contains("not in the history"), "{}", result.alerts[0].message);
+        assert!(result.alerts.iter().any(|a| a.message.contains("does not serve")), "{:?}", result.alerts);
+    }
+
+    #[test]
+    fn a_fork_or_an_unwitnessed_checkpoint_is_an_alert_not_a_crash() {
+        let s = setup(0);
+        let mut log = FakeLog::new("honest");
+        log.grow_to(300);
+        assert_eq!(
+            kinds(&round(&s.options, &log.server(), &[] as &[FakeServer], NOW, &BTreeSet::new()).alerts),
+            [AlertKind::NotWitnessed]
+        );
+        assert!(round(&s.options, &cosigned(&log, &s.witnesses, NOW), &[] as &[FakeServer], NOW, &BTreeSet::new())
+            .alerts
+            .is_empty());
+        let mut fork = FakeLog::new("forked");
+        fork.grow_to(320);
+        let result =
+            round(&s.options, &cosigned(&fork, &s.witnesses, NOW), &[] as &[FakeServer], NOW, &BTreeSet::new());
+        assert_eq!(kinds(&result.alerts), [AlertKind::HistoryDiffers]);
+    }
+}

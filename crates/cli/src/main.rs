@@ -48,34 +48,88 @@ enum Command {
     },
     /// Mirror a remote Dauys log over the C2SP paths, verify it and replay it.
     Audit {
-        /// Base URL of the instance, e.g. http://127.0.0.1:8080
-        base_url: String,
-        /// The log's verifier key; without it, a key pinned by an earlier audit, else
-        /// the server's own (trusted on first use, said loudly).
-        #[arg(long)]
-        vkey: Option<String>,
-        /// Where the auditor keeps what it verified (for incremental re-audits).
-        #[arg(long)]
-        state_dir: Option<PathBuf>,
+        #[command(flatten)]
+        target: AuditTarget,
         /// Also write the verified tiles and bundles here as static files.
         #[arg(long)]
         mirror_dir: Option<PathBuf>,
         /// Print the public state as JSON instead of a summary.
         #[arg(long)]
         json: bool,
-        /// A witness whose cosignature the checkpoint must carry: its key, as `dauys witness
-        /// key` prints it. Repeat for more; see --witness-quorum.
-        #[arg(long = "witness")]
-        witnesses: Vec<String>,
-        /// How many of the --witness keys must have cosigned (default: all of them).
+    },
+    /// Follow a remote Dauys log: audit it every --interval seconds, compare it with what its
+    /// witnesses cosigned, and alert (stderr, and a webhook if given) on a fork, a rule
+    /// broken, a stale or unwitnessed checkpoint, or a deadline the rules missed.
+    Monitor {
+        #[command(flatten)]
+        target: AuditTarget,
+        /// A witness to ask what it cosigned for this log (its URL). Repeat for more.
+        #[arg(long = "witness-url")]
+        witness_urls: Vec<String>,
+        /// Seconds between rounds.
+        #[arg(long, default_value_t = 60)]
+        interval: u64,
+        /// Alert when the witnesses last vouched for the checkpoint longer ago than this
+        /// (seconds; needs --witness).
         #[arg(long, requires = "witnesses")]
-        witness_quorum: Option<usize>,
+        max_age: Option<u64>,
+        /// POST each new alert here as JSON: {"log", "kind", "message"}.
+        #[arg(long)]
+        webhook: Option<String>,
+        /// Run one round and exit: 0 without alerts, 3 with.
+        #[arg(long)]
+        once: bool,
     },
     /// Run a witness (C2SP tlog-witness) for one or more logs, or print its key.
     Witness {
         #[command(subcommand)]
         action: WitnessCommand,
     },
+}
+
+/// The log an audit or a monitor reads, and what it demands of it.
+#[derive(clap::Args)]
+struct AuditTarget {
+    /// Base URL of the instance, e.g. http://127.0.0.1:8080
+    base_url: String,
+    /// The log's verifier key; without it, a key pinned by an earlier audit, else
+    /// the server's own (trusted on first use, said loudly).
+    #[arg(long)]
+    vkey: Option<String>,
+    /// Where the auditor keeps what it verified (for incremental re-audits).
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// A witness whose cosignature the checkpoint must carry: its key, as `dauys witness
+    /// key` prints it. Repeat for more; see --witness-quorum.
+    #[arg(long = "witness")]
+    witnesses: Vec<String>,
+    /// How many of the --witness keys must have cosigned (default: all of them).
+    #[arg(long, requires = "witnesses")]
+    witness_quorum: Option<usize>,
+}
+
+impl AuditTarget {
+    /// The audit's options, and where to remember this address's key once it passed (when
+    /// the memory is found by the log's identity rather than given with --state-dir).
+    fn options(&self, mirror_dir: Option<PathBuf>) -> anyhow::Result<(dauys_audit::AuditOptions, Option<PathBuf>)> {
+        let witnesses = witness_policy(&self.witnesses, self.witness_quorum)?;
+        let (state_dir, vkey, url_pin) = match &self.state_dir {
+            Some(d) => (d.clone(), self.vkey.clone(), None),
+            None => {
+                let memory = LogMemory::find(&self.base_url, self.vkey.as_deref())?;
+                (memory.dir, memory.vkey, Some(memory.url_pin))
+            }
+        };
+        let options = dauys_audit::AuditOptions {
+            base_url: self.base_url.clone(),
+            state_dir,
+            vkey,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            mirror_dir,
+            witnesses,
+        };
+        Ok((options, url_pin))
+    }
 }
 
 #[derive(Subcommand)]
@@ -169,24 +223,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Replay { check } => replay(&load_config(&cli)?, *check),
-        Command::Audit { base_url, vkey, state_dir, mirror_dir, json, witnesses, witness_quorum } => {
+        Command::Audit { target, mirror_dir, json } => {
             init_logging(LogFormat::Text);
-            let witnesses = witness_policy(witnesses, *witness_quorum)?;
-            let (state_dir, vkey, url_pin) = match state_dir {
-                Some(d) => (d.clone(), vkey.clone(), None),
-                None => {
-                    let memory = LogMemory::find(base_url, vkey.as_deref())?;
-                    (memory.dir, memory.vkey, Some(memory.url_pin))
-                }
-            };
-            let options = dauys_audit::AuditOptions {
-                base_url: base_url.clone(),
-                state_dir,
-                vkey,
-                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-                mirror_dir: mirror_dir.clone(),
-                witnesses,
-            };
+            let (options, url_pin) = target.options(mirror_dir.clone())?;
             let report = dauys_audit::audit(&options)?;
             if let Some(url_pin) = url_pin {
                 LogMemory::remember_url(&url_pin, &options.state_dir)?;
@@ -240,6 +279,63 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Witness { action } => witness(action),
+        Command::Monitor { target, witness_urls, interval, max_age, webhook, once } => {
+            init_logging(LogFormat::Text);
+            let (audit, url_pin) = target.options(None)?;
+            let options = dauys_audit::monitor::MonitorOptions {
+                audit: dauys_audit::AuditOptions { progress: false, ..audit },
+                witness_urls: witness_urls.clone(),
+                max_age_secs: *max_age,
+            };
+            monitor(&options, url_pin.as_deref(), webhook.as_deref(), std::time::Duration::from_secs(*interval), *once)
+        }
+    }
+}
+
+/// Runs monitor rounds until stopped (or one with `once`), printing each new alert and
+/// posting it to `webhook`. An alert is sent once, not every round while it lasts.
+fn monitor(
+    options: &dauys_audit::monitor::MonitorOptions,
+    url_pin: Option<&Path>,
+    webhook: Option<&str>,
+    interval: std::time::Duration,
+    once: bool,
+) -> anyhow::Result<ExitCode> {
+    let fetch = dauys_audit::HttpFetch::new(&options.audit.base_url)?;
+    let witnesses = dauys_audit::monitor::witness_clients(&options.witness_urls)?;
+    let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(10)).build();
+    let mut sent = std::collections::BTreeSet::new();
+    let mut pending = std::collections::BTreeSet::new();
+    loop {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let round = dauys_audit::monitor::round(options, &fetch, &witnesses, now, &pending);
+        if let Some(report) = &round.report {
+            if let Some(url_pin) = url_pin {
+                LogMemory::remember_url(url_pin, &options.audit.state_dir)?;
+            }
+            eprintln!(
+                "{} at size {}: {} new entries checked, {} alert(s)",
+                report.origin,
+                report.checkpoint.size,
+                report.entries_checked,
+                round.alerts.len()
+            );
+            pending = report.pending_rule_events.iter().cloned().collect();
+        }
+        for alert in round.alerts.iter().filter(|a| sent.insert((*a).clone())) {
+            eprintln!("ALERT {:?}: {}", alert.kind, alert.message);
+            if let Some(url) = webhook {
+                let body =
+                    serde_json::json!({ "log": options.audit.base_url, "kind": alert.kind, "message": alert.message });
+                if let Err(e) = agent.post(url).send_json(body) {
+                    eprintln!("could not post the alert to {url}: {e}");
+                }
+            }
+        }
+        if once {
+            return Ok(if round.alerts.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) });
+        }
+        std::thread::sleep(interval);
     }
 }
 
