@@ -31,7 +31,11 @@ pub struct Config {
     /// `max_connections`. Env: `DAUYS_MAX_READ_CONNECTIONS`.
     pub max_read_connections: u32,
     /// The log's origin: the first line of every checkpoint and the name of its signing key.
-    /// It must be unique to this log and never change (C2SP tlog-checkpoint). Env: `DAUYS_ORIGIN`.
+    /// It must be unique to this log and never change (C2SP tlog-checkpoint). Empty: a new
+    /// log takes the public URL without its scheme (`https://petitions.example.kz` →
+    /// `petitions.example.kz`), the prefix of its checkpoint and tiles as C2SP asks; a log
+    /// that exists keeps the origin its key names, whatever the URL says now. Env:
+    /// `DAUYS_ORIGIN`.
     pub origin: String,
     /// The deployment's public name in Kazakh, Russian and English, logged on first start.
     pub deployment_name: Names,
@@ -183,7 +187,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             database_url: String::new(),
             max_read_connections: dauys_store::MaxConnections::DEFAULT.get(),
-            origin: "dauys.localhost/log".to_string(),
+            origin: String::new(),
             deployment_name: Names {
                 kk: "Дауыс — ашық тізілім".to_string(),
                 ru: "Дауыс — открытый реестр".to_string(),
@@ -261,8 +265,11 @@ impl Config {
 
     pub fn validate(&self) -> Result<(), ConfigError> {
         let bad = |m: &str| Err(ConfigError::Invalid(m.to_string()));
-        if self.origin.is_empty() || self.origin.contains(char::is_whitespace) || self.origin.contains('+') {
-            return bad("origin must be non-empty, without spaces or '+', e.g. \"petitions.example.kz/log\"");
+        let origin = if self.origin.is_empty() { self.derived_origin() } else { self.origin.clone() };
+        if origin.is_empty() || origin.contains(char::is_whitespace) || origin.contains('+') {
+            return bad(
+                "origin (or, when it is empty, public_url) must not hold spaces or '+', e.g. \"petitions.example.kz\"",
+            );
         }
         if self.checkpoint_interval_ms == 0 || self.checkpoint_interval_ms > 1000 {
             return bad("checkpoint_interval_ms must be between 1 and 1000 (a checkpoint at least once a second)");
@@ -391,6 +398,13 @@ impl Config {
             self.public_url.trim_end_matches('/').to_string()
         }
     }
+
+    /// The origin a new log takes when none is configured: the public URL without its scheme,
+    /// the schema-less prefix of `/checkpoint` and `/tile/` (C2SP tlog-tiles).
+    pub fn derived_origin(&self) -> String {
+        let url = self.public_url();
+        url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or(&url).to_string()
+    }
 }
 
 #[cfg(test)]
@@ -402,6 +416,14 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn an_origin_derived_from_a_public_url_with_a_plus_is_refused() {
+        let config = Config { public_url: "https://a+b.example".into(), ..Config::default() };
+        assert!(config.validate().is_err());
+        let explicit = Config { origin: "a.example/log".into(), ..config };
+        explicit.validate().unwrap();
     }
 
     #[test]

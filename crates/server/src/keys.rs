@@ -92,6 +92,19 @@ pub fn load_or_create_signer(data_dir: &Path, origin: &str) -> Result<NoteSigner
     Ok(signer)
 }
 
+/// The log's origin: as configured; else the name of the key it already signs with (a log
+/// keeps its origin for good, even if its URL changes); else, for a new log, the public URL
+/// without its scheme.
+pub fn resolve_origin(config: &crate::config::Config) -> Result<String, KeyError> {
+    if !config.origin.is_empty() {
+        return Ok(config.origin.clone());
+    }
+    if signing_key_path(&config.data_dir).exists() {
+        return Ok(load_signer(&config.data_dir)?.name().to_string());
+    }
+    Ok(config.derived_origin())
+}
+
 /// Loads an existing signing key (for `dauys key`).
 pub fn load_signer(data_dir: &Path) -> Result<NoteSigner, KeyError> {
     let path = signing_key_path(data_dir);
@@ -165,6 +178,31 @@ mod tests {
         let b = load_or_create_signer(dir.path(), "test.example/log").unwrap();
         assert_eq!(a.vkey(), b.vkey());
         assert!(matches!(load_or_create_signer(dir.path(), "other.example/log"), Err(KeyError::OriginMismatch { .. })));
+    }
+
+    #[test]
+    fn a_new_log_takes_its_origin_from_the_public_url_and_an_old_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = crate::config::Config {
+            data_dir: dir.path().to_path_buf(),
+            public_url: "https://petitions.example.kz/".into(),
+            ..Default::default()
+        };
+        assert_eq!(resolve_origin(&config).unwrap(), "petitions.example.kz");
+        load_or_create_signer(dir.path(), &resolve_origin(&config).unwrap()).unwrap();
+        // The site moves: the log it has keeps its origin.
+        config.public_url = "https://dauys.example.kz/petitions".into();
+        assert_eq!(config.derived_origin(), "dauys.example.kz/petitions");
+        assert_eq!(resolve_origin(&config).unwrap(), "petitions.example.kz");
+        // One configured explicitly wins, and must match the key.
+        config.origin = "elsewhere.example/log".into();
+        assert!(matches!(
+            load_or_create_signer(dir.path(), &resolve_origin(&config).unwrap()),
+            Err(KeyError::OriginMismatch { .. })
+        ));
+        let fresh = tempfile::tempdir().unwrap();
+        let laptop = crate::config::Config { data_dir: fresh.path().to_path_buf(), ..Default::default() };
+        assert_eq!(resolve_origin(&laptop).unwrap(), laptop.listen.to_string());
     }
 
     #[test]

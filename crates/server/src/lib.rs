@@ -287,9 +287,10 @@ pub struct Instance {
 }
 
 impl Instance {
-    pub async fn start(config: Config) -> Result<Instance, ServeError> {
+    pub async fn start(mut config: Config) -> Result<Instance, ServeError> {
         keys::create_private_dir(&config.data_dir)
             .map_err(|source| ServeError::DataDir { path: config.data_dir.display().to_string(), source })?;
+        config.origin = keys::resolve_origin(&config)?;
         let signer = keys::load_or_create_signer(&config.data_dir, &config.origin)?;
         let api_token = keys::load_or_create_api_token(&config.data_dir)?;
         let location = config.database_location();

@@ -194,7 +194,8 @@ fn write_history(
     if reader.size().map_err(store_error)? > 0 {
         return Ok(None);
     }
-    let signer = crate::keys::load_or_create_signer(&config.data_dir, &config.origin)?;
+    let origin = crate::keys::resolve_origin(config)?;
+    let signer = crate::keys::load_or_create_signer(&config.data_dir, &origin)?;
     let people_keys = crate::keys::load_or_create_people_keys(config)?;
     let private = dauys_store::open_private(&location, config.max_read_connections()?).map_err(store_error)?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
@@ -209,9 +210,8 @@ fn write_history(
     let deployment_view = Arc::new(crate::projection::DeploymentView::default());
     let appeals_view = Arc::new(crate::appeals::view::AppealsView::default());
     let projectors: Vec<Arc<dyn crate::projection::Projector>> = vec![deployment_view.clone(), appeals_view.clone()];
-    let (mut import, handle) =
-        HistoryImport::start(writer.as_mut(), signer, &config.origin, projectors, Timestamp(now))
-            .map_err(|e| demo_error(&e))?;
+    let (mut import, handle) = HistoryImport::start(writer.as_mut(), signer, &origin, projectors, Timestamp(now))
+        .map_err(|e| demo_error(&e))?;
     let people = Arc::new(crate::people::People::new(
         &private,
         reader,
