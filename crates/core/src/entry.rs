@@ -2,7 +2,7 @@
 
 use crate::envelope::{encode_parts, ENTRY_VERSION, MAX_ENTRY_BYTES};
 use crate::event::LAYOUTS;
-use crate::{DecodeError, Event, Timestamp};
+use crate::{ActSignature, DecodeError, Event, Timestamp};
 use serde_json::{Map, Value};
 
 /// An event with the timestamp the sequencer gave it: exactly one leaf of the log.
@@ -10,17 +10,25 @@ use serde_json::{Map, Value};
 pub struct Entry {
     pub timestamp: Timestamp,
     pub event: Event,
+    /// The acting person's own signature of the event, when they hold a signing key
+    /// (`crate::signers`); the envelope's `sig` member, omitted when absent.
+    pub signature: Option<ActSignature>,
 }
 
 impl Entry {
     pub fn new(timestamp: Timestamp, event: Event) -> Self {
-        Entry { timestamp, event }
+        Entry { timestamp, event, signature: None }
+    }
+
+    /// An entry of an act signed by the person who does it.
+    pub fn signed(timestamp: Timestamp, event: Event, signature: Option<ActSignature>) -> Self {
+        Entry { timestamp, event, signature }
     }
 
     /// The canonical bytes, `{"event":{...,"type":"..."},"ts":<ms>,"v":1}`: the Merkle leaf
     /// data. See SPEC.md.
     pub fn encode(&self) -> Vec<u8> {
-        encode_parts(self.timestamp, &self.event)
+        encode_parts(self.timestamp, &self.event, self.signature.as_ref())
     }
 
     /// Parses and fully checks an entry read from the log. Accepts exactly the byte strings
@@ -38,7 +46,7 @@ impl Entry {
         let Value::Object(mut top) = value else {
             return Err(DecodeError::NotAnObject { context: "entry" });
         };
-        check_fields(&top, &["event", "ts", "v"], &[], "the entry")?;
+        check_fields(&top, &["event", "ts", "v"], &["sig"], "the entry")?;
 
         let version = take(&mut top, "v")?;
         if version.as_u64() != Some(u64::from(ENTRY_VERSION)) {
@@ -91,7 +99,14 @@ impl Entry {
         let event: Event = serde_json::from_value(event.clone())
             .map_err(|e| DecodeError::InvalidValue { context, reason: e.to_string() })?;
         event.validate()?;
-        let entry = Entry { timestamp: Timestamp(ts), event };
+        let signature = match top.remove("sig") {
+            None => None,
+            Some(sig) => Some(
+                serde_json::from_value::<ActSignature>(sig)
+                    .map_err(|e| DecodeError::InvalidValue { context: "field `sig`".into(), reason: e.to_string() })?,
+            ),
+        };
+        let entry = Entry { timestamp: Timestamp(ts), event, signature };
         if entry.encode() != bytes {
             return Err(DecodeError::NonCanonical);
         }

@@ -235,3 +235,21 @@ fn kinds_layouts_and_tags_agree() {
         assert_eq!(v["type"], entry.event.kind());
     }
 }
+
+/// An entry with its author's signature (SPEC §1.1): `sig` sits between `event` and `ts`, and
+/// round-trips; a `sig` with another member, or not an object, is refused.
+#[test]
+fn a_signed_entry_carries_sig_between_event_and_ts() {
+    let event = Event::PetitionAccepted { petition: "p-1".parse().unwrap(), by: "u-7".parse().unwrap() };
+    let signature = crate::ActSignature { key: "0123456789abcdef".into(), sig: "AAAA".into() };
+    let entry = Entry::signed(Timestamp(5), event, Some(signature));
+    let bytes = br#"{"event":{"by":"u-7","petition":"p-1","type":"petition.accepted"},"sig":{"key":"0123456789abcdef","sig":"AAAA"},"ts":5,"v":1}"#;
+    assert_eq!(entry.encode(), bytes.to_vec());
+    assert_eq!(Entry::decode(bytes).unwrap(), entry);
+    for bad in [
+        br#"{"event":{"by":"u-7","petition":"p-1","type":"petition.accepted"},"sig":{"key":"k","sig":"s","x":1},"ts":5,"v":1}"#.to_vec(),
+        br#"{"event":{"by":"u-7","petition":"p-1","type":"petition.accepted"},"sig":"s","ts":5,"v":1}"#.to_vec(),
+    ] {
+        assert_eq!(Entry::decode(&bad).map_err(|e| e.code()), Err("invalid-field-value"));
+    }
+}

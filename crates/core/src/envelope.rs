@@ -1,5 +1,5 @@
-//! The entry envelope, `{"event":{…},"ts":<ms>,"v":1}`: its version, its size limit and its
-//! canonical bytes. Apart from the event it wraps, so that an event can check its own size.
+//! The entry envelope, `{"event":{…},"ts":<ms>,"v":1}` (with `"sig":{…}` after `event` when
+//! the acting person signed it): its version, its size limit and its canonical bytes. Apart from the event it wraps, so that an event can check its own size.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -13,7 +13,7 @@ pub const ENTRY_VERSION: u8 = 1;
 /// two-byte length.
 pub const MAX_ENTRY_BYTES: usize = 65_535;
 
-pub(crate) fn encode_parts(ts: Timestamp, event: &impl Serialize) -> Vec<u8> {
+pub(crate) fn encode_parts(ts: Timestamp, event: &impl Serialize, signature: Option<&crate::ActSignature>) -> Vec<u8> {
     let event = match serde_json::to_value(event) {
         Ok(v) => v,
         // Event's Serialize impl only produces strings, integers, arrays and string-keyed
@@ -22,6 +22,13 @@ pub(crate) fn encode_parts(ts: Timestamp, event: &impl Serialize) -> Vec<u8> {
     };
     let mut envelope = Map::new();
     envelope.insert("event".into(), event);
+    if let Some(signature) = signature {
+        let signature = match serde_json::to_value(signature) {
+            Ok(v) => v,
+            Err(e) => unreachable!("a signature is two strings: {e}"),
+        };
+        envelope.insert("sig".into(), signature);
+    }
     envelope.insert("ts".into(), Value::from(ts.0));
     envelope.insert("v".into(), Value::from(ENTRY_VERSION));
     match to_canonical(&Value::Object(envelope)) {
@@ -30,7 +37,7 @@ pub(crate) fn encode_parts(ts: Timestamp, event: &impl Serialize) -> Vec<u8> {
     }
 }
 
-/// The length of `encode_parts(ts, event)`, without building it: serde_json's compact form
+/// The length of `encode_parts(ts, event, None)`, without building it: serde_json's compact form
 /// of an event has exactly the canonical form's length (same members and values, only their
 /// order differs, and both escape the same characters the same way), and the envelope adds
 /// `{"event":` `,"ts":<digits>` `,"v":1}`. Checked against the real encoding by the tests.

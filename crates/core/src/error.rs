@@ -104,6 +104,8 @@ pub enum EventError {
     CasesWithoutNamedRule,
     #[error("{} contains U+{code:04X}, an invisible character that changes the direction of the text around it; remove it", subject(.field, *.lang))]
     BidiControl { field: &'static str, lang: Option<&'static str>, code: u32 },
+    #[error("invalid signing key: {reason}")]
+    InvalidSignerKey { reason: String },
 }
 
 /// "the kk translation of `title`", or "`reason`" for a text in no particular language.
@@ -122,6 +124,7 @@ impl EventError {
             EventError::TextTooLong { .. } => "text-too-long",
             EventError::ControlCharacter { .. } => "control-character",
             EventError::InvalidId { .. } => "invalid-id",
+            EventError::InvalidSignerKey { .. } => "invalid-signer-key",
             EventError::UnknownLang(_) => "unknown-lang",
             EventError::UtcOffsetOutOfRange(_) => "utc-offset-out-of-range",
             EventError::YearOutOfRange(_) => "year-out-of-range",
@@ -302,6 +305,16 @@ pub enum RuleError {
     UnknownBasis(String),
     #[error("version {got} of the {key} key is not newer than the current version {current}")]
     KeyVersionNotNewer { key: &'static str, current: u16, got: u16 },
+    #[error("account `{account}` holds a signing key, so its acts must be signed with it")]
+    ActNotSigned { account: String },
+    #[error("the act's signature is refused: {reason}")]
+    BadActSignature { reason: String },
+    #[error("signing key {0} is registered already")]
+    SignerKeyExists(String),
+    #[error("account `{account}` holds no signing key {key} in force")]
+    UnknownSignerKey { account: String, key: String },
+    #[error("account `{0}` holds the most signing keys in force allowed (10); revoke one first")]
+    TooManySignerKeys(String),
     #[error("no petition rules are published yet; publish them with petition_rules.published")]
     NoPetitionRules,
     #[error("the petition rules in force do not allow petitions to the level `{0}`")]
@@ -388,6 +401,11 @@ impl RuleError {
             RuleError::NoAccessBases => "no-access-bases",
             RuleError::UnknownBasis(_) => "unknown-basis",
             RuleError::KeyVersionNotNewer { .. } => "key-version-not-newer",
+            RuleError::ActNotSigned { .. } => "act-not-signed",
+            RuleError::BadActSignature { .. } => "bad-act-signature",
+            RuleError::SignerKeyExists(_) => "signer-key-exists",
+            RuleError::UnknownSignerKey { .. } => "unknown-signer-key",
+            RuleError::TooManySignerKeys(_) => "too-many-signer-keys",
             RuleError::NoPetitionRules => "no-petition-rules",
             RuleError::LevelNotPetitionable(_) => "level-not-petitionable",
             RuleError::BodyNotAtLevel { .. } => "body-not-at-level",

@@ -282,6 +282,8 @@ mod tests {
             },
             Event::RegistryImported { records: 10, digest: Commitment::from_digest(&[1; 32]), by: admin() },
             Event::KeyRotated { key: KeyKind::Pseudonym, version: 2, by: admin() },
+            signer_registered(),
+            Event::SignerRevoked { account: id("u-off"), key: "0123456789abcdef".into() },
             Event::NoticePublished { notice: id("n"), title: lt("t"), text: lt("x") },
             Event::PetitionRulesPublished { rules },
             Event::PetitionDrafted {
@@ -394,6 +396,17 @@ mod tests {
             Event::AppealOverdue { appeal: a() },
             Event::AppealRated { appeal: a(), by: ps(3), rating: 4 },
         ]
+    }
+
+    /// A registration whose proof verifies, as decoding requires.
+    fn signer_registered() -> Event {
+        use base64::Engine as _;
+        use ed25519_dalek::Signer as _;
+        let holder = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+        let key = base64::engine::general_purpose::STANDARD.encode(holder.verifying_key().as_bytes());
+        let statement = crate::signers::key_proof_statement(&id("u-off"), &key);
+        let proof = base64::engine::general_purpose::STANDARD.encode(holder.sign(&statement).to_bytes());
+        Event::SignerRegistered { account: id("u-off"), key, proof }
     }
 
     /// The declaration makes the enum, the kinds and the layouts; this checks that what it

@@ -60,6 +60,7 @@ macro_rules! for_each_capability {
     };
 }
 
+mod acts;
 mod appeals;
 mod canonical;
 mod capability;
@@ -77,12 +78,14 @@ mod petitions;
 mod public_state;
 mod registry;
 mod rows;
+pub mod signers;
 mod stamp;
 mod state;
 mod text;
 
 pub mod calendar;
 
+pub use acts::{act_author, act_statement};
 pub use appeals::{
     kazakhstan_appeal_rules, Appeal, AppealAnswer, AppealKind, AppealOutcome, AppealRules, AppealStatus, AppealTerms,
     Appeals, AppealsSummary, Attachment, Clarification, ClarificationClock, Complaint, Extension, MediaType,
@@ -115,6 +118,7 @@ pub use registry::{
     RegistrySummary, Reorganisation, SplitRule,
 };
 pub use rows::{RowKey, RowPrefix};
+pub use signers::{ActKey, ActKeys, ActSignature};
 pub use stamp::{LogIndex, Timestamp};
 pub use state::State;
 pub use text::{

@@ -128,6 +128,12 @@ impl State {
         Context { registry: &self.capabilities.registry, meta: &self.meta }
     }
 
+    /// The rule on who signs an act (`crate::signers`): checked before the event's own rules.
+    pub fn check_signature(&self, event: &Event, signature: Option<&crate::ActSignature>) -> Result<(), RuleError> {
+        let registry = &self.capabilities.registry;
+        crate::acts::check_act(event, signature, |account| registry.signers(account))
+    }
+
     /// Would `event` be accepted if sequenced at `at`? Checks the fields
     /// ([`Event::validate`]), the timestamp, and the rules against the current state.
     pub fn check(&self, event: &Event, at: Timestamp) -> Result<(), RuleError> {
@@ -154,6 +160,7 @@ impl State {
             return Err(RuleError::WrongIndex { expected: LogIndex(self.meta.size), got: index });
         }
         let at = entry.timestamp;
+        self.check_signature(&entry.event, entry.signature.as_ref())?;
         let decided = self.decide(&entry.event, at)?;
         self.capabilities.apply(decided, index, at, &entry.event, &mut self.changes);
         self.meta.size += 1;

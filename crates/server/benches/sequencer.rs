@@ -62,8 +62,7 @@ fn event(kind: &str, n: u64, bytes: usize) -> Event {
             },
         }
     };
-    let base =
-        dauys_core::Entry { timestamp: dauys_core::Timestamp(1_780_000_000_000), event: with_filler(0) }.encode().len();
+    let base = dauys_core::Entry::new(dauys_core::Timestamp(1_780_000_000_000), with_filler(0)).encode().len();
     let cap = if kind == "deployment" { 299 } else { 9_999 };
     with_filler((bytes.saturating_sub(base) / 3).min(cap))
 }
@@ -86,10 +85,7 @@ async fn run(args: Args) {
     let db = TestDatabase::new(args.backend);
     let config = Config { data_dir: db.dir.path().to_path_buf(), database_url: db.database_url(), ..Config::default() };
     let instance = Instance::start(config).await.expect("instance");
-    let sample = dauys_core::Entry {
-        timestamp: dauys_core::Timestamp(1_780_000_000_000),
-        event: event(&args.kind, 0, args.bytes),
-    };
+    let sample = dauys_core::Entry::new(dauys_core::Timestamp(1_780_000_000_000), event(&args.kind, 0, args.bytes));
     let entry_bytes = sample.encode().len();
     assert!(entry_bytes <= MAX_ENTRY_BYTES);
     println!(

@@ -25,7 +25,7 @@ use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use dauys_core::{Entry, Event, LogIndex, PublicState, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
+use dauys_core::{ActSignature, Entry, Event, LogIndex, PublicState, RuleError, State, Timestamp, MAX_ENTRY_BYTES};
 use dauys_ledger::{leaf_hash, Checkpoint, Hash, Note, NoteSigner, TreeBuilder};
 use dauys_store::{Batch, NewEntry, StoreError, StoredCheckpoint, Writer};
 use tokio::sync::oneshot;
@@ -118,6 +118,8 @@ impl Shared {
 
 struct Job {
     event: Event,
+    /// The acting person's own signature of the event, if they made one.
+    signature: Option<ActSignature>,
     queued_at: Instant,
     reply: oneshot::Sender<Result<Receipt, SubmitError>>,
 }
@@ -131,9 +133,15 @@ pub struct SequencerHandle {
 impl SequencerHandle {
     /// Queues an event and waits until it is durable (or refused).
     pub async fn submit(&self, event: Event) -> Result<Receipt, SubmitError> {
+        self.submit_signed(event, None).await
+    }
+
+    /// Queues an act with its author's own signature (or none), and waits until it is durable
+    /// or refused; the rules check the signature (`dauys_core::acts`).
+    pub async fn submit_signed(&self, event: Event, signature: Option<ActSignature>) -> Result<Receipt, SubmitError> {
         check_new(&event)?;
         let (reply, answer) = oneshot::channel();
-        match self.queue.try_send(Job { event, queued_at: Instant::now(), reply }) {
+        match self.queue.try_send(Job { event, signature, queued_at: Instant::now(), reply }) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => return Err(SubmitError::Busy),
             Err(TrySendError::Disconnected(_)) => return Err(SubmitError::ShuttingDown),
@@ -409,7 +417,7 @@ impl Worker {
             }
         }
         for job in jobs {
-            match self.append(Entry { timestamp, event: job.event }, &mut building) {
+            match self.append(Entry::signed(timestamp, job.event, job.signature), &mut building) {
                 Ok(receipt) => {
                     building.waiting.push(Waiting { reply: job.reply, queued_at: job.queued_at, receipt });
                     // What the act requires by the rules is logged right after it, in the same batch.
@@ -489,7 +497,7 @@ impl Worker {
     /// Appends an event the rules require; nobody waits for it.
     fn append_by_rules(&mut self, event: Event, timestamp: Timestamp, building: &mut Building) {
         let kind = event.kind();
-        if let Err(e) = self.append(Entry { timestamp, event }, building) {
+        if let Err(e) = self.append(Entry::new(timestamp, event), building) {
             // The rules produced an event they then refuse: a bug in the rules, not in the input.
             tracing::error!(error = %e, kind, "an event required by the rules was refused");
         }
@@ -757,7 +765,7 @@ impl<'w> HistoryImport<'w> {
         for due in self.worker.state.due_events(self.clock) {
             self.by_rules(due)?;
         }
-        let receipt = match self.worker.append(Entry { timestamp: self.clock, event }, &mut self.building) {
+        let receipt = match self.worker.append(Entry::new(self.clock, event), &mut self.building) {
             Ok(receipt) => receipt,
             Err(e) => return Ok(Err(e)),
         };
@@ -769,7 +777,7 @@ impl<'w> HistoryImport<'w> {
 
     fn by_rules(&mut self, event: Event) -> Result<(), ImportError> {
         let kind = event.kind();
-        match self.worker.append(Entry { timestamp: self.clock, event }, &mut self.building) {
+        match self.worker.append(Entry::new(self.clock, event), &mut self.building) {
             Ok(_) => Ok(()),
             Err(error) => Err(self.refused(kind, error)),
         }

@@ -122,6 +122,15 @@ macro_rules! events {
                     "registry.imported" => RegistryImported { records: u32, digest: Commitment, by: AccountId },
                     /// An administrator put a new version of a secret key in use.
                     "key.rotated" => KeyRotated { key: KeyKind, version: u16, by: AccountId },
+                    /// A person registered a key to sign their own acts with (Ed25519, standard
+                    /// base64 of the 32 public bytes). `proof` is that key's signature of the
+                    /// account and the key, so no one registers a key they do not hold. From then
+                    /// on every act of the account must be signed by a key of theirs in force;
+                    /// a second key is registered by an act signed with a first.
+                    "signer.registered" => SignerRegistered { account: AccountId, key: String, proof: String },
+                    /// A person ended one of their signing keys (by its id), by an act signed with a
+                    /// key of theirs in force (the same one, if it is the last).
+                    "signer.revoked" => SignerRevoked { account: AccountId, key: String },
                 }
                 // `body.registered` names no person (it has no `by`), the log shows it the same
                 // whichever way it came, and which state bodies a deployment serves is the
@@ -173,6 +182,10 @@ macro_rules! events {
                         crate::people::validate_line("case", case, crate::people::MAX_CASE_CHARS)?;
                     }
                     Event::KeyRotated { version: 0, .. } => return Err(crate::EventError::KeyVersionZero),
+                    Event::SignerRegistered { account, key, proof } => {
+                        crate::signers::validate_registration(account, key, proof)?
+                    }
+                    Event::SignerRevoked { key, .. } => crate::signers::validate_key_id(key)?,
                 }
                 check_new {
                     Event::DeploymentConfigured { name, .. }

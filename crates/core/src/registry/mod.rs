@@ -18,6 +18,7 @@ use time::Date;
 use crate::calendar::Calendar;
 use crate::people::{AccessBases, AccessBasis, DataOpening, KeyVersion, Staff, VerifiedPerson};
 use crate::rows::{RowKey, RowPrefix};
+use crate::signers::{ActKey, ActKeys};
 use crate::{
     AccountId, BodyId, BodyKind, KeyKind, Locality, LocalizedText, LogIndex, Pseudonym, Role, Timestamp, TopicCode,
 };
@@ -243,6 +244,8 @@ pub struct Registry {
     access_bases: Option<AccessBases>,
     openings: BTreeMap<LogIndex, DataOpening>,
     keys: BTreeMap<KeyKind, KeyVersion>,
+    /// People's signing keys, by account (`crate::signers`).
+    signers: BTreeMap<AccountId, ActKeys>,
 }
 
 impl RowPrefix {
@@ -252,6 +255,7 @@ impl RowPrefix {
     pub const STAFF: RowPrefix = RowPrefix::new("staff/");
     pub const OPENING: RowPrefix = RowPrefix::new("opening/");
     pub const KEY: RowPrefix = RowPrefix::new("key/");
+    pub const SIGNER: RowPrefix = RowPrefix::new("signer/");
 }
 
 const DEPLOYMENT_KEY: &str = "deployment";
@@ -289,6 +293,10 @@ impl RowKey {
 
     pub fn key_version(key: KeyKind) -> RowKey {
         RowPrefix::KEY.key(key.as_str())
+    }
+
+    pub fn signers(account: &AccountId) -> RowKey {
+        RowPrefix::SIGNER.key(account)
     }
 }
 
@@ -398,5 +406,15 @@ impl Registry {
     /// The version of `key` in use: 1 until a rotation is logged.
     pub fn key_version(&self, key: KeyKind) -> u16 {
         self.keys.get(&key).map_or(1, |k| k.version)
+    }
+
+    /// The signing keys `account` registered, in force or revoked.
+    pub fn signers(&self, account: &AccountId) -> Option<&ActKeys> {
+        self.signers.get(account)
+    }
+
+    /// The key with this id, whoever registered it.
+    pub fn signer_key(&self, id: &str) -> Option<(&AccountId, &ActKey)> {
+        self.signers.values().find_map(|s| s.keys.iter().find(|k| k.id == id).map(|k| (&s.account, k)))
     }
 }

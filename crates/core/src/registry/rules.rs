@@ -6,6 +6,7 @@ use crate::people::{
     validate_bases, validate_grant_shape, AccessBases, DataOpening, Grant, KeyVersion, Staff, VerifiedPerson,
 };
 use crate::rows::{invalid_row, load_once, parse_row, row_json, RowKey, RowPrefix};
+use crate::signers::{ActKey, ActKeys};
 use crate::{AccountId, BodyId, Event, LogIndex, Role, RuleError, Timestamp};
 
 const MS_PER_DAY: u64 = 86_400_000;
@@ -172,6 +173,22 @@ impl Capability for Registry {
                 }
                 Ok(())
             }
+            Event::SignerRegistered { account, key, .. } => {
+                let id = crate::signers::key_id_of(key)?;
+                if self.signer_key(&id).is_some() {
+                    return Err(RuleError::SignerKeyExists(id));
+                }
+                if self.signers.get(account).is_some_and(|s| s.in_force().count() >= crate::signers::MAX_SIGNER_KEYS) {
+                    return Err(RuleError::TooManySignerKeys(account.to_string()));
+                }
+                Ok(())
+            }
+            Event::SignerRevoked { account, key } => {
+                if !self.signers.get(account).is_some_and(|s| s.in_force().any(|k| &k.id == key)) {
+                    return Err(RuleError::UnknownSignerKey { account: account.to_string(), key: key.clone() });
+                }
+                Ok(())
+            }
             other => unreachable!("the registry does not rule on {}", other.kind()),
         }
     }
@@ -317,6 +334,29 @@ impl Capability for Registry {
                     .insert(*key, KeyVersion { key: *key, version: *version, by: by.clone(), rotated_at: at, index });
                 changes.row(RowKey::key_version(*key));
             }
+            Event::SignerRegistered { account, key, .. } => {
+                // Checked by `check`: the key parses.
+                if let Ok(id) = crate::signers::key_id_of(key) {
+                    let signers = self
+                        .signers
+                        .entry(account.clone())
+                        .or_insert_with(|| ActKeys { account: account.clone(), keys: Vec::new() });
+                    signers.keys.push(ActKey {
+                        id,
+                        public: key.clone(),
+                        registered: index,
+                        registered_at: at,
+                        revoked: None,
+                    });
+                    changes.row(RowKey::signers(account));
+                }
+            }
+            Event::SignerRevoked { account, key } => {
+                if let Some(k) = self.signers.get_mut(account).and_then(|s| s.keys.iter_mut().find(|k| &k.id == key)) {
+                    k.revoked = Some(index);
+                }
+                changes.row(RowKey::signers(account));
+            }
             other => unreachable!("the registry does not rule on {}", other.kind()),
         }
     }
@@ -346,6 +386,9 @@ impl Capability for Registry {
         if let Some(kind) = RowPrefix::KEY.id_in(key) {
             return self.keys.values().find(|k| k.key.as_str() == kind).map(row_json);
         }
+        if let Some(account) = RowPrefix::SIGNER.id_in(key) {
+            return self.signers.get(account).map(row_json);
+        }
         None
     }
 
@@ -374,6 +417,9 @@ impl Capability for Registry {
         }
         for k in self.keys.values() {
             put(RowKey::key_version(k.key), row_json(k));
+        }
+        for (account, s) in &self.signers {
+            put(RowKey::signers(account), row_json(s));
         }
     }
 
@@ -468,6 +514,18 @@ impl Capability for Registry {
                 return Err(invalid_row(key, "key does not match the key kind, or version below 2"));
             }
             load_once(&mut self.keys, k.key, k, key)?;
+        } else if RowPrefix::SIGNER.id_in(key).is_some() {
+            let s: ActKeys = parse_row(key, value)?;
+            if RowKey::signers(&s.account) != key || s.keys.is_empty() {
+                return Err(invalid_row(key, "key does not match the account, or no keys"));
+            }
+            for k in &s.keys {
+                let id = crate::signers::key_id_of(&k.public).map_err(|e| invalid_row(key, e.to_string()))?;
+                if id != k.id || k.revoked.is_some_and(|r| r <= k.registered) {
+                    return Err(invalid_row(key, "a key's id does not match it, or it was revoked before registered"));
+                }
+            }
+            load_once(&mut self.signers, s.account.clone(), s, key)?;
         } else {
             return Ok(false);
         }
@@ -519,6 +577,16 @@ impl Capability for Registry {
             placed.place(&RowKey::key_version(k.key), k.index, k.rotated_at)?;
         }
         let count = |kind| ctx.count(kind);
+        for s in self.signers.values() {
+            for k in &s.keys {
+                placed.place(&RowKey::signers(&s.account), k.registered, k.registered_at)?;
+            }
+        }
+        let signer_keys: usize = self.signers.values().map(|s| s.keys.len()).sum();
+        let revoked: usize = self.signers.values().map(|s| s.keys.iter().filter(|k| k.revoked.is_some()).count()).sum();
+        if signer_keys as u64 != count("signer.registered") || revoked as u64 != count("signer.revoked") {
+            return Err(counts_mismatch("the signing key rows"));
+        }
         let grants: usize = self.staff.values().map(|s| s.grants.len()).sum();
         if self.openings.len() as u64 != count("personal_data.opened")
             || self.persons.len() as u64 > count("person.verified")
