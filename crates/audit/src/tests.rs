@@ -505,6 +505,68 @@ fn a_rule_violation_in_the_log_is_named_by_its_index() -> TestResult {
     }
 }
 
+/// An act "by" a person who holds a signing key must carry their signature: an audit of a
+/// log where the operator wrote one unsigned, or signed with a key that is not theirs, names
+/// the entry; the same act signed by them passes.
+#[test]
+fn an_act_without_its_authors_signature_is_a_rule_violation() -> TestResult {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use ed25519_dalek::Signer as _;
+    let admin: dauys_core::AccountId = "u-admin".parse()?;
+    let sign = |key: &ed25519_dalek::SigningKey, event: &Event| dauys_core::ActSignature {
+        key: dauys_core::signers::signer_key_id(key.verifying_key().as_bytes()),
+        sig: STANDARD.encode(key.sign(&dauys_core::act_statement(event)).to_bytes()),
+    };
+    let holder = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
+    let public = STANDARD.encode(holder.verifying_key().as_bytes());
+    let proof = STANDARD.encode(holder.sign(format!("dauys-signer/v1\n{admin}\n{public}\n").as_bytes()).to_bytes());
+    let grant = |to: &str| Event::RoleGranted {
+        account: to.parse().expect("account"),
+        role: dauys_core::Role::Moderator,
+        body: None,
+        by: Some(admin.clone()),
+        name: None,
+    };
+    let build = |signature: Option<dauys_core::ActSignature>| {
+        let mut log = FakeLog::new("signed");
+        log.grow_to(2);
+        let mut at = FIRST_TS + 100_000;
+        let mut push = |log: &mut FakeLog, event: Event, signature| {
+            at += 1000;
+            log.push_raw(Entry::signed(Timestamp(at), event, signature).encode());
+        };
+        let first = Event::RoleGranted {
+            account: admin.clone(),
+            role: dauys_core::Role::Administrator,
+            body: None,
+            by: None,
+            name: None,
+        };
+        push(&mut log, first, None);
+        push(
+            &mut log,
+            Event::SignerRegistered { account: admin.clone(), key: public.clone(), proof: proof.clone() },
+            None,
+        );
+        push(&mut log, grant("u-mod"), signature);
+        log.publish();
+        log
+    };
+    let dir = tempfile::tempdir()?;
+    let signed = build(Some(sign(&holder, &grant("u-mod"))));
+    audit_with(&signed.server(), &options(&dir.path().join("a"), Some(signed.vkey())))?;
+    let forged = ed25519_dalek::SigningKey::from_bytes(&[4; 32]);
+    for (signature, code) in [(None, "act-not-signed"), (Some(sign(&forged, &grant("u-mod"))), "bad-act-signature")] {
+        let log = build(signature);
+        match audit_with(&log.server(), &options(&dir.path().join(code), Some(log.vkey()))) {
+            Err(AuditError::RuleViolation { index: 4, source }) => assert_eq!(source.code(), code),
+            other => panic!("expected {code} at entry 4, got {other:?}"),
+        }
+    }
+    Ok(())
+}
+
 #[test]
 fn a_missing_bundle_is_reported() -> TestResult {
     let dir = tempfile::tempdir()?;
