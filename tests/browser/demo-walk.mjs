@@ -170,9 +170,27 @@ await run(async (newPage) => {
     await waitForObligation(b, id, 'kk', 'awaiting');
   });
 
-  await step('the citizen signs out; the official signs in (ru) and publishes the answer', async () => {
+  await step('the citizen signs out; the official signs in (ru) and makes a signing key in this browser', async () => {
     await signOut(b, 'kk');
     await logInTo(b, official, 'ru', '/office/petitions');
+    await visit(b, '/me/keys?lang=ru');
+    await checkChrome(b, 'ru');
+    await noMessageIds(b);
+    await checkAccessibility(b, '/me/keys (ru, no key yet)');
+    expect(await b.locator('#no-keys').count(), `/me/keys: the official already holds a key:\n${await mainText(b)}`);
+    await clickAndWait(b, b.locator('#make-key'), 'the button that makes a key');
+    expect(path(b).startsWith('/me/keys') && (await b.locator('#key-done').count()), `after making a key: at ${path(b)}:\n${await mainText(b)}`);
+    const rows = await b.locator('#signing-keys tbody tr').count();
+    expect(rows === 1, `/me/keys lists ${rows} keys, expected the one just made`);
+    const made = (await b.locator('#signing-keys tbody tr code').first().innerText()).trim();
+    expect(/^[0-9a-f]{16}$/.test(made), `the key's id is "${made}"`);
+    await b.locator('#browser-key:not([hidden])').waitFor({ timeout: 5000 });
+    expect((await b.locator('#browser-key code').innerText()).trim() === made, '#browser-key does not name the key this browser holds');
+    await checkAccessibility(b, '/me/keys (ru, a key in force)');
+    console.log(`signing key ${made}`);
+  });
+
+  await step('the official publishes the answer, signed with that key (ru)', async () => {
     await visit(b, '/office/petitions?lang=ru');
     await checkChrome(b, 'ru');
     const link = b.locator(`main a[href="/office/petitions/${id}/answer"]`);

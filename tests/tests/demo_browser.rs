@@ -70,6 +70,19 @@ fn a_new_user_walks_a_petition_from_draft_to_answer_in_the_demo() {
     assert!(signatures >= threshold, "{signatures} signatures of {threshold}: {doc}");
     let due = doc["obligation"]["due"].as_str().unwrap_or_else(|| panic!("no due date: {doc}")).to_owned();
 
+    // The answer on the log carries the official's own signature, by the key the browser made
+    // (and the log's signature covers it): what the audit below re-checks with the rules.
+    let key = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("signing key "))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("the journey did not print `signing key <id>`:\n{stdout}"))
+        .to_owned();
+    let index = doc["answer"]["index"].as_u64().unwrap_or_else(|| panic!("the answer has no index: {doc}"));
+    let answer = server.get_json(&format!("/api/v1/entries/{index}"));
+    assert_eq!(answer["type"], "obligation.answered", "{answer}");
+    assert_eq!(answer["sig"]["key"], key.as_str(), "the answer is not signed by the official's key: {answer}");
+
     // `dauys audit` replays the log on its own and says the same.
     let size = server.get_json("/api/v1/log")["checkpoint"]["size"].as_u64().unwrap_or(0);
     server.wait_for_checkpoint(size.max(1));

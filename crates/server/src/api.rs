@@ -483,6 +483,9 @@ pub struct EntryView {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub event: serde_json::Value,
+    /// The acting person's own signature of the event, when they signed it.
+    #[serde(rename = "sig", skip_serializing_if = "Option::is_none")]
+    pub signature: Option<dauys_core::ActSignature>,
     #[serde(skip)]
     pub entry: Entry,
 }
@@ -496,6 +499,7 @@ pub fn entry_view(index: u64, body: &[u8]) -> Result<EntryView, Problem> {
         timestamp: entry.timestamp.to_rfc3339(),
         kind: entry.event.kind(),
         event: serde_json::to_value(&entry.event).map_err(Problem::internal)?,
+        signature: entry.signature.clone(),
         entry,
     })
 }

@@ -413,6 +413,11 @@ impl Registry {
         self.signers.get(account)
     }
 
+    /// Every account's signing keys, by account.
+    pub fn all_signers(&self) -> impl Iterator<Item = &ActKeys> {
+        self.signers.values()
+    }
+
     /// The key with this id, whoever registered it.
     pub fn signer_key(&self, id: &str) -> Option<(&AccountId, &ActKey)> {
         self.signers.values().find_map(|s| s.keys.iter().find(|k| k.id == id).map(|k| (&s.account, k)))

@@ -56,6 +56,10 @@ col-time = Time
 col-event = Event
 col-summary = Summary
 col-leaf-hash = Leaf hash
+col-signed-by = Signed by
+entry-signed-by-author = its author, with their own key
+entry-signed-by-log = the log alone: its author held no signing key
+entry-signed-no-author = the log: this event names no person who acts
 
 ## Events
 
@@ -462,3 +466,30 @@ admin-name-hint = The name they act under in public: it goes into the public led
 field-person = IIN or account identifier
 office-person-hint = The IIN the person gave you, or their account identifier. A search by IIN is recorded on the public ledger like any opening, whether or not it finds an account.
 opened-no-account = No one with this IIN has a verified account here. Your search is recorded on the public ledger.
+
+## Signing keys (/me/keys)
+signing-title = My signing keys
+signing-lead = A signing key lets you sign your own acts — an answer, a decision, a role you grant, a record you open. Once you hold one, the log accepts no act in your name that your key did not sign, whoever sends it: not even the operator can act for you.
+signing-registered = Your key is registered. Your acts from this browser are now signed with it.
+signing-revoked = The key is revoked. It signs nothing from now on.
+signing-this-browser = This browser holds your key
+signing-keys-caption = Keys registered for your account
+signing-col-key = Key
+signing-col-registered = Registered
+signing-col-status = Status
+signing-status-in-force = In force
+signing-status-revoked = Revoked
+signing-revoke = Revoke
+signing-none = You have no signing key yet. Your acts are logged under your account without your own signature.
+signing-new-title = Make a key in this browser
+signing-new-explained = The key is made in this browser and its private part never leaves it: keep using this browser for your acts. Registering it is public, on the log.
+signing-new-second = A new key is registered by an act signed with a key you already hold: make it in a browser that holds one.
+signing-make = Make and register a key
+signing-failed = The key could not be made in this browser:
+signing-needs-script = Signing keys are made in your browser, which needs JavaScript. Without a key, your acts are logged under your account without your own signature.
+err-act-not-signed = You hold a signing key, so your acts must be signed with it, and this browser holds none of your keys in force. Use the browser where you made your key.
+err-bad-act-signature = The signature does not match this act, or the key is not yours or no longer in force.
+err-signer-key-exists = This key is registered already.
+err-unknown-signer-key = You hold no such key in force.
+err-too-many-signer-keys = You hold 10 keys in force already: revoke one first.
+err-invalid-signer-key = The key or its proof is not valid.

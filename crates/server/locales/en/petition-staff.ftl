@@ -137,3 +137,5 @@ staff-review-title = Check the answer before you publish it
 staff-review-final = Once published, the answer is signed under your account on the public ledger and can never be changed or withdrawn.
 staff-review-other-language = The answer is written in { $written } only, and the petition in { $petition }. Its readers may not understand it: add a translation if you can.
 staff-review-change = Go back and change it
+staff-err-act-not-signed = You hold a signing key, so your answer must be signed with it, and this browser holds none of your keys in force. Publish it from the browser where you made your key.
+staff-err-bad-act-signature = The signature does not match this answer, or the key is not yours or no longer in force. Go back, review it and publish again.

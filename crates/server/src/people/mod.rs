@@ -18,8 +18,8 @@ pub mod session;
 use std::sync::Arc;
 
 use dauys_core::{
-    AccountId, BasisCode, BodyId, Commitment, Event, Locality, LogIndex, Pseudonym, RowKey, RuleError, Staff,
-    VerificationMethod,
+    AccountId, ActSignature, BasisCode, BodyId, Commitment, Event, Locality, LogIndex, Pseudonym, RowKey, RuleError,
+    Staff, VerificationMethod,
 };
 use dauys_identity::iin::Iin;
 use dauys_identity::password::{self, PasswordParams};
@@ -622,6 +622,31 @@ impl People {
             name: None,
         };
         Ok(self.sequencer.submit(event).await?)
+    }
+
+    /// Registers a key the person made in their browser to sign their acts with, with its
+    /// proof of possession and, when they already hold a key in force, their signature of
+    /// this act by it (the rules require it then).
+    pub async fn register_signing_key(
+        &self,
+        account: &Account,
+        key: String,
+        proof: String,
+        signature: Option<ActSignature>,
+    ) -> Result<Receipt> {
+        let event = Event::SignerRegistered { account: account.id.clone(), key, proof };
+        Ok(self.sequencer.submit_signed(event, signature).await?)
+    }
+
+    /// Ends one of the person's signing keys, by an act they sign with a key in force.
+    pub async fn revoke_signing_key(
+        &self,
+        account: &Account,
+        key: String,
+        signature: Option<ActSignature>,
+    ) -> Result<Receipt> {
+        let event = Event::SignerRevoked { account: account.id.clone(), key };
+        Ok(self.sequencer.submit_signed(event, signature).await?)
     }
 
     /// Checks a password. Unknown addresses cost the same time as known ones (a dummy hash),

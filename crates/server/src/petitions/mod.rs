@@ -291,6 +291,20 @@ pub struct AnswerForm {
     pub head_statement: PartialText,
 }
 
+impl AnswerForm {
+    /// The act this answer is, as logged (and as its author signs it).
+    pub fn event(&self, petition: &PetitionId, by: &AccountId) -> Event {
+        Event::ObligationAnswered {
+            petition: petition.clone(),
+            by: by.clone(),
+            decision: self.decision,
+            answer: self.answer.clone(),
+            discussion: self.discussion.clone(),
+            head_statement: self.head_statement.clone(),
+        }
+    }
+}
+
 /// How many recent signers a petition page shows.
 const RECENT_SIGNERS: usize = 10;
 /// Window of the burst counters.
@@ -649,19 +663,24 @@ impl Petitions {
 
     /// An official or head of the obligated body publishes its answer.
     pub async fn answer(&self, official: &Account, petition: &PetitionId, form: AnswerForm) -> Result<Receipt> {
+        self.answer_signed(official, petition, form, None).await
+    }
+
+    /// [`Petitions::answer`] with the official's own signature of the act, made in their
+    /// browser over [`AnswerForm::event`]'s statement; required by the rules once they hold
+    /// a signing key.
+    pub async fn answer_signed(
+        &self,
+        official: &Account,
+        petition: &PetitionId,
+        form: AnswerForm,
+        signature: Option<dauys_core::ActSignature>,
+    ) -> Result<Receipt> {
         let p = self.get(petition)?;
         let body = p.obligation.as_ref().map_or_else(|| p.body.clone(), |o| o.body.clone());
         self.require(official, &Action::AnswerPetition { body })?;
         self.refuse_conflict_of_interest(official, petition, StaffAct::Answer)?;
-        let event = Event::ObligationAnswered {
-            petition: petition.clone(),
-            by: official.id.clone(),
-            decision: form.decision,
-            answer: form.answer,
-            discussion: form.discussion,
-            head_statement: form.head_statement,
-        };
-        Ok(self.sequencer.submit(event).await?)
+        Ok(self.sequencer.submit_signed(form.event(petition, &official.id), signature).await?)
     }
 }
 

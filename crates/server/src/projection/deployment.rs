@@ -1,11 +1,12 @@
 //! What every capability's pages need from the deployment: the bodies it registered (as
 //! reorganisations left them), the time zone in which it counts calendar days, its
-//! working-day calendar, and the names its staff act under in public.
+//! working-day calendar, the names its staff act under in public, and the keys people sign
+//! their acts with.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
-use dauys_core::{AccountId, Body, BodyId, Calendar, Entry, Event, State};
+use dauys_core::{AccountId, ActKeys, Body, BodyId, Calendar, Entry, Event, State};
 
 use super::{BatchProjection, Projector};
 
@@ -16,6 +17,8 @@ struct Data {
     calendar: Arc<Calendar>,
     /// Staff whose grants name them ([`dauys_core::Staff::public_name`]).
     staff_names: HashMap<AccountId, String>,
+    /// People's signing keys (`dauys_core::signers`), by account.
+    act_keys: HashMap<AccountId, Arc<ActKeys>>,
 }
 
 /// The deployment's bodies and time zone as of the last committed batch; cheap to read from
@@ -50,6 +53,11 @@ impl DeploymentView {
         self.read().staff_names.get(account).cloned()
     }
 
+    /// The keys `account` registered to sign its acts, in force or revoked.
+    pub fn act_keys(&self, account: &AccountId) -> Option<Arc<ActKeys>> {
+        self.read().act_keys.get(account).cloned()
+    }
+
     /// Minutes east of UTC in which calendar days are counted.
     pub fn utc_offset_minutes(&self) -> i16 {
         self.read().utc_offset_minutes
@@ -72,6 +80,7 @@ impl Projector for DeploymentView {
                 .staff()
                 .filter_map(|s| Some((s.account.clone(), s.public_name()?.to_owned())))
                 .collect(),
+            act_keys: state.registry().all_signers().map(|k| (k.account.clone(), Arc::new(k.clone()))).collect(),
         };
         *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
     }
@@ -83,6 +92,7 @@ impl Projector for DeploymentView {
             bodies: Vec::new(),
             calendar: None,
             staff: Vec::new(),
+            act_keys: Vec::new(),
         })
     }
 }
@@ -95,6 +105,7 @@ struct Changes {
     bodies: Vec<Body>,
     calendar: Option<Calendar>,
     staff: Vec<(AccountId, Option<String>)>,
+    act_keys: Vec<ActKeys>,
 }
 
 impl BatchProjection for Changes {
@@ -115,6 +126,9 @@ impl BatchProjection for Changes {
                 let name = state.registry().staff_member(account).and_then(|s| s.public_name()).map(str::to_owned);
                 self.staff.push((account.clone(), name));
             }
+            Event::SignerRegistered { account, .. } | Event::SignerRevoked { account, .. } => {
+                self.act_keys.extend(state.registry().signers(account).cloned())
+            }
             _ => {}
         }
     }
@@ -125,6 +139,7 @@ impl BatchProjection for Changes {
             && self.bodies.is_empty()
             && self.calendar.is_none()
             && self.staff.is_empty()
+            && self.act_keys.is_empty()
         {
             return;
         }
@@ -137,6 +152,9 @@ impl BatchProjection for Changes {
         }
         if let Some(calendar) = self.calendar {
             data.calendar = Arc::new(calendar);
+        }
+        for keys in self.act_keys {
+            data.act_keys.insert(keys.account.clone(), Arc::new(keys));
         }
         for (account, name) in self.staff {
             match name {

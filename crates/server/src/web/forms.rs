@@ -1,7 +1,8 @@
 //! Pieces that pages for every audience share: form fields and their errors, status boxes,
 //! links and labels.
 
-use dauys_core::Lang;
+use base64::Engine as _;
+use dauys_core::{AccountId, ActKeys, ActSignature, Lang};
 use maud::{html, Markup};
 use time::Date;
 
@@ -78,3 +79,29 @@ pub(crate) fn date_el(lang: Lang, d: Date) -> Markup {
 /// A form with no fields of its own besides its CSRF token (a button).
 #[derive(serde::Deserialize)]
 pub(crate) struct NoFields {}
+
+/// The author's signature a form brings when their browser signed the act (`static/sign.js`
+/// fills `act_key` and `act_sig`); none when both are empty. Checked by the rules only.
+pub(crate) fn act_signature(key: &str, sig: &str) -> Option<ActSignature> {
+    (!key.is_empty() || !sig.is_empty()).then(|| ActSignature { key: key.to_string(), sig: sig.to_string() })
+}
+
+/// What the signing script needs inside a form that publishes an act: the act's statement
+/// (`None` where the script builds it), the account and its key ids in force, and the two
+/// inputs it fills. `step`: sign only when the form is submitted by the button of that value.
+pub(crate) fn act_signing(
+    account: &AccountId,
+    keys: Option<&ActKeys>,
+    statement: Option<&[u8]>,
+    step: Option<&str>,
+) -> Markup {
+    let in_force: Vec<&str> = keys.map(|k| k.in_force().map(|k| k.id.as_str()).collect()).unwrap_or_default();
+    let register = statement.is_none();
+    let statement = statement.map(|s| base64::engine::general_purpose::STANDARD.encode(s));
+    html! {
+        div hidden data-act=[statement] data-register[register] data-account=(account) data-keys=(in_force.join(" ")) data-step=[step] {
+            input type="hidden" name="act_key" value="";
+            input type="hidden" name="act_sig" value="";
+        }
+    }
+}

@@ -357,6 +357,14 @@ pub(crate) async fn entry_page(State(app): State<AppState>, p: Page, Path(raw): 
                 dt { (p.t("col-event")) } dd { (event_label(p.lang, view.kind)) " " span.muted { "(" code { (view.kind) } ")" } }
                 (event_fields(&p, &view.entry.event))
                 dt { (p.t("col-leaf-hash")) } dd { code.hash #leaf-hash { (view.leaf_hash) } }
+                dt { (p.t("col-signed-by")) }
+                dd #act-signature {
+                    @match &view.entry.signature {
+                        Some(sig) => { (p.t("entry-signed-by-author")) " " code { (sig.key) } },
+                        None if dauys_core::act_author(&view.entry.event).is_some() => (p.t("entry-signed-by-log")),
+                        None => (p.t("entry-signed-no-author")),
+                    }
+                }
             }
         }
         section aria-labelledby="bytes-heading" {

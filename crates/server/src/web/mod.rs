@@ -35,6 +35,10 @@ const STYLE: &str = include_str!("../../static/style.css");
 /// The one script: it keeps a petition's count live while the page is open and makes the
 /// share box's copy button work. Every page works without it.
 const SCRIPT: &str = include_str!("../../static/live.js");
+/// Signs a person's acts with the key their browser holds (`static/sign.js`); only on pages
+/// with an act to sign. Acts are published without it too, unsigned, while the person holds
+/// no key.
+const SIGN_SCRIPT: &str = include_str!("../../static/sign.js");
 
 /// A version tag for a static file's URL, so it can be cached for a year and still change
 /// with a new release.
@@ -55,6 +59,12 @@ pub(crate) fn script_href() -> &'static str {
     HREF.get_or_init(|| format!("/static/live.js?v={}", version_of(SCRIPT)))
 }
 
+/// The signing script's address, versioned the same way.
+pub(crate) fn sign_script_href() -> &'static str {
+    static HREF: OnceLock<String> = OnceLock::new();
+    HREF.get_or_init(|| format!("/static/sign.js?v={}", version_of(SIGN_SCRIPT)))
+}
+
 fn immutable(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], body)
         .into_response()
@@ -68,6 +78,11 @@ pub async fn stylesheet() -> Response {
 /// GET /static/live.js
 pub async fn script() -> Response {
     immutable("text/javascript; charset=utf-8", SCRIPT)
+}
+
+/// GET /static/sign.js
+pub async fn sign_script() -> Response {
+    immutable("text/javascript; charset=utf-8", SIGN_SCRIPT)
 }
 
 /// A capability's entry in the site's navigation: where it leads, and the message id of its

@@ -548,3 +548,129 @@ async fn an_official_never_answers_a_petition_they_wrote() {
     assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Answered));
     w.shutdown().await;
 }
+
+/// The `data-act` statement and the key ids the review page hands the signing script.
+fn act_data(page: &str) -> (Vec<u8>, String) {
+    use base64::Engine as _;
+    let attribute = |name: &str| {
+        let start = page.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("no {name}:\n{page}")) + name.len() + 2;
+        page[start..start + page[start..].find('"').expect("attribute end")].to_string()
+    };
+    let statement = base64::engine::general_purpose::STANDARD.decode(attribute("data-act")).expect("base64");
+    (statement, attribute("data-keys"))
+}
+
+/// Issue 13's "an official's answer verifies against that official's own key", through the
+/// pages a browser uses (the browser's part, WebCrypto, is in tests/browser/demo-walk.mjs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_official_who_holds_a_key_answers_only_with_its_signature() {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use ed25519_dalek::Signer as _;
+    let w = World::new(3).await;
+    let [a, b, c] = [&w.citizens[0], &w.citizens[1], &w.citizens[2]];
+    let id = w.in_moderation(a, b, "Light the park paths", ip(1)).await;
+    w.instance.state.capabilities.petitions.accept(&w.moderator.account, &id).await.expect("accepted");
+    w.sign(c, &id, ip(2)).await;
+    let official = &w.official;
+    let account = official.account.id.to_string();
+
+    // The key, as the browser makes it, and its proof.
+    let holder = ed25519_dalek::SigningKey::from_bytes(&[21; 32]);
+    let public = STANDARD.encode(holder.verifying_key().as_bytes());
+    let proof = STANDARD.encode(holder.sign(format!("dauys-signer/v1\n{account}\n{public}\n").as_bytes()).to_bytes());
+    let key_id = dauys_core::signers::signer_key_id(holder.verifying_key().as_bytes());
+    let register = [("key", public.as_str()), ("proof", proof.as_str())];
+
+    // Refused: without the session's CSRF token, signed out, a key that is not one, a proof by
+    // another key or for another account.
+    assert_forbidden(&w.post_bare(Some(official), "/me/keys", &register).await, "registering without CSRF");
+    assert_sent_to_sign_in(&w.post(None, "/me/keys", &register).await, "registering signed out");
+    let garbage = w.post(Some(official), "/me/keys", &[("key", "not-a-key"), ("proof", proof.as_str())]).await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", garbage.body);
+    assert!(garbage.body.contains("The key or its proof is not valid."), "{}", garbage.body);
+    let someone_elses =
+        STANDARD.encode(holder.sign(format!("dauys-signer/v1\nu-other\n{public}\n").as_bytes()).to_bytes());
+    let moved =
+        w.post(Some(official), "/me/keys", &[("key", public.as_str()), ("proof", someone_elses.as_str())]).await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(w.instance.state.deployment.act_keys(&official.account.id).is_none(), "a refused key was logged");
+
+    // Registered; the keys page lists it.
+    let done = w.post(Some(official), "/me/keys", &register).await;
+    assert_eq!(
+        (done.status, done.location.as_str()),
+        (StatusCode::SEE_OTHER, "/me/keys?done=registered"),
+        "{}",
+        done.body
+    );
+    let page = w.get(Some(official), "/me/keys").await;
+    assert!(page.body.contains(&key_id) && page.body.contains("In force"), "{}", page.body);
+    assert!(page.body.contains("/static/sign.js?v="), "the keys page loads no signing script");
+
+    // The review page hands the script the exact act and the key in force.
+    let path = format!("/office/petitions/{id}/answer");
+    let fields = [
+        ("decision", "supported"),
+        ("answer_en", "The paths will be lit."),
+        ("discussion_en", "Held."),
+        ("head_en", "Agreed."),
+    ];
+    let review = w.post(Some(official), &path, &fields).await;
+    let (statement, keys) = act_data(&review.body);
+    assert_eq!(keys, key_id);
+    let expected = dauys_server::petitions::AnswerForm {
+        decision: dauys_core::Decision::Supported,
+        answer: PartialText::one(Lang::En, "The paths will be lit."),
+        discussion: PartialText::one(Lang::En, "Held."),
+        head_statement: PartialText::one(Lang::En, "Agreed."),
+    }
+    .event(&id, &official.account.id);
+    assert_eq!(statement, dauys_core::act_statement(&expected));
+
+    // Unsigned, or signed by a key that is not theirs, the answer is refused and nothing moves.
+    let mut publish = fields.to_vec();
+    publish.push(("step", "publish"));
+    let unsigned = w.post(Some(official), &path, &publish).await;
+    assert!(unsigned.status.is_client_error(), "{}", unsigned.status);
+    assert!(unsigned.body.contains("this browser holds none of your keys in force"), "{}", unsigned.body);
+    let forger = ed25519_dalek::SigningKey::from_bytes(&[22; 32]);
+    let forged = STANDARD.encode(forger.sign(&statement).to_bytes());
+    let mut forged_fields = publish.clone();
+    forged_fields.extend([("act_key", key_id.as_str()), ("act_sig", forged.as_str())]);
+    assert!(w.post(Some(official), &path, &forged_fields).await.status.is_client_error());
+    assert_eq!(w.petition(&id).obligation.as_ref().map(|o| o.status), Some(ObligationStatus::Awaiting));
+
+    // Signed with their key: published, and the entry carries the signature.
+    let signature = STANDARD.encode(holder.sign(&statement).to_bytes());
+    let mut signed = publish.clone();
+    signed.extend([("act_key", key_id.as_str()), ("act_sig", signature.as_str())]);
+    let reply = w.post(Some(official), &path, &signed).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let index = w.petition(&id).obligation.clone().and_then(|o| o.answer).expect("answered").index.0;
+    let entry = w.get(None, &format!("/api/v1/entries/{index}")).await;
+    assert!(entry.body.contains(&format!("\"sig\":{{\"key\":\"{key_id}\"")), "{}", entry.body);
+    let shown = w.get(None, &format!("/log/{index}")).await;
+    assert!(shown.body.contains("its author, with their own key"), "{}", shown.body);
+
+    // Revoking is an act too: refused unsigned, done signed.
+    let revoke = dauys_core::Event::SignerRevoked { account: official.account.id.clone(), key: key_id.clone() };
+    let unsigned = w.post(Some(official), "/me/keys/revoke", &[("key", key_id.as_str())]).await;
+    assert_eq!(unsigned.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unsigned.body);
+    let sig = STANDARD.encode(holder.sign(&dauys_core::act_statement(&revoke)).to_bytes());
+    let revoked = w
+        .post(
+            Some(official),
+            "/me/keys/revoke",
+            &[("key", key_id.as_str()), ("act_key", key_id.as_str()), ("act_sig", sig.as_str())],
+        )
+        .await;
+    assert_eq!(
+        (revoked.status, revoked.location.as_str()),
+        (StatusCode::SEE_OTHER, "/me/keys?done=revoked"),
+        "{}",
+        revoked.body
+    );
+    assert!(w.get(Some(official), "/me/keys").await.body.contains("Revoked"));
+    w.shutdown().await;
+}

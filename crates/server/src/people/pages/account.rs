@@ -263,6 +263,7 @@ pub(crate) async fn me(State(app): State<AppState>, p: Page, Citizen { session, 
             ul {
                 @if account.row.person.is_none() { li { a #verify-link href="/verify" { (p.t("verify-title")) } } }
                 li { a href="/me/access" { (p.t("access-title")) } }
+                li { a #keys-link href="/me/keys" { (p.t("signing-title")) } }
                 li { a href="/me/data.json" download="my-data.json" { (p.t("me-download")) } }
                 @if account.may(&Action::ListPeople) { li { a href="/admin/people" { (p.t("admin-people-title")) } } }
                 @if account.may(&Action::ImportRegistry) { li { a href="/admin/registry" { (p.t("registry-title")) } } }

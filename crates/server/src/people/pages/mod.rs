@@ -2,7 +2,8 @@
 //! identity), `office` (officials opening records), `admin` (administrators and auditors).
 //! This module holds what they share: failure pages, cookies, and projection lookups; the
 //! guards are the extractors of [`crate::web::extract`] (every decision goes to `authorize`).
-//! Plain HTML forms, no JavaScript; every form that changes something carries a CSRF token.
+//! Plain HTML forms, no JavaScript, but for `signing` (keys are made in the browser); every
+//! form that changes something carries a CSRF token.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
@@ -30,11 +31,13 @@ use crate::AppState;
 mod account;
 mod admin;
 mod office;
+mod signing;
 mod verify;
 
 pub use account::*;
 pub use admin::*;
 pub use office::*;
+pub use signing::*;
 pub use verify::*;
 
 fn now_ms() -> u64 {

@@ -1,6 +1,7 @@
 //! Officials and heads: what their bodies owe, and publishing the answer.
 
 use super::*;
+use crate::web::forms::{act_signature, act_signing};
 
 /// Where an obligation stands, as an official reads it: overdue as soon as the due day has
 /// ended, even before the rules' `obligation.overdue` is logged.
@@ -107,6 +108,12 @@ pub struct AnswerFields {
     head_ru: String,
     #[serde(default)]
     head_en: String,
+    /// The official's own signature of the act, when their browser holds a key
+    /// (`static/sign.js`).
+    #[serde(default)]
+    act_key: String,
+    #[serde(default)]
+    act_sig: String,
     /// Which button sent the form: `review` (the first), `edit` (back from the review) or
     /// `publish` (from the review: sign and publish for good).
     #[serde(default)]
@@ -250,7 +257,18 @@ async fn answer_page(
 /// text in the languages it is written in, a warning when none of them is a language the
 /// petition is written in, the form's values carried in hidden fields, and two buttons —
 /// publish for good, or go back and change it.
-fn review_page(p: &Page, session: &Session, pet: &Petition, v: &AnswerFields, decision: Decision) -> Response {
+fn review_page(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    pet: &Petition,
+    v: &AnswerFields,
+    act: &AnswerForm,
+) -> Response {
+    let decision = act.decision;
+    // What the official signs, if their browser holds a key: the answer exactly as logged.
+    let statement = dauys_core::act_statement(&act.event(&pet.id, &session.account.id));
+    let keys = app.deployment.act_keys(&session.account.id);
     let title = p.t("staff-review-title");
     let written: Vec<Lang> = Lang::ALL.into_iter().filter(|l| !v.text("answer", *l).trim().is_empty()).collect();
     let petition_langs: Vec<Lang> = pet.title.langs().collect();
@@ -291,11 +309,13 @@ fn review_page(p: &Page, session: &Session, pet: &Petition, v: &AnswerFields, de
                 }
             }
             p.hint #signer-hint { (p.t("staff-answer-signed-by")) " " code { (session.account.id) } }
+            (act_signing(&session.account.id, keys.as_deref(), Some(&statement), Some("publish")))
             button #publish type="submit" name="step" value="publish" aria-describedby="signer-hint" { (p.t("staff-answer-publish")) }
             button.secondary #change type="submit" name="step" value="edit" formnovalidate { (p.t("staff-review-change")) }
         }
     };
-    p.render(StatusCode::OK, &title, Section::Admin, main)
+    let head = html! { script src=(crate::web::sign_script_href()) defer {} };
+    p.render_with_head(StatusCode::OK, &title, Section::Admin, head, main)
 }
 
 /// One text of an answer in each language written: line breaks normalised, each at most
@@ -356,14 +376,15 @@ pub(crate) async fn answer(
     // The author of the petition is refused at once, not shown a review of what they may not
     // publish.
     let own = app.capabilities.petitions.written_by(&session.account)(&pet);
+    let submitted = AnswerForm { decision, answer, discussion, head_statement };
     match form.step.as_str() {
         "publish" => {}
         _ if own => {}
         "edit" => return Ok(answer_page(&app, &p, &session, &pet, &form, &[], None, StatusCode::OK).await),
-        _ => return Ok(review_page(&p, &session, &pet, &form, decision)),
+        _ => return Ok(review_page(&app, &p, &session, &pet, &form, &submitted)),
     }
-    let submitted = AnswerForm { decision, answer, discussion, head_statement };
-    Ok(match app.capabilities.petitions.answer(&session.account, &pet.id, submitted).await {
+    let signature = act_signature(&form.act_key, &form.act_sig);
+    Ok(match app.capabilities.petitions.answer_signed(&session.account, &pet.id, submitted, signature).await {
         Ok(_) => Redirect::to(&format!("{}?done=answered", petition_href(&pet.id))).into_response(),
         Err(e) => {
             let pet = app.capabilities.petitions.view().get(&pet.id).unwrap_or(pet);
