@@ -521,12 +521,19 @@ fn an_act_without_its_authors_signature_is_a_rule_violation() -> TestResult {
     let holder = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
     let public = STANDARD.encode(holder.verifying_key().as_bytes());
     let proof = STANDARD.encode(holder.sign(format!("dauys-signer/v1\n{admin}\n{public}\n").as_bytes()).to_bytes());
-    let grant = |to: &str| Event::RoleGranted {
-        account: to.parse().expect("account"),
+    let grant = Event::RoleGranted {
+        account: "u-mod".parse()?,
         role: dauys_core::Role::Moderator,
         body: None,
         by: Some(admin.clone()),
         name: None,
+    };
+    // Revoking a role is among the acts a key holder must sign (`SIGNATURE_REQUIRED`).
+    let revoke = Event::RoleRevoked {
+        account: "u-mod".parse()?,
+        role: dauys_core::Role::Moderator,
+        body: None,
+        by: admin.clone(),
     };
     let build = |signature: Option<dauys_core::ActSignature>| {
         let mut log = FakeLog::new("signed");
@@ -549,19 +556,20 @@ fn an_act_without_its_authors_signature_is_a_rule_violation() -> TestResult {
             Event::SignerRegistered { account: admin.clone(), key: public.clone(), proof: proof.clone() },
             None,
         );
-        push(&mut log, grant("u-mod"), signature);
+        push(&mut log, grant.clone(), Some(sign(&holder, &grant)));
+        push(&mut log, revoke.clone(), signature);
         log.publish();
         log
     };
     let dir = tempfile::tempdir()?;
-    let signed = build(Some(sign(&holder, &grant("u-mod"))));
+    let signed = build(Some(sign(&holder, &revoke)));
     audit_with(&signed.server(), &options(&dir.path().join("a"), Some(signed.vkey())))?;
     let forged = ed25519_dalek::SigningKey::from_bytes(&[4; 32]);
-    for (signature, code) in [(None, "act-not-signed"), (Some(sign(&forged, &grant("u-mod"))), "bad-act-signature")] {
+    for (signature, code) in [(None, "act-not-signed"), (Some(sign(&forged, &revoke)), "bad-act-signature")] {
         let log = build(signature);
         match audit_with(&log.server(), &options(&dir.path().join(code), Some(log.vkey()))) {
-            Err(AuditError::RuleViolation { index: 4, source }) => assert_eq!(source.code(), code),
-            other => panic!("expected {code} at entry 4, got {other:?}"),
+            Err(AuditError::RuleViolation { index: 5, source }) => assert_eq!(source.code(), code),
+            other => panic!("expected {code} at entry 5, got {other:?}"),
         }
     }
     Ok(())

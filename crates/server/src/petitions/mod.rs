@@ -585,12 +585,21 @@ impl Petitions {
     }
 
     pub async fn accept(&self, moderator: &Account, petition: &PetitionId) -> Result<Receipt> {
+        self.accept_signed(moderator, petition, None).await
+    }
+
+    /// [`Petitions::accept`] with the moderator's own signature of the act (required by the
+    /// rules once they hold a signing key).
+    pub async fn accept_signed(
+        &self,
+        moderator: &Account,
+        petition: &PetitionId,
+        signature: Option<dauys_core::ActSignature>,
+    ) -> Result<Receipt> {
         self.require(moderator, &Action::ModeratePetitions)?;
         self.refuse_conflict_of_interest(moderator, petition, StaffAct::Accept)?;
-        Ok(self
-            .sequencer
-            .submit(Event::PetitionAccepted { petition: petition.clone(), by: moderator.id.clone() })
-            .await?)
+        let event = Event::PetitionAccepted { petition: petition.clone(), by: moderator.id.clone() };
+        Ok(self.sequencer.submit_signed(event, signature).await?)
     }
 
     pub async fn reject(

@@ -34,7 +34,7 @@ use crate::people::session::Session;
 use crate::people::Account;
 use crate::web::extract::{CsrfForm, IdPath, Known, Official, PageError, PageQuery, PageResult};
 use crate::web::forms::{
-    csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid, FieldError, NoFields,
+    csrf_field, date_el, described_by, error_line, error_summary, field_error, invalid, FieldError,
 };
 use crate::web::{time_el, Page, Section};
 use crate::AppState;

@@ -80,6 +80,26 @@ pub(crate) fn date_el(lang: Lang, d: Date) -> Markup {
 #[derive(serde::Deserialize)]
 pub(crate) struct NoFields {}
 
+/// The fields of a form whose only content is an act its author may sign.
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct ActFields {
+    #[serde(default)]
+    pub(crate) act_key: String,
+    #[serde(default)]
+    pub(crate) act_sig: String,
+}
+
+impl ActFields {
+    pub(crate) fn signature(&self) -> Option<ActSignature> {
+        act_signature(&self.act_key, &self.act_sig)
+    }
+}
+
+/// The signing script, for the head of a page with an act to sign.
+pub(crate) fn sign_script() -> Markup {
+    html! { script src=(crate::web::sign_script_href()) defer {} }
+}
+
 /// The author's signature a form brings when their browser signed the act (`static/sign.js`
 /// fills `act_key` and `act_sig`); none when both are empty. Checked by the rules only.
 pub(crate) fn act_signature(key: &str, sig: &str) -> Option<ActSignature> {

@@ -674,3 +674,37 @@ async fn an_official_who_holds_a_key_answers_only_with_its_signature() {
     assert!(w.get(Some(official), "/me/keys").await.body.contains("Revoked"));
     w.shutdown().await;
 }
+
+/// A moderator who holds a key accepts only with its signature: the moderation page hands the
+/// signing script each acceptance's statement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_who_holds_a_key_accepts_only_with_its_signature() {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use ed25519_dalek::Signer as _;
+    let w = World::new(2).await;
+    let id = w.in_moderation(&w.citizens[0], &w.citizens[1], "Plant trees", ip(1)).await;
+    let moderator = &w.moderator;
+    let holder = ed25519_dalek::SigningKey::from_bytes(&[31; 32]);
+    let public = STANDARD.encode(holder.verifying_key().as_bytes());
+    let proof = STANDARD
+        .encode(holder.sign(format!("dauys-signer/v1\n{}\n{public}\n", moderator.account.id).as_bytes()).to_bytes());
+    let key_id = dauys_core::signers::signer_key_id(holder.verifying_key().as_bytes());
+    let people = &w.instance.state.people;
+    people.register_signing_key(&moderator.account, public, proof, None).await.expect("registered");
+
+    let page = w.get(Some(moderator), "/moderation").await;
+    let (statement, keys) = act_data(&page.body);
+    assert_eq!(keys, key_id);
+    let accept = dauys_core::Event::PetitionAccepted { petition: id.clone(), by: moderator.account.id.clone() };
+    assert_eq!(statement, dauys_core::act_statement(&accept));
+
+    let path = format!("/moderation/{id}/accept");
+    let unsigned = w.post(Some(moderator), &path, &[]).await;
+    assert_eq!(w.status(&id), PetitionStatus::Moderation, "accepted unsigned: {}", unsigned.status);
+    let sig = STANDARD.encode(holder.sign(&statement).to_bytes());
+    let signed = w.post(Some(moderator), &path, &[("act_key", key_id.as_str()), ("act_sig", sig.as_str())]).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    assert_eq!(w.status(&id), PetitionStatus::Open);
+    w.shutdown().await;
+}

@@ -2,6 +2,7 @@
 //! bodies, keys, and the table of every opening of personal data.
 
 use super::*;
+use crate::web::forms::{act_signing, sign_script};
 use dauys_core::known_districts;
 
 // ---------------------------------------------------------------------------------------
@@ -26,6 +27,7 @@ pub(crate) async fn admin_people(
         .map_err(|e| failure_page(&p, &e))?;
     let bodies = all_bodies(&app).await;
     let staff = all_staff(&app).await;
+    let keys = app.deployment.act_keys(&session.account.id);
     let main = html! {
         h1 { (p.t("admin-people-title")) }
         table.entries #people {
@@ -79,6 +81,7 @@ pub(crate) async fn admin_people(
                                         input type="hidden" name="account" value=(member.account);
                                         input type="hidden" name="role" value=(g.role.as_str());
                                         input type="hidden" name="body" value=(g.body.as_ref().map(|b| b.as_str()).unwrap_or(""));
+                                        (act_signing(&session.account.id, keys.as_deref(), Some(&dauys_core::act_statement(&dauys_core::Event::RoleRevoked { account: member.account.clone(), role: g.role, body: g.body.clone(), by: session.account.id.clone() })), None))
                                         p.hint { (p.t("admin-revoke-confirm")) }
                                         button.danger type="submit" { (p.t("admin-revoke-button")) }
                                     }
@@ -114,7 +117,7 @@ pub(crate) async fn admin_people(
             button #grant type="submit" { (p.t("admin-grant-button")) }
         }
     };
-    Ok(p.render(StatusCode::OK, &p.t("admin-people-title"), Section::Admin, main))
+    Ok(p.render_with_head(StatusCode::OK, &p.t("admin-people-title"), Section::Admin, sign_script(), main))
 }
 
 #[derive(Deserialize)]
@@ -128,6 +131,11 @@ pub struct GrantForm {
     /// The name and position the holder acts under in public; granting only.
     #[serde(default)]
     name: String,
+    /// The administrator's own signature of the act, when their browser signed it.
+    #[serde(default)]
+    act_key: String,
+    #[serde(default)]
+    act_sig: String,
 }
 
 /// POST /admin/roles
@@ -170,7 +178,8 @@ async fn change_role(app: AppState, p: Page, form: GrantForm, grant: bool) -> Pa
     } else {
         dauys_core::Event::RoleRevoked { account, role, body, by }
     };
-    Ok(match app.sequencer.submit(event).await {
+    let signature = crate::web::forms::act_signature(&form.act_key, &form.act_sig);
+    Ok(match app.sequencer.submit_signed(event, signature).await {
         Ok(_) => Redirect::to("/admin/people").into_response(),
         Err(e) => failure_page(&p, &PeopleError::from(e)),
     })

@@ -1,6 +1,7 @@
 //! Moderators: the queue of petitions to accept or reject, and flagged signatures.
 
 use super::*;
+use crate::web::forms::{act_signing, sign_script, ActFields};
 
 /// Whether the account may moderate `petition`, as [`authorize`] decides (a moderator bound
 /// to a body moderates only that body's petitions).
@@ -121,6 +122,7 @@ async fn moderation_page(
     let stray =
         failed.filter(|f| !queue.iter().any(|x| &x.id == f.petition()) && !flagged.contains_key(f.petition().as_str()));
 
+    let keys = app.deployment.act_keys(&session.account.id);
     let main = html! {
         h1 { (p.t("staff-moderation-title")) }
         p.lead { (p.t("staff-moderation-lead")) }
@@ -171,6 +173,7 @@ async fn moderation_page(
                     } @else {
                         form.inline method="post" action={ "/moderation/" (id) "/accept" } {
                             (csrf_field(&session.csrf))
+                            (act_signing(&session.account.id, keys.as_deref(), Some(&dauys_core::act_statement(&dauys_core::Event::PetitionAccepted { petition: pet.id.clone(), by: session.account.id.clone() })), None))
                             button type="submit" id={ "accept-" (id) } aria-describedby={ "title-" (id) } { (p.t("staff-accept")) }
                         }
                         (reject_form(p, session, pet, &forbidden, values, errors))
@@ -266,7 +269,7 @@ async fn moderation_page(
             }
         }
     };
-    p.render(status, &p.t("staff-moderation-title"), Section::Admin, main)
+    p.render_with_head(status, &p.t("staff-moderation-title"), Section::Admin, sign_script(), main)
 }
 
 fn flag_reason(p: &Page, reason: &str) -> String {
@@ -379,11 +382,11 @@ pub(crate) async fn accept(
     p: Page,
     Moderator(session): Moderator,
     IdPath(id): IdPath<Petition>,
-    _: CsrfForm<NoFields>,
+    CsrfForm(act): CsrfForm<ActFields>,
 ) -> PageResult {
     // Shown again on failure: the language switcher must lead to the page, not the action.
     let p = p.at(MODERATION);
-    let outcome = app.capabilities.petitions.accept(&session.account, &id).await;
+    let outcome = app.capabilities.petitions.accept_signed(&session.account, &id, act.signature()).await;
     Ok(moderation_outcome(&app, &p, &session, id, outcome, "accepted").await)
 }
 
