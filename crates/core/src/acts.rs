@@ -47,8 +47,16 @@ pub fn act_author(event: &Event) -> Option<&AccountId> {
 /// pages sign them today. Any other act may carry its author's signature, checked the same
 /// way. The list grows only with the pages that sign, and a longer one must come with a
 /// version of the rule a log names, or an older log would stop replaying.
-pub const SIGNATURE_REQUIRED: [&str; 5] =
-    ["obligation.answered", "petition.accepted", "role.revoked", "signer.registered", "signer.revoked"];
+pub const SIGNATURE_REQUIRED: [&str; 8] = [
+    "obligation.answered",
+    "petition.accepted",
+    "petition.rejected",
+    "signature.invalidated",
+    "role.granted",
+    "role.revoked",
+    "signer.registered",
+    "signer.revoked",
+];
 
 /// The rule on an entry's signature, before its event's own rules: a signature must be by a
 /// key in force of the act's author and verify over the act; an act of

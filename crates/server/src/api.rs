@@ -722,6 +722,7 @@ fn submit_problem(e: SubmitError) -> Problem {
         SubmitError::ShuttingDown => {
             Problem::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", detail).retry_after(5)
         }
+        SubmitError::Unsigned(_) => Problem::new(StatusCode::CONFLICT, "rejected", format!("act-not-signed: {detail}")),
     }
 }
 

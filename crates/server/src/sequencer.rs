@@ -53,6 +53,10 @@ pub enum SubmitError {
     Unavailable(String),
     #[error("the server is shutting down; nothing was recorded")]
     ShuttingDown,
+    /// The act's author holds a signing key and the act is one they must sign: nothing was
+    /// recorded. The act is handed back so a page can show it for signing.
+    #[error("this act must be signed with its author's key; nothing was recorded")]
+    Unsigned(Box<Event>),
 }
 
 /// The newest signed checkpoint, shared with readers without touching the database.
@@ -417,6 +421,13 @@ impl Worker {
             }
         }
         for job in jobs {
+            if job.signature.is_none() {
+                if let Err(RuleError::ActNotSigned { .. }) = self.state.check_signature(&job.event, None) {
+                    self.metrics.rejections.inc();
+                    let _ = job.reply.send(Err(SubmitError::Unsigned(Box::new(job.event))));
+                    continue;
+                }
+            }
             match self.append(Entry::signed(timestamp, job.event, job.signature), &mut building) {
                 Ok(receipt) => {
                     building.waiting.push(Waiting { reply: job.reply, queued_at: job.queued_at, receipt });

@@ -80,8 +80,7 @@ fn once_a_person_holds_a_key_only_their_signature_acts_for_them() {
     // Before a key, an unsigned act is the account's (as every act was before signing keys).
     log.submit(alice.registration(&admin), None).expect("the first key needs only its proof");
 
-    // Now the operator cannot act for her: unsigned, signed by another key, or altered. (A
-    // grant is not yet among the acts that must be signed, but a signature on it is checked.)
+    // Now the operator cannot act for her: unsigned, signed by another key, or altered.
     let revoke_first =
         Event::RoleRevoked { account: admin.clone(), role: Role::Administrator, body: None, by: admin.clone() };
     assert_eq!(log.code(revoke_first, None), "act-not-signed");
@@ -107,6 +106,16 @@ fn once_a_person_holds_a_key_only_their_signature_acts_for_them() {
     let again = Event::RoleRevoked { account: other.clone(), role: Role::Moderator, body: None, by: admin.clone() };
     assert_eq!(log.code(again.clone(), Some(alice.sign(&again))), "bad-act-signature");
     assert_eq!(log.code(again.clone(), Some(phone.sign(&again))), "accepted");
+
+    // An act not (yet) among those that must be signed goes unsigned; signed, it is checked.
+    let verified = Event::PersonVerified {
+        person: crate::test_world::ps(1),
+        locality: "astana".parse().expect("locality"),
+        method: crate::VerificationMethod::Manual,
+        by: Some(admin.clone()),
+    };
+    assert_eq!(log.code(verified.clone(), Some(alice.sign(&verified))), "bad-act-signature", "alice's key is revoked");
+    assert_eq!(log.code(verified, None), "accepted");
 
     // A signature on an event no person acts in is refused.
     let notice = Event::NoticePublished {

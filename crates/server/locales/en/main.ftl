@@ -495,3 +495,7 @@ err-signer-key-exists = This key is registered already.
 err-unknown-signer-key = You hold no such key in force.
 err-too-many-signer-keys = You hold 10 keys in force already: revoke one first.
 err-invalid-signer-key = The key or its proof is not valid.
+sign-act-title = Sign this act
+sign-act-lead = You hold a signing key, so this act is published only with your own signature. Check it as it will be logged, then sign it with the key this browser holds.
+sign-act-button = Sign and publish
+sign-act-no-key = If nothing happens or this page comes back, this browser does not hold a key of yours in force: use the browser where you made it, or see

@@ -105,6 +105,9 @@ pub enum PeopleError {
     Erased,
     #[error("the ledger refused the act: {0}")]
     Rejected(RuleError),
+    /// The act must be signed with the person's key; handed back for signing.
+    #[error("this act must be signed with your signing key")]
+    Unsigned(Box<Event>),
     #[error("the ledger could not record the act: {0}")]
     Ledger(SubmitError),
     #[error("storage: {0}")]
@@ -151,6 +154,7 @@ impl PeopleError {
             PeopleError::NoSuchAccount => "no-such-account",
             PeopleError::Erased => "erased",
             PeopleError::Rejected(e) => e.code(),
+            PeopleError::Unsigned(_) => "act-not-signed",
             PeopleError::Ledger(_) => "ledger-unavailable",
             PeopleError::Store(_) => "storage-unavailable",
             PeopleError::Vault(_) => "vault-error",
@@ -194,6 +198,7 @@ impl From<SubmitError> for PeopleError {
     fn from(e: SubmitError) -> Self {
         match e {
             SubmitError::Rejected(rule) => PeopleError::Rejected(rule),
+            SubmitError::Unsigned(event) => PeopleError::Unsigned(event),
             other => PeopleError::Ledger(other),
         }
     }

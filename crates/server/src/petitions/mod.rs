@@ -60,6 +60,9 @@ pub enum PetitionError {
     Denied(#[from] Denied),
     #[error("{0}")]
     Rejected(RuleError),
+    /// The act must be signed with the staff member's key; handed back for signing.
+    #[error("this act must be signed with your signing key")]
+    Unsigned(Box<Event>),
     #[error("{0}")]
     Ledger(SubmitError),
     #[error(transparent)]
@@ -74,6 +77,7 @@ impl From<SubmitError> for PetitionError {
             SubmitError::Rejected(RuleError::AlreadySigned(_)) => PetitionError::AlreadySigned { signature: None },
             SubmitError::Rejected(RuleError::UnknownPetition(_)) => PetitionError::NotFound,
             SubmitError::Rejected(rule) => PetitionError::Rejected(rule),
+            SubmitError::Unsigned(event) => PetitionError::Unsigned(event),
             other => PetitionError::Ledger(other),
         }
     }
@@ -92,6 +96,7 @@ impl PetitionError {
             PetitionError::RateLimited => "rate-limited",
             PetitionError::Denied(d) => d.code(),
             PetitionError::Rejected(r) => r.code(),
+            PetitionError::Unsigned(_) => "act-not-signed",
             PetitionError::Ledger(SubmitError::Busy) => "busy",
             PetitionError::Ledger(_) => "ledger-unavailable",
             PetitionError::People(p) => p.code(),
@@ -112,7 +117,7 @@ impl PetitionError {
             PetitionError::AlreadySigned { .. } | PetitionError::TooManyDrafts { .. } => S::CONFLICT,
             PetitionError::Rejected(RuleError::ConflictOfInterest { .. }) => S::FORBIDDEN,
             PetitionError::RateLimited => S::TOO_MANY_REQUESTS,
-            PetitionError::Rejected(_) => S::UNPROCESSABLE_ENTITY,
+            PetitionError::Rejected(_) | PetitionError::Unsigned(_) => S::UNPROCESSABLE_ENTITY,
             PetitionError::People(e) if e.is_client_error() => S::UNPROCESSABLE_ENTITY,
             PetitionError::Ledger(_) | PetitionError::People(_) | PetitionError::Internal(_) => S::SERVICE_UNAVAILABLE,
         }
@@ -289,6 +294,16 @@ pub struct AnswerForm {
     pub answer: PartialText,
     pub discussion: PartialText,
     pub head_statement: PartialText,
+}
+
+/// A moderator's rejection: the coded reason, what it cites, and the comment the author reads.
+pub struct Rejection {
+    pub reason: RejectionReason,
+    /// The forbidden topic cited; only with the reason `forbidden_topic`.
+    pub forbidden_topic: Option<TopicCode>,
+    /// The earlier petition; only with the reason `duplicate`.
+    pub duplicate_of: Option<PetitionId>,
+    pub comment: String,
 }
 
 impl AnswerForm {
@@ -606,13 +621,12 @@ impl Petitions {
         &self,
         moderator: &Account,
         petition: &PetitionId,
-        reason: RejectionReason,
-        forbidden_topic: Option<TopicCode>,
-        duplicate_of: Option<PetitionId>,
-        comment: &str,
+        rejection: Rejection,
+        signature: Option<dauys_core::ActSignature>,
     ) -> Result<Receipt> {
         self.require(moderator, &Action::ModeratePetitions)?;
         self.refuse_conflict_of_interest(moderator, petition, StaffAct::Reject)?;
+        let Rejection { reason, forbidden_topic, duplicate_of, comment } = rejection;
         let event = Event::PetitionRejected {
             petition: petition.clone(),
             by: moderator.id.clone(),
@@ -621,7 +635,7 @@ impl Petitions {
             duplicate_of,
             comment: comment.trim().to_owned(),
         };
-        Ok(self.sequencer.submit(event).await?)
+        Ok(self.sequencer.submit_signed(event, signature).await?)
     }
 
     /// Strikes out a signature (the count follows) and closes its flags.
@@ -631,6 +645,7 @@ impl Petitions {
         petition: &PetitionId,
         signer: &Pseudonym,
         reason: &str,
+        signature: Option<dauys_core::ActSignature>,
     ) -> Result<Receipt> {
         self.require(moderator, &Action::ModeratePetitions)?;
         self.refuse_conflict_of_interest(moderator, petition, StaffAct::ReviewSignatures)?;
@@ -640,7 +655,7 @@ impl Petitions {
             by: moderator.id.clone(),
             reason: reason.trim().to_owned(),
         };
-        let receipt = self.sequencer.submit(event).await?;
+        let receipt = self.sequencer.submit_signed(event, signature).await?;
         self.resolve_flags(petition, signer).await?;
         Ok(receipt)
     }
@@ -846,6 +861,10 @@ mod tests {
             PetitionError::RateLimited,
             PetitionError::Denied(Denied::NotSignedIn),
             PetitionError::Rejected(RuleError::AlreadyOverdue("p".into())),
+            PetitionError::Unsigned(Box::new(Event::PetitionAccepted {
+                petition: "p-1".parse().unwrap(),
+                by: "u-1".parse().unwrap(),
+            })),
             PetitionError::Ledger(SubmitError::Busy),
             PetitionError::Ledger(SubmitError::ShuttingDown),
             PetitionError::People(PeopleError::WrongCode),

@@ -486,7 +486,7 @@ fn dates(list: &[time::Date]) -> Markup {
     }
 }
 
-fn event_fields(p: &Page, event: &Event) -> Markup {
+pub(crate) fn event_fields(p: &Page, event: &Event) -> Markup {
     match event {
         Event::DeploymentConfigured { name, utc_offset_minutes } => html! {
             dt { (p.t("field-name")) } dd { (lt(name)) }

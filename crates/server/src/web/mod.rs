@@ -22,6 +22,7 @@ pub(crate) mod extract;
 pub(crate) mod forms;
 mod home;
 mod log;
+pub(crate) mod sign;
 
 pub(crate) use home::{home, info, InfoPage};
 pub(crate) use log::{entry_page, ledger, log_page};

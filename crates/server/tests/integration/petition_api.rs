@@ -289,7 +289,17 @@ async fn populate(f: &Fixture) -> Petitions {
         .await;
     let rejected = f.petition(5, Level::Government, "environment", text("Ағаштар", "Деревья", "Trees"), Some(6)).await;
     petitions
-        .reject(&f.moderator, &rejected, RejectionReason::Unclear, None, None, "No demand a body could answer.")
+        .reject(
+            &f.moderator,
+            &rejected,
+            dauys_server::petitions::Rejection {
+                reason: RejectionReason::Unclear,
+                forbidden_topic: None,
+                duplicate_of: None,
+                comment: "No demand a body could answer.".into(),
+            },
+            None,
+        )
         .await
         .expect("rejected");
     f.wait_for(&rejected, PetitionStatus::Rejected).await;

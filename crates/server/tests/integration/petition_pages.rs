@@ -719,10 +719,13 @@ async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons()
         .reject(
             &env.moderator,
             &courts,
-            RejectionReason::ForbiddenTopic,
-            Some("courts".parse().unwrap()),
+            dauys_server::petitions::Rejection {
+                reason: RejectionReason::ForbiddenTopic,
+                forbidden_topic: Some("courts".parse().unwrap()),
+                duplicate_of: None,
+                comment: "Суды независимы.".into(),
+            },
             None,
-            "Суды независимы.",
         )
         .await
         .expect("rejected");
@@ -734,7 +737,17 @@ async fn the_obligation_the_answer_and_rejections_are_shown_with_their_reasons()
     let (t, x) = ru("Открыть данные о бюджете снова", "То же самое.");
     let again = env.moderated_petition(GOVERNMENT, Level::Government, "digital", t, x).await;
     petitions
-        .reject(&env.moderator, &again, RejectionReason::Duplicate, None, Some(id.clone()), "Повтор.")
+        .reject(
+            &env.moderator,
+            &again,
+            dauys_server::petitions::Rejection {
+                reason: RejectionReason::Duplicate,
+                forbidden_topic: None,
+                duplicate_of: Some(id.clone()),
+                comment: "Повтор.".into(),
+            },
+            None,
+        )
         .await
         .expect("rejected");
     let page = env.get(&format!("/petitions/{again}?lang=ru"), None).await;

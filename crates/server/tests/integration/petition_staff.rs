@@ -702,9 +702,39 @@ async fn a_moderator_who_holds_a_key_accepts_only_with_its_signature() {
     let path = format!("/moderation/{id}/accept");
     let unsigned = w.post(Some(moderator), &path, &[]).await;
     assert_eq!(w.status(&id), PetitionStatus::Moderation, "accepted unsigned: {}", unsigned.status);
+    // Sent unsigned, the acceptance comes back as the page that asks for the signature.
+    assert_eq!(unsigned.status, StatusCode::OK, "{}", unsigned.body);
+    assert!(unsigned.body.contains("Sign this act"), "{}", unsigned.body);
+    assert_eq!(act_data(&unsigned.body).0, statement);
     let sig = STANDARD.encode(holder.sign(&statement).to_bytes());
     let signed = w.post(Some(moderator), &path, &[("act_key", key_id.as_str()), ("act_sig", sig.as_str())]).await;
     assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
     assert_eq!(w.status(&id), PetitionStatus::Open);
+
+    // A rejection has a comment, so its page cannot know the act before it is sent: sent
+    // unsigned, it comes back with the act shown and the fields kept, to be signed.
+    let other = w.in_moderation(&w.citizens[1], &w.citizens[0], "Paint the benches", ip(3)).await;
+    let reject = format!("/moderation/{other}/reject");
+    let fields = [("reason", "unclear"), ("comment", "  Say which benches.  ")];
+    let asked = w.post(Some(moderator), &reject, &fields).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("Sign this act") && asked.body.contains("Say which benches."), "{}", asked.body);
+    assert_eq!(w.status(&other), PetitionStatus::Moderation, "rejected unsigned");
+    let (statement, _) = act_data(&asked.body);
+    let rejected = dauys_core::Event::PetitionRejected {
+        petition: other.clone(),
+        by: moderator.account.id.clone(),
+        reason: dauys_core::RejectionReason::Unclear,
+        forbidden_topic: None,
+        duplicate_of: None,
+        comment: "Say which benches.".into(),
+    };
+    assert_eq!(statement, dauys_core::act_statement(&rejected));
+    let sig = STANDARD.encode(holder.sign(&statement).to_bytes());
+    let mut signed = fields.to_vec();
+    signed.extend([("act_key", key_id.as_str()), ("act_sig", sig.as_str())]);
+    let done = w.post(Some(moderator), &reject, &signed).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(w.status(&other), PetitionStatus::Rejected);
     w.shutdown().await;
 }

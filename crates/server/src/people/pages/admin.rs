@@ -179,9 +179,15 @@ async fn change_role(app: AppState, p: Page, form: GrantForm, grant: bool) -> Pa
         dauys_core::Event::RoleRevoked { account, role, body, by }
     };
     let signature = crate::web::forms::act_signature(&form.act_key, &form.act_sig);
-    Ok(match app.sequencer.submit_signed(event, signature).await {
+    Ok(match app.sequencer.submit_signed(event, signature).await.map_err(PeopleError::from) {
         Ok(_) => Redirect::to("/admin/people").into_response(),
-        Err(e) => failure_page(&p, &PeopleError::from(e)),
+        Err(PeopleError::Unsigned(event)) => {
+            let action = if grant { "/admin/roles" } else { "/admin/roles/revoke" };
+            let fields =
+                [("account", form.account.as_str()), ("role", &form.role), ("body", &form.body), ("name", &form.name)];
+            crate::web::sign::sign_act_page(&app, &p, session, &event, action, &fields)
+        }
+        Err(e) => failure_page(&p, &e),
     })
 }
 

@@ -1,7 +1,8 @@
 //! Moderators: the queue of petitions to accept or reject, and flagged signatures.
 
 use super::*;
-use crate::web::forms::{act_signing, sign_script, ActFields};
+use crate::petitions::Rejection;
+use crate::web::forms::{act_signature, act_signing, sign_script, ActFields};
 
 /// Whether the account may moderate `petition`, as [`authorize`] decides (a moderator bound
 /// to a body moderates only that body's petitions).
@@ -19,6 +20,10 @@ pub struct RejectFields {
     duplicate_of: String,
     #[serde(default)]
     comment: String,
+    #[serde(default)]
+    act_key: String,
+    #[serde(default)]
+    act_sig: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -27,6 +32,10 @@ pub struct SignerFields {
     signer: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    act_key: String,
+    #[serde(default)]
+    act_sig: String,
 }
 
 /// What went wrong with a moderator's form, to show it again with the values kept.
@@ -359,6 +368,13 @@ fn action_failed(p: &Page, petition: PetitionId, e: &PetitionError) -> (Failed, 
 
 /// After a moderator's act: back to the queue with `?done=` on success, else the queue again
 /// with what failed.
+/// Where a moderator's act was posted, and its fields: sent again, signed, when the act must
+/// carry their signature.
+struct Resubmit<'a> {
+    action: String,
+    fields: Vec<(&'static str, &'a str)>,
+}
+
 async fn moderation_outcome<T>(
     app: &AppState,
     p: &Page,
@@ -366,9 +382,13 @@ async fn moderation_outcome<T>(
     id: PetitionId,
     outcome: Result<T, PetitionError>,
     done_key: &str,
+    resubmit: Resubmit<'_>,
 ) -> Response {
     match outcome {
         Ok(_) => done(done_key, &id),
+        Err(PetitionError::Unsigned(event)) => {
+            crate::web::sign::sign_act_page(app, p, session, &event, &resubmit.action, &resubmit.fields)
+        }
         Err(e) => {
             let (failed, status) = action_failed(p, id, &e);
             moderation_failed(app, p, session, failed, status).await
@@ -387,15 +407,8 @@ pub(crate) async fn accept(
     // Shown again on failure: the language switcher must lead to the page, not the action.
     let p = p.at(MODERATION);
     let outcome = app.capabilities.petitions.accept_signed(&session.account, &id, act.signature()).await;
-    Ok(moderation_outcome(&app, &p, &session, id, outcome, "accepted").await)
-}
-
-/// The checked parts of a rejection.
-struct Rejection {
-    reason: RejectionReason,
-    forbidden_topic: Option<TopicCode>,
-    duplicate_of: Option<PetitionId>,
-    comment: String,
+    let resubmit = Resubmit { action: format!("/moderation/{id}/accept"), fields: Vec::new() };
+    Ok(moderation_outcome(&app, &p, &session, id, outcome, "accepted", resubmit).await)
 }
 
 fn check_rejection(app: &AppState, p: &Page, id: &PetitionId, v: &RejectFields) -> Result<Rejection, Vec<FieldError>> {
@@ -485,9 +498,18 @@ pub(crate) async fn reject(
     let outcome = app
         .capabilities
         .petitions
-        .reject(&session.account, &id, checked.reason, checked.forbidden_topic, checked.duplicate_of, &checked.comment)
+        .reject(&session.account, &id, checked, act_signature(&form.act_key, &form.act_sig))
         .await;
-    Ok(moderation_outcome(&app, &p, &session, id, outcome, "rejected").await)
+    let resubmit = Resubmit {
+        action: format!("/moderation/{id}/reject"),
+        fields: vec![
+            ("reason", &form.reason),
+            ("forbidden_topic", &form.forbidden_topic),
+            ("duplicate_of", &form.duplicate_of),
+            ("comment", &form.comment),
+        ],
+    };
+    Ok(moderation_outcome(&app, &p, &session, id, outcome, "rejected", resubmit).await)
 }
 
 /// POST /moderation/{id}/signatures/invalidate — strikes out a flagged signature.
@@ -508,8 +530,13 @@ pub(crate) async fn invalidate(
             return Ok(moderation_failed(&app, &p, &session, failed, StatusCode::UNPROCESSABLE_ENTITY).await);
         }
     };
-    let outcome = app.capabilities.petitions.invalidate(&session.account, &id, &signer, &reason).await;
-    Ok(moderation_outcome(&app, &p, &session, id, outcome, "invalidated").await)
+    let signature = act_signature(&form.act_key, &form.act_sig);
+    let outcome = app.capabilities.petitions.invalidate(&session.account, &id, &signer, &reason, signature).await;
+    let resubmit = Resubmit {
+        action: format!("/moderation/{id}/signatures/invalidate"),
+        fields: vec![("signer", &form.signer), ("reason", &form.reason)],
+    };
+    Ok(moderation_outcome(&app, &p, &session, id, outcome, "invalidated", resubmit).await)
 }
 
 /// POST /moderation/{id}/signatures/dismiss — the flagged signature is genuine.
@@ -524,5 +551,8 @@ pub(crate) async fn dismiss(
     let p = p.at(MODERATION);
     let signer = form.signer.trim().parse::<Pseudonym>().map_err(|_| no_signature(&p))?;
     let outcome = app.capabilities.petitions.dismiss_flags(&session.account, &id, &signer).await;
-    Ok(moderation_outcome(&app, &p, &session, id, outcome, "dismissed").await)
+    // Dismissing logs nothing, so it is never handed back for signing.
+    let resubmit =
+        Resubmit { action: format!("/moderation/{id}/signatures/dismiss"), fields: vec![("signer", &form.signer)] };
+    Ok(moderation_outcome(&app, &p, &session, id, outcome, "dismissed", resubmit).await)
 }

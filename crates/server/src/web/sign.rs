@@ -1,0 +1,46 @@
+//! The page that asks a person who holds a signing key to sign an act their form sent
+//! unsigned (their browser signed nothing: the act's page had no statement to sign, or the
+//! script did not run). It shows the act as it will be logged and the same form again, with
+//! the act's statement for `static/sign.js`; sent from a browser that holds their key, the act
+//! goes out signed.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use dauys_core::Event;
+use maud::html;
+
+use super::forms::{act_signing, csrf_field, sign_script};
+use super::{Page, Section};
+use crate::people::session::Session;
+use crate::AppState;
+
+/// The page for `event`, posting `fields` (the form as it was sent) back to `action`.
+pub(crate) fn sign_act_page(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    event: &Event,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Response {
+    let keys = app.deployment.act_keys(&session.account.id);
+    let title = p.t("sign-act-title");
+    let main = html! {
+        h1 { (title) }
+        p.lead { (p.t("sign-act-lead")) }
+        dl.fields #act {
+            dt { (p.t("col-event")) } dd { (crate::i18n::event_label(p.lang, event.kind())) }
+            (super::log::event_fields(p, event))
+        }
+        form.stack #sign-act method="post" action=(action) {
+            (csrf_field(&session.csrf))
+            @for (name, value) in fields {
+                input type="hidden" name=(name) value=(value);
+            }
+            (act_signing(&session.account.id, keys.as_deref(), Some(&dauys_core::act_statement(event)), None))
+            button #sign-act-button type="submit" { (p.t("sign-act-button")) }
+        }
+        p.hint { (p.t("sign-act-no-key")) " " a href="/me/keys" { (p.t("signing-title")) } }
+    };
+    p.render_with_head(StatusCode::OK, &title, Section::Admin, sign_script(), main)
+}
