@@ -82,6 +82,9 @@ pub enum AppealError {
     Denied(#[from] Denied),
     #[error("{0}")]
     Rejected(RuleError),
+    /// The act must be signed with the official's key; handed back for signing.
+    #[error("this act must be signed with your signing key")]
+    Unsigned(Box<Event>),
     #[error("{0}")]
     Ledger(SubmitError),
     #[error(transparent)]
@@ -95,6 +98,7 @@ impl From<SubmitError> for AppealError {
         match e {
             SubmitError::Rejected(RuleError::UnknownAppeal(_)) => AppealError::NotFound,
             SubmitError::Rejected(rule) => AppealError::Rejected(rule),
+            SubmitError::Unsigned(event) => AppealError::Unsigned(event),
             other => AppealError::Ledger(other),
         }
     }
@@ -131,6 +135,7 @@ impl AppealError {
             AppealError::TooManyNotes => "too-many-notes",
             AppealError::Denied(d) => d.code(),
             AppealError::Rejected(r) => r.code(),
+            AppealError::Unsigned(_) => "act-not-signed",
             AppealError::Ledger(SubmitError::Busy) => "busy",
             AppealError::Ledger(_) => "ledger-unavailable",
             AppealError::People(p) => p.code(),
@@ -162,7 +167,9 @@ impl AppealError {
             AppealError::Denied(Denied::NotSignedIn) => S::UNAUTHORIZED,
             AppealError::Denied(_) => S::FORBIDDEN,
             AppealError::Rejected(RuleError::NotApplicant(_) | RuleError::NotOfficialOfBody { .. }) => S::FORBIDDEN,
-            AppealError::NoCompetentBody | AppealError::Rejected(_) => S::UNPROCESSABLE_ENTITY,
+            AppealError::NoCompetentBody | AppealError::Rejected(_) | AppealError::Unsigned(_) => {
+                S::UNPROCESSABLE_ENTITY
+            }
             AppealError::People(e) if e.is_client_error() => S::UNPROCESSABLE_ENTITY,
             AppealError::Ledger(_) | AppealError::People(_) | AppealError::Internal(_) => S::SERVICE_UNAVAILABLE,
         }
@@ -1032,7 +1039,14 @@ impl Appeals {
         Ok(appeal)
     }
 
-    pub async fn forward(&self, official: &Account, id: &AppealId, to: BodyId, reason: &str) -> Result<Receipt> {
+    pub async fn forward(
+        &self,
+        official: &Account,
+        id: &AppealId,
+        to: BodyId,
+        reason: &str,
+        signature: Option<dauys_core::ActSignature>,
+    ) -> Result<Receipt> {
         self.official_act(official, id, |body| Action::HandleAppeal { body })?;
         let event = Event::AppealForwarded {
             appeal: id.clone(),
@@ -1040,7 +1054,7 @@ impl Appeals {
             to,
             reason: reason.trim().to_owned(),
         };
-        Ok(self.sequencer.submit(event).await?)
+        Ok(self.sequencer.submit_signed(event, signature).await?)
     }
 
     pub async fn ask(&self, official: &Account, id: &AppealId, question: PartialText) -> Result<Receipt> {
@@ -1063,6 +1077,7 @@ impl Appeals {
         decided_on: Date,
         until: Date,
         reason: &str,
+        signature: Option<dauys_core::ActSignature>,
     ) -> Result<Receipt> {
         self.official_act(head, id, |body| Action::ExtendAppeal { body })?;
         let event = Event::AppealExtended {
@@ -1072,7 +1087,7 @@ impl Appeals {
             until,
             reason: reason.trim().to_owned(),
         };
-        Ok(self.sequencer.submit(event).await?)
+        Ok(self.sequencer.submit_signed(event, signature).await?)
     }
 
     pub async fn answer(

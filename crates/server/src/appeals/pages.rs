@@ -35,7 +35,8 @@ use crate::web::extract::{
     sign_in_href, BodyAct, Citizen, CsrfForm, CsrfUpload, FormFile, IdPath, Known, Official, PageError, PageQuery,
     PageResult, PathItem,
 };
-use crate::web::forms::{csrf_field, date_el};
+use crate::web::forms::{act_signature, csrf_field, date_el};
+use crate::web::sign::sign_act_page;
 use crate::web::{event_label, locality_label, time_el, Page};
 use crate::AppState;
 
@@ -907,6 +908,10 @@ struct ForwardForm {
     to: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    act_key: String,
+    #[serde(default)]
+    act_sig: String,
 }
 
 async fn forward(
@@ -917,9 +922,16 @@ async fn forward(
     CsrfForm(form): CsrfForm<ForwardForm>,
 ) -> PageResult {
     let to = BodyId::from_str(&form.to).map_err(|_| failed(&p, &AppealError::NotFound))?;
-    let account = &official.session.account;
-    app.capabilities.appeals.forward(account, &id, to, &form.reason).await.map_err(|e| failed(&p, &e))?;
-    back(&id)
+    let session = &official.session;
+    let signature = act_signature(&form.act_key, &form.act_sig);
+    match app.capabilities.appeals.forward(&session.account, &id, to, &form.reason, signature).await {
+        Ok(_) => back(&id),
+        Err(AppealError::Unsigned(event)) => {
+            let fields = [("to", form.to.as_str()), ("reason", &form.reason)];
+            Ok(sign_act_page(&app, &p, session, &event, &format!("/appeals/{id}/forward"), &fields))
+        }
+        Err(e) => Err(failed(&p, &e)),
+    }
 }
 
 async fn ask(
@@ -942,6 +954,10 @@ struct ExtendForm {
     until: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    act_key: String,
+    #[serde(default)]
+    act_sig: String,
 }
 
 async fn extend(
@@ -957,9 +973,16 @@ async fn extend(
         })
     };
     let (decided_on, until) = (date(&form.decided_on)?, date(&form.until)?);
-    let account = &official.session.account;
-    app.capabilities.appeals.extend(account, &id, decided_on, until, &form.reason).await.map_err(|e| failed(&p, &e))?;
-    back(&id)
+    let session = &official.session;
+    let signature = act_signature(&form.act_key, &form.act_sig);
+    match app.capabilities.appeals.extend(&session.account, &id, decided_on, until, &form.reason, signature).await {
+        Ok(_) => back(&id),
+        Err(AppealError::Unsigned(event)) => {
+            let fields = [("decided_on", form.decided_on.as_str()), ("until", &form.until), ("reason", &form.reason)];
+            Ok(sign_act_page(&app, &p, session, &event, &format!("/appeals/{id}/extend"), &fields))
+        }
+        Err(e) => Err(failed(&p, &e)),
+    }
 }
 
 #[derive(Deserialize)]

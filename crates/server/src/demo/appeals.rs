@@ -168,7 +168,7 @@ pub(crate) async fn perform(
         }
         Step::Forward { case: label, by, to, reason } => {
             let official = services.account(by).await?;
-            appeals.forward(&official, &case(label)?, parse(to)?, reason).await.map_err(failed)?;
+            appeals.forward(&official, &case(label)?, parse(to)?, reason, None).await.map_err(failed)?;
         }
         Step::Open { case: label, by, purpose } => {
             let official = services.account(by).await?;
@@ -188,7 +188,7 @@ pub(crate) async fn perform(
             let appeal = appeals.get(&id).map_err(failed)?;
             let decided_on = at.date_at_offset(services.utc_offset_minutes);
             let until = appeal.received_on.saturating_add(time::Duration::days(days));
-            appeals.extend(&head, &id, decided_on, until, reason).await.map_err(failed)?;
+            appeals.extend(&head, &id, decided_on, until, reason, None).await.map_err(failed)?;
         }
         Step::Answer { case: label, by, outcome, text } => {
             let official = services.account(by).await?;

@@ -552,3 +552,41 @@ fn every_appeal_string_is_in_kazakh_russian_and_english() {
         assert!(sets[2].contains(&id), "no label for {kind}");
     }
 }
+
+/// An official who holds a signing key forwards an appeal only with its signature: sent
+/// unsigned, the forwarding comes back as the page that shows the act and asks for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_official_who_holds_a_key_forwards_only_with_its_signature() {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use ed25519_dalek::Signer as _;
+    let env = start().await;
+    let id = env.file("citizen", PRIVATE_HEALTH_TO_MON).await;
+    let official = &env.users["mon-official"];
+    let holder = ed25519_dalek::SigningKey::from_bytes(&[41; 32]);
+    let public = STANDARD.encode(holder.verifying_key().as_bytes());
+    let statement = format!("dauys-signer/v1\n{}\n{public}\n", official.account.id);
+    let proof = STANDARD.encode(holder.sign(statement.as_bytes()).to_bytes());
+    let people = &env.instance.state.people;
+    people.register_signing_key(&official.account, public, proof, None).await.expect("registered");
+    let key_id = dauys_core::signers::signer_key_id(holder.verifying_key().as_bytes());
+
+    let path = format!("/appeals/{id}/forward");
+    let form = format!("to=moh&reason={}", enc("Health is the ministry of health's"));
+    let asked = env.post(&path, Some("mon-official"), &form).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("Sign this act"), "{}", asked.body);
+    assert_eq!(env.appeal(&id).body().as_str(), "mon", "forwarded unsigned");
+    let forwarded = dauys_core::Event::AppealForwarded {
+        appeal: id.clone(),
+        by: official.account.id.clone(),
+        to: "moh".parse().expect("body"),
+        reason: "Health is the ministry of health's".into(),
+    };
+    let shown = asked.body.split("data-act=\"").nth(1).and_then(|r| r.split('"').next()).expect("data-act");
+    assert_eq!(STANDARD.decode(shown).expect("base64"), dauys_core::act_statement(&forwarded));
+    let sig = STANDARD.encode(holder.sign(&dauys_core::act_statement(&forwarded)).to_bytes());
+    let signed = env.post(&path, Some("mon-official"), &format!("{form}&act_key={key_id}&act_sig={}", enc(&sig))).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    assert_eq!(env.appeal(&id).body().as_str(), "moh");
+}
