@@ -47,7 +47,8 @@ pub fn act_author(event: &Event) -> Option<&AccountId> {
 /// pages sign them today. Any other act may carry its author's signature, checked the same
 /// way. The list grows only with the pages that sign, and a longer one must come with a
 /// version of the rule a log names, or an older log would stop replaying.
-pub const SIGNATURE_REQUIRED: [&str; 10] = [
+pub const SIGNATURE_REQUIRED: [&str; 11] = [
+    "person.verified",
     "appeal.forwarded",
     "appeal.extended",
     "obligation.answered",

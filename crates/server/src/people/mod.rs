@@ -742,6 +742,20 @@ impl People {
         method: VerificationMethod,
         by: Option<&Account>,
     ) -> Result<Receipt> {
+        self.verify_signed(account_id, claim, method, by, None).await
+    }
+
+    /// [`People::verify`] with the administrator's own signature of the act (required by the
+    /// rules once they hold a signing key). Refused unsigned, nothing stays linked, so the same
+    /// claim sent again rebuilds the same act to sign.
+    pub async fn verify_signed(
+        self: &Arc<Self>,
+        account_id: &AccountId,
+        claim: &IdentityClaim,
+        method: VerificationMethod,
+        by: Option<&Account>,
+        signature: Option<ActSignature>,
+    ) -> Result<Receipt> {
         if let Some(admin) = by {
             authorize(&admin.actor(), &Action::VerifyPersonManually)?;
         }
@@ -780,7 +794,7 @@ impl People {
             method,
             by: by.map(|a| a.id.clone()),
         };
-        let receipt = match self.sequencer.submit(event).await {
+        let receipt = match self.sequencer.submit_signed(event, signature).await {
             Ok(r) => r,
             Err(e) => {
                 let unlinked = row.clone();

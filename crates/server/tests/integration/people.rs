@@ -675,3 +675,45 @@ async fn the_configured_first_administrator_is_granted_at_sign_in_if_sign_up_did
     drop(people);
     instance.shutdown().await.expect("shutdown");
 }
+
+/// An administrator who holds a signing key verifies a person only with its signature: sent
+/// unsigned, the verification comes back as the page that asks for it, and nothing is linked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_who_holds_a_key_verifies_only_with_its_signature() {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use ed25519_dalek::Signer as _;
+    let (instance, _db) = start(Backend::Sqlite).await;
+    let people = instance.state.people.clone();
+    let admin = sign_up(&people, "admin@example.kz").await;
+    people.grant_first_administrator(&admin).await.expect("first administrator");
+    let admin = common::sign_in(&people, account(&people, &admin).await).await;
+    let holder = ed25519_dalek::SigningKey::from_bytes(&[51; 32]);
+    let public = STANDARD.encode(holder.verifying_key().as_bytes());
+    let proof = STANDARD
+        .encode(holder.sign(format!("dauys-signer/v1\n{}\n{public}\n", admin.account.id).as_bytes()).to_bytes());
+    people.register_signing_key(&admin.account, public, proof, None).await.expect("registered");
+    let key_id = dauys_core::signers::signer_key_id(holder.verifying_key().as_bytes());
+    let person = sign_up(&people, "person@example.kz").await;
+    let iin = dauys_testkit::adult_iins(1).remove(0);
+    let fields =
+        format!("iin={iin}&given_name=Aigerim&family_name=Seitova&region=astana&district=&csrf={}", admin.csrf);
+    let path = format!("/admin/people/{person}/verify");
+
+    let asked = common::browse(&instance, Method::POST, &path, Some(&admin.token), fields.clone()).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("Sign this act") && asked.body.contains("Person verified"), "{}", asked.body);
+    assert!(account(&people, &person).await.row.person.is_none(), "linked unsigned");
+    let shown = asked.body.split("data-act=\"").nth(1).and_then(|r| r.split('"').next()).expect("data-act");
+    let statement = STANDARD.decode(shown).expect("base64");
+    assert!(String::from_utf8_lossy(&statement).starts_with("dauys-act/v1\n{\"by\":"), "the act is not the statement");
+    let sig = STANDARD.encode(holder.sign(&statement).to_bytes());
+    let enc = |s: &str| s.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+    let signed = format!("{fields}&act_key={key_id}&act_sig={}", enc(&sig));
+    let done = common::browse(&instance, Method::POST, &path, Some(&admin.token), signed).await;
+    assert_eq!((done.status, done.location.as_str()), (StatusCode::SEE_OTHER, "/admin/people"), "{}", done.body);
+    assert!(account(&people, &person).await.row.person.is_some(), "not verified");
+    // People holds a sequencer handle: the shutdown waits for every one.
+    drop(people);
+    instance.shutdown().await.expect("shutdown");
+}

@@ -203,6 +203,11 @@ pub struct VerifyForm {
     region: String,
     #[serde(default)]
     district: String,
+    /// The administrator's own signature of the act, when their browser signed it.
+    #[serde(default)]
+    act_key: String,
+    #[serde(default)]
+    act_sig: String,
 }
 
 fn verify_page(p: &Page, session: &Session, id: &str, error: Option<&PeopleError>, status: StatusCode) -> Response {
@@ -269,9 +274,23 @@ pub(crate) async fn verify(
         family_name: form.family_name.clone(),
         locality,
     };
-    let outcome = app.people.verify(&account_id, &claim, VerificationMethod::Manual, Some(&session.account)).await;
+    let signature = crate::web::forms::act_signature(&form.act_key, &form.act_sig);
+    let outcome = app
+        .people
+        .verify_signed(&account_id, &claim, VerificationMethod::Manual, Some(&session.account), signature)
+        .await;
     Ok(match outcome {
         Ok(_) => Redirect::to("/admin/people").into_response(),
+        Err(PeopleError::Unsigned(event)) => {
+            let fields = [
+                ("iin", form.iin.as_str()),
+                ("given_name", &form.given_name),
+                ("family_name", &form.family_name),
+                ("region", &form.region),
+                ("district", &form.district),
+            ];
+            crate::web::sign::sign_act_page(&app, &p, session, &event, &format!("/admin/people/{id}/verify"), &fields)
+        }
         Err(e) if e.is_client_error() => verify_page(&p, session, &id, Some(&e), status_of(&e)),
         Err(e) => failure_page(&p, &e),
     })
