@@ -3,7 +3,7 @@
 
 use crate::canonical::to_canonical;
 use crate::signers::{parse_public_key, verifies, ActKeys, ActSignature};
-use crate::{AccountId, Event, RuleError};
+use crate::{AccountId, Event, RuleError, VerificationMethod};
 
 /// What a person signs for an act: a fixed first line, then the event's canonical JSON. The
 /// timestamp is not in it: the sequencer assigns it after the person signed.
@@ -25,7 +25,11 @@ pub fn act_statement(event: &Event) -> Vec<u8> {
 /// account: the one whose key must sign it once they hold one.
 pub fn act_author(event: &Event) -> Option<&AccountId> {
     match event {
-        Event::RoleGranted { by, .. } | Event::PersonVerified { by, .. } => by.as_ref(),
+        Event::RoleGranted { by, .. } => by.as_ref(),
+        // A registry verification is the person's own claim, made with the code sent to them;
+        // the administrator it names acted, and signs, when importing the file
+        // (`registry.imported`).
+        Event::PersonVerified { by, method: VerificationMethod::Manual, .. } => by.as_ref(),
         Event::RoleRevoked { by, .. }
         | Event::RegistryImported { by, .. }
         | Event::KeyRotated { by, .. }

@@ -113,6 +113,25 @@ fn once_a_person_holds_a_key_only_their_signature_acts_for_them() {
     assert_eq!(log.code(imported.clone(), Some(alice.sign(&imported))), "bad-act-signature", "alice's key is revoked");
     assert_eq!(log.code(imported, None), "accepted");
 
+    // A registry verification names the importing administrator but is not their act: it
+    // goes unsigned while they hold a key, and cannot be signed for them.
+    let claimed = Event::PersonVerified {
+        person: crate::test_world::ps(2),
+        locality: "astana".parse().expect("locality"),
+        method: crate::VerificationMethod::Registry,
+        by: Some(admin.clone()),
+    };
+    assert_eq!(log.code(claimed.clone(), Some(phone.sign(&claimed))), "bad-act-signature");
+    assert_eq!(log.code(claimed, None), "accepted");
+    let manual = Event::PersonVerified {
+        person: crate::test_world::ps(3),
+        locality: "astana".parse().expect("locality"),
+        method: crate::VerificationMethod::Manual,
+        by: Some(admin.clone()),
+    };
+    assert_eq!(log.code(manual.clone(), None), "act-not-signed");
+    assert_eq!(log.code(manual.clone(), Some(phone.sign(&manual))), "accepted");
+
     // A signature on an event no person acts in is refused.
     let notice = Event::NoticePublished {
         notice: "n".parse().expect("id"),
