@@ -65,6 +65,50 @@ pub(crate) fn decode_ed25519_key(b64: &str, what: &str, alg: u8) -> Result<[u8; 
     }
 }
 
+/// Splits a signer key string, `PRIVATE+KEY+<name>+<key id>+<base64(alg || seed)>` (the format
+/// of golang.org/x/mod/sumdb/note; `alg` 0x01 for notes, 0x04 for cosignatures): the name, the
+/// key id it states, and the seed. `what` names the key in errors.
+pub(crate) fn split_skey<'a>(skey: &'a str, alg: u8, what: &str) -> Result<(&'a str, u32, [u8; 32]), LedgerError> {
+    let mut parts = skey.splitn(5, '+');
+    let (Some("PRIVATE"), Some("KEY"), Some(name), Some(id), Some(key)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(LedgerError::InvalidKey {
+            reason: format!("{what} must look like PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>"),
+        });
+    };
+    check_key_name(name)?;
+    let stated = parse_key_id(id)?;
+    Ok((name, stated, decode_ed25519_key(key, &format!("{what} (private)"), alg)?))
+}
+
+/// Parses a verifier key string, `<name>+<key id>+<base64(alg || public key)>`, and checks
+/// that the stated id is the key's: the name, the id and the key.
+pub(crate) fn split_vkey(vkey: &str, alg: u8, what: &str) -> Result<(String, u32, VerifyingKey), LedgerError> {
+    let mut parts = vkey.splitn(3, '+');
+    let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(LedgerError::InvalidKey {
+            reason: format!("{what} must look like <name>+<8 hex key id>+<base64 key>"),
+        });
+    };
+    check_key_name(name)?;
+    let stated = parse_key_id(id)?;
+    let public = decode_ed25519_key(key, what, alg)?;
+    check_stated_id(name, stated, compute_key_id(name, alg, &public))?;
+    let key = VerifyingKey::from_bytes(&public)
+        .map_err(|_| LedgerError::InvalidKey { reason: format!("{what} is not a valid Ed25519 point") })?;
+    Ok((name.to_string(), stated, key))
+}
+
+/// Refuses a key string whose stated key id is not the one its key hashes to.
+pub(crate) fn check_stated_id(name: &str, stated: u32, computed: u32) -> Result<(), LedgerError> {
+    if stated == computed {
+        Ok(())
+    } else {
+        Err(LedgerError::KeyIdMismatch { name: name.to_string(), stated, computed })
+    }
+}
+
 pub(crate) fn encode_ed25519_key(alg: u8, key: &[u8; 32]) -> String {
     let mut raw = Vec::with_capacity(33);
     raw.push(alg);
@@ -105,21 +149,9 @@ impl NoteSigner {
     /// Parses `PRIVATE+KEY+<name>+<keyid>+<base64(0x01||seed)>`, the format of
     /// golang.org/x/mod/sumdb/note, and checks the key id against the key.
     pub fn from_skey(skey: &str) -> Result<NoteSigner, LedgerError> {
-        let mut parts = skey.splitn(5, '+');
-        let (Some("PRIVATE"), Some("KEY"), Some(name), Some(id), Some(key)) =
-            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(LedgerError::InvalidKey {
-                reason: "signer key must look like PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>".into(),
-            });
-        };
-        check_key_name(name)?;
-        let stated = parse_key_id(id)?;
-        let seed = decode_ed25519_key(key, "private key", ALG_ED25519)?;
+        let (name, stated, seed) = split_skey(skey, ALG_ED25519, "signer key")?;
         let signer = NoteSigner::from_seed(name, seed)?;
-        if signer.key_id != stated {
-            return Err(LedgerError::KeyIdMismatch { name: name.to_string(), stated, computed: signer.key_id });
-        }
+        check_stated_id(name, stated, signer.key_id)?;
         Ok(signer)
     }
 
@@ -185,22 +217,8 @@ pub struct NoteVerifier {
 
 impl NoteVerifier {
     pub fn from_vkey(vkey: &str) -> Result<NoteVerifier, LedgerError> {
-        let mut parts = vkey.splitn(3, '+');
-        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(LedgerError::InvalidKey {
-                reason: "verifier key must look like <name>+<8 hex key id>+<base64 key>".into(),
-            });
-        };
-        check_key_name(name)?;
-        let stated = parse_key_id(id)?;
-        let public = decode_ed25519_key(key, "public key", ALG_ED25519)?;
-        let computed = compute_key_id(name, ALG_ED25519, &public);
-        if computed != stated {
-            return Err(LedgerError::KeyIdMismatch { name: name.to_string(), stated, computed });
-        }
-        let key = VerifyingKey::from_bytes(&public)
-            .map_err(|_| LedgerError::InvalidKey { reason: "public key is not a valid Ed25519 point".into() })?;
-        Ok(NoteVerifier { name: name.to_string(), key_id: computed, key })
+        let (name, key_id, key) = split_vkey(vkey, ALG_ED25519, "verifier key")?;
+        Ok(NoteVerifier { name, key_id, key })
     }
 
     pub fn name(&self) -> &str {

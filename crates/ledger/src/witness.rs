@@ -17,7 +17,7 @@ use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use crate::checkpoint::Checkpoint;
 use crate::hash::Hash;
 use crate::note::{
-    check_key_name, check_text, compute_key_id, decode_ed25519_key, encode_ed25519_key, parse_key_id, Note,
+    check_key_name, check_stated_id, check_text, compute_key_id, encode_ed25519_key, split_skey, split_vkey, Note,
     NoteVerifier, SIG_PREFIX,
 };
 use crate::proof::verify_consistency;
@@ -54,20 +54,9 @@ impl Cosigner {
     /// Parses `PRIVATE+KEY+<name>+<keyid>+<base64(0x04||seed)>`: the signer-key format of
     /// golang.org/x/mod/sumdb/note with the cosignature type byte.
     pub fn from_skey(skey: &str) -> Result<Cosigner, LedgerError> {
-        let mut parts = skey.splitn(5, '+');
-        let (Some("PRIVATE"), Some("KEY"), Some(name), Some(id), Some(key)) =
-            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(LedgerError::InvalidKey {
-                reason: "witness key must look like PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>".into(),
-            });
-        };
-        let stated = parse_key_id(id)?;
-        let seed = decode_ed25519_key(key, "witness private key", ALG_COSIGNATURE_V1)?;
+        let (name, stated, seed) = split_skey(skey, ALG_COSIGNATURE_V1, "witness key")?;
         let cosigner = Cosigner::from_seed(name, seed)?;
-        if cosigner.key_id != stated {
-            return Err(LedgerError::KeyIdMismatch { name: name.to_string(), stated, computed: cosigner.key_id });
-        }
+        check_stated_id(name, stated, cosigner.key_id)?;
         Ok(cosigner)
     }
 
@@ -130,23 +119,8 @@ pub struct CosignatureVerifier {
 impl CosignatureVerifier {
     /// Parses a verifier key with the cosignature type byte (0x04).
     pub fn from_vkey(vkey: &str) -> Result<CosignatureVerifier, LedgerError> {
-        let mut parts = vkey.splitn(3, '+');
-        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(LedgerError::InvalidKey {
-                reason: "witness key must look like <name>+<8 hex key id>+<base64 key>".into(),
-            });
-        };
-        check_key_name(name)?;
-        let stated = parse_key_id(id)?;
-        let public = decode_ed25519_key(key, "witness public key", ALG_COSIGNATURE_V1)?;
-        let computed = compute_key_id(name, ALG_COSIGNATURE_V1, &public);
-        if computed != stated {
-            return Err(LedgerError::KeyIdMismatch { name: name.to_string(), stated, computed });
-        }
-        let key = VerifyingKey::from_bytes(&public).map_err(|_| LedgerError::InvalidKey {
-            reason: "witness public key is not a valid Ed25519 point".into(),
-        })?;
-        Ok(CosignatureVerifier { name: name.to_string(), key_id: computed, key })
+        let (name, key_id, key) = split_vkey(vkey, ALG_COSIGNATURE_V1, "witness key")?;
+        Ok(CosignatureVerifier { name, key_id, key })
     }
 
     pub fn name(&self) -> &str {
