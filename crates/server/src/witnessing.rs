@@ -35,11 +35,10 @@ const RETRY: Duration = Duration::from_secs(2);
 /// The longest one witness may take to answer.
 const WITNESS_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// One witness, and the size it last cosigned as far as this log knows.
+/// One configured witness.
 struct Witness {
     submit_url: String,
     verifier: CosignatureVerifier,
-    known_size: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,16 +66,17 @@ pub(crate) async fn run(log: LogIntegrity, config: Arc<Config>) {
         }
     };
     let refresh = Duration::from_secs(config.witness_refresh_secs);
-    let mut witnesses: Vec<Witness> = config
+    let witnesses: Arc<[Witness]> = config
         .witnesses
         .iter()
         .zip(policy.witnesses())
         .map(|(endpoint, verifier)| Witness {
             submit_url: format!("{}/add-checkpoint", endpoint.url.trim_end_matches('/')),
             verifier: verifier.clone(),
-            known_size: None,
         })
         .collect();
+    // The size each witness last cosigned, as far as this log knows (learnt from a 409).
+    let mut known: Vec<Option<u64>> = vec![None; witnesses.len()];
     let agent = ureq::AgentBuilder::new().timeout(WITNESS_TIMEOUT).build();
     // The size last sent, when, and whether that round met the quorum.
     let mut last: Option<(u64, Instant, bool)> = None;
@@ -100,19 +100,27 @@ pub(crate) async fn run(log: LogIntegrity, config: Arc<Config>) {
         if !due {
             continue;
         }
-        let rounds: Vec<_> = witnesses
-            .drain(..)
-            .map(|mut witness| {
-                let (agent, latest, log) = (agent.clone(), latest.clone(), log.clone());
+        let rounds: Vec<_> = known
+            .iter()
+            .enumerate()
+            .map(|(i, &size)| {
+                let (agent, latest, log, witnesses) = (agent.clone(), latest.clone(), log.clone(), witnesses.clone());
                 tokio::task::spawn_blocking(move || {
-                    let answer = ask(&agent, &mut witness, &latest, &log);
-                    (witness, answer)
+                    let mut size = size;
+                    let answer = ask(&agent, &witnesses[i], &mut size, &latest, &log);
+                    (size, answer)
                 })
             })
             .collect();
         let mut lines = String::new();
-        for round in rounds {
-            let Ok((witness, answer)) = round.await else { continue };
+        for (i, round) in rounds.into_iter().enumerate() {
+            let answer = match round.await {
+                Ok((size, answer)) => {
+                    known[i] = size;
+                    answer
+                }
+                Err(e) => Err(AskError::Unreachable { url: witnesses[i].submit_url.clone(), reason: e.to_string() }),
+            };
             match answer {
                 Ok(line) => lines.push_str(&line),
                 Err(e) => {
@@ -120,7 +128,6 @@ pub(crate) async fn run(log: LogIntegrity, config: Arc<Config>) {
                     tracing::warn!(error = %e, "a witness did not cosign");
                 }
             }
-            witnesses.push(witness);
         }
         let met = publish(&log, &policy, &latest, &lines);
         last = Some((size, Instant::now(), met));
@@ -148,18 +155,20 @@ fn publish(log: &LogIntegrity, policy: &WitnessPolicy, latest: &PublishedCheckpo
     }
 }
 
-/// Sends `latest` to one witness, proving from the size it last cosigned; after a 409 that
-/// names another size, once more from that one. The witness's cosignature line on success.
+/// Sends `latest` to one witness, proving from `known`, the size it last cosigned; after a 409
+/// that names another size, once more from that one. Updates `known`; the witness's
+/// cosignature line on success.
 fn ask(
     agent: &ureq::Agent,
-    witness: &mut Witness,
+    witness: &Witness,
+    known: &mut Option<u64>,
     latest: &PublishedCheckpoint,
     log: &LogIntegrity,
 ) -> Result<String, AskError> {
     let size = latest.checkpoint.size;
     let url = witness.submit_url.clone();
     for _ in 0..2 {
-        let old = witness.known_size.unwrap_or(0);
+        let old = known.unwrap_or(0);
         if old > size {
             return Err(AskError::AheadOfUs { url, theirs: old, ours: size });
         }
@@ -174,7 +183,7 @@ fn ask(
                 let line = own_line(&witness.verifier, &latest.note, &answer).ok_or_else(|| {
                     AskError::BadCosignature { url: url.clone(), name: witness.verifier.name().into() }
                 })?;
-                witness.known_size = Some(size);
+                *known = Some(size);
                 return Ok(line);
             }
             Err(ureq::Error::Status(409, response)) if response.content_type() == "text/x.tlog.size" => {
@@ -185,7 +194,7 @@ fn ask(
                     status: 409,
                     body: text.clone(),
                 })?;
-                witness.known_size = Some(theirs);
+                *known = Some(theirs);
             }
             Err(ureq::Error::Status(status, response)) => {
                 let body = response.into_string().unwrap_or_default();
