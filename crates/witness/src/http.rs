@@ -6,7 +6,8 @@
 //!   signatures and its cosignature, as a signed note: what monitors compare with the log.
 //! - `GET /evidence?origin=…`: the contradicting checkpoints it kept, as JSON.
 //!
-//! Every request is bounded: a body of at most 64 KiB, 10 seconds, and a rate per address.
+//! Every request is bounded: a body of at most 64 KiB, 10 seconds, and a rate per address
+//! (the addresses remembered for it are bounded too).
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -28,6 +29,20 @@ use crate::{Witness, WitnessError};
 struct App {
     witness: Arc<Witness>,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+/// Addresses the limiter remembers before it forgets those whose quota has refilled: without
+/// it, every address that ever asked would stay in memory.
+const REMEMBERED_ADDRESSES: usize = 10_000;
+
+impl App {
+    /// Whether `peer` may make a request now.
+    fn allowed(&self, peer: &SocketAddr) -> bool {
+        if self.per_address.len() > REMEMBERED_ADDRESSES {
+            self.per_address.retain_recent();
+        }
+        self.per_address.check_key(&peer.ip()).is_ok()
+    }
 }
 
 /// The router, with `per_second` requests allowed per client address (bursts of twice that).
@@ -86,7 +101,7 @@ async fn add_checkpoint(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: String,
 ) -> Response {
-    if app.per_address.check_key(&peer.ip()).is_err() {
+    if !app.allowed(&peer) {
         return too_many();
     }
     let witness = app.witness.clone();
@@ -110,7 +125,7 @@ async fn read<T: Send + 'static>(
     origin: Option<&str>,
     f: impl FnOnce(&Witness) -> Result<T, WitnessError> + Send + 'static,
 ) -> Result<T, Response> {
-    if app.per_address.check_key(&peer.ip()).is_err() {
+    if !app.allowed(&peer) {
         return Err(too_many());
     }
     if let Some(origin) = origin.filter(|o| !app.witness.follows(o)) {
