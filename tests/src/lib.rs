@@ -206,6 +206,18 @@ impl Server {
         (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)))
     }
 
+    /// Logs `count` notices `<prefix>-<n>` with the operator token; returns the index after
+    /// the last (the log's size then, whatever the genesis added meanwhile).
+    pub fn log_notices(&self, prefix: &str, count: usize) -> u64 {
+        let mut last = 0;
+        for n in 0..count {
+            let (status, body) = self.submit(&notice(&format!("{prefix}-{n}")));
+            assert_eq!(status, 201, "{body}");
+            last = body["index"].as_u64().expect("the receipt's index");
+        }
+        last + 1
+    }
+
     /// Waits until the latest checkpoint covers at least `size` entries; returns its size.
     pub fn wait_for_checkpoint(&self, size: u64) -> u64 {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -219,6 +231,16 @@ impl Server {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// An operator's notice, `notice.published` with the id `id`: an act the operator token may log.
+pub fn notice(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "notice.published",
+        "notice": id,
+        "title": {"kk": "Хабарландыру", "ru": "Объявление", "en": "Notice"},
+        "text": {"kk": "Мәтін", "ru": "Текст", "en": "Text"},
+    })
 }
 
 fn spawn(options: &ServerOptions, data_dir: &Path, addr: SocketAddr, log_path: &Path) -> Child {

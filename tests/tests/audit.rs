@@ -4,16 +4,7 @@
 
 use std::process::Command;
 
-use dauys_e2e::{dauys_binary, Server, ServerOptions};
-
-fn notice(id: &str) -> serde_json::Value {
-    serde_json::json!({
-        "type": "notice.published",
-        "notice": id,
-        "title": {"kk": "Хабарландыру", "ru": "Объявление", "en": "Notice"},
-        "text": {"kk": "Мәтін", "ru": "Текст", "en": "Text"},
-    })
-}
+use dauys_e2e::{dauys_binary, notice, Server, ServerOptions};
 
 fn audit(server: &Server, vkey: &str, state_dir: &std::path::Path) -> (bool, String, String) {
     let out = Command::new(dauys_binary())
@@ -29,13 +20,7 @@ fn audit(server: &Server, vkey: &str, state_dir: &std::path::Path) -> (bool, Str
 /// reports before may lag the log while the genesis is still being published, so the last
 /// receipt's index says where the log ends.)
 fn fill(server: &Server, prefix: &str, count: usize) -> u64 {
-    let mut last = 0;
-    for n in 0..count {
-        let (status, body) = server.submit(&notice(&format!("{prefix}-{n}")));
-        assert_eq!(status, 201, "{body}");
-        last = body["index"].as_u64().expect("the receipt's index");
-    }
-    server.wait_for_checkpoint(last + 1)
+    server.wait_for_checkpoint(server.log_notices(prefix, count))
 }
 
 #[test]

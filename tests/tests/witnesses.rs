@@ -14,26 +14,6 @@ use dauys_ledger::{CosignatureVerifier, Note, NoteSigner, WitnessPolicy};
 
 const ORIGIN: &str = "dauys.localhost/log";
 
-fn notice(id: &str) -> serde_json::Value {
-    serde_json::json!({
-        "type": "notice.published",
-        "notice": id,
-        "title": {"kk": "Хабарландыру", "ru": "Объявление", "en": "Notice"},
-        "text": {"kk": "Мәтін", "ru": "Текст", "en": "Text"},
-    })
-}
-
-/// Logs `count` notices; the index after the last.
-fn fill(server: &Server, prefix: &str, count: usize) -> u64 {
-    let mut last = 0;
-    for n in 0..count {
-        let (status, body) = server.submit(&notice(&format!("{prefix}-{n}")));
-        assert_eq!(status, 201, "{body}");
-        last = body["index"].as_u64().expect("the receipt's index");
-    }
-    last + 1
-}
-
 /// A server configuration naming `witnesses` with a quorum of two, refreshed every second.
 fn config(dir: &Path, witnesses: &[&WitnessProcess]) -> std::path::PathBuf {
     let list: Vec<String> =
@@ -148,7 +128,7 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
         signing_key: Some(key_file.clone()),
         ..ServerOptions::default()
     });
-    let size = fill(&honest, "a", 40);
+    let size = honest.log_notices("a", 40);
     let note = witnessed(&honest, size);
     let cosignatures = policy(&all).check(&Note::parse(&note).expect("note")).expect("two of three cosigned");
     assert!(cosignatures.len() >= 2, "{note}");
@@ -194,7 +174,7 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
         signing_key: Some(key_file.clone()),
         ..ServerOptions::default()
     });
-    let fork_size = fill(&fork, "forged", 80);
+    let fork_size = fork.log_notices("forged", 80);
     assert!(fork_size > size);
     fork.wait_for_checkpoint(fork_size);
     // The witnesses refuse it, and keep it as evidence.
@@ -238,7 +218,7 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
     let alone_dir = dir.path().join("alone");
     std::fs::create_dir_all(&alone_dir).expect("dir");
     let alone = Server::start_with(ServerOptions { signing_key: Some(key_file.clone()), ..ServerOptions::default() });
-    fill(&alone, "shown-to-one", 60);
+    alone.log_notices("shown-to-one", 60);
     let (ok, stderr) = audit(&alone, &vkey, &dir.path().join("auditor-b"), &all);
     assert!(!ok, "an auditor demanding witnesses accepted an unwitnessed fork:\n{stderr}");
     assert!(stderr.contains("not vouched for by enough witnesses"), "{stderr}");
@@ -257,7 +237,7 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
         signing_key: Some(key_file),
         ..ServerOptions::default()
     });
-    let fooled_size = fill(&fooled, "fooled", 90);
+    let fooled_size = fooled.log_notices("fooled", 90);
     fooled.wait_for_checkpoint(fooled_size);
     let deadline = Instant::now() + Duration::from_secs(20);
     let lie = loop {
