@@ -655,7 +655,11 @@ async fn an_official_who_holds_a_key_answers_only_with_its_signature() {
 
     // Revoking is an act too: refused unsigned, done signed.
     let revoke = dauys_core::Event::SignerRevoked { account: official.account.id.clone(), key: key_id.clone() };
-    let unsigned = w.post(Some(official), "/me/keys/revoke", &[("key", key_id.as_str())]).await;
+    let revoke_fields = [("key", key_id.as_str())];
+    assert_forbidden(&w.post_bare(Some(official), "/me/keys/revoke", &revoke_fields).await, "revoking without CSRF");
+    assert_sent_to_sign_in(&w.post(None, "/me/keys/revoke", &revoke_fields).await, "revoking signed out");
+    assert_sent_to_sign_in(&w.get(None, "/me/keys").await, "the keys page signed out");
+    let unsigned = w.post(Some(official), "/me/keys/revoke", &revoke_fields).await;
     assert_eq!(unsigned.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unsigned.body);
     let sig = STANDARD.encode(holder.sign(&dauys_core::act_statement(&revoke)).to_bytes());
     let revoked = w
