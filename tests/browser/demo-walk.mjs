@@ -95,6 +95,7 @@ async function addDemoSupporters(page, id, lang, label) {
 await run(async (newPage) => {
   const b = await newPage('browser');
   let id;
+  let signingKey;
 
   await step('the citizen signs in (kk) and opens Petitions → Start a petition', async () => {
     await logInTo(b, citizen, 'kk', '/petitions');
@@ -187,6 +188,7 @@ await run(async (newPage) => {
     await b.locator('#browser-key:not([hidden])').waitFor({ timeout: 5000 });
     expect((await b.locator('#browser-key code').innerText()).trim() === made, '#browser-key does not name the key this browser holds');
     await checkAccessibility(b, '/me/keys (ru, a key in force)');
+    signingKey = made;
     console.log(`signing key ${made}`);
   });
 
@@ -200,6 +202,27 @@ await run(async (newPage) => {
     const form = b.locator(`main form[action="/office/petitions/${id}/answer"]`);
     expect(await form.count(), `${path(b)}: no answer form`);
     await publishSupportedAnswerInRussian(b, form, { answer: ANSWER_TEXT, discussion: DISCUSSION_TEXT, head: HEAD_TEXT });
+  });
+
+  await step("the official opens a citizen's record from /office only once the opening is signed with that key (ru)", async () => {
+    await visit(b, '/office?lang=ru');
+    await checkChrome(b, 'ru');
+    await noMessageIds(b);
+    // The demo citizen's fictional IIN (README.md, "Demo accounts").
+    await b.locator('#account').fill('950612401237');
+    await b.locator('#purpose').fill('Проверка адреса заявителя петиции');
+    await b.locator('#case').fill(id);
+    await clickAndWait(b, b.locator('#open'), 'the button that opens the record');
+    expect(await b.locator('#sign-act').count(), `${path(b)}: the opening was not shown for signing:\n${await mainText(b)}`);
+    expect(!(await b.locator('#opened-record').count()), 'the record was shown before the opening was signed');
+    await checkChrome(b, 'ru');
+    await noMessageIds(b);
+    await checkAccessibility(b, '/office/person (ru, the opening to sign)');
+    await clickAndWait(b, b.locator('#sign-act-button'), 'the button that signs the opening');
+    expect(await b.locator('#opened-record').count(), `after signing, no record at ${path(b)}:\n${await mainText(b)}`);
+    const logged = await b.locator('main a[href^="/log/"]').first().getAttribute('href');
+    const entry = await (await b.request.get(url(`/api/v1/entries/${logged.replace('/log/', '')}`))).json();
+    expect(entry.type === 'personal_data.opened' && entry.sig?.key === signingKey, `the opening's entry is not signed by ${signingKey}: ${JSON.stringify(entry)}`);
   });
 
   await step("the petition's page shows anyone that it is answered, with the answer", async () => {

@@ -44,6 +44,7 @@ fn entry(i: u64) -> Vec<u8> {
     let event = Event::DeploymentConfigured {
         name: LocalizedText::new(format!("Сынақ {i}"), format!("Тест {i}"), format!("Test {i}")),
         utc_offset_minutes: 300,
+        act_rule: None,
     };
     Entry::new(Timestamp(1_772_443_800_000 + i), event).encode()
 }

@@ -26,6 +26,7 @@ fn entry_bytes(i: u64, salt: &str) -> Vec<u8> {
         Event::DeploymentConfigured {
             name: LocalizedText::new(format!("Сынақ {salt} {i}"), format!("Тест {i}"), format!("Test {i}")),
             utc_offset_minutes: 300,
+            act_rule: None,
         }
     };
     Entry::new(Timestamp(FIRST_TS + i * 1000), event).encode()
@@ -528,7 +529,7 @@ fn an_act_without_its_authors_signature_is_a_rule_violation() -> TestResult {
         by: Some(admin.clone()),
         name: None,
     };
-    // Revoking a role is among the acts a key holder must sign (`SIGNATURE_REQUIRED`).
+    // Revoking a role is among the acts a key holder must sign (`SIGNATURE_REQUIRED_V1`).
     let revoke = Event::RoleRevoked {
         account: "u-mod".parse()?,
         role: dauys_core::Role::Moderator,

@@ -258,7 +258,11 @@ impl Plan {
 fn deployment() -> (Vec<Event>, Plan) {
     let name = |kk: String, ru: String, en: String| LocalizedText::new(kk, ru, en);
     let mut events = vec![
-        Event::DeploymentConfigured { name: LocalizedText::new("Dauys", "Dauys", "Dauys"), utc_offset_minutes: OFFSET },
+        Event::DeploymentConfigured {
+            name: LocalizedText::new("Dauys", "Dauys", "Dauys"),
+            utc_offset_minutes: OFFSET,
+            act_rule: None,
+        },
         Event::CalendarPublished { year: 2026, holidays: kazakhstan_2026_holidays(), transferred_working_days: vec![] },
         Event::CalendarPublished { year: 2027, holidays: holidays_2027(), transferred_working_days: vec![] },
     ];

@@ -47,11 +47,10 @@ pub fn act_author(event: &Event) -> Option<&AccountId> {
     }
 }
 
-/// The acts an author who holds a key in force must sign (version 1 of the rule): those whose
-/// pages sign them today. Any other act may carry its author's signature, checked the same
-/// way. The list grows only with the pages that sign, and a longer one must come with a
-/// version of the rule a log names, or an older log would stop replaying.
-pub const SIGNATURE_REQUIRED: [&str; 11] = [
+/// The acts an author who holds a key in force must sign under version 1 of the rule: those
+/// whose pages signed them when signing keys came. A log that names no version (SPEC §1.1,
+/// `deployment.configured`'s `act_rule`) is under this one, so it replays as it was written.
+pub const SIGNATURE_REQUIRED_V1: [&str; 11] = [
     "person.verified",
     "appeal.forwarded",
     "appeal.extended",
@@ -65,11 +64,24 @@ pub const SIGNATURE_REQUIRED: [&str; 11] = [
     "signer.revoked",
 ];
 
+/// What version 2 of the rule adds: an official's opening of personal data, and an
+/// official's answer and request for clarification of an appeal (their pages sign them
+/// before anything is sealed or shown).
+pub const SIGNATURE_REQUIRED_V2: [&str; 3] =
+    ["personal_data.opened", "appeal.answered", "appeal.clarification_requested"];
+
+/// Whether an act of `kind` must be signed (by an author who holds a key in force) under
+/// `version` of the rule.
+pub fn signature_required(version: u16, kind: &str) -> bool {
+    SIGNATURE_REQUIRED_V1.contains(&kind) || (version >= 2 && SIGNATURE_REQUIRED_V2.contains(&kind))
+}
+
 /// The rule on an entry's signature, before its event's own rules: a signature must be by a
-/// key in force of the act's author and verify over the act; an act of
-/// [`SIGNATURE_REQUIRED`] by an account holding a key in force must carry one. `keys` gives
-/// an account's keys.
+/// key in force of the act's author and verify over the act; an act that `version` of the
+/// rule requires signed ([`signature_required`]) by an account holding a key in force must
+/// carry one. `keys` gives an account's keys.
 pub(crate) fn check_act<'a>(
+    version: u16,
     event: &Event,
     signature: Option<&ActSignature>,
     keys: impl Fn(&AccountId) -> Option<&'a ActKeys>,
@@ -78,7 +90,7 @@ pub(crate) fn check_act<'a>(
     let held = author.and_then(&keys);
     match (signature, author) {
         (None, Some(author))
-            if SIGNATURE_REQUIRED.contains(&event.kind()) && held.is_some_and(|s| s.in_force().next().is_some()) =>
+            if signature_required(version, event.kind()) && held.is_some_and(|s| s.in_force().next().is_some()) =>
         {
             Err(RuleError::ActNotSigned { account: author.to_string() })
         }

@@ -36,14 +36,19 @@ fn fixed_examples() -> Vec<(Entry, &'static str)> {
                 Event::DeploymentConfigured {
                     name: LocalizedText::new("Дауыс Астана", "Дауыс Астана", "Dauys Astana"),
                     utc_offset_minutes: 300,
+                    act_rule: Some(2),
                 },
             ),
-            r#"{"event":{"name":{"en":"Dauys Astana","kk":"Дауыс Астана","ru":"Дауыс Астана"},"type":"deployment.configured","utc_offset_minutes":300},"ts":1772400000000,"v":1}"#,
+            r#"{"event":{"act_rule":2,"name":{"en":"Dauys Astana","kk":"Дауыс Астана","ru":"Дауыс Астана"},"type":"deployment.configured","utc_offset_minutes":300},"ts":1772400000000,"v":1}"#,
         ),
         (
             Entry::new(
                 Timestamp(1_772_400_000_001),
-                Event::DeploymentConfigured { name: LocalizedText::new("a", "b", "c"), utc_offset_minutes: -90 },
+                Event::DeploymentConfigured {
+                    name: LocalizedText::new("a", "b", "c"),
+                    utc_offset_minutes: -90,
+                    act_rule: None,
+                },
             ),
             r#"{"event":{"name":{"en":"c","kk":"a","ru":"b"},"type":"deployment.configured","utc_offset_minutes":-90},"ts":1772400000001,"v":1}"#,
         ),

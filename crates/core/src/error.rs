@@ -22,6 +22,8 @@ pub enum EventError {
     UnknownLang(String),
     #[error("utc_offset_minutes {0} is out of range; expected -720..=840")]
     UtcOffsetOutOfRange(i16),
+    #[error("act_rule {got} is not a version of the rule on signed acts; expected 1..={latest}")]
+    UnknownActRule { got: u16, latest: u16 },
     #[error("calendar year {0} is out of range; expected 2000..=2100")]
     YearOutOfRange(u16),
     #[error("`{0}` is not a valid date; expected YYYY-MM-DD")]
@@ -127,6 +129,7 @@ impl EventError {
             EventError::InvalidSignerKey { .. } => "invalid-signer-key",
             EventError::UnknownLang(_) => "unknown-lang",
             EventError::UtcOffsetOutOfRange(_) => "utc-offset-out-of-range",
+            EventError::UnknownActRule { .. } => "unknown-act-rule",
             EventError::YearOutOfRange(_) => "year-out-of-range",
             EventError::InvalidDate(_) => "invalid-date",
             EventError::DateOutsideYear { .. } => "date-outside-year",
@@ -307,6 +310,8 @@ pub enum RuleError {
     KeyVersionNotNewer { key: &'static str, current: u16, got: u16 },
     #[error("account `{account}` holds a signing key, so its acts must be signed with it")]
     ActNotSigned { account: String },
+    #[error("version {got} of the rule on signed acts would lower the version {current} in force")]
+    ActRuleLowered { current: u16, got: u16 },
     #[error("the act's signature is refused: {reason}")]
     BadActSignature { reason: String },
     #[error("signing key {0} is registered already")]
@@ -402,6 +407,7 @@ impl RuleError {
             RuleError::UnknownBasis(_) => "unknown-basis",
             RuleError::KeyVersionNotNewer { .. } => "key-version-not-newer",
             RuleError::ActNotSigned { .. } => "act-not-signed",
+            RuleError::ActRuleLowered { .. } => "act-rule-lowered",
             RuleError::BadActSignature { .. } => "bad-act-signature",
             RuleError::SignerKeyExists(_) => "signer-key-exists",
             RuleError::UnknownSignerKey { .. } => "unknown-signer-key",

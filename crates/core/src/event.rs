@@ -230,7 +230,7 @@ mod tests {
             comment: "see the rules".into(),
         };
         vec![
-            Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: 300 },
+            Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: 300, act_rule: Some(2) },
             Event::CalendarPublished {
                 year: 2026,
                 holidays: vec![date!(2026 - 01 - 01)],
@@ -563,10 +563,16 @@ mod tests {
         );
         assert_eq!(code(cal(2026, vec![], vec![date!(2026 - 01 - 05)])), "transferred-not-weekend");
         assert_eq!(code(cal(2026, vec![date!(2026 - 01 - 03)], vec![date!(2026 - 01 - 03)])), "calendar-conflict");
-        let dep = |m| Event::DeploymentConfigured { name: lt("x"), utc_offset_minutes: m };
+        let dep = |m| Event::DeploymentConfigured { name: lt("x"), utc_offset_minutes: m, act_rule: None };
         assert!(dep(300).validate().is_ok());
         assert!(dep(-720).validate().is_ok());
         assert_eq!(code(dep(841)), "utc-offset-out-of-range");
+        let rule = |v| Event::DeploymentConfigured { name: lt("x"), utc_offset_minutes: 300, act_rule: v };
+        for known in [None, Some(1), Some(crate::ACT_RULE_LATEST)] {
+            assert!(rule(known).validate().is_ok(), "{known:?}");
+        }
+        assert_eq!(code(rule(Some(0))), "unknown-act-rule");
+        assert_eq!(code(rule(Some(crate::ACT_RULE_LATEST + 1))), "unknown-act-rule");
         // 10 000 three-byte characters per language pass the per-field limit but not the
         // entry size limit.
         let big = "€".repeat(10_000);

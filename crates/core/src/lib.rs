@@ -85,7 +85,7 @@ mod text;
 
 pub mod calendar;
 
-pub use acts::{act_author, act_statement};
+pub use acts::{act_author, act_statement, signature_required};
 pub use appeals::{
     kazakhstan_appeal_rules, Appeal, AppealAnswer, AppealKind, AppealOutcome, AppealRules, AppealStatus, AppealTerms,
     Appeals, AppealsSummary, Attachment, Clarification, ClarificationClock, Complaint, Extension, MediaType,
@@ -113,6 +113,7 @@ pub use petitions::{
     MAX_STATEMENT_CHARS, MIN_PETITION_AGE,
 };
 pub use public_state::PublicState;
+pub use registry::events::ACT_RULE_LATEST;
 pub use registry::{
     competent_body, successor_among, Body, CalendarYear, CaseAssignment, CaseFacts, Closure, Deployment, Registry,
     RegistrySummary, Reorganisation, SplitRule,

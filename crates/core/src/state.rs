@@ -131,7 +131,7 @@ impl State {
     /// The rule on who signs an act (`crate::signers`): checked before the event's own rules.
     pub fn check_signature(&self, event: &Event, signature: Option<&crate::ActSignature>) -> Result<(), RuleError> {
         let registry = &self.capabilities.registry;
-        crate::acts::check_act(event, signature, |account| registry.signers(account))
+        crate::acts::check_act(registry.act_rule(), event, signature, |account| registry.signers(account))
     }
 
     /// Would `event` be accepted if sequenced at `at`? Checks the fields

@@ -219,7 +219,7 @@ fn wrong_index_changes_nothing() {
 #[test]
 fn notices_and_reissues() {
     let cal = |holidays: Vec<Date>| Event::CalendarPublished { year: 2026, holidays, transferred_working_days: vec![] };
-    let dep = |m| Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: m };
+    let dep = |m| Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: m, act_rule: None };
     let mut s = fold(&[
         dep(0),
         cal(vec![date!(2026 - 03 - 23)]),
@@ -349,7 +349,7 @@ fn event() -> impl Strategy<Value = Event> {
     let notice_id = prop::sample::select(NOTICES.to_vec()).prop_map(id::<NoticeId>);
     let kind = prop::sample::select(BodyKind::ALL.to_vec());
     prop_oneof![
-        1 => (text(), -800i16..900).prop_map(|(name, utc_offset_minutes)| Event::DeploymentConfigured { name, utc_offset_minutes }),
+        1 => (text(), -800i16..900).prop_map(|(name, utc_offset_minutes)| Event::DeploymentConfigured { name, utc_offset_minutes, act_rule: None }),
         2 => calendar_event(),
         4 => (body_id.clone(), text(), kind, prop::option::of(body_id))
             .prop_map(|(body, name, kind, parent)| Event::BodyRegistered { body, name, kind, parent, territory: None, competences: None }),
@@ -441,7 +441,7 @@ fn petition_setup() -> Vec<Event> {
         competences: None,
     };
     vec![
-        Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: 300 },
+        Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: 300, act_rule: None },
         Event::CalendarPublished {
             year: 2026,
             holidays: vec![date!(2026 - 03 - 23), date!(2026 - 03 - 24), date!(2026 - 03 - 25)],

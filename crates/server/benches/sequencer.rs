@@ -54,6 +54,7 @@ fn event(kind: &str, n: u64, bytes: usize) -> Event {
             "deployment" => Event::DeploymentConfigured {
                 name: LocalizedText { kk: format!("k{filler}"), ru: format!("r{filler}"), en: format!("e{filler}") },
                 utc_offset_minutes: (n % 600) as i16,
+                act_rule: None,
             },
             _ => Event::NoticePublished {
                 notice: format!("bench-{n}").parse().expect("valid id"),

@@ -25,6 +25,7 @@ pub mod i18n;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
+pub mod pending_acts;
 pub mod people;
 pub mod petitions;
 pub mod problem;
@@ -508,6 +509,7 @@ async fn record_deployment(state: &AppState) -> Result<(), ServeError> {
     let event = Event::DeploymentConfigured {
         name: LocalizedText { kk: names.kk.clone(), ru: names.ru.clone(), en: names.en.clone() },
         utc_offset_minutes: state.config.utc_offset_minutes,
+        act_rule: Some(dauys_core::ACT_RULE_LATEST),
     };
     state.sequencer.submit(event).await.map(|_| ()).map_err(ServeError::Genesis)
 }

@@ -132,7 +132,7 @@ const FILED: Date = date!(2026 - 03 - 10);
 fn world() -> World {
     let mut w = World { s: State::default(), at: local(FILED, 10, 0) };
     for e in [
-        Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: OFFSET },
+        Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: OFFSET, act_rule: None },
         calendar_2026(),
         body("government", BodyKind::Government, None, None, &[]),
         body("mon", BodyKind::Ministry, Some("government"), None, &["schools"]),

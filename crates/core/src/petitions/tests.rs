@@ -171,7 +171,7 @@ impl World {
             name: None,
         };
         let mut setup = vec![
-            Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: OFFSET },
+            Event::DeploymentConfigured { name: lt("dauys"), utc_offset_minutes: OFFSET, act_rule: None },
             calendar_2026(),
             body("government", BodyKind::Government),
             body("mdai", BodyKind::Ministry),

@@ -17,6 +17,10 @@ macro_rules! events {
                         name: LocalizedText,
                         /// Minutes east of UTC, -720..=840 (Kazakhstan: 300).
                         utc_offset_minutes: i16,
+                        /// The version of the rule on signed acts in force from this entry
+                        /// (SPEC §1.1), 1..=`ACT_RULE_LATEST`; omitted: 1. Never lowered.
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        act_rule: Option<u16>,
                     },
                     /// The official working-day calendar of one year. Republishing a year replaces it.
                     "calendar.published" => CalendarPublished {
@@ -147,9 +151,10 @@ macro_rules! events {
                     "access_bases.published",
                 ]
                 validate {
-                    Event::DeploymentConfigured { name, utc_offset_minutes } => {
+                    Event::DeploymentConfigured { name, utc_offset_minutes, act_rule } => {
                         name.validate(crate::text::TextUse::Name)?;
                         crate::registry::events::validate_utc_offset(*utc_offset_minutes)?;
+                        crate::registry::events::validate_act_rule(*act_rule)?;
                     }
                     Event::CalendarPublished { year, holidays, transferred_working_days } => {
                         crate::registry::events::validate_calendar(*year, holidays, transferred_working_days)?
@@ -239,6 +244,19 @@ pub struct CaseAssignment {
 pub(crate) const UTC_OFFSET_MINUTES: std::ops::RangeInclusive<i16> = -720..=840;
 /// The years a calendar may be published for.
 pub(crate) const CALENDAR_YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
+
+/// The newest version of the rule on signed acts; a new log is configured under it.
+pub const ACT_RULE_LATEST: u16 = 2;
+
+/// A `deployment.configured` names a version of the rule this build knows, or none (1).
+pub(crate) fn validate_act_rule(version: Option<u16>) -> Result<(), EventError> {
+    match version {
+        Some(got) if !(1..=ACT_RULE_LATEST).contains(&got) => {
+            Err(EventError::UnknownActRule { got, latest: ACT_RULE_LATEST })
+        }
+        _ => Ok(()),
+    }
+}
 
 pub(crate) fn validate_utc_offset(minutes: i16) -> Result<(), EventError> {
     if !UTC_OFFSET_MINUTES.contains(&minutes) {

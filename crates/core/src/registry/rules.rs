@@ -84,7 +84,14 @@ impl Capability for Registry {
         match event {
             // Re-configuring and re-publishing a year replace what was there: the operator
             // corrects a name or a decree changes the calendar, and the log keeps both.
-            Event::DeploymentConfigured { .. } | Event::CalendarPublished { .. } => Ok(()),
+            Event::DeploymentConfigured { act_rule, .. } => {
+                let (current, got) = (self.act_rule(), act_rule.unwrap_or(1));
+                if got < current {
+                    return Err(RuleError::ActRuleLowered { current, got });
+                }
+                Ok(())
+            }
+            Event::CalendarPublished { .. } => Ok(()),
             Event::BodyRegistered { body, parent, .. } => {
                 if self.bodies.contains_key(body) {
                     return Err(RuleError::BodyExists(body.to_string()));
@@ -195,10 +202,11 @@ impl Capability for Registry {
 
     fn apply(&mut self, _: (), index: LogIndex, at: Timestamp, event: &Event, changes: &mut Changes) {
         match event {
-            Event::DeploymentConfigured { name, utc_offset_minutes } => {
+            Event::DeploymentConfigured { name, utc_offset_minutes, act_rule } => {
                 self.deployment = Some(Deployment {
                     name: name.clone(),
                     utc_offset_minutes: *utc_offset_minutes,
+                    act_rule: *act_rule,
                     configured_at: at,
                     index,
                 });
@@ -429,7 +437,11 @@ impl Capability for Registry {
             let d: Deployment = parse_row(key, value)?;
             valid_as(
                 key,
-                Event::DeploymentConfigured { name: d.name.clone(), utc_offset_minutes: d.utc_offset_minutes },
+                Event::DeploymentConfigured {
+                    name: d.name.clone(),
+                    utc_offset_minutes: d.utc_offset_minutes,
+                    act_rule: d.act_rule,
+                },
             )?;
             if self.deployment.replace(d).is_some() {
                 return Err(duplicate());

@@ -202,3 +202,45 @@ fn the_act_statement_is_the_canonical_event() {
         "dauys-signer/v1\nu-7\nKEY\n"
     );
 }
+
+/// Version 2 of the rule also requires an official's opening of personal data and their
+/// answer and request for clarification of an appeal to be signed; a log runs under the
+/// version its latest `deployment.configured` names (none: 1), which never goes down.
+#[test]
+fn the_acts_that_must_be_signed_follow_the_version_the_log_names() {
+    let official = account("u-official");
+    let key = Holder::new(4);
+    let mut log = Log::new();
+    let configure = |act_rule| Event::DeploymentConfigured {
+        name: crate::test_world::lt("dauys"),
+        utc_offset_minutes: 300,
+        act_rule,
+    };
+    log.submit(configure(None), None).expect("a log configured before versions");
+    log.submit(key.registration(&official), None).expect("her first key");
+    let opening = Event::PersonalDataOpened {
+        subject: crate::Commitment::from_digest(&[7; 32]),
+        body: "akimat".parse().expect("id"),
+        official: official.clone(),
+        basis: "appeal".parse().expect("basis"),
+        purpose: "to answer the appeal".into(),
+        case: "a-1".into(),
+    };
+    // Under version 1 the opening may go unsigned: past the signature rule, its own rules
+    // refuse it here (no bases published), so the code names that rule, not the signature.
+    let own_rules = log.code(opening.clone(), None);
+    assert_ne!(own_rules, "act-not-signed");
+    assert_eq!(log.code(configure(Some(2)), None), "accepted");
+    assert_eq!(log.code(opening.clone(), None), "act-not-signed");
+    assert_eq!(log.code(opening.clone(), Some(Holder::new(5).sign(&opening))), "bad-act-signature");
+    assert_eq!(log.code(opening.clone(), Some(key.sign(&opening))), own_rules, "signed, only its own rules remain");
+    for kind in ["appeal.answered", "appeal.clarification_requested", "personal_data.opened"] {
+        assert!(!crate::signature_required(1, kind) && crate::signature_required(2, kind), "{kind}");
+    }
+    // The version never goes back, not even by omission.
+    assert_eq!(log.code(configure(None), None), "act-rule-lowered");
+    assert_eq!(log.code(configure(Some(1)), None), "act-rule-lowered");
+    assert_eq!(log.code(configure(Some(2)), None), "accepted");
+    let reloaded = State::from_rows(log.state.rows()).expect("rows reload");
+    assert_eq!(reloaded.registry().act_rule(), 2);
+}

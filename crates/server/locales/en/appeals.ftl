@@ -247,6 +247,8 @@ ap-err-attachment-type = File { $file } is not a PDF, JPEG or PNG file ({ $decla
 ap-err-attachment-content = File { $file } is not the { $declared } file it claims to be: attach the document itself as PDF, JPEG or PNG.
 ap-err-duplicate-attachment = File { $file } is the same as an earlier one: attach each file once.
 ap-err-not-reader = Only the applicant and the officials of the body holding a private appeal may read its files.
+ap-err-act-not-signed = You hold a signing key, so this act must be signed with it, and this browser holds none of your keys in force. Use the browser where you made your key.
+ap-err-act-expired = This act is no longer waiting to be signed (it waited 15 minutes, was sent already, or the server restarted). Fill in the form again.
 
 ## The body's own work on an appeal: assignment and internal notes (never on the log)
 ap-internal-heading = The body's work on it

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::Date;
 
+use crate::pending_acts::{ActToSign, SignedPending};
 use crate::people::mail::Mail;
 use crate::people::{run_blocking, Account, Identity, People, PeopleError, Person, Profile};
 use crate::projection::DeploymentView;
@@ -540,9 +541,13 @@ fn commitment(label: &str, nonce: &str, text: &impl Serialize) -> Result<Commitm
 }
 
 fn nonce() -> Result<String> {
+    Ok(hex::encode(nonce_bytes()?))
+}
+
+fn nonce_bytes() -> Result<[u8; 32]> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| AppealError::Internal(e.to_string()))?;
-    Ok(hex::encode(bytes))
+    Ok(bytes)
 }
 
 /// What a private appeal's filing commitment covers: `[title, text]`, and when it carries
@@ -854,11 +859,11 @@ impl Appeals {
 
     /// A private follow-up text sealed, and its commitment; `None` for a public appeal,
     /// whose texts go on the log.
-    async fn seal_follow_up(&self, appeal: &Appeal, text: &PartialText) -> Result<Option<Commitment>> {
+    async fn seal_follow_up(&self, appeal: &Appeal, text: &PartialText, nonce: [u8; 32]) -> Result<Option<Commitment>> {
         if appeal.visibility == Visibility::Public {
             return Ok(None);
         }
-        let nonce = nonce()?;
+        let nonce = hex::encode(nonce);
         let commitment = commitment("appeal-text", &nonce, text)?;
         let id = follow_up_id(&appeal.id, &commitment)?;
         let plain = serde_json::to_vec(&SealedText { text: text.clone(), nonce })
@@ -869,10 +874,44 @@ impl Appeals {
         Ok(Some(commitment))
     }
 
+    /// Logs an official's act carrying a follow-up text (`act` builds it from the text, on
+    /// a public appeal, or from the sealed text's commitment). The commitment draws a fresh
+    /// nonce, or, for an act sent back signed, the one it was shown for signing with; an
+    /// official who holds a key gets [`PeopleError::ToSign`] first.
+    async fn submit_follow_up(
+        &self,
+        official: &Account,
+        appeal: &Appeal,
+        text: &PartialText,
+        signed: Option<SignedPending>,
+        act: impl FnOnce(Option<PartialText>, Option<Commitment>) -> Event,
+    ) -> Result<Receipt> {
+        let pending = self.people.pending_acts();
+        let (nonce, signature) = match signed {
+            Some(s) => (pending.take(&official.id, &s.token).map_err(PeopleError::from)?, s.signature),
+            None => (nonce_bytes()?, None),
+        };
+        let sealed = self.seal_follow_up(appeal, text, nonce).await?;
+        let event = act(sealed.is_none().then(|| text.clone()), sealed.clone());
+        match self.submit_with(&appeal.id, sealed.as_ref(), event, signature).await {
+            Err(AppealError::Unsigned(event)) => {
+                let token = pending.keep(&official.id, nonce).map_err(PeopleError::from)?;
+                Err(PeopleError::ToSign(Box::new(ActToSign { event: *event, token })).into())
+            }
+            done => done,
+        }
+    }
+
     /// Logs an act carrying a sealed follow-up text; if the log refuses it, the sealed text is
     /// taken back, so a refused act leaves nothing behind.
-    async fn submit_with(&self, appeal: &AppealId, sealed: Option<&Commitment>, event: Event) -> Result<Receipt> {
-        match self.sequencer.submit(event).await {
+    async fn submit_with(
+        &self,
+        appeal: &AppealId,
+        sealed: Option<&Commitment>,
+        event: Event,
+        signature: Option<dauys_core::ActSignature>,
+    ) -> Result<Receipt> {
+        match self.sequencer.submit_signed(event, signature).await {
             Ok(receipt) => Ok(receipt),
             Err(e) => {
                 if let Some(id) = sealed.and_then(|c| follow_up_id(appeal, c).ok()) {
@@ -941,6 +980,7 @@ impl Appeals {
         official: &Account,
         id: &AppealId,
         purpose: &str,
+        signed: Option<SignedPending>,
     ) -> Result<(CaseTexts, Profile, Receipt)> {
         let appeal = self.get(id)?;
         self.require(official, &Action::HandleAppeal { body: appeal.body().clone() })?;
@@ -949,7 +989,7 @@ impl Appeals {
             OPENING_BASIS.parse().map_err(|e: dauys_core::EventError| AppealError::Internal(e.to_string()))?;
         let (profile, receipt) = self
             .people
-            .open_personal_data(official, case.account.as_str(), appeal.body(), &basis, purpose, id.as_str())
+            .open_personal_data(official, case.account.as_str(), appeal.body(), &basis, purpose, id.as_str(), signed)
             .await?;
         Ok((self.texts(&appeal).await?, profile, receipt))
     }
@@ -965,6 +1005,7 @@ impl Appeals {
         id: &AppealId,
         n: usize,
         purpose: &str,
+        signed: Option<SignedPending>,
     ) -> Result<ServedFile> {
         let appeal = self.get(id)?;
         if appeal.visibility == Visibility::Public {
@@ -984,7 +1025,7 @@ impl Appeals {
             let basis: BasisCode =
                 OPENING_BASIS.parse().map_err(|e: dauys_core::EventError| AppealError::Internal(e.to_string()))?;
             self.people
-                .open_personal_data(reader, case.account.as_str(), appeal.body(), &basis, purpose, id.as_str())
+                .open_personal_data(reader, case.account.as_str(), appeal.body(), &basis, purpose, id.as_str(), signed)
                 .await?;
         }
         Ok(ServedFile { media_type: file.media_type, bytes, private: true })
@@ -1057,17 +1098,19 @@ impl Appeals {
         Ok(self.sequencer.submit_signed(event, signature).await?)
     }
 
-    pub async fn ask(&self, official: &Account, id: &AppealId, question: PartialText) -> Result<Receipt> {
+    pub async fn ask(
+        &self,
+        official: &Account,
+        id: &AppealId,
+        question: PartialText,
+        signed: Option<SignedPending>,
+    ) -> Result<Receipt> {
         let appeal = self.official_act(official, id, |body| Action::HandleAppeal { body })?;
-        let sealed = self.seal_follow_up(&appeal, &question).await?;
-        let question = sealed.is_none().then_some(question);
-        let event = Event::AppealClarificationRequested {
-            appeal: id.clone(),
-            by: official.id.clone(),
-            question,
-            sealed: sealed.clone(),
-        };
-        self.submit_with(id, sealed.as_ref(), event).await
+        let by = official.id.clone();
+        self.submit_follow_up(official, &appeal, &question, signed, |question, sealed| {
+            Event::AppealClarificationRequested { appeal: id.clone(), by, question, sealed }
+        })
+        .await
     }
 
     pub async fn extend(
@@ -1096,18 +1139,18 @@ impl Appeals {
         id: &AppealId,
         outcome: AppealOutcome,
         text: PartialText,
+        signed: Option<SignedPending>,
     ) -> Result<Receipt> {
         let appeal = self.official_act(official, id, |body| Action::HandleAppeal { body })?;
-        let sealed = self.seal_follow_up(&appeal, &text).await?;
-        let answer = sealed.is_none().then_some(text);
-        let event = Event::AppealAnswered {
+        let by = official.id.clone();
+        self.submit_follow_up(official, &appeal, &text, signed, |answer, sealed| Event::AppealAnswered {
             appeal: id.clone(),
-            by: official.id.clone(),
+            by,
             outcome,
             answer,
-            sealed: sealed.clone(),
-        };
-        self.submit_with(id, sealed.as_ref(), event).await
+            sealed,
+        })
+        .await
     }
 
     /// The applicant's pseudonym for the case of `id`, checked against the appeal's.
@@ -1123,10 +1166,10 @@ impl Appeals {
     pub async fn clarify(&self, who: Person<'_>, id: &AppealId, reply: PartialText) -> Result<Receipt> {
         let appeal = self.get(id)?;
         let by = self.applicant(who, &appeal)?;
-        let sealed = self.seal_follow_up(&appeal, &reply).await?;
+        let sealed = self.seal_follow_up(&appeal, &reply, nonce_bytes()?).await?;
         let reply = sealed.is_none().then_some(reply);
         let event = Event::AppealClarified { appeal: id.clone(), by, reply, sealed: sealed.clone() };
-        self.submit_with(id, sealed.as_ref(), event).await
+        self.submit_with(id, sealed.as_ref(), event, None).await
     }
 
     pub async fn rate(&self, who: Person<'_>, id: &AppealId, rating: u8) -> Result<Receipt> {

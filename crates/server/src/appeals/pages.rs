@@ -29,14 +29,16 @@ use serde::Deserialize;
 
 use super::office::{OfficeRecord, MAX_NOTE_CHARS};
 use super::{appeal_href, AppealError, CaseTexts, Filing, Upload, FILING_BODY_BYTES, SECTION};
+use crate::pending_acts::{ActToSign, SignedPending};
 use crate::people::session::Session;
+use crate::people::PeopleError;
 use crate::people::Profile;
 use crate::web::extract::{
     sign_in_href, BodyAct, Citizen, CsrfForm, CsrfUpload, FormFile, IdPath, Known, Official, PageError, PageQuery,
     PageResult, PathItem,
 };
-use crate::web::forms::{act_signature, csrf_field, date_el};
-use crate::web::sign::sign_act_page;
+use crate::web::forms::{act_signature, csrf_field, date_el, PendingFields};
+use crate::web::sign::{sign_act_page, sign_pending_page};
 use crate::web::{event_label, locality_label, time_el, Page};
 use crate::AppState;
 
@@ -59,7 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/appeals/{id}/clarify", post(clarify))
         .route("/appeals/{id}/rate", post(rate))
         .route("/appeals/{id}/complain", post(complain))
-        .route("/appeals/{id}/files/{n}", get(download))
+        .route("/appeals/{id}/files/{n}", get(download).post(download_signed))
         .route("/office/appeals", get(inbox))
         .merge(records::routes())
 }
@@ -559,7 +561,9 @@ fn files_list(p: &Page, appeal: &Appeal, files: &[Attachment]) -> Markup {
             ul.files {
                 @for (i, f) in files.iter().enumerate() {
                     li data-file=(i + 1) {
-                        a href={ (appeal_href(&appeal.id)) "/files/" (i + 1) } download {
+                        // No `download` attribute: the response says it is an attachment, and an
+                        // official who signs their openings gets a page to sign first.
+                        a href={ (appeal_href(&appeal.id)) "/files/" (i + 1) } {
                             (p.t_args("ap-file-name", &[("n", FluentValue::from(i + 1))]))
                         }
                         " · " (media_label(f.media_type)) " · "
@@ -592,14 +596,38 @@ fn media_extension(media_type: MediaType) -> &'static str {
 /// anyone; a private one's to its applicant, or to an official of the body holding it, whose
 /// download is logged as an opening of the applicant's personal data before it is sent.
 /// Always a download (never shown inline), never sniffed, and a private one never cached.
+/// An official who holds a signing key gets the opening to sign first, which comes back as
+/// a POST.
 async fn download(
     State(app): State<AppState>,
     p: Page,
     headers: axum::http::HeaderMap,
     Path((raw, n)): Path<(String, String)>,
 ) -> PageResult {
+    serve_file(&app, &p, &headers, &raw, &n, None).await
+}
+
+/// POST /appeals/{id}/files/{n} — the download again, with the official's signed opening.
+async fn download_signed(
+    State(app): State<AppState>,
+    p: Page,
+    headers: axum::http::HeaderMap,
+    Path((raw, n)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<PendingFields>,
+) -> PageResult {
+    serve_file(&app, &p, &headers, &raw, &n, form.signed()).await
+}
+
+async fn serve_file(
+    app: &AppState,
+    p: &Page,
+    headers: &axum::http::HeaderMap,
+    raw: &str,
+    n: &str,
+    signed: Option<SignedPending>,
+) -> PageResult {
     let Some(appeal) = raw.parse::<AppealId>().ok().and_then(|id| app.capabilities.appeals.view().get(&id)) else {
-        return Err(Appeal::not_found(&p, &raw));
+        return Err(Appeal::not_found(p, raw));
     };
     let not_found = || {
         let title = p.t("ap-file-not-found-title");
@@ -626,10 +654,15 @@ async fn download(
         return Err(p.error(StatusCode::FORBIDDEN, &p.t("ap-err-title"), &p.t("ap-file-cross-site")).into());
     }
     let purpose = p.t_args("ap-file-purpose", &[("n", FluentValue::from(n))]);
-    let file = match app.capabilities.appeals.attachment(reader, &appeal.id, n, &purpose).await {
+    let file = match app.capabilities.appeals.attachment(reader, &appeal.id, n, &purpose, signed).await {
         Ok(file) => file,
         Err(AppealError::NotFound) => return Err(not_found()),
-        Err(e) => return Err(failed(&p, &e)),
+        Err(AppealError::People(PeopleError::ToSign(act))) => {
+            let here = format!("{}/files/{n}", appeal_href(&appeal.id));
+            let Some(session) = &p.session else { return Err(PageError::SignIn { next: here }) };
+            return Ok(sign_pending_page(app, p, session, &act, &here, &[], &[]));
+        }
+        Err(e) => return Err(failed(p, &e)),
     };
     let name = format!("{}-{n}.{}", appeal.id, media_extension(file.media_type));
     let mut response = file.bytes.into_response();
@@ -893,6 +926,39 @@ struct TextForm {
     text: String,
 }
 
+/// An official's text, with the signature of the act that carries it when it comes back from
+/// "Sign this act".
+#[derive(Deserialize)]
+struct SignedTextForm {
+    #[serde(default)]
+    text: String,
+    #[serde(flatten)]
+    signing: PendingFields,
+}
+
+/// "Sign this act" for an official's act on a case, posting `fields` back to
+/// `/appeals/{id}/{step}`. A private case's text (the field `text`) is sealed, so the act
+/// carries only its commitment: the page shows the text beside it.
+fn sign_follow_up(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    act: &ActToSign,
+    id: &AppealId,
+    step: &str,
+    fields: &[(&str, &str)],
+) -> PageResult {
+    let text = fields.iter().find(|(name, _)| *name == "text").map_or("", |(_, value)| value);
+    let sealed = matches!(
+        &act.event,
+        dauys_core::Event::AppealAnswered { sealed: Some(_), .. }
+            | dauys_core::Event::AppealClarificationRequested { sealed: Some(_), .. }
+    );
+    let shown: Vec<(String, String)> =
+        if sealed { vec![(p.t("sign-act-sealed-text"), text.trim().to_string())] } else { Vec::new() };
+    Ok(sign_pending_page(app, p, session, act, &format!("/appeals/{id}/{step}"), fields, &shown))
+}
+
 fn written(p: &Page, s: &str) -> Result<PartialText, PageError> {
     let mut t = PartialText::default();
     t.set(p.lang, s.trim());
@@ -939,11 +1005,17 @@ async fn ask(
     p: Page,
     official: Official<Handling>,
     IdPath(id): IdPath<Appeal>,
-    CsrfForm(form): CsrfForm<TextForm>,
+    CsrfForm(form): CsrfForm<SignedTextForm>,
 ) -> PageResult {
     let question = written(&p, &form.text)?;
-    app.capabilities.appeals.ask(&official.session.account, &id, question).await.map_err(|e| failed(&p, &e))?;
-    back(&id)
+    let session = &official.session;
+    match app.capabilities.appeals.ask(&session.account, &id, question, form.signing.signed()).await {
+        Ok(_) => back(&id),
+        Err(AppealError::People(PeopleError::ToSign(act))) => {
+            sign_follow_up(&app, &p, session, &act, &id, "ask", &[("text", &form.text)])
+        }
+        Err(e) => Err(failed(&p, &e)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -991,6 +1063,8 @@ struct AnswerForm {
     outcome: String,
     #[serde(default)]
     text: String,
+    #[serde(flatten)]
+    signing: PendingFields,
 }
 
 async fn answer(
@@ -1004,15 +1078,23 @@ async fn answer(
         PageError::from(p.error(StatusCode::UNPROCESSABLE_ENTITY, &p.t("ap-err-title"), &p.t("ap-form-outcome")))
     })?;
     let text = written(&p, &form.text)?;
-    let account = &official.session.account;
-    app.capabilities.appeals.answer(account, &id, outcome, text).await.map_err(|e| failed(&p, &e))?;
-    back(&id)
+    let session = &official.session;
+    match app.capabilities.appeals.answer(&session.account, &id, outcome, text, form.signing.signed()).await {
+        Ok(_) => back(&id),
+        Err(AppealError::People(PeopleError::ToSign(act))) => {
+            let fields = [("outcome", form.outcome.as_str()), ("text", &form.text)];
+            sign_follow_up(&app, &p, session, &act, &id, "answer", &fields)
+        }
+        Err(e) => Err(failed(&p, &e)),
+    }
 }
 
 #[derive(Deserialize)]
 struct OpenForm {
     #[serde(default)]
     purpose: String,
+    #[serde(flatten)]
+    signing: PendingFields,
 }
 
 /// POST /appeals/{id}/open — an official opens a private appeal: logged first, then shown.
@@ -1024,13 +1106,20 @@ async fn open(
     CsrfForm(form): CsrfForm<OpenForm>,
 ) -> PageResult {
     let p = p.at(&appeal_href(&appeal.id));
-    let account = &official.session.account;
-    let (texts, profile, _) = app
+    let session = &official.session;
+    let opened = app
         .capabilities
         .appeals
-        .open_for_official(account, &appeal.id, &form.purpose)
-        .await
-        .map_err(|e| failed(&p, &e))?;
+        .open_for_official(&session.account, &appeal.id, &form.purpose, form.signing.signed())
+        .await;
+    let (texts, profile, _) = match opened {
+        Ok(opened) => opened,
+        Err(AppealError::People(PeopleError::ToSign(act))) => {
+            let action = format!("{}/open", appeal_href(&appeal.id));
+            return Ok(sign_pending_page(&app, &p, session, &act, &action, &[("purpose", &form.purpose)], &[]));
+        }
+        Err(e) => return Err(failed(&p, &e)),
+    };
     let viewer = viewer(&app, &p, &appeal).await;
     Ok(render_appeal(&app, &p, &appeal, &viewer, Some(&texts), Some(&profile), false))
 }

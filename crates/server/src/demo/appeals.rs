@@ -172,11 +172,11 @@ pub(crate) async fn perform(
         }
         Step::Open { case: label, by, purpose } => {
             let official = services.account(by).await?;
-            appeals.open_for_official(&official, &case(label)?, purpose).await.map_err(failed)?;
+            appeals.open_for_official(&official, &case(label)?, purpose, None).await.map_err(failed)?;
         }
         Step::Ask { case: label, by, question } => {
             let official = services.account(by).await?;
-            appeals.ask(&official, &case(label)?, question).await.map_err(failed)?;
+            appeals.ask(&official, &case(label)?, question, None).await.map_err(failed)?;
         }
         Step::Clarify { case: label, who, reply } => {
             let applicant = services.account(who).await?;
@@ -192,7 +192,7 @@ pub(crate) async fn perform(
         }
         Step::Answer { case: label, by, outcome, text } => {
             let official = services.account(by).await?;
-            appeals.answer(&official, &case(label)?, outcome, text).await.map_err(failed)?;
+            appeals.answer(&official, &case(label)?, outcome, text, None).await.map_err(failed)?;
         }
         Step::Rate { case: label, who, rating } => {
             let applicant = services.account(who).await?;

@@ -139,6 +139,7 @@ async fn seed_people(state: &AppState) -> Result<(), PeopleError> {
             &basis,
             "Answer to appeal 2026-117",
             "2026-117",
+            None,
         )
         .await?;
     for who in first {
@@ -203,6 +204,7 @@ fn write_history(
     let deployment = Event::DeploymentConfigured {
         name: LocalizedText { kk: names.kk.clone(), ru: names.ru.clone(), en: names.en.clone() },
         utc_offset_minutes: config.utc_offset_minutes,
+        act_rule: Some(dauys_core::ACT_RULE_LATEST),
     };
     let demo_error = |e: &dyn std::fmt::Display| ServeError::Demo(e.to_string());
 

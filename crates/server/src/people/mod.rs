@@ -31,6 +31,7 @@ use dauys_store::StoreError;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::pending_acts::{ActToSign, PendingActs, PendingError, SignedPending};
 use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
 
 /// What a person told us or an identity provider vouched for. Sealed as one record.
@@ -108,6 +109,12 @@ pub enum PeopleError {
     /// The act must be signed with the person's key; handed back for signing.
     #[error("this act must be signed with your signing key")]
     Unsigned(Box<Event>),
+    /// The act draws a nonce and must be signed: shown for signing with the token of its
+    /// nonce ([`crate::pending_acts`]).
+    #[error("this act must be signed with your signing key")]
+    ToSign(Box<ActToSign>),
+    #[error("{0}")]
+    Pending(#[from] PendingError),
     #[error("the ledger could not record the act: {0}")]
     Ledger(SubmitError),
     #[error("storage: {0}")]
@@ -154,7 +161,9 @@ impl PeopleError {
             PeopleError::NoSuchAccount => "no-such-account",
             PeopleError::Erased => "erased",
             PeopleError::Rejected(e) => e.code(),
-            PeopleError::Unsigned(_) => "act-not-signed",
+            PeopleError::Unsigned(_) | PeopleError::ToSign(_) => "act-not-signed",
+            PeopleError::Pending(PendingError::Expired) => "act-expired",
+            PeopleError::Pending(PendingError::Random(_)) => "internal",
             PeopleError::Ledger(_) => "ledger-unavailable",
             PeopleError::Store(_) => "storage-unavailable",
             PeopleError::Vault(_) => "vault-error",
@@ -178,6 +187,7 @@ impl PeopleError {
                 | PeopleError::Store(_)
                 | PeopleError::Vault(_)
                 | PeopleError::Internal(_)
+                | PeopleError::Pending(PendingError::Random(_))
                 | PeopleError::Oidc(_)
                 | PeopleError::Busy { .. }
         )
@@ -337,6 +347,9 @@ pub struct People {
     password_pool: guard::PasswordPool,
     throttle: guard::SignInThrottle,
     device_key: guard::DeviceKey,
+    /// Nonces of acts shown to their authors for signing (openings here, sealed appeal
+    /// texts in the appeals service).
+    pending: PendingActs,
 }
 
 /// A successful sign-in: the account, its new session's cookie token, and the device
@@ -476,6 +489,7 @@ impl People {
             password_pool: guard::PasswordPool::new(1, std::time::Duration::from_secs(2), Default::default()),
             throttle: guard::SignInThrottle::default(),
             device_key: guard::DeviceKey::generate(),
+            pending: PendingActs::default(),
         }
     }
 
@@ -827,7 +841,10 @@ impl People {
     }
 
     /// Opens a person's personal data for an official who stated why. The opening is
-    /// logged before anything is shown; the subject will see it on their page.
+    /// logged before anything is shown; the subject will see it on their page. An official
+    /// who holds a signing key gets [`PeopleError::ToSign`] first, and `signed` the second
+    /// time.
+    #[allow(clippy::too_many_arguments)]
     pub async fn open_personal_data(
         self: &Arc<Self>,
         official: &Account,
@@ -836,6 +853,7 @@ impl People {
         basis: &BasisCode,
         purpose: &str,
         case: &str,
+        signed: Option<SignedPending>,
     ) -> Result<(Profile, Receipt)> {
         let why = OpeningReason::stated(official, body, basis, purpose, case)?;
         let id = subject_id.to_string();
@@ -847,7 +865,7 @@ impl People {
                 Ok((Iin::parse(&identity.iin)?, (subject, profile)))
             })
             .await?;
-        let (profile, receipt) = self.log_opening(official, why, iin, Some(found)).await?;
+        let (profile, receipt) = self.log_opening(official, why, iin, Some(found), signed).await?;
         Ok((profile.ok_or_else(|| PeopleError::Internal("an opened record went missing".into()))?, receipt))
     }
 
@@ -855,6 +873,7 @@ impl People {
     /// every paper and in every call. Whether a person has an account here is itself their
     /// personal data, so the look is logged whether or not it finds one: `None` then, with
     /// the receipt of the logged look.
+    #[allow(clippy::too_many_arguments)]
     pub async fn open_personal_data_by_iin(
         self: &Arc<Self>,
         official: &Account,
@@ -863,6 +882,7 @@ impl People {
         basis: &BasisCode,
         purpose: &str,
         case: &str,
+        signed: Option<SignedPending>,
     ) -> Result<(Option<Profile>, Receipt)> {
         let why = OpeningReason::stated(official, body, basis, purpose, case)?;
         let iin = Iin::parse(iin)?;
@@ -879,23 +899,35 @@ impl People {
                 Ok(None)
             })
             .await?;
-        self.log_opening(official, why, iin, found).await
+        self.log_opening(official, why, iin, found, signed).await
+    }
+
+    /// The nonces of acts shown for signing, which the appeals service shares for its
+    /// sealed texts.
+    pub(crate) fn pending_acts(&self) -> &PendingActs {
+        &self.pending
     }
 
     /// Logs an opening of the data of the person with `iin` (found: their account and
-    /// profile), then keeps, for the person to see, which log entry it was.
+    /// profile), then keeps, for the person to see, which log entry it was. The subject's
+    /// commitment draws a fresh nonce, or, for an act sent back signed, the nonce it was
+    /// shown for signing with: the signature covers the commitment, and so the nonce.
     async fn log_opening(
         self: &Arc<Self>,
         official: &Account,
         why: OpeningReason,
         iin: Iin,
         found: Option<(AccountRow, Profile)>,
+        signed: Option<SignedPending>,
     ) -> Result<(Option<Profile>, Receipt)> {
-        let (commitment, nonce) = self
+        let (nonce, signature) = match signed {
+            Some(s) => (self.pending.take(&official.id, &s.token)?, s.signature),
+            None => (random_32()?, None),
+        };
+        let commitment = self
             .blocking(move |people| {
                 let data_access = people.ring().derive(&iin, &PseudonymContext::DataAccess);
-                let nonce = random_32()?;
-                Ok((Commitment::from_digest(&opening_commitment(&data_access, &nonce)), nonce))
+                Ok(Commitment::from_digest(&opening_commitment(&data_access, &nonce)))
             })
             .await?;
         let event = Event::PersonalDataOpened {
@@ -906,7 +938,14 @@ impl People {
             purpose: why.purpose,
             case: why.case,
         };
-        let receipt = self.sequencer.submit(event).await?;
+        let receipt = match self.sequencer.submit_signed(event, signature).await {
+            Ok(receipt) => receipt,
+            Err(SubmitError::Unsigned(event)) => {
+                let token = self.pending.keep(&official.id, nonce)?;
+                return Err(PeopleError::ToSign(Box::new(ActToSign { event: *event, token })));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let Some((subject, profile)) = found else { return Ok((None, receipt)) };
         let index = receipt.index;
         self.blocking(move |people| {

@@ -95,6 +95,29 @@ impl ActFields {
     }
 }
 
+/// What a "Sign this act" form sends back for an act that drew a nonce
+/// ([`crate::pending_acts`]): the token of its nonce, and the signature. Flattened into the
+/// form of the page that asked for the act.
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct PendingFields {
+    #[serde(default)]
+    act_pending: String,
+    #[serde(default)]
+    act_key: String,
+    #[serde(default)]
+    act_sig: String,
+}
+
+impl PendingFields {
+    /// `None` for the form's first sending, before anything was shown for signing.
+    pub(crate) fn signed(&self) -> Option<crate::pending_acts::SignedPending> {
+        (!self.act_pending.is_empty()).then(|| crate::pending_acts::SignedPending {
+            token: self.act_pending.clone(),
+            signature: act_signature(&self.act_key, &self.act_sig),
+        })
+    }
+}
+
 /// The signing script, for the head of a page with an act to sign.
 pub(crate) fn sign_script() -> Markup {
     html! { script src=(crate::web::sign_script_href()) defer {} }

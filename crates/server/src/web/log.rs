@@ -33,7 +33,7 @@ fn body_kind_label(lang: Lang, kind: dauys_core::BodyKind) -> String {
 /// as people know them and linking to their pages.
 fn summary(app: &AppState, lang: Lang, entry: &Entry) -> Markup {
     let text = match &entry.event {
-        Event::DeploymentConfigured { name, utc_offset_minutes } => t_args(
+        Event::DeploymentConfigured { name, utc_offset_minutes, .. } => t_args(
             lang,
             "summary-deployment",
             &[
@@ -488,9 +488,10 @@ fn dates(list: &[time::Date]) -> Markup {
 
 pub(crate) fn event_fields(p: &Page, event: &Event) -> Markup {
     match event {
-        Event::DeploymentConfigured { name, utc_offset_minutes } => html! {
+        Event::DeploymentConfigured { name, utc_offset_minutes, act_rule } => html! {
             dt { (p.t("field-name")) } dd { (lt(name)) }
             dt { (p.t("field-utc-offset")) } dd { (utc_offset_label(*utc_offset_minutes)) }
+            dt { (p.t("field-act-rule")) } dd { (act_rule.unwrap_or(1)) }
         },
         Event::CalendarPublished { year, holidays, transferred_working_days } => html! {
             dt { (p.t("field-year")) } dd { (year) }

@@ -11,6 +11,7 @@ use maud::html;
 
 use super::forms::{act_signing, csrf_field, sign_script};
 use super::{Page, Section};
+use crate::pending_acts::ActToSign;
 use crate::people::session::Session;
 use crate::AppState;
 
@@ -23,6 +24,35 @@ pub(crate) fn sign_act_page(
     action: &str,
     fields: &[(&str, &str)],
 ) -> Response {
+    sign_page(app, p, session, event, action, fields, None, &[])
+}
+
+/// The page for an act that drew a nonce ([`crate::pending_acts`]): as [`sign_act_page`],
+/// with the token of its nonce in the form, and `shown`, what the act commits to without
+/// saying (whose record is opened, the sealed text), as label and value.
+pub(crate) fn sign_pending_page(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    act: &ActToSign,
+    action: &str,
+    fields: &[(&str, &str)],
+    shown: &[(String, String)],
+) -> Response {
+    sign_page(app, p, session, &act.event, action, fields, Some(&act.token), shown)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sign_page(
+    app: &AppState,
+    p: &Page,
+    session: &Session,
+    event: &Event,
+    action: &str,
+    fields: &[(&str, &str)],
+    pending: Option<&str>,
+    shown: &[(String, String)],
+) -> Response {
     let keys = app.deployment.act_keys(&session.account.id);
     let title = p.t("sign-act-title");
     let main = html! {
@@ -31,11 +61,17 @@ pub(crate) fn sign_act_page(
         dl.fields #act {
             dt { (p.t("col-event")) } dd { (crate::i18n::event_label(p.lang, event.kind())) }
             (super::log::event_fields(p, event))
+            @for (label, value) in shown {
+                dt { (label) } dd.written { (value) }
+            }
         }
         form.stack #sign-act method="post" action=(action) {
             (csrf_field(&session.csrf))
             @for (name, value) in fields {
                 input type="hidden" name=(name) value=(value);
+            }
+            @if let Some(token) = pending {
+                input type="hidden" name="act_pending" value=(token);
             }
             (act_signing(&session.account.id, keys.as_deref(), Some(&dauys_core::act_statement(event)), None))
             button #sign-act-button type="submit" { (p.t("sign-act-button")) }

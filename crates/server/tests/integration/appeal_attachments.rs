@@ -10,12 +10,14 @@ use std::str::FromStr;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use base64::Engine as _;
 use common::User;
 use dauys_core::{AppealId, BodyKind, Event, LocalizedText, Role};
 use dauys_server::config::Config;
 use dauys_server::Instance;
 use dauys_store::{MaxConnections, RecordKind};
 use dauys_testkit::{Backend, TestDatabase};
+use ed25519_dalek::Signer as _;
 use sha2::{Digest, Sha256};
 
 use crate::common;
@@ -441,6 +443,47 @@ async fn a_private_appeals_file_is_read_by_its_applicant_and_the_holding_body_al
     assert_eq!(env.get(&format!("/appeals/{id}/files/2"), Some("moh-official")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(env.openings_logged(&id).await, logged + 1);
     env.openings_counted(openings + 1).await;
+
+    // Once the official holds a signing key, the download is an act she signs first: the link
+    // shows the opening to sign, and the file comes with the signed form.
+    let key = ed25519_dalek::SigningKey::from_bytes(&[44; 32]);
+    let official = env.user("moh-official");
+    let public = base64_of(key.verifying_key().as_bytes());
+    let proof =
+        base64_of(&key.sign(format!("dauys-signer/v1\n{}\n{public}\n", official.account.id).as_bytes()).to_bytes());
+    let people = &env.instance.state.people;
+    people.register_signing_key(&official.account, public, proof, None).await.expect("registered");
+    let asked = env.get(&path, Some("moh-official")).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.text());
+    assert!(asked.text().contains("Sign this act") && !asked.bytes.starts_with(b"%PDF"), "{}", asked.text());
+    assert_eq!(env.openings_logged(&id).await, logged + 1, "nothing logged before the signature");
+    let attr = |page: &str, name: &str| {
+        page.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_string).expect(name)
+    };
+    let statement = base64::engine::general_purpose::STANDARD.decode(attr(&asked.text(), "data-act")).expect("base64");
+    let token = attr(&asked.text().replace("name=\"act_pending\" value", "act_pending"), "act_pending");
+    let signed = |csrf: &str| {
+        let sig = base64_of(&key.sign(&statement).to_bytes());
+        let key_id = dauys_core::signers::signer_key_id(key.verifying_key().as_bytes());
+        let form = format!(
+            "csrf={csrf}&act_pending={token}&act_key={key_id}&act_sig={}",
+            sig.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D")
+        );
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(&path)
+            .header(header::COOKIE, format!("dauys_session={}", official.token))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        (request, form.into_bytes())
+    };
+    let (request, form) = signed("forged");
+    assert_eq!(env.send(request, form).await.status, StatusCode::FORBIDDEN, "a forged form is refused");
+    let (request, form) = signed(&official.csrf);
+    let file = env.send(request, form).await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.text());
+    assert_eq!(file.bytes, referral);
+    assert_eq!(file.header(header::CACHE_CONTROL), "private, no-store");
+    assert_eq!(env.openings_logged(&id).await, logged + 2, "the signed opening is on the log");
     drop(env.db);
 }
 

@@ -553,23 +553,76 @@ fn every_appeal_string_is_in_kazakh_russian_and_english() {
     }
 }
 
+/// A key in the browser of `who`, registered on the log as theirs.
+struct HeldKey {
+    key: ed25519_dalek::SigningKey,
+    id: String,
+}
+
+impl HeldKey {
+    fn sign(&self, statement: &[u8]) -> String {
+        use base64::Engine as _;
+        use ed25519_dalek::Signer as _;
+        base64::engine::general_purpose::STANDARD.encode(self.key.sign(statement).to_bytes())
+    }
+
+    /// The form fields the signing script adds to a form whose act it signs.
+    fn fields(&self, statement: &[u8]) -> String {
+        format!("act_key={}&act_sig={}", self.id, enc(&self.sign(statement)))
+    }
+}
+
+impl Env {
+    async fn hold_key(&self, who: &str, seed: u8) -> HeldKey {
+        use base64::engine::general_purpose::STANDARD;
+        use base64::Engine as _;
+        use ed25519_dalek::Signer as _;
+        let account = &self.users[who].account;
+        let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+        let public = STANDARD.encode(key.verifying_key().as_bytes());
+        let statement = format!("dauys-signer/v1\n{}\n{public}\n", account.id);
+        let proof = STANDARD.encode(key.sign(statement.as_bytes()).to_bytes());
+        let people = &self.instance.state.people;
+        people.register_signing_key(account, public, proof, None).await.expect("registered");
+        let id = dauys_core::signers::signer_key_id(key.verifying_key().as_bytes());
+        HeldKey { key, id }
+    }
+}
+
+impl Env {
+    /// The log's last entry is the act `statement` shows, signed with `key`.
+    async fn assert_logged_as_signed(&self, key: &HeldKey, statement: &[u8]) {
+        let reader = self.instance.state.reader.clone();
+        let last = common::blocking(move || {
+            let size = reader.size().expect("size");
+            reader.entries(size - 1, size).expect("the last entry")
+        })
+        .await;
+        let entry = dauys_core::Entry::decode(&last[0]).expect("an entry");
+        assert_eq!(dauys_core::act_statement(&entry.event), statement, "logged as shown");
+        assert_eq!(entry.signature.map(|s| s.key), Some(key.id.clone()), "signed with the official's key");
+    }
+}
+
+/// What a "Sign this act" page gives the signing script: the statement (decoded) and, for an
+/// act that drew a nonce, the token of that nonce.
+fn shown_act(page: &Reply) -> (Vec<u8>, Option<String>) {
+    use base64::Engine as _;
+    let attr = |name: &str| page.body.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next());
+    let statement = attr("data-act").expect("the page shows an act to sign");
+    let statement = base64::engine::general_purpose::STANDARD.decode(statement).expect("base64");
+    let token = page.body.split("name=\"act_pending\" value=\"").nth(1).and_then(|r| r.split('"').next());
+    (statement, token.map(str::to_string))
+}
+
 /// An official who holds a signing key forwards an appeal only with its signature: sent
 /// unsigned, the forwarding comes back as the page that shows the act and asks for it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_official_who_holds_a_key_forwards_only_with_its_signature() {
-    use base64::engine::general_purpose::STANDARD;
-    use base64::Engine as _;
-    use ed25519_dalek::Signer as _;
     let env = start().await;
     let id = env.file("citizen", PRIVATE_HEALTH_TO_MON).await;
     let official = &env.users["mon-official"];
-    let holder = ed25519_dalek::SigningKey::from_bytes(&[41; 32]);
-    let public = STANDARD.encode(holder.verifying_key().as_bytes());
-    let statement = format!("dauys-signer/v1\n{}\n{public}\n", official.account.id);
-    let proof = STANDARD.encode(holder.sign(statement.as_bytes()).to_bytes());
-    let people = &env.instance.state.people;
-    people.register_signing_key(&official.account, public, proof, None).await.expect("registered");
-    let key_id = dauys_core::signers::signer_key_id(holder.verifying_key().as_bytes());
+    let key = env.hold_key("mon-official", 41).await;
 
     let path = format!("/appeals/{id}/forward");
     let form = format!("to=moh&reason={}", enc("Health is the ministry of health's"));
@@ -583,10 +636,151 @@ async fn an_official_who_holds_a_key_forwards_only_with_its_signature() {
         to: "moh".parse().expect("body"),
         reason: "Health is the ministry of health's".into(),
     };
-    let shown = asked.body.split("data-act=\"").nth(1).and_then(|r| r.split('"').next()).expect("data-act");
-    assert_eq!(STANDARD.decode(shown).expect("base64"), dauys_core::act_statement(&forwarded));
-    let sig = STANDARD.encode(holder.sign(&dauys_core::act_statement(&forwarded)).to_bytes());
-    let signed = env.post(&path, Some("mon-official"), &format!("{form}&act_key={key_id}&act_sig={}", enc(&sig))).await;
+    let (shown, token) = shown_act(&asked);
+    assert_eq!(shown, dauys_core::act_statement(&forwarded));
+    assert_eq!(token, None, "a forwarding draws no nonce");
+    let signed = env.post(&path, Some("mon-official"), &format!("{form}&{}", key.fields(&shown))).await;
     assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
     assert_eq!(env.appeal(&id).body().as_str(), "moh");
+}
+
+/// Acts that draw a nonce (an opening of personal data; the commitment to a private case's
+/// sealed answer or question) are shown for signing with a token that finds their nonce
+/// again: signed, they are logged as shown; the token works once, for its own official, and
+/// only for the act it was shown with.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_official_who_holds_a_key_opens_asks_and_answers_only_with_its_signature() {
+    let env = start().await;
+    let id = env.file("citizen", PRIVATE_HEALTH_TO_MON).await;
+    let key = env.hold_key("mon-official", 42).await;
+    // Opening the case: shown for signing, with nothing shown of the case yet.
+    let open = format!("/appeals/{id}/open");
+    let purpose = "purpose=Considering%20the%20appeal";
+    let opened_before = env.count("personal_data.opened").await;
+    let asked = env.post(&open, Some("mon-official"), purpose).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("Sign this act") && !asked.body.contains("polyclinic"), "{}", asked.body);
+    let (statement, token) = shown_act(&asked);
+    let token = token.expect("an opening draws a nonce");
+    assert_eq!(env.count("personal_data.opened").await, opened_before, "nothing logged before the signature");
+    // Sent back unsigned (a browser without her key): the same act again (its nonce was never
+    // logged), under a new token; the first is spent.
+    let unsigned = env.post(&open, Some("mon-official"), &format!("{purpose}&act_pending={token}")).await;
+    assert!(unsigned.body.contains("Sign this act"), "{}", unsigned.body);
+    let (again, new_token) = shown_act(&unsigned);
+    let new_token = new_token.expect("a new token");
+    assert_eq!(again, statement);
+    let spent = env.post(&open, Some("mon-official"), &format!("{purpose}&act_pending={token}")).await;
+    assert!(spent.body.contains("no longer waiting to be signed"), "{}", spent.body);
+    let token = new_token;
+    // Signed by a key that is not hers: refused, and the token is spent.
+    let stranger = HeldKey { key: ed25519_dalek::SigningKey::from_bytes(&[7; 32]), id: key.id.clone() };
+    let forged = env
+        .post(&open, Some("mon-official"), &format!("{purpose}&act_pending={token}&{}", stranger.fields(&again)))
+        .await;
+    assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", forged.body);
+    assert!(!forged.body.contains("polyclinic"));
+    let reused =
+        env.post(&open, Some("mon-official"), &format!("{purpose}&act_pending={token}&{}", key.fields(&again))).await;
+    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reused.body);
+    assert!(reused.body.contains("no longer waiting to be signed"), "{}", reused.body);
+    // Another official cannot use her token, even with her signature.
+    let asked = env.post(&open, Some("mon-official"), purpose).await;
+    let (statement, token) = shown_act(&asked);
+    let token = token.expect("token");
+    let taken =
+        env.post(&open, Some("mon-head"), &format!("{purpose}&act_pending={token}&{}", key.fields(&statement))).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", taken.body);
+    assert_eq!(env.count("personal_data.opened").await, opened_before);
+    // Her own signature opens the case, logged as she signed it.
+    let opened = env
+        .post(&open, Some("mon-official"), &format!("{purpose}&act_pending={token}&{}", key.fields(&statement)))
+        .await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert!(opened.body.contains("The polyclinic refuses"), "{}", opened.body);
+    env.assert_logged_as_signed(&key, &statement).await;
+    assert_eq!(env.count("personal_data.opened").await, opened_before + 1);
+
+    // A question for the applicant: the page shows the sealed text beside its commitment.
+    let ask = format!("/appeals/{id}/ask");
+    let question = format!("text={}", enc("Which polyclinic, and since when?"));
+    let asked = env.post(&ask, Some("mon-official"), &question).await;
+    assert!(asked.body.contains("Sign this act") && asked.body.contains("Which polyclinic, and since when?"));
+    let (statement, token) = shown_act(&asked);
+    let token = token.expect("a sealed text draws a nonce");
+    // The token signs only the text it was shown with.
+    let changed = format!("text={}", enc("Something else entirely"));
+    let swapped = env
+        .post(&ask, Some("mon-official"), &format!("{changed}&act_pending={token}&{}", key.fields(&statement)))
+        .await;
+    assert_eq!(swapped.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", swapped.body);
+    assert_eq!(env.appeal(&id).status, AppealStatus::InProgress);
+    let asked = env.post(&ask, Some("mon-official"), &question).await;
+    let (statement, token) = shown_act(&asked);
+    let token = token.expect("token");
+    let sent = env
+        .post(&ask, Some("mon-official"), &format!("{question}&act_pending={token}&{}", key.fields(&statement)))
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    env.assert_logged_as_signed(&key, &statement).await;
+    let page = env.get(&format!("/appeals/{id}"), Some("citizen")).await;
+    assert!(page.body.contains("Which polyclinic, and since when?"), "the applicant reads the sealed question");
+
+    // The answer, the same way.
+    let answer = format!("/appeals/{id}/answer");
+    let text = format!("outcome=satisfied&text={}", enc("Registered today."));
+    let asked = env.post(&answer, Some("mon-official"), &text).await;
+    assert!(asked.body.contains("Registered today."), "{}", asked.body);
+    let (statement, token) = shown_act(&asked);
+    let token = token.expect("token");
+    let sent = env
+        .post(&answer, Some("mon-official"), &format!("{text}&act_pending={token}&{}", key.fields(&statement)))
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    env.assert_logged_as_signed(&key, &statement).await;
+    assert_eq!(env.appeal(&id).status, AppealStatus::Answered);
+    assert!(env.get(&format!("/appeals/{id}"), Some("citizen")).await.body.contains("Registered today."));
+}
+
+/// An official who holds a key opens a person's record from /office only once they signed
+/// the opening; a token shown for one person opens no one else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_official_who_holds_a_key_opens_a_record_only_with_its_signature() {
+    let env = start().await;
+    let key = env.hold_key("mon-official", 43).await;
+    let open = |iin: &str| {
+        format!("account={iin}&body=mon&basis=appeal-consideration&purpose=Checking%20an%20address&case=A-9")
+    };
+    let before = env.count("personal_data.opened").await;
+    let asked = env.post("/office/person", Some("mon-official"), &open("880101300010")).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("Sign this act") && asked.body.contains("880101300010"), "{}", asked.body);
+    assert!(!asked.body.contains("Айгерім"), "nothing of the record before the signature");
+    let (statement, token) = shown_act(&asked);
+    let token = token.expect("an opening draws a nonce");
+    // Signed for the citizen, sent for the neighbour: the act rebuilt for the neighbour is
+    // not what she signed.
+    let other = env
+        .post(
+            "/office/person",
+            Some("mon-official"),
+            &format!("{}&act_pending={token}&{}", open("920505400023"), key.fields(&statement)),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", other.body);
+    assert_eq!(env.count("personal_data.opened").await, before);
+    let asked = env.post("/office/person", Some("mon-official"), &open("880101300010")).await;
+    let (statement, token) = shown_act(&asked);
+    let opened = env
+        .post(
+            "/office/person",
+            Some("mon-official"),
+            &format!("{}&act_pending={}&{}", open("880101300010"), token.expect("token"), key.fields(&statement)),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert!(opened.body.contains("opened-record"), "{}", opened.body);
+    assert_eq!(env.count("personal_data.opened").await, before + 1);
+    let access = env.get("/me/access", Some("citizen")).await;
+    assert!(access.body.contains("Checking an address"), "the citizen sees the signed opening");
 }

@@ -109,6 +109,7 @@ fn history(config: &dauys_server::config::Config, now: u64) -> Vec<(Timestamp, E
             Event::DeploymentConfigured {
                 name: LocalizedText::new(&names.kk, &names.ru, &names.en),
                 utc_offset_minutes: config.utc_offset_minutes,
+                act_rule: None,
             },
         ),
         at(
@@ -243,7 +244,7 @@ async fn start() -> Env {
     let answered = file(&instance, &citizen, "Тротуар на улице Сарайшық").await;
     let open = file(&instance, &citizen, "Фонарь во дворе").await;
     let text = PartialText::one(Lang::Ru, "Тротуар отремонтирован.");
-    appeals.answer(&official, &answered, AppealOutcome::Satisfied, text).await.expect("answered");
+    appeals.answer(&official, &answered, AppealOutcome::Satisfied, text, None).await.expect("answered");
     Env { instance, _db: db, answered, open }
 }
 

@@ -89,6 +89,7 @@ async fn populate(instance: &Instance) -> (AccountId, Vec<AccountId>) {
             &"appeal-consideration".parse().unwrap(),
             "Answer to appeal A-17",
             "A-17",
+            None,
         )
         .await
         .expect("opened");

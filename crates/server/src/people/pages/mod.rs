@@ -24,7 +24,8 @@ use crate::web::extract::{
     acting_bodies, BodyAct, Citizen, ClientAddr, CsrfForm, Official, Opening, PageQuery, PageResult, SignedOutForm,
 };
 pub(crate) use crate::web::forms::csrf_field;
-use crate::web::forms::NoFields;
+use crate::web::forms::{NoFields, PendingFields};
+use crate::web::sign::sign_pending_page;
 use crate::web::{role_label, time_el, Page, Section};
 use crate::AppState;
 

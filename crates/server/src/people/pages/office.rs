@@ -92,9 +92,13 @@ pub struct OpenForm {
     purpose: String,
     #[serde(default)]
     case: String,
+    #[serde(flatten)]
+    signing: PendingFields,
 }
 
-/// POST /office/person — logs the opening, then shows the data.
+/// POST /office/person — logs the opening, then shows the data. An official who holds a
+/// signing key signs the opening first: the form comes back as "Sign this act", which sends
+/// it here again with the signature.
 pub(crate) async fn open(
     State(app): State<AppState>,
     p: Page,
@@ -108,13 +112,25 @@ pub(crate) async fn open(
     };
     let account = &official.session.account;
     let by_iin = looks_like_iin(&subject);
+    let (purpose, case, signed) = (&form.purpose, &form.case, form.signing.signed());
     let outcome = if by_iin {
-        app.people.open_personal_data_by_iin(account, &subject, &body, &basis, &form.purpose, &form.case).await
+        app.people.open_personal_data_by_iin(account, &subject, &body, &basis, purpose, case, signed).await
     } else {
-        let opened = app.people.open_personal_data(account, &subject, &body, &basis, &form.purpose, &form.case).await;
+        let opened = app.people.open_personal_data(account, &subject, &body, &basis, purpose, case, signed).await;
         opened.map(|(profile, receipt)| (Some(profile), receipt))
     };
     match outcome {
+        Err(PeopleError::ToSign(act)) => {
+            let fields = [
+                ("account", subject.as_str()),
+                ("body", &form.body),
+                ("basis", &form.basis),
+                ("purpose", purpose),
+                ("case", case),
+            ];
+            let shown = [(p.t("field-person"), subject.clone())];
+            sign_pending_page(&app, &p, &official.session, &act, "/office/person", &fields, &shown)
+        }
         Ok((None, receipt)) => {
             let main = html! {
                 h1 { (p.t("opened-title")) }
