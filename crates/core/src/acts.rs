@@ -64,11 +64,12 @@ pub const SIGNATURE_REQUIRED_V1: [&str; 11] = [
     "signer.revoked",
 ];
 
-/// What version 2 of the rule adds: an official's opening of personal data, and an
-/// official's answer and request for clarification of an appeal (their pages sign them
-/// before anything is sealed or shown).
-pub const SIGNATURE_REQUIRED_V2: [&str; 3] =
-    ["personal_data.opened", "appeal.answered", "appeal.clarification_requested"];
+/// What version 2 of the rule adds: an official's opening of personal data, an official's
+/// answer and request for clarification of an appeal (their pages sign them before anything
+/// is sealed or shown), and an administrator's registry import and key rotation (their
+/// pages sign them before anything is stored) — every act that has an author.
+pub const SIGNATURE_REQUIRED_V2: [&str; 5] =
+    ["personal_data.opened", "appeal.answered", "appeal.clarification_requested", "registry.imported", "key.rotated"];
 
 /// Whether an act of `kind` must be signed (by an author who holds a key in force) under
 /// `version` of the rule.
@@ -80,7 +81,7 @@ pub fn signature_required(version: u16, kind: &str) -> bool {
 /// key in force of the act's author and verify over the act; an act that `version` of the
 /// rule requires signed ([`signature_required`]) by an account holding a key in force must
 /// carry one. `keys` gives an account's keys.
-pub(crate) fn check_act<'a>(
+pub fn check_act<'a>(
     version: u16,
     event: &Event,
     signature: Option<&ActSignature>,

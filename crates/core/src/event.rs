@@ -409,6 +409,17 @@ mod tests {
         Event::SignerRegistered { account: id("u-off"), key, proof }
     }
 
+    /// The newest rule on signed acts requires a signature on every act that has an author
+    /// (a key holder's), so an event kind added with an author cannot be left out of it.
+    #[test]
+    fn the_latest_rule_requires_every_authored_act_signed() {
+        for event in examples() {
+            if crate::act_author(&event).is_some() {
+                assert!(crate::signature_required(crate::ACT_RULE_LATEST, event.kind()), "{}", event.kind());
+            }
+        }
+    }
+
     /// The declaration makes the enum, the kinds and the layouts; this checks that what it
     /// makes agrees with what serde and decoding do with each kind.
     #[test]

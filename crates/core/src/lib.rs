@@ -85,7 +85,7 @@ mod text;
 
 pub mod calendar;
 
-pub use acts::{act_author, act_statement, signature_required};
+pub use acts::{act_author, act_statement, check_act, signature_required};
 pub use appeals::{
     kazakhstan_appeal_rules, Appeal, AppealAnswer, AppealKind, AppealOutcome, AppealRules, AppealStatus, AppealTerms,
     Appeals, AppealsSummary, Attachment, Clarification, ClarificationClock, Complaint, Extension, MediaType,

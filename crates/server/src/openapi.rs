@@ -112,6 +112,15 @@ mod tests {
         }
     }
 
+    /// The document names the versions of the rule on signed acts this build knows.
+    #[test]
+    fn the_act_rule_versions_are_the_cores() {
+        let doc = document();
+        let act_rule = &doc["components"]["schemas"]["DeploymentConfiguredEvent"]["properties"]["act_rule"];
+        assert_eq!(act_rule["minimum"], 1);
+        assert_eq!(act_rule["maximum"], dauys_core::ACT_RULE_LATEST);
+    }
+
     #[test]
     fn every_reference_resolves() {
         let doc = document();

@@ -18,7 +18,8 @@ macro_rules! events {
                         /// Minutes east of UTC, -720..=840 (Kazakhstan: 300).
                         utc_offset_minutes: i16,
                         /// The version of the rule on signed acts in force from this entry
-                        /// (SPEC §1.1), 1..=`ACT_RULE_LATEST`; omitted: 1. Never lowered.
+                        /// (SPEC §1.1), 1..=`ACT_RULE_LATEST`, never lower than the one in
+                        /// force; omitted: the one in force (1 on a log that never named one).
                         #[serde(default, skip_serializing_if = "Option::is_none")]
                         act_rule: Option<u16>,
                     },

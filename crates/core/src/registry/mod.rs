@@ -29,8 +29,8 @@ use crate::{
 pub struct Deployment {
     pub name: LocalizedText,
     pub utc_offset_minutes: i16,
-    /// The version of the rule on signed acts; `None` (a log configured before versions):
-    /// 1. Omitted from the row when `None`, so rows written before stay byte for byte.
+    /// The version of the rule on signed acts; `None` (no configuration named one): 1.
+    /// Omitted from the row when `None`, so rows written before stay byte for byte.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub act_rule: Option<u16>,
     pub configured_at: Timestamp,
@@ -412,8 +412,8 @@ impl Registry {
         self.keys.get(&key).map_or(1, |k| k.version)
     }
 
-    /// The version of the rule on signed acts in force (SPEC §1.1): the latest
-    /// `deployment.configured`'s, 1 when it names none.
+    /// The version of the rule on signed acts in force (SPEC §1.1): the last one a
+    /// `deployment.configured` named, 1 when none did.
     pub fn act_rule(&self) -> u16 {
         self.deployment.as_ref().and_then(|d| d.act_rule).unwrap_or(1)
     }

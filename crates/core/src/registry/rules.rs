@@ -85,8 +85,8 @@ impl Capability for Registry {
             // Re-configuring and re-publishing a year replace what was there: the operator
             // corrects a name or a decree changes the calendar, and the log keeps both.
             Event::DeploymentConfigured { act_rule, .. } => {
-                let (current, got) = (self.act_rule(), act_rule.unwrap_or(1));
-                if got < current {
+                let current = self.act_rule();
+                if let Some(got) = act_rule.filter(|got| *got < current) {
                     return Err(RuleError::ActRuleLowered { current, got });
                 }
                 Ok(())
@@ -203,10 +203,12 @@ impl Capability for Registry {
     fn apply(&mut self, _: (), index: LogIndex, at: Timestamp, event: &Event, changes: &mut Changes) {
         match event {
             Event::DeploymentConfigured { name, utc_offset_minutes, act_rule } => {
+                // A configuration that names no version keeps the one in force.
+                let act_rule = act_rule.or_else(|| self.deployment.as_ref().and_then(|d| d.act_rule));
                 self.deployment = Some(Deployment {
                     name: name.clone(),
                     utc_offset_minutes: *utc_offset_minutes,
-                    act_rule: *act_rule,
+                    act_rule,
                     configured_at: at,
                     index,
                 });

@@ -205,7 +205,7 @@ fn the_act_statement_is_the_canonical_event() {
 
 /// Version 2 of the rule also requires an official's opening of personal data and their
 /// answer and request for clarification of an appeal to be signed; a log runs under the
-/// version its latest `deployment.configured` names (none: 1), which never goes down.
+/// last version a `deployment.configured` named (none: 1), which never goes down.
 #[test]
 fn the_acts_that_must_be_signed_follow_the_version_the_log_names() {
     let official = account("u-official");
@@ -234,12 +234,21 @@ fn the_acts_that_must_be_signed_follow_the_version_the_log_names() {
     assert_eq!(log.code(opening.clone(), None), "act-not-signed");
     assert_eq!(log.code(opening.clone(), Some(Holder::new(5).sign(&opening))), "bad-act-signature");
     assert_eq!(log.code(opening.clone(), Some(key.sign(&opening))), own_rules, "signed, only its own rules remain");
-    for kind in ["appeal.answered", "appeal.clarification_requested", "personal_data.opened"] {
+    for kind in [
+        "appeal.answered",
+        "appeal.clarification_requested",
+        "personal_data.opened",
+        "registry.imported",
+        "key.rotated",
+    ] {
         assert!(!crate::signature_required(1, kind) && crate::signature_required(2, kind), "{kind}");
     }
-    // The version never goes back, not even by omission.
-    assert_eq!(log.code(configure(None), None), "act-rule-lowered");
+
+    // The version never goes back; a configuration that names none keeps it.
     assert_eq!(log.code(configure(Some(1)), None), "act-rule-lowered");
+    assert_eq!(log.code(configure(None), None), "accepted");
+    assert_eq!(log.state.registry().act_rule(), 2);
+    assert_eq!(log.code(opening.clone(), None), "act-not-signed");
     assert_eq!(log.code(configure(Some(2)), None), "accepted");
     let reloaded = State::from_rows(log.state.rows()).expect("rows reload");
     assert_eq!(reloaded.registry().act_rule(), 2);

@@ -18,8 +18,8 @@ pub mod session;
 use std::sync::Arc;
 
 use dauys_core::{
-    AccountId, ActSignature, BasisCode, BodyId, Commitment, Event, Locality, LogIndex, Pseudonym, RowKey, RuleError,
-    Staff, VerificationMethod,
+    AccountId, ActKeys, ActSignature, BasisCode, BodyId, Commitment, Event, Locality, LogIndex, Pseudonym, RowKey,
+    RuleError, Staff, VerificationMethod,
 };
 use dauys_identity::iin::Iin;
 use dauys_identity::password::{self, PasswordParams};
@@ -902,6 +902,32 @@ impl People {
         self.log_opening(official, why, iin, found, signed).await
     }
 
+    /// What the rules would say now of `event`'s signature (`dauys_core::check_act`, read
+    /// from the projection rows): for an act whose work (storing records, replacing a key)
+    /// must not be done when the log would refuse it. The sequencer checks again.
+    pub(crate) async fn check_signature_first(
+        self: &Arc<Self>,
+        event: &Event,
+        signature: Option<&ActSignature>,
+    ) -> Result<()> {
+        let Some(author) = dauys_core::act_author(event).cloned() else { return Ok(()) };
+        let (keys, deployment) = self
+            .blocking(move |people| {
+                let keys = people.reader.projection_row(RowKey::signers(&author).as_str())?;
+                Ok((keys, people.reader.projection_row(RowKey::deployment().as_str())?))
+            })
+            .await?;
+        let row = |what: &str, e: serde_json::Error| PeopleError::Internal(format!("{what} row: {e}"));
+        let keys: Option<ActKeys> = keys.map(|k| serde_json::from_str(&k)).transpose().map_err(|e| row("signer", e))?;
+        let deployment: Option<dauys_core::Deployment> =
+            deployment.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| row("deployment", e))?;
+        let version = deployment.and_then(|d| d.act_rule).unwrap_or(1);
+        dauys_core::check_act(version, event, signature, |_| keys.as_ref()).map_err(|e| match e {
+            RuleError::ActNotSigned { .. } => PeopleError::Unsigned(Box::new(event.clone())),
+            other => PeopleError::Rejected(other),
+        })
+    }
+
     /// The nonces of acts shown for signing, which the appeals service shares for its
     /// sealed texts.
     pub(crate) fn pending_acts(&self) -> &PendingActs {
@@ -1065,9 +1091,16 @@ impl People {
 
     /// Puts a new pseudonym key version in use: saves the ring, then logs `key.rotated` by
     /// the administrator. If the ledger refuses, the old ring is restored.
-    pub async fn rotate_pseudonym_key(self: &Arc<Self>, admin: &Account) -> Result<Receipt> {
+    pub async fn rotate_pseudonym_key(
+        self: &Arc<Self>,
+        admin: &Account,
+        signature: Option<ActSignature>,
+    ) -> Result<Receipt> {
         authorize(&admin.actor(), &Action::RotateKeys)?;
         let path = self.pseudonym_ring_path.clone().ok_or(PeopleError::KeysFromEnvironment)?;
+        // The act names only the next version, so it is known before the key is made.
+        let next = self.rotation_event(admin);
+        self.check_signature_first(&next, signature.as_ref()).await?;
         let old = self.ring();
         let new = Arc::new(old.rotated().map_err(|e| PeopleError::Internal(e.to_string()))?);
         let version = new.current().version();
@@ -1077,7 +1110,7 @@ impl People {
         save(&new)?;
         *self.pseudonyms.write().unwrap_or_else(std::sync::PoisonError::into_inner) = new;
         let event = Event::KeyRotated { key: dauys_core::KeyKind::Pseudonym, version, by: admin.id.clone() };
-        match self.sequencer.submit(event).await {
+        match self.sequencer.submit_signed(event, signature).await {
             Ok(receipt) => Ok(receipt),
             Err(e) => {
                 save(&old)?;
@@ -1087,7 +1120,13 @@ impl People {
         }
     }
 
-    /// The pseudonym key version new pseudonyms are made with.
+    /// The act that rotates the pseudonym key next, by `admin`: what the keys page shows for
+    /// signing.
+    pub fn rotation_event(&self, admin: &Account) -> Event {
+        let version = self.pseudonym_key_version().saturating_add(1);
+        Event::KeyRotated { key: dauys_core::KeyKind::Pseudonym, version, by: admin.id.clone() }
+    }
+
     /// The person's pseudonym inside one petition. Derived under the oldest key of the ring,
     /// like the private lookups, so a key rotation never gives a person a second pseudonym
     /// (and a second signature) on a petition they already signed.

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use dauys_core::{Commitment, Event, Locality, VerificationMethod};
+use dauys_core::{ActSignature, Commitment, Event, Locality, VerificationMethod};
 use dauys_identity::iin::Iin;
 use dauys_identity::policy::{authorize, Action};
 use dauys_identity::registry::RegistryError;
@@ -86,16 +86,22 @@ impl People {
             .collect())
     }
 
-    /// Imports checked records and logs `registry.imported` with the file's SHA-256.
+    /// Imports checked records and logs `registry.imported` with the file's SHA-256, signed
+    /// by the administrator when they hold a key: an act the log would refuse unsigned comes
+    /// back as [`PeopleError::Unsigned`] before any record is stored.
     pub async fn import_registry(
         self: &Arc<Self>,
         by: &Account,
         csv_text: &str,
         records: Vec<RegistryRecord>,
+        signature: Option<ActSignature>,
     ) -> Result<Receipt, PeopleError> {
         authorize(&by.actor(), &Action::ImportRegistry)?;
         let digest: [u8; 32] = Sha256::digest(csv_text.as_bytes()).into();
         let count = u32::try_from(records.len()).map_err(|_| PeopleError::InvalidField { field: "csv", max: 0 })?;
+        let event =
+            Event::RegistryImported { records: count, digest: Commitment::from_digest(&digest), by: by.id.clone() };
+        self.check_signature_first(&event, signature.as_ref()).await?;
         self.blocking(move |people| {
             let mut rows = Vec::with_capacity(records.len());
             for record in records {
@@ -115,9 +121,7 @@ impl People {
             Ok(people.registry.upsert(&rows)?)
         })
         .await?;
-        let event =
-            Event::RegistryImported { records: count, digest: Commitment::from_digest(&digest), by: by.id.clone() };
-        Ok(self.sequencer.submit(event).await?)
+        Ok(self.sequencer.submit_signed(event, signature).await?)
     }
 
     /// Sends a one-time code to the registry's address for `iin`, if it is listed and not yet

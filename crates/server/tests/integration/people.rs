@@ -573,8 +573,11 @@ async fn after_a_pseudonym_key_rotation_nobody_is_lost_and_nobody_verifies_twice
     let people = instance.state.people.clone();
     let admin_account = account(&people, &admin).await;
     let citizen = account(&people, &ids[0]).await;
-    assert!(matches!(people.rotate_pseudonym_key(&citizen).await, Err(dauys_server::people::PeopleError::Denied(_))));
-    people.rotate_pseudonym_key(&admin_account).await.expect("rotated");
+    assert!(matches!(
+        people.rotate_pseudonym_key(&citizen, None).await,
+        Err(dauys_server::people::PeopleError::Denied(_))
+    ));
+    people.rotate_pseudonym_key(&admin_account, None).await.expect("rotated");
     assert_eq!(people.pseudonym_key_version(), 2);
     let ring = std::fs::read_to_string(db.dir.path().join("pseudonym.keys")).expect("ring file");
     assert_eq!(ring.lines().filter(|l| l.starts_with('v')).count(), 2, "both versions are kept");
@@ -680,7 +683,7 @@ async fn the_configured_first_administrator_is_granted_at_sign_in_if_sign_up_did
 /// An administrator who holds a signing key verifies a person only with its signature: sent
 /// unsigned, the verification comes back as the page that asks for it, and nothing is linked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_administrator_who_holds_a_key_verifies_only_with_its_signature() {
+async fn an_administrator_who_holds_a_key_verifies_imports_and_rotates_only_with_its_signature() {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine as _;
     use ed25519_dalek::Signer as _;
@@ -714,6 +717,52 @@ async fn an_administrator_who_holds_a_key_verifies_only_with_its_signature() {
     let done = common::browse(&instance, Method::POST, &path, Some(&admin.token), signed).await;
     assert_eq!((done.status, done.location.as_str()), (StatusCode::SEE_OTHER, "/admin/people"), "{}", done.body);
     assert!(account(&people, &person).await.row.person.is_some(), "not verified");
+
+    // A registry import: shown for signing with the file, and nothing stored before it is
+    // signed (a record stored for a refused import could be claimed with no import logged).
+    let private = dauys_store::people_sqlite_path(std::path::Path::new(&instance.state.config.database_location()));
+    let registry_rows = move || {
+        let db = rusqlite::Connection::open(&private).expect("the private store");
+        db.query_row("SELECT count(*) FROM people_registry", [], |r| r.get::<_, i64>(0)).expect("count")
+    };
+    let csv = format!(
+        "iin,given_name,family_name,locality,email\n{},Dana,Omarova,astana,dana@example.kz\n",
+        dauys_testkit::adult_iins(2)[1]
+    );
+    let import = format!("csv={}&csrf={}", enc(&csv), admin.csrf);
+    let asked = common::browse(&instance, Method::POST, "/admin/registry", Some(&admin.token), import.clone()).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("Sign this act"), "{}", asked.body);
+    assert_eq!(blocking(registry_rows.clone()).await, 0, "stored before the import was signed");
+    let shown = asked.body.split("data-act=\"").nth(1).and_then(|r| r.split('"').next()).expect("data-act");
+    let statement = STANDARD.decode(shown).expect("base64");
+    let forged = ed25519_dalek::SigningKey::from_bytes(&[52; 32]).sign(&statement);
+    let refused = format!("{import}&act_key={key_id}&act_sig={}", enc(&STANDARD.encode(forged.to_bytes())));
+    let refused = common::browse(&instance, Method::POST, "/admin/registry", Some(&admin.token), refused).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(blocking(registry_rows.clone()).await, 0, "stored for a forged signature");
+    let signed =
+        format!("{import}&act_key={key_id}&act_sig={}", enc(&STANDARD.encode(holder.sign(&statement).to_bytes())));
+    let done = common::browse(&instance, Method::POST, "/admin/registry", Some(&admin.token), signed).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("id=\"imported\""), "{}", done.body);
+    assert_eq!(blocking(registry_rows.clone()).await, 1);
+
+    // A key rotation: the keys page carries the act, so the browser signs it at once.
+    let version = people.pseudonym_key_version();
+    let page = common::browse(&instance, Method::GET, "/admin/keys", Some(&admin.token), String::new()).await;
+    let shown = page.body.split("data-act=\"").nth(1).and_then(|r| r.split('"').next()).expect("data-act");
+    let statement = STANDARD.decode(shown).expect("base64");
+    let rotate = format!("csrf={}", admin.csrf);
+    let unsigned =
+        common::browse(&instance, Method::POST, "/admin/keys/rotate", Some(&admin.token), rotate.clone()).await;
+    assert!(unsigned.body.contains("Sign this act"), "{}", unsigned.body);
+    assert_eq!(people.pseudonym_key_version(), version, "rotated unsigned");
+    let signed =
+        format!("{rotate}&act_key={key_id}&act_sig={}", enc(&STANDARD.encode(holder.sign(&statement).to_bytes())));
+    let done = common::browse(&instance, Method::POST, "/admin/keys/rotate", Some(&admin.token), signed).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(people.pseudonym_key_version(), version + 1);
     // People holds a sequencer handle: the shutdown waits for every one.
     drop(people);
     instance.shutdown().await.expect("shutdown");

@@ -303,6 +303,8 @@ pub(crate) async fn verify(
 pub struct RegistryForm {
     #[serde(default)]
     csv: String,
+    #[serde(flatten)]
+    signing: crate::web::forms::ActFields,
 }
 
 fn registry_page(p: &Page, session: &Session, csv: &str, notice: Option<Markup>, status: StatusCode) -> Response {
@@ -347,7 +349,7 @@ pub(crate) async fn import_registry(
         }
     };
     let count = records.len();
-    Ok(match app.people.import_registry(&session.account, &form.csv, records).await {
+    Ok(match app.people.import_registry(&session.account, &form.csv, records, form.signing.signature()).await {
         Ok(receipt) => {
             let n = html! {
                 div.notice role="status" id="imported" {
@@ -355,6 +357,10 @@ pub(crate) async fn import_registry(
                 }
             };
             registry_page(&p, session, "", Some(n), StatusCode::OK)
+        }
+        // Its statement depends on the file typed: shown now, with the file, to be signed.
+        Err(PeopleError::Unsigned(event)) => {
+            crate::web::sign::sign_act_page(&app, &p, session, &event, "/admin/registry", &[("csv", &form.csv)])
         }
         Err(e) => failure_page(&p, &e),
     })
@@ -522,6 +528,10 @@ pub(crate) async fn audit_openings(State(app): State<AppState>, p: Page) -> Page
 /// GET /admin/keys
 pub(crate) async fn keys(State(app): State<AppState>, p: Page) -> PageResult {
     let session = p.authorize(&Action::RotateKeys)?;
+    // The rotation's act is known now, so a key holder's browser signs it on the way out.
+    let rotation = app.people.rotation_event(&session.account);
+    let act_keys = app.deployment.act_keys(&session.account.id);
+    let statement = dauys_core::act_statement(&rotation);
     let main = html! {
         h1 { (p.t("keys-title")) }
         p { (p.t("keys-lead")) }
@@ -530,18 +540,26 @@ pub(crate) async fn keys(State(app): State<AppState>, p: Page) -> PageResult {
         }
         form.stack method="post" action="/admin/keys/rotate" {
             (csrf_field(&session.csrf))
+            (act_signing(&session.account.id, act_keys.as_deref(), Some(&statement), None))
             p.hint { (p.t("keys-rotate-hint")) }
             button.danger #rotate type="submit" { (p.t("keys-rotate-button")) }
         }
     };
-    Ok(p.render(StatusCode::OK, &p.t("keys-title"), Section::Admin, main))
+    Ok(p.render_with_head(StatusCode::OK, &p.t("keys-title"), Section::Admin, sign_script(), main))
 }
 
 /// POST /admin/keys/rotate
-pub(crate) async fn rotate_keys(State(app): State<AppState>, p: Page, _: CsrfForm<NoFields>) -> PageResult {
+pub(crate) async fn rotate_keys(
+    State(app): State<AppState>,
+    p: Page,
+    CsrfForm(form): CsrfForm<crate::web::forms::ActFields>,
+) -> PageResult {
     let session = p.authorize(&Action::RotateKeys)?;
-    Ok(match app.people.rotate_pseudonym_key(&session.account).await {
+    Ok(match app.people.rotate_pseudonym_key(&session.account, form.signature()).await {
         Ok(_) => Redirect::to("/admin/keys").into_response(),
+        Err(PeopleError::Unsigned(event)) => {
+            crate::web::sign::sign_act_page(&app, &p, session, &event, "/admin/keys/rotate", &[])
+        }
         Err(e) => failure_page(&p, &e),
     })
 }
