@@ -30,6 +30,7 @@ pub mod people;
 pub mod petitions;
 pub mod problem;
 pub mod projection;
+pub mod rate;
 mod receipts;
 pub mod security_headers;
 pub mod sequencer;

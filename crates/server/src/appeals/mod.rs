@@ -587,7 +587,7 @@ pub struct Appeals {
     view: Arc<AppealsView>,
     deployment: Arc<DeploymentView>,
     public_url: String,
-    per_account: governor::DefaultKeyedRateLimiter<AccountId>,
+    per_account: crate::rate::KeyedLimit<AccountId>,
 }
 
 impl Appeals {
@@ -602,7 +602,7 @@ impl Appeals {
             view,
             deployment: platform.deployment.clone(),
             public_url: platform.config.public_url.trim_end_matches('/').to_owned(),
-            per_account: governor::RateLimiter::keyed(governor::Quota::per_hour(
+            per_account: crate::rate::KeyedLimit::new(governor::Quota::per_hour(
                 std::num::NonZeroU32::new(platform.config.appeals_per_hour_per_account)
                     .unwrap_or(std::num::NonZeroU32::MIN),
             )),
@@ -694,7 +694,7 @@ impl Appeals {
         let files = tokio::task::spawn_blocking(move || check_uploads(&uploads))
             .await
             .map_err(|e| AppealError::Internal(e.to_string()))??;
-        if self.per_account.check_key(&account).is_err() {
+        if self.per_account.check(&account).is_err() {
             return Err(AppealError::RateLimited);
         }
         let appeal = new_appeal_id()?;

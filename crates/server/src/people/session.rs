@@ -13,7 +13,9 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use dauys_store::people::SessionRow;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::Quota;
+
+use crate::rate::KeyedLimit;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use time::Duration;
@@ -152,26 +154,22 @@ fn forwarded_client<'a>(
 /// Per-address limits on sign-in, sign-up and verification attempts: bursts are allowed,
 /// floods wait.
 pub struct Limits {
-    pub sign_in: DefaultKeyedRateLimiter<IpAddr>,
-    pub sign_up: DefaultKeyedRateLimiter<IpAddr>,
+    pub sign_in: KeyedLimit<IpAddr>,
+    pub sign_up: KeyedLimit<IpAddr>,
 }
 
 impl Limits {
     /// One attempt against a per-address limit; refused with the time until the next one.
-    pub fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, address: IpAddr) -> Result<(), PeopleError> {
-        use governor::clock::Clock;
-        limiter.check_key(&address).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-            PeopleError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) }
-        })
+    pub fn check(limiter: &KeyedLimit<IpAddr>, address: IpAddr) -> Result<(), PeopleError> {
+        limiter.check(&address).map_err(|wait| PeopleError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) })
     }
 
     pub fn new(sign_in_per_minute: u32, sign_up_per_hour: u32) -> Arc<Limits> {
         let per_minute = NonZeroU32::new(sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let per_hour = NonZeroU32::new(sign_up_per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
         Arc::new(Limits {
-            sign_in: RateLimiter::keyed(Quota::per_minute(per_minute)),
-            sign_up: RateLimiter::keyed(Quota::per_hour(per_hour)),
+            sign_in: KeyedLimit::new(Quota::per_minute(per_minute)),
+            sign_up: KeyedLimit::new(Quota::per_hour(per_hour)),
         })
     }
 }

@@ -30,12 +30,13 @@ use dauys_core::{
 };
 use dauys_identity::iin::Iin;
 use dauys_identity::policy::{authorize, Action, Denied};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::Quota;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::people::{run_blocking, Account, Identity, People, PeopleError, Person};
 use crate::projection::DeploymentView;
+use crate::rate::KeyedLimit;
 use crate::sequencer::{Receipt, SequencerHandle, SubmitError};
 use view::PetitionsView;
 
@@ -359,8 +360,8 @@ pub struct Petitions {
     view: Arc<PetitionsView>,
     /// The time zone in which a signer's age is counted.
     deployment: Arc<DeploymentView>,
-    per_account: DefaultKeyedRateLimiter<AccountId>,
-    per_address: DefaultKeyedRateLimiter<IpAddr>,
+    per_account: KeyedLimit<AccountId>,
+    per_address: KeyedLimit<IpAddr>,
     bursts: Mutex<Bursts>,
     recent: Mutex<HashMap<PetitionId, VecDeque<RecentSignature>>>,
     flag_address_burst: usize,
@@ -405,8 +406,8 @@ impl Petitions {
             sequencer,
             view,
             deployment,
-            per_account: RateLimiter::keyed(per_minute(config.sign_per_minute_per_account)),
-            per_address: RateLimiter::keyed(per_minute(config.sign_per_minute_per_address)),
+            per_account: KeyedLimit::new(per_minute(config.sign_per_minute_per_account)),
+            per_address: KeyedLimit::new(per_minute(config.sign_per_minute_per_address)),
             bursts: Mutex::default(),
             recent: Mutex::default(),
             flag_address_burst: config.flag_address_burst as usize,
@@ -514,7 +515,7 @@ impl Petitions {
     ) -> Result<SignReceipt> {
         let person = person.into();
         let account = person.account();
-        if self.per_account.check_key(&account.id).is_err() || self.per_address.check_key(&address).is_err() {
+        if self.per_account.check(&account.id).is_err() || self.per_address.check(&address).is_err() {
             return Err(PetitionError::RateLimited);
         }
         let p = self.get(petition)?;
