@@ -117,6 +117,12 @@ macro_rules! declare_events {
             /// All type tags, in the order the events are declared.
             pub const KINDS: [&'static str; [$($($tag,)*)*].len()] = [$($($tag,)*)*];
 
+            /// The members an event of `kind` may carry besides `type`, in declaration order
+            /// (none for an unknown kind): what a page that shows an event labels.
+            pub fn members(kind: &str) -> impl Iterator<Item = &'static str> + '_ {
+                LAYOUTS.iter().filter(move |l| l.kind == kind).flat_map(|l| l.fields.iter().map(|f| f.name))
+            }
+
             /// The operator's own acts: the type tags the operator may publish on its own
             /// authority (with the API token), because they are decisions of the deployment and
             /// name no person as their author. Every other event is an act of a person (an

@@ -185,6 +185,21 @@ mod tests {
         assert_eq!(kinds, ["Дербес деректерге қол жеткізу", "Доступ к персональным данным", "Personal data opened"]);
     }
 
+    /// A log page or a "Sign this act" page labels every member of every event in words, not
+    /// by its name in the log (`forbidden_topic`, `subject`).
+    #[test]
+    fn every_event_member_is_labelled_in_every_language() {
+        for lang in Lang::ALL {
+            for kind in dauys_core::Event::KINDS {
+                for member in dauys_core::Event::members(kind) {
+                    let id = value_id("field-", member);
+                    assert_ne!(t(lang, &id), id, "{kind}: `{member}` has no label in {lang:?}");
+                }
+            }
+        }
+        assert_eq!(dauys_core::Event::members("personal_data.opened").count(), 6);
+    }
+
     #[test]
     fn accept_language_by_quality() {
         assert_eq!(from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"), Some(Lang::Ru));
