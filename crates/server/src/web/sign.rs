@@ -4,7 +4,7 @@
 //! the act's statement for `static/sign.js`; sent from a browser that holds their key, the act
 //! goes out signed.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use dauys_core::Event;
 use maud::html;
@@ -78,5 +78,8 @@ fn sign_page(
         }
         p.hint { (p.t("sign-act-no-key")) " " a href="/me/keys" { (p.t("signing-title")) } }
     };
-    p.render_with_head(StatusCode::OK, &title, Section::Admin, sign_script(), main)
+    let mut page = p.render_with_head(StatusCode::OK, &title, Section::Admin, sign_script(), main);
+    // The form carries what was typed (an IIN, a registry file, a sealed text): kept by no cache.
+    page.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    page
 }

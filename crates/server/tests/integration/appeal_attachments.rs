@@ -456,6 +456,7 @@ async fn a_private_appeals_file_is_read_by_its_applicant_and_the_holding_body_al
     let asked = env.get(&path, Some("moh-official")).await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.text());
     assert!(asked.text().contains("Sign this act") && !asked.bytes.starts_with(b"%PDF"), "{}", asked.text());
+    assert_eq!(asked.header(header::CACHE_CONTROL), "private, no-store", "a page to sign is kept by no cache");
     assert_eq!(env.openings_logged(&id).await, logged + 1, "nothing logged before the signature");
     let attr = |page: &str, name: &str| {
         page.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_string).expect(name)
