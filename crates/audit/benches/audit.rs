@@ -1,19 +1,30 @@
-//! Verification-and-replay rate of the auditor, and whether its memory streams.
+//! Verification-and-replay rate of the auditor, and its memory, on the log users produce.
 //!
 //! ```sh
 //! cargo bench -p dauys-audit --bench audit -- --count 1000000
+//! cargo bench -p dauys-audit --bench audit -- --count 1000000 --petitions 10000
+//! cargo bench -p dauys-audit --bench audit -- --count 1000000 --workload configurations
 //! ```
 //!
-//! Writes a signed log of `--count` entries to a temporary directory laid out like the
-//! server's URL space (the generator streams too), then audits it with [`audit_with`] over a
+//! Writes a signed log of about `--count` entries to a temporary directory laid out like the
+//! server's URL space (the generator streams), then audits it with [`audit_with`] over a
 //! [`Fetch`] that reads those files, as `dauys audit` would read a mirror. It prints the
 //! entries verified per second and the auditor's peak resident memory, measured after the
-//! generator's peak is reset (`/proc/self/clear_refs`). Run it at two sizes and compare the
-//! peaks: streaming means they stay the same. The entries re-issue the deployment's
-//! configuration, so the replayed state stays small and only the auditor's own memory shows.
+//! generator's peak is reset (`/proc/self/clear_refs`).
+//!
+//! The default workload is the one citizens make: `--petitions` (1,000) petitions drafted,
+//! launched, submitted and accepted, then signatures spread over them, each a new signer,
+//! with every event the rules require logged where the sequencer would log it (the generator
+//! folds each entry into a `State`, as the server does). The replayed state grows with the
+//! signatures, as the server's does. `--workload configurations` re-issues the deployment's
+//! configuration instead, so the state stays small and only the auditor's own memory shows:
+//! run it at two sizes to see that verification streams.
 
 use dauys_audit::{audit_with, AuditError, AuditOptions, Fetch};
-use dauys_core::{Entry, Event, LocalizedText, Timestamp};
+use dauys_core::{
+    kazakhstan_rules, AccountId, BodyKind, Entry, Event, Lang, Level, LocalizedText, LogIndex, PartialText, PetitionId,
+    Pseudonym, Region, Role, State, Timestamp, Topic,
+};
 use dauys_ledger::{encode_bundle, entries_path, leaf_hash, Checkpoint, NoteSigner, TreeBuilder, TILE_WIDTH};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -40,40 +51,169 @@ fn write(root: &Path, path: &str, bytes: &[u8]) {
     std::fs::write(target, bytes).expect("write file");
 }
 
-fn entry(i: u64) -> Vec<u8> {
-    let event = Event::DeploymentConfigured {
-        name: LocalizedText::new(format!("Сынақ {i}"), format!("Тест {i}"), format!("Test {i}")),
-        utc_offset_minutes: 300,
-        act_rule: None,
-    };
-    Entry::new(Timestamp(1_772_443_800_000 + i), event).encode()
+/// Writes entries as they come: each full bundle, and the tiles it completes, at once.
+struct LogWriter<'a> {
+    root: &'a Path,
+    builder: TreeBuilder,
+    bundle: Vec<Vec<u8>>,
+    count: u64,
+    bytes_total: u64,
 }
 
-/// Writes the log's bundles, tiles and checkpoint under `root`; returns the verifier key.
-fn generate(root: &Path, count: u64) -> (String, u64) {
-    let signer = NoteSigner::from_seed(ORIGIN, [9; 32]).expect("valid key name");
-    let mut builder = TreeBuilder::new();
-    let mut bundle: Vec<Vec<u8>> = Vec::with_capacity(TILE_WIDTH as usize);
-    let mut bytes_total = 0;
-    for i in 0..count {
-        let data = entry(i);
-        bytes_total += data.len() as u64;
-        builder.append(leaf_hash(&data));
-        bundle.push(data);
-        let last = i + 1 == count;
-        if bundle.len() as u64 == TILE_WIDTH || last {
-            let index = i / TILE_WIDTH;
-            let encoded = encode_bundle(bundle.iter().map(Vec::as_slice)).expect("bundle");
-            write(root, &entries_path(index, bundle.len() as u16), &encoded);
-            bundle.clear();
-            for (tile, bytes) in builder.take_changed_tiles() {
-                write(root, &tile.path(), &bytes);
-            }
+impl LogWriter<'_> {
+    fn new(root: &Path) -> LogWriter<'_> {
+        LogWriter { root, builder: TreeBuilder::new(), bundle: Vec::new(), count: 0, bytes_total: 0 }
+    }
+
+    fn push(&mut self, data: Vec<u8>) {
+        self.bytes_total += data.len() as u64;
+        self.builder.append(leaf_hash(&data));
+        self.bundle.push(data);
+        self.count += 1;
+        if self.bundle.len() as u64 == TILE_WIDTH {
+            self.flush();
         }
     }
-    let checkpoint = Checkpoint { origin: ORIGIN.into(), size: count, root: builder.root(), extensions: vec![] };
-    write(root, "checkpoint", checkpoint.sign(&signer).expect("sign").as_bytes());
-    (signer.vkey(), bytes_total)
+
+    fn flush(&mut self) {
+        if self.bundle.is_empty() {
+            return;
+        }
+        let index = (self.count - 1) / TILE_WIDTH;
+        let encoded = encode_bundle(self.bundle.iter().map(Vec::as_slice)).expect("bundle");
+        write(self.root, &entries_path(index, self.bundle.len() as u16), &encoded);
+        self.bundle.clear();
+        for (tile, bytes) in self.builder.take_changed_tiles() {
+            write(self.root, &tile.path(), &bytes);
+        }
+    }
+
+    /// Writes the last bundle and the signed checkpoint; the log's verifier key.
+    fn finish(mut self) -> String {
+        self.flush();
+        let signer = NoteSigner::from_seed(ORIGIN, [9; 32]).expect("valid key name");
+        let checkpoint =
+            Checkpoint { origin: ORIGIN.into(), size: self.count, root: self.builder.root(), extensions: vec![] };
+        write(self.root, "checkpoint", checkpoint.sign(&signer).expect("sign").as_bytes());
+        signer.vkey()
+    }
+}
+
+/// Monday 2 March 2026, 10:00 in Astana.
+const START_MS: u64 = 1_772_427_600_000;
+
+/// `count` re-issues of the deployment's configuration.
+fn configurations(log: &mut LogWriter, count: u64) {
+    for i in 0..count {
+        let event = Event::DeploymentConfigured {
+            name: LocalizedText::new(format!("Сынақ {i}"), format!("Тест {i}"), format!("Test {i}")),
+            utc_offset_minutes: 300,
+            act_rule: None,
+        };
+        log.push(Entry::new(Timestamp(START_MS + i), event).encode());
+    }
+}
+
+/// A new log as the server writes it: each entry folded into the rules' state, then what the
+/// rules require of it logged right after, one millisecond apart.
+struct Sequencer<'w, 'r> {
+    log: &'w mut LogWriter<'r>,
+    state: State,
+    at: u64,
+}
+
+impl Sequencer<'_, '_> {
+    fn submit(&mut self, event: Event) {
+        let mut pending = vec![event];
+        while let Some(event) = pending.pop() {
+            self.at += 1;
+            let entry = Entry::new(Timestamp(self.at), event);
+            let index = LogIndex(self.log.count);
+            if let Err(e) = self.state.apply(index, &entry) {
+                panic!("the rules refuse the generated {}: {e}", entry.event.kind());
+            }
+            self.log.push(entry.encode());
+            pending.extend(self.state.take_follow_ups(Timestamp(self.at)).into_iter().rev());
+        }
+    }
+}
+
+/// A distinct signer of petition `petition` (a per-petition pseudonym, as the server derives).
+fn signer(kind: u8, petition: usize, n: u64) -> Pseudonym {
+    let mut digest = [0u8; 32];
+    digest[0] = kind;
+    digest[1..9].copy_from_slice(&(petition as u64).to_le_bytes());
+    digest[9..17].copy_from_slice(&n.to_le_bytes());
+    Pseudonym::from_digest(1, &digest).expect("pseudonym")
+}
+
+/// About `count` entries: `petitions` petitions to the Government opened for signatures, then
+/// signatures spread over them, each by a new signer.
+fn signatures(log: &mut LogWriter, count: u64, petitions: usize) {
+    let mut seq = Sequencer { log, state: State::new(), at: START_MS };
+    let admin: AccountId = "u-bench00000000adm".parse().expect("account id");
+    let government: dauys_core::BodyId = "government".parse().expect("body id");
+    let name = |s: &str| LocalizedText::new(s, s, s);
+    seq.submit(Event::DeploymentConfigured {
+        name: name("Dauys"),
+        utc_offset_minutes: 300,
+        act_rule: Some(dauys_core::ACT_RULE_LATEST),
+    });
+    seq.submit(Event::BodyRegistered {
+        body: government.clone(),
+        name: name("Government"),
+        kind: BodyKind::Government,
+        parent: None,
+        territory: None,
+        competences: None,
+    });
+    let topic = Topic { code: "transport".parse().expect("topic"), name: name("Transport") };
+    let mut rules = kazakhstan_rules(Vec::new(), vec![topic], Vec::new());
+    // The author alone opens a petition, so that signatures, not set-up, fill the log.
+    rules.initial_supporters = 1;
+    seq.submit(Event::PetitionRulesPublished { rules });
+    seq.submit(Event::RoleGranted {
+        account: admin.clone(),
+        role: Role::Administrator,
+        body: None,
+        by: None,
+        name: None,
+    });
+    seq.submit(Event::RoleGranted {
+        account: admin.clone(),
+        role: Role::Moderator,
+        body: None,
+        by: Some(admin.clone()),
+        name: None,
+    });
+    let ids: Vec<PetitionId> = (0..petitions).map(|n| format!("p-bench{n:06}").parse().expect("petition id")).collect();
+    for (n, petition) in ids.iter().enumerate() {
+        let author = signer(0, n, 0);
+        seq.submit(Event::PetitionDrafted {
+            petition: petition.clone(),
+            author: author.clone(),
+            body: government.clone(),
+            level: Level::Government,
+            territory: None,
+            topic: "transport".parse().expect("topic"),
+            title: PartialText::one(Lang::En, format!("Bench petition {n}: protected bicycle lanes on main streets")),
+            text: PartialText::one(
+                Lang::En,
+                "We ask the Government to fund protected bicycle lanes on the main streets of every city, \
+                 with a public plan and yearly progress reports.",
+            ),
+        });
+        seq.submit(Event::PetitionLaunched { petition: petition.clone(), by: author.clone() });
+        seq.submit(Event::PetitionSigned { petition: petition.clone(), signer: author, region: Region::ALL[n % 20] });
+        seq.submit(Event::PetitionAccepted { petition: petition.clone(), by: admin.clone() });
+    }
+    let mut k = 0u64;
+    while seq.log.count < count {
+        let n = (k % petitions as u64) as usize;
+        let region = Region::ALL[(k % 20) as usize];
+        seq.submit(Event::PetitionSigned { petition: ids[n].clone(), signer: signer(1, n, k), region });
+        k += 1;
+    }
 }
 
 fn status_kib(field: &str) -> u64 {
@@ -85,19 +225,29 @@ fn status_kib(field: &str) -> u64 {
 }
 
 fn main() {
-    let mut count = 1_000_000u64;
+    let (mut count, mut petitions, mut workload) = (1_000_000u64, 1_000usize, "signatures".to_string());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--count" {
-            count = args.next().and_then(|v| v.parse().ok()).expect("--count takes a number");
+        match arg.as_str() {
+            "--count" => count = args.next().and_then(|v| v.parse().ok()).expect("--count takes a number"),
+            "--petitions" => petitions = args.next().and_then(|v| v.parse().ok()).expect("--petitions takes a number"),
+            "--workload" => workload = args.next().expect("--workload takes signatures or configurations"),
+            _ => {}
         }
     }
     let files = tempfile::tempdir().expect("temporary directory");
     let state = tempfile::tempdir().expect("temporary directory");
     let generating = Instant::now();
-    let (vkey, bytes_total) = generate(files.path(), count);
+    let mut log = LogWriter::new(files.path());
+    match workload.as_str() {
+        "signatures" => signatures(&mut log, count, petitions.max(1)),
+        "configurations" => configurations(&mut log, count),
+        other => panic!("--workload {other}: expected signatures or configurations"),
+    }
+    let (count, bytes_total) = (log.count, log.bytes_total);
+    let vkey = log.finish();
     println!(
-        "generated count={count} entry_bytes_avg={} in {:.1}s",
+        "generated workload={workload} petitions={petitions} count={count} entry_bytes_avg={} in {:.1}s",
         bytes_total / count.max(1),
         generating.elapsed().as_secs_f64()
     );

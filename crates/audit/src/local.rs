@@ -174,21 +174,33 @@ impl StateDir {
                 })
                 .collect(),
         };
-        let json =
-            serde_json::to_vec(&file).map_err(|e| AuditError::Internal(format!("serializing the audit state: {e}")))?;
-        write_atomically(&self.audited_path(), &json)
+        // Streamed to the file: with a million signatures the rows alone are hundreds of
+        // megabytes, and a second copy as one JSON buffer would double the audit's peak.
+        write_atomically_with(&self.audited_path(), |out| {
+            serde_json::to_writer(out, &file).map_err(std::io::Error::other)
+        })
     }
 }
 
 /// Replaces `path` with `bytes` so that readers see the old or the new file, never a part.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AuditError> {
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// Replaces `path` with what `write` writes, as [`write_atomically`] does.
+fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), AuditError> {
     let dir = path.parent().ok_or_else(|| AuditError::Internal(format!("{} has no parent", path.display())))?;
     std::fs::create_dir_all(dir).map_err(AuditError::io(dir))?;
     let mut tmp_name = path.as_os_str().to_owned();
     tmp_name.push(".tmp");
     let tmp = PathBuf::from(tmp_name);
-    let mut file = std::fs::File::create(&tmp).map_err(AuditError::io(&tmp))?;
-    file.write_all(bytes).map_err(AuditError::io(&tmp))?;
+    let file = std::fs::File::create(&tmp).map_err(AuditError::io(&tmp))?;
+    let mut out = std::io::BufWriter::new(&file);
+    write(&mut out).and_then(|()| out.flush()).map_err(AuditError::io(&tmp))?;
+    drop(out);
     file.sync_all().map_err(AuditError::io(&tmp))?;
     drop(file);
     std::fs::rename(&tmp, path).map_err(AuditError::io(path))
