@@ -261,3 +261,52 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
     let (ok, stderr) = audit(&honest, &vkey, &auditor_a, &all);
     assert!(ok, "{stderr}");
 }
+
+/// A restarted log serves the last checkpoint its witnesses cosigned at once, even while they
+/// are unreachable, instead of answering 503 until they come back; new entries wait for them.
+#[test]
+fn a_restarted_log_serves_its_last_witnessed_checkpoint_while_the_witnesses_are_away() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log_key = NoteSigner::from_seed(ORIGIN, [43; 32]).expect("key");
+    let key_file = dir.path().join("log-signing.key");
+    std::fs::write(&key_file, format!("{}\n", log_key.to_skey())).expect("write the log key");
+    let vkey = log_key.vkey();
+    let witnesses: Vec<WitnessProcess> = (1..=2)
+        .map(|i| WitnessProcess::start(&format!("w{i}.test/witness"), &dir.path().join(format!("w{i}")), &[&vkey]))
+        .collect();
+    let all: Vec<&WitnessProcess> = witnesses.iter().collect();
+    let log_dir = dir.path().join("log");
+    std::fs::create_dir_all(&log_dir).expect("dir");
+    let mut server = Server::start_with(ServerOptions {
+        config: Some(config(&log_dir, &all)),
+        signing_key: Some(key_file),
+        ..ServerOptions::default()
+    });
+    let size = server.log_notices("kept", 5);
+    let before = witnessed(&server, size);
+    let served_size = |note: &str| note.lines().nth(1).and_then(|l| l.parse::<u64>().ok()).expect("a size");
+    let policy = policy(&all);
+    drop(all);
+    drop(witnesses);
+
+    server.restart();
+    // The kept checkpoint is checked against the log once the server has started.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let after = loop {
+        let (status, after) = server.get("/checkpoint");
+        if status == 200 {
+            break after;
+        }
+        assert!(Instant::now() < deadline, "{status} {after}\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(served_size(&after) >= size, "{after}");
+    assert!(policy.check(&Note::parse(&after).expect("note")).expect("still cosigned").len() == 2, "{after}");
+    assert!(served_size(&after) >= served_size(&before));
+    // What is logged now waits for the witnesses: the kept checkpoint stays served.
+    let grown = server.log_notices("after", 3);
+    std::thread::sleep(Duration::from_secs(2));
+    let (status, still) = server.get("/checkpoint");
+    assert_eq!(status, 200);
+    assert!(served_size(&still) < grown, "an unwitnessed checkpoint was served: {still}");
+}

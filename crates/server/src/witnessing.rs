@@ -8,11 +8,19 @@
 //! cosignatures' times say the log is alive. Nothing here touches the sequencer: acts are
 //! logged and acknowledged whether or not witnesses answer; only what `/checkpoint` serves
 //! waits for them.
+//!
+//! The newest witnessed checkpoint is also kept in the data directory
+//! (`witnessed-checkpoint`), so that a restarted server serves it at once, even while the
+//! witnesses are unreachable, once it has checked that it is still cosigned as the policy
+//! asks and consistent with the log it holds now.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dauys_ledger::{consistency_proof, AddCheckpoint, CosignatureVerifier, Note, WitnessPolicy};
+use dauys_ledger::{
+    consistency_proof, verify_consistency, AddCheckpoint, Checkpoint, CosignatureVerifier, Note, WitnessPolicy,
+};
 
 use crate::api::LogIntegrity;
 use crate::config::Config;
@@ -75,6 +83,8 @@ pub(crate) async fn run(log: LogIntegrity, config: Arc<Config>) {
             verifier: verifier.clone(),
         })
         .collect();
+    let kept = kept_path(&config);
+    restore_kept(&log, &policy, &kept).await;
     // The size each witness last cosigned, as far as this log knows (learnt from a 409).
     let mut known: Vec<Option<u64>> = vec![None; witnesses.len()];
     let agent = ureq::AgentBuilder::new().timeout(WITNESS_TIMEOUT).build();
@@ -130,8 +140,70 @@ pub(crate) async fn run(log: LogIntegrity, config: Arc<Config>) {
             }
         }
         let met = publish(&log, &policy, &latest, &lines);
+        if met {
+            keep(&log, &kept).await;
+        }
         last = Some((size, Instant::now(), met));
     }
+}
+
+/// Where the newest witnessed checkpoint is kept across restarts.
+fn kept_path(config: &Config) -> PathBuf {
+    config.data_dir.join("witnessed-checkpoint")
+}
+
+/// Writes the checkpoint `/checkpoint` serves now to `path` (atomically, synced).
+async fn keep(log: &LogIntegrity, path: &Path) {
+    let Some(witnessed) = log.shared.witnessed_checkpoint() else { return };
+    let path = path.to_owned();
+    let kept = tokio::task::spawn_blocking(move || crate::keys::replace_secret(&path, &witnessed.note)).await;
+    if let Err(e) = kept.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
+        tracing::warn!(error = %e, "the witnessed checkpoint could not be kept for the next start");
+    }
+}
+
+/// Serves the checkpoint kept at `path` by an earlier run, if it is still cosigned as the
+/// policy asks and consistent with the log as it is now; says why not otherwise.
+async fn restore_kept(log: &LogIntegrity, policy: &WitnessPolicy, path: &Path) {
+    let Ok(note) = std::fs::read_to_string(path) else { return };
+    let latest = loop {
+        match log.shared.latest_checkpoint() {
+            Some(latest) => break latest,
+            None => tokio::time::sleep(TICK).await,
+        }
+    };
+    let (log2, policy2) = (log.clone(), policy.clone());
+    let checked = tokio::task::spawn_blocking(move || still_holds(&log2, &policy2, &latest, note)).await;
+    match checked.map_err(|e| e.to_string()).and_then(|r| r) {
+        Ok(witnessed) => {
+            tracing::info!(size = witnessed.size, "serving the witnessed checkpoint kept by the last run");
+            log.shared.publish_witnessed(witnessed);
+        }
+        Err(reason) => tracing::warn!(%reason, "the witnessed checkpoint kept by the last run is not served"),
+    }
+}
+
+fn still_holds(
+    log: &LogIntegrity,
+    policy: &WitnessPolicy,
+    latest: &PublishedCheckpoint,
+    note: String,
+) -> Result<WitnessedCheckpoint, String> {
+    let parsed = Note::parse(&note).map_err(|e| e.to_string())?;
+    let cosignatures = policy.check(&parsed).map_err(|e| e.to_string())?;
+    let kept = Checkpoint::parse_text(&parsed.text).map_err(|e| e.to_string())?;
+    let now = &latest.checkpoint;
+    if kept.origin != now.origin {
+        return Err(format!("it is of the log {:?}, this log is {:?}", kept.origin, now.origin));
+    }
+    if kept.size > now.size {
+        return Err(format!("it is of size {}, beyond this log's {}: the log lost entries", kept.size, now.size));
+    }
+    let proof = consistency_proof(&crate::api::tile_source(log.reader.clone()), kept.size, now.size)
+        .map_err(|e| e.to_string())?;
+    verify_consistency(kept.size, now.size, &kept.root, &now.root, &proof)
+        .map_err(|e| format!("it does not agree with this log: {e}"))?;
+    Ok(WitnessedCheckpoint { size: kept.size, note, cosigned_by: cosignatures.len() })
 }
 
 /// Publishes the checkpoint with `lines` if they meet the policy; whether they did.
