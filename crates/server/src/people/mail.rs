@@ -81,10 +81,25 @@ impl Mail {
         }
     }
 
+    /// A signing key was registered for the account (`registered`) or revoked: said to its
+    /// address, so that a key someone else added with a stolen session does not go unseen.
+    pub fn signing_key(to: &str, registered: bool, key: &str, keys_page: &str) -> Mail {
+        let prefix = if registered { "mail-key-registered" } else { "mail-key-revoked" };
+        Mail::trilingual_with(to, prefix, &[("key", key), ("link", keys_page)])
+    }
+
     /// The message `<prefix>-subject` / `<prefix>-body` in Kazakh, Russian and English, one
     /// after the other (the outbox does not know the recipient's language).
     fn trilingual(to: &str, prefix: &str, name: &'static str, value: &str) -> Mail {
-        let arg = || vec![(name, fluent_templates::fluent_bundle::FluentValue::from(value.to_string()))];
+        Mail::trilingual_with(to, prefix, &[(name, value)])
+    }
+
+    fn trilingual_with(to: &str, prefix: &str, args: &[(&'static str, &str)]) -> Mail {
+        let arg = || {
+            args.iter()
+                .map(|(name, value)| (*name, fluent_templates::fluent_bundle::FluentValue::from(value.to_string())))
+                .collect::<Vec<_>>()
+        };
         let body_id = format!("{prefix}-body");
         let body = Lang::ALL.iter().map(|l| t_args(*l, &body_id, &arg())).collect::<Vec<_>>().join("\n\n");
         let subject_id = format!("{prefix}-subject");

@@ -647,25 +647,49 @@ impl People {
     /// proof of possession and, when they already hold a key in force, their signature of
     /// this act by it (the rules require it then).
     pub async fn register_signing_key(
-        &self,
+        self: &Arc<Self>,
         account: &Account,
         key: String,
         proof: String,
         signature: Option<ActSignature>,
+        base_url: &str,
     ) -> Result<Receipt> {
+        let id = dauys_core::signers::parse_public_key(&key)
+            .map(|public| dauys_core::signers::signer_key_id(public.as_bytes()))
+            .unwrap_or_default();
         let event = Event::SignerRegistered { account: account.id.clone(), key, proof };
-        Ok(self.sequencer.submit_signed(event, signature).await?)
+        let receipt = self.sequencer.submit_signed(event, signature).await?;
+        self.tell_of_key(account, true, id, base_url).await;
+        Ok(receipt)
     }
 
     /// Ends one of the person's signing keys, by an act they sign with a key in force.
     pub async fn revoke_signing_key(
-        &self,
+        self: &Arc<Self>,
         account: &Account,
         key: String,
         signature: Option<ActSignature>,
+        base_url: &str,
     ) -> Result<Receipt> {
-        let event = Event::SignerRevoked { account: account.id.clone(), key };
-        Ok(self.sequencer.submit_signed(event, signature).await?)
+        let event = Event::SignerRevoked { account: account.id.clone(), key: key.clone() };
+        let receipt = self.sequencer.submit_signed(event, signature).await?;
+        self.tell_of_key(account, false, key, base_url).await;
+        Ok(receipt)
+    }
+
+    /// Mails the account's address that a key was registered or revoked. The act is logged
+    /// already; a message that cannot be queued is only reported.
+    async fn tell_of_key(self: &Arc<Self>, account: &Account, registered: bool, key: String, base_url: &str) {
+        let (row, link) = (account.row.clone(), format!("{}/me/keys", base_url.trim_end_matches('/')));
+        let queued = self
+            .blocking(move |people| {
+                let email = people.profile(&row)?.email;
+                people.enqueue_mail(&mail::Mail::signing_key(&email, registered, &key, &link))
+            })
+            .await;
+        if let Err(e) = queued {
+            tracing::warn!(error = %e, "the notice of a signing key change was not queued");
+        }
     }
 
     /// Checks a password. Unknown addresses cost the same time as known ones (a dummy hash),

@@ -452,7 +452,7 @@ async fn a_private_appeals_file_is_read_by_its_applicant_and_the_holding_body_al
     let proof =
         base64_of(&key.sign(format!("dauys-signer/v1\n{}\n{public}\n", official.account.id).as_bytes()).to_bytes());
     let people = &env.instance.state.people;
-    people.register_signing_key(&official.account, public, proof, None).await.expect("registered");
+    people.register_signing_key(&official.account, public, proof, None, "http://dauys.test").await.expect("registered");
     let asked = env.get(&path, Some("moh-official")).await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.text());
     assert!(asked.text().contains("Sign this act") && !asked.bytes.starts_with(b"%PDF"), "{}", asked.text());

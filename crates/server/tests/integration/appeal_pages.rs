@@ -583,7 +583,7 @@ impl Env {
         let statement = format!("dauys-signer/v1\n{}\n{public}\n", account.id);
         let proof = STANDARD.encode(key.sign(statement.as_bytes()).to_bytes());
         let people = &self.instance.state.people;
-        people.register_signing_key(account, public, proof, None).await.expect("registered");
+        people.register_signing_key(account, public, proof, None, "http://dauys.test").await.expect("registered");
         let id = dauys_core::signers::signer_key_id(key.verifying_key().as_bytes());
         HeldKey { key, id }
     }

@@ -696,7 +696,7 @@ async fn an_administrator_who_holds_a_key_verifies_imports_and_rotates_only_with
     let public = STANDARD.encode(holder.verifying_key().as_bytes());
     let proof = STANDARD
         .encode(holder.sign(format!("dauys-signer/v1\n{}\n{public}\n", admin.account.id).as_bytes()).to_bytes());
-    people.register_signing_key(&admin.account, public, proof, None).await.expect("registered");
+    people.register_signing_key(&admin.account, public, proof, None, "http://dauys.test").await.expect("registered");
     let key_id = dauys_core::signers::signer_key_id(holder.verifying_key().as_bytes());
     let person = sign_up(&people, "person@example.kz").await;
     let iin = dauys_testkit::adult_iins(1).remove(0);

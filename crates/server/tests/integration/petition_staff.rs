@@ -606,6 +606,12 @@ async fn an_official_who_holds_a_key_answers_only_with_its_signature() {
     );
     let page = w.get(Some(official), "/me/keys").await;
     assert!(page.body.contains(&key_id) && page.body.contains("In force"), "{}", page.body);
+    // The account's address is told, with the key and where to revoke it.
+    let mail_dir = w.instance.state.config.mail_path();
+    common::wait_for_mail(&mail_dir, "the notice of a new key", |mails| {
+        mails.iter().any(|m| m.contains("A signing key was added") && m.contains(&key_id) && m.contains("/me/keys"))
+    })
+    .await;
     assert!(page.body.contains("/static/sign.js?v="), "the keys page loads no signing script");
 
     // The review page hands the script the exact act and the key in force.
@@ -676,6 +682,10 @@ async fn an_official_who_holds_a_key_answers_only_with_its_signature() {
         revoked.body
     );
     assert!(w.get(Some(official), "/me/keys").await.body.contains("Revoked"));
+    common::wait_for_mail(&mail_dir, "the notice of a revoked key", |mails| {
+        mails.iter().any(|m| m.contains("was revoked") && m.contains(&key_id))
+    })
+    .await;
     w.shutdown().await;
 }
 
@@ -695,7 +705,10 @@ async fn a_moderator_who_holds_a_key_accepts_only_with_its_signature() {
         .encode(holder.sign(format!("dauys-signer/v1\n{}\n{public}\n", moderator.account.id).as_bytes()).to_bytes());
     let key_id = dauys_core::signers::signer_key_id(holder.verifying_key().as_bytes());
     let people = &w.instance.state.people;
-    people.register_signing_key(&moderator.account, public, proof, None).await.expect("registered");
+    people
+        .register_signing_key(&moderator.account, public, proof, None, "http://dauys.test")
+        .await
+        .expect("registered");
 
     let page = w.get(Some(moderator), "/moderation").await;
     let (statement, keys) = act_data(&page.body);

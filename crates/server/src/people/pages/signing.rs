@@ -125,7 +125,11 @@ pub(crate) async fn register_signing_key(
     CsrfForm(form): CsrfForm<RegisterKeyForm>,
 ) -> Response {
     let signature = act_signature(&form.act_key, &form.act_sig);
-    match app.people.register_signing_key(&session.account, form.key, form.proof, signature).await {
+    match app
+        .people
+        .register_signing_key(&session.account, form.key, form.proof, signature, &app.config.public_url)
+        .await
+    {
         Ok(_) => Redirect::to("/me/keys?done=registered").into_response(),
         Err(e) => keys_page(&app, &p, &session, "", Some(message(&p, &e)), status_of(&e)),
     }
@@ -149,7 +153,7 @@ pub(crate) async fn revoke_signing_key(
     CsrfForm(form): CsrfForm<RevokeKeyForm>,
 ) -> Response {
     let signature = act_signature(&form.act_key, &form.act_sig);
-    match app.people.revoke_signing_key(&session.account, form.key, signature).await {
+    match app.people.revoke_signing_key(&session.account, form.key, signature, &app.config.public_url).await {
         Ok(_) => Redirect::to("/me/keys?done=revoked").into_response(),
         Err(e) => keys_page(&app, &p, &session, "", Some(message(&p, &e)), status_of(&e)),
     }
