@@ -8,6 +8,7 @@
 //! copied log reveals no identifier, name, e-mail or phone number.
 
 pub mod guard;
+pub mod linking;
 pub mod mail;
 pub mod oidc;
 pub mod pages;
@@ -350,6 +351,17 @@ pub struct People {
     /// Nonces of acts shown to their authors for signing (openings here, sealed appeal
     /// texts in the appeals service).
     pending: PendingActs,
+    /// Keys made in a second browser, waiting for a signature by a key in force.
+    waiting_keys: linking::WaitingKeys,
+}
+
+/// What became of a key a person registered.
+#[derive(Debug)]
+pub enum KeyRegistration {
+    Registered(Receipt),
+    /// The account holds keys already and this browser none of them: the registration
+    /// waits until a browser that holds one signs it (`linking`).
+    Waiting,
 }
 
 /// A successful sign-in: the account, its new session's cookie token, and the device
@@ -490,6 +502,7 @@ impl People {
             throttle: guard::SignInThrottle::default(),
             device_key: guard::DeviceKey::generate(),
             pending: PendingActs::default(),
+            waiting_keys: linking::WaitingKeys::default(),
         }
     }
 
@@ -653,14 +666,32 @@ impl People {
         proof: String,
         signature: Option<ActSignature>,
         base_url: &str,
-    ) -> Result<Receipt> {
+    ) -> Result<KeyRegistration> {
         let id = dauys_core::signers::parse_public_key(&key)
             .map(|public| dauys_core::signers::signer_key_id(public.as_bytes()))
             .unwrap_or_default();
         let event = Event::SignerRegistered { account: account.id.clone(), key, proof };
-        let receipt = self.sequencer.submit_signed(event, signature).await?;
-        self.tell_of_key(account, true, id, base_url).await;
-        Ok(receipt)
+        // Checked now: a registration that waits for a signature must be one the log takes.
+        event.validate().map_err(|e| PeopleError::Rejected(RuleError::InvalidEvent(e)))?;
+        match self.sequencer.submit_signed(event, signature).await {
+            Ok(receipt) => {
+                self.waiting_keys.forget(&account.id, &id);
+                self.tell_of_key(account, true, id, base_url).await;
+                Ok(KeyRegistration::Registered(receipt))
+            }
+            // A second key, made in a browser that holds none of the account's keys: it
+            // waits for one that does.
+            Err(SubmitError::Unsigned(event)) => {
+                self.waiting_keys.wait(&account.id, id, *event);
+                Ok(KeyRegistration::Waiting)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The keys made in other browsers that wait for the account to sign their registration.
+    pub fn keys_waiting(&self, account: &Account) -> Vec<linking::WaitingKey> {
+        self.waiting_keys.of(&account.id)
     }
 
     /// Ends one of the person's signing keys, by an act they sign with a key in force.

@@ -614,6 +614,41 @@ async fn an_official_who_holds_a_key_answers_only_with_its_signature() {
     .await;
     assert!(page.body.contains("/static/sign.js?v="), "the keys page loads no signing script");
 
+    // A spare key made in another browser cannot sign its own registration: it waits, offered
+    // on the keys page, until a browser that holds a key in force signs it there.
+    let spare = ed25519_dalek::SigningKey::from_bytes(&[22; 32]);
+    let spare_public = STANDARD.encode(spare.verifying_key().as_bytes());
+    let spare_proof =
+        STANDARD.encode(spare.sign(format!("dauys-signer/v1\n{account}\n{spare_public}\n").as_bytes()).to_bytes());
+    let spare_id = dauys_core::signers::signer_key_id(spare.verifying_key().as_bytes());
+    let spare_fields = [("key", spare_public.as_str()), ("proof", spare_proof.as_str())];
+    let in_force = || w.instance.state.deployment.act_keys(&official.account.id).map_or(0, |k| k.in_force().count());
+    let waiting = w.post(Some(official), "/me/keys", &spare_fields).await;
+    assert_eq!((waiting.status, waiting.location.as_str()), (StatusCode::SEE_OTHER, "/me/keys?done=waiting"));
+    assert_eq!(in_force(), 1, "the spare was registered unsigned");
+    let page = w.get(Some(official), "/me/keys").await;
+    let offered = page.body.find("id=\"keys-waiting\"").map(|at| &page.body[at..]).expect("the spare is offered");
+    assert!(offered.contains(&spare_id), "{offered}");
+    let (statement, _) = act_data(offered);
+    let registration = dauys_core::Event::SignerRegistered {
+        account: official.account.id.clone(),
+        key: spare_public.clone(),
+        proof: spare_proof.clone(),
+    };
+    assert_eq!(statement, dauys_core::act_statement(&registration));
+    let signed_by = |key: &ed25519_dalek::SigningKey| STANDARD.encode(key.sign(&statement).to_bytes());
+    let (by_spare, by_holder) = (signed_by(&spare), signed_by(&holder));
+    let mut by_itself = spare_fields.to_vec();
+    by_itself.extend([("act_key", spare_id.as_str()), ("act_sig", by_spare.as_str())]);
+    let refused = w.post(Some(official), "/me/keys", &by_itself).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "the spare signed its own registration");
+    let mut by_first = spare_fields.to_vec();
+    by_first.extend([("act_key", key_id.as_str()), ("act_sig", by_holder.as_str())]);
+    let confirmed = w.post(Some(official), "/me/keys", &by_first).await;
+    assert_eq!(confirmed.location, "/me/keys?done=registered", "{}", confirmed.body);
+    assert_eq!(in_force(), 2);
+    assert!(!w.get(Some(official), "/me/keys").await.body.contains("id=\"keys-waiting\""), "still offered");
+
     // The review page hands the script the exact act and the key in force.
     let path = format!("/office/petitions/{id}/answer");
     let fields = [
@@ -624,7 +659,7 @@ async fn an_official_who_holds_a_key_answers_only_with_its_signature() {
     ];
     let review = w.post(Some(official), &path, &fields).await;
     let (statement, keys) = act_data(&review.body);
-    assert_eq!(keys, key_id);
+    assert_eq!(keys, format!("{key_id} {spare_id}"), "both keys in force, in the order registered");
     let expected = dauys_server::petitions::AnswerForm {
         decision: dauys_core::Decision::Supported,
         answer: PartialText::one(Lang::En, "The paths will be lit."),

@@ -4,6 +4,7 @@
 //! act "by" them that it does not sign, whoever submits it.
 
 use super::*;
+use crate::people::KeyRegistration;
 use crate::web::forms::{act_signature, act_signing};
 use crate::web::sign_script_href;
 
@@ -34,6 +35,7 @@ fn keys_page(
     let account = &session.account.id;
     let keys = app.deployment.act_keys(account);
     let in_force: Vec<String> = keys.as_ref().map(|k| k.in_force().map(|k| k.id.clone()).collect()).unwrap_or_default();
+    let waiting = app.people.keys_waiting(&session.account);
     let title = p.t("signing-title");
     let head = html! { script src=(sign_script_href()) defer {} };
     let main = html! {
@@ -42,6 +44,7 @@ fn keys_page(
         @match done {
             "registered" => div.notice role="status" #key-done { p { (p.t("signing-registered")) } },
             "revoked" => div.notice role="status" #key-done { p { (p.t("signing-revoked")) } },
+            "waiting" => div.notice role="status" #key-waiting { p { (p.t("signing-waiting")) } },
             _ => {},
         }
         @if let Some(message) = &failure {
@@ -80,6 +83,28 @@ fn keys_page(
                 }
             },
             None => p #no-keys { (p.t("signing-none")) },
+        }
+        @if !waiting.is_empty() {
+            section #keys-waiting aria-labelledby="keys-waiting-heading" {
+                h2 #keys-waiting-heading { (p.t("signing-waiting-title")) }
+                p { (p.t("signing-waiting-explained")) }
+                ul {
+                    @for w in &waiting {
+                        @if let dauys_core::Event::SignerRegistered { key, proof, .. } = &w.registration {
+                            li {
+                                code { (w.id) } " "
+                                form.inline method="post" action="/me/keys" {
+                                    (csrf_field(&session.csrf))
+                                    input type="hidden" name="key" value=(key);
+                                    input type="hidden" name="proof" value=(proof);
+                                    (act_signing(account, keys.as_deref(), Some(&dauys_core::act_statement(&w.registration)), None))
+                                    button.secondary type="submit" { (p.t("signing-confirm")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         h2 { (p.t("signing-new-title")) }
         p { (p.t("signing-new-explained")) }
@@ -125,12 +150,13 @@ pub(crate) async fn register_signing_key(
     CsrfForm(form): CsrfForm<RegisterKeyForm>,
 ) -> Response {
     let signature = act_signature(&form.act_key, &form.act_sig);
-    match app
+    let registered = app
         .people
         .register_signing_key(&session.account, form.key, form.proof, signature, &app.config.public_url)
-        .await
-    {
-        Ok(_) => Redirect::to("/me/keys?done=registered").into_response(),
+        .await;
+    match registered {
+        Ok(KeyRegistration::Registered(_)) => Redirect::to("/me/keys?done=registered").into_response(),
+        Ok(KeyRegistration::Waiting) => Redirect::to("/me/keys?done=waiting").into_response(),
         Err(e) => keys_page(&app, &p, &session, "", Some(message(&p, &e)), status_of(&e)),
     }
 }
