@@ -225,6 +225,26 @@ await run(async (newPage) => {
     expect(entry.type === 'personal_data.opened' && entry.sig?.key === signingKey, `the opening's entry is not signed by ${signingKey}: ${JSON.stringify(entry)}`);
   });
 
+  await step('a spare key made in a second browser waits until the browser that holds the first confirms it (ru)', async () => {
+    const spare = await newPage('spare-browser');
+    await logInTo(spare, official, 'ru', '/me/keys');
+    await clickAndWait(spare, spare.locator('#make-key'), 'the button that makes a key (in the second browser)');
+    expect(await spare.locator('#key-waiting').count(), `the spare key is not said to wait:\n${await mainText(spare)}`);
+    await noMessageIds(spare);
+    await checkAccessibility(spare, '/me/keys (ru, a key waiting)');
+    await visit(b, '/me/keys?lang=ru');
+    const confirm = b.locator('#keys-waiting form button');
+    expect((await confirm.count()) === 1, `/me/keys offers ${await confirm.count()} keys to confirm, expected the spare`);
+    await checkAccessibility(b, '/me/keys (ru, a key to confirm)');
+    await clickAndWait(b, confirm, 'the button that confirms the spare key');
+    expect(await b.locator('#key-done').count(), `confirming the spare: at ${path(b)}:\n${await mainText(b)}`);
+    const rows = await b.locator('#signing-keys tbody tr').count();
+    expect(rows === 2, `/me/keys lists ${rows} keys, expected the first and the spare`);
+    // The second browser now holds a key in force of its own.
+    await visit(spare, '/me/keys?lang=ru');
+    await spare.locator('#browser-key:not([hidden])').waitFor({ timeout: 5000 });
+  });
+
   await step("the petition's page shows anyone that it is answered, with the answer", async () => {
     const anyone = await newPage('anyone');
     await visit(anyone, `/petitions/${id}?lang=ru`);
