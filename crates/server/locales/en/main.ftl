@@ -562,6 +562,7 @@ err-invalid-signer-key = The key or its proof is not valid.
 sign-act-title = Sign this act
 sign-act-lead = You hold a signing key, so this act is published only with your own signature. Check it as it will be logged, then sign it with the key this browser holds.
 sign-act-button = Sign and publish
+sign-act-open-button = Sign, log and open the record
 sign-act-sealed-text = The text (sealed: only the applicant and the body read it; the ledger holds its commitment)
 err-act-expired = This act is no longer waiting to be signed (it waited 15 minutes, was sent already, or the server restarted). Fill in the form again.
 sign-act-no-key = If nothing happens or this page comes back, this browser does not hold a key of yours in force: use the browser where you made it, or see

@@ -74,7 +74,10 @@ fn sign_page(
                 input type="hidden" name="act_pending" value=(token);
             }
             (act_signing(&session.account.id, keys.as_deref(), Some(&dauys_core::act_statement(event)), None))
-            button #sign-act-button type="submit" { (p.t("sign-act-button")) }
+            button #sign-act-button type="submit" {
+                // An opening is logged, then shows the data: nothing is published but the log entry.
+                (p.t(if matches!(event, Event::PersonalDataOpened { .. }) { "sign-act-open-button" } else { "sign-act-button" }))
+            }
         }
         p.hint { (p.t("sign-act-no-key")) " " a href="/me/keys" { (p.t("signing-title")) } }
     };

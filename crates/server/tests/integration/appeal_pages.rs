@@ -756,6 +756,7 @@ async fn an_official_who_holds_a_key_opens_a_record_only_with_its_signature() {
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
     assert!(asked.body.contains("Sign this act") && asked.body.contains("880101300010"), "{}", asked.body);
     assert!(!asked.body.contains("Айгерім"), "nothing of the record before the signature");
+    assert!(asked.body.contains("Sign, log and open the record"), "{}", asked.body);
     let (statement, token) = shown_act(&asked);
     let token = token.expect("an opening draws a nonce");
     // Signed for the citizen, sent for the neighbour: the act rebuilt for the neighbour is
