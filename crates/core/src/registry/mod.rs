@@ -37,6 +37,13 @@ pub struct Deployment {
     pub index: LogIndex,
 }
 
+impl Deployment {
+    /// The version of the rule on signed acts this configuration leaves in force.
+    pub fn act_rule(&self) -> u16 {
+        self.act_rule.unwrap_or(1)
+    }
+}
+
 /// One published year of the working-day calendar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -415,7 +422,7 @@ impl Registry {
     /// The version of the rule on signed acts in force (SPEC §1.1): the last one a
     /// `deployment.configured` named, 1 when none did.
     pub fn act_rule(&self) -> u16 {
-        self.deployment.as_ref().and_then(|d| d.act_rule).unwrap_or(1)
+        self.deployment.as_ref().map_or(1, Deployment::act_rule)
     }
 
     /// The signing keys `account` registered, in force or revoked.

@@ -491,7 +491,10 @@ pub(crate) fn event_fields(p: &Page, event: &Event) -> Markup {
         Event::DeploymentConfigured { name, utc_offset_minutes, act_rule } => html! {
             dt { (p.t("field-name")) } dd { (lt(name)) }
             dt { (p.t("field-utc-offset")) } dd { (utc_offset_label(*utc_offset_minutes)) }
-            dt { (p.t("field-act-rule")) } dd { (act_rule.unwrap_or(1)) }
+            // Omitted, the version in force stays: nothing to show.
+            @if let Some(version) = act_rule {
+                dt { (p.t("field-act-rule")) } dd { (version) }
+            }
         },
         Event::CalendarPublished { year, holidays, transferred_working_days } => html! {
             dt { (p.t("field-year")) } dd { (year) }
