@@ -48,7 +48,7 @@ pub fn signer_key_id(public: &[u8; 32]) -> String {
 }
 
 /// The id of the key in `key` (standard base64 of its public bytes).
-pub(crate) fn key_id_of(key: &str) -> Result<String, EventError> {
+pub fn key_id_of(key: &str) -> Result<String, EventError> {
     parse_public_key(key).map(|k| signer_key_id(k.as_bytes()))
 }
 

@@ -667,9 +667,8 @@ impl People {
         signature: Option<ActSignature>,
         base_url: &str,
     ) -> Result<KeyRegistration> {
-        let id = dauys_core::signers::parse_public_key(&key)
-            .map(|public| dauys_core::signers::signer_key_id(public.as_bytes()))
-            .unwrap_or_default();
+        // An invalid key is refused below, whatever its id.
+        let id = dauys_core::signers::key_id_of(&key).unwrap_or_default();
         let event = Event::SignerRegistered { account: account.id.clone(), key, proof };
         // Checked now: a registration that waits for a signature must be one the log takes.
         event.validate().map_err(|e| PeopleError::Rejected(RuleError::InvalidEvent(e)))?;
@@ -976,7 +975,7 @@ impl People {
         let keys: Option<ActKeys> = keys.map(|k| serde_json::from_str(&k)).transpose().map_err(|e| row("signer", e))?;
         let deployment: Option<dauys_core::Deployment> =
             deployment.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| row("deployment", e))?;
-        let version = deployment.and_then(|d| d.act_rule).unwrap_or(1);
+        let version = deployment.map_or(1, |d| d.act_rule());
         dauys_core::check_act(version, event, signature, |_| keys.as_ref()).map_err(|e| match e {
             RuleError::ActNotSigned { .. } => PeopleError::Unsigned(Box::new(event.clone())),
             other => PeopleError::Rejected(other),
