@@ -37,13 +37,9 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
         self.limiter.check_key(key).map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
-    /// Keys held now.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.limiter.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.limiter.is_empty()
     }
 }
 
