@@ -156,6 +156,7 @@ fn kept_path(config: &Config) -> PathBuf {
 async fn keep(log: &LogIntegrity, path: &Path) {
     let Some(witnessed) = log.shared.witnessed_checkpoint() else { return };
     let path = path.to_owned();
+    // Public, but written the way the keys are: whole or not at all, and synced.
     let kept = tokio::task::spawn_blocking(move || crate::keys::replace_secret(&path, &witnessed.note)).await;
     if let Err(e) = kept.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
         tracing::warn!(error = %e, "the witnessed checkpoint could not be kept for the next start");
@@ -172,8 +173,11 @@ async fn restore_kept(log: &LogIntegrity, policy: &WitnessPolicy, path: &Path) {
             None => tokio::time::sleep(TICK).await,
         }
     };
-    let (log2, policy2) = (log.clone(), policy.clone());
-    let checked = tokio::task::spawn_blocking(move || still_holds(&log2, &policy2, &latest, note)).await;
+    let checked = tokio::task::spawn_blocking({
+        let (log, policy) = (log.clone(), policy.clone());
+        move || still_holds(&log, &policy, &latest, note)
+    })
+    .await;
     match checked.map_err(|e| e.to_string()).and_then(|r| r) {
         Ok(witnessed) => {
             tracing::info!(size = witnessed.size, "serving the witnessed checkpoint kept by the last run");
