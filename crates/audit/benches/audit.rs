@@ -22,10 +22,11 @@
 
 use dauys_audit::{audit_with, AuditError, AuditOptions, Fetch};
 use dauys_core::{
-    kazakhstan_rules, AccountId, BodyKind, Entry, Event, Lang, Level, LocalizedText, LogIndex, PartialText, PetitionId,
-    Pseudonym, Region, Role, State, Timestamp, Topic,
+    kazakhstan_rules, AccountId, BodyKind, Entry, Event, Level, LocalizedText, LogIndex, PetitionId, Region, Role,
+    State, Timestamp, Topic,
 };
 use dauys_ledger::{encode_bundle, entries_path, leaf_hash, Checkpoint, NoteSigner, TreeBuilder, TILE_WIDTH};
+use dauys_testkit::{bench_petition_texts, synthetic_pseudonym};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -138,15 +139,6 @@ impl Sequencer<'_, '_> {
     }
 }
 
-/// A distinct signer of petition `petition` (a per-petition pseudonym, as the server derives).
-fn signer(kind: u8, petition: usize, n: u64) -> Pseudonym {
-    let mut digest = [0u8; 32];
-    digest[0] = kind;
-    digest[1..9].copy_from_slice(&(petition as u64).to_le_bytes());
-    digest[9..17].copy_from_slice(&n.to_le_bytes());
-    Pseudonym::from_digest(1, &digest).expect("pseudonym")
-}
-
 /// About `count` entries: `petitions` petitions to the Government opened for signatures, then
 /// signatures spread over them, each by a new signer.
 fn signatures(log: &mut LogWriter, count: u64, petitions: usize) {
@@ -188,7 +180,8 @@ fn signatures(log: &mut LogWriter, count: u64, petitions: usize) {
     });
     let ids: Vec<PetitionId> = (0..petitions).map(|n| format!("p-bench{n:06}").parse().expect("petition id")).collect();
     for (n, petition) in ids.iter().enumerate() {
-        let author = signer(0, n, 0);
+        let author = synthetic_pseudonym(0, n, 0);
+        let (title, text) = bench_petition_texts(n);
         seq.submit(Event::PetitionDrafted {
             petition: petition.clone(),
             author: author.clone(),
@@ -196,12 +189,8 @@ fn signatures(log: &mut LogWriter, count: u64, petitions: usize) {
             level: Level::Government,
             territory: None,
             topic: "transport".parse().expect("topic"),
-            title: PartialText::one(Lang::En, format!("Bench petition {n}: protected bicycle lanes on main streets")),
-            text: PartialText::one(
-                Lang::En,
-                "We ask the Government to fund protected bicycle lanes on the main streets of every city, \
-                 with a public plan and yearly progress reports.",
-            ),
+            title,
+            text,
         });
         seq.submit(Event::PetitionLaunched { petition: petition.clone(), by: author.clone() });
         seq.submit(Event::PetitionSigned { petition: petition.clone(), signer: author, region: Region::ALL[n % 20] });
@@ -211,7 +200,7 @@ fn signatures(log: &mut LogWriter, count: u64, petitions: usize) {
     while seq.log.count < count {
         let n = (k % petitions as u64) as usize;
         let region = Region::ALL[(k % 20) as usize];
-        seq.submit(Event::PetitionSigned { petition: ids[n].clone(), signer: signer(1, n, k), region });
+        seq.submit(Event::PetitionSigned { petition: ids[n].clone(), signer: synthetic_pseudonym(1, n, k), region });
         k += 1;
     }
 }

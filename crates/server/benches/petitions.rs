@@ -42,14 +42,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dauys_core::{
-    AccountId, BodyKind, Event, Lang, Level, LocalizedText, PartialText, PetitionId, PetitionStatus, Pseudonym, Region,
-    Role,
-};
+use dauys_core::{AccountId, BodyKind, Event, Level, LocalizedText, PetitionId, PetitionStatus, Region, Role};
 use dauys_server::config::Config;
 use dauys_server::petitions::{default_rules, Draft};
 use dauys_server::{AppState, Instance};
-use dauys_testkit::{Backend, TestDatabase};
+use dauys_testkit::{bench_petition_texts, synthetic_pseudonym, Backend, TestDatabase};
 use http_body_util::Full;
 use hyper::body::Bytes;
 
@@ -176,17 +173,14 @@ async fn prepare_log(state: &AppState) {
 }
 
 fn petition_draft(n: usize) -> Draft {
+    let (title, text) = bench_petition_texts(n);
     Draft {
         petition: None,
         body: BODY.parse().expect("body id"),
         level: Level::Government,
         topic: "transport".parse().expect("topic"),
-        title: PartialText::one(Lang::En, format!("Bench petition {n}: protected bicycle lanes on main streets")),
-        text: PartialText::one(
-            Lang::En,
-            "We ask the Government to fund protected bicycle lanes on the main streets of every city, \
-             with a public plan and yearly progress reports.",
-        ),
+        title,
+        text,
     }
 }
 
@@ -507,15 +501,6 @@ fn met(yes: bool) -> &'static str {
 // Memory mode
 // ---------------------------------------------------------------------------------------
 
-/// A synthetic per-petition pseudonym: `kind` 0 for authors, 1 for signers.
-fn pseudonym(kind: u8, petition: usize, n: u64) -> Pseudonym {
-    let mut digest = [0u8; 32];
-    digest[0] = kind;
-    digest[1..9].copy_from_slice(&(petition as u64).to_le_bytes());
-    digest[9..17].copy_from_slice(&n.to_le_bytes());
-    Pseudonym::from_digest(1, &digest).expect("pseudonym")
-}
-
 /// Submits `events` from `concurrency` tasks; returns when all are durable.
 async fn submit_all(state: &AppState, events: Vec<Event>, concurrency: usize) {
     let events = Arc::new(std::sync::Mutex::new(events));
@@ -574,7 +559,7 @@ async fn memory(args: Args) {
             let d = petition_draft(n);
             Event::PetitionDrafted {
                 petition: id.clone(),
-                author: pseudonym(0, n, 0),
+                author: synthetic_pseudonym(0, n, 0),
                 body: d.body,
                 level: d.level,
                 territory: None,
@@ -585,13 +570,15 @@ async fn memory(args: Args) {
         })
         .collect();
     submit_all(&state, drafts, 1024).await;
-    let launches =
-        ids.iter().enumerate().map(|(n, id)| Event::PetitionLaunched { petition: id.clone(), by: pseudonym(0, n, 0) });
+    let launches = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| Event::PetitionLaunched { petition: id.clone(), by: synthetic_pseudonym(0, n, 0) });
     submit_all(&state, launches.collect(), 1024).await;
     // The author's own signature: the one initial supporter, so each goes to moderation.
     let firsts = ids.iter().enumerate().map(|(n, id)| Event::PetitionSigned {
         petition: id.clone(),
-        signer: pseudonym(0, n, 0),
+        signer: synthetic_pseudonym(0, n, 0),
         region: Region::ALL[n % Region::ALL.len()],
     });
     submit_all(&state, firsts.collect(), 1024).await;
@@ -610,7 +597,7 @@ async fn memory(args: Args) {
                 let (n, j) = ((k % petitions as u64) as usize, k / petitions as u64 + 1);
                 Event::PetitionSigned {
                     petition: ids[n].clone(),
-                    signer: pseudonym(1, n, j),
+                    signer: synthetic_pseudonym(1, n, j),
                     region: Region::ALL[(k % 20) as usize],
                 }
             })

@@ -11,9 +11,38 @@
 //! ```
 //!
 //! Not a mock of anything: it only creates and removes real databases, and makes up valid
-//! IINs for test people ([`adult_iins`]).
+//! IINs for test people ([`adult_iins`]) and, for the benchmarks that write logs without
+//! people behind them, distinct signers ([`synthetic_pseudonym`]) and a petition's texts
+//! ([`bench_petition_texts`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use dauys_core::{Lang, PartialText, Pseudonym};
+
+/// A distinct pseudonym for the `n`th person of `kind` on petition `petition`, as a log
+/// written straight through the sequencer needs: well formed, never derived from a person.
+pub fn synthetic_pseudonym(kind: u8, petition: usize, n: u64) -> Pseudonym {
+    let mut digest = [0u8; 32];
+    digest[0] = kind;
+    digest[1..9].copy_from_slice(&(petition as u64).to_le_bytes());
+    digest[9..17].copy_from_slice(&n.to_le_bytes());
+    match Pseudonym::from_digest(1, &digest) {
+        Ok(p) => p,
+        Err(e) => unreachable!("version 1 and 32 bytes make a pseudonym: {e}"),
+    }
+}
+
+/// The title and text of the `n`th petition of a benchmark: an ordinary petition's length.
+pub fn bench_petition_texts(n: usize) -> (PartialText, PartialText) {
+    (
+        PartialText::one(Lang::En, format!("Bench petition {n}: protected bicycle lanes on main streets")),
+        PartialText::one(
+            Lang::En,
+            "We ask the Government to fund protected bicycle lanes on the main streets of every city, \
+             with a public plan and yearly progress reports.",
+        ),
+    )
+}
 
 /// `n` distinct valid IINs of adults (men born on 1 January 1985), for test people: each
 /// is the first serial number whose check digit the real parser accepts.
