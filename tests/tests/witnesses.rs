@@ -5,7 +5,7 @@
 //! an auditor shown the fork alone refuses it for want of cosignatures; and a witness that
 //! forgot what it saw, and so cosigns the fork, is outvoted.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -108,26 +108,38 @@ fn policy(witnesses: &[&WitnessProcess]) -> WitnessPolicy {
     WitnessPolicy::new(keys, 2).expect("policy")
 }
 
+/// The log's key (its file and vkey), made before the witnesses start since they are
+/// configured with it, and `count` witnesses that follow it.
+fn log_key_and_witnesses(dir: &Path, seed: u8, count: usize) -> (PathBuf, String, Vec<WitnessProcess>) {
+    let log_key = NoteSigner::from_seed(ORIGIN, [seed; 32]).expect("key");
+    let key_file = dir.join("log-signing.key");
+    std::fs::write(&key_file, format!("{}\n", log_key.to_skey())).expect("write the log key");
+    let vkey = log_key.vkey();
+    let witnesses = (1..=count)
+        .map(|i| WitnessProcess::start(&format!("w{i}.test/witness"), &dir.join(format!("w{i}")), &[&vkey]))
+        .collect();
+    (key_file, vkey, witnesses)
+}
+
+/// A log signed with the key in `key_file` (a second one is a fork) that asks `witnesses`,
+/// its configuration in `dir/name`.
+fn start_log(dir: &Path, name: &str, key_file: &Path, witnesses: &[&WitnessProcess]) -> Server {
+    let log_dir = dir.join(name);
+    std::fs::create_dir_all(&log_dir).expect("dir");
+    Server::start_with(ServerOptions {
+        config: Some(config(&log_dir, witnesses)),
+        signing_key: Some(key_file.to_owned()),
+        ..ServerOptions::default()
+    })
+}
+
 #[test]
 fn witnesses_cosign_one_history_and_expose_a_fork() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // The log's key, made before the witnesses start: they are configured with it.
-    let log_key = NoteSigner::from_seed(ORIGIN, [42; 32]).expect("key");
-    let key_file = dir.path().join("log-signing.key");
-    std::fs::write(&key_file, format!("{}\n", log_key.to_skey())).expect("write the log key");
-    let vkey = log_key.vkey();
-    let witnesses: Vec<WitnessProcess> = (1..=3)
-        .map(|i| WitnessProcess::start(&format!("w{i}.test/witness"), &dir.path().join(format!("w{i}")), &[&vkey]))
-        .collect();
+    let (key_file, vkey, witnesses) = log_key_and_witnesses(dir.path(), 42, 3);
     let all: Vec<&WitnessProcess> = witnesses.iter().collect();
 
-    let honest_dir = dir.path().join("honest");
-    std::fs::create_dir_all(&honest_dir).expect("dir");
-    let honest = Server::start_with(ServerOptions {
-        config: Some(config(&honest_dir, &all)),
-        signing_key: Some(key_file.clone()),
-        ..ServerOptions::default()
-    });
+    let honest = start_log(dir.path(), "honest", &key_file, &all);
     let size = honest.log_notices("a", 40);
     let note = witnessed(&honest, size);
     let cosignatures = policy(&all).check(&Note::parse(&note).expect("note")).expect("two of three cosigned");
@@ -167,13 +179,7 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
     }
 
     // A fork: the same key, another history, longer than the first, sent to the same witnesses.
-    let fork_dir = dir.path().join("fork");
-    std::fs::create_dir_all(&fork_dir).expect("dir");
-    let fork = Server::start_with(ServerOptions {
-        config: Some(config(&fork_dir, &all)),
-        signing_key: Some(key_file.clone()),
-        ..ServerOptions::default()
-    });
+    let fork = start_log(dir.path(), "fork", &key_file, &all);
     let fork_size = fork.log_notices("forged", 80);
     assert!(fork_size > size);
     fork.wait_for_checkpoint(fork_size);
@@ -215,8 +221,6 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
     // The fork's operator shows it to a second auditor without witnesses configured: an
     // auditor who demands the witnesses refuses it.
     drop(fork);
-    let alone_dir = dir.path().join("alone");
-    std::fs::create_dir_all(&alone_dir).expect("dir");
     let alone = Server::start_with(ServerOptions { signing_key: Some(key_file.clone()), ..ServerOptions::default() });
     alone.log_notices("shown-to-one", 60);
     let (ok, stderr) = audit(&alone, &vkey, &dir.path().join("auditor-b"), &all);
@@ -230,13 +234,7 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
     std::fs::copy(witnesses[2].state_dir.join("witness.key"), liar_dir.join("witness.key")).expect("copy the key");
     let liar = WitnessProcess::start(&witnesses[2].name, &liar_dir, &[&vkey]);
     assert_eq!(liar.vkey, witnesses[2].vkey);
-    let fooled_dir = dir.path().join("fooled");
-    std::fs::create_dir_all(&fooled_dir).expect("dir");
-    let fooled = Server::start_with(ServerOptions {
-        config: Some(config(&fooled_dir, &[&witnesses[0], &witnesses[1], &liar])),
-        signing_key: Some(key_file),
-        ..ServerOptions::default()
-    });
+    let fooled = start_log(dir.path(), "fooled", &key_file, &[&witnesses[0], &witnesses[1], &liar]);
     let fooled_size = fooled.log_notices("fooled", 90);
     fooled.wait_for_checkpoint(fooled_size);
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -267,21 +265,9 @@ fn witnesses_cosign_one_history_and_expose_a_fork() {
 #[test]
 fn a_restarted_log_serves_its_last_witnessed_checkpoint_while_the_witnesses_are_away() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let log_key = NoteSigner::from_seed(ORIGIN, [43; 32]).expect("key");
-    let key_file = dir.path().join("log-signing.key");
-    std::fs::write(&key_file, format!("{}\n", log_key.to_skey())).expect("write the log key");
-    let vkey = log_key.vkey();
-    let witnesses: Vec<WitnessProcess> = (1..=2)
-        .map(|i| WitnessProcess::start(&format!("w{i}.test/witness"), &dir.path().join(format!("w{i}")), &[&vkey]))
-        .collect();
+    let (key_file, _, witnesses) = log_key_and_witnesses(dir.path(), 43, 2);
     let all: Vec<&WitnessProcess> = witnesses.iter().collect();
-    let log_dir = dir.path().join("log");
-    std::fs::create_dir_all(&log_dir).expect("dir");
-    let mut server = Server::start_with(ServerOptions {
-        config: Some(config(&log_dir, &all)),
-        signing_key: Some(key_file),
-        ..ServerOptions::default()
-    });
+    let mut server = start_log(dir.path(), "log", &key_file, &all);
     let size = server.log_notices("kept", 5);
     let before = witnessed(&server, size);
     let served_size = |note: &str| note.lines().nth(1).and_then(|l| l.parse::<u64>().ok()).expect("a size");
