@@ -479,6 +479,19 @@ async fn a_private_appeals_file_is_read_by_its_applicant_and_the_holding_body_al
     };
     let (request, form) = signed("forged");
     assert_eq!(env.send(request, form).await.status, StatusCode::FORBIDDEN, "a forged form is refused");
+    // Another person's genuine form, carrying the official's token and signature: refused
+    // as any read of this file by them is, with nothing logged.
+    let neighbour = env.user("neighbour");
+    let (_, form) = signed(&neighbour.csrf);
+    let theirs = Request::builder()
+        .method(Method::POST)
+        .uri(&path)
+        .header(header::COOKIE, format!("dauys_session={}", neighbour.token))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let refused = env.send(theirs, form).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+    assert!(!refused.bytes.starts_with(b"%PDF"));
+    assert_eq!(env.openings_logged(&id).await, logged + 1, "nothing logged for the neighbour");
     let (request, form) = signed(&official.csrf);
     let file = env.send(request, form).await;
     assert_eq!(file.status, StatusCode::OK, "{}", file.text());

@@ -604,6 +604,19 @@ impl Env {
     }
 }
 
+impl Env {
+    /// Sends `form` to `path` as `who`, whose act comes back to be signed; signs the act the
+    /// page shows with `key` and sends it again, as the signing script does. The answer, and
+    /// the statement signed.
+    async fn send_signed(&self, who: &str, path: &str, form: &str, key: &HeldKey) -> (Reply, Vec<u8>) {
+        let asked = self.post(path, Some(who), form).await;
+        let (statement, token) = shown_act(&asked);
+        let token = token.expect("an act that draws a nonce");
+        let sent = self.post(path, Some(who), &format!("{form}&act_pending={token}&{}", key.fields(&statement))).await;
+        (sent, statement)
+    }
+}
+
 /// What a "Sign this act" page gives the signing script: the statement (decoded) and, for an
 /// act that drew a nonce, the token of that nonce.
 fn shown_act(page: &Reply) -> (Vec<u8>, Option<String>) {
@@ -715,12 +728,7 @@ async fn an_official_who_holds_a_key_opens_asks_and_answers_only_with_its_signat
         .await;
     assert_eq!(swapped.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", swapped.body);
     assert_eq!(env.appeal(&id).status, AppealStatus::InProgress);
-    let asked = env.post(&ask, Some("mon-official"), &question).await;
-    let (statement, token) = shown_act(&asked);
-    let token = token.expect("token");
-    let sent = env
-        .post(&ask, Some("mon-official"), &format!("{question}&act_pending={token}&{}", key.fields(&statement)))
-        .await;
+    let (sent, statement) = env.send_signed("mon-official", &ask, &question, &key).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     env.assert_logged_as_signed(&key, &statement).await;
     let page = env.get(&format!("/appeals/{id}"), Some("citizen")).await;
@@ -731,11 +739,7 @@ async fn an_official_who_holds_a_key_opens_asks_and_answers_only_with_its_signat
     let text = format!("outcome=satisfied&text={}", enc("Registered today."));
     let asked = env.post(&answer, Some("mon-official"), &text).await;
     assert!(asked.body.contains("Registered today."), "{}", asked.body);
-    let (statement, token) = shown_act(&asked);
-    let token = token.expect("token");
-    let sent = env
-        .post(&answer, Some("mon-official"), &format!("{text}&act_pending={token}&{}", key.fields(&statement)))
-        .await;
+    let (sent, statement) = env.send_signed("mon-official", &answer, &text, &key).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     env.assert_logged_as_signed(&key, &statement).await;
     assert_eq!(env.appeal(&id).status, AppealStatus::Answered);
@@ -770,15 +774,7 @@ async fn an_official_who_holds_a_key_opens_a_record_only_with_its_signature() {
         .await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", other.body);
     assert_eq!(env.count("personal_data.opened").await, before);
-    let asked = env.post("/office/person", Some("mon-official"), &open("880101300010")).await;
-    let (statement, token) = shown_act(&asked);
-    let opened = env
-        .post(
-            "/office/person",
-            Some("mon-official"),
-            &format!("{}&act_pending={}&{}", open("880101300010"), token.expect("token"), key.fields(&statement)),
-        )
-        .await;
+    let (opened, _) = env.send_signed("mon-official", "/office/person", &open("880101300010"), &key).await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
     assert!(opened.body.contains("opened-record"), "{}", opened.body);
     assert_eq!(env.count("personal_data.opened").await, before + 1);
